@@ -1,0 +1,40 @@
+"""``moduai`` command line: thin Typer commands that call domain functions and render their results.
+
+Every command takes ``--json`` and then prints exactly one JSON document on stdout.  Errors of the
+platform's vocabulary (:mod:`moduai.errors`) are caught in one place (:class:`_ModuaiGroup`): the Korean
+message goes to stderr (as JSON when ``--json`` was given) with the error's exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from moduai.cli import balance, commerce, data, marketing, programs, regions, system
+from moduai.cli.output import ModuaiGroup
+
+app = typer.Typer(
+    cls=ModuaiGroup,
+    help="모두의 AI 지역 플랫폼 — 상권 분석 · 지역균형 · 지원사업 매칭 · 마케팅 (moduai)",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+)
+
+regions.register(app)
+system.register(app)
+app.add_typer(data.app, name="data", help="데이터셋 카탈로그 (출처·라이선스·연도·범위)")
+app.add_typer(commerce.app, name="commerce", help="상권 분석: 가져오기, 보고서, 입지 추천")
+app.add_typer(balance.app, name="balance", help="지역균형 지표, 격차, 종합지수")
+app.add_typer(programs.app, name="programs", help="지원사업 매칭과 검색")
+app.add_typer(marketing.app, name="marketing", help="소상공인 마케팅: 문구, 달력, 리뷰, 고객")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app(prog_name="moduai")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

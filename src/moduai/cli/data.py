@@ -1,0 +1,7 @@
+"""`moduai data` commands (thin: parse, call the domain, render)."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(no_args_is_help=True)

@@ -1,0 +1,31 @@
+"""``moduai serve`` and ``moduai db upgrade``."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("serve")
+    def serve(
+        host: str = typer.Option("127.0.0.1", help="듣는 주소"),
+        port: int = typer.Option(8000, help="포트"),
+        reload: bool = typer.Option(False, help="코드 변경 시 자동 재시작 (개발용)"),
+    ) -> None:
+        """웹 플랫폼을 시작합니다 (기본: http://127.0.0.1:8000)."""
+        import uvicorn
+
+        from moduai.db import migrate
+
+        migrate()
+        typer.echo(f"moduai 웹 플랫폼: http://{host}:{port}  (종료: Ctrl+C)")
+        uvicorn.run("moduai.web.app:create_app", factory=True, host=host, port=port, reload=reload)
+
+    @app.command("db-upgrade")
+    def db_upgrade() -> None:
+        """데이터베이스를 최신 스키마로 올립니다 (Alembic, 모든 도메인)."""
+        from moduai.config import get_settings
+        from moduai.db import migrate
+
+        migrate()
+        typer.echo(f"데이터베이스 최신화 완료: {get_settings().database_url}")

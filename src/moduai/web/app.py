@@ -1,0 +1,38 @@
+"""Application factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import plotly
+from fastapi import FastAPI
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
+
+from moduai import __version__
+from moduai.web.errors import install_error_handlers
+from moduai.web.routes import balance, commerce, data, home, marketing, programs, regions
+from moduai.web.templating import STATIC_DIR
+
+# plotly.js comes from the installed plotly wheel: no CDN, works offline.
+PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+
+
+def create_app() -> FastAPI:
+    app = FastAPI(
+        title="moduai — 모두의 AI 지역 플랫폼",
+        version=__version__,
+        docs_url="/api/docs",
+        openapi_url="/api/v1/openapi.json",
+        redoc_url=None,
+    )
+    install_error_handlers(app)
+    app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+
+    @app.get("/vendor/plotly.min.js", include_in_schema=False)
+    def plotly_js() -> FileResponse:
+        return FileResponse(PLOTLY_JS, media_type="application/javascript")
+
+    for module in (home, regions, data, commerce, balance, programs, marketing):
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,7 @@
+"""Pages and API for `data` (thin: parse, call the domain, render)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,66 @@
+"""Jinja2 templates and the page-context convention.
+
+Each page is data first: a route builds a context dataclass (``*Context``) from one domain call and
+renders it with :func:`render_page`; with ``?format=json`` the same route returns that context as JSON,
+so a test can check exactly what a template received.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.templating import Jinja2Templates
+
+from moduai.results import to_jsonable
+
+TEMPLATES_DIR = Path(__file__).with_name("templates")
+STATIC_DIR = Path(__file__).with_name("static")
+
+templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+
+
+def _fmt_number(value: Any, digits: int = 0) -> str:
+    """Korean-style thousands separators; '—' for missing values."""
+    if value is None:
+        return "—"
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if v != v:  # NaN
+        return "—"
+    if digits == 0 and abs(v - round(v)) < 1e-9:
+        return f"{int(round(v)):,}"
+    return f"{v:,.{digits}f}"
+
+
+templates.env.filters["num"] = _fmt_number
+
+NAV = [
+    ("/", "홈"),
+    ("/regions", "지역"),
+    ("/commerce", "상권 분석"),
+    ("/balance", "지역균형"),
+    ("/programs", "지원사업"),
+    ("/marketing", "마케팅"),
+    ("/data", "데이터 출처"),
+]
+
+
+def render_page(request: Request, template: str, context: Any, *, title: str, status_code: int = 200):
+    """Render ``template`` with ``ctx`` = the page context, or return it as JSON for ``?format=json``."""
+    if request.query_params.get("format") == "json":
+        return JSONResponse(to_jsonable(context), status_code=status_code)
+    return templates.TemplateResponse(
+        request,
+        template,
+        {"ctx": context, "title": title, "nav": NAV, "path": request.url.path},
+        status_code=status_code,
+    )
+
+
+def html(body: str) -> HTMLResponse:
+    return HTMLResponse(body)
