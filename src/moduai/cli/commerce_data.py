@@ -1,0 +1,10 @@
+"""`moduai commerce` commands (commerce_data part)."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add this part's commands to the `moduai commerce` group."""
+    _ = app

@@ -1,0 +1,1 @@
+"""상권 분석 (trade-area analysis) for 소상공인 and founders."""

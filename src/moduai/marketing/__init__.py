@@ -1,0 +1,1 @@
+"""moduai.marketing"""
