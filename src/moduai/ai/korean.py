@@ -1,0 +1,190 @@
+"""Korean text utilities shared by every module: one cached Kiwi, tokens, nouns, keywords, sentences, 조사.
+
+Kiwi (``kiwipiepy``) loads in about 1.3 s and takes about 530 MB, so the process keeps exactly one
+instance (:func:`get_kiwi`), with the platform's domain words added once.
+
+Particle choice (``커피를`` / ``빵을``, ``카페가`` / ``빵집이``) follows the 받침 of the last syllable.  For
+Hangul-final words the ordinary particles are produced by Kiwi's own ``join``; the copula forms (``이에요``
+/``예요``, ``이라서``/``라서``) that Kiwi's template gets wrong (it writes "카페에요") and words ending in digits
+or Latin letters use the rule table below, so the result is right for "Cafe 9" as well as for "빵집".
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Words Kiwi splits badly out of the box (소상공인 → 소/XPN + 상공인).  NNP keeps shop words whole.
+DOMAIN_WORDS: tuple[tuple[str, str], ...] = (
+    ("소상공인", "NNG"), ("브런치카페", "NNG"), ("브런치", "NNG"), ("디저트카페", "NNG"),
+    ("베이커리", "NNG"), ("빵집", "NNG"), ("스마트스토어", "NNG"), ("플레이스", "NNG"),
+    ("인스타그램", "NNP"), ("카카오채널", "NNP"), ("상권", "NNG"), ("배달앱", "NNG"),
+    ("재방문", "NNG"), ("포장", "NNG"), ("가성비", "NNG"), ("노키즈존", "NNG"), ("웨이팅", "NNG"),
+)
+
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _build_kiwi():
+    from kiwipiepy import Kiwi
+
+    kiwi = Kiwi()
+    for word, tag in DOMAIN_WORDS:
+        kiwi.add_user_word(word, tag, 0.0)
+    return kiwi
+
+
+def get_kiwi():
+    """The process-wide Kiwi instance (built on first use, domain words added)."""
+    with _lock:
+        return _build_kiwi()
+
+
+# ---------------------------------------------------------------------------------------------- 받침
+_HANGUL_START, _HANGUL_END = 0xAC00, 0xD7A3
+# Digits read in Sino-Korean: 0 영, 1 일, 3 삼, 6 육, 7 칠, 8 팔 end in a consonant.
+_DIGIT_FINAL = {"0": 21, "1": 8, "2": 0, "3": 16, "4": 0, "5": 0, "6": 21, "7": 8, "8": 8, "9": 0}
+_RIEUL = 8  # jongseong index of ㄹ
+# Latin endings read with a final consonant (book → 북, cafe 9 handled by digit table, BREW → 브루).
+_LATIN_FINAL = re.compile(r"(?:[lmnr]|ng|ck|[bkpt]|ll)$", re.IGNORECASE)
+
+
+def final_consonant(word: str) -> int | None:
+    """Index of the 받침 (jongseong, 0 = none, 8 = ㄹ) of the last readable character; None if unknown.
+
+    Trailing spaces, quotes and brackets are skipped; digits are read in Sino-Korean (9 → 구, 1 → 일).
+    """
+    text = word.rstrip(" \"'”’)]}>」』.,!?")
+    if not text:
+        return None
+    ch = text[-1]
+    code = ord(ch)
+    if _HANGUL_START <= code <= _HANGUL_END:
+        return (code - _HANGUL_START) % 28
+    if ch in _DIGIT_FINAL:
+        return _DIGIT_FINAL[ch]
+    if ch.isascii() and ch.isalpha():
+        if text[-1].lower() == "l":
+            return _RIEUL
+        return 1 if _LATIN_FINAL.search(text) else 0
+    return None
+
+
+def has_batchim(word: str) -> bool:
+    """True when the last syllable of ``word`` ends in a consonant (빵 → True, 커피 → False)."""
+    return bool(final_consonant(word))
+
+
+# particle written in a template → (form after a consonant, form after a vowel, Kiwi tag or None)
+PARTICLES: dict[str, tuple[str, str, str | None]] = {}
+for _pair, _tag in (
+    (("이", "가"), "JKS"), (("을", "를"), "JKO"), (("은", "는"), "JX"), (("과", "와"), "JC"),
+    (("이랑", "랑"), "JKB"), (("아", "야"), "JKV"),
+):
+    for _form in _pair:
+        PARTICLES[_form] = (_pair[0], _pair[1], _tag)
+# Copula and endings Kiwi's template gets wrong after vowels ("카페에요"): rule only.
+for _pair in (("이에요", "예요"), ("이라서", "라서"), ("이라", "라"), ("이었", "였"), ("이나", "나"),
+              ("이든", "든"), ("이면", "면"), ("이고", "고"), ("이지만", "지만"), ("이죠", "죠"), ("이다", "다")):
+    for _form in _pair:
+        PARTICLES[_form] = (_pair[0], _pair[1], None)
+PARTICLES["으로"] = PARTICLES["로"] = ("으로", "로", "JKB")
+
+
+def particle_for(word: str, particle: str) -> str:
+    """The right form of ``particle`` after ``word``: ``particle_for("빵", "를") == "을"``.
+
+    ``으로/로`` takes ``로`` after ㄹ (서울로).  Unknown endings (symbols) keep the written form.
+    """
+    if particle not in PARTICLES:
+        raise ValueError(f"unknown particle {particle!r}; known: {sorted(PARTICLES)}")
+    after_consonant, after_vowel, tag = PARTICLES[particle]
+    jong = final_consonant(word)
+    if jong is None:
+        return particle
+    if tag is not None and word and _HANGUL_START <= ord(word.rstrip()[-1]) <= _HANGUL_END:
+        # Kiwi's join picks the allomorph from the morpheme itself (커피+을 → 커피를).
+        last = word.rstrip().split()[-1]
+        joined = get_kiwi().join([(last, "NNG"), (after_consonant, tag)])
+        if joined.startswith(last):
+            return joined[len(last):]
+    if after_consonant == "으로":
+        return "로" if jong in (0, _RIEUL) else "으로"
+    return after_consonant if jong else after_vowel
+
+
+def attach(word: str, particle: str) -> str:
+    """``word`` followed by the right form of ``particle``: ``attach("카페", "이") == "카페가"``."""
+    return word + particle_for(word, particle)
+
+
+_SLOT = re.compile(r"\{(\w+)\}(" + "|".join(sorted(map(re.escape, PARTICLES), key=len, reverse=True)) + ")?")
+
+
+def fill_template(template: str, **slots: object) -> str:
+    """Fill ``{name}`` slots and fix the particle written right after each slot.
+
+    >>> fill_template("{item}을 좋아하는 {who}에게 {gift}를 추천합니다", item="커피", who="손님", gift="빵")
+    '커피를 좋아하는 손님에게 빵을 추천합니다'
+
+    Unknown slot names raise ``KeyError`` (a phrase-bank typo must not reach a customer).
+    """
+
+    def _sub(m: re.Match[str]) -> str:
+        value = str(slots[m.group(1)])
+        particle = m.group(2)
+        return value + (particle_for(value, particle) if particle else "")
+
+    return _SLOT.sub(_sub, template)
+
+
+# ---------------------------------------------------------------------------------------- analysis
+@dataclass(frozen=True)
+class Morph:
+    form: str
+    tag: str
+    start: int
+    length: int
+
+
+def tokenize(text: str) -> list[Morph]:
+    """Morphemes of ``text`` (Kiwi tags, e.g. NNG noun, VA adjective, JKO object particle)."""
+    return [Morph(t.form, t.tag, t.start, t.len) for t in get_kiwi().tokenize(text)]
+
+
+_NOUN_TAGS = ("NNG", "NNP", "SL")
+
+
+def nouns(text: str, *, min_len: int = 1) -> list[str]:
+    """Nouns in order of appearance (common, proper and Latin words)."""
+    return [m.form for m in tokenize(text) if m.tag in _NOUN_TAGS and len(m.form) >= min_len]
+
+
+def keywords(texts: list[str] | str, *, top: int = 10, stopwords: frozenset[str] = frozenset()) -> list[tuple[str, int]]:
+    """The ``top`` most frequent nouns of two or more characters across ``texts``, with counts.
+
+    Ties are broken by first appearance so the output is deterministic.
+    """
+    if isinstance(texts, str):
+        texts = [texts]
+    counts: Counter[str] = Counter()
+    for text in texts:
+        counts.update(n for n in nouns(text, min_len=2) if n not in stopwords)
+    return counts.most_common(top)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of ``text`` by Kiwi's ``split_into_sents`` (handles missing final punctuation)."""
+    text = text.strip()
+    if not text:
+        return []
+    return [s.text.strip() for s in get_kiwi().split_into_sents(text) if s.text.strip()]
+
+
+def char_count(text: str) -> int:
+    """Length as a reader counts it (characters, emoji and spaces included) — channel limits use this."""
+    return len(text)
