@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextvars
 import json
+import os
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -18,11 +20,22 @@ from moduai.results import dumps
 console = Console()
 err_console = Console(stderr=True)
 
-JSON_OPTION = typer.Option(False, "--json", help="결과를 JSON 문서 하나로 출력합니다 (machine-readable).")
+_json_mode = contextvars.ContextVar("moduai_json_mode", default=False)
+
+
+def _remember_json(value: bool) -> bool:
+    """Option callback: errors of this invocation are then printed as JSON too."""
+    _json_mode.set(bool(value))
+    return value
+
+
+JSON_OPTION = typer.Option(
+    False, "--json", help="결과를 JSON 문서 하나로 출력합니다 (machine-readable).", callback=_remember_json
+)
 
 
 def _wants_json() -> bool:
-    return "--json" in sys.argv[1:]
+    return _json_mode.get() or "--json" in sys.argv[1:]
 
 
 def report_error(exc: ModuaiError, *, as_json: bool) -> None:
@@ -32,7 +45,9 @@ def report_error(exc: ModuaiError, *, as_json: bool) -> None:
         return
     err_console.print(f"[bold red]오류:[/] {exc.message}", highlight=False)
     for cand in exc.candidates[:10]:
-        err_console.print(f"  · {cand}", highlight=False)
+        label = cand.get("label", cand) if isinstance(cand, dict) else cand
+        code = f"  [dim]{cand['code']}[/]" if isinstance(cand, dict) and cand.get("code") else ""
+        err_console.print(f"  · {label}{code}", highlight=False)
     if exc.detail:
         err_console.print(f"[dim]{exc.detail}[/]", highlight=False)
     for row in getattr(exc, "rows", [])[:50]:
@@ -43,11 +58,25 @@ class ModuaiGroup(TyperGroup):
     """Top-level group: turns :class:`ModuaiError` into a message and an exit code."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        _json_mode.set("--json" in (ctx.protected_args + ctx.args if hasattr(ctx, "protected_args") else ctx.args))
         try:
             return super().invoke(ctx)
         except ModuaiError as exc:
             report_error(exc, as_json=_wants_json())
             raise typer.Exit(exc.exit_code) from None
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except KeyboardInterrupt:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the one place that turns surprises into a message
+            if os.environ.get("MODUAI_DEBUG"):
+                raise
+            internal = ModuaiError(
+                "내부 오류가 났습니다. 입력을 확인해 다시 시도하고, 계속되면 MODUAI_DEBUG=1 로 실행한 결과와 함께 알려 주세요.",
+                detail=f"{type(exc).__name__}: {exc}",
+            )
+            report_error(internal, as_json=_wants_json())
+            raise typer.Exit(70) from None
 
 
 def emit(result: Any, as_json: bool, render: Callable[[Any], None] | None = None) -> None:

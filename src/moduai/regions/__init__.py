@@ -1,0 +1,30 @@
+"""The region spine every module speaks: 시도/시군구/일반구/읍면동 codes (행안부), names, 5극3특, boundaries.
+
+Public API::
+
+    get_region(code) -> Region                 resolve_region(text) -> Region (Ambiguous / NotFound)
+    search_regions(text) -> list[Region]       list_regions(level, sido_code=None, parent_code=None)
+    region_at(lat, lon) -> PointRegion         megaregion_of(code, variant) / megaregions(variant)
+    sigungu_boundaries() / boundary_of(code)   to_current_code(old_code)
+"""
+
+from moduai.regions.boundaries import boundary_of, sido_boundaries, sigungu_boundaries
+from moduai.regions.megaregions import VARIANTS, MegaRegion, find_megaregion, megaregion_of, megaregions
+from moduai.regions.names import resolve_region, search_regions, suggest_names
+from moduai.regions.point import PointRegion, region_at, validate_point
+from moduai.regions.spine import (
+    Region,
+    ancestors,
+    children,
+    code_history,
+    get_region,
+    list_regions,
+    to_current_code,
+)
+
+__all__ = [
+    "VARIANTS", "MegaRegion", "PointRegion", "Region", "ancestors", "boundary_of", "children", "code_history",
+    "find_megaregion", "get_region", "list_regions", "megaregion_of", "megaregions", "region_at",
+    "resolve_region", "search_regions", "sido_boundaries", "sigungu_boundaries", "suggest_names",
+    "to_current_code", "validate_point",
+]

@@ -1,0 +1,178 @@
+"""Finding regions by the names people type.
+
+Handles "포항", "포항시 북구", "포항시북구", "경북 포항시", "경상북도 포항시 남구", "양덕동", "강원도" (→ 강원특별자치도),
+"Pohang-si"; returns every candidate when a name is ambiguous ("중구", "고성", "양덕동") and, on a miss,
+suggestions by Hangul jamo similarity ("'포함시'를 찾을 수 없습니다. 혹시 '포항시'?").
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import defaultdict
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from moduai.errors import Ambiguous, InputError, NotFound
+from moduai.korean import josa
+from moduai.regions.spine import Region, _table, ancestors
+
+_LEVEL_RANK = {"sido": 0, "sigungu": 1, "gu": 2, "emd": 3}
+_SIDO_YAML = Path(__file__).with_name("data") / "sido.yaml"
+_MAX_QUERY = 100
+
+
+def normalize(text: str) -> str:
+    """Drop spaces and punctuation, lower-case Latin letters: '경북 포항시' → '경북포항시'."""
+    return re.sub(r"[\s·,.\-_/()]+", "", text).lower()
+
+
+@lru_cache(maxsize=1)
+def _sido_forms() -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for s in yaml.safe_load(_SIDO_YAML.read_text(encoding="utf-8")):
+        out[s["code"]] = [s["name"], s["short"], s["en"], *s.get("aliases", [])]
+    return out
+
+
+def _own_forms(r: Region) -> list[str]:
+    """How a region's own name is written, alone."""
+    if r.level == "sido":
+        return _sido_forms()[r.code]
+    forms = [r.name, r.short_name]
+    if r.name_en:
+        forms.append(r.name_en)
+    if r.level == "gu":  # "포항시 북구" → also "포항 북구", and "북구" alone
+        city, gu = r.name.split(" ", 1)
+        stem = re.sub(r"시$", "", city)
+        forms += [f"{stem} {gu}", gu]
+    return forms
+
+
+def _ancestor_forms(r: Region) -> list[list[str]]:
+    return [_own_forms(a) for a in ancestors(r)]
+
+
+@lru_cache(maxsize=1)
+def _index() -> dict[str, set[str]]:
+    """normalised key → region codes. Keys are own forms, optionally preceded by ancestor forms."""
+    idx: dict[str, set[str]] = defaultdict(set)
+    for r in _table().values():
+        own = {normalize(f) for f in _own_forms(r)}
+        prefixes = {""}
+        for forms in _ancestor_forms(r):
+            prefixes |= {p + normalize(f) for p in prefixes for f in forms}
+        for p in prefixes:
+            for o in own:
+                idx[p + o].add(r.code)
+    return idx
+
+
+def _tokens_match(r: Region, tokens: list[str]) -> bool:
+    """Every query token but the last names an ancestor (or part of the region's own name)."""
+    pool = {normalize(f) for forms in _ancestor_forms(r) for f in forms} | {normalize(f) for f in _own_forms(r)}
+    return all(t in pool for t in tokens)
+
+
+def _sorted(codes) -> list[Region]:
+    t = _table()
+    return sorted((t[c] for c in codes), key=lambda r: (_LEVEL_RANK[r.level], r.code))
+
+
+def _validate(query: str) -> str:
+    if not isinstance(query, str):
+        raise TypeError("query must be a string")
+    q = query.strip()
+    if not q or len(q) > _MAX_QUERY or not re.search(r"[가-힣A-Za-z]", q):
+        raise InputError(
+            f"지역 이름을 한글이나 영문으로 입력해 주세요 (1~{_MAX_QUERY}자). 받은 값: '{query[:40]}'. "
+            "예: '포항시 북구', '강릉', '양덕동'.",
+            field="query",
+        )
+    return q
+
+
+def search_regions(query: str, limit: int = 20) -> list[Region]:
+    """All regions the text can mean, broadest level first (시도, 시군구, 일반구, 읍면동)."""
+    q = _validate(query)
+    idx = _index()
+    hits = idx.get(normalize(q), set())
+    if not hits:
+        tokens = [normalize(t) for t in q.split() if t.strip()]
+        if len(tokens) > 1:
+            last = tokens[-1]
+            cands = idx.get(last, set())
+            hits = {c for c in cands if _tokens_match(_table()[c], tokens[:-1])}
+    return _sorted(hits)[:limit]
+
+
+def _jamo(text: str) -> str:
+    out = []
+    for ch in text:
+        o = ord(ch) - 0xAC00
+        if 0 <= o < 11172:
+            out.append(chr(0x1100 + o // 588) + chr(0x1161 + (o % 588) // 28) + (chr(0x11A7 + o % 28) if o % 28 else ""))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+@lru_cache(maxsize=1)
+def _suggestion_pool() -> dict[str, list[str]]:
+    """jamo form of each plain name → display names (names only, not every prefixed form)."""
+    pool: dict[str, list[str]] = defaultdict(list)
+    for r in _table().values():
+        for f in {r.name, *(_sido_forms()[r.code][:1] if r.level == "sido" else [])}:
+            if f and f not in pool[_jamo(normalize(f))]:
+                pool[_jamo(normalize(f))].append(f)
+    return pool
+
+
+def suggest_names(query: str, n: int = 3) -> list[str]:
+    """Closest known names by jamo similarity ('포함시' → '포항시')."""
+    q = normalize(query.split()[-1] if query.split() else query)
+    pool = _suggestion_pool()
+    keys = difflib.get_close_matches(_jamo(q), list(pool), n=n, cutoff=0.6)
+    out: list[str] = []
+    for k in keys:
+        for name in pool[k]:
+            if name not in out:
+                out.append(name)
+    return out[:n]
+
+
+def resolve_region(query: str) -> Region:
+    """Exactly one region for the text, or a Korean error with candidates / suggestions.
+
+    Raises
+    ------
+    Ambiguous
+        Several regions match; ``candidates`` lists them (code and full name).
+    NotFound
+        Nothing matches; the message offers the closest names.
+    """
+    hits = search_regions(query, limit=50)
+    if len(hits) == 1:
+        return hits[0]
+    if len(hits) > 1:
+        # A name that is a 시도's own short name ("광주", "강원") prefers the 시도 only if it is the sole 시도 hit
+        # AND the query is exactly that 시도 form; otherwise the user must choose.
+        sido_hits = [h for h in hits if h.level == "sido"]
+        if len(sido_hits) == 1 and normalize(query) in {normalize(f) for f in _sido_forms()[sido_hits[0].code]}:
+            if not any(normalize(query) == normalize(h.name) for h in hits if h.level != "sido"):
+                return sido_hits[0]
+        raise Ambiguous(
+            f"'{query}'에 해당하는 지역이 {len(hits)}곳입니다. 시도나 시군구를 앞에 붙여 주세요 "
+            f"(예: '{hits[0].full_name}').",
+            field="query",
+            candidates=[{"code": h.code, "label": h.full_name, "level": h.level_label, "href": h.href} for h in hits],
+        )
+    sugg = suggest_names(query)
+    hint = f" 혹시 {', '.join(f'{s!r}' for s in sugg)}?" if sugg else " 시도·시군구·읍면동 이름을 확인해 주세요."
+    raise NotFound(
+        f"{josa(repr(query.strip()), '을/를')} 찾을 수 없습니다.{hint}",
+        field="query",
+        candidates=[{"label": s} for s in sugg],
+    )

