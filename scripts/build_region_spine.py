@@ -221,6 +221,10 @@ def main() -> None:
                 names = [en[h] for h in hits if h in en]
                 if names:
                     r["name_en"] = names[0]
+        en_of = {r["code"]: r["name_en"] for r in regions}
+        for r in regions:  # 일반구: "Pohang-si Buk-gu", not a bare "Buk-gu"
+            if r["level"] == "gu" and r["name_en"] and en_of.get(r["parent_code"]):
+                r["name_en"] = f"{en_of[r['parent_code']]} {r['name_en']}"
     with (OUT / "regions.csv").open("w", encoding="utf-8", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=list(regions[0].keys()))
         w.writeheader()

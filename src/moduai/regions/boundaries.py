@@ -52,10 +52,10 @@ def boundary_of(code: str) -> Rings:
         parts = [g for g, c in zip(geoms, codes) if c == region.code]
         tol = 0.0002
     else:  # 일반구 (or a 시군구 missing from the atlas): dissolve its 읍면동
-        prefix = region.code
-        parts = [g for g, c in zip(geoms, codes) if c.startswith(prefix)]
         if region.level == "gu":
             parts = [g for g, c in zip(geoms, codes) if get_region(c).parent_code == region.code]
+        else:
+            parts = [g for g, c in zip(geoms, codes) if c.startswith(region.code)]
         tol = 0.001
     if not parts:
         raise DataUnavailable(f"{region.full_name}의 경계 자료가 없습니다.", field="code")
