@@ -18,6 +18,7 @@ from typing import Literal
 import yaml
 
 from moduai.errors import InputError, NotFound
+from moduai.korean import josa
 
 DATA = Path(__file__).with_name("data")
 Level = Literal["sido", "sigungu", "gu", "emd"]
@@ -139,7 +140,7 @@ def get_region(code: str) -> Region:
     if current != code and current in table:
         return table[current]
     raise NotFound(
-        f"지역 코드 '{code}'을(를) 찾을 수 없습니다. 2025년 행안부 코드로 입력하거나 이름으로 찾아 보세요 "
+        f"지역 코드 {josa(repr(code), '을/를')} 찾을 수 없습니다. 2025년 행안부 코드로 입력하거나 이름으로 찾아 보세요 "
         "(예: moduai region \"포항시 북구\").",
         field="code",
     )
