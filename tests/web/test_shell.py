@@ -46,3 +46,26 @@ def test_plotly_is_served_from_the_installed_wheel(client):
 def test_pages_reference_no_external_hosts(client):
     html = client.get("/").text
     assert "http://" not in html.replace("http://127.0.0.1", "") and "https://" not in html
+
+
+def test_one_error_shape_for_domain_and_validation_errors(client):
+    r = client.get("/api/v1/regions/at", params={"lat": 10, "lon": 10})
+    assert r.status_code == 422
+    assert set(r.json()["error"]) >= {"type", "message", "field"}
+    assert r.json()["error"]["type"] == "input_error" and "대한민국 범위 밖" in r.json()["error"]["message"]
+    r = client.get("/api/v1/regions/at", params={"lat": "abc", "lon": 129})
+    assert r.status_code == 422
+    assert r.json()["error"]["type"] == "input_error" and r.json()["error"]["field"] == "lat"
+    r = client.get("/api/v1/regions/resolve", params={"q": "고성"})
+    assert r.status_code == 409 and len(r.json()["error"]["candidates"]) == 2
+
+
+def test_openapi_documents_the_api(client):
+    spec = client.get("/api/v1/openapi.json").json()
+    assert "/api/v1/regions/at" in spec["paths"]
+    assert client.get("/api/docs").status_code == 200
+
+
+def test_api_docs_page_is_rendered_offline_from_the_spec(client):
+    html = client.get("/api/docs").text
+    assert "/api/v1/regions/at" in html and "cdn" not in html.lower()

@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 
 from moduai import __version__
 from moduai.web.errors import install_error_handlers
-from moduai.web.routes import balance, commerce, data, home, marketing, programs, regions
+from moduai.web.routes import apidocs, balance, commerce, data, home, marketing, programs, regions
 from moduai.web.templating import STATIC_DIR
 
 # plotly.js comes from the installed plotly wheel: no CDN, works offline.
@@ -22,7 +22,7 @@ def create_app() -> FastAPI:
     app = FastAPI(
         title="moduai — 모두의 AI 지역 플랫폼",
         version=__version__,
-        docs_url="/api/docs",
+        docs_url=None,  # Swagger UI loads from a CDN; /api/docs is rendered here from the same spec
         openapi_url="/api/v1/openapi.json",
         redoc_url=None,
     )
@@ -35,4 +35,5 @@ def create_app() -> FastAPI:
 
     for module in (home, regions, data, commerce, balance, programs, marketing):
         app.include_router(module.router)
+    app.include_router(apidocs.router)
     return app

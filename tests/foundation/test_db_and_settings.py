@@ -1,0 +1,60 @@
+"""Persistence and settings: migrations on SQLite and PostgreSQL, transactions, unsafe production values."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from moduai.config import load_settings
+from moduai.db import migrate, session_scope
+from moduai.db.engine import make_engine
+from moduai.db.models import ImportLog
+from moduai.errors import InputError
+
+
+def test_migrations_reach_every_head_and_are_idempotent(db_url):
+    migrate(db_url)  # second run: nothing to do, no error
+    engine = make_engine(db_url)
+    insp = sa.inspect(engine)
+    assert "import_log" in insp.get_table_names()
+    with engine.connect() as c:
+        heads = {r[0] for r in c.execute(sa.text("select version_num from alembic_version"))}
+    from alembic.script import ScriptDirectory
+
+    from moduai.db.engine import alembic_config
+
+    script = ScriptDirectory.from_config(alembic_config(db_url))
+    assert heads == set(script.get_heads())
+    engine.dispose()
+
+
+def test_session_scope_rolls_back_on_error(db_url):
+    engine = make_engine(db_url)
+    with pytest.raises(RuntimeError):
+        with session_scope(engine) as s:
+            s.add(ImportLog(domain="test", source_name="a.csv", sha256="0" * 64, rows_ok=1, rows_rejected=0))
+            s.flush()
+            raise RuntimeError("boom")
+    with session_scope(engine) as s:
+        assert s.scalar(sa.select(sa.func.count()).select_from(ImportLog)) == 0
+        s.add(ImportLog(domain="test", source_name="a.csv", sha256="1" * 64, rows_ok=3, rows_rejected=1))
+    with session_scope(engine) as s:
+        assert s.scalar(sa.select(ImportLog.rows_ok)) == 3
+    engine.dispose()
+
+
+def test_settings_defaults_and_env(tmp_path):
+    s = load_settings({"MODUAI_HOME": str(tmp_path)})
+    assert s.database_url == f"sqlite:///{tmp_path / 'moduai.db'}"
+    assert s.llm_base_url is None
+    s = load_settings({"MODUAI_HOME": str(tmp_path), "MODUAI_DATABASE_URL": "postgresql+psycopg://x@h/db"})
+    assert s.database_url.startswith("postgresql")
+
+
+def test_production_refuses_the_placeholder_secret(tmp_path):
+    with pytest.raises(InputError, match="MODUAI_SECRET_KEY"):
+        load_settings({"MODUAI_HOME": str(tmp_path), "MODUAI_ENV": "production"})
+    ok = load_settings({"MODUAI_HOME": str(tmp_path), "MODUAI_ENV": "production", "MODUAI_SECRET_KEY": "s3cr3t-long"})
+    assert ok.secret_key == "s3cr3t-long"
+    with pytest.raises(InputError, match="MODUAI_LLM_TIMEOUT"):
+        load_settings({"MODUAI_HOME": str(tmp_path), "MODUAI_LLM_TIMEOUT": "soon"})
