@@ -167,3 +167,18 @@ def test_old_codes_follow_history():
 def test_bad_codes(bad):
     with pytest.raises((InputError, NotFound)):
         get_region(bad)
+
+
+@pytest.mark.parametrize(
+    "text, code, ignored",
+    [
+        ("강원 강릉시 교동 123-4", "51150", ["123-4"]),
+        ("서울 동대문구 회기동 경희대로 26", "11230108", ["경희대로", "26"]),
+        ("포항 양덕동", "47113122", []),
+    ],
+)
+def test_address_like_text(text, code, ignored):
+    from moduai.regions import geocode_text
+
+    region, rest = geocode_text(text)
+    assert region.code.startswith(code) and rest == ignored

@@ -176,3 +176,30 @@ def resolve_region(query: str) -> Region:
         field="query",
         candidates=[{"label": s} for s in sugg],
     )
+
+
+_ADDRESS_NOISE = re.compile(r"(\d|번지$|로$|길$|^산$|번길$|층$|호$|빌딩$|아파트$)")
+
+
+def geocode_text(text: str) -> tuple[Region, list[str]]:
+    """The most specific region named in address-like text, and the words it could not use.
+
+    "강원 강릉시 교동 123-4" → (강릉시 교동, ["123-4"]); "서울 동대문구 회기동 경희대로 26" → (회기동,
+    ["경희대로", "26"]).  Road names and house numbers are not geocoded (no road data ships offline), so
+    the answer is the 읍면동 centroid at best; callers should say so.
+    """
+    q = _validate(text)
+    tokens = [t for t in re.split(r"[\s,]+", q) if t]
+    keep = [t for t in tokens if not _ADDRESS_NOISE.search(t)]
+    ignored = [t for t in tokens if _ADDRESS_NOISE.search(t)]
+    # Longest run of leading useful words that still names one region; drop words from the end otherwise.
+    for end in range(len(keep), 0, -1):
+        try:
+            hits = search_regions(" ".join(keep[:end]), limit=50)
+        except InputError:
+            continue
+        if len(hits) == 1:
+            return hits[0], ignored + keep[end:]
+        if len(hits) > 1:
+            resolve_region(" ".join(keep[:end]))  # raises Ambiguous with the candidates
+    return resolve_region(q), []  # raises NotFound with suggestions
