@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import typer
 
+from moduai.cli.output import JSON_OPTION, emit
+
 
 def register(app: typer.Typer) -> None:
     @app.command("serve")
@@ -22,10 +24,17 @@ def register(app: typer.Typer) -> None:
         uvicorn.run("moduai.web.app:create_app", factory=True, host=host, port=port, reload=reload)
 
     @app.command("db-upgrade")
-    def db_upgrade() -> None:
+    def db_upgrade(as_json: bool = JSON_OPTION) -> None:
         """데이터베이스를 최신 스키마로 올립니다 (Alembic, 모든 도메인)."""
+        from alembic.script import ScriptDirectory
+
         from moduai.config import get_settings
         from moduai.db import migrate
+        from moduai.db.engine import alembic_config
 
-        migrate()
-        typer.echo(f"데이터베이스 최신화 완료: {get_settings().database_url}")
+        url = get_settings().database_url
+        migrate(url)
+        heads = sorted(ScriptDirectory.from_config(alembic_config(url)).get_heads())
+        safe_url = url.split("@")[-1] if "@" in url else url  # never print a password
+        emit({"database": safe_url, "heads": heads}, as_json,
+             lambda d: typer.echo(f"데이터베이스 최신화 완료: {d['database']} ({', '.join(d['heads'])})"))
