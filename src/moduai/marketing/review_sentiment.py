@@ -1,0 +1,150 @@
+"""Shop-review sentiment: positive / negative / mixed, from the NSMC model and a shop-domain lexicon.
+
+A review is split into clauses (Kiwi sentences, then contrast markers such as "-지만", "-는데", "근데").
+Each clause gets
+
+- ``model``: 2·P(positive) − 1 from :mod:`moduai.ai.sentiment` (range −1…1), and
+- ``lexicon``: (positive cues − negative cues) squashed by tanh (``review_lexicon.yaml``; negated positive
+  cues — "친절하지 않아요" — count as negative).
+
+``method`` picks how clauses are scored: ``"model"``, ``"lexicon"`` or ``"combined"`` (mean of the two).  A
+review is *mixed* when one clause scores ≥ +τ and another ≤ −τ (τ = 0.25, fixed before measuring); else
+the sign of its clauses' sum.  ``benchmarks/marketing_sentiment.py`` compares the three methods.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from moduai.ai.korean import split_sentences
+from moduai.ai.sentiment import positive_probability
+
+DATA = Path(__file__).with_name("data") / "review_lexicon.yaml"
+MIXED_THRESHOLD = 0.25
+METHODS = ("model", "lexicon", "combined")
+LABELS = ("positive", "negative", "mixed")
+LABELS_KO = {"positive": "긍정", "negative": "부정", "mixed": "복합"}
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    positive: tuple[str, ...]
+    negative: tuple[str, ...]
+    negations_after: tuple[str, ...]
+    negations_before: tuple[str, ...]
+    contrast: re.Pattern[str]
+
+
+def _cues(groups: list[str]) -> tuple[str, ...]:
+    out: list[str] = []
+    for g in groups:
+        out += [c.strip() for c in g.split("|") if c.strip()]
+    # Longest first so "맛이 없" is matched (and blanked) before "맛".
+    return tuple(sorted(set(out), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def load_lexicon() -> Lexicon:
+    raw = yaml.safe_load(DATA.read_text(encoding="utf-8"))
+    markers = sorted(raw["contrast_markers"], key=len, reverse=True)
+    return Lexicon(_cues(raw["positive"]), _cues(raw["negative"]), tuple(raw["negations_after"]),
+                   tuple(raw["negations_before"]),
+                   re.compile("(" + "|".join(re.escape(m) for m in markers) + r")\s*"))
+
+
+def _squeeze(text: str) -> str:
+    return " ".join(text.split())
+
+
+def lexicon_counts(clause: str) -> tuple[int, int]:
+    """(positive, negative) cue counts in ``clause``; negative cues first, negated positives count negative."""
+    lex = load_lexicon()
+    text = _squeeze(clause)
+    neg = 0
+    for cue in lex.negative:
+        while cue in text:
+            neg += 1
+            text = text.replace(cue, " " * len(cue), 1)
+    pos = 0
+    for cue in lex.positive:
+        start = text.find(cue)
+        while start != -1:
+            after = text[start + len(cue): start + len(cue) + 6]
+            before = text[max(0, start - 5): start]
+            negated = any(n in after for n in lex.negations_after) or any(before.endswith(n) for n in lex.negations_before)
+            if negated:
+                neg += 1
+            else:
+                pos += 1
+            text = text[:start] + " " * len(cue) + text[start + len(cue):]
+            start = text.find(cue)
+    return pos, neg
+
+
+def split_clauses(text: str) -> list[str]:
+    """Sentences, each further split after contrast markers ("맛은 좋은데 | 비싸요")."""
+    lex = load_lexicon()
+    out: list[str] = []
+    for sent in split_sentences(text) or [text]:
+        pieces = lex.contrast.split(sent)
+        # re.split with a group keeps the markers: glue each marker to the clause before it.
+        buf = ""
+        for i, piece in enumerate(pieces):
+            buf += piece
+            if i % 2 == 1:
+                if buf.strip():
+                    out.append(buf.strip())
+                buf = ""
+        if buf.strip():
+            out.append(buf.strip())
+    return out or [text]
+
+
+@dataclass
+class ClauseScore:
+    text: str
+    model: float
+    lexicon: float
+    score: float
+
+
+@dataclass
+class SentimentResult:
+    label: str  # positive | negative | mixed
+    label_ko: str
+    score: float  # mean clause score, −1…1
+    clauses: list[ClauseScore]
+
+
+def score_clause(clause: str, method: str) -> ClauseScore:
+    pos, neg = lexicon_counts(clause)
+    lex = math.tanh(pos - neg)
+    model = 2 * positive_probability(clause) - 1 if method != "lexicon" else 0.0
+    if method == "model":
+        s = model
+    elif method == "lexicon":
+        s = lex
+    else:
+        # No cue at all: trust the model alone rather than averaging with a zero.
+        s = model if pos == neg == 0 else (model + lex) / 2
+    return ClauseScore(clause, round(model, 4), round(lex, 4), round(s, 4))
+
+
+def classify_review(text: str, method: str = "combined", *, tau: float = MIXED_THRESHOLD) -> SentimentResult:
+    """Positive / negative / mixed for one review (see module docstring for the rule)."""
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    clauses = [score_clause(c, method) for c in split_clauses(text)]
+    scores = [c.score for c in clauses]
+    total = sum(scores)
+    if max(scores) >= tau and min(scores) <= -tau:
+        label = "mixed"
+    else:
+        label = "positive" if total >= 0 else "negative"
+    return SentimentResult(label, LABELS_KO[label], round(total / len(scores), 4), clauses)

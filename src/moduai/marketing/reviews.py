@@ -1,0 +1,277 @@
+"""Review analysis: read a CSV (date, rating, text) → sentiment, aspects, monthly trends, reply drafts, flags.
+
+Aspects (맛, 친절, 가격, 양, 위생, 주차, 배달, 분위기, 대기, 실력·품질) come from ``aspects.yaml``; a mention
+takes the polarity of the clause it is in.  Reviews needing the owner's attention (욕설, 환불, 위생,
+식중독, 이물질, 신고) come from ``attention.yaml``.  Reply drafts are filled from ``reply_templates.yaml`` in
+the chosen tone (정중, 친근, 간결).  Phone numbers in review text and author names are masked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from moduai.ai.korean import fill_template, keywords
+from moduai.errors import InputError, RowError
+from moduai.marketing.csvio import CsvTable, parse_date, raise_rejected, read_csv_table
+from moduai.marketing.masking import mask_name, mask_text
+from moduai.marketing.review_sentiment import LABELS_KO, classify_review
+
+DATA_DIR = Path(__file__).with_name("data")
+TONES = ("정중", "친근", "간결")
+MAX_TEXT = 5000
+REVIEW_COLUMNS = {
+    "date": ("날짜", "작성일", "일자", "작성일자", "등록일", "review_date"),
+    "rating": ("평점", "별점", "점수", "score", "stars"),
+    "text": ("내용", "리뷰", "본문", "리뷰내용", "후기", "review", "comment", "content"),
+}
+OPTIONAL_COLUMNS = {"author": ("작성자", "닉네임", "이름", "고객명", "name", "nickname")}
+SOURCES = ["marketing-review-lexicon", "marketing-sentiment-nsmc"]
+
+
+@dataclass
+class ReviewRecord:
+    line: int
+    date: dt.date
+    rating: float | None
+    text: str  # phone numbers masked
+    author: str | None = None  # masked
+
+
+@dataclass
+class AspectMention:
+    aspect: str
+    polarity: str  # positive | negative | neutral
+
+
+@dataclass
+class AttentionFlag:
+    flag: str
+    priority: int
+    reason: str
+    cue: str
+
+
+@dataclass
+class ReviewInsight:
+    line: int
+    date: dt.date
+    rating: float | None
+    text: str
+    author: str | None
+    sentiment: str
+    sentiment_ko: str
+    score: float
+    aspects: list[AspectMention]
+    flags: list[AttentionFlag]
+    reply: str
+
+
+@dataclass
+class AspectSummary:
+    aspect: str
+    mentions: int
+    positive: int
+    negative: int
+
+    @property
+    def net(self) -> int:
+        return self.positive - self.negative
+
+
+@dataclass
+class MonthTrend:
+    month: str  # YYYY-MM
+    reviews: int
+    avg_rating: float | None
+    positive: int
+    negative: int
+    mixed: int
+    aspect_negative: dict[str, int]
+
+
+@dataclass
+class ReviewAnalysis:
+    """Everything the reviews page shows."""
+
+    review_count: int
+    tone: str
+    sentiment_counts: dict[str, int]
+    avg_rating: float | None
+    aspects: list[AspectSummary]
+    months: list[MonthTrend]
+    keywords: list[tuple[str, int]]
+    attention: list[ReviewInsight]
+    reviews: list[ReviewInsight]
+    method: str = "combined"
+    notes: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=lambda: list(SOURCES))
+
+
+# --------------------------------------------------------------------------------------------- read
+def parse_reviews_csv(data: bytes, source_name: str = "reviews.csv", *, today: dt.date | None = None) -> tuple[CsvTable, list[ReviewRecord]]:
+    """Read and check every row; any bad row refuses the whole file with line-numbered Korean reasons."""
+    table = read_csv_table(data, source_name, required=REVIEW_COLUMNS, optional=OPTIONAL_COLUMNS, label="리뷰")
+    records: list[ReviewRecord] = []
+    errors: list[RowError] = []
+    for line, row in table.rows:
+        problems: list[str] = []
+        day, why = parse_date(row["date"], today=today)
+        if why:
+            problems.append(why)
+        rating: float | None = None
+        raw_rating = row["rating"].replace("점", "").strip()
+        if raw_rating:
+            try:
+                rating = float(raw_rating)
+            except ValueError:
+                problems.append(f"평점이 숫자가 아닙니다: '{row['rating']}'")
+            else:
+                if not 1 <= rating <= 5:
+                    problems.append(f"평점은 1~5여야 합니다: '{row['rating']}'")
+        text = " ".join(row["text"].split())
+        if not text:
+            problems.append("리뷰 내용이 비어 있습니다")
+        elif len(text) > MAX_TEXT:
+            problems.append(f"리뷰가 너무 깁니다 ({len(text)}자, 최대 {MAX_TEXT}자)")
+        if problems:
+            errors.append(RowError(line, "; ".join(problems), row["text"][:60] or None))
+            continue
+        author = row.get("author") or None
+        records.append(ReviewRecord(line, day, rating, mask_text(text), mask_name(author) if author else None))
+    if errors:
+        raise_rejected(source_name, "리뷰", errors)
+    return table, records
+
+
+# ------------------------------------------------------------------------------------------ analyse
+@lru_cache(maxsize=1)
+def _aspects() -> dict[str, tuple[str, ...]]:
+    raw = yaml.safe_load((DATA_DIR / "aspects.yaml").read_text(encoding="utf-8"))
+    return {k: tuple(v) for k, v in raw.items()}
+
+
+@lru_cache(maxsize=1)
+def _attention() -> list[dict]:
+    return yaml.safe_load((DATA_DIR / "attention.yaml").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _replies() -> dict:
+    return yaml.safe_load((DATA_DIR / "reply_templates.yaml").read_text(encoding="utf-8"))
+
+
+def validate_tone(tone: str) -> str:
+    if tone not in TONES:
+        raise InputError(f"'tone' 값은 {', '.join(TONES)} 중 하나여야 합니다. 받은 값: '{tone}'. 예: --tone 친근",
+                         field="tone")
+    return tone
+
+
+def attention_flags(text: str) -> list[AttentionFlag]:
+    """Flags whose cues appear in ``text`` (one per flag, first cue found)."""
+    squeezed = " ".join(text.split())
+    out = []
+    for rule in _attention():
+        cue = next((c for c in rule["cues"] if c in squeezed), None)
+        if cue:
+            out.append(AttentionFlag(rule["flag"], int(rule["priority"]), rule["reason"], cue))
+    return sorted(out, key=lambda f: f.priority)
+
+
+def aspect_mentions(clauses) -> list[AspectMention]:
+    """One mention per aspect: its polarity is the most extreme clause score among clauses naming it."""
+    best: dict[str, float] = {}
+    for clause in clauses:
+        for aspect, cues in _aspects().items():
+            if any(c in clause.text for c in cues):
+                if aspect not in best or abs(clause.score) > abs(best[aspect]):
+                    best[aspect] = clause.score
+    order = list(_aspects())
+    return [AspectMention(a, "positive" if s >= 0.25 else "negative" if s <= -0.25 else "neutral")
+            for a, s in sorted(best.items(), key=lambda kv: order.index(kv[0]))]
+
+
+def draft_reply(*, tone: str, shop: str, author: str | None, sentiment: str, aspects: list[AspectMention],
+                flags: list[AttentionFlag]) -> str:
+    """A reply draft in ``tone``: greeting, thanks for praised aspects, apology for criticised ones, closing."""
+    t = _replies()[validate_tone(tone)]
+    pos = "·".join(a.aspect for a in aspects if a.polarity == "positive")
+    neg = "·".join(a.aspect for a in aspects if a.polarity == "negative")
+    parts = [fill_template(t["greeting"], author=author, shop=shop) if author
+             else fill_template(t["greeting_no_author"], shop=shop)]
+    if sentiment in ("positive", "mixed"):
+        parts.append(fill_template(t["positive"], pos_aspects=pos) if pos else t["positive_general"])
+    if sentiment in ("negative", "mixed"):
+        parts.append(fill_template(t["negative"], neg_aspects=neg) if neg else t["negative_general"])
+    if flags:
+        parts.append(t["attention"])
+    parts.append(t["closing_positive"] if sentiment == "positive" else t["closing_negative"])
+    return " ".join(parts)
+
+
+def analyze_reviews(records: list[ReviewRecord], *, tone: str = "정중", shop: str = "저희 가게",
+                    method: str = "combined") -> ReviewAnalysis:
+    """Sentiment, aspects, monthly trends, keywords, attention flags and reply drafts for ``records``.
+
+    Parameters
+    ----------
+    records : list of ReviewRecord
+        From :func:`parse_reviews_csv` or the database.
+    tone : {"정중", "친근", "간결"}
+        Tone of the reply drafts.
+    shop : str
+        Shop name used in the drafts.
+    method : {"combined", "model", "lexicon"}
+        Sentiment method (see :mod:`moduai.marketing.review_sentiment`).
+    """
+    validate_tone(tone)
+    if not records:
+        raise InputError("분석할 리뷰가 없습니다. 리뷰 CSV(날짜, 평점, 내용)를 올려 주세요.", field="file")
+    insights: list[ReviewInsight] = []
+    for r in records:
+        s = classify_review(r.text, method)
+        aspects = aspect_mentions(s.clauses)
+        flags = attention_flags(r.text)
+        insights.append(ReviewInsight(
+            line=r.line, date=r.date, rating=r.rating, text=r.text, author=r.author, sentiment=s.label,
+            sentiment_ko=s.label_ko, score=s.score, aspects=aspects, flags=flags,
+            reply=draft_reply(tone=tone, shop=shop, author=r.author, sentiment=s.label, aspects=aspects, flags=flags),
+        ))
+    counts = Counter(i.sentiment for i in insights)
+    sentiment_counts = {LABELS_KO[k]: counts.get(k, 0) for k in ("positive", "negative", "mixed")}
+    agg: dict[str, list[int]] = {a: [0, 0, 0] for a in _aspects()}
+    for i in insights:
+        for m in i.aspects:
+            agg[m.aspect][0] += 1
+            agg[m.aspect][1] += m.polarity == "positive"
+            agg[m.aspect][2] += m.polarity == "negative"
+    aspects = [AspectSummary(a, *v) for a, v in agg.items() if v[0] > 0]
+    aspects.sort(key=lambda a: -a.mentions)
+    by_month: dict[str, list[ReviewInsight]] = defaultdict(list)
+    for i in insights:
+        by_month[f"{i.date:%Y-%m}"].append(i)
+    months = []
+    for key in sorted(by_month):
+        items = by_month[key]
+        ratings = [i.rating for i in items if i.rating is not None]
+        c = Counter(i.sentiment for i in items)
+        neg_aspects = Counter(m.aspect for i in items for m in i.aspects if m.polarity == "negative")
+        months.append(MonthTrend(key, len(items), round(sum(ratings) / len(ratings), 2) if ratings else None,
+                                 c.get("positive", 0), c.get("negative", 0), c.get("mixed", 0), dict(neg_aspects)))
+    ratings = [i.rating for i in insights if i.rating is not None]
+    attention = sorted((i for i in insights if i.flags), key=lambda i: (i.flags[0].priority, i.date))
+    notes = ["감성 분류는 영화 리뷰(NSMC)로 학습한 모델과 가게 리뷰 어휘 사전을 함께 씁니다. 정확도는 "
+             "benchmarks/marketing_sentiment.py에서 측정합니다. 답글은 초안이니 다듬어서 올려 주세요."]
+    return ReviewAnalysis(
+        review_count=len(insights), tone=tone, sentiment_counts=sentiment_counts,
+        avg_rating=round(sum(ratings) / len(ratings), 2) if ratings else None, aspects=aspects, months=months,
+        keywords=keywords([i.text for i in insights], top=15,
+                          stopwords=frozenset({"사장", "사장님", "가게", "정도", "생각", "진짜", "정말", "다음"})),
+        attention=attention, reviews=insights, method=method, notes=notes,
+    )
