@@ -56,7 +56,11 @@ def load_catalog() -> tuple[Dataset, ...]:
     out: list[Dataset] = []
     seen: dict[str, str] = {}
     for path in sorted(CATALOG_DIR.glob("*.yaml")):
-        entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        try:
+            entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        except yaml.YAMLError as exc:
+            raise InputError(f"데이터셋 카탈로그 {path.name}의 YAML 형식이 잘못되었습니다.", field=path.name,
+                             detail=str(exc)) from exc
         if not isinstance(entries, list):
             raise InputError(f"{path.name}: 데이터셋 목록(list)이어야 합니다.", field=path.name)
         for i, e in enumerate(entries):
