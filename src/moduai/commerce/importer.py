@@ -1,0 +1,758 @@
+"""Import the official 소상공인시장진흥공단 상가(상권)정보 CSV files exactly as published.
+
+Public API:
+
+- :func:`import_sangga_files` ``(paths, snapshot=None) -> ImportReport``: files or folders (every ``*.csv``
+  inside), each file one 시도 of one quarter. Good rows are stored, bad rows are reported with their line
+  number and a Korean reason, a file that cannot be read at all is refused whole (:class:`ImportRejected`)
+  and nothing stored before is touched.
+- :func:`read_sangga_frame` ``(path, snapshot, dataset) -> (frame, rejected, FileFacts)``: the same parser
+  into memory (used for the embedded extracts and in tests).
+- :func:`infer_snapshot` ``(filename) -> str | None``: ``…_202212.csv`` → ``2022Q4``, ``…2026q1…`` → ``2026Q1``.
+
+What the parser accepts: UTF-8 with or without BOM, CP949/EUC-KR (detected: BOM, then a strict UTF-8
+decode of the first MiB, then CP949); quoted or unquoted fields; CRLF or LF; the 39 published columns in
+any order (extra columns are ignored); old (Q / Q01 / Q01A01) and 2023 (I2 / I201 / I20101) 업종 codes.
+
+Row rules (first failing rule is the reason; line numbers are physical lines, the header is line 1):
+
+1. exactly 39 fields (a lost 상호명 shifts the row to 38; a truncated row has fewer) — a record that
+   swallowed several lines through a broken quote is split back into its lines and each is judged alone;
+2. no undecodable characters; 3. a 상가업소번호;
+4. a known 업종 소분류코드 whose 대/중분류 codes agree with it (a shifted row fails here even when its
+   field count happens to be right); old codes are mapped through the crosswalk and ``제외`` codes are
+   rejected with that reason; 5. numeric 경도/위도 inside Korea (124.5–132.0°E, 33.0–38.7°N);
+6. a 상가업소번호 not seen before in the file, the same import or the stored snapshot.
+
+Normalisation (documented so nothing is silently changed): 업종 names come from the 2023 table (the
+published short names like "음식" → "음식점업"; the old code is kept in ``source_minor_code``); 10-digit
+행정동코드 (old files) → 8 digits; region codes of 강원 42→51, 전북 45→52 and 군위 47720→27720 (with their
+current 시도명), so every snapshot speaks today's 행안부 codes.
+
+Storage: one Parquet file per snapshot (``MODUAI_HOME/imports/commerce/<snapshot>.parquet``), rewritten
+to a temporary file and renamed into place (the previous file stays intact until the rename), with the
+file list and content hashes in the Parquet metadata, plus one ``import_log`` row per accepted file.
+Re-importing a file whose SHA-256 is already stored changes nothing (``already_imported=True``).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import json
+import os
+import re
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from moduai.commerce import store as store_mod
+from moduai.commerce import taxonomy
+from moduai.commerce.spatial import KOREA_LAT, KOREA_LON, to_xy
+from moduai.commerce.store import OFFICIAL_COLUMNS, STORED_COLUMNS
+from moduai.errors import ImportRejected, InputError, RowError
+
+DOMAIN = "commerce"
+N_COLUMNS = len(OFFICIAL_COLUMNS)
+CHUNK_ROWS = 100_000
+IMPORTED_DATASET = "sangga-imported"
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+
+
+@dataclass
+class FileReport:
+    """What happened to one file."""
+
+    path: str
+    name: str
+    snapshot: str
+    sha256: str
+    encoding: str
+    rows_ok: int
+    rows_rejected: int
+    rejected: list[RowError] = field(default_factory=list)
+    already_imported: bool = False
+    code_system: str = "2023"
+    sido_codes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportReport:
+    """Result of :func:`import_sangga_files` (``snapshot`` is the one snapshot, or several joined by ', ')."""
+
+    snapshot: str
+    files: list[FileReport]
+    rows_ok: int
+    rows_rejected: int
+    rejected: list[RowError]
+    already_imported: bool
+    sources: list[str]
+    snapshot_paths: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {
+            "snapshot": self.snapshot,
+            "rows_ok": self.rows_ok,
+            "rows_rejected": self.rows_rejected,
+            "already_imported": self.already_imported,
+            "rejected": [r.to_dict() for r in self.rejected],
+            "files": [
+                {
+                    "path": f.path, "name": f.name, "snapshot": f.snapshot, "sha256": f.sha256,
+                    "encoding": f.encoding, "rows_ok": f.rows_ok, "rows_rejected": f.rows_rejected,
+                    "already_imported": f.already_imported, "code_system": f.code_system,
+                    "sido_codes": f.sido_codes, "rejected": [r.to_dict() for r in f.rejected],
+                }
+                for f in self.files
+            ],
+            "sources": self.sources,
+            "snapshot_paths": self.snapshot_paths,
+        }
+
+
+@dataclass
+class FileFacts:
+    """Facts gathered while parsing one file."""
+
+    sha256: str
+    encoding: str
+    rows_ok: int = 0
+    rows_rejected: int = 0
+    old_code_rows: int = 0
+    new_code_rows: int = 0
+    sido_codes: set[str] = field(default_factory=set)
+    pre2023_ids: int = 0
+
+    @property
+    def code_system(self) -> str:
+        if self.old_code_rows and self.new_code_rows:
+            return "mixed"
+        return "old" if self.old_code_rows else "2023"
+
+
+# ------------------------------------------------------------------------------------ snapshot labels
+_Q_PATTERNS = [
+    re.compile(r"(20\d{2})\s*[-_.]?\s*[Qq]\s*([1-4])(?![0-9])"),
+    re.compile(r"(20\d{2})\s*년\s*([1-4])\s*분기"),
+]
+_MONTH_PATTERN = re.compile(r"(?<![0-9])(20\d{2})[-_.]?(0[1-9]|1[0-2])(?![0-9])")
+
+
+def infer_snapshot(filename: str) -> str | None:
+    """The quarter a published file belongs to, from its name: ``202212`` → ``2022Q4``, ``2026q1`` → ``2026Q1``."""
+    stem = Path(filename).stem
+    for pat in _Q_PATTERNS:
+        m = pat.search(stem)
+        if m:
+            return f"{m[1]}Q{m[2]}"
+    m = _MONTH_PATTERN.search(stem)
+    if m:
+        return f"{m[1]}Q{(int(m[2]) - 1) // 3 + 1}"
+    return None
+
+
+def check_snapshot_id(snapshot: str) -> str:
+    """Validate a user-given snapshot label: ``YYYYQn`` (2010–2099)."""
+    s = str(snapshot).strip().upper()
+    m = store_mod.QUARTER_RE.match(s)
+    if not m or not (2010 <= int(m[1]) <= 2099):
+        raise InputError(
+            f"스냅샷('snapshot')은 '2026Q1'처럼 연도와 분기로 적어야 합니다. 받은 값: {snapshot!r}.",
+            field="snapshot", detail="expected YYYYQn, e.g. 2026Q1",
+        )
+    return s
+
+
+# ------------------------------------------------------------------------------------------- encoding
+def detect_encoding(head: bytes) -> str:
+    """'utf-8-sig' (BOM), 'utf-8' or 'cp949' from the first bytes; ImportRejected when none fits."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise ImportRejected(
+            "UTF-16 파일은 읽을 수 없습니다. 공공데이터포털에서 받은 CSV(CP949 또는 UTF-8) 그대로 올려 주세요.",
+            detail="UTF-16 is not a published encoding",
+        )
+    if b"\x00" in head[:4096]:
+        raise ImportRejected("CSV 텍스트 파일이 아닙니다(이진 파일). 상가(상권)정보 CSV를 올려 주세요.",
+                             detail="NUL bytes: binary file")
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        codecs.getincrementaldecoder("cp949")().decode(head, final=False)
+        return "cp949"
+    except UnicodeDecodeError as exc:
+        raise ImportRejected(
+            "파일 인코딩을 알 수 없습니다 (UTF-8도 CP949/EUC-KR도 아닙니다). 받은 CSV를 그대로 올려 주세요.",
+            detail=f"undecodable bytes: {exc}",
+        ) from None
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+# --------------------------------------------------------------------------------------------- parser
+class _Lines:
+    """Line iterator that remembers the lines of the record being read and the physical line number."""
+
+    __slots__ = ("_f", "lineno", "buf")
+
+    def __init__(self, f) -> None:
+        self._f = f
+        self.lineno = 0
+        self.buf: list[str] = []
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        line = self._f.readline()
+        if not line:
+            raise StopIteration
+        self.lineno += 1
+        self.buf.append(line)
+        return line
+
+
+def _records(text_file) -> Iterator[tuple[int, list[str]]]:
+    """(first physical line, fields) per record; multi-line records with a wrong field count are re-split."""
+    lines = _Lines(text_file)
+    reader = csv.reader(lines)
+    start = 1
+    while True:
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:  # e.g. NUL inside a field; judge each line alone
+            fields = None
+            err = str(exc)
+        else:
+            err = None
+        raw = lines.buf
+        lines.buf = []
+        end = lines.lineno
+        if fields is not None and (len(raw) <= 1 or len(fields) == N_COLUMNS or start == 1):
+            if fields:
+                yield start, fields
+        else:
+            for i, line in enumerate(raw):
+                try:
+                    parts = next(csv.reader([line.rstrip("\r\n")]), [])
+                except csv.Error:
+                    parts = [line]
+                if parts:
+                    yield start + i, parts if err is None else parts
+        start = end + 1
+
+
+_REGION_RENAMES = {"42": ("51", "강원특별자치도"), "45": ("52", "전북특별자치도")}
+
+
+def _modernise_regions(df: pd.DataFrame) -> None:
+    """강원 42→51, 전북 45→52, 군위 47720→27720 (대구), 10-digit 행정동코드 → 8 digits; in place."""
+    adm = df["adm_dong_code"]
+    ten = adm.str.len().eq(10) & adm.str.endswith("00")
+    if ten.any():
+        df.loc[ten, "adm_dong_code"] = adm[ten].str[:8]
+    gunwi = df["sigungu_code"].eq("47720")
+    if gunwi.any():
+        for col in ("sigungu_code", "adm_dong_code", "legal_dong_code"):
+            df.loc[gunwi, col] = "27720" + df.loc[gunwi, col].str[5:]
+        df.loc[gunwi, "sido_code"] = "27"
+        df.loc[gunwi, "sido_name"] = "대구광역시"
+    for old, (new, name) in _REGION_RENAMES.items():
+        hit = df["sido_code"].eq(old)
+        if hit.any():
+            for col in ("sido_code", "sigungu_code", "adm_dong_code", "legal_dong_code"):
+                df.loc[hit, col] = new + df.loc[hit, col].str[2:]
+            df.loc[hit, "sido_name"] = name
+
+
+class _CodeBook:
+    """Vectorised 업종 validation and mapping, shared by every chunk."""
+
+    def __init__(self) -> None:
+        tax = taxonomy.taxonomy_frame().set_index("minor_code")
+        self.tax = tax
+        self.new_codes = set(tax.index)
+        self.old_cache: dict[tuple[str, str], taxonomy.OldCodeMapping] = {}
+
+    def map_old(self, code: str, ksic: str) -> taxonomy.OldCodeMapping:
+        key = (code, ksic[:1])
+        m = self.old_cache.get(key)
+        if m is None:
+            m = taxonomy.map_old_code(code, ksic)
+            self.old_cache[key] = m
+        return m
+
+
+def _validate_chunk(
+    rows: list[list[str]],
+    lines: list[int],
+    header_index: list[int],
+    codebook: _CodeBook,
+    seen_ids: set[str],
+    facts: FileFacts,
+    snapshot: str,
+    dataset: str,
+) -> tuple[pd.DataFrame, list[RowError]]:
+    """Turn a chunk of 39-field rows into a normalised frame; return it and the rejected rows."""
+    rejected: list[RowError] = []
+    if not rows:
+        return pd.DataFrame(columns=STORED_COLUMNS), rejected
+    cols = list(zip(*rows, strict=True))
+    names = list(OFFICIAL_COLUMNS.values())
+    data = {names[j]: pd.Series(cols[header_index[j]], dtype="str").str.strip() for j in range(N_COLUMNS)}
+    df = pd.DataFrame(data)
+    line_arr = np.asarray(lines, dtype=np.int64)
+    reason = np.full(len(df), None, dtype=object)
+    value = np.full(len(df), None, dtype=object)
+
+    def mark(mask: np.ndarray, text, val=None) -> None:
+        new = mask & pd.isna(reason)
+        if not new.any():
+            return
+        idx = np.flatnonzero(new)
+        if callable(text):
+            for i in idx:
+                reason[i] = text(i)
+                value[i] = val(i) if callable(val) else val
+        else:
+            reason[idx] = text
+            if val is not None:
+                value[idx] = val if not callable(val) else [val(i) for i in idx]
+
+    # 2. undecodable characters
+    joined_bad = np.zeros(len(df), dtype=bool)
+    for c in ("name", "sido_name", "sigungu_name", "adm_dong_name", "jibun_address", "road_address", "minor_name"):
+        joined_bad |= df[c].str.contains("\ufffd", regex=False).to_numpy(dtype=bool, na_value=False)
+    mark(joined_bad, "글자가 깨졌습니다(인코딩이 섞인 행). 원본 파일에서 이 행을 확인해 주세요")
+    # 3. store id
+    sid = df["store_id"].to_numpy(dtype=object)
+    mark(df["store_id"].eq("").to_numpy(dtype=bool, na_value=True), "상가업소번호가 비어 있습니다")
+    # 4. 업종 codes
+    minor = df["minor_code"].str.upper()
+    major = df["major_code"].str.upper()
+    mid = df["mid_code"].str.upper()
+    is_new = minor.isin(codebook.new_codes).to_numpy(dtype=bool)
+    old_like = minor.str.match(r"^[A-Z]\d{2}[A-Z]\d{2}$").to_numpy(dtype=bool, na_value=False) & ~is_new
+    new_code = minor.where(is_new, "").to_numpy(dtype=object)
+    source_code = np.where(old_like, minor.to_numpy(dtype=object), "")
+    ksic = df["ksic_code"].to_numpy(dtype=object)
+    minor_arr = minor.to_numpy(dtype=object)
+    for i in np.flatnonzero(old_like):
+        m = codebook.map_old(minor_arr[i], ksic[i] or "")
+        if m.new_code is None:
+            if reason[i] is None:
+                reason[i] = f"{m.reason}"
+                value[i] = minor_arr[i]
+        else:
+            new_code[i] = m.new_code
+    unknown = ~is_new & ~old_like
+    mark(unknown, lambda i: f"알 수 없는 업종 소분류코드 '{minor_arr[i]}' (2023 코드도 구 코드도 아닙니다; 열이 밀렸을 수 있습니다)",
+         lambda i: minor_arr[i])
+    maj_arr, mid_arr = major.to_numpy(dtype=object), mid.to_numpy(dtype=object)
+    bad_new = is_new & ((major.str[:2] != minor.str[:2]) | (mid.str[:4] != minor.str[:4]) | (major.str.len() != 2)).to_numpy(dtype=bool)
+    bad_old = old_like & ((major != minor.str[:1]) | (mid != minor.str[:3])).to_numpy(dtype=bool)
+    mark(bad_new | bad_old,
+         lambda i: f"업종 대·중·소분류 코드가 서로 맞지 않습니다 ({maj_arr[i]} / {mid_arr[i]} / {minor_arr[i]}); 열이 밀렸을 수 있습니다",
+         lambda i: f"{maj_arr[i]}/{mid_arr[i]}/{minor_arr[i]}")
+    # 5. coordinates
+    lon = pd.to_numeric(df["lon"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    lat = pd.to_numeric(df["lat"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    missing = np.isnan(lon) | np.isnan(lat)
+    lon_raw, lat_raw = df["lon"].to_numpy(dtype=object), df["lat"].to_numpy(dtype=object)
+    mark(missing, lambda i: "좌표(경도·위도)가 비어 있거나 숫자가 아닙니다", lambda i: f"경도={lon_raw[i]!s}, 위도={lat_raw[i]!s}")
+    with np.errstate(invalid="ignore"):
+        inside = (lon >= KOREA_LON[0]) & (lon <= KOREA_LON[1]) & (lat >= KOREA_LAT[0]) & (lat <= KOREA_LAT[1])
+    mark(~missing & ~inside,
+         lambda i: f"좌표가 대한민국 밖입니다 (경도 {lon[i]:g}, 위도 {lat[i]:g}; 허용 경도 {KOREA_LON[0]}–{KOREA_LON[1]}, 위도 {KOREA_LAT[0]}–{KOREA_LAT[1]})",
+         lambda i: f"{lon[i]:g},{lat[i]:g}")
+    # 6. duplicates (only rows that are otherwise good claim an ID)
+    first_line: dict[str, int] = {}
+    for i in range(len(df)):
+        if reason[i] is not None:
+            continue
+        s = sid[i]
+        if s in seen_ids:
+            reason[i] = f"상가업소번호 '{s}'가 중복됩니다" + (
+                f" (먼저 나온 {first_line[s]}행)" if s in first_line else " (이미 저장된 행)"
+            )
+            value[i] = s
+        else:
+            seen_ids.add(s)
+            first_line[s] = int(line_arr[i])
+
+    bad = ~pd.isna(reason)
+    for i in np.flatnonzero(bad):
+        rejected.append(RowError(int(line_arr[i]), str(reason[i]), None if value[i] is None else str(value[i])))
+    good = ~bad
+    out = df.loc[good].reset_index(drop=True)
+    facts.old_code_rows += int((old_like & good).sum())
+    facts.new_code_rows += int((is_new & good).sum())
+    facts.pre2023_ids += int(out["store_id"].str.match(r"^\d+$").sum())
+    codes = pd.Series(new_code[good], dtype="str")
+    names_tbl = codebook.tax.loc[codes.to_numpy()]
+    out["source_minor_code"] = source_code[good]
+    out["minor_code"] = codes.to_numpy()
+    out["mid_code"] = codes.str[:4].to_numpy()
+    out["major_code"] = codes.str[:2].to_numpy()
+    out["major_name"] = names_tbl["major_name"].to_numpy()
+    out["mid_name"] = names_tbl["mid_name"].to_numpy()
+    out["minor_name"] = names_tbl["minor_name"].to_numpy()
+    out["lon"] = lon[good]
+    out["lat"] = lat[good]
+    x, y = to_xy(out["lon"].to_numpy(), out["lat"].to_numpy())
+    out["x"] = np.asarray(x, dtype="float64")
+    out["y"] = np.asarray(y, dtype="float64")
+    _modernise_regions(out)
+    out["synthetic"] = False
+    out["snapshot"] = snapshot
+    out["dataset"] = dataset
+    facts.sido_codes.update(out["sido_code"].unique().tolist())
+    return out[STORED_COLUMNS], rejected
+
+
+def iter_sangga_chunks(
+    path: Path,
+    *,
+    snapshot: str,
+    dataset: str = IMPORTED_DATASET,
+    seen_ids: set[str] | None = None,
+    chunk_rows: int = CHUNK_ROWS,
+    sha256: str | None = None,
+) -> tuple[FileFacts, Iterator[tuple[pd.DataFrame, list[RowError]]]]:
+    """Parse one published file lazily: (facts, iterator of (good rows frame, rejected rows)) per chunk.
+
+    The header is checked before the iterator is returned, so an unreadable file raises
+    :class:`ImportRejected` here, not half-way through.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ImportRejected(f"'{path}' 파일이 없습니다. 경로를 확인해 주세요.", detail="no such file")
+    if path.stat().st_size == 0:
+        raise ImportRejected(f"'{path.name}' 파일이 비어 있습니다.", detail="empty file")
+    with open(path, "rb") as f:
+        head = f.read(1 << 20)
+    encoding = detect_encoding(head)
+    facts = FileFacts(sha256=sha256 or file_sha256(path), encoding=encoding)
+    text = open(path, encoding=encoding, errors="replace", newline="")
+    records = _records(text)
+    try:
+        first = next(records, None)
+    except Exception:
+        text.close()
+        raise
+    if first is None:
+        text.close()
+        raise ImportRejected(f"'{path.name}'에 머리글 행이 없습니다.", detail="no header")
+    header = [h.strip().lstrip("\ufeff").strip('"') for h in first[1]]
+    missing = [c for c in OFFICIAL_COLUMNS if c not in header]
+    if missing:
+        text.close()
+        shown = ", ".join(missing[:8]) + (" …" if len(missing) > 8 else "")
+        raise ImportRejected(
+            f"'{path.name}'은(는) 상가(상권)정보 형식이 아닙니다: 필수 열 {len(missing)}개가 없습니다 ({shown}). "
+            "소상공인시장진흥공단 상가(상권)정보 CSV를 그대로 올려 주세요.",
+            detail=f"missing columns: {missing}; header has {len(header)} columns",
+        )
+    header_index = [header.index(c) for c in OFFICIAL_COLUMNS]
+    width = len(header)
+    codebook = _CodeBook()
+    seen = seen_ids if seen_ids is not None else set()
+
+    def chunks() -> Iterator[tuple[pd.DataFrame, list[RowError]]]:
+        rows: list[list[str]] = []
+        lines: list[int] = []
+        early: list[RowError] = []
+        try:
+            for line, fields in records:
+                if len(fields) != width:
+                    shown = ",".join(fields[:3])[:60]
+                    early.append(RowError(
+                        line,
+                        f"열 개수가 {len(fields)}개입니다 ({width}개여야 합니다): 필드가 빠졌거나 따옴표가 깨져 열이 밀렸습니다",
+                        shown,
+                    ))
+                    continue
+                rows.append(fields)
+                lines.append(line)
+                if len(rows) >= chunk_rows:
+                    frame, rej = _validate_chunk(rows, lines, header_index, codebook, seen, facts, snapshot, dataset)
+                    rej = sorted(early + rej, key=lambda r: r.line)
+                    facts.rows_ok += len(frame)
+                    facts.rows_rejected += len(rej)
+                    yield frame, rej
+                    rows, lines, early = [], [], []
+            frame, rej = _validate_chunk(rows, lines, header_index, codebook, seen, facts, snapshot, dataset)
+            rej = sorted(early + rej, key=lambda r: r.line)
+            facts.rows_ok += len(frame)
+            facts.rows_rejected += len(rej)
+            yield frame, rej
+        finally:
+            text.close()
+
+    return facts, chunks()
+
+
+def read_sangga_frame(
+    path: str | Path, *, snapshot: str, dataset: str = IMPORTED_DATASET
+) -> tuple[pd.DataFrame, list[RowError], FileFacts]:
+    """Parse a whole published file into memory: (good rows with STORED_COLUMNS, rejected rows, facts)."""
+    facts, chunks = iter_sangga_chunks(Path(path), snapshot=snapshot, dataset=dataset)
+    frames, rejected = [], []
+    for frame, rej in chunks:
+        frames.append(frame)
+        rejected.extend(rej)
+    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=STORED_COLUMNS)
+    return frame, rejected, facts
+
+
+# ------------------------------------------------------------------------------------------- storage
+def _arrow_schema():
+    import pyarrow as pa
+
+    fields = []
+    for c in STORED_COLUMNS:
+        if c in store_mod.FLOAT_COLUMNS:
+            fields.append(pa.field(c, pa.float64()))
+        elif c == "synthetic":
+            fields.append(pa.field(c, pa.bool_()))
+        else:
+            fields.append(pa.field(c, pa.large_string()))
+    return pa.schema(fields)
+
+
+def _to_table(frame: pd.DataFrame, schema):
+    import pyarrow as pa
+
+    arrays = []
+    for f in schema:
+        col = frame[f.name]
+        if f.name in store_mod.FLOAT_COLUMNS:
+            arrays.append(pa.array(col.to_numpy(dtype="float64"), type=f.type))
+        elif f.name == "synthetic":
+            arrays.append(pa.array(col.to_numpy(dtype=bool), type=f.type))
+        else:
+            arrays.append(pa.array(col.astype("str").to_numpy(dtype=object), type=f.type, from_pandas=True))
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def _expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    out: list[Path] = []
+    for p in paths:
+        p = Path(p).expanduser()
+        if p.is_dir():
+            found = sorted(q for q in p.iterdir() if q.is_file() and q.suffix.lower() == ".csv")
+            if not found:
+                raise ImportRejected(f"폴더 '{p}'에 CSV 파일이 없습니다.", detail="no *.csv in folder")
+            out.extend(found)
+        elif p.is_file():
+            out.append(p)
+        else:
+            raise ImportRejected(f"'{p}' 파일이나 폴더가 없습니다. 경로를 확인해 주세요.", detail="no such path")
+    if not out:
+        raise InputError("가져올 파일을 하나 이상 주세요.", field="paths")
+    return out
+
+
+def stored_hashes() -> dict[str, str]:
+    """sha256 → snapshot id of every file already stored in a snapshot Parquet."""
+    out: dict[str, str] = {}
+    for sid in store_mod.imported_snapshot_ids():
+        meta = store_mod.read_snapshot_meta(store_mod.snapshot_path(sid))
+        for f in meta.get("files", []):
+            out[f["sha256"]] = sid
+    return out
+
+
+def import_sangga_files(paths: Iterable[str | Path] | str | Path, snapshot: str | None = None) -> ImportReport:
+    """Import published 상가(상권)정보 CSV files (or folders of them) into per-quarter snapshots.
+
+    Parameters
+    ----------
+    paths : path or list of paths
+        Files or folders; every ``*.csv`` of a folder is imported.
+    snapshot : str, optional
+        ``"2026Q1"``; inferred from each file name (``…_202212.csv`` → ``2022Q4``) when not given.
+
+    Returns
+    -------
+    ImportReport
+        Rows stored and every rejected row (line number and Korean reason) per file.
+
+    Raises
+    ------
+    ImportRejected
+        A file that cannot be read at all (not a CSV, wrong columns, unknown encoding) or whose every row
+        is bad; nothing of that call is stored.
+    InputError
+        No snapshot given and none in the file name, or a malformed snapshot label.
+    """
+    from moduai.db import session_scope
+    from moduai.db.models import ImportLog
+
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    files = _expand_paths(paths)
+    given = check_snapshot_id(snapshot) if snapshot else None
+    plan: dict[str, list[Path]] = {}
+    for p in files:
+        sid = given or infer_snapshot(p.name)
+        if sid is None:
+            raise InputError(
+                f"'{p.name}' 파일 이름에서 기준 분기를 알 수 없습니다. '--snapshot 2026Q1'처럼 분기를 지정해 주세요.",
+                field="snapshot", detail="cannot infer the quarter from the file name",
+            )
+        plan.setdefault(check_snapshot_id(sid), []).append(p)
+
+    known = stored_hashes()
+    reports: list[FileReport] = []
+    written: list[str] = []
+    schema = _arrow_schema()
+    for sid, group in plan.items():
+        target = store_mod.snapshot_path(sid)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        meta = store_mod.read_snapshot_meta(target) if target.exists() else {}
+        todo: list[tuple[Path, str]] = []
+        for p in group:
+            digest = file_sha256(p)
+            if digest in known or any(digest == d for _, d in todo):
+                reports.append(FileReport(str(p), p.name, known.get(digest, sid), digest, "", 0, 0,
+                                          already_imported=True))
+            else:
+                todo.append((p, digest))
+        if not todo:
+            continue
+        file_reports, new_meta, tmp = _write_snapshot(sid, target, meta, todo, schema)
+        try:
+            with session_scope() as session:
+                for fr in file_reports:
+                    session.add(ImportLog(
+                        domain=DOMAIN, source_name=fr.name[:500], sha256=fr.sha256, rows_ok=fr.rows_ok,
+                        rows_rejected=fr.rows_rejected,
+                        note=json.dumps({"snapshot": sid, "encoding": fr.encoding, "code_system": fr.code_system},
+                                        ensure_ascii=False),
+                    ))
+                session.flush()
+                os.replace(tmp, target)  # the snapshot changes only once the log rows are in the transaction
+        except BaseException:
+            if tmp.exists():
+                tmp.unlink()
+            raise
+        for fr in file_reports:
+            known[fr.sha256] = sid
+        reports.extend(file_reports)
+        written.append(str(target))
+    store_mod.clear_cache()
+
+    rejected: list[RowError] = []
+    multi = len(reports) > 1
+    for fr in reports:
+        for r in fr.rejected:
+            rejected.append(RowError(r.line, f"[{fr.name}] {r.reason}" if multi else r.reason, r.value))
+    sids = sorted({fr.snapshot for fr in reports})
+    return ImportReport(
+        snapshot=", ".join(sids),
+        files=reports,
+        rows_ok=sum(fr.rows_ok for fr in reports),
+        rows_rejected=sum(fr.rows_rejected for fr in reports),
+        rejected=rejected,
+        already_imported=all(fr.already_imported for fr in reports),
+        sources=[IMPORTED_DATASET],
+        snapshot_paths=written,
+    )
+
+
+def _write_snapshot(sid: str, target: Path, meta: dict, todo: list[tuple[Path, str]], schema):
+    """Write old rows + new files' good rows to a temp Parquet next to ``target``; return reports and path."""
+    import pyarrow.parquet as pq
+
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    seen: set[str] = set()
+    old_rows = 0
+    if target.exists():
+        ids = pq.read_table(target, columns=["store_id"]).column("store_id").to_pylist()
+        seen.update(ids)
+        old_rows = len(ids)
+    reports: list[FileReport] = []
+    sido_codes: set[str] = set(meta.get("sido_codes", []))
+    pre2023 = int(meta.get("pre2023_ids", 0))
+    codes_seen = set([meta["code_system"]]) if meta.get("code_system") else set()
+    try:
+        writer = pq.ParquetWriter(tmp, schema, compression="zstd")
+        try:
+            if target.exists():
+                pf = pq.ParquetFile(target)
+                for i in range(pf.num_row_groups):
+                    writer.write_table(pf.read_row_group(i).cast(schema))
+            for path, digest in todo:
+                facts, chunks = iter_sangga_chunks(path, snapshot=sid, seen_ids=seen, sha256=digest)
+                rejected: list[RowError] = []
+                for frame, rej in chunks:
+                    rejected.extend(rej)
+                    if len(frame):
+                        writer.write_table(_to_table(frame, schema))
+                if facts.rows_ok == 0:
+                    raise ImportRejected(
+                        f"'{path.name}'에서 가져올 수 있는 행이 하나도 없습니다 (거부 {facts.rows_rejected}행). "
+                        "아무것도 저장하지 않았습니다.",
+                        rejected[:1000], detail="every row was rejected",
+                    )
+                sido_codes |= facts.sido_codes
+                pre2023 += facts.pre2023_ids
+                codes_seen.add(facts.code_system)
+                reports.append(FileReport(
+                    str(path), path.name, sid, digest, facts.encoding, facts.rows_ok, facts.rows_rejected,
+                    rejected, False, facts.code_system, sorted(facts.sido_codes),
+                ))
+            files_meta = list(meta.get("files", [])) + [
+                {"name": r.name, "sha256": r.sha256, "rows_ok": r.rows_ok, "rows_rejected": r.rows_rejected,
+                 "encoding": r.encoding, "code_system": r.code_system, "imported_at": store_mod.now_iso(),
+                 "sido_codes": r.sido_codes}
+                for r in reports
+            ]
+            total = old_rows + sum(r.rows_ok for r in reports)
+            if pre2023 == 0:
+                id_scheme = "2023"
+            elif pre2023 == total:
+                id_scheme = "pre2023"
+            else:
+                id_scheme = "mixed"
+            code_system = codes_seen.pop() if len(codes_seen) == 1 else "mixed"
+            new_meta = {
+                "snapshot": sid,
+                "label": f"{sid[:4]}년 {sid[5]}분기 상가(상권)정보",
+                "rows": total,
+                "synthetic_rows": 0,
+                "sources": [IMPORTED_DATASET],
+                "imported_at": store_mod.now_iso(),
+                "code_system": code_system,
+                "id_scheme": id_scheme,
+                "pre2023_ids": pre2023,
+                "sido_codes": sorted(sido_codes),
+                "coverage": "시도 " + ", ".join(sorted(sido_codes)),
+                "files": files_meta,
+            }
+            writer.add_key_value_metadata({"moduai": json.dumps(new_meta, ensure_ascii=False)})
+        finally:
+            writer.close()
+    except BaseException:
+        if tmp.exists():
+            tmp.unlink()
+        raise
+    return reports, new_meta, tmp

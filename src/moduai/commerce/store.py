@@ -1,0 +1,534 @@
+"""Store sets: snapshots of 상가업소 rows with a spatial index, the one thing every 상권 analysis reads.
+
+Public API (the analysis modules code against these names; keep them stable):
+
+- :data:`STORE_COLUMNS` — the normalised columns every store frame has (always 2023 업종 codes; old codes
+  are mapped through the crosswalk at import): ``store_id, name, branch, major_code, major_name,
+  mid_code, mid_name, minor_code, minor_name, ksic_code, sido_code, sido_name, sigungu_code,
+  sigungu_name, adm_dong_code, adm_dong_name, legal_dong_code, legal_dong_name, jibun_address,
+  road_address, floor, lon, lat, x, y, synthetic, snapshot``. ``x``/``y`` are EPSG:5179 metres.
+  :data:`EXTRA_COLUMNS` keeps the rest of the 39 published columns plus ``source_minor_code`` (the code
+  as published when it was an old one) and ``dataset`` (catalog id of the row's source).
+- :class:`SnapshotInfo` ``(id, label, rows, synthetic, sources, imported_at, path, kind, real_rows,
+  synthetic_rows, code_system, id_scheme, sido_codes, coverage, note)``.
+- :func:`list_snapshots` ``() -> list[SnapshotInfo]``: the embedded ones first, then every imported quarter.
+- :func:`get_store_set` ``(snapshot=None) -> StoreSet`` (cached per process). ``None`` or ``"default"``
+  is the embedded default (see below); ``"hoegidong-2026Q1"`` and ``"gangwon-sample"`` are the two real
+  extracts alone; ``"2024Q3"``-style ids are imported quarters.
+- :class:`StoreSet`: ``frame`` (DataFrame with STORE_COLUMNS + EXTRA_COLUMNS), ``snapshot``,
+  ``within(x, y, radius_m) -> positions``, ``nearest(x, y, k, mask=None) -> (positions, distances_m)``,
+  ``in_polygon(polygon_5179) -> positions``, ``counts_within(x, y, radius_m, level)``,
+  ``ensure_around(x, y, radius_m)``. Positions are row positions into ``frame`` (use ``frame.iloc``),
+  sorted ascending except for ``nearest`` (nearest first). Distances are metres in EPSG:5179.
+- :func:`compare_snapshots` ``(before, after) -> SnapshotPair`` for churn: refuses (InputError) a pair
+  whose 상가업소번호 cannot link (pre-2023 numeric IDs against 2023 ``MA…`` IDs, or synthetic sets).
+
+The embedded default (``get_store_set()``) serves any 시군구 on a fresh install: the 963 real rows of
+서울 동대문구 회기동 (a complete 행정동, so nothing is generated there) plus synthetic rows generated
+lazily per 시군구 (:mod:`moduai.commerce.generator`, deterministic seed per 통계청 시군구 code, cached as
+Parquet under ``MODUAI_HOME/cache/commerce/``) the first time a query touches it. Every row carries
+``synthetic`` and ``dataset``; the SnapshotInfo says ``synthetic=True`` and counts real and synthetic rows.
+Because the default grows as queries touch new areas, every query method first calls
+:meth:`StoreSet.ensure_around`; build boolean masks over ``frame`` only after that call (``nearest``
+refuses a mask whose length no longer matches). The 강원 200-row extract is a partial sample (the first
+200 rows of a 40,000-row 시도 file, spread over 17 시군구), so mixing it into the default would
+under-count wherever it appears; it is kept as its own real snapshot ``gangwon-sample`` instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from moduai.config import get_settings
+from moduai.errors import InputError, NotFound
+
+# The 39 columns of 소상공인시장진흥공단 상가(상권)정보, in published order, with their normalised names.
+OFFICIAL_COLUMNS: dict[str, str] = {
+    "상가업소번호": "store_id",
+    "상호명": "name",
+    "지점명": "branch",
+    "상권업종대분류코드": "major_code",
+    "상권업종대분류명": "major_name",
+    "상권업종중분류코드": "mid_code",
+    "상권업종중분류명": "mid_name",
+    "상권업종소분류코드": "minor_code",
+    "상권업종소분류명": "minor_name",
+    "표준산업분류코드": "ksic_code",
+    "표준산업분류명": "ksic_name",
+    "시도코드": "sido_code",
+    "시도명": "sido_name",
+    "시군구코드": "sigungu_code",
+    "시군구명": "sigungu_name",
+    "행정동코드": "adm_dong_code",
+    "행정동명": "adm_dong_name",
+    "법정동코드": "legal_dong_code",
+    "법정동명": "legal_dong_name",
+    "지번코드": "jibun_code",
+    "대지구분코드": "land_type_code",
+    "대지구분명": "land_type_name",
+    "지번본번지": "jibun_main",
+    "지번부번지": "jibun_sub",
+    "지번주소": "jibun_address",
+    "도로명코드": "road_code",
+    "도로명": "road_name",
+    "건물본번지": "building_main",
+    "건물부번지": "building_sub",
+    "건물관리번호": "building_mgmt_no",
+    "건물명": "building_name",
+    "도로명주소": "road_address",
+    "구우편번호": "old_postcode",
+    "신우편번호": "postcode",
+    "동정보": "dong_info",
+    "층정보": "floor",
+    "호정보": "unit_info",
+    "경도": "lon",
+    "위도": "lat",
+}
+
+STORE_COLUMNS: list[str] = [
+    "store_id", "name", "branch",
+    "major_code", "major_name", "mid_code", "mid_name", "minor_code", "minor_name",
+    "ksic_code",
+    "sido_code", "sido_name", "sigungu_code", "sigungu_name",
+    "adm_dong_code", "adm_dong_name", "legal_dong_code", "legal_dong_name",
+    "jibun_address", "road_address", "floor",
+    "lon", "lat", "x", "y",
+    "synthetic", "snapshot",
+]
+
+EXTRA_COLUMNS: list[str] = [
+    "ksic_name", "jibun_code", "land_type_code", "land_type_name", "jibun_main", "jibun_sub",
+    "road_code", "road_name", "building_main", "building_sub", "building_mgmt_no", "building_name",
+    "old_postcode", "postcode", "dong_info", "unit_info",
+    "source_minor_code", "dataset",
+]
+
+STORED_COLUMNS: list[str] = STORE_COLUMNS + EXTRA_COLUMNS
+FLOAT_COLUMNS = ("lon", "lat", "x", "y")
+LEVEL_COLUMNS = {"major": "major_code", "mid": "mid_code", "minor": "minor_code"}
+
+DEFAULT_SNAPSHOT = "default"
+HOEGIDONG_SNAPSHOT = "hoegidong-2026Q1"
+GANGWON_SNAPSHOT = "gangwon-sample"
+EMBEDDED_IDS = (DEFAULT_SNAPSHOT, HOEGIDONG_SNAPSHOT, GANGWON_SNAPSHOT)
+QUARTER_RE = re.compile(r"^(\d{4})Q([1-4])$")
+
+# Query methods make sure the default has generated rows at least this far around the point, so a
+# nearest-competitor list is not cut short at a 시군구 border and a mask built after ``within`` stays
+# valid for ``nearest`` at the same point.
+NEAREST_COVER_M = 3_000.0
+
+
+@dataclass
+class SnapshotInfo:
+    """One store snapshot: what it is, how many rows, whether it is synthetic, where it came from."""
+
+    id: str
+    label: str
+    rows: int
+    synthetic: bool
+    sources: list[str]
+    imported_at: str | None = None
+    path: str | None = None
+    kind: str = "imported"  # 'embedded' | 'imported' | 'generated'
+    real_rows: int = 0
+    synthetic_rows: int = 0
+    code_system: str = "2023"  # '2023' | 'old' | 'mixed' (as published, before mapping)
+    id_scheme: str = "2023"  # '2023' (MA… IDs, regenerated in 2023) | 'pre2023' | 'synthetic' | 'mixed'
+    sido_codes: list[str] = field(default_factory=list)
+    coverage: str = ""
+    note: str | None = None
+    files: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class SnapshotPair:
+    """Two snapshots whose 상가업소번호 link, for openings/closures/survival (matched on ``store_id``)."""
+
+    before: StoreSet
+    after: StoreSet
+    common_sido_codes: list[str]
+
+    @property
+    def sources(self) -> list[str]:
+        return sorted(set(self.before.sources) | set(self.after.sources))
+
+
+# ------------------------------------------------------------------------------------------- StoreSet
+class StoreSet:
+    """A frame of stores plus a k-d tree over EPSG:5179 coordinates (built on first query)."""
+
+    def __init__(
+        self,
+        frame: pd.DataFrame,
+        snapshot: SnapshotInfo,
+        *,
+        extender: Callable[[StoreSet, float, float, float, float], None] | None = None,
+    ) -> None:
+        missing = [c for c in STORE_COLUMNS if c not in frame.columns]
+        if missing:
+            raise ValueError(f"store frame lacks columns {missing}")
+        self._frame = frame.reset_index(drop=True)
+        self.snapshot = snapshot
+        self._extender = extender
+        self._tree = None
+        self._xy: np.ndarray | None = None
+        self._lock = threading.RLock()
+
+    # -- data
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The stores (STORE_COLUMNS + EXTRA_COLUMNS); positions from the query methods index it."""
+        return self._frame
+
+    @property
+    def sources(self) -> list[str]:
+        """Catalog ids of the datasets in this set (``sangga-synthetic`` included when any row is)."""
+        return self.snapshot.sources
+
+    def __len__(self) -> int:
+        return len(self._frame)
+
+    @property
+    def xy(self) -> np.ndarray:
+        """(n, 2) float64 array of EPSG:5179 metres."""
+        if self._xy is None:
+            self._xy = np.column_stack([self._frame["x"].to_numpy("float64"), self._frame["y"].to_numpy("float64")])
+        return self._xy
+
+    def _index(self):
+        if self._tree is None:
+            from scipy.spatial import cKDTree
+
+            with self._lock:
+                if self._tree is None:
+                    self._tree = cKDTree(self.xy, leafsize=32, balanced_tree=False, compact_nodes=False)
+        return self._tree
+
+    def append(self, rows: pd.DataFrame) -> None:
+        """Add rows at the end (positions of earlier rows stay valid) and drop the index."""
+        if rows.empty:
+            return
+        with self._lock:
+            self._frame = pd.concat([self._frame, rows[self._frame.columns]], ignore_index=True)
+            self._tree = None
+            self._xy = None
+            self._refresh_counts()
+
+    def _refresh_counts(self) -> None:
+        syn = self._frame["synthetic"].to_numpy(bool)
+        self.snapshot.rows = int(len(self._frame))
+        self.snapshot.synthetic_rows = int(syn.sum())
+        self.snapshot.real_rows = int(len(syn) - syn.sum())
+
+    # -- coverage
+    def ensure_around(self, x: float, y: float, radius_m: float) -> None:
+        """Make sure every store within ``radius_m`` of (x, y) is in ``frame`` (generates lazily for the default)."""
+        if self._extender is not None:
+            self._extender(self, x - radius_m, y - radius_m, x + radius_m, y + radius_m)
+
+    def ensure_bounds(self, minx: float, miny: float, maxx: float, maxy: float) -> None:
+        """Same as :meth:`ensure_around` for a bounding box in EPSG:5179 metres."""
+        if self._extender is not None:
+            self._extender(self, minx, miny, maxx, maxy)
+
+    # -- queries
+    def within(self, x: float, y: float, radius_m: float) -> np.ndarray:
+        """Row positions of stores within ``radius_m`` metres of (x, y) (EPSG:5179), ascending."""
+        _check_radius(radius_m)
+        self.ensure_around(x, y, max(radius_m, NEAREST_COVER_M))
+        if len(self._frame) == 0:
+            return np.empty(0, dtype=np.int64)
+        hits = self._index().query_ball_point([x, y], r=radius_m, return_sorted=False)
+        out = np.asarray(hits, dtype=np.int64)
+        out.sort()
+        return out
+
+    def counts_within(self, x: float, y: float, radius_m: float, level: str = "major") -> pd.Series:
+        """Number of stores within the radius by 업종 code of ``level`` ('major'|'mid'|'minor'), largest first."""
+        col = _level_column(level)
+        pos = self.within(x, y, radius_m)
+        return self._frame[col].iloc[pos].value_counts()
+
+    def nearest(
+        self, x: float, y: float, k: int, mask: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The ``k`` stores nearest (x, y), optionally only where ``mask`` is True; (positions, metres)."""
+        if k <= 0:
+            raise InputError(f"'k'는 1 이상이어야 합니다. 받은 값: {k}.", field="k")
+        self.ensure_around(x, y, NEAREST_COVER_M)
+        n = len(self._frame)
+        if mask is not None:
+            mask = np.asarray(mask, dtype=bool)
+            if mask.shape != (n,):
+                raise ValueError(
+                    f"mask has {mask.shape} entries but the store set has {n} rows; build masks after "
+                    "StoreSet.ensure_around() (the default set grows as queries reach new areas)"
+                )
+            candidates = np.flatnonzero(mask)
+            if len(candidates) == 0:
+                return np.empty(0, dtype=np.int64), np.empty(0)
+            d = np.hypot(self.xy[candidates, 0] - x, self.xy[candidates, 1] - y)
+            k = min(k, len(candidates))
+            part = np.argpartition(d, k - 1)[:k] if k < len(d) else np.arange(len(d))
+            order = part[np.lexsort((candidates[part], d[part]))]
+            return candidates[order].astype(np.int64), d[order]
+        if n == 0:
+            return np.empty(0, dtype=np.int64), np.empty(0)
+        k = min(k, n)
+        dist, idx = self._index().query([x, y], k=k)
+        dist = np.atleast_1d(dist)
+        idx = np.atleast_1d(idx).astype(np.int64)
+        return idx, dist
+
+    def in_polygon(self, polygon) -> np.ndarray:
+        """Row positions of stores inside a shapely (Multi)Polygon given in EPSG:5179 metres, ascending."""
+        import shapely
+
+        if polygon is None or polygon.is_empty:
+            return np.empty(0, dtype=np.int64)
+        minx, miny, maxx, maxy = polygon.bounds
+        if maxx - minx < 400 and maxy - miny < 400 and max(abs(minx), abs(maxy)) < 400:
+            raise InputError(
+                "다각형 좌표가 경위도(도 단위)로 보입니다. EPSG:5179(미터) 좌표로 바꿔 주세요 (spatial.to_xy).",
+                field="polygon", detail="polygon looks geographic (degrees); expected EPSG:5179 metres",
+            )
+        self.ensure_bounds(minx, miny, maxx, maxy)
+        if len(self._frame) == 0:
+            return np.empty(0, dtype=np.int64)
+        cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
+        r = float(np.hypot(maxx - minx, maxy - miny) / 2) + 1.0
+        cand = np.asarray(self._index().query_ball_point([cx, cy], r=r, return_sorted=False), dtype=np.int64)
+        if len(cand) == 0:
+            return cand
+        inside = shapely.contains_xy(polygon, self.xy[cand, 0], self.xy[cand, 1])
+        out = cand[inside]
+        out.sort()
+        return out
+
+
+def _check_radius(radius_m: float) -> None:
+    if not (radius_m > 0) or not np.isfinite(radius_m):
+        raise InputError(
+            f"반경('radius_m')은 0보다 큰 미터 값이어야 합니다. 받은 값: {radius_m}.", field="radius_m"
+        )
+
+
+def _level_column(level: str) -> str:
+    if level not in LEVEL_COLUMNS:
+        raise InputError(
+            f"업종 단계('level')는 major(대분류), mid(중분류), minor(소분류) 중 하나여야 합니다. 받은 값: {level!r}.",
+            field="level",
+        )
+    return LEVEL_COLUMNS[level]
+
+
+# ----------------------------------------------------------------------------------- snapshot storage
+def snapshot_dir() -> Path:
+    """``MODUAI_HOME/imports/commerce`` — one Parquet file per imported snapshot."""
+    return get_settings().imports_dir / "commerce"
+
+
+def cache_dir() -> Path:
+    """``MODUAI_HOME/cache/commerce`` — parsed embedded extracts and lazily generated 시군구."""
+    return get_settings().home / "cache" / "commerce"
+
+
+def snapshot_path(snapshot_id: str) -> Path:
+    return snapshot_dir() / f"{snapshot_id}.parquet"
+
+
+def read_snapshot_meta(path: Path) -> dict:
+    """The ``moduai`` key-value metadata written by the importer into a snapshot Parquet file."""
+    import pyarrow.parquet as pq
+
+    md = pq.read_metadata(path).metadata or {}
+    raw = md.get(b"moduai")
+    return json.loads(raw.decode("utf-8")) if raw else {}
+
+
+def _imported_info(path: Path) -> SnapshotInfo:
+    meta = read_snapshot_meta(path)
+    rows = int(meta.get("rows", 0))
+    files = meta.get("files", [])
+    return SnapshotInfo(
+        id=meta.get("snapshot", path.stem),
+        label=meta.get("label", path.stem),
+        rows=rows,
+        synthetic=bool(meta.get("synthetic_rows", 0)),
+        sources=list(meta.get("sources", ["sangga-imported"])),
+        imported_at=meta.get("imported_at"),
+        path=str(path),
+        kind="imported",
+        real_rows=rows - int(meta.get("synthetic_rows", 0)),
+        synthetic_rows=int(meta.get("synthetic_rows", 0)),
+        code_system=meta.get("code_system", "2023"),
+        id_scheme=meta.get("id_scheme", "2023"),
+        sido_codes=list(meta.get("sido_codes", [])),
+        coverage=meta.get("coverage", ""),
+        note=meta.get("note"),
+        files=files,
+    )
+
+
+def imported_snapshot_ids() -> list[str]:
+    d = snapshot_dir()
+    if not d.exists():
+        return []
+    return sorted(p.stem for p in d.glob("*.parquet"))
+
+
+def list_snapshots() -> list[SnapshotInfo]:
+    """Every snapshot: the embedded default and the two real extracts, then imported quarters (oldest first)."""
+    from moduai.commerce import generator
+
+    out = [generator.embedded_snapshot_info(sid) for sid in EMBEDDED_IDS]
+    for sid in imported_snapshot_ids():
+        out.append(_imported_info(snapshot_path(sid)))
+    with _CACHE_LOCK:
+        live = _CACHE.get(DEFAULT_SNAPSHOT)
+    if live is not None:  # the default has grown in this process: say so
+        out[0] = live.snapshot
+    return out
+
+
+def get_snapshot_info(snapshot_id: str) -> SnapshotInfo:
+    for info in list_snapshots():
+        if info.id == snapshot_id:
+            return info
+    raise _unknown_snapshot(snapshot_id)
+
+
+def _unknown_snapshot(snapshot_id: str) -> NotFound:
+    known = ", ".join(list(EMBEDDED_IDS) + imported_snapshot_ids())
+    return NotFound(
+        f"상가 스냅샷 '{snapshot_id}'이(가) 없습니다. 있는 스냅샷: {known}. "
+        "'moduai commerce snapshots'로 목록을 보거나 'moduai commerce import'로 가져오세요.",
+        field="snapshot", detail=f"unknown snapshot {snapshot_id!r}",
+    )
+
+
+_CACHE: dict[str, StoreSet] = {}
+_CACHE_KEYS: dict[str, tuple] = {}
+_CACHE_LOCK = threading.RLock()
+
+
+def _cache_key(snapshot_id: str) -> tuple:
+    """Changes when the data behind a snapshot changes (new MODUAI_HOME, re-import)."""
+    home = str(get_settings().home)
+    if snapshot_id in EMBEDDED_IDS:
+        return (home,)
+    p = snapshot_path(snapshot_id)
+    st = p.stat() if p.exists() else None
+    return (home, st.st_mtime_ns if st else None, st.st_size if st else None)
+
+
+def clear_cache() -> None:
+    """Forget cached store sets (tests; after an import the key changes by itself)."""
+    with _CACHE_LOCK:
+        _CACHE.clear()
+        _CACHE_KEYS.clear()
+
+
+def get_store_set(snapshot: str | None = None) -> StoreSet:
+    """The store set of a snapshot id (``None`` → the embedded default), cached per process.
+
+    Raises
+    ------
+    NotFound
+        Unknown snapshot id, with the list of known ones.
+    """
+    from moduai.commerce import generator
+
+    sid = DEFAULT_SNAPSHOT if snapshot in (None, "") else str(snapshot).strip()
+    key = _cache_key(sid)
+    with _CACHE_LOCK:
+        cached = _CACHE.get(sid)
+        if cached is not None and _CACHE_KEYS.get(sid) == key:
+            return cached
+        if sid in EMBEDDED_IDS:
+            store_set = generator.build_embedded_store_set(sid)
+        else:
+            path = snapshot_path(sid)
+            if not path.exists():
+                raise _unknown_snapshot(sid)
+            store_set = load_store_set(path, _imported_info(path))
+        _CACHE[sid] = store_set
+        _CACHE_KEYS[sid] = key
+        return store_set
+
+
+def load_store_set(path: str | Path, info: SnapshotInfo | None = None) -> StoreSet:
+    """A StoreSet from any Parquet file with STORE_COLUMNS (imported snapshots, the national benchmark set)."""
+    path = Path(path)
+    frame = pd.read_parquet(path)
+    if info is None:
+        syn = int(frame["synthetic"].sum()) if "synthetic" in frame else 0
+        info = SnapshotInfo(
+            id=path.stem, label=path.name, rows=len(frame), synthetic=syn > 0,
+            sources=sorted(frame["dataset"].dropna().unique().tolist()) if "dataset" in frame else [],
+            path=str(path), kind="generated" if syn == len(frame) else "imported",
+            real_rows=len(frame) - syn, synthetic_rows=syn,
+        )
+    for col in EXTRA_COLUMNS:
+        if col not in frame.columns:
+            frame[col] = ""
+    return StoreSet(frame, info)
+
+
+def compare_snapshots(before: str, after: str) -> SnapshotPair:
+    """Two snapshots side by side for churn, matched on 상가업소번호 (``store_id``).
+
+    Raises
+    ------
+    InputError
+        When the IDs cannot link: the 2023 revision regenerated 상가업소번호, so a pre-2023 snapshot
+        cannot be matched with a 2023+ one; synthetic sets have no real IDs; a snapshot with itself.
+    """
+    if before == after:
+        raise InputError(
+            f"같은 스냅샷('{before}')끼리는 개업·폐업을 비교할 수 없습니다. 서로 다른 두 분기를 고르세요.",
+            field="after",
+        )
+    a, b = get_store_set(before), get_store_set(after)
+    for s, name in ((a, "before"), (b, "after")):
+        if s.snapshot.synthetic_rows:
+            raise InputError(
+                f"스냅샷 '{s.snapshot.id}'에는 합성 자료가 들어 있어 상가업소번호로 개업·폐업을 셀 수 없습니다. "
+                "실제 상가정보 두 분기를 가져와(import) 비교해 주세요.",
+                field=name, detail="synthetic rows have no real store IDs",
+            )
+    schemes = {a.snapshot.id_scheme, b.snapshot.id_scheme}
+    if "pre2023" in schemes or "mixed" in schemes:
+        if schemes != {"pre2023"}:
+            raise InputError(
+                f"'{before}'와 '{after}'는 상가업소번호 체계가 다릅니다: 2023년 업종 개편 때 상가업소번호가 새로 "
+                "매겨져 2022년 이전 번호와 이어지지 않습니다. 같은 체계(둘 다 2023년 이후)의 분기를 비교하세요.",
+                field="before", detail=f"id schemes {sorted(schemes)} do not link (IDs regenerated in 2023)",
+            )
+    qa, qb = QUARTER_RE.match(a.snapshot.id), QUARTER_RE.match(b.snapshot.id)
+    if qa and qb and (int(qa[1]), int(qa[2])) > (int(qb[1]), int(qb[2])):
+        raise InputError(
+            f"'before'({before})가 'after'({after})보다 늦은 분기입니다. 이전 분기를 먼저 주세요.", field="before"
+        )
+    common = sorted(set(a.snapshot.sido_codes) & set(b.snapshot.sido_codes))
+    if a.snapshot.sido_codes and b.snapshot.sido_codes and not common:
+        raise InputError(
+            f"'{before}'와 '{after}'에 함께 들어 있는 시도가 없습니다 (각각 {a.snapshot.sido_codes}, "
+            f"{b.snapshot.sido_codes}). 같은 시도의 파일을 두 분기 모두 가져오세요.",
+            field="after",
+        )
+    return SnapshotPair(a, b, common)
+
+
+def now_iso() -> str:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
