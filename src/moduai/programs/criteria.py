@@ -493,6 +493,19 @@ FLAG_FIX = {
 }
 
 
+FLAG_LABELS = {
+    "사업자등록": "사업자등록", "소상공인확인서": "소상공인확인서", "농업경영체등록": "농업경영체 등록",
+    "벤처기업인증": "벤처기업 인증", "여성기업확인": "여성기업 확인서", "장애인기업확인": "장애인기업 확인서",
+    "스마트공장도입": "스마트공장 도입", "공장등록": "공장등록", "이노비즈인증": "이노비즈 인증",
+    "국세체납": "국세 체납", "지방세체납": "지방세 체납", "정부지원사업참여제한": "정부지원사업 참여 제한",
+    "연구소보유": "기업부설연구소(전담부서)", "수출실적": "수출 실적",
+}
+
+
+def _flag_names(flags: list[str]) -> str:
+    return "·".join(FLAG_LABELS.get(f, f) for f in flags)
+
+
 class Flags(Criterion):
     TYPE = "flags"
     LABEL = "등록·인증"
@@ -511,9 +524,9 @@ class Flags(Criterion):
         p = self.params
         parts = []
         if p.get("required"):
-            parts.append("·".join(p["required"]) + " 필요")
+            parts.append(_flag_names(p["required"]) + " 필요")
         if p.get("forbidden"):
-            parts.append("·".join(p["forbidden"]) + " 없음")
+            parts.append(_flag_names(p["forbidden"]) + " 없음")
         return ", ".join(parts)
 
     def evaluate(self, profile, ctx):
@@ -527,11 +540,11 @@ class Flags(Criterion):
             (unknown if v is None else present_bad if v else []).append(f)
         if missing or present_bad:
             first = (missing or present_bad)[0]
-            what = (f"{josa('·'.join(missing), '이/가')} 없습니다" if missing
-                    else f"{josa('·'.join(present_bad), '이/가')} 있습니다")
+            what = (f"{josa(_flag_names(missing), '이/가')} 없습니다" if missing
+                    else f"{josa(_flag_names(present_bad), '이/가')} 있습니다")
             return self._result(FAIL, what, f"{FLAG_FIX[first]} 신청할 수 있습니다.")
         if unknown:
-            return self._unknown("·".join(unknown) + " 여부")
+            return self._unknown(_flag_names(unknown) + " 여부")
         return self._result(PASS, "모두 갖추었습니다")
 
 

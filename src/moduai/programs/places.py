@@ -149,6 +149,10 @@ def resolve_place(text: str) -> Place:
         raise NotFound(f"'{text}' 지역을 찾을 수 없습니다. 시도 이름(예: 강원) 또는 행안부 코드를 쓰세요.",
                        field="region", detail="moduai.regions is not available; only 시도 names resolve")
     region = spine.resolve_region(text)
+    if region.level not in ("sido", "sigungu", "gu"):
+        # 읍면동: eligibility is decided at 시군구 level; the first five digits are the 시군구/구 code.
+        code = normalise_code(region.code)[:5]
+        return Place(code, "gu" if code[-1] != "0" else "sigungu", place_name(code), code[:2])
     return Place(region.code, region.level, getattr(region, "full_name", region.name), region.sido_code)
 
 
@@ -171,6 +175,11 @@ def find_places_in_text(text: str) -> list[Place]:
             continue  # group names are handled by the caller; 강원/전북/제주 are also 시도
         try:
             place = resolve_place(token)
+            spine = _spine()
+            if spine is not None and not token.isdigit() and sido_code_for_name(token) is None:
+                # Only whole 시군구 names count in free text ('중앙' must not become 중앙동).
+                if spine.resolve_region(token).level not in ("sigungu", "gu"):
+                    continue
         except ModuaiError:
             continue
         except Exception:  # noqa: BLE001 - a spine error must never break a search

@@ -1,0 +1,227 @@
+"""The programs domain's entry points for the CLI and the web: one call per user action.
+
+Each function opens its own transaction, makes sure the 표본 catalog is seeded on first use, and
+returns a typed result; adapters only parse input and render.
+"""
+
+from __future__ import annotations
+
+import calendar as _calendar
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from moduai.db import session_scope
+from moduai.errors import InputError
+from moduai.programs import repository as repo
+from moduai.programs.catalog import KINDS, Program, apply_ruleset, check_kind, korean_date
+from moduai.programs.ics import deadline_calendar
+from moduai.programs.matching import MatchResult, build_match, match_programs
+from moduai.programs.profile import Profile, profile_from_dict
+from moduai.programs.rules import check_ruleset
+from moduai.programs.search import SearchResult, default_cache_dir, get_index, search_programs
+
+
+def _today(today: dt.date | None) -> dt.date:
+    return today or dt.date.today()
+
+
+def active_programs(*, today: dt.date | None = None, include_retired: bool = False, kind: str | None = None,
+                    sido: str | None = None) -> list[Program]:
+    with session_scope() as session:
+        repo.ensure_seeded(session)
+        return repo.list_programs(session, include_retired=include_retired, kind=kind, sido=sido,
+                                  today=_today(today))
+
+
+def seed_catalog() -> dict[str, Any]:
+    from moduai.programs.catalog import load_starter_catalog
+
+    with session_scope() as session:
+        counts = repo.seed_samples(session)
+    return {"programs": len(load_starter_catalog()), **counts.to_dict(), "sources": ["programs-samples"],
+            "notice": "표본(예시) 사업입니다. 실제 공고가 아닙니다."}
+
+
+def match_profile(profile: Profile | dict[str, Any], *, today: dt.date | None = None,
+                  include_closed: bool = False) -> MatchResult:
+    profile = profile if isinstance(profile, Profile) else profile_from_dict(profile)
+    day = _today(today)
+    return match_programs(profile, active_programs(today=day), today=day, include_closed=include_closed)
+
+
+def search(query: str, *, method: str = "hybrid", limit: int = 10) -> SearchResult:
+    return search_programs(query, active_programs(), method=method, limit=limit, cache_dir=default_cache_dir())
+
+
+def build_vector_index() -> dict[str, Any]:
+    programs = active_programs()
+    index = get_index(programs, default_cache_dir())
+    new = index.embed_all()
+    return {"programs": len(programs), "embedded_now": new, "cache_dir": str(default_cache_dir())}
+
+
+@dataclass
+class ProgramDetail:
+    program: Program
+    match: Any | None
+    history: list[dict[str, Any]]
+    sources: list[str] = field(default_factory=list)
+
+
+def program_detail(slug: str, *, profile: dict[str, Any] | None = None, today: dt.date | None = None) -> ProgramDetail:
+    day = _today(today)
+    with session_scope() as session:
+        repo.ensure_seeded(session)
+        program = repo.get_program(session, slug, day)
+        history = repo.ruleset_history(session, slug)
+    match = build_match(program, profile_from_dict(profile), day) if profile else None
+    return ProgramDetail(program, match, history, program.sources)
+
+
+# --- calendar --------------------------------------------------------------------------------------
+
+@dataclass
+class CalendarDay:
+    day: dt.date
+    programs: list[dict[str, Any]]
+
+
+@dataclass
+class CalendarMonth:
+    year: int
+    month: int
+    title: str
+    weeks: list[list[CalendarDay | None]]
+    deadlines: list[dict[str, Any]]
+
+
+@dataclass
+class DeadlineCalendar:
+    today: dt.date
+    months: list[CalendarMonth]
+    total: int
+    sources: list[str]
+    notice: str = "표본(예시) 사업과 가져온 실제 공고의 마감일입니다. 표본은 [표본]으로 표시합니다."
+
+
+def deadline_months(*, start: dt.date | None = None, months: int = 3, sido: str | None = None,
+                    kind: str | None = None) -> DeadlineCalendar:
+    """Deadlines of active programs month by month from ``start``'s month (default: this month)."""
+    if not 1 <= months <= 12:
+        raise InputError(f"개월 수(months)는 1 이상 12 이하여야 합니다. 받은 값: {months}.", field="months")
+    if kind:
+        check_kind(kind)
+    first = (start or dt.date.today()).replace(day=1)
+    programs = active_programs(today=start, sido=sido, kind=kind)
+    out: list[CalendarMonth] = []
+    total = 0
+    year, month = first.year, first.month
+    for _ in range(months):
+        by_day: dict[int, list[dict[str, Any]]] = {}
+        for p in programs:
+            if p.apply_end and p.apply_end.year == year and p.apply_end.month == month:
+                by_day.setdefault(p.apply_end.day, []).append(
+                    {"slug": p.slug, "name": p.name, "kind": p.kind, "is_sample": p.is_sample,
+                     "region_text": p.region_text})
+        weeks = []
+        for week in _calendar.Calendar(firstweekday=6).monthdayscalendar(year, month):
+            weeks.append([CalendarDay(dt.date(year, month, d), by_day.get(d, [])) if d else None for d in week])
+        deadlines = [{"day": dt.date(year, month, d), **item} for d in sorted(by_day) for item in by_day[d]]
+        total += len(deadlines)
+        out.append(CalendarMonth(year, month, f"{year}년 {month}월", weeks, deadlines))
+        month += 1
+        if month == 13:
+            year, month = year + 1, 1
+    return DeadlineCalendar(start or dt.date.today(), out, total, sorted({s for p in programs for s in p.sources}))
+
+
+def deadline_ics(*, sido: str | None = None, kind: str | None = None, include_past: bool = False,
+                 today: dt.date | None = None) -> str:
+    day = _today(today)
+    programs = [p for p in active_programs(today=day, sido=sido, kind=kind)
+                if p.apply_end and (include_past or p.apply_end >= day)]
+    programs.sort(key=lambda p: (p.apply_end, p.name))
+    return deadline_calendar(programs)
+
+
+# --- operator actions ------------------------------------------------------------------------------
+
+@dataclass
+class ProgramForm:
+    """What the operator form sends; validated into a :class:`Program` by :func:`program_from_form`."""
+
+    slug: str
+    name: str
+    agency: str
+    kind: str
+    target: str = ""
+    support: str = ""
+    support_max_krw: str = ""
+    how_to_apply: str = ""
+    description: str = ""
+    url: str = ""
+    rules_yaml: str = ""
+    is_sample: bool = True
+
+
+def program_from_form(form: ProgramForm, *, file: str = "운영자 입력") -> Program:
+    import re
+
+    slug = form.slug.strip()
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{2,100}", slug):
+        raise InputError("id는 영문 소문자·숫자·하이픈 3~100자여야 합니다 (예: sample-gangneung-cafe). "
+                         f"받은 값: {slug!r}.", field="slug")
+    for key, label in (("name", "사업명"), ("agency", "기관")):
+        if not getattr(form, key).strip():
+            raise InputError(f"{label}({key})을(를) 입력해 주세요.", field=key)
+    check_kind(form.kind)
+    name = form.name.strip()
+    if form.is_sample and not name.startswith("(예시)"):
+        name = "(예시) " + name
+    amount = form.support_max_krw.replace(",", "").strip()
+    if amount and not amount.isdigit():
+        raise InputError(f"최대 지원금(support_max_krw)은 원 단위 정수여야 합니다. 받은 값: {form.support_max_krw!r}.",
+                         field="support_max_krw")
+    program = Program(
+        slug=slug, name=name, agency=form.agency.strip(), kind=form.kind,
+        source_kind="operator", source_label="moduai 운영자 입력" + (" (표본)" if form.is_sample else ""),
+        dataset_id="programs-samples" if form.is_sample else "programs-operator",
+        target=[t.strip() for t in form.target.split(",") if t.strip()], support=form.support.strip() or None,
+        support_max_krw=int(amount) if amount else None, how_to_apply=form.how_to_apply.strip() or None,
+        description=form.description.strip() or None, url=form.url.strip() or None,
+        source_date=dt.date.today(), is_sample=form.is_sample,
+    )
+    if form.rules_yaml.strip():
+        ruleset = check_ruleset(form.rules_yaml, file=file, program=slug)
+        apply_ruleset(program, ruleset, form.rules_yaml)
+    return program
+
+
+def save_program(form: ProgramForm, *, author: str, create: bool) -> Program:
+    program = program_from_form(form)
+    with session_scope() as session:
+        return repo.save_program(session, program, author=author, create=create)
+
+
+def set_program_status(slug: str, status: str) -> Program:
+    with session_scope() as session:
+        return repo.set_status(session, slug, status)
+
+
+def form_for(program: Program) -> ProgramForm:
+    return ProgramForm(slug=program.slug, name=program.name, agency=program.agency, kind=program.kind,
+                       target=", ".join(program.target), support=program.support or "",
+                       support_max_krw=str(program.support_max_krw or ""), how_to_apply=program.how_to_apply or "",
+                       description=program.description or "", url=program.url or "",
+                       rules_yaml=program.rules_yaml or "", is_sample=program.is_sample)
+
+
+def import_file(path: str | Path) -> Any:
+    from moduai.programs.importer import import_programs_file
+
+    return import_programs_file(path)
+
+
+__all__ = ["KINDS", "korean_date"]
