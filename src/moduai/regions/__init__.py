@@ -6,6 +6,7 @@ Public API::
     search_regions(text) -> list[Region]       list_regions(level, sido_code=None, parent_code=None)
     region_at(lat, lon) -> PointRegion         megaregion_of(code, variant) / megaregions(variant)
     sigungu_boundaries() / boundary_of(code)   to_current_code(old_code)
+    geocode_text("강원 강릉시 교동 123-4") -> (Region, unused words)   children(code) / ancestors(region)
 """
 
 from moduai.regions.boundaries import boundary_of, sido_boundaries, sigungu_boundaries
