@@ -1,0 +1,127 @@
+"""Repository for marketing imports: every query lives here; an import is stored whole or not at all.
+
+``import_reviews`` / ``import_ledger`` parse and check the file first (any bad row → ImportRejected, the
+database untouched), then write the shop, the import record and all rows in ONE transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from moduai.db import get_engine, session_scope
+from moduai.errors import InputError, NotFound
+from moduai.marketing.customers import Sale, parse_ledger_csv
+from moduai.marketing.models import MarketingImport, MarketingReview, MarketingSale, MarketingShop
+from moduai.marketing.reviews import ReviewRecord, parse_reviews_csv
+
+DEFAULT_SHOP = "내 가게"
+
+
+@dataclass
+class ImportSummary:
+    import_id: int
+    shop: str
+    kind: str
+    source_name: str
+    rows: int
+    encoding: str
+    already_imported: bool
+    created_at: dt.datetime | None = None
+
+
+def validate_shop_name(name: str | None) -> str:
+    name = " ".join((name or DEFAULT_SHOP).split())
+    if not 1 <= len(name) <= 100:
+        raise InputError("'가게 이름'은 1~100자여야 합니다.", field="shop")
+    return name
+
+
+def _shop(session: Session, name: str) -> MarketingShop:
+    shop = session.scalar(select(MarketingShop).where(MarketingShop.name == name))
+    if shop is None:
+        shop = MarketingShop(name=name)
+        session.add(shop)
+        session.flush()
+    return shop
+
+
+def _existing(session: Session, shop: MarketingShop, kind: str, sha: str) -> MarketingImport | None:
+    return session.scalar(select(MarketingImport).where(
+        MarketingImport.shop_id == shop.id, MarketingImport.kind == kind, MarketingImport.sha256 == sha))
+
+
+def import_reviews(data: bytes, source_name: str, shop: str | None = None, *, today: dt.date | None = None) -> ImportSummary:
+    """Check and store a reviews CSV for ``shop``; returns the (new or existing) import."""
+    name = validate_shop_name(shop)
+    table, records = parse_reviews_csv(data, source_name, today=today)
+    with session_scope(get_engine()) as s:
+        sh = _shop(s, name)
+        old = _existing(s, sh, "reviews", table.sha256)
+        if old:
+            return ImportSummary(old.id, name, "reviews", old.source_name, old.row_count, old.encoding, True, old.created_at)
+        imp = MarketingImport(shop_id=sh.id, kind="reviews", source_name=source_name[:300], sha256=table.sha256,
+                              encoding=table.encoding, row_count=len(records))
+        s.add(imp)
+        s.flush()
+        s.add_all(MarketingReview(import_id=imp.id, line=r.line, review_date=r.date, rating=r.rating, text=r.text,
+                                  author=r.author) for r in records)
+        s.flush()
+        return ImportSummary(imp.id, name, "reviews", imp.source_name, len(records), table.encoding, False)
+
+
+def import_ledger(data: bytes, source_name: str, shop: str | None = None, *, today: dt.date | None = None) -> ImportSummary:
+    """Check and store a sales-ledger CSV for ``shop`` (identifiers masked + keyed hash only)."""
+    name = validate_shop_name(shop)
+    table, sales = parse_ledger_csv(data, source_name, today=today)
+    with session_scope(get_engine()) as s:
+        sh = _shop(s, name)
+        old = _existing(s, sh, "ledger", table.sha256)
+        if old:
+            return ImportSummary(old.id, name, "ledger", old.source_name, old.row_count, old.encoding, True, old.created_at)
+        imp = MarketingImport(shop_id=sh.id, kind="ledger", source_name=source_name[:300], sha256=table.sha256,
+                              encoding=table.encoding, row_count=len(sales))
+        s.add(imp)
+        s.flush()
+        s.add_all(MarketingSale(import_id=imp.id, line=x.line, customer_key=x.customer_key,
+                                customer_display=x.customer_display, sale_date=x.date, amount=x.amount) for x in sales)
+        s.flush()
+        return ImportSummary(imp.id, name, "ledger", imp.source_name, len(sales), table.encoding, False)
+
+
+def get_import(import_id: int, kind: str) -> ImportSummary:
+    with session_scope(get_engine()) as s:
+        imp = s.get(MarketingImport, import_id)
+        if imp is None or imp.kind != kind:
+            raise NotFound(f"가져오기 기록 {import_id}번({'리뷰' if kind == 'reviews' else '매출 장부'})을 찾을 수 없습니다. "
+                           "파일을 다시 올려 주세요.", field="import_id")
+        return ImportSummary(imp.id, imp.shop.name, imp.kind, imp.source_name, imp.row_count, imp.encoding, True,
+                             imp.created_at)
+
+
+def load_reviews(import_id: int) -> list[ReviewRecord]:
+    get_import(import_id, "reviews")
+    with session_scope(get_engine()) as s:
+        rows = s.scalars(select(MarketingReview).where(MarketingReview.import_id == import_id)
+                         .order_by(MarketingReview.line)).all()
+        return [ReviewRecord(r.line, r.review_date, r.rating, r.text, r.author) for r in rows]
+
+
+def load_sales(import_id: int) -> list[Sale]:
+    get_import(import_id, "ledger")
+    with session_scope(get_engine()) as s:
+        rows = s.scalars(select(MarketingSale).where(MarketingSale.import_id == import_id)
+                         .order_by(MarketingSale.line)).all()
+        return [Sale(r.line, r.customer_key, r.customer_display, r.sale_date, r.amount) for r in rows]
+
+
+def list_imports(kind: str | None = None, limit: int = 20) -> list[ImportSummary]:
+    with session_scope(get_engine()) as s:
+        q = select(MarketingImport).order_by(MarketingImport.id.desc()).limit(limit)
+        if kind:
+            q = q.where(MarketingImport.kind == kind)
+        return [ImportSummary(i.id, i.shop.name, i.kind, i.source_name, i.row_count, i.encoding, True, i.created_at)
+                for i in s.scalars(q).all()]

@@ -1,0 +1,93 @@
+"""Copy generation offline: grammatical particles, 상권 lead, channel limits, banned claims."""
+
+from __future__ import annotations
+
+import pytest
+
+from moduai.errors import InputError
+from moduai.marketing.claims import check_claims
+from moduai.marketing.copy import generate_copy, load_channels
+from moduai.marketing.profile import parse_profile
+
+BASE = {"이름": "모두 빵집", "업종": "빵집", "위치": "강원 강릉시 교동", "강점": "매일 아침 굽는 빵, 넓은 주차장",
+        "가격대": "5천 원대", "타깃": "출근길 직장인", "대표 메뉴": "소금빵"}
+
+
+def test_offline_copy_has_correct_particles_for_batchim_and_not():
+    res = generate_copy(parse_profile(BASE), ["place"], variants=3, month=4)
+    texts = [v.text for v in res.channels[0].variants]
+    assert res.backend["backend"] == "offline" and all(v.backend == "offline" for v in res.channels[0].variants)
+    assert "모두 빵집은" in texts[0]  # 집 has 받침 → 은
+    assert "매일 아침 굽는 빵과 넓은 주차장을 자랑하는 빵집입니다" in texts[0]
+    assert "소금빵을" in texts[1]  # 빵 + 을
+    cafe = dict(BASE, 이름="모두 카페", 업종="카페", 강점="핸드드립 커피, 조용한 자리", **{"대표 메뉴": "커피"})
+    t2 = [v.text for v in generate_copy(parse_profile(cafe), ["place"], month=4).channels[0].variants]
+    assert "모두 카페는" in t2[0] and "핸드드립 커피와 조용한 자리를 자랑하는 카페입니다" in t2[0]
+    assert "커피를" in t2[1]
+
+
+def test_trade_area_lead_from_profile_facts_and_without():
+    few = dict(BASE, 상권={"반경_m": 500, "같은_업종_수": 2})
+    res = generate_copy(parse_profile(few), ["instagram"], month=7)
+    assert res.trade_area.same_category_count == 2
+    assert res.channels[0].variants[0].text.startswith("교동 반경 500m 안에 빵집이 2곳뿐이에요.")
+    plain = generate_copy(parse_profile(BASE), ["instagram"], month=7)
+    assert plain.trade_area is None and "좌표" in plain.trade_area_note
+    assert "반경" not in plain.channels[0].variants[0].text
+
+
+def test_commerce_failure_does_not_break_copy(monkeypatch):
+    import moduai.marketing.trade_area_facts as taf
+
+    def boom(*a, **k):
+        raise RuntimeError("commerce is being rewritten")
+
+    monkeypatch.setattr("moduai.commerce.trade_area.build_trade_area", boom, raising=False)
+    prof = parse_profile(dict(BASE, 위도=37.75, 경도=128.9))
+    facts, note = taf.fetch_trade_area_facts(prof)
+    assert facts is None and "상권 정보 없이" in note
+    res = generate_copy(prof, ["flyer"], month=1)
+    assert res.channels[0].variants[0].text
+
+
+def test_channel_limits_hashtags_and_variants():
+    res = generate_copy(parse_profile(BASE), None, month=10)
+    chans = {c.channel: c for c in res.channels}
+    assert "event" not in chans  # no event in the profile → skipped when all channels were asked
+    limits = load_channels()
+    for c in res.channels:
+        assert len(c.variants) == 3
+        assert len({v.text for v in c.variants}) == 3  # variants differ
+        for v in c.variants:
+            assert v.within_limit and v.char_count <= limits[c.channel].max_chars
+            assert v.char_count == len(v.text + ("\n" + " ".join(v.hashtags) if v.hashtags else ""))
+    assert len(chans["instagram"].variants[0].hashtags) == limits["instagram"].hashtags
+    assert chans["instagram"].variants[0].hashtags[0] == "#교동맛집"
+
+
+def test_event_channel_needs_an_event():
+    with pytest.raises(InputError, match="이벤트"):
+        generate_copy(parse_profile(BASE), ["event"])
+    ev = dict(BASE, 이벤트={"제목": "소금빵 1+1", "기간": "3월 1일~3일", "내용": "소금빵 하나 사면 하나 더"})
+    res = generate_copy(parse_profile(ev), ["event"])
+    assert "소금빵 1+1" in res.channels[0].variants[0].text
+
+
+def test_banned_claims_are_flagged_with_reason():
+    w = check_claims("동네 최고의 빵, 100% 국내산, 먹으면 당뇨 완치!")
+    words = [x.word for x in w]
+    assert words == ["최고", "100%", "효능 표방", "완치"]
+    assert all(x.reason for x in w) and {x.severity for x in w} == {"warn", "error"}
+    assert check_claims("갓 구운 빵과 친절한 응대") == []
+    res = generate_copy(parse_profile(dict(BASE, 강점="동네 1등 소금빵, 넓은 주차장")), ["place"])
+    assert [x.word for x in res.profile_warnings] == ["1등"]
+    assert any(x.word == "1등" for v in res.channels[0].variants for x in v.warnings)
+
+
+def test_profile_validation_names_the_field():
+    with pytest.raises(InputError, match="강점"):
+        parse_profile({k: v for k, v in BASE.items() if k != "강점"})
+    with pytest.raises(InputError, match="가격대"):
+        parse_profile(dict(BASE, 가격대=""))
+    with pytest.raises(InputError, match="channel"):
+        generate_copy(parse_profile(BASE), ["tiktok"])

@@ -1,0 +1,89 @@
+"""Review import checks, sentiment/aspects/flags, reply drafts in three tones."""
+
+from __future__ import annotations
+
+import pytest
+
+from moduai.errors import ImportRejected, InputError
+from moduai.marketing.review_sentiment import classify_review, lexicon_counts, split_clauses
+from moduai.marketing.reviews import analyze_reviews, parse_reviews_csv
+
+CSV = """날짜,평점,내용,작성자
+2025-03-02,5,커피가 정말 맛있고 사장님이 친절해요! 또 올게요,김민수
+2025-03-15,3,"맛은 좋은데 너무 비싸고 주차가 불편해요",
+2025-04-01,1,음식에서 머리카락이 나왔어요. 환불해 주세요 010-1234-5678,이영희
+2025-04-20,2,배달이 한 시간 넘게 걸려서 다 식었어요,
+""".encode()
+
+
+def test_lexicon_handles_negation_and_longer_cues_first():
+    assert lexicon_counts("불친절해요") == (0, 1)  # not also counted as 친절
+    assert lexicon_counts("사장님이 친절하지 않아요") == (0, 1)
+    assert lexicon_counts("맛있고 깔끔해요") == (2, 0)
+    assert split_clauses("맛은 좋은데 너무 비싸요") == ["맛은 좋은데", "너무 비싸요"]
+
+
+def test_mixed_positive_negative_classification():
+    assert classify_review("커피 맛있고 분위기 좋아요! 또 올게요").label == "positive"
+    assert classify_review("불친절해요. 다시는 안 갑니다").label == "negative"
+    assert classify_review("주차가 불편하지만 빵은 정말 맛있어요").label == "mixed"
+    with pytest.raises(ValueError):
+        classify_review("x", "bert")
+
+
+def test_analysis_counts_aspects_months_flags_and_masks():
+    _t, records = parse_reviews_csv(CSV)
+    assert records[2].text.endswith("010-****-5678") and records[0].author == "김*수"
+    a = analyze_reviews(records, tone="정중", shop="모두 카페")
+    assert [r.sentiment for r in a.reviews] == ["positive", "mixed", "negative", "negative"]
+    assert a.sentiment_counts == {"긍정": 1, "부정": 2, "복합": 1}
+    aspects = {x.aspect: (x.mentions, x.positive, x.negative) for x in a.aspects}
+    assert aspects["친절"] == (1, 1, 0)
+    assert aspects["가격"] == (1, 0, 1) and aspects["주차"] == (1, 0, 1)
+    assert aspects["배달"] == (1, 0, 1) and aspects["위생"] == (1, 0, 1)
+    assert [(m.month, m.reviews, m.avg_rating) for m in a.months] == [("2025-03", 2, 4.0), ("2025-04", 2, 1.5)]
+    assert a.avg_rating == 2.75
+    flagged = a.attention[0]
+    assert flagged.line == 4 and [f.flag for f in flagged.flags] == ["이물질", "환불"]
+    assert "연락" in flagged.reply
+
+
+def test_reply_tones_and_particles():
+    _t, records = parse_reviews_csv(CSV)
+    polite = analyze_reviews(records[:1], tone="정중", shop="모두 카페").reviews[0].reply
+    friendly = analyze_reviews(records[:1], tone="친근", shop="모두 빵집").reviews[0].reply
+    short = analyze_reviews(records[:1], tone="간결").reviews[0].reply
+    assert polite.startswith("김*수 고객님, 모두 카페를 찾아 주셔서")  # 카페 + 를
+    assert "맛·친절에 만족하셨다니" in polite
+    assert friendly.startswith("김*수님, 들러 주셔서 감사해요!") and "맛·친절이 마음에" in friendly
+    assert short == "김*수님, 감사합니다. 맛·친절 칭찬 감사합니다. 또 오세요."
+    bakery = analyze_reviews(records[:1], tone="정중", shop="모두 빵집").reviews[0].reply
+    assert "모두 빵집을 찾아 주셔서" in bakery
+    with pytest.raises(InputError, match="tone"):
+        analyze_reviews(records, tone="반말")
+
+
+def test_malformed_reviews_are_refused_with_line_numbers():
+    bad = """date,rating,text
+2025-13-01,5,좋아요
+2025-01-02,7,좋아요
+2025-01-03,4,
+2099-01-01,4,미래
+어제,4,날짜 이상
+""".encode()
+    with pytest.raises(ImportRejected) as ei:
+        parse_reviews_csv(bad, "리뷰.csv")
+    got = {r.line: r.reason for r in ei.value.rows}
+    assert set(got) == {2, 3, 4, 5, 6}
+    assert "없는 날짜" in got[2] and "1~5" in got[3] and "비어" in got[4] and "미래" in got[5] and "형식" in got[6]
+    assert "아무것도 저장하지 않았습니다" in ei.value.message
+    with pytest.raises(ImportRejected, match="필요한 열이 없습니다"):
+        parse_reviews_csv("날짜,내용\n2025-01-01,좋아요\n".encode(), "x.csv")
+    with pytest.raises(ImportRejected, match="빈 파일"):
+        parse_reviews_csv(b"", "x.csv")
+
+
+def test_cp949_reviews_file():
+    data = "작성일,별점,리뷰\n2025-01-02,5,빵이 맛있어요\n".encode("cp949")
+    table, records = parse_reviews_csv(data)
+    assert table.encoding == "CP949" and records[0].text == "빵이 맛있어요"
