@@ -28,8 +28,8 @@ def require_operator(request: Request) -> UserPublic:
     """The signed-in operator; anyone else gets Forbidden (403, Korean message, link to sign in)."""
     user = current_user(request)
     if user is None:
-        raise Forbidden("운영자만 쓸 수 있는 페이지입니다. 먼저 /accounts/login 에서 로그인해 주세요.",
-                        detail="not signed in")
+        raise Forbidden("운영자만 쓸 수 있는 페이지입니다. 먼저 로그인해 주세요.", detail="not signed in",
+                        candidates=[{"href": f"/accounts/login?next={request.url.path}", "label": "운영자 로그인"}])
     if user.role != "operator":
         raise Forbidden("운영자 권한이 없는 계정입니다. 관리자에게 운영자 권한을 요청하세요.",
                         detail="role is not operator")

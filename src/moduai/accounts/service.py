@@ -139,3 +139,17 @@ def read_session(token: str | None, *, now: float | None = None) -> int | None:
         return None
     uid = payload.get("uid")
     return uid if isinstance(uid, int) else None
+
+
+def csrf_token(session_token: str | None) -> str:
+    """A per-session token for operator forms: HMAC of the session cookie with the secret key."""
+    if not session_token:
+        return ""
+    return hmac.new(_secret(), f"csrf:{session_token}".encode(), hashlib.sha256).hexdigest()[:40]
+
+
+def check_csrf(session_token: str | None, submitted: str | None) -> None:
+    expected = csrf_token(session_token)
+    if not expected or not submitted or not hmac.compare_digest(expected, submitted):
+        raise Forbidden("요청을 확인할 수 없습니다(CSRF 토큰 불일치). 페이지를 새로 고친 뒤 다시 보내 주세요.",
+                        detail="csrf token mismatch")

@@ -2,6 +2,358 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import APIRouter, Body, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from moduai.accounts.deps import current_user, require_operator
+from moduai.accounts.schemas import UserPublic
+from moduai.accounts.service import SESSION_COOKIE, check_csrf, csrf_token
+from moduai.errors import InputError
+from moduai.programs import service
+from moduai.programs.catalog import KINDS, SAMPLE_NOTICE
+from moduai.programs.criteria import CRITERION_TYPES
+from moduai.programs.forms import ProfileFormSpec, profile_dict_from_form
+from moduai.programs.matching import MatchResult
+from moduai.programs.places import SIDO
+from moduai.programs.rules import check_ruleset
+from moduai.programs.search import METHODS, SearchResult
+from moduai.web.templating import render_page
 
 router = APIRouter()
+
+PAGE_NOTICE = ("이 목록의 '(예시)' 사업은 표본입니다 — 실제 기관의 현재 공고가 아닙니다. "
+               "실제 공고(기업마당·K-Startup에서 가져온 것)는 출처와 함께 '실제 공고'로 표시합니다.")
+
+
+@dataclass
+class ProgramsHomeContext:
+    form: ProfileFormSpec
+    values: dict[str, Any]
+    sido: list[tuple[str, str]]
+    counts: dict[str, int]
+    notice: str = PAGE_NOTICE
+    error: str | None = None
+    candidates: list[Any] = field(default_factory=list)
+    sources: list[str] = field(default_factory=lambda: ["programs-samples"])
+
+
+@dataclass
+class MatchPageContext:
+    result: MatchResult
+    place: str | None
+    query: str
+    notice: str = PAGE_NOTICE
+
+    @property
+    def sources(self) -> list[str]:
+        return self.result.sources
+
+
+@dataclass
+class SearchPageContext:
+    q: str
+    method: str
+    methods: tuple[str, ...]
+    result: SearchResult | None
+    notice: str = PAGE_NOTICE
+    examples: tuple[str, ...] = ("강릉에서 카페 창업 지원금", "스마트팜 청년", "소상공인 키오스크 도입", "지역 AI 바우처",
+                                 "포항 공장 디지털화")
+
+
+@dataclass
+class ListPageContext:
+    programs: list[dict[str, Any]]
+    kinds: tuple[str, ...]
+    kind: str | None
+    sido: str | None
+    sido_options: list[tuple[str, str]]
+    notice: str = PAGE_NOTICE
+    sources: list[str] = field(default_factory=list)
+
+
+@dataclass
+class DetailPageContext:
+    program: dict[str, Any]
+    history: list[dict[str, Any]]
+    match: dict[str, Any] | None
+    profile_query: str
+    sources: list[str]
+
+
+@dataclass
+class AdminListContext:
+    user: UserPublic
+    programs: list[dict[str, Any]]
+    csrf: str
+    message: str | None = None
+
+
+@dataclass
+class AdminFormContext:
+    user: UserPublic
+    form: service.ProgramForm
+    create: bool
+    kinds: tuple[str, ...]
+    csrf: str
+    criterion_types: list[str]
+    error: str | None = None
+    error_detail: dict[str, Any] | None = None
+
+
+def _sido_options() -> list[tuple[str, str]]:
+    return [(code, full) for code, (full, _short) in sorted(SIDO.items())]
+
+
+def _brief(p) -> dict[str, Any]:
+    return {"slug": p.slug, "name": p.name, "agency": p.agency, "kind": p.kind, "region_text": p.region_text,
+            "period_text": p.period_text, "apply_end": p.apply_end, "is_sample": p.is_sample, "status": p.status,
+            "has_rules": p.has_rules, "source_label": p.source_label}
+
+
+# --- pages -----------------------------------------------------------------------------------------
+
+@router.get("/programs", include_in_schema=False)
+def programs_home(request: Request):
+    """지원사업 매칭: 프로필 입력."""
+    programs = service.active_programs()
+    counts = {"total": len(programs), "samples": sum(p.is_sample for p in programs),
+              "real": sum(not p.is_sample for p in programs)}
+    ctx = ProgramsHomeContext(ProfileFormSpec(), {}, _sido_options(), counts)
+    return render_page(request, "programs/index.html", ctx, title="지원사업 매칭")
+
+
+@router.get("/programs/match", include_in_schema=False)
+def programs_match(request: Request):
+    """프로필로 지원사업 찾기 결과."""
+    params = request.query_params
+    today = params.get("today")
+    try:
+        profile, place = profile_dict_from_form(params)
+        day = dt.date.fromisoformat(today) if today else None
+        result = service.match_profile(profile, today=day)
+    except InputError as exc:
+        programs = service.active_programs()
+        counts = {"total": len(programs), "samples": sum(p.is_sample for p in programs),
+                  "real": sum(not p.is_sample for p in programs)}
+        ctx = ProgramsHomeContext(ProfileFormSpec(), dict(params), _sido_options(), counts, error=exc.message,
+                                  candidates=exc.candidates)
+        return render_page(request, "programs/index.html", ctx, title="지원사업 매칭", status_code=422)
+    return render_page(request, "programs/match.html", MatchPageContext(result, place, str(params)),
+                       title="지원사업 매칭 결과")
+
+
+@router.get("/programs/search", include_in_schema=False)
+def programs_search(request: Request, q: str = "", method: str = "hybrid"):
+    """지원사업 검색."""
+    result = service.search(q, method=method, limit=20) if q.strip() else None
+    return render_page(request, "programs/search.html", SearchPageContext(q, method, METHODS, result),
+                       title=f"검색: {q}" if q else "지원사업 검색")
+
+
+@router.get("/programs/list", include_in_schema=False)
+def programs_list(request: Request, kind: str | None = None, sido: str | None = None):
+    """지원사업 목록."""
+    kind = kind or None
+    sido = sido or None
+    programs = service.active_programs(kind=kind, sido=sido)
+    ctx = ListPageContext([_brief(p) for p in programs], KINDS, kind, sido, _sido_options(),
+                          sources=sorted({p.dataset_id for p in programs}))
+    return render_page(request, "programs/list.html", ctx, title="지원사업 목록")
+
+
+@router.get("/programs/calendar", include_in_schema=False)
+def programs_calendar(request: Request, start: str | None = None, months: int = 3, sido: str | None = None,
+                      kind: str | None = None):
+    """마감 달력."""
+    try:
+        first = dt.date.fromisoformat(start + "-01") if start and len(start) == 7 else (
+            dt.date.fromisoformat(start) if start else None)
+    except ValueError:
+        raise InputError(f"start는 YYYY-MM 형식이어야 합니다. 받은 값: {start!r}.", field="start") from None
+    cal = service.deadline_months(start=first, months=months, sido=sido or None, kind=kind or None)
+    return render_page(request, "programs/calendar.html", cal, title="지원사업 마감 달력")
+
+
+@router.get("/programs/calendar.ics", include_in_schema=False)
+def programs_calendar_ics(sido: str | None = None, kind: str | None = None):
+    """마감 달력 ICS 내려받기."""
+    return _ics_response(service.deadline_ics(sido=sido or None, kind=kind or None))
+
+
+def _ics_response(text: str) -> Response:
+    return Response(text.encode("utf-8"), media_type="text/calendar; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="moduai-programs-deadlines.ics"'})
+
+
+@router.get("/programs/p/{slug}", include_in_schema=False)
+def program_page(request: Request, slug: str):
+    """지원사업 상세."""
+    params = request.query_params
+    profile = None
+    if any(k in params for k in ("age", "region", "business_status", "employees", "groups_answered")):
+        profile, _place = profile_dict_from_form(params)
+    detail = service.program_detail(slug, profile=profile)
+    ctx = DetailPageContext(detail.program.to_dict(), detail.history,
+                            detail.match.to_dict() if detail.match else None, str(params), detail.sources)
+    return render_page(request, "programs/detail.html", ctx, title=detail.program.name)
+
+
+# --- operator pages --------------------------------------------------------------------------------
+
+def _csrf(request: Request) -> str:
+    return csrf_token(request.cookies.get(SESSION_COOKIE))
+
+
+@router.get("/programs/admin", include_in_schema=False)
+def admin_list(request: Request, message: str | None = None, user: UserPublic = Depends(require_operator)):
+    """운영자: 지원사업 관리."""
+    programs = service.active_programs(include_retired=True)
+    ctx = AdminListContext(user, [_brief(p) for p in programs if p.is_sample or p.source_kind == "operator"]
+                           + [_brief(p) for p in programs if not (p.is_sample or p.source_kind == "operator")][:200],
+                           _csrf(request), message)
+    return render_page(request, "programs/admin_list.html", ctx, title="지원사업 관리")
+
+
+NEW_RULES_TEMPLATE = """version: 1
+effective_from: {today}
+criteria:
+  - {{id: age, type: age_range, min: 19, max: 39}}
+  - {{id: region, type: region, nationwide: true}}
+  - {{id: window, type: application_window, start: {today}, end: {end}}}
+tests:
+  - name: 만 30세
+    today: {today}
+    profile: {{age: 30, region_code: "11"}}
+    expect: {{age: pass, region: pass, window: pass}}
+    overall: pass
+"""
+
+
+def _form_ctx(request, user, form, create, error=None, detail=None) -> AdminFormContext:
+    return AdminFormContext(user, form, create, KINDS, _csrf(request), list(CRITERION_TYPES), error, detail)
+
+
+@router.get("/programs/admin/new", include_in_schema=False)
+def admin_new(request: Request, user: UserPublic = Depends(require_operator)):
+    """운영자: 새 지원사업."""
+    today = dt.date.today()
+    form = service.ProgramForm(slug="", name="(예시) ", agency="", kind="창업",
+                               rules_yaml=NEW_RULES_TEMPLATE.format(today=today, end=today + dt.timedelta(days=30)))
+    return render_page(request, "programs/admin_form.html", _form_ctx(request, user, form, True), title="새 지원사업")
+
+
+def _form_from_post(slug, name, agency, kind, target, support, support_max_krw, how_to_apply, description, url,
+                    rules_yaml, is_sample) -> service.ProgramForm:
+    return service.ProgramForm(slug=slug, name=name, agency=agency, kind=kind, target=target, support=support,
+                               support_max_krw=support_max_krw, how_to_apply=how_to_apply,
+                               description=description, url=url, rules_yaml=rules_yaml, is_sample=bool(is_sample))
+
+
+def _save(request: Request, user: UserPublic, form: service.ProgramForm, create: bool, csrf: str):
+    check_csrf(request.cookies.get(SESSION_COOKIE), csrf)
+    try:
+        program = service.save_program(form, author=user.email, create=create)
+    except InputError as exc:
+        return render_page(request, "programs/admin_form.html",
+                           _form_ctx(request, user, form, create, exc.message, exc.to_dict()),
+                           title="지원사업 편집", status_code=422)
+    return RedirectResponse(f"/programs/admin?message=저장했습니다: {program.slug}", status_code=303)
+
+
+@router.post("/programs/admin/new", include_in_schema=False)
+def admin_create(request: Request, slug: str = Form(""), name: str = Form(""), agency: str = Form(""),
+                 kind: str = Form(""), target: str = Form(""), support: str = Form(""),
+                 support_max_krw: str = Form(""), how_to_apply: str = Form(""), description: str = Form(""),
+                 url: str = Form(""), rules_yaml: str = Form(""), is_sample: str = Form(""), csrf: str = Form(""),
+                 user: UserPublic = Depends(require_operator)):
+    """운영자: 새 지원사업 저장."""
+    form = _form_from_post(slug, name, agency, kind, target, support, support_max_krw, how_to_apply, description,
+                           url, rules_yaml, is_sample)
+    return _save(request, user, form, True, csrf)
+
+
+@router.get("/programs/admin/{slug}/edit", include_in_schema=False)
+def admin_edit(request: Request, slug: str, user: UserPublic = Depends(require_operator)):
+    """운영자: 지원사업 수정."""
+    form = service.form_for(service.program_detail(slug).program)
+    return render_page(request, "programs/admin_form.html", _form_ctx(request, user, form, False),
+                       title="지원사업 수정")
+
+
+@router.post("/programs/admin/{slug}/edit", include_in_schema=False)
+def admin_update(request: Request, slug: str, name: str = Form(""), agency: str = Form(""),
+                 kind: str = Form(""), target: str = Form(""), support: str = Form(""),
+                 support_max_krw: str = Form(""), how_to_apply: str = Form(""), description: str = Form(""),
+                 url: str = Form(""), rules_yaml: str = Form(""), is_sample: str = Form(""), csrf: str = Form(""),
+                 user: UserPublic = Depends(require_operator)):
+    """운영자: 지원사업 수정 저장 (규칙이 바뀌면 새 버전)."""
+    form = _form_from_post(slug, name, agency, kind, target, support, support_max_krw, how_to_apply, description,
+                           url, rules_yaml, is_sample)
+    return _save(request, user, form, False, csrf)
+
+
+@router.post("/programs/admin/{slug}/status", include_in_schema=False)
+def admin_status(request: Request, slug: str, status: str = Form(""), csrf: str = Form(""),
+                 user: UserPublic = Depends(require_operator)):
+    """운영자: 지원사업 종료(retire) 또는 다시 게시."""
+    check_csrf(request.cookies.get(SESSION_COOKIE), csrf)
+    program = service.set_program_status(slug, status)
+    word = "종료" if status == "retired" else "다시 게시"
+    return RedirectResponse(f"/programs/admin?message={word}했습니다: {program.slug}", status_code=303)
+
+
+# --- JSON API --------------------------------------------------------------------------------------
+
+@router.get("/api/v1/programs")
+def api_list(kind: str | None = None, sido: str | None = None):
+    """지원사업 목록 (표본과 가져온 실제 공고)."""
+    programs = service.active_programs(kind=kind, sido=sido)
+    return {"programs": [_brief(p) for p in programs], "count": len(programs), "notice": SAMPLE_NOTICE,
+            "sources": sorted({p.dataset_id for p in programs})}
+
+
+@router.get("/api/v1/programs/search")
+def api_search(q: str, method: str = "hybrid", limit: int = 10):
+    """지원사업 한국어 검색."""
+    from moduai.results import to_jsonable
+
+    return to_jsonable(service.search(q, method=method, limit=limit))
+
+
+@router.post("/api/v1/programs/match")
+def api_match(profile: dict[str, Any] = Body(default_factory=dict), today: str | None = None,
+              include_closed: bool = False):
+    """프로필(JSON)로 지원사업 매칭: 조건별 해당/해당 안 됨/확인 필요와 이유."""
+    from moduai.results import to_jsonable
+
+    day = dt.date.fromisoformat(today) if today else None
+    return to_jsonable(service.match_profile(profile, today=day, include_closed=include_closed))
+
+
+@router.post("/api/v1/programs/rules/validate")
+def api_validate_rules(rules_yaml: str = Body(..., embed=True), program: str | None = Body(None, embed=True)):
+    """자격 규칙 YAML 검사 (문법, 조건 유형, 범위, 내장 테스트)."""
+    ruleset = check_ruleset(rules_yaml, file="입력", program=program)
+    return {"ok": True, "criteria": [c.to_dict() for c in ruleset.criteria], "tests": len(ruleset.tests)}
+
+
+@router.get("/api/v1/programs/calendar.ics")
+def api_calendar_ics(sido: str | None = None, kind: str | None = None):
+    """마감 달력 (iCalendar, RFC 5545)."""
+    return _ics_response(service.deadline_ics(sido=sido, kind=kind))
+
+
+@router.get("/api/v1/programs/{slug}")
+def api_program(slug: str):
+    """지원사업 하나 (규칙과 버전 이력 포함)."""
+    from moduai.results import to_jsonable
+
+    detail = service.program_detail(slug)
+    return to_jsonable({"program": detail.program.to_dict(), "history": detail.history, "sources": detail.sources})
+
+
+_ = current_user  # re-exported for templates that show the signed-in user
