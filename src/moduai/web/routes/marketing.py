@@ -1,7 +1,396 @@
-"""Pages and API for `marketing` (thin: parse, call the domain, render)."""
+"""Pages and API for `marketing` (thin: parse, call the domain, render).
+
+Pages: /marketing (hub), /marketing/copy, /marketing/calendar (+ .ics), /marketing/reviews (upload →
+/marketing/reviews/{id}, replies.csv), /marketing/customers (upload → /marketing/customers/{id},
+segments.csv / .xlsx), /marketing/abtest.  JSON: /api/v1/marketing/….
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+
+from moduai.errors import InputError
+from moduai.results import to_jsonable
+from moduai.web.templating import render_page
 
 router = APIRouter()
+
+MAX_UPLOAD = 20 * 1024 * 1024
+
+
+def _quoted(name: str) -> str:
+    from urllib.parse import quote
+
+    return f"attachment; filename*=UTF-8''{quote(name)}"
+
+
+async def _read_upload(file: UploadFile | None) -> tuple[bytes, str]:
+    if file is None or not file.filename:
+        raise InputError("올릴 CSV 파일을 골라 주세요.", field="file")
+    data = await file.read(MAX_UPLOAD + 1)
+    if len(data) > MAX_UPLOAD:
+        raise InputError("파일이 20 MB보다 큽니다. 나눠서 올려 주세요.", field="file")
+    return data, file.filename
+
+
+# ------------------------------------------------------------------------------------------------ hub
+@dataclass
+class FeatureCard:
+    href: str
+    title: str
+    what: str
+
+
+@dataclass
+class MarketingHubContext:
+    backend: dict
+    features: list[FeatureCard]
+    recent_imports: list[Any] = field(default_factory=list)
+    db_note: str | None = None
+
+
+FEATURES = [
+    FeatureCard("/marketing/copy", "홍보 문구", "플레이스 소개글, 인스타그램·블로그·카카오 채널 글, 전단, 이벤트 공지를 여러 안으로. 과장 표현 경고."),
+    FeatureCard("/marketing/calendar", "콘텐츠 달력", "공휴일(설·추석 포함), 밸런타인데이·빼빼로데이·복날·수능 등 1년 게시 계획과 ICS 내려받기."),
+    FeatureCard("/marketing/reviews", "리뷰 분석", "긍정·부정·복합, 맛·친절·가격·위생 등 측면별 집계와 월별 추이, 답글 초안, 꼭 확인할 리뷰."),
+    FeatureCard("/marketing/customers", "고객 분석", "매출 장부로 RFM 점수와 단골·신규·이탈 위험 손님, 세그먼트별 쿠폰 제안, 재방문율."),
+    FeatureCard("/marketing/abtest", "A/B 테스트", "두 쿠폰·두 문구 중 어느 쪽이 나은지: 두 비율 검정과 쉬운 말 결론."),
+]
+
+
+@router.get("/marketing", include_in_schema=False)
+def marketing_hub(request: Request):
+    """마케팅 자동화 첫 화면."""
+    from moduai.ai.llm import backend_status
+
+    recent, note = [], None
+    try:
+        from moduai.marketing.store import list_imports
+
+        recent = list_imports(limit=10)
+    except Exception:  # noqa: BLE001 - an unmigrated database must not hide the hub
+        note = "데이터베이스가 준비되지 않아 최근 가져오기 목록을 보여 줄 수 없습니다 (moduai db-upgrade)."
+    ctx = MarketingHubContext(backend_status(), FEATURES, recent, note)
+    return render_page(request, "marketing/hub.html", ctx, title="마케팅 자동화")
+
+
+# ----------------------------------------------------------------------------------------------- copy
+COPY_FIELDS = ("name", "category", "location", "strengths", "price_range", "target", "menu", "lat", "lon")
+
+
+@dataclass
+class CopyPageContext:
+    form: dict[str, Any]
+    channels: list[dict]
+    result: Any = None
+    error: str | None = None
+
+
+def _profile_from_query(q: dict[str, str]):
+    from moduai.marketing.profile import parse_profile
+
+    raw: dict[str, Any] = {k: q.get(k, "") for k in COPY_FIELDS}
+    if q.get("same_count"):
+        try:
+            raw["trade_area"] = {"same_category_count": int(q["same_count"]), "radius_m": int(q.get("radius") or 500)}
+        except ValueError as exc:
+            raise InputError("'같은 업종 수'와 '반경'은 정수여야 합니다.", field="same_count") from exc
+    if q.get("event_title"):
+        raw["event"] = {"title": q.get("event_title"), "period": q.get("event_period"), "detail": q.get("event_detail")}
+    return parse_profile(raw)
+
+
+@router.get("/marketing/copy", include_in_schema=False)
+def copy_page(request: Request):
+    """홍보 문구 만들기."""
+    from moduai.marketing.copy import generate_copy, load_channels
+
+    q = dict(request.query_params)
+    picked = request.query_params.getlist("channel") or ["place", "instagram", "kakao", "flyer"]
+    channels = [{"key": c.key, "label": c.label, "checked": c.key in picked} for c in load_channels().values()]
+    ctx = CopyPageContext(form=q, channels=channels)
+    if q.get("name"):
+        month = int(q["month"]) if q.get("month", "").isdigit() else None
+        ctx.result = generate_copy(_profile_from_query(q), picked, variants=3, month=month)
+    return render_page(request, "marketing/copy.html", ctx, title="홍보 문구")
+
+
+@router.post("/api/v1/marketing/copy", tags=["marketing"])
+def api_copy(body: dict):
+    """가게 정보(JSON)로 채널별 문구를 만듭니다. body: {profile: {...}, channels: [...], variants: 3, month: 5}."""
+    from moduai.marketing.copy import generate_copy
+    from moduai.marketing.profile import parse_profile
+
+    profile = parse_profile(body.get("profile") or {})
+    res = generate_copy(profile, body.get("channels"), variants=int(body.get("variants", 3)), month=body.get("month"))
+    return JSONResponse(to_jsonable(res))
+
+
+# ------------------------------------------------------------------------------------------- calendar
+@dataclass
+class CalendarPageContext:
+    year: int
+    category: str
+    categories: list[str]
+    calendar: Any
+    ics_href: str
+
+
+@router.get("/marketing/calendar", include_in_schema=False)
+def calendar_page(request: Request, year: int | None = None, category: str = "카페"):
+    """콘텐츠 달력."""
+    from urllib.parse import urlencode
+
+    from moduai.ai.phrasebank import load_phrasebank
+    from moduai.marketing.calendar import build_content_calendar
+
+    year = year or dt.date.today().year + (1 if dt.date.today().month >= 11 else 0)
+    cal = build_content_calendar(year, category)
+    ctx = CalendarPageContext(year, cal.category, list(load_phrasebank()), cal,
+                              "/marketing/calendar.ics?" + urlencode({"year": year, "category": cal.category}))
+    return render_page(request, "marketing/calendar.html", ctx, title=f"{year} 콘텐츠 달력")
+
+
+def _ics_response(year: int, category: str) -> Response:
+    from moduai.marketing.calendar import build_content_calendar, calendar_to_ics
+
+    cal = build_content_calendar(year, category)
+    return Response(calendar_to_ics(cal).encode("utf-8"), media_type="text/calendar; charset=utf-8",
+                    headers={"Content-Disposition": _quoted(f"moduai_{year}_{cal.category}_달력.ics")})
+
+
+@router.get("/marketing/calendar.ics", include_in_schema=False)
+def calendar_ics(year: int = Query(...), category: str = "일반"):
+    """ICS 내려받기."""
+    return _ics_response(year, category)
+
+
+@router.get("/api/v1/marketing/calendar", tags=["marketing"])
+def api_calendar(year: int = Query(..., description="연도"), category: str = Query("일반", description="업종")):
+    """12개월 콘텐츠 달력 (JSON)."""
+    from moduai.marketing.calendar import build_content_calendar
+
+    return JSONResponse(to_jsonable(build_content_calendar(year, category)))
+
+
+@router.get("/api/v1/marketing/calendar.ics", tags=["marketing"])
+def api_calendar_ics(year: int = Query(...), category: str = Query("일반")):
+    """12개월 콘텐츠 달력 (iCalendar, RFC 5545)."""
+    return _ics_response(year, category)
+
+
+# -------------------------------------------------------------------------------------------- reviews
+@dataclass
+class ReviewsUploadContext:
+    recent: list[Any]
+    tones: tuple[str, ...]
+
+
+@dataclass
+class ReviewsResultContext:
+    imported: Any
+    tone: str
+    tones: tuple[str, ...]
+    analysis: Any
+    csv_href: str
+    max_month_reviews: int
+
+
+@router.get("/marketing/reviews", include_in_schema=False)
+def reviews_page(request: Request):
+    """리뷰 CSV 올리기."""
+    from moduai.marketing.reviews import TONES
+    from moduai.marketing.store import list_imports
+
+    return render_page(request, "marketing/reviews.html", ReviewsUploadContext(list_imports("reviews"), TONES),
+                       title="리뷰 분석")
+
+
+@router.post("/marketing/reviews", include_in_schema=False)
+async def reviews_upload(file: UploadFile = File(None), shop: str = Form("내 가게"), tone: str = Form("정중")):
+    """리뷰 CSV 가져오기 → 결과 화면으로."""
+    from moduai.marketing.reviews import validate_tone
+    from moduai.marketing.store import import_reviews
+
+    validate_tone(tone)
+    data, name = await _read_upload(file)
+    summary = import_reviews(data, name, shop)
+    return RedirectResponse(f"/marketing/reviews/{summary.import_id}?tone={tone}", status_code=303)
+
+
+def _review_analysis(import_id: int, tone: str):
+    from moduai.marketing.reviews import analyze_reviews
+    from moduai.marketing.store import get_import, load_reviews
+
+    imp = get_import(import_id, "reviews")
+    return imp, analyze_reviews(load_reviews(import_id), tone=tone, shop=imp.shop)
+
+
+@router.get("/marketing/reviews/{import_id}", include_in_schema=False)
+def reviews_result(request: Request, import_id: int, tone: str = "정중"):
+    """리뷰 분석 결과."""
+    from moduai.marketing.reviews import TONES
+
+    imp, analysis = _review_analysis(import_id, tone)
+    ctx = ReviewsResultContext(imp, tone, TONES, analysis, f"/marketing/reviews/{import_id}/replies.csv?tone={tone}",
+                               max((m.reviews for m in analysis.months), default=1))
+    return render_page(request, "marketing/review_result.html", ctx, title=f"리뷰 분석 · {imp.shop}")
+
+
+@router.get("/marketing/reviews/{import_id}/replies.csv", include_in_schema=False)
+def reviews_replies_csv(import_id: int, tone: str = "정중"):
+    """답글 초안 CSV."""
+    from moduai.marketing.exports import replies_csv
+
+    imp, analysis = _review_analysis(import_id, tone)
+    return Response(replies_csv(analysis), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": _quoted(f"답글초안_{imp.shop}_{import_id}.csv")})
+
+
+@router.post("/api/v1/marketing/reviews", tags=["marketing"])
+async def api_reviews(file: UploadFile = File(...), shop: str = Form("내 가게"), tone: str = Form("정중")):
+    """리뷰 CSV(날짜, 평점, 내용)를 가져와 분석합니다. 잘못된 행이 있으면 아무것도 저장하지 않고 행별 사유를 돌려줍니다."""
+    from moduai.marketing.reviews import validate_tone
+    from moduai.marketing.store import import_reviews
+
+    validate_tone(tone)
+    data, name = await _read_upload(file)
+    summary = import_reviews(data, name, shop)
+    _imp, analysis = _review_analysis(summary.import_id, tone)
+    return JSONResponse(to_jsonable({"import": summary, "analysis": analysis}))
+
+
+@router.get("/api/v1/marketing/reviews/{import_id}", tags=["marketing"])
+def api_reviews_get(import_id: int, tone: str = "정중"):
+    """저장된 리뷰 가져오기의 분석 결과."""
+    imp, analysis = _review_analysis(import_id, tone)
+    return JSONResponse(to_jsonable({"import": imp, "analysis": analysis}))
+
+
+# ------------------------------------------------------------------------------------------ customers
+@dataclass
+class CustomersUploadContext:
+    recent: list[Any]
+
+
+@dataclass
+class CustomersResultContext:
+    imported: Any
+    analysis: Any
+    csv_href: str
+    xlsx_href: str
+
+
+@router.get("/marketing/customers", include_in_schema=False)
+def customers_page(request: Request):
+    """매출 장부 올리기."""
+    from moduai.marketing.store import list_imports
+
+    return render_page(request, "marketing/customers.html", CustomersUploadContext(list_imports("ledger")),
+                       title="고객 분석")
+
+
+@router.post("/marketing/customers", include_in_schema=False)
+async def customers_upload(file: UploadFile = File(None), shop: str = Form("내 가게")):
+    """매출 장부 가져오기 → 결과 화면으로."""
+    from moduai.marketing.store import import_ledger
+
+    data, name = await _read_upload(file)
+    summary = import_ledger(data, name, shop)
+    return RedirectResponse(f"/marketing/customers/{summary.import_id}", status_code=303)
+
+
+def _customer_analysis(import_id: int, as_of: str | None = None):
+    from moduai.marketing.customers import analyze_customers
+    from moduai.marketing.store import get_import, load_sales
+
+    day = None
+    if as_of:
+        try:
+            day = dt.date.fromisoformat(as_of)
+        except ValueError as exc:
+            raise InputError(f"'as_of'는 YYYY-MM-DD 날짜여야 합니다. 받은 값: '{as_of}'.", field="as_of") from exc
+    imp = get_import(import_id, "ledger")
+    return imp, analyze_customers(load_sales(import_id), as_of=day)
+
+
+@router.get("/marketing/customers/{import_id}", include_in_schema=False)
+def customers_result(request: Request, import_id: int, as_of: str | None = None):
+    """고객 분석 결과."""
+    imp, analysis = _customer_analysis(import_id, as_of)
+    ctx = CustomersResultContext(imp, analysis, f"/marketing/customers/{import_id}/segments.csv",
+                                 f"/marketing/customers/{import_id}/segments.xlsx")
+    return render_page(request, "marketing/customer_result.html", ctx, title=f"고객 분석 · {imp.shop}")
+
+
+@router.get("/marketing/customers/{import_id}/segments.csv", include_in_schema=False)
+def customers_csv(import_id: int):
+    """세그먼트 CSV."""
+    from moduai.marketing.exports import segments_csv
+
+    imp, analysis = _customer_analysis(import_id)
+    return Response(segments_csv(analysis), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": _quoted(f"고객세그먼트_{imp.shop}_{import_id}.csv")})
+
+
+@router.get("/marketing/customers/{import_id}/segments.xlsx", include_in_schema=False)
+def customers_xlsx(import_id: int):
+    """세그먼트 엑셀."""
+    from moduai.marketing.exports import segments_xlsx
+
+    imp, analysis = _customer_analysis(import_id)
+    return Response(segments_xlsx(analysis),
+                    media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": _quoted(f"고객세그먼트_{imp.shop}_{import_id}.xlsx")})
+
+
+@router.post("/api/v1/marketing/customers", tags=["marketing"])
+async def api_customers(file: UploadFile = File(...), shop: str = Form("내 가게")):
+    """매출 장부 CSV(고객, 날짜, 금액)를 가져와 RFM 세그먼트를 계산합니다 (고객 식별값은 마스킹해 저장)."""
+    from moduai.marketing.store import import_ledger
+
+    data, name = await _read_upload(file)
+    summary = import_ledger(data, name, shop)
+    _imp, analysis = _customer_analysis(summary.import_id)
+    return JSONResponse(to_jsonable({"import": summary, "analysis": analysis}))
+
+
+@router.get("/api/v1/marketing/customers/{import_id}", tags=["marketing"])
+def api_customers_get(import_id: int, as_of: str | None = None):
+    """저장된 매출 장부의 RFM 분석."""
+    imp, analysis = _customer_analysis(import_id, as_of)
+    return JSONResponse(to_jsonable({"import": imp, "analysis": analysis}))
+
+
+# --------------------------------------------------------------------------------------------- abtest
+@dataclass
+class ABTestContext:
+    a: str
+    b: str
+    alpha: float
+    result: Any = None
+
+
+@router.get("/marketing/abtest", include_in_schema=False)
+def abtest_page(request: Request, a: str = "", b: str = "", alpha: float = 0.05):
+    """A/B 테스트 판정."""
+    from moduai.marketing.abtest import parse_arm, two_proportion_test
+
+    ctx = ABTestContext(a, b, alpha)
+    if a and b:
+        ctx.result = two_proportion_test(*parse_arm(a, "a"), *parse_arm(b, "b"), alpha=alpha)
+    return render_page(request, "marketing/abtest.html", ctx, title="A/B 테스트")
+
+
+@router.get("/api/v1/marketing/abtest", tags=["marketing"])
+def api_abtest(a: str = Query(..., description="A안 성공/전체, 예: 120/1000"),
+               b: str = Query(..., description="B안 성공/전체, 예: 150/1000"), alpha: float = 0.05):
+    """두 비율 z-검정(합동), p값, 차이의 신뢰구간, 한국어 결론."""
+    from moduai.marketing.abtest import parse_arm, two_proportion_test
+
+    return JSONResponse(to_jsonable(two_proportion_test(*parse_arm(a, "a"), *parse_arm(b, "b"), alpha=alpha)))

@@ -1,0 +1,82 @@
+"""Downloads: customer segments (CSV/XLSX) and review reply drafts (CSV).  CSVs carry a UTF-8 BOM so
+Excel on Windows opens the Korean correctly."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from pathlib import Path
+
+from moduai.marketing.customers import CustomerAnalysis
+from moduai.marketing.reviews import ReviewAnalysis
+
+SEGMENT_HEADER = ["고객(마스킹)", "마지막 방문일", "경과 일수", "방문일 수", "총 금액(원)", "R", "F", "M", "세그먼트", "추천 쿠폰"]
+REPLY_HEADER = ["행", "날짜", "평점", "작성자(마스킹)", "감성", "측면", "확인 필요", "리뷰", "답글 초안"]
+
+
+def _segment_rows(res: CustomerAnalysis) -> list[list]:
+    actions = {s.name: s.action for s in res.segments}
+    return [[c.customer, c.last_visit.isoformat(), c.recency_days, c.frequency, c.monetary, c.r, c.f, c.m,
+             c.segment, actions.get(c.segment, "")] for c in res.customers]
+
+
+def _csv(header: list[str], rows: list[list]) -> bytes:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(header)
+    w.writerows(rows)
+    return buf.getvalue().encode("utf-8-sig")
+
+
+def segments_csv(res: CustomerAnalysis) -> bytes:
+    return _csv(SEGMENT_HEADER, _segment_rows(res))
+
+
+def segments_xlsx(res: CustomerAnalysis) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "고객 세그먼트"
+    ws.append(SEGMENT_HEADER)
+    for row in _segment_rows(res):
+        ws.append(row)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    ws2 = wb.create_sheet("요약")
+    ws2.append(["세그먼트", "고객 수", "비중", "매출(원)", "설명", "추천 쿠폰"])
+    for s in res.segments:
+        ws2.append([s.name, s.customers, s.share, s.revenue, s.description, s.action])
+    ws2.append([])
+    ws2.append(["재방문율", res.revisit_rate])
+    ws2.append(["기준일", res.as_of.isoformat()])
+    ws2.append(["점수 규칙", res.rules])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def replies_csv(res: ReviewAnalysis) -> bytes:
+    rows = [[r.line, r.date.isoformat(), r.rating if r.rating is not None else "", r.author or "", r.sentiment_ko,
+             "·".join(f"{a.aspect}({'+' if a.polarity == 'positive' else '-' if a.polarity == 'negative' else '0'})"
+                      for a in r.aspects),
+             "·".join(f.flag for f in r.flags), r.text, r.reply] for r in res.reviews]
+    return _csv(REPLY_HEADER, rows)
+
+
+def write_atomic(path: Path, data: bytes) -> Path:
+    """Write to a temporary file in the same folder, then rename: a crash never leaves half a file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path

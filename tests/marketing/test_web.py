@@ -1,0 +1,101 @@
+"""Marketing pages and API through the app (SQLite + PostgreSQL for imports)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from fastapi.testclient import TestClient
+
+from moduai.web.app import create_app
+
+REVIEWS = "날짜,평점,내용,작성자\n2025-03-02,5,커피가 맛있고 친절해요,김민수\n2025-04-03,1,머리카락이 나왔어요 환불해 주세요,\n"
+LEDGER = "고객,날짜,금액\n010-1111-2222,2025-01-05,10000\n010-1111-2222,2025-03-01,5000\nC-2,2025-02-20,8000\n"
+
+
+@pytest.fixture
+def client(db_url):
+    return TestClient(create_app())
+
+
+def test_hub_and_pages_render(client):
+    r = client.get("/marketing")
+    assert r.status_code == 200 and "마케팅 자동화" in r.text and "오프라인 문구 생성기" in r.text
+    for path in ("/marketing/reviews", "/marketing/customers", "/marketing/abtest", "/marketing/copy"):
+        assert client.get(path).status_code == 200, path
+
+
+def test_copy_page_and_api(client):
+    q = {"name": "모두 빵집", "category": "빵집", "location": "강릉시 교동", "strengths": "갓 구운 빵, 친절",
+         "price_range": "5천 원대", "target": "직장인", "channel": ["place", "flyer"], "same_count": "1", "month": "5"}
+    r = client.get("/marketing/copy", params=q)
+    assert r.status_code == 200 and "모두 빵집은" in r.text and "하나뿐인 빵집" in r.text
+    ctx = client.get("/marketing/copy", params={**q, "format": "json"}).json()
+    assert [c["channel"] for c in ctx["result"]["channels"]] == ["place", "flyer"]
+    body = {"profile": {"name": "모두 카페", "category": "카페", "location": "회기동", "strengths": ["라떼"],
+                        "price_range": "5천 원대", "target": "학생"}, "channels": ["instagram"], "variants": 2}
+    api = client.post("/api/v1/marketing/copy", json=body).json()
+    assert len(api["channels"][0]["variants"]) == 2 and api["backend"]["backend"] == "offline"
+    bad = client.post("/api/v1/marketing/copy", json={"profile": {"name": "x"}})
+    assert bad.status_code == 422 and bad.json()["error"]["field"] in ("category", "strengths")
+
+
+def test_calendar_page_json_and_ics(client):
+    r = client.get("/marketing/calendar", params={"year": 2027, "category": "카페"})
+    assert r.status_code == 200 and "설날" in r.text and "빼빼로데이" in r.text and "ICS 내려받기" in r.text
+    ics = client.get("/marketing/calendar.ics", params={"year": 2027, "category": "카페"})
+    assert ics.headers["content-type"].startswith("text/calendar") and ics.content.startswith(b"BEGIN:VCALENDAR\r\n")
+    api = client.get("/api/v1/marketing/calendar", params={"year": 2027, "category": "빵집"}).json()
+    assert api["category"] == "베이커리" and len(api["months"]) == 12
+    bad = client.get("/api/v1/marketing/calendar", params={"year": 3000})
+    assert bad.status_code == 422 and bad.json()["error"]["field"] == "year"
+
+
+def test_review_upload_result_and_csv(client):
+    files = {"file": ("리뷰.csv", io.BytesIO(REVIEWS.encode("cp949")), "text/csv")}
+    r = client.post("/marketing/reviews", files=files, data={"shop": "모두 카페", "tone": "친근"}, follow_redirects=False)
+    assert r.status_code == 303
+    page = client.get(r.headers["location"])
+    assert page.status_code == 200 and "김*수" in page.text and "김민수" not in page.text
+    assert "사장님이 직접 확인할 리뷰" in page.text
+    import_id = r.headers["location"].split("/")[-1].split("?")[0]
+    csv = client.get(f"/marketing/reviews/{import_id}/replies.csv", params={"tone": "간결"})
+    assert csv.content.startswith("\ufeff행,날짜".encode())
+    assert "김*수님, 감사합니다." in csv.content.decode("utf-8-sig")
+    api = client.get(f"/api/v1/marketing/reviews/{import_id}").json()
+    assert api["analysis"]["review_count"] == 2
+
+
+def test_bad_upload_shows_rows_and_stores_nothing(client):
+    bad = "날짜,평점,내용\n2025-01-01,9,좋아요\n2025-01-02,5,\n"
+    files = {"file": ("bad.csv", io.BytesIO(bad.encode()), "text/csv")}
+    r = client.post("/marketing/reviews", files=files, data={"shop": "x"})
+    assert r.status_code == 422 and "아무것도 저장하지 않았습니다" in r.text and "<td>2</td>" in r.text
+    api = client.post("/api/v1/marketing/reviews", files={"file": ("bad.csv", io.BytesIO(bad.encode()), "text/csv")})
+    assert [row["line"] for row in api.json()["error"]["rows"]] == [2, 3]
+    assert client.get("/marketing?format=json").json()["recent_imports"] == []
+
+
+def test_customer_upload_and_downloads(client):
+    files = {"file": ("장부.csv", io.BytesIO(LEDGER.encode()), "text/csv")}
+    r = client.post("/api/v1/marketing/customers", files=files, data={"shop": "모두 카페"}).json()
+    iid = r["import"]["import_id"]
+    assert r["analysis"]["customer_count"] == 2 and r["analysis"]["revisit_rate"] == 0.5
+    page = client.get(f"/marketing/customers/{iid}")
+    assert "010-****-2222" in page.text and "1111-2222" not in page.text
+    csv = client.get(f"/marketing/customers/{iid}/segments.csv").content.decode("utf-8-sig")
+    assert csv.splitlines()[0].startswith("고객(마스킹),마지막 방문일")
+    xlsx = client.get(f"/marketing/customers/{iid}/segments.xlsx")
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(xlsx.content))
+    assert wb.sheetnames == ["고객 세그먼트", "요약"] and wb["고객 세그먼트"].max_row == 3
+
+
+def test_abtest_page_and_api(client):
+    r = client.get("/marketing/abtest", params={"a": "120/1000", "b": "150/1000"})
+    assert "B안이 유의하게 높습니다" in r.text
+    api = client.get("/api/v1/marketing/abtest", params={"a": "50/500", "b": "55/500"}).json()
+    assert api["significant"] is False and api["verdict"].startswith("차이가 우연일 수 있습니다")
+    bad = client.get("/api/v1/marketing/abtest", params={"a": "abc", "b": "1/2"})
+    assert bad.status_code == 422 and bad.json()["error"]["field"] == "a"
