@@ -276,3 +276,16 @@ def find_dong_by_name(text: str) -> int:
         field="place",
         candidates=[str(names[i]) for i in hits[:20]],
     )
+
+
+def search_dongs(text: str, limit: int = 20) -> list[int]:
+    """Positions of 읍면동 whose full name contains every word of ``text`` (for a search box)."""
+    d = load_dong_demand()
+    words = [w for w in str(text).replace(",", " ").split() if w]
+    if not words:
+        return []
+    hits = [i for i, full in enumerate(d.name) if all(w in full for w in words)]
+    # own-name matches first ("회기동" before "…회기동로" style partials), then by name
+    last = words[-1]
+    hits.sort(key=lambda i: (not str(d.name[i]).rsplit(" ", 1)[-1].startswith(last), str(d.name[i])))
+    return hits[:limit]

@@ -46,6 +46,7 @@ import re
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -55,6 +56,7 @@ from moduai.commerce import store as store_mod
 from moduai.commerce import taxonomy
 from moduai.commerce.spatial import KOREA_LAT, KOREA_LON, to_xy
 from moduai.commerce.store import OFFICIAL_COLUMNS, STORED_COLUMNS
+from moduai.config import get_settings
 from moduai.errors import ImportRejected, InputError, RowError
 
 DOMAIN = "commerce"
@@ -427,6 +429,14 @@ def _validate_chunk(
     return out[STORED_COLUMNS], rejected
 
 
+def _field_count_reason(n: int, width: int) -> str:
+    if n == width - 1:
+        return f"열이 하나 모자랍니다 ({n}개, {width}개여야 함): 필드 하나가 빠져 뒤의 열이 밀렸습니다"
+    if n < width:
+        return f"행이 중간에 잘렸습니다: 열이 {n}개뿐입니다 ({width}개여야 함)"
+    return f"열이 {n}개로 많습니다 ({width}개여야 함): 따옴표가 깨졌거나 쉼표가 더 들어가 열이 밀렸습니다"
+
+
 def iter_sangga_chunks(
     path: Path,
     *,
@@ -482,12 +492,7 @@ def iter_sangga_chunks(
         try:
             for line, fields in records:
                 if len(fields) != width:
-                    shown = ",".join(fields[:3])[:60]
-                    early.append(RowError(
-                        line,
-                        f"열 개수가 {len(fields)}개입니다 ({width}개여야 합니다): 필드가 빠졌거나 따옴표가 깨져 열이 밀렸습니다",
-                        shown,
-                    ))
+                    early.append(RowError(line, _field_count_reason(len(fields), width), ",".join(fields[:3])[:60]))
                     continue
                 rows.append(fields)
                 lines.append(line)
@@ -570,6 +575,14 @@ def _expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     return out
 
 
+@lru_cache(maxsize=8)
+def _ensure_schema(url: str) -> None:
+    """The import log lives in the core schema: bring the database up to date once per process and URL."""
+    from moduai.db import migrate
+
+    migrate(url)
+
+
 def stored_hashes() -> dict[str, str]:
     """sha256 → snapshot id of every file already stored in a snapshot Parquet."""
     out: dict[str, str] = {}
@@ -609,6 +622,7 @@ def import_sangga_files(paths: Iterable[str | Path] | str | Path, snapshot: str 
     if isinstance(paths, (str, Path)):
         paths = [paths]
     files = _expand_paths(paths)
+    _ensure_schema(get_settings().database_url)
     given = check_snapshot_id(snapshot) if snapshot else None
     plan: dict[str, list[Path]] = {}
     for p in files:

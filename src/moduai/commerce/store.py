@@ -285,10 +285,15 @@ class StoreSet:
         if n == 0:
             return np.empty(0, dtype=np.int64), np.empty(0)
         k = min(k, n)
-        dist, idx = self._index().query([x, y], k=k)
-        dist = np.atleast_1d(dist)
-        idx = np.atleast_1d(idx).astype(np.int64)
-        return idx, dist
+        tree = self._index()
+        dist, _ = tree.query([x, y], k=k)
+        kth = float(np.atleast_1d(dist)[-1])
+        # Stores often share a building's coordinates: take every store out to the k-th distance and
+        # break ties by row position, so the answer does not depend on the tree's internal order.
+        cand = np.asarray(tree.query_ball_point([x, y], r=kth * (1 + 1e-12) + 1e-9, return_sorted=False), dtype=np.int64)
+        d = np.hypot(self.xy[cand, 0] - x, self.xy[cand, 1] - y)
+        order = np.lexsort((cand, d))[:k]
+        return cand[order], d[order]
 
     def in_polygon(self, polygon) -> np.ndarray:
         """Row positions of stores inside a shapely (Multi)Polygon given in EPSG:5179 metres, ascending."""

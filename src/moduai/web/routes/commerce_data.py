@@ -1,7 +1,127 @@
-"""Pages and API for 상권 분석 (commerce_data part; thin: parse, call the domain, render)."""
+"""상가 data pages and API (thin: parse, call the domain, render).
+
+- ``GET /commerce/data``: snapshots (embedded real, synthetic default, imported quarters) and an upload form;
+- ``POST /commerce/data``: import uploaded CSV files and show the report with every rejected row;
+- ``GET /api/v1/commerce/snapshots``: the snapshots as JSON;
+- ``POST /api/v1/commerce/import``: multipart ``files`` (+ optional ``snapshot``) → ImportReport JSON;
+- ``GET /api/v1/commerce/categories`` (``?level=``) and ``/api/v1/commerce/categories/resolve?text=카페``.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi.responses import JSONResponse
+
+from moduai.commerce import store, taxonomy
+from moduai.commerce.importer import ImportReport, import_sangga_files
+from moduai.errors import InputError, ModuaiError
+from moduai.results import to_jsonable
+from moduai.web.templating import render_page
 
 router = APIRouter()
+
+
+@dataclass
+class MajorSummary:
+    code: str
+    name: str
+    mids: int
+    minors: int
+
+
+@dataclass
+class CommerceDataContext:
+    """The data page: snapshots, the upload form, and the last import's report or error."""
+
+    snapshots: list[store.SnapshotInfo]
+    majors: list[MajorSummary]
+    report: ImportReport | None = None
+    error: dict | None = None
+    snapshot_input: str = ""
+    sources: list[str] = field(default_factory=lambda: ["upjong-2023", "upjong-crosswalk", "sangga-hoegidong-2026q1",
+                                                        "sangga-gangwon-sample", "sangga-synthetic", "sangga-imported"])
+
+
+def _majors() -> list[MajorSummary]:
+    cats = taxonomy.list_categories()
+    out = []
+    for m in (c for c in cats if c.level == "major"):
+        out.append(MajorSummary(
+            m.code, m.name,
+            sum(1 for c in cats if c.level == "mid" and c.major_code == m.code),
+            sum(1 for c in cats if c.level == "minor" and c.major_code == m.code),
+        ))
+    return out
+
+
+def _safe_name(name: str | None, i: int) -> str:
+    """The uploaded file's own name (kept: the quarter is read from it), without any folder part."""
+    base = Path(name or "").name.strip() or f"upload_{i}.csv"
+    return re.sub(r"[\x00-\x1f/\\]", "_", base)[:200]
+
+
+def _import_uploads(files: list[UploadFile], snapshot: str | None) -> ImportReport:
+    if not files or all(not (f.filename or "").strip() for f in files):
+        raise InputError("가져올 CSV 파일을 하나 이상 골라 주세요.", field="files")
+    with tempfile.TemporaryDirectory(prefix="moduai-upload-") as tmp:
+        paths = []
+        for i, f in enumerate(files):
+            target = Path(tmp) / f"{i:03d}" / _safe_name(f.filename, i)
+            target.parent.mkdir()
+            with target.open("wb") as out:
+                shutil.copyfileobj(f.file, out, length=1 << 20)
+            paths.append(target)
+        return import_sangga_files(paths, snapshot=(snapshot or "").strip() or None)
+
+
+def _page(request: Request, *, report=None, error=None, snapshot_input: str = "", status: int = 200):
+    ctx = CommerceDataContext(store.list_snapshots(), _majors(), report, error, snapshot_input)
+    return render_page(request, "commerce_data/index.html", ctx, title="상가 자료 가져오기", status_code=status)
+
+
+@router.get("/commerce/data")
+def commerce_data_page(request: Request):
+    """상가 자료: 스냅샷 목록과 가져오기 양식."""
+    return _page(request)
+
+
+@router.post("/commerce/data")
+def commerce_data_upload(request: Request, files: list[UploadFile] = File(default=[]), snapshot: str = Form(default="")):
+    """상가정보 CSV를 올려 가져오고 거부된 행을 보여 줍니다."""
+    try:
+        report = _import_uploads(files, snapshot)
+    except ModuaiError as exc:  # show the message and every rejected row on the same page
+        err = exc.to_dict()
+        return _page(request, error=err, snapshot_input=snapshot, status=exc.http_status)
+    return _page(request, report=report, snapshot_input=snapshot)
+
+
+@router.get("/api/v1/commerce/snapshots")
+def api_snapshots() -> JSONResponse:
+    """Snapshots: embedded (real 회기동, 강원 sample, synthetic default) and imported quarters."""
+    return JSONResponse(to_jsonable({"snapshots": store.list_snapshots()}))
+
+
+@router.post("/api/v1/commerce/import")
+def api_import(files: list[UploadFile] = File(default=[]), snapshot: str = Form(default="")) -> JSONResponse:
+    """Import published 상가(상권)정보 CSV files; returns rows stored and every rejected row."""
+    return JSONResponse(to_jsonable(_import_uploads(files, snapshot)))
+
+
+@router.get("/api/v1/commerce/categories")
+def api_categories(level: str | None = Query(None, description="major | mid | minor")) -> JSONResponse:
+    """The 2023 업종 taxonomy (10 대 / 75 중 / 247 소분류)."""
+    return JSONResponse(to_jsonable({"categories": taxonomy.list_categories(level), "sources": ["upjong-2023"]}))
+
+
+@router.get("/api/v1/commerce/categories/resolve")
+def api_resolve_category(text: str = Query(..., description="코드, 공식 이름 또는 흔한 이름 (카페, 치킨 …)")) -> JSONResponse:
+    """Resolve what a user typed to a 2023 업종 (422 with suggestions when unknown)."""
+    return JSONResponse(to_jsonable({"category": taxonomy.resolve_category(text),
+                                     "sources": ["upjong-2023", "upjong-crosswalk"]}))

@@ -1,0 +1,188 @@
+"""The full 상권 report: trade area + saturation + Huff + gaps, with a short plain-Korean summary.
+
+:func:`build_commerce_report` is the one function the CLI (``moduai commerce report``), the API
+(``/api/v1/commerce/report``), the page (``/commerce/report``) and the PDF/XLSX exports call.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from moduai.commerce.gaps import GapAnalysis, find_gaps
+from moduai.commerce.huff import HuffResult, estimate_huff_capture
+from moduai.commerce.saturation import Saturation, assess_saturation
+from moduai.commerce.trade_area import (
+    PointPlace,
+    StoreSetLike,
+    TradeArea,
+    build_trade_area,
+    get_stores,
+    resolve_category_param,
+    to_lonlat,
+    validate_radius,
+)
+from moduai.errors import InputError, NotFound
+
+
+@dataclass
+class SnapshotSummary:
+    id: str | None
+    label: str | None
+    synthetic: bool
+    real_rows: int | None
+    synthetic_rows: int | None
+    note: str | None = None
+
+
+@dataclass
+class CommerceReport:
+    """Everything a merchant sees for one place, radius and 업종; JSON-ready via moduai.results."""
+
+    lat: float
+    lon: float
+    radius_m: float
+    place: PointPlace | None
+    place_query: str | None
+    category: dict[str, str]
+    category_input: str | None
+    snapshot: SnapshotSummary
+    synthetic: bool  # any generated store in the area
+    synthetic_share: float
+    trade_area: TradeArea
+    saturation: Saturation
+    huff: HuffResult
+    gaps: GapAnalysis
+    summary: list[str]
+    sources: list[str]
+    generated_at: str
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+
+def locate_place(text: str) -> tuple[float, float, str]:
+    """(lat, lon, label) of a 읍면동 name ("회기동", "동대문구 회기동") or, failing that, a 시군구 name."""
+    from moduai.commerce.demand import find_dong_by_name, load_dong_demand
+
+    try:
+        i = find_dong_by_name(text)
+    except NotFound as first:
+        try:
+            from moduai.regions import resolve_region
+
+            reg = resolve_region(text)
+        except NotFound:
+            raise first from None
+        return float(reg.lat), float(reg.lon), reg.full_name
+    d = load_dong_demand()
+    lon, lat = to_lonlat(d.cx[i], d.cy[i])
+    return float(lat), float(lon), str(d.name[i])
+
+
+def _snapshot_summary(st: StoreSetLike) -> SnapshotSummary:
+    s = getattr(st, "snapshot", None)
+    return SnapshotSummary(
+        id=getattr(s, "id", None), label=getattr(s, "label", None), synthetic=bool(getattr(s, "synthetic", False)),
+        real_rows=getattr(s, "real_rows", None), synthetic_rows=getattr(s, "synthetic_rows", None),
+        note=getattr(s, "note", None),
+    )
+
+
+def _josa(word: str, pair: tuple[str, str]) -> str:
+    from moduai.ai.korean import has_batchim
+
+    return word + (pair[0] if has_batchim(word) else pair[1])
+
+
+def write_summary(ta: TradeArea, sat: Saturation, huff: HuffResult, gaps: GapAnalysis) -> list[str]:
+    """Four or five short Korean sentences a merchant can read in ten seconds."""
+    name = ta.category["name"]
+    where = ta.place.label if ta.place else "이곳"
+    out = []
+    near = f" 가장 가까운 곳은 {ta.nearest_competitor_m:,.0f} m 떨어져 있습니다." if ta.nearest_competitor_m is not None else ""
+    out.append(
+        f"{where} 반경 {ta.radius_m:,.0f} m 안에 점포 {ta.store_count:,}곳이 있고, 그중 {name} 점포는 "
+        f"{ta.category_count:,}곳입니다.{near}"
+    )
+    out.append(f"과밀 판단: {sat.verdict}. {sat.verdict_reason}")
+    lo, hi = huff.captured_range
+    out.append(
+        f"이 자리에 {_josa(name, ('을', '를'))} 새로 열면 반경 안 주민 약 {huff.residents:,.0f}명 가운데 "
+        f"{huff.captured_residents:,.0f}명({huff.captured_share:.1%})이 이 가게를 고를 것으로 추정됩니다 "
+        f"(Huff 모형 α={huff.alpha:g}, β={huff.beta:g}; 가정에 따라 {lo:,.0f}~{hi:,.0f}명)."
+    )
+    if gaps.items:
+        names = ", ".join(i.name for i in gaps.items[:3])
+        out.append(f"비슷한 지역과 비교해 부족한 업종: {names}.")
+    elif gaps.note:
+        out.append(gaps.note)
+    if ta.synthetic_share > 0:
+        out.append(
+            f"주의: 이 상권 점포 자료의 {ta.synthetic_share:.0%}는 실제 상가정보가 아니라 인구에 맞춰 생성한 "
+            "합성 자료입니다. 실제 상가정보 파일을 가져오면 실제 값으로 바뀝니다."
+        )
+    return out
+
+
+def build_commerce_report(
+    lat: float | None = None,
+    lon: float | None = None,
+    *,
+    radius_m: float = 500.0,
+    category: Any = "카페",
+    place: str | None = None,
+    snapshot: str | None = None,
+    stores: StoreSetLike | None = None,
+) -> CommerceReport:
+    """The full report for a point (or a place name) + radius + 업종.
+
+    Parameters
+    ----------
+    lat, lon : float, optional
+        WGS84 degrees; give these or ``place``.
+    radius_m : float
+        Trade-area radius, ``0 < r ≤ 5000`` m.
+    category : str or Category
+        "카페", "I21201", "편의점" …
+    place : str, optional
+        A 읍면동 ("회기동", "동대문구 회기동") or 시군구 name, used when lat/lon are not given.
+
+    Examples
+    --------
+    >>> r = build_commerce_report(37.5898, 127.0579, radius_m=500, category="카페")  # doctest: +SKIP
+    >>> print("\\n".join(r.summary))  # doctest: +SKIP
+    """
+    t0 = time.perf_counter()
+    timings: dict[str, float] = {}
+    validate_radius(radius_m)
+    cat = resolve_category_param(category)
+    if lat is None or lon is None:
+        if not place:
+            raise InputError(
+                "지점을 정해 주세요: 위도·경도(--lat/--lon) 또는 장소 이름(--place, 예: '회기동').", field="lat"
+            )
+        lat, lon, _ = locate_place(place)
+    st = get_stores(stores, snapshot)
+    t = time.perf_counter()
+    ta = build_trade_area(lat, lon, radius_m, cat, stores=st)
+    timings["trade_area"] = (time.perf_counter() - t) * 1000
+    t = time.perf_counter()
+    sat = assess_saturation(ta, cat, st)
+    timings["saturation"] = (time.perf_counter() - t) * 1000
+    t = time.perf_counter()
+    huff = estimate_huff_capture(lat, lon, cat, radius_m=radius_m, stores=st)
+    timings["huff"] = (time.perf_counter() - t) * 1000
+    t = time.perf_counter()
+    gaps = find_gaps(ta, st)
+    timings["gaps"] = (time.perf_counter() - t) * 1000
+    summary = write_summary(ta, sat, huff, gaps)
+    timings["total"] = (time.perf_counter() - t0) * 1000
+    sources = list(dict.fromkeys(ta.sources + sat.sources + huff.sources + gaps.sources))
+    return CommerceReport(
+        lat=float(lat), lon=float(lon), radius_m=float(radius_m), place=ta.place, place_query=place,
+        category=ta.category, category_input=getattr(cat, "input", None),
+        snapshot=_snapshot_summary(st), synthetic=ta.synthetic_share > 0, synthetic_share=ta.synthetic_share,
+        trade_area=ta, saturation=sat, huff=huff, gaps=gaps, summary=summary, sources=sources,
+        generated_at=dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(), timings_ms=timings,
+    )

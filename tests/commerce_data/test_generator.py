@@ -1,0 +1,110 @@
+"""The synthetic store generator: deterministic, calibrated on the real rows, honest in every field."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+
+from moduai.commerce import generator, store
+from moduai.commerce.importer import read_sangga_frame
+
+UNIT = "37011"  # 포항시 남구 (통계청)
+
+
+@pytest.fixture(scope="module")
+def pohang():
+    return generator.generate_unit(UNIT)
+
+
+def test_same_seed_same_rows_other_seed_other_rows(pohang):
+    again = generator.generate_unit(UNIT)
+    pd.testing.assert_frame_equal(pohang, again)
+    other = generator.generate_unit(UNIT, seed=7)
+    assert len(other) != len(pohang) or not np.array_equal(other["x"].to_numpy(), pohang["x"].to_numpy())
+
+
+def test_calibration_counts_are_the_real_rows(shared_data):
+    cal = generator.calibration()
+    real = pd.concat([
+        pd.read_csv(shared_data / "sangga/seoul_dongdaemun_hoegidong_2026q1.csv", dtype=str, encoding="utf-8-sig"),
+        pd.read_csv(shared_data / "sangga/gangwon_first200.csv", dtype=str),
+    ])
+    rural = real["행정동명"].str.endswith(("읍", "면"))
+    assert cal.real_counts_urban.sum() == (~rural).sum() == 1066
+    assert cal.real_counts_rural.sum() == rural.sum() == 97
+    table = cal.frame().set_index("minor_code")
+    expected = real.loc[~rural, "상권업종소분류코드"].value_counts()
+    assert table.loc[expected.index, "real_count_dong"].tolist() == expected.tolist()
+    np.testing.assert_allclose(cal.urban_p.sum(), 1.0)
+    np.testing.assert_allclose(cal.rural_p.sum(), 1.0)
+    # add-½ smoothing: an 업종 seen k times among 1,066 urban rows gets (k + ½) / (1,066 + 247 × ½)
+    k = int(expected["I21201"])
+    assert table.loc["I21201", "share_dong"] == pytest.approx((k + 0.5) / (1066 + 247 * 0.5))
+
+
+def test_generated_mix_matches_the_calibration(pohang):
+    cal = generator.calibration()
+    rural = pohang["adm_dong_name"].str.endswith(("읍", "면")).to_numpy()
+    expected = (~rural).sum() * cal.urban_p + rural.sum() * cal.rural_p
+    exp_major = pd.Series(expected, index=pd.Index(cal.minor_codes).str[:2]).groupby(level=0).sum()
+    got_major = pohang["major_code"].value_counts().reindex(exp_major.index, fill_value=0)
+    # total variation distance between generated and calibrated 대분류 shares, n ≈ 11,000
+    tvd = 0.5 * np.abs(got_major / got_major.sum() - exp_major / exp_major.sum()).sum()
+    assert tvd < 0.02
+    # and a chi-square test on the 대분류 counts does not reject at 0.1 %
+    from scipy.stats import chisquare
+
+    assert chisquare(got_major.to_numpy(), exp_major.to_numpy() * got_major.sum() / exp_major.sum()).pvalue > 0.001
+
+
+def test_counts_follow_population(pohang):
+    g = generator.census_units()
+    part = g[g["unit"] == UNIT]
+    expected = (part["pop"] * generator.national_rate()).sum()
+    # Poisson total: within 4 standard deviations of the expectation
+    assert abs(len(pohang) - expected) < 4 * np.sqrt(expected)
+    assert generator.national_rate() * g["pop"].sum() == pytest.approx(generator.NATIONAL_TARGET)
+
+
+def test_rows_lie_inside_their_eupmyeondong_and_carry_current_codes(pohang):
+    g = generator.census_units()
+    part = g[g["unit"] == UNIT].set_index("name")
+    sample = pohang.sample(500, random_state=1)
+    for name, grp in sample.groupby("adm_dong_name"):
+        poly = part.loc[name, "geometry"]
+        assert shapely.contains_xy(poly, grp["x"].to_numpy(), grp["y"].to_numpy()).all()
+    assert pohang["synthetic"].all() and set(pohang["dataset"]) == {"sangga-synthetic"}
+    assert pohang["sigungu_code"].isin(["47111", "47113", "47130", "47290"]).all()
+    assert (pohang["legal_dong_code"].str[:5] == pohang["sigungu_code"]).all()
+    assert (pohang["adm_dong_code"].str[:5] == pohang["sigungu_code"]).all()
+    assert pohang["legal_dong_code"].str.len().eq(10).all() and pohang["adm_dong_code"].str.len().eq(8).all()
+    assert set(pohang.loc[pohang["sigungu_code"] == "47111", "sigungu_name"]) == {"포항시 남구"}
+    assert pohang["store_id"].is_unique and pohang["store_id"].str.len().eq(20).all()
+
+
+def test_official_csv_round_trips_through_the_importer(pohang, tmp_path):
+    official = generator.to_official_frame(pohang.head(300))
+    assert list(official.columns) == list(store.OFFICIAL_COLUMNS)
+    path = tmp_path / "synthetic_47_202601.csv"
+    official.to_csv(path, index=False, encoding="cp949")
+    frame, rejected, facts = read_sangga_frame(path, snapshot="2026Q1")
+    assert rejected == [] and facts.encoding == "cp949"
+    for col in ("store_id", "minor_code", "legal_dong_code", "sigungu_name", "jibun_address"):
+        assert frame[col].tolist() == pohang.head(300)[col].tolist()
+    np.testing.assert_allclose(frame["x"], pohang.head(300)["x"], atol=1e-3)
+
+
+def test_units_file_writes_parquet_and_csv(tmp_path):
+    r = generator.generate_units_file(["39020"], tmp_path / "jeju.parquet")  # 서귀포시
+    s = store.load_store_set(tmp_path / "jeju.parquet")
+    assert len(s) == r["rows"] > 1000 and s.snapshot.synthetic_rows == len(s)
+    r = generator.generate_units_file(["39020"], tmp_path / "csv", fmt="csv")
+    assert [p.split("/")[-1] for p in r["files"]] == ["synthetic_sangga_50_202601.csv"]
+
+
+def test_hoegidong_is_not_generated():
+    frame = generator.generate_unit("11060")
+    assert (frame["adm_dong_name"] != "회기동").all()
+    assert generator.expected_store_count("1106071") > 0  # it would have been, by population
