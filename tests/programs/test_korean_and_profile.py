@@ -1,0 +1,60 @@
+"""Particles by 받침 and profile validation."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from moduai.errors import InputError
+from moduai.programs.korean import josa, won
+from moduai.programs.profile import profile_from_dict
+
+
+@pytest.mark.parametrize(("word", "pair", "expected"), [
+    ("강릉시", "은/는", "강릉시는"), ("의성군", "은/는", "의성군은"), ("카페", "이/가", "카페가"),
+    ("청년", "이/가", "청년이"), ("소상공인확인서", "을/를", "소상공인확인서를"), ("업종", "을/를", "업종을"),
+    ("서울", "으로/로", "서울로"), ("인천", "으로/로", "인천으로"), ("만 42세", "으로/로", "만 42세로"),
+    ("7년", "이/가", "7년이"), ("2", "이/가", "2가"), ("3", "이/가", "3이"), ("AI 바우처", "을/를", "AI 바우처를"),
+    ("스마트팜(예시)", "이/가", "스마트팜(예시)이"), ("56221", "은/는", "56221은"), ("1", "으로/로", "1로"),
+])
+def test_josa_follows_the_final_consonant(word, pair, expected):
+    assert josa(word, pair) == expected
+
+
+def test_josa_agrees_with_kiwi_join():
+    from moduai.programs.search import kiwi
+
+    k = kiwi()
+    for word in ("커피", "빵", "소상공인", "스마트팜", "지원금", "바우처"):
+        assert josa(word, "을/를") == k.join([(word, "NNG"), ("을", "JKO")])
+        assert josa(word, "이/가") == k.join([(word, "NNG"), ("이", "JKS")])
+
+
+def test_won_formats_everyday_units():
+    assert won(300_000_000) == "3억 원"
+    assert won(150_000_000) == "1억 5,000만 원"
+    assert won(15_000_000) == "1,500만 원"
+    assert won(9_000) == "9,000원"
+
+
+def test_age_on_birth_date():
+    p = profile_from_dict({"birth_date": "1986-03-02"})
+    assert p.age_on(dt.date(2026, 3, 1)) == 39
+    assert p.age_on(dt.date(2026, 3, 2)) == 40
+
+
+@pytest.mark.parametrize(("data", "field"), [
+    ({"employes": 3}, "employes"), ({"age": -1}, "age"), ({"age": "마흔"}, "age"),
+    ({"region_code": "99"}, "region_code"), ({"business_status": "폐업"}, "business_status"),
+    ({"groups": ["외계인"]}, "groups"), ({"flags": {"없는인증": True}}, "flags"),
+    ({"opened_on": "2020/01/01"}, "opened_on"), ({"ksic_code": "5-6"}, "ksic_code"),
+])
+def test_bad_profile_values_name_the_field(data, field):
+    with pytest.raises(InputError) as err:
+        profile_from_dict(data)
+    assert err.value.field == field
+
+
+def test_old_region_code_is_normalised():
+    assert profile_from_dict({"region_code": "45210"}).region_code == "52210"
