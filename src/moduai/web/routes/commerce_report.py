@@ -1,7 +1,363 @@
-"""Pages and API for 상권 분석 (commerce_report part; thin: parse, call the domain, render)."""
+"""Pages and API for the 상권 report (thin: parse, call the domain, render).
+
+- ``/commerce``: choose a place (search a 동 / 시군구, or click the map) and an 업종;
+- ``/commerce/report?lat=&lon=&radius=&category=`` (or ``place=``): the report page;
+- ``/commerce/report.pdf`` and ``/commerce/report.xlsx``: the same report as files;
+- ``/api/v1/commerce/report`` and ``/api/v1/commerce/sites``: JSON.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse, Response
+from markupsafe import Markup
+
+from moduai.errors import InputError
+from moduai.results import to_jsonable
+from moduai.web.templating import render_page
 
 router = APIRouter()
+
+POPULAR_CATEGORIES = ["카페", "편의점", "치킨", "한식", "미용실", "베이커리", "분식", "세탁소", "약국", "학원"]
+
+
+# ------------------------------------------------------------------------------------------ contexts
+@dataclass
+class PlaceMatch:
+    label: str
+    lat: float
+    lon: float
+    kind: str  # '읍면동' | '시군구'
+    href: str
+
+
+@dataclass
+class CommerceIndexContext:
+    """The place-and-업종 chooser."""
+
+    q: str | None
+    category: str
+    radius: float
+    lat: float | None
+    lon: float | None
+    matches: list[PlaceMatch] = field(default_factory=list)
+    message: str | None = None
+    suggestions: list[str] = field(default_factory=list)
+    popular_categories: list[str] = field(default_factory=lambda: list(POPULAR_CATEGORIES))
+    map_svg: str = ""
+
+
+@dataclass
+class SourceLink:
+    id: str
+    title: str
+    href: str
+    synthetic: bool = False
+
+
+@dataclass
+class CommerceReportContext:
+    """The report page: the domain report plus what only the page needs (map, chart data, links)."""
+
+    report: Any  # moduai.commerce.report.CommerceReport
+    query: dict[str, Any]
+    map_svg: str
+    chart_major: dict[str, list]
+    sensitivity: dict[str, Any]
+    pdf_href: str
+    xlsx_href: str
+    api_href: str
+    source_links: list[SourceLink]
+
+
+# ------------------------------------------------------------------------------------------- helpers
+def _query(lat, lon, radius, category, place=None) -> dict[str, Any]:
+    q: dict[str, Any] = {"radius": radius, "category": category}
+    if lat is not None and lon is not None:
+        q = {"lat": lat, "lon": lon, **q}
+    elif place:
+        q = {"place": place, **q}
+    return q
+
+
+def _source_links(ids: list[str]) -> list[SourceLink]:
+    try:
+        from moduai.data.catalog import load_catalog
+
+        by_id = {d.id: d for d in load_catalog()}
+    except Exception:  # noqa: BLE001 - a broken catalog must not break the report
+        by_id = {}
+    out = []
+    for i in ids:
+        d = by_id.get(i)
+        out.append(SourceLink(i, d.title if d else i, f"/data#{i}", bool(d.synthetic) if d else False))
+    return out
+
+
+def _national_map() -> Markup:
+    """Every 시군구 (simplified), clickable: a click picks a point (static/mapclick.js)."""
+    from moduai.regions import get_region, sigungu_boundaries
+    from moduai.web.svgmap import MapFeature, svg_map
+
+    feats = []
+    for code, rings in sigungu_boundaries().items():
+        thin = [r[::2] + [r[0]] if len(r) > 40 else r for r in rings]
+        try:
+            name = get_region(code).full_name
+        except Exception:  # noqa: BLE001
+            name = code
+        feats.append(MapFeature(code, name, thin, "#dfe9e4", tooltip=f"{name} — 눌러서 이 지점 분석"))
+    return svg_map(feats, width=560, title="전국 시군구 지도: 눌러서 분석할 지점 고르기")
+
+
+def _report_map(report) -> Markup:
+    """Census 읍면동 around the point, the radius, the area's stores and the 업종's competitors."""
+    import numpy as np
+    import shapely
+
+    from moduai.commerce.demand import load_dong_demand
+    from moduai.commerce.trade_area import to_lonlat, to_xy
+    from moduai.web.svgmap import MapCircle, MapFeature, MapPoint, svg_map
+
+    ta = report.trade_area
+    r = report.radius_m
+    x0, y0 = (float(v) for v in to_xy(report.lon, report.lat))
+    half = r * 1.15
+    box = shapely.box(x0 - half, y0 - half, x0 + half, y0 + half)
+    d = load_dong_demand()
+    feats = []
+    labels: list[tuple[float, float, str]] = []
+    for i in d.tree.query(box, predicate="intersects"):
+        g = shapely.intersection(d.geoms[i].simplify(max(2.0, r / 200)), box)
+        rings = []
+        for poly in getattr(g, "geoms", [g]):
+            if poly.geom_type != "Polygon" or poly.is_empty:
+                continue
+            xy = np.asarray(poly.exterior.coords)
+            lon, lat = to_lonlat(xy[:, 0], xy[:, 1])
+            rings.append([[float(a), float(b)] for a, b in zip(lon, lat, strict=True)])
+        if rings:
+            name = str(d.name[i]).rsplit(" ", 1)[-1]
+            feats.append(MapFeature(str(d.census_code[i]), name, rings, "#eef3ef",
+                                    tooltip=f"{name}: 주민 {d.residents[i]:,.0f}명 (2020)", css_class="region dong"))
+            rep = shapely.point_on_surface(g)
+            llon, llat = to_lonlat(rep.x, rep.y)
+            labels.append((float(llon), float(llat), name))
+    # the frame is the square around the circle, even where it is sea
+    blon, blat = to_lonlat(np.array([x0 - half, x0 + half, x0 + half, x0 - half]),
+                           np.array([y0 - half, y0 - half, y0 + half, y0 + half]))
+    frame = [MapFeature("frame", "", [[[float(a), float(b)] for a, b in zip(blon, blat, strict=True)]])]
+    points = []
+    comp_ids = {c.store_id for c in ta.competitors}
+    if ta._positions is not None and len(ta._positions):
+        f = report_stores_frame(report)
+        for row in f.head(2000).itertuples(index=False):
+            if row.store_id in comp_ids:
+                continue
+            points.append(MapPoint(float(row.lon), float(row.lat), 1.8, "#8a94a6", f"{row.name} · {row.minor_name}", "pt store"))
+    for c in ta.competitors:
+        points.append(MapPoint(c.lon, c.lat, 4.0, "#d62728", f"{c.name} · {c.distance_m:,.0f} m", "pt competitor"))
+    points.append(MapPoint(report.lon, report.lat, 5.5, "#111111", "분석 지점", "pt centre"))
+    svg = svg_map(feats, points=points, circles=[MapCircle(report.lon, report.lat, r, "#1d4e89")], width=560,
+                  title=f"반경 {r:,.0f} m 상권 지도: 점포(회색), {report.category['name']}(빨강)", bbox_from=frame)
+    return _with_labels(svg, labels)
+
+
+def _with_labels(svg: Markup, labels: list[tuple[float, float, str]]) -> Markup:
+    """Add 읍면동 name labels, projected with the map's own data-* parameters (see moduai.web.svgmap)."""
+    import html
+    import re
+
+    attrs = dict(re.findall(r'data-(lon0|lattop|scale|coslat|pad)="([^"]+)"', str(svg)))
+    if len(attrs) < 5:
+        return svg
+    lon0, lat_top, scale, coslat, pad = (float(attrs[k]) for k in ("lon0", "lattop", "scale", "coslat", "pad"))
+    texts = "".join(
+        f'<text class="dong-label" x="{pad + (lon - lon0) * coslat * scale:.1f}" '
+        f'y="{pad + (lat_top - lat) * scale:.1f}" text-anchor="middle">{html.escape(name)}</text>'
+        for lon, lat, name in labels
+    )
+    # labels go under the points: insert right after the last region path
+    s = str(svg)
+    cut = s.rfind("</path>")
+    cut = s.find(">", cut) + 1 if cut >= 0 else s.rfind("</svg>")
+    return Markup(s[:cut] + texts + s[cut:])
+
+
+def report_stores_frame(report):
+    """The stores of the report's area (kept on the TradeArea as positions into the store set)."""
+    from moduai.commerce.trade_area import get_stores
+
+    st = get_stores(None, report.snapshot.id)
+    return st.frame.iloc[report.trade_area._positions]
+
+
+def _build(lat, lon, radius, category, place, snapshot):
+    from moduai.commerce.report import build_commerce_report
+
+    return build_commerce_report(lat, lon, radius_m=radius, category=category, place=place, snapshot=snapshot)
+
+
+def _sensitivity(report) -> dict[str, Any]:
+    sens = report.huff.sensitivity
+    alphas = sorted({s.alpha for s in sens})
+    betas = sorted({s.beta for s in sens})
+    grid = {(s.alpha, s.beta): s for s in sens}
+    top = max((s.captured_residents for s in sens), default=1.0) or 1.0
+    rows = [
+        {"alpha": a, "cells": [{"beta": b, "value": grid[(a, b)].captured_residents,
+                                 "share": grid[(a, b)].captured_share,
+                                 "shade": round(0.12 + 0.75 * grid[(a, b)].captured_residents / top, 3),
+                                 "current": a == report.huff.alpha and b == report.huff.beta} for b in betas]}
+        for a in alphas
+    ]
+    return {"alphas": alphas, "betas": betas, "rows": rows}
+
+
+# --------------------------------------------------------------------------------------------- pages
+@router.get("/commerce", include_in_schema=False)
+def commerce_index(
+    request: Request,
+    q: str | None = Query(None, description="동·시군구 이름"),
+    category: str = Query("카페"),
+    radius: float = Query(500.0),
+    lat: float | None = Query(None),
+    lon: float | None = Query(None),
+):
+    """상권 분석 시작: 장소와 업종 고르기."""
+    from moduai.commerce.demand import load_dong_demand, search_dongs
+    from moduai.commerce.trade_area import to_lonlat
+
+    ctx = CommerceIndexContext(q=q, category=category, radius=radius, lat=lat, lon=lon)
+    if q:
+        d = load_dong_demand()
+        for i in search_dongs(q, limit=15):
+            lo, la = to_lonlat(d.cx[i], d.cy[i])
+            href = "/commerce/report?" + urlencode({"lat": round(float(la), 6), "lon": round(float(lo), 6),
+                                                   "radius": radius, "category": category})
+            ctx.matches.append(PlaceMatch(str(d.name[i]), float(la), float(lo), "읍면동", href))
+        try:
+            from moduai.regions import search_regions
+
+            for reg in search_regions(q, limit=5):
+                if getattr(reg, "level", "") in ("sigungu", "gu") and reg.lat:
+                    href = "/commerce/report?" + urlencode({"lat": reg.lat, "lon": reg.lon, "radius": radius,
+                                                           "category": category})
+                    ctx.matches.append(PlaceMatch(reg.full_name, reg.lat, reg.lon, "시군구", href))
+        except Exception:  # noqa: BLE001 - the search box must still answer with 읍면동 only
+            pass
+        if not ctx.matches:
+            ctx.message = f"'{q}'에 해당하는 동이나 시군구를 찾지 못했습니다. '회기동', '포항시 남구', '강릉시'처럼 적어 보세요."
+    ctx.map_svg = _national_map()
+    return render_page(request, "commerce/index.html", ctx, title="상권 분석")
+
+
+@router.get("/commerce/report", include_in_schema=False)
+def commerce_report_page(
+    request: Request,
+    lat: float | None = Query(None),
+    lon: float | None = Query(None),
+    radius: float = Query(500.0),
+    category: str = Query("카페"),
+    place: str | None = Query(None),
+    snapshot: str | None = Query(None),
+):
+    """상권 보고서 페이지."""
+    try:
+        report = _build(lat, lon, radius, category, place, snapshot)
+    except InputError as exc:
+        if request.query_params.get("format") == "json":
+            raise
+        ctx = CommerceIndexContext(q=place, category=category, radius=radius, lat=lat, lon=lon,
+                                   message=exc.message, suggestions=[str(c) for c in exc.candidates][:8])
+        ctx.map_svg = _national_map()
+        return render_page(request, "commerce/index.html", ctx, title="상권 분석 — 입력 확인", status_code=422)
+    q = _query(report.lat, report.lon, report.radius_m, category, None)
+    if snapshot:
+        q["snapshot"] = snapshot
+    qs = urlencode(q)
+    ctx = CommerceReportContext(
+        report=report,
+        query=q,
+        map_svg=_report_map(report),
+        chart_major={"names": [c.name for c in report.trade_area.by_major],
+                     "counts": [c.count for c in report.trade_area.by_major]},
+        sensitivity=_sensitivity(report),
+        pdf_href=f"/commerce/report.pdf?{qs}",
+        xlsx_href=f"/commerce/report.xlsx?{qs}",
+        api_href=f"/api/v1/commerce/report?{qs}",
+        source_links=_source_links(report.sources),
+    )
+    title = f"상권 보고서 — {report.place.label if report.place else ''} {report.category['name']}"
+    return render_page(request, "commerce/report.html", ctx, title=title)
+
+
+def _filename(report, ext: str) -> str:
+    from urllib.parse import quote
+
+    place = (report.place.emd_name or report.place.sigungu_name or "상권") if report.place else "상권"
+    name = f"상권보고서_{place}_{report.category['name']}_{int(report.radius_m)}m.{ext}".replace("/", "·")
+    return f"attachment; filename=\"moduai-report.{ext}\"; filename*=UTF-8''{quote(name)}"
+
+
+@router.get("/commerce/report.pdf", include_in_schema=False)
+def commerce_report_pdf(
+    lat: float | None = Query(None), lon: float | None = Query(None), radius: float = Query(500.0),
+    category: str = Query("카페"), place: str | None = Query(None), snapshot: str | None = Query(None),
+):
+    """상권 보고서 PDF."""
+    from moduai.commerce.export import report_pdf_bytes
+
+    report = _build(lat, lon, radius, category, place, snapshot)
+    return Response(report_pdf_bytes(report), media_type="application/pdf",
+                    headers={"Content-Disposition": _filename(report, "pdf")})
+
+
+@router.get("/commerce/report.xlsx", include_in_schema=False)
+def commerce_report_xlsx(
+    lat: float | None = Query(None), lon: float | None = Query(None), radius: float = Query(500.0),
+    category: str = Query("카페"), place: str | None = Query(None), snapshot: str | None = Query(None),
+):
+    """상권 보고서 XLSX."""
+    from moduai.commerce.export import report_xlsx_bytes
+
+    report = _build(lat, lon, radius, category, place, snapshot)
+    return Response(report_xlsx_bytes(report),
+                    media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": _filename(report, "xlsx")})
+
+
+# ----------------------------------------------------------------------------------------------- API
+@router.get("/api/v1/commerce/report", tags=["commerce"])
+def api_commerce_report(
+    lat: float | None = Query(None, description="위도 (WGS84)"),
+    lon: float | None = Query(None, description="경도 (WGS84)"),
+    radius: float = Query(500.0, description="반경 m, 0 초과 5,000 이하"),
+    category: str = Query(..., description="업종: 카페, 편의점, I21201 …"),
+    place: str | None = Query(None, description="lat/lon 대신 읍면동·시군구 이름"),
+    snapshot: str | None = Query(None, description="스냅샷 id (기본: 내장 기본값)"),
+):
+    """상권 보고서: 점포·업종 구성, 경쟁점, 과밀, Huff 예상 고객, 부족 업종, 요약 (JSON)."""
+    report = _build(lat, lon, radius, category, place, snapshot)
+    return JSONResponse(to_jsonable(report))
+
+
+@router.get("/api/v1/commerce/sites", tags=["commerce"])
+def api_commerce_sites(
+    region: str = Query(..., description="시군구 이름 또는 코드: 포항시, 강릉시, 47110"),
+    category: str = Query(..., description="업종"),
+    top: int = Query(10, description="후보 셀 수 1~100"),
+    resolution: int | None = Query(None, description="H3 해상도 6~10 (기본 8)"),
+    snapshot: str | None = Query(None),
+    previous: str | None = Query(None, description="생존율에 쓸 이전 스냅샷 id"),
+):
+    """입지 추천: 시군구 안 H3 셀 순위와 점수 구성 (JSON)."""
+    from moduai.commerce.sites import rank_sites
+
+    result = rank_sites(region, category, snapshot=snapshot, previous_snapshot=previous, top=top, resolution=resolution)
+    return JSONResponse(to_jsonable(result))
+

@@ -1,0 +1,52 @@
+"""The report pages in headless Chromium with the embedded default data (offline)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.conftest import screenshot
+
+pytestmark = pytest.mark.e2e
+
+
+def test_report_page_in_chromium(page, live_server):
+    page.goto(f"{live_server}/commerce/report?place=회기동&category=카페&radius=500", timeout=120_000)
+    h1 = page.locator("h1").inner_text()
+    assert "회기동" in h1 and "카페" in h1
+    # the default set mixes real 회기동 rows with generated neighbours: the badge says so
+    assert page.locator(".badge.synthetic").count() >= 1
+    assert "카페" in page.locator(".summary").inner_text()
+    assert page.locator(".map svg circle.competitor").count() > 0
+    assert page.locator(".map svg circle.radius").count() == 1
+    page.wait_for_selector("#chart-major .main-svg", timeout=30_000)  # plotly drew offline
+    rows = page.locator("section:has(h2:has-text('경쟁 점포')) tbody tr")
+    first = rows.nth(0).locator("td").nth(0).inner_text()
+    assert re.match(r"^[\d,]+ m$", first)
+    screenshot(page, "commerce_report")
+    assert page.external_requests == []
+    # clicking the map re-centres the report there
+    svg = page.locator(".map[data-click-target] svg")
+    svg.scroll_into_view_if_needed()
+    box = svg.bounding_box()
+    with page.expect_navigation(timeout=120_000):
+        page.mouse.click(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.3)
+    assert "/commerce/report" in page.url and "lat=" in page.url
+    assert page.locator(".summary").count() == 1
+    assert page.external_requests == []
+
+
+def test_index_search_and_bad_input_in_chromium(page, live_server):
+    page.goto(f"{live_server}/commerce", timeout=120_000)
+    page.get_by_label("동·시군구 이름").fill("회기동")
+    page.locator("#search-form button").click()
+    page.wait_for_selector("text=검색 결과")
+    assert page.locator("td", has_text="서울특별시 동대문구 회기동").count() >= 1
+    screenshot(page, "commerce_index")
+    page.goto(f"{live_server}/commerce/report?lat=37.3&lon=125.5&radius=500&category=카페", timeout=60_000)
+    assert "바다" in page.locator("[role=alert]").inner_text()
+    page.goto(f"{live_server}/commerce/report?lat=37.5898&lon=127.0579&radius=0&category=카페", timeout=60_000)
+    assert "반경" in page.locator("[role=alert]").inner_text()
+    screenshot(page, "commerce_bad_radius")
+    assert page.external_requests == []
