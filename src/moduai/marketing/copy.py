@@ -108,6 +108,17 @@ def validate_channels(channels: list[str] | str | None) -> list[str]:
     return out
 
 
+def _unique_words(warnings: list[ClaimWarning]) -> list[ClaimWarning]:
+    """One warning per rule and matched text (the same word in the text and its hashtag warns once)."""
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for w in warnings:
+        if (w.word, w.found) not in seen:
+            seen.add((w.word, w.found))
+            out.append(w)
+    return out
+
+
 def _area_tag(location: str) -> str:
     # The most specific place word: "서울 동대문구 회기동" → 회기동
     return location.split()[-1] if location.split() else location
@@ -216,7 +227,7 @@ def generate_copy(
             full = text + ("\n" + " ".join(tags) if tags else "")
             items.append(CopyVariant(
                 text=text, hashtags=tags, char_count=len(full), within_target=len(full) <= ch.target_chars,
-                within_limit=len(full) <= ch.max_chars, warnings=check_claims(full), backend=res.backend,
+                within_limit=len(full) <= ch.max_chars, warnings=_unique_words(check_claims(full)), backend=res.backend,
                 fell_back=res.fell_back, reason=res.reason,
             ))
         out.append(ChannelCopy(key, ch.label, ch.max_chars, ch.target_chars, items))

@@ -38,6 +38,18 @@ async def _read_upload(file: UploadFile | None) -> tuple[bytes, str]:
     return data, file.filename
 
 
+def _recent(kind: str | None, limit: int = 20) -> tuple[list[Any], str | None]:
+    """Recent imports, or an empty list and a Korean note when the database is not migrated yet."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from moduai.marketing.store import list_imports
+
+    try:
+        return list_imports(kind, limit), None
+    except SQLAlchemyError:
+        return [], "데이터베이스가 준비되지 않아 이전 가져오기 목록을 보여 줄 수 없습니다 (moduai db-upgrade)."
+
+
 # ------------------------------------------------------------------------------------------------ hub
 @dataclass
 class FeatureCard:
@@ -68,13 +80,7 @@ def marketing_hub(request: Request):
     """마케팅 자동화 첫 화면."""
     from moduai.ai.llm import backend_status
 
-    recent, note = [], None
-    try:
-        from moduai.marketing.store import list_imports
-
-        recent = list_imports(limit=10)
-    except Exception:  # noqa: BLE001 - an unmigrated database must not hide the hub
-        note = "데이터베이스가 준비되지 않아 최근 가져오기 목록을 보여 줄 수 없습니다 (moduai db-upgrade)."
+    recent, note = _recent(None, 10)
     ctx = MarketingHubContext(backend_status(), FEATURES, recent, note)
     return render_page(request, "marketing/hub.html", ctx, title="마케팅 자동화")
 
@@ -189,6 +195,7 @@ def api_calendar_ics(year: int = Query(...), category: str = Query("일반")):
 class ReviewsUploadContext:
     recent: list[Any]
     tones: tuple[str, ...]
+    db_note: str | None = None
 
 
 @dataclass
@@ -205,10 +212,9 @@ class ReviewsResultContext:
 def reviews_page(request: Request):
     """리뷰 CSV 올리기."""
     from moduai.marketing.reviews import TONES
-    from moduai.marketing.store import list_imports
 
-    return render_page(request, "marketing/reviews.html", ReviewsUploadContext(list_imports("reviews"), TONES),
-                       title="리뷰 분석")
+    recent, note = _recent("reviews")
+    return render_page(request, "marketing/reviews.html", ReviewsUploadContext(recent, TONES, note), title="리뷰 분석")
 
 
 @router.post("/marketing/reviews", include_in_schema=False)
@@ -276,6 +282,7 @@ def api_reviews_get(import_id: int, tone: str = "정중"):
 @dataclass
 class CustomersUploadContext:
     recent: list[Any]
+    db_note: str | None = None
 
 
 @dataclass
@@ -289,10 +296,8 @@ class CustomersResultContext:
 @router.get("/marketing/customers", include_in_schema=False)
 def customers_page(request: Request):
     """매출 장부 올리기."""
-    from moduai.marketing.store import list_imports
-
-    return render_page(request, "marketing/customers.html", CustomersUploadContext(list_imports("ledger")),
-                       title="고객 분석")
+    recent, note = _recent("ledger")
+    return render_page(request, "marketing/customers.html", CustomersUploadContext(recent, note), title="고객 분석")
 
 
 @router.post("/marketing/customers", include_in_schema=False)

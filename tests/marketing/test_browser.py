@@ -1,0 +1,107 @@
+"""Marketing pages in headless Chromium, offline (every non-local request blocked)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import screenshot
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(autouse=True)
+def _migrated_home_db(live_server):
+    """The live server runs in this process and reads the per-test MODUAI_HOME: migrate that database."""
+    from moduai.db import migrate
+
+    migrate()
+
+REVIEWS = """날짜,평점,내용,작성자
+2025-01-12,5,커피가 정말 맛있고 사장님이 친절해요! 또 올게요,김민수
+2025-01-20,4,빵이 촉촉하고 분위기가 아늑해요,
+2025-02-03,3,"맛은 좋은데 가격이 좀 비싸고 주차가 불편해요",박지민
+2025-02-14,2,배달이 한 시간 넘게 걸려서 다 식었어요,
+2025-03-01,1,음식에서 머리카락이 나왔어요. 환불해 주세요,이영희
+2025-03-09,5,"직원분들이 친절하고 화장실도 깨끗해요",
+"""
+LEDGER = "고객,날짜,금액\n" + "\n".join([
+    "010-1111-2222,2025-01-05,12000", "010-1111-2222,2025-02-01,9000", "010-1111-2222,2025-03-02,15000",
+    "김민수,2025-01-10,8000", "C-003,2025-01-15,45000", "010-3333-4444,2025-02-25,9000",
+    "010-3333-4444,2025-03-05,11000", "C-006,2025-03-10,30000", "홍길동,2024-11-03,6000", "홍길동,2024-12-01,7000",
+]) + "\n"
+
+
+def test_copy_page(page, live_server):
+    page.goto(live_server + "/marketing/copy")
+    page.get_by_label("가게 이름", exact=True).fill("모두의 브런치")
+    page.get_by_label("업종", exact=True).fill("브런치 카페")
+    page.get_by_label("위치", exact=True).fill("서울 동대문구 회기동")
+    page.get_by_label("가격대", exact=True).fill("1만 원대")
+    page.get_by_label("강점 (쉼표로 구분)").fill("직접 구운 빵, 동네 최고 커피")
+    page.get_by_label("타깃 손님").fill("근처 대학생")
+    page.get_by_label("같은 업종 수 (선택)").fill("2")
+    page.get_by_role("button", name="문구 만들기").click()
+    page.wait_for_selector(".variant")
+    assert page.locator(".variant").count() == 12  # 4 default channels × 3
+    assert "카페가 2곳뿐이에요" in page.locator(".variant pre").first.inner_text()
+    assert page.locator(".warn", has_text="최고").count() >= 1
+    screenshot(page, "marketing_copy")
+    assert page.external_requests == []
+
+
+def test_hub_and_calendar(page, live_server):
+    page.goto(live_server + "/marketing")
+    assert page.locator(".card").count() == 5
+    screenshot(page, "marketing_hub")
+    page.goto(live_server + "/marketing/calendar?year=2027&category=카페")
+    assert page.locator(".calgrid .panel").count() == 12
+    assert page.get_by_text("빼빼로데이").count() >= 1
+    with page.expect_download() as dl:
+        page.get_by_role("link", name="ICS 내려받기 (구글·애플 캘린더)").click()
+    assert dl.value.suggested_filename.endswith(".ics")
+    screenshot(page, "marketing_calendar")
+    assert page.external_requests == []
+
+
+def test_reviews_upload(page, live_server, tmp_path):
+    f = tmp_path / "리뷰.csv"
+    f.write_bytes(REVIEWS.encode("cp949"))
+    page.goto(live_server + "/marketing/reviews")
+    page.get_by_label("리뷰 CSV 파일").set_input_files(str(f))
+    page.get_by_label("가게 이름").fill("모두 카페")
+    page.get_by_label("답글 말투").select_option("친근")
+    page.get_by_role("button", name="올리고 분석하기").click()
+    page.wait_for_selector("#rep")
+    assert "머리카락" in page.locator("#att").locator("..").inner_text()
+    assert page.get_by_text("김*수").count() >= 1
+    screenshot(page, "marketing_reviews")
+    assert page.external_requests == []
+
+
+def test_customers_upload_and_abtest(page, live_server, tmp_path):
+    f = tmp_path / "장부.csv"
+    f.write_text(LEDGER, encoding="utf-8")
+    page.goto(live_server + "/marketing/customers")
+    page.get_by_label("매출 장부 CSV 파일").set_input_files(str(f))
+    page.get_by_role("button", name="올리고 분석하기").click()
+    page.wait_for_selector("#seg")
+    assert page.get_by_text("010-****-2222").count() == 1
+    screenshot(page, "marketing_customers")
+    page.goto(live_server + "/marketing/abtest")
+    page.get_by_label("A안 (반응/전체)").fill("120/1000")
+    page.get_by_label("B안 (반응/전체)").fill("150/1000")
+    page.get_by_role("button", name="판정하기").click()
+    assert "B안이 유의하게 높습니다" in page.locator(".verdict").inner_text()
+    screenshot(page, "marketing_abtest")
+    assert page.external_requests == []
+
+
+def test_bad_upload_shows_row_errors(page, live_server, tmp_path):
+    f = tmp_path / "bad.csv"
+    f.write_text("날짜,평점,내용\n2025-01-01,9,좋아요\n2025-13-02,5,\n", encoding="utf-8")
+    page.goto(live_server + "/marketing/reviews")
+    page.get_by_label("리뷰 CSV 파일").set_input_files(str(f))
+    page.get_by_role("button", name="올리고 분석하기").click()
+    assert "아무것도 저장하지 않았습니다" in page.locator(".message").inner_text()
+    assert page.locator("table tbody tr").count() == 2
+    screenshot(page, "marketing_reviews_rejected")
