@@ -66,11 +66,24 @@ def _same(row: ProgramRow, program: Program) -> bool:
     return all(getattr(row, n) == getattr(program, n) for n in COPY_FIELDS)
 
 
+def rules_signature(rules_yaml: str) -> str:
+    """The rule text minus its version number and layout, so re-saving the same rules is a no-op."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(rules_yaml) or {}
+    except yaml.YAMLError:
+        return rules_yaml.strip()
+    if isinstance(data, dict):
+        data.pop("version", None)
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=True)
+
+
 def add_ruleset_version(session: Session, row: ProgramRow, ruleset: RuleSet, rules_yaml: str,
                         author: str | None) -> RuleSetRow | None:
     """Store ``ruleset`` as a new version unless the latest stored version has the same text."""
     latest = max(row.rulesets, key=lambda r: r.version, default=None)
-    if latest is not None and latest.rules_yaml.strip() == rules_yaml.strip():
+    if latest is not None and rules_signature(latest.rules_yaml) == rules_signature(rules_yaml):
         return None
     version = max(ruleset.version, (latest.version + 1) if latest else 1)
     if version != ruleset.version:
@@ -116,7 +129,8 @@ def upsert_programs(session: Session, programs: list[Program], *, author: str | 
             changed_rules = False
             if program.ruleset is not None:
                 latest = max(row.rulesets, key=lambda r: r.version, default=None)
-                changed_rules = latest is None or latest.rules_yaml.strip() != (program.rules_yaml or "").strip()
+                changed_rules = latest is None or (rules_signature(latest.rules_yaml)
+                                                   != rules_signature(program.rules_yaml or ""))
             if changed or changed_rules:
                 counts.updated += 1
             else:
