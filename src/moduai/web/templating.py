@@ -37,7 +37,20 @@ def _fmt_number(value: Any, digits: int = 0) -> str:
     return f"{v:,.{digits}f}"
 
 
+def _fmt_smart(value: Any) -> str:
+    """Digits by magnitude: 0.364 → 0.36, 38.47 → 38.5, 484,021 → 484,021 (for mixed indicator cards)."""
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return _fmt_number(value)
+    if v != v:
+        return "—"
+    a = abs(v)
+    return _fmt_number(v, 2 if a < 10 else 1 if a < 100 else 0) if a < 100 else f"{int(round(v)):,}"
+
+
 templates.env.filters["num"] = _fmt_number
+templates.env.filters["smart"] = _fmt_smart
 
 NAV = [
     ("/", "홈"),
