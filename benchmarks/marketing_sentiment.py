@@ -1,0 +1,99 @@
+"""Shop-review sentiment: accuracy of moduai's methods vs a majority-class baseline, side by side.
+
+Data: tests/marketing/data/shop_reviews_labelled.csv — 240 Korean shop reviews (80 positive, 80 negative,
+80 mixed; 22 업종) written for this project (see the README next to it for how labels were decided).
+
+Methods compared (all offline):
+- majority      : always the most frequent label (ties → first in file order) — the floor to beat
+- nsmc-2class   : the shipped NSMC movie-review model on the whole text, P(pos) ≥ 0.5 → positive else
+                  negative (never says "mixed"; shows the movie → shop domain shift)
+- model         : NSMC model per clause, mixed when clauses disagree (moduai.marketing.review_sentiment)
+- lexicon       : shop-domain lexicon per clause
+- combined      : mean of model and lexicon per clause (the default used by the reviews page)
+
+Run:  python benchmarks/marketing_sentiment.py
+"""
+
+from __future__ import annotations
+
+import csv
+import time
+from collections import Counter
+from pathlib import Path
+
+from moduai.ai.sentiment import load_model, positive_probability
+from moduai.marketing.review_sentiment import classify_review
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "tests" / "marketing" / "data" / "shop_reviews_labelled.csv"
+LABELS = ("positive", "negative", "mixed")
+
+
+def load() -> list[dict]:
+    with DATA.open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def scores(gold: list[str], pred: list[str]) -> dict:
+    out = {"accuracy": sum(g == p for g, p in zip(gold, pred, strict=True)) / len(gold)}
+    for lab in LABELS:
+        tp = sum(g == lab and p == lab for g, p in zip(gold, pred, strict=True))
+        npred = sum(p == lab for p in pred)
+        ngold = sum(g == lab for g in gold)
+        out[f"P_{lab}"] = tp / npred if npred else 0.0
+        out[f"R_{lab}"] = tp / ngold if ngold else 0.0
+    out["macro_F1"] = sum(
+        (2 * out[f"P_{lab}"] * out[f"R_{lab}"] / (out[f"P_{lab}"] + out[f"R_{lab}"]))
+        if out[f"P_{lab}"] + out[f"R_{lab}"] else 0.0 for lab in LABELS
+    ) / len(LABELS)
+    return out
+
+
+def binary_accuracy(gold: list[str], pred: list[str]) -> float:
+    """Accuracy on the positive/negative reviews only, where a 2-class model is on home ground."""
+    pairs = [(g, p) for g, p in zip(gold, pred, strict=True) if g != "mixed"]
+    return sum(g == p for g, p in pairs) / len(pairs)
+
+
+def main() -> None:
+    rows = load()
+    gold = [r["label"] for r in rows]
+    texts = [r["text"] for r in rows]
+    print(f"labelled shop reviews: {len(rows)}  {dict(Counter(gold))}  업종: {len({r['category'] for r in rows})}")
+    load_model()
+    positive_probability("워밍업")
+    classify_review("워밍업입니다. 맛있어요")  # loads Kiwi (≈1.3 s) outside the timings
+    results: dict[str, tuple[list[str], float]] = {}
+    majority = Counter(gold).most_common(1)[0][0]
+    results["majority"] = ([majority] * len(gold), 0.0)
+    t0 = time.perf_counter()
+    results["nsmc-2class"] = (["positive" if positive_probability(t) >= 0.5 else "negative" for t in texts],
+                              time.perf_counter() - t0)
+    for method in ("model", "lexicon", "combined"):
+        t0 = time.perf_counter()
+        pred = [classify_review(t, method).label for t in texts]
+        results[method] = (pred, time.perf_counter() - t0)
+
+    head = f"{'method':<12} {'acc':>6} {'×maj':>5} {'macroF1':>7} " + " ".join(
+        f"{'P_' + lab[:3]:>6} {'R_' + lab[:3]:>6}" for lab in LABELS) + f" {'acc±':>6} {'rev/s':>7}"
+    print(head)
+    base = scores(gold, results["majority"][0])["accuracy"]
+    for name, (pred, secs) in results.items():
+        s = scores(gold, pred)
+        per = " ".join(f"{s['P_' + lab]:>6.3f} {s['R_' + lab]:>6.3f}" for lab in LABELS)
+        speed = f"{len(texts) / secs:>7.0f}" if secs else f"{'—':>7}"
+        print(f"{name:<12} {s['accuracy']:>6.3f} {s['accuracy'] / base:>5.2f} {s['macro_F1']:>7.3f} {per} "
+              f"{binary_accuracy(gold, pred):>6.3f} {speed}")
+    print("acc± = accuracy on the 160 positive/negative reviews only (2-class view).")
+    meta = load_model().meta
+    print(f"NSMC held-out accuracy of the same model (movie reviews): {meta.get('held_out_accuracy')}")
+    print("\nconfusion (combined), rows = gold, columns = predicted:")
+    pred = results["combined"][0]
+    print(f"{'':<10}" + "".join(f"{lab:>10}" for lab in LABELS))
+    for g in LABELS:
+        print(f"{g:<10}" + "".join(f"{sum(1 for a, b in zip(gold, pred, strict=True) if a == g and b == p):>10}"
+                                     for p in LABELS))
+
+
+if __name__ == "__main__":
+    main()
