@@ -91,3 +91,35 @@ def test_profile_validation_names_the_field():
         parse_profile(dict(BASE, 가격대=""))
     with pytest.raises(InputError, match="channel"):
         generate_copy(parse_profile(BASE), ["tiktok"])
+
+
+def test_commerce_facts_lead_the_copy(monkeypatch):
+    from types import SimpleNamespace
+
+    calls = []
+
+    def fake_build_trade_area(lat, lon, radius_m, category):
+        calls.append((lat, lon, radius_m, category))
+        return SimpleNamespace(category_count=1, store_count=120, synthetic_share=0.0, sources=["sangga-test"],
+                               place=SimpleNamespace(emd_name="회기동"))
+
+    monkeypatch.setattr("moduai.commerce.trade_area.build_trade_area", fake_build_trade_area)
+    prof = parse_profile(dict(BASE, 업종="브런치 카페", 이름="모두의 브런치", 위도=37.5912, 경도=127.0563))
+    res = generate_copy(prof, ["place"], month=5)
+    assert calls == [(37.5912, 127.0563, 500, "브런치 카페")]
+    assert res.trade_area.same_category_count == 1 and "sangga-test" in res.sources
+    assert res.channels[0].variants[0].text.startswith("회기동 반경 500m 안에 하나뿐인 카페, 바로 모두의 브런치입니다.")
+
+
+def test_every_source_id_is_in_the_marketing_catalog():
+    from pathlib import Path
+
+    import yaml
+
+    from moduai.marketing import calendar, customers, reviews
+
+    path = Path(calendar.__file__).parents[1] / "data" / "catalog" / "marketing.yaml"
+    ids = {e["id"] for e in yaml.safe_load(path.read_text(encoding="utf-8"))}
+    used = set(calendar.SOURCES) | set(reviews.SOURCES) | {"marketing-segments", "marketing-phrasebank"}
+    assert used <= ids
+    assert customers.CustomerAnalysis.__dataclass_fields__["sources"].default_factory() == ["marketing-segments"]
