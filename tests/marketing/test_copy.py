@@ -123,3 +123,16 @@ def test_every_source_id_is_in_the_marketing_catalog():
     used = set(calendar.SOURCES) | set(reviews.SOURCES) | {"marketing-segments", "marketing-phrasebank"}
     assert used <= ids
     assert customers.CustomerAnalysis.__dataclass_fields__["sources"].default_factory() == ["marketing-segments"]
+
+
+def test_counts_from_generated_store_data_never_reach_the_copy(monkeypatch):
+    from types import SimpleNamespace
+
+    monkeypatch.setattr(
+        "moduai.commerce.trade_area.build_trade_area",
+        lambda *a, **k: SimpleNamespace(category_count=2, store_count=50, synthetic_share=0.5, sources=["sangga-synthetic"],
+                                        place=SimpleNamespace(emd_name="교동")),
+    )
+    res = generate_copy(parse_profile(dict(BASE, 위도=37.75, 경도=128.9)), ["place"], month=5)
+    assert res.trade_area.synthetic_share == 0.5 and "점포 수를 넣지 않았습니다" in res.trade_area_note
+    assert all("반경" not in v.text for v in res.channels[0].variants)

@@ -25,6 +25,9 @@ from moduai.marketing.profile import ShopProfile
 from moduai.marketing.trade_area_facts import TradeAreaFacts, fetch_trade_area_facts
 
 DATA_DIR = Path(__file__).with_name("data")
+#: Above this share of generated (synthetic) stores, counts never go into customer-facing copy: a number
+#: in an advertisement must be true, and a generated store set only resembles the real one.
+MAX_SYNTHETIC_SHARE_FOR_CLAIMS = 0.05
 FEW_SAME_CATEGORY = 3  # at most this many same-업종 stores nearby → lead with scarcity
 MANY_SAME_CATEGORY = 10
 VARIANTS_MAX = 3
@@ -210,7 +213,12 @@ def generate_copy(
         "event_title": profile.event.title if profile.event else "", "event_period": profile.event.period if profile.event else "",
         "event_detail": profile.event.detail if profile.event else "",
     }
-    lead = _lead(profile, facts, slots)
+    if facts is not None and (facts.synthetic_share or 0) > MAX_SYNTHETIC_SHARE_FOR_CLAIMS:
+        note += (f" 생성 데이터가 {facts.synthetic_share:.0%} 섞여 있어, 광고 문구에는 점포 수를 넣지 않았습니다"
+                 " (광고의 숫자는 사실이어야 합니다).")
+        lead = ""
+    else:
+        lead = _lead(profile, facts, slots)
     known = load_channels()
     out: list[ChannelCopy] = []
     for key in chans:
