@@ -136,3 +136,35 @@ def test_counts_from_generated_store_data_never_reach_the_copy(monkeypatch):
     res = generate_copy(parse_profile(dict(BASE, 위도=37.75, 경도=128.9)), ["place"], month=5)
     assert res.trade_area.synthetic_share == 0.5 and "점포 수를 넣지 않았습니다" in res.trade_area_note
     assert all("반경" not in v.text for v in res.channels[0].variants)
+
+
+def test_a_failing_llm_server_is_asked_once_per_request(monkeypatch):
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from moduai.config import get_settings
+
+    hits = []
+
+    class Broken(BaseHTTPRequestHandler):
+        def log_message(self, *a):
+            pass
+
+        def do_POST(self):  # noqa: N802
+            hits.append(self.path)
+            self.send_response(500)
+            self.end_headers()
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Broken)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        monkeypatch.setenv("MODUAI_LLM_BASE_URL", f"http://127.0.0.1:{server.server_address[1]}/v1")
+        get_settings.cache_clear()
+        res = generate_copy(parse_profile(BASE), ["place", "kakao"], variants=3, month=5)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert hits == ["/v1/chat/completions"]
+    variants = [v for c in res.channels for v in c.variants]
+    assert len(variants) == 6 and all(v.fell_back and "HTTP 500" in v.reason for v in variants)
+    assert "모두 빵집은" in variants[0].text  # the offline text, still grammatical

@@ -99,3 +99,23 @@ def test_abtest_page_and_api(client):
     assert api["significant"] is False and api["verdict"].startswith("차이가 우연일 수 있습니다")
     bad = client.get("/api/v1/marketing/abtest", params={"a": "abc", "b": "1/2"})
     assert bad.status_code == 422 and bad.json()["error"]["field"] == "a"
+
+
+def test_copy_page_says_when_the_llm_failed(client, monkeypatch):
+    import socket
+
+    from moduai.config import get_settings
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setenv("MODUAI_LLM_BASE_URL", f"http://127.0.0.1:{port}/v1")
+    get_settings.cache_clear()
+    q = {"name": "모두 빵집", "category": "빵집", "location": "교동", "strengths": "갓 구운 빵", "price_range": "5천 원대",
+         "target": "직장인", "channel": ["place", "flyer"]}
+    r = client.get("/marketing/copy", params=q)
+    assert r.status_code == 200
+    assert r.text.count("오프라인 대체") == 6 and "연결할 수 없습니다" in r.text
+    ctx = client.get("/marketing/copy", params={**q, "format": "json"}).json()
+    assert ctx["result"]["backend"]["backend"] == "openai-compatible"
+    assert all(v["fell_back"] and v["backend"] == "offline" for c in ctx["result"]["channels"] for v in c["variants"])

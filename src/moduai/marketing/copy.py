@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 
 from moduai.ai.korean import fill_template
-from moduai.ai.llm import OfflineDraft, backend_status, generate
+from moduai.ai.llm import LLMResult, OfflineDraft, backend_status, generate
 from moduai.ai.phrasebank import resolve_category, season_of
 from moduai.errors import InputError
 from moduai.marketing.claims import ClaimWarning, check_claims
@@ -220,6 +220,7 @@ def generate_copy(
     else:
         lead = _lead(profile, facts, slots)
     known = load_channels()
+    failure: str | None = None
     out: list[ChannelCopy] = []
     for key in chans:
         ch = known[key]
@@ -228,8 +229,14 @@ def generate_copy(
         for v in range(variants):
             season_phrase = fill_template(cat.season_phrases[season][v % 3], menu=menu, noun=cat.noun)
             vslots = {**slots, "season_phrase": season_phrase, "lead": lead}
-            res = generate(_prompt(profile, ch, lead, season_phrase, v),
-                           offline=OfflineDraft(templates, vslots, v), temperature=0.8)
+            draft = OfflineDraft(templates, vslots, v)
+            if failure is None:
+                res = generate(_prompt(profile, ch, lead, season_phrase, v), offline=draft, temperature=0.8)
+                if res.fell_back:
+                    failure = res.reason
+            else:
+                # The server already failed once in this request: do not wait for its timeout 17 more times.
+                res = LLMResult(text=draft.render(), backend="offline", fell_back=True, reason=failure)
             text = res.text
             tags = _hashtags(profile, cat.noun, menu, ch.hashtags)
             full = text + ("\n" + " ".join(tags) if tags else "")
