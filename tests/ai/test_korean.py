@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from moduai.ai.korean import attach, fill_template, final_consonant, has_batchim, keywords, nouns, split_sentences
+from moduai.ai.korean import (
+    attach,
+    fill_template,
+    final_consonant,
+    has_batchim,
+    keywords,
+    nouns,
+    split_sentences,
+)
 
 
 @pytest.mark.parametrize(
