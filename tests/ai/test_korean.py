@@ -57,3 +57,11 @@ def test_sentences_keywords_and_nouns():
     assert "소상공인" in nouns("소상공인을 위한 브런치카페 안내")  # domain word kept whole
     kw = keywords(["커피 맛이 좋아요", "커피 가격이 좋아요", "빵 맛도 좋아요"], top=2)
     assert kw[0] == ("커피", 2)
+
+
+def test_hangul_after_a_slot_is_not_a_particle():
+    # "{lead}이번 주": 이 starts the next word, it is not the subject particle.
+    assert fill_template("{lead}이번 주 추천", lead="카페가 있어요. ") == "카페가 있어요. 이번 주 추천"
+    assert fill_template("{x}이번", x="빵") == "빵이번"
+    assert fill_template("{x}이었어요", x="카페") == "카페였어요"
+    assert fill_template("{x}이 좋아", x="카페") == "카페가 좋아"

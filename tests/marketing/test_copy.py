@@ -168,3 +168,17 @@ def test_a_failing_llm_server_is_asked_once_per_request(monkeypatch):
     variants = [v for c in res.channels for v in c.variants]
     assert len(variants) == 6 and all(v.fell_back and "HTTP 500" in v.reason for v in variants)
     assert "모두 빵집은" in variants[0].text  # the offline text, still grammatical
+
+
+def test_every_category_and_channel_renders_without_particle_slips():
+    from moduai.ai.phrasebank import load_phrasebank
+
+    for key, cat in load_phrasebank().items():
+        prof = parse_profile(dict(BASE, 이름=f"동네 {cat.noun}", 업종=key, 상권={"같은_업종_수": 12},
+                                  이벤트={"제목": "오픈 기념", "기간": "이번 주", "내용": "전 메뉴 10% 할인"}))
+        res = generate_copy(prof, None, month=8)
+        assert len(res.channels) == 6
+        for ch in res.channels:
+            for v in ch.variants:
+                assert "가번 주" not in v.text and "{" not in v.text and "}" not in v.text, (key, v.text)
+                assert v.within_limit, (key, ch.channel, v.char_count)

@@ -122,7 +122,13 @@ def attach(word: str, particle: str) -> str:
     return word + particle_for(word, particle)
 
 
-_SLOT = re.compile(r"\{(\w+)\}(" + "|".join(sorted(map(re.escape, PARTICLES), key=len, reverse=True)) + ")?")
+# A one-syllable particle counts only when no Hangul follows it, so "{lead}이번 주" keeps 이번 (not a particle).
+_SINGLE = sorted((p for p in PARTICLES if len(p) == 1), key=len, reverse=True)
+_MULTI = sorted((p for p in PARTICLES if len(p) > 1), key=len, reverse=True)
+_SLOT = re.compile(
+    r"\{(\w+)\}((?:" + "|".join(map(re.escape, _MULTI)) + r")|(?:" + "|".join(map(re.escape, _SINGLE))
+    + r")(?![가-힣]))?"
+)
 
 
 def fill_template(template: str, **slots: object) -> str:
@@ -137,7 +143,10 @@ def fill_template(template: str, **slots: object) -> str:
     def _sub(m: re.Match[str]) -> str:
         value = str(slots[m.group(1)])
         particle = m.group(2)
-        return value + (particle_for(value, particle) if particle else "")
+        if not particle or not value or value[-1].isspace():
+            # A value ending in a space (a whole sentence such as {lead}) takes no particle.
+            return value + (particle or "")
+        return value + particle_for(value, particle)
 
     return _SLOT.sub(_sub, template)
 
