@@ -17,6 +17,7 @@ Kiwi takes ≈1.3 s and ≈530 MB to load; it is loaded once per process and cac
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import math
 import re
@@ -197,6 +198,7 @@ class SearchHit:
     place_boost: float
     matched_terms: list[str]
     url: str | None = None
+    closed: bool = False  # deadline passed (still searchable, marked on the page)
 
 
 @dataclass
@@ -328,7 +330,7 @@ def search_programs(query: str, programs: list[Program], *, method: str = "hybri
             bm25=round(float(parts["bm25"][i]), 4), semantic=(round(parts["semantic"][i], 4)
                                                               if i in parts["semantic"] else None),
             place_boost=float(parts["boost"][i]), matched_terms=[t for t in parts["tokens"] if t in doc],
-            url=p.url,
+            url=p.url, closed=bool(p.apply_end and p.apply_end < dt.date.today()),
         ))
     return SearchResult(query=query, method=method, tokens=parts["tokens"],
                         places=[pl.name for pl in parts["places"]], hits=hits, total_programs=len(active),
