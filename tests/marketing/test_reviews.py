@@ -87,3 +87,11 @@ def test_cp949_reviews_file():
     data = "작성일,별점,리뷰\n2025-01-02,5,빵이 맛있어요\n".encode("cp949")
     table, records = parse_reviews_csv(data)
     assert table.encoding == "CP949" and records[0].text == "빵이 맛있어요"
+
+
+def test_rating_text_mismatch_is_noted():
+    data = "날짜,평점,내용\n2025-01-02,5,불친절하고 음식이 식어서 왔어요 최악\n2025-01-03,1,정말 맛있고 친절해요 또 올게요\n2025-01-04,5,맛있어요\n"
+    _t, records = parse_reviews_csv(data.encode())
+    a = analyze_reviews(records)
+    assert [bool(r.rating_mismatch) for r in a.reviews] == [True, True, False]
+    assert a.reviews[0].rating_mismatch.startswith("별점 5점인데 내용은 부정적")

@@ -70,6 +70,18 @@ class ReviewInsight:
     aspects: list[AspectMention]
     flags: list[AttentionFlag]
     reply: str
+    rating_mismatch: str | None = None  # Korean note when stars and text disagree
+
+
+def rating_mismatch(rating: float | None, sentiment: str) -> str | None:
+    """A note when the stars contradict the text (5점인데 불만, 1점인데 칭찬) — often a mis-click or sarcasm."""
+    if rating is None:
+        return None
+    if rating >= 4 and sentiment == "negative":
+        return f"별점 {rating:g}점인데 내용은 부정적입니다: 내용을 직접 읽어 보세요."
+    if rating <= 2 and sentiment == "positive":
+        return f"별점 {rating:g}점인데 내용은 긍정적입니다: 잘못 누른 별점일 수 있습니다."
+    return None
 
 
 @dataclass
@@ -242,6 +254,7 @@ def analyze_reviews(records: list[ReviewRecord], *, tone: str = "정중", shop: 
             line=r.line, date=r.date, rating=r.rating, text=r.text, author=r.author, sentiment=s.label,
             sentiment_ko=s.label_ko, score=s.score, aspects=aspects, flags=flags,
             reply=draft_reply(tone=tone, shop=shop, author=r.author, sentiment=s.label, aspects=aspects, flags=flags),
+            rating_mismatch=rating_mismatch(r.rating, s.label),
         ))
     counts = Counter(i.sentiment for i in insights)
     sentiment_counts = {LABELS_KO[k]: counts.get(k, 0) for k in ("positive", "negative", "mixed")}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
@@ -230,11 +231,24 @@ async def reviews_upload(file: UploadFile = File(None), shop: str = Form("ë‚´ ê°
 
 
 def _review_analysis(import_id: int, tone: str):
-    from moduai.marketing.reviews import analyze_reviews
-    from moduai.marketing.store import get_import, load_reviews
+    from moduai.config import get_settings
+    from moduai.marketing.reviews import validate_tone
+    from moduai.marketing.store import get_import
 
+    validate_tone(tone)
     imp = get_import(import_id, "reviews")
-    return imp, analyze_reviews(load_reviews(import_id), tone=tone, shop=imp.shop)
+    # created_at is in the key because a test database may be emptied and its ids reused.
+    return imp, _cached_review_analysis(get_settings().database_url, import_id, str(imp.created_at), tone, imp.shop)
+
+
+@lru_cache(maxsize=16)
+def _cached_review_analysis(database_url: str, import_id: int, created_at: str, tone: str, shop: str):
+    """Imports never change once stored, so the analysis of (database, import, tone) can be reused: the page,
+    its tone switch and the CSV download do not re-run sentiment over every review."""
+    from moduai.marketing.reviews import analyze_reviews
+    from moduai.marketing.store import load_reviews
+
+    return analyze_reviews(load_reviews(import_id), tone=tone, shop=shop)
 
 
 @router.get("/marketing/reviews/{import_id}", include_in_schema=False)
