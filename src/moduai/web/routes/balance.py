@@ -6,6 +6,7 @@ Pages: /balance (지표 지도·순위·격차 추이), /balance/megaregions (5�
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 
 from fastapi import APIRouter, Form, Query, Request
@@ -28,7 +29,24 @@ from moduai.results import to_jsonable
 from moduai.web.svgmap import PALETTE, Legend, MapFeature, legend_html, quantile_bins, svg_map
 from moduai.web.templating import render_page
 
-router = APIRouter()
+def _warm_caches() -> None:
+    """Build the census and indicator tables in the background (≈10 s cold) so the first visitor doesn't wait."""
+
+    def work() -> None:
+        try:
+            from moduai.regions import sigungu_boundaries
+
+            sigungu_boundaries()
+            for ind in indicators():
+                indicator_table(ind.id)
+            D.disparity_trend(DEFAULT_INDICATOR)  # the landing page's trend (population weights by year)
+        except Exception:  # noqa: BLE001 - warming is best-effort; a real error shows on the page itself
+            pass
+
+    threading.Thread(target=work, name="balance-warm", daemon=True).start()
+
+
+router = APIRouter(on_startup=[_warm_caches])
 
 DEFAULT_INDICATOR = "aging_risk_index"
 MEGA_COLOURS = {
