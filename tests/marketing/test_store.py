@@ -37,6 +37,7 @@ def test_ledger_import_is_masked_and_idempotent(db_url):
     again = store.import_ledger(LEDGER.encode("cp949"), "장부.csv", "모두 빵집")
     assert again.already_imported and again.import_id == s1.import_id
     assert _count(db_url, "marketing_sale") == 3
+    assert _count(db_url, "import_log") == 1  # the shared log got one entry, not two
     sales = store.load_sales(s1.import_id)
     assert len({s.customer_key for s in sales}) == 2  # same phone → same customer
     assert store.get_import(s1.import_id, "ledger").shop == "모두 빵집"
@@ -54,7 +55,7 @@ def test_malformed_file_stores_nothing(db_url):
     with pytest.raises(ImportRejected) as ei:
         store.import_ledger(bad.encode(), "bad.csv", "모두 빵집")
     assert [r.line for r in ei.value.rows] == [5, 6]
-    for table in ("marketing_shop", "marketing_import", "marketing_sale"):
+    for table in ("marketing_shop", "marketing_import", "marketing_sale", "import_log"):
         assert _count(db_url, table) == 0
 
 

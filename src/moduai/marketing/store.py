@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from moduai.db import get_engine, session_scope
+from moduai.db.models import ImportLog
 from moduai.errors import InputError, NotFound
 from moduai.marketing.customers import Sale, parse_ledger_csv
 from moduai.marketing.models import MarketingImport, MarketingReview, MarketingSale, MarketingShop
@@ -54,6 +55,12 @@ def _existing(session: Session, shop: MarketingShop, kind: str, sha: str) -> Mar
         MarketingImport.shop_id == shop.id, MarketingImport.kind == kind, MarketingImport.sha256 == sha))
 
 
+def _log(session: Session, imp: MarketingImport, shop: str) -> None:
+    """The platform-wide import log, in the same transaction (files are accepted whole: 0 rejected rows)."""
+    session.add(ImportLog(domain="marketing", source_name=imp.source_name, sha256=imp.sha256, rows_ok=imp.row_count,
+                          rows_rejected=0, note=f"{imp.kind} · {shop} · import {imp.id}"))
+
+
 def import_reviews(data: bytes, source_name: str, shop: str | None = None, *, today: dt.date | None = None) -> ImportSummary:
     """Check and store a reviews CSV for ``shop``; returns the (new or existing) import."""
     name = validate_shop_name(shop)
@@ -69,6 +76,7 @@ def import_reviews(data: bytes, source_name: str, shop: str | None = None, *, to
         s.flush()
         s.add_all(MarketingReview(import_id=imp.id, line=r.line, review_date=r.date, rating=r.rating, text=r.text,
                                   author=r.author) for r in records)
+        _log(s, imp, name)
         s.flush()
         return ImportSummary(imp.id, name, "reviews", imp.source_name, len(records), table.encoding, False)
 
@@ -88,6 +96,7 @@ def import_ledger(data: bytes, source_name: str, shop: str | None = None, *, tod
         s.flush()
         s.add_all(MarketingSale(import_id=imp.id, line=x.line, customer_key=x.customer_key,
                                 customer_display=x.customer_display, sale_date=x.date, amount=x.amount) for x in sales)
+        _log(s, imp, name)
         s.flush()
         return ImportSummary(imp.id, name, "ledger", imp.source_name, len(sales), table.encoding, False)
 
