@@ -283,3 +283,30 @@ def test_no_temp_files_left_and_parquet_has_the_schema(db_url, shared_data):
     assert pq.read_schema(path).names == store.STORED_COLUMNS
     assert [p.name for p in path.parent.iterdir()] == ["2026Q1.parquet"]
     assert os.path.getsize(path) > 10_000
+
+
+def test_fast_and_careful_paths_agree(shared_data, monkeypatch):
+    """pyarrow blocks and the line-exact Python path give the same rows, also across small blocks."""
+    path = shared_data / HOEGI
+    fast, rej_fast, _ = read_sangga_frame(path, snapshot="2026Q1")
+    facts, chunks = importer.iter_sangga_chunks(path, snapshot="2026Q1", block_bytes=5_000)
+    small = pd.concat([f for f, _ in chunks], ignore_index=True)
+    pd.testing.assert_frame_equal(small, fast)
+    monkeypatch.setattr(importer, "_fast_block", lambda *a, **k: None)
+    careful, rej_careful, _ = read_sangga_frame(path, snapshot="2026Q1")
+    pd.testing.assert_frame_equal(careful, fast)
+    assert rej_fast == rej_careful == []
+    trunc = shared_data / "sangga/gangwon_first200_broken_truncated_rows.csv"
+    facts, chunks = importer.iter_sangga_chunks(trunc, snapshot="2024Q1", block_bytes=3_000)
+    rejected = [r.line for _, rej in chunks for r in rej]
+    assert rejected == [2, 3, 4, 11, 15, 19, 25, 30, 34, 37, 54, 57, 59]
+
+
+def test_undecodable_bytes_reject_only_their_row(shared_data, tmp_path):
+    data = (shared_data / GANGWON).read_bytes().split(b"\r\n")
+    data[5] = data[5].replace("강원특별자치도".encode(), b"\xff\xfe", 1)  # line 6: invalid UTF-8
+    (tmp_path / "enc.csv").write_bytes(b"\r\n".join(data))
+    frame, rejected, facts = read_sangga_frame(tmp_path / "enc.csv", snapshot="2024Q1")
+    assert facts.encoding == "utf-8"
+    assert [r.line for r in rejected] == [6] and "깨졌" in rejected[0].reason
+    assert len(frame) == 199

@@ -39,7 +39,9 @@ from __future__ import annotations
 
 import codecs
 import csv
+from concurrent.futures import ThreadPoolExecutor
 import hashlib
+import io
 import json
 import os
 import re
@@ -183,19 +185,24 @@ def detect_encoding(head: bytes) -> str:
     if b"\x00" in head[:4096]:
         raise ImportRejected("CSV 텍스트 파일이 아닙니다(이진 파일). 상가(상권)정보 CSV를 올려 주세요.",
                              detail="NUL bytes: binary file")
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    bad = {enc: _replacements(head, enc) for enc in ("utf-8", "cp949")}
+    if bad["utf-8"] == 0:
         return "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        codecs.getincrementaldecoder("cp949")().decode(head, final=False)
+    if bad["cp949"] == 0:
         return "cp949"
-    except UnicodeDecodeError as exc:
-        raise ImportRejected(
-            "파일 인코딩을 알 수 없습니다 (UTF-8도 CP949/EUC-KR도 아닙니다). 받은 CSV를 그대로 올려 주세요.",
-            detail=f"undecodable bytes: {exc}",
-        ) from None
+    # A few damaged bytes in an otherwise clean file: keep the encoding that fits best and let the rows
+    # with broken characters be rejected one by one.
+    best = min(bad, key=bad.get)
+    if bad[best] <= max(3, head.count(b"\n") // 100):
+        return best
+    raise ImportRejected(
+        "파일 인코딩을 알 수 없습니다 (UTF-8도 CP949/EUC-KR도 아닙니다). 받은 CSV를 그대로 올려 주세요.",
+        detail=f"undecodable bytes: utf-8 {bad['utf-8']}, cp949 {bad['cp949']} in the first MiB",
+    )
+
+
+def _replacements(head: bytes, encoding: str) -> int:
+    return codecs.getincrementaldecoder(encoding)(errors="replace").decode(head, final=False).count("\ufffd")
 
 
 def file_sha256(path: Path) -> str:
@@ -229,7 +236,7 @@ class _Lines:
         return line
 
 
-def _records(text_file) -> Iterator[tuple[int, list[str]]]:
+def _records(text_file, width: int = N_COLUMNS) -> Iterator[tuple[int, list[str]]]:
     """(first physical line, fields) per record; multi-line records with a wrong field count are re-split."""
     lines = _Lines(text_file)
     reader = csv.reader(lines)
@@ -239,15 +246,12 @@ def _records(text_file) -> Iterator[tuple[int, list[str]]]:
             fields = next(reader)
         except StopIteration:
             return
-        except csv.Error as exc:  # e.g. NUL inside a field; judge each line alone
+        except csv.Error:  # e.g. NUL inside a field; judge each line alone
             fields = None
-            err = str(exc)
-        else:
-            err = None
         raw = lines.buf
         lines.buf = []
         end = lines.lineno
-        if fields is not None and (len(raw) <= 1 or len(fields) == N_COLUMNS or start == 1):
+        if fields is not None and (len(raw) <= 1 or len(fields) == width):
             if fields:
                 yield start, fields
         else:
@@ -257,7 +261,7 @@ def _records(text_file) -> Iterator[tuple[int, list[str]]]:
                 except csv.Error:
                     parts = [line]
                 if parts:
-                    yield start + i, parts if err is None else parts
+                    yield start + i, parts
         start = end + 1
 
 
@@ -293,6 +297,18 @@ class _CodeBook:
         self.new_codes = set(tax.index)
         self.old_cache: dict[tuple[str, str], taxonomy.OldCodeMapping] = {}
 
+    def name_arrays(self, codes: pd.Series) -> dict[str, pd.Series]:
+        """major/mid/minor names of 2023 소분류 codes, taken from the 247-row table in Arrow (no Python loop)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        if not hasattr(self, "_dicts"):
+            self._dicts = {c: pa.array(self.tax[c].to_numpy(dtype=object), type=pa.string())
+                           for c in ("major_name", "mid_name", "minor_name")}
+        idx = pa.array(self.tax.index.get_indexer(codes.to_numpy(dtype=object)))
+        return {c: pd.Series(pd.arrays.ArrowStringArray(pc.take(d, idx)), index=codes.index)
+                for c, d in self._dicts.items()}
+
     def map_old(self, code: str, ksic: str) -> taxonomy.OldCodeMapping:
         key = (code, ksic[:1])
         m = self.old_cache.get(key)
@@ -302,25 +318,62 @@ class _CodeBook:
         return m
 
 
+_KEY_COLUMNS = ("store_id", "major_code", "mid_code", "minor_code", "ksic_code", "sido_code", "sigungu_code",
+                "adm_dong_code", "legal_dong_code", "lon", "lat", "floor")
+
+
+def _frame_from_records(rows: list[list[str]], header_index: list[int]) -> pd.DataFrame:
+    """Records of the careful path → a frame with the normalised column names (all strings)."""
+    import pyarrow as pa
+
+    names = list(OFFICIAL_COLUMNS.values())
+    if not rows:
+        return pd.DataFrame({n: pd.Series(dtype="str") for n in names})
+    cols = list(zip(*rows, strict=True))
+    table = pa.table({names[j]: pa.array(cols[header_index[j]], type=pa.string()) for j in range(N_COLUMNS)})
+    return table.to_pandas(types_mapper=_str_mapper)
+
+
+def _str_mapper(dtype):
+    import pyarrow as pa
+
+    if dtype in (pa.string(), pa.large_string()):
+        return pd.StringDtype("pyarrow", na_value=np.nan)
+    return None
+
+
+def _to_float(col: pd.Series) -> np.ndarray:
+    """Strings → float64; NaN where a value is empty or not a number (fast cast first, slow path on failure)."""
+    try:
+        return col.astype("float64").to_numpy(dtype="float64", na_value=np.nan)
+    except (ValueError, TypeError):
+        return pd.to_numeric(col, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+
+
 def _validate_chunk(
-    rows: list[list[str]],
-    lines: list[int],
-    header_index: list[int],
+    df: pd.DataFrame,
+    line_arr: np.ndarray,
     codebook: _CodeBook,
     seen_ids: set[str],
     facts: FileFacts,
     snapshot: str,
     dataset: str,
+    check_replacement: bool = True,
 ) -> tuple[pd.DataFrame, list[RowError]]:
-    """Turn a chunk of 39-field rows into a normalised frame; return it and the rejected rows."""
+    """Validate and normalise a chunk (normalised column names, all strings); return good rows and rejections.
+
+    ``check_replacement`` looks for U+FFFD left by a lenient decode; blocks parsed by pyarrow were decoded
+    strictly (any bad byte sends the block to the careful path), so they skip that scan.
+    """
     rejected: list[RowError] = []
-    if not rows:
+    if len(df) == 0:
         return pd.DataFrame(columns=STORED_COLUMNS), rejected
-    cols = list(zip(*rows, strict=True))
-    names = list(OFFICIAL_COLUMNS.values())
-    data = {names[j]: pd.Series(cols[header_index[j]], dtype="str").str.strip() for j in range(N_COLUMNS)}
-    df = pd.DataFrame(data)
-    line_arr = np.asarray(lines, dtype=np.int64)
+    # Codes, IDs and coordinates are compared, so surrounding blanks must go; names and addresses are
+    # kept exactly as published.
+    df = df.copy()
+    for c in _KEY_COLUMNS:
+        df[c] = df[c].str.strip()
+    line_arr = np.asarray(line_arr, dtype=np.int64)
     reason = np.full(len(df), None, dtype=object)
     value = np.full(len(df), None, dtype=object)
 
@@ -340,45 +393,42 @@ def _validate_chunk(
 
     # 2. undecodable characters
     joined_bad = np.zeros(len(df), dtype=bool)
-    for c in ("name", "sido_name", "sigungu_name", "adm_dong_name", "jibun_address", "road_address", "minor_name"):
+    for c in () if not check_replacement else ("name", "sido_name", "sigungu_name", "adm_dong_name", "jibun_address", "road_address", "minor_name"):
         joined_bad |= df[c].str.contains("\ufffd", regex=False).to_numpy(dtype=bool, na_value=False)
     mark(joined_bad, "글자가 깨졌습니다(인코딩이 섞인 행). 원본 파일에서 이 행을 확인해 주세요")
     # 3. store id
-    sid = df["store_id"].to_numpy(dtype=object)
     mark(df["store_id"].eq("").to_numpy(dtype=bool, na_value=True), "상가업소번호가 비어 있습니다")
-    # 4. 업종 codes
+    # 4. 업종 codes (object arrays only for the few rows that need a message or a crosswalk look-up)
     minor = df["minor_code"].str.upper()
     major = df["major_code"].str.upper()
     mid = df["mid_code"].str.upper()
+    at = lambda col, i: str(col.iat[i])  # noqa: E731
     is_new = minor.isin(codebook.new_codes).to_numpy(dtype=bool)
     old_like = minor.str.match(r"^[A-Z]\d{2}[A-Z]\d{2}$").to_numpy(dtype=bool, na_value=False) & ~is_new
-    new_code = minor.where(is_new, "").to_numpy(dtype=object)
-    source_code = np.where(old_like, minor.to_numpy(dtype=object), "")
-    ksic = df["ksic_code"].to_numpy(dtype=object)
-    minor_arr = minor.to_numpy(dtype=object)
+    mapped: dict[int, str] = {}
     for i in np.flatnonzero(old_like):
-        m = codebook.map_old(minor_arr[i], ksic[i] or "")
+        m = codebook.map_old(at(minor, i), at(df["ksic_code"], i))
         if m.new_code is None:
             if reason[i] is None:
                 reason[i] = f"{m.reason}"
-                value[i] = minor_arr[i]
+                value[i] = at(minor, i)
         else:
-            new_code[i] = m.new_code
+            mapped[int(i)] = m.new_code
     unknown = ~is_new & ~old_like
-    mark(unknown, lambda i: f"알 수 없는 업종 소분류코드 '{minor_arr[i]}' (2023 코드도 구 코드도 아닙니다; 열이 밀렸을 수 있습니다)",
-         lambda i: minor_arr[i])
-    maj_arr, mid_arr = major.to_numpy(dtype=object), mid.to_numpy(dtype=object)
+    mark(unknown,
+         lambda i: f"알 수 없는 업종 소분류코드 '{at(minor, i)}' (2023 코드도 구 코드도 아닙니다; 열이 밀렸을 수 있습니다)",
+         lambda i: at(minor, i))
     bad_new = is_new & ((major.str[:2] != minor.str[:2]) | (mid.str[:4] != minor.str[:4]) | (major.str.len() != 2)).to_numpy(dtype=bool)
     bad_old = old_like & ((major != minor.str[:1]) | (mid != minor.str[:3])).to_numpy(dtype=bool)
     mark(bad_new | bad_old,
-         lambda i: f"업종 대·중·소분류 코드가 서로 맞지 않습니다 ({maj_arr[i]} / {mid_arr[i]} / {minor_arr[i]}); 열이 밀렸을 수 있습니다",
-         lambda i: f"{maj_arr[i]}/{mid_arr[i]}/{minor_arr[i]}")
+         lambda i: f"업종 대·중·소분류 코드가 서로 맞지 않습니다 ({at(major, i)} / {at(mid, i)} / {at(minor, i)}); 열이 밀렸을 수 있습니다",
+         lambda i: f"{at(major, i)}/{at(mid, i)}/{at(minor, i)}")
     # 5. coordinates
-    lon = pd.to_numeric(df["lon"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-    lat = pd.to_numeric(df["lat"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    lon = _to_float(df["lon"])
+    lat = _to_float(df["lat"])
     missing = np.isnan(lon) | np.isnan(lat)
-    lon_raw, lat_raw = df["lon"].to_numpy(dtype=object), df["lat"].to_numpy(dtype=object)
-    mark(missing, lambda i: "좌표(경도·위도)가 비어 있거나 숫자가 아닙니다", lambda i: f"경도={lon_raw[i]!s}, 위도={lat_raw[i]!s}")
+    mark(missing, lambda i: "좌표(경도·위도)가 비어 있거나 숫자가 아닙니다",
+         lambda i: f"경도={at(df['lon'], i)}, 위도={at(df['lat'], i)}")
     with np.errstate(invalid="ignore"):
         inside = (lon >= KOREA_LON[0]) & (lon <= KOREA_LON[1]) & (lat >= KOREA_LAT[0]) & (lat <= KOREA_LAT[1])
     mark(~missing & ~inside,
@@ -386,18 +436,19 @@ def _validate_chunk(
          lambda i: f"{lon[i]:g},{lat[i]:g}")
     # 6. duplicates (only rows that are otherwise good claim an ID)
     first_line: dict[str, int] = {}
-    for i in range(len(df)):
-        if reason[i] is not None:
-            continue
-        s = sid[i]
-        if s in seen_ids:
-            reason[i] = f"상가업소번호 '{s}'가 중복됩니다" + (
-                f" (먼저 나온 {first_line[s]}행)" if s in first_line else " (이미 저장된 행)"
+    candidates = np.flatnonzero(pd.isna(reason))
+    ids = df["store_id"].to_numpy(dtype=object)
+    add = seen_ids.add
+    for i in candidates:
+        sid = ids[i]
+        if sid in seen_ids:
+            reason[i] = f"상가업소번호 '{sid}'가 중복됩니다" + (
+                f" (먼저 나온 {first_line[sid]}행)" if sid in first_line else " (이미 저장된 행)"
             )
-            value[i] = s
+            value[i] = sid
         else:
-            seen_ids.add(s)
-            first_line[s] = int(line_arr[i])
+            add(sid)
+            first_line[sid] = int(line_arr[i])
 
     bad = ~pd.isna(reason)
     for i in np.flatnonzero(bad):
@@ -407,15 +458,20 @@ def _validate_chunk(
     facts.old_code_rows += int((old_like & good).sum())
     facts.new_code_rows += int((is_new & good).sum())
     facts.pre2023_ids += int(out["store_id"].str.match(r"^\d+$").sum())
-    codes = pd.Series(new_code[good], dtype="str")
-    names_tbl = codebook.tax.loc[codes.to_numpy()]
-    out["source_minor_code"] = source_code[good]
-    out["minor_code"] = codes.to_numpy()
-    out["mid_code"] = codes.str[:4].to_numpy()
-    out["major_code"] = codes.str[:2].to_numpy()
-    out["major_name"] = names_tbl["major_name"].to_numpy()
-    out["mid_name"] = names_tbl["mid_name"].to_numpy()
-    out["minor_name"] = names_tbl["minor_name"].to_numpy()
+    if mapped:  # old codes: the crosswalk's 2023 code, the published one kept in source_minor_code
+        codes_obj = minor.to_numpy(dtype=object).copy()
+        for i, code in mapped.items():
+            codes_obj[i] = code
+        codes = pd.Series(codes_obj[good], dtype="str")
+        out["source_minor_code"] = pd.Series(np.where(old_like, minor.to_numpy(dtype=object), "")[good], dtype="str")
+    else:
+        codes = minor[good].reset_index(drop=True)
+        out["source_minor_code"] = ""
+    out["minor_code"] = codes
+    out["mid_code"] = codes.str[:4]
+    out["major_code"] = codes.str[:2]
+    for col, arr in codebook.name_arrays(codes).items():
+        out[col] = arr
     out["lon"] = lon[good]
     out["lat"] = lat[good]
     x, y = to_xy(out["lon"].to_numpy(), out["lat"].to_numpy())
@@ -437,6 +493,72 @@ def _field_count_reason(n: int, width: int) -> str:
     return f"열이 {n}개로 많습니다 ({width}개여야 함): 따옴표가 깨졌거나 쉼표가 더 들어가 열이 밀렸습니다"
 
 
+BLOCK_BYTES = 8 << 20
+
+
+def _byte_blocks(path: Path, start: int, block_bytes: int) -> Iterator[tuple[int, bytes]]:
+    """(first line number, bytes) blocks cut at line ends, from byte offset ``start`` (just after the header)."""
+    with open(path, "rb") as f:
+        f.seek(start)
+        line, carry = 2, b""
+        while True:
+            data = f.read(block_bytes)
+            if not data:
+                if carry:
+                    yield line, carry
+                return
+            data = carry + data
+            cut = data.rfind(b"\n")
+            if cut < 0:
+                carry = data
+                continue
+            block, carry = data[: cut + 1], data[cut + 1:]
+            yield line, block
+            line += block.count(b"\n")
+
+
+def _fast_block(block: bytes, header: list[str], encoding: str):
+    """Parse a block with pyarrow (C++, all strings); None when the block needs the careful path.
+
+    The careful path takes over whenever anything is unusual: a row with the wrong field count, a quote
+    that swallows line ends, blank lines, undecodable bytes — so line numbers and reasons stay exact.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    n_lines = block.count(b"\n") + (0 if block.endswith(b"\n") else 1)
+    invalid = []
+
+    def handler(row):
+        invalid.append(row)
+        return "skip"
+
+    try:
+        table = pacsv.read_csv(
+            pa.BufferReader(block),
+            read_options=pacsv.ReadOptions(column_names=header, encoding=encoding, block_size=8 << 20),
+            parse_options=pacsv.ParseOptions(newlines_in_values=False, invalid_row_handler=handler,
+                                             ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(column_types={h: pa.string() for h in header},
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False),
+        )
+    except (pa.ArrowInvalid, UnicodeDecodeError, LookupError):
+        return None
+    if invalid or table.num_rows != n_lines:
+        return None
+    names = list(OFFICIAL_COLUMNS.values())
+    cols = {names[j]: table.column(c) for j, c in enumerate(OFFICIAL_COLUMNS)}
+    if any(c.null_count for c in cols.values()):
+        return None
+    return pa.table(cols).to_pandas(types_mapper=_str_mapper)
+
+
+def _careful_block(text: str, first_line: int, width: int) -> Iterator[tuple[int, list[str]]]:
+    """Records of a decoded block with exact physical line numbers (see :func:`_records`)."""
+    for line, fields in _records(io.StringIO(text, newline=""), width):
+        yield first_line + line - 1, fields
+
+
 def iter_sangga_chunks(
     path: Path,
     *,
@@ -445,11 +567,13 @@ def iter_sangga_chunks(
     seen_ids: set[str] | None = None,
     chunk_rows: int = CHUNK_ROWS,
     sha256: str | None = None,
+    block_bytes: int = BLOCK_BYTES,
 ) -> tuple[FileFacts, Iterator[tuple[pd.DataFrame, list[RowError]]]]:
-    """Parse one published file lazily: (facts, iterator of (good rows frame, rejected rows)) per chunk.
+    """Parse one published file lazily: (facts, iterator of (good rows frame, rejected rows)) per block.
 
     The header is checked before the iterator is returned, so an unreadable file raises
-    :class:`ImportRejected` here, not half-way through.
+    :class:`ImportRejected` here, not half-way through. Blocks of ~32 MB are parsed by pyarrow when
+    clean and by the line-exact Python csv path otherwise.
     """
     path = Path(path)
     if not path.is_file():
@@ -460,56 +584,69 @@ def iter_sangga_chunks(
         head = f.read(1 << 20)
     encoding = detect_encoding(head)
     facts = FileFacts(sha256=sha256 or file_sha256(path), encoding=encoding)
-    text = open(path, encoding=encoding, errors="replace", newline="")
-    records = _records(text)
-    try:
-        first = next(records, None)
-    except Exception:
-        text.close()
-        raise
-    if first is None:
-        text.close()
-        raise ImportRejected(f"'{path.name}'에 머리글 행이 없습니다.", detail="no header")
-    header = [h.strip().lstrip("\ufeff").strip('"') for h in first[1]]
+    end = head.find(b"\n")
+    header_bytes = head if end < 0 else head[:end]
+    header_text = header_bytes.decode(encoding, errors="replace").rstrip("\r")
+    header = [h.strip().lstrip("\ufeff").strip('"') for h in next(csv.reader([header_text]), [])]
     missing = [c for c in OFFICIAL_COLUMNS if c not in header]
     if missing:
-        text.close()
         shown = ", ".join(missing[:8]) + (" …" if len(missing) > 8 else "")
         raise ImportRejected(
             f"'{path.name}'은(는) 상가(상권)정보 형식이 아닙니다: 필수 열 {len(missing)}개가 없습니다 ({shown}). "
             "소상공인시장진흥공단 상가(상권)정보 CSV를 그대로 올려 주세요.",
             detail=f"missing columns: {missing}; header has {len(header)} columns",
         )
+    if len(set(header)) != len(header):
+        raise ImportRejected(f"'{path.name}'의 머리글에 같은 열 이름이 두 번 있습니다.", detail="duplicate header names")
     header_index = [header.index(c) for c in OFFICIAL_COLUMNS]
     width = len(header)
+    arrow_encoding = "utf8" if encoding.startswith("utf-8") else encoding
     codebook = _CodeBook()
     seen = seen_ids if seen_ids is not None else set()
+    start = len(header_bytes) + 1 if end >= 0 else len(head)
+
+    def finish(frame: pd.DataFrame, lines: np.ndarray, early: list[RowError], careful: bool = True):
+        good, rej = _validate_chunk(frame, lines, codebook, seen, facts, snapshot, dataset, careful)
+        rej = sorted(early + rej, key=lambda r: r.line)
+        facts.rows_ok += len(good)
+        facts.rows_rejected += len(rej)
+        return good, rej
+
+    def parsed_blocks() -> Iterator[tuple[int, bytes, pd.DataFrame | None]]:
+        # pyarrow parses the next block in a worker thread (it releases the GIL) while this thread
+        # validates the current one.
+        from concurrent.futures import ThreadPoolExecutor
+
+        blocks = _byte_blocks(path, start, block_bytes)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sangga-parse") as pool:
+            nxt = next(blocks, None)
+            fut = pool.submit(_fast_block, nxt[1], header, arrow_encoding) if nxt else None
+            while nxt is not None:
+                first_line, block = nxt
+                fast = fut.result()
+                nxt = next(blocks, None)
+                fut = pool.submit(_fast_block, nxt[1], header, arrow_encoding) if nxt else None
+                yield first_line, block, fast
 
     def chunks() -> Iterator[tuple[pd.DataFrame, list[RowError]]]:
-        rows: list[list[str]] = []
-        lines: list[int] = []
-        early: list[RowError] = []
-        try:
-            for line, fields in records:
+        for first_line, block, fast in parsed_blocks():
+            if fast is not None:
+                yield finish(fast, np.arange(first_line, first_line + len(fast)), [], careful=False)
+                continue
+            text = block.decode(encoding if encoding != "utf-8-sig" else "utf-8", errors="replace")
+            rows: list[list[str]] = []
+            lines: list[int] = []
+            early: list[RowError] = []
+            for line, fields in _careful_block(text, first_line, width):
                 if len(fields) != width:
                     early.append(RowError(line, _field_count_reason(len(fields), width), ",".join(fields[:3])[:60]))
                     continue
                 rows.append(fields)
                 lines.append(line)
                 if len(rows) >= chunk_rows:
-                    frame, rej = _validate_chunk(rows, lines, header_index, codebook, seen, facts, snapshot, dataset)
-                    rej = sorted(early + rej, key=lambda r: r.line)
-                    facts.rows_ok += len(frame)
-                    facts.rows_rejected += len(rej)
-                    yield frame, rej
+                    yield finish(_frame_from_records(rows, header_index), np.asarray(lines), early)
                     rows, lines, early = [], [], []
-            frame, rej = _validate_chunk(rows, lines, header_index, codebook, seen, facts, snapshot, dataset)
-            rej = sorted(early + rej, key=lambda r: r.line)
-            facts.rows_ok += len(frame)
-            facts.rows_rejected += len(rej)
-            yield frame, rej
-        finally:
-            text.close()
+            yield finish(_frame_from_records(rows, header_index), np.asarray(lines), early)
 
     return facts, chunks()
 
@@ -552,8 +689,9 @@ def _to_table(frame: pd.DataFrame, schema):
             arrays.append(pa.array(col.to_numpy(dtype="float64"), type=f.type))
         elif f.name == "synthetic":
             arrays.append(pa.array(col.to_numpy(dtype=bool), type=f.type))
-        else:
-            arrays.append(pa.array(col.astype("str").to_numpy(dtype=object), type=f.type, from_pandas=True))
+        else:  # arrow-backed strings go across without a round trip through Python objects
+            arr = pa.array(col, from_pandas=True)
+            arrays.append(arr.cast(f.type) if arr.type != f.type else arr)
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
@@ -708,7 +846,7 @@ def _write_snapshot(sid: str, target: Path, meta: dict, todo: list[tuple[Path, s
     pre2023 = int(meta.get("pre2023_ids", 0))
     codes_seen = set([meta["code_system"]]) if meta.get("code_system") else set()
     try:
-        writer = pq.ParquetWriter(tmp, schema, compression="zstd")
+        writer = pq.ParquetWriter(tmp, schema, compression="snappy")
         try:
             if target.exists():
                 pf = pq.ParquetFile(target)
@@ -717,10 +855,19 @@ def _write_snapshot(sid: str, target: Path, meta: dict, todo: list[tuple[Path, s
             for path, digest in todo:
                 facts, chunks = iter_sangga_chunks(path, snapshot=sid, seen_ids=seen, sha256=digest)
                 rejected: list[RowError] = []
-                for frame, rej in chunks:
-                    rejected.extend(rej)
-                    if len(frame):
-                        writer.write_table(_to_table(frame, schema))
+                # Parquet encoding runs in a worker thread (pyarrow releases the GIL) while the next block is
+                # validated; at most one write is pending.
+                pending = None
+                with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sangga-write") as pool:
+                    for frame, rej in chunks:
+                        rejected.extend(rej)
+                        if len(frame):
+                            table = _to_table(frame, schema)
+                            if pending is not None:
+                                pending.result()
+                            pending = pool.submit(writer.write_table, table)
+                    if pending is not None:
+                        pending.result()
                 if facts.rows_ok == 0:
                     raise ImportRejected(
                         f"'{path.name}'에서 가져올 수 있는 행이 하나도 없습니다 (거부 {facts.rows_rejected}행). "

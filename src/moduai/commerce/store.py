@@ -244,20 +244,36 @@ class StoreSet:
     # -- queries
     def within(self, x: float, y: float, radius_m: float) -> np.ndarray:
         """Row positions of stores within ``radius_m`` metres of (x, y) (EPSG:5179), ascending."""
+        out = self._within_unsorted(x, y, radius_m)
+        out.sort()
+        return out
+
+    def _within_unsorted(self, x: float, y: float, radius_m: float) -> np.ndarray:
         _check_radius(radius_m)
         self.ensure_around(x, y, max(radius_m, NEAREST_COVER_M))
         if len(self._frame) == 0:
             return np.empty(0, dtype=np.int64)
-        hits = self._index().query_ball_point([x, y], r=radius_m, return_sorted=False)
-        out = np.asarray(hits, dtype=np.int64)
-        out.sort()
-        return out
+        return np.asarray(self._index().query_ball_point([x, y], r=radius_m, return_sorted=False), dtype=np.int64)
 
     def counts_within(self, x: float, y: float, radius_m: float, level: str = "major") -> pd.Series:
         """Number of stores within the radius by 업종 code of ``level`` ('major'|'mid'|'minor'), largest first."""
+        pos = self._within_unsorted(x, y, radius_m)
+        codes, labels = self._level_codes(level)
+        counts = np.bincount(codes[pos], minlength=len(labels))
+        nz = np.flatnonzero(counts)
+        order = nz[np.lexsort((labels[nz], -counts[nz]))]
+        return pd.Series(counts[order], index=pd.Index(labels[order], name=_level_column(level)), name="count")
+
+    def _level_codes(self, level: str) -> tuple[np.ndarray, np.ndarray]:
+        """Integer codes of a level's column (cached per frame) for bincount-speed counting."""
         col = _level_column(level)
-        pos = self.within(x, y, radius_m)
-        return self._frame[col].iloc[pos].value_counts()
+        cache = self.__dict__.setdefault("_codes_cache", {})
+        hit = cache.get(col)
+        if hit is None or len(hit[0]) != len(self._frame):
+            codes, labels = pd.factorize(self._frame[col], sort=True)
+            hit = (codes.astype(np.int32), np.asarray(labels, dtype=object))
+            cache[col] = hit
+        return hit
 
     def nearest(
         self, x: float, y: float, k: int, mask: np.ndarray | None = None

@@ -1,0 +1,147 @@
+"""Import of the national-scale 상가정보 CSV set: moduai importer vs plain pandas and DuckDB loads.
+
+Usage::
+
+    python benchmarks/commerce_import.py                   # ~2.5 M rows in 17 per-시도 files
+    python benchmarks/commerce_import.py --n 200000        # quick
+    python benchmarks/commerce_import.py --encoding cp949  # the older published encoding
+
+The CSV files are written from the synthetic national Parquet (``moduai commerce generate --national``) in
+the published 39-column format, one file per 시도. Each loader runs in its own process under
+``/usr/bin/time -v`` so wall time and peak resident memory are measured the same way:
+
+- moduai: ``moduai commerce import DIR --snapshot 2026Q1 --json`` into a fresh MODUAI_HOME (detect the
+  encoding, validate every row: field count, IDs, 업종 codes, coordinates, duplicates; map codes; compute
+  EPSG:5179; write the snapshot Parquet; log to SQLite);
+- pandas: ``read_csv(engine="pyarrow", dtype=str)`` of every file + ``to_parquet`` (no validation at all);
+- DuckDB: ``COPY (SELECT * FROM read_csv(..., all_varchar=true)) TO parquet`` (no validation at all).
+
+Targets: ≤ 60 s and ≤ 2 GB peak for 2.5 M rows. Prints the figures and the ratios; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import textwrap
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def write_csvs(parquet: Path, out: Path, n: int | None, encoding: str) -> int:
+    """Per-시도 CSV files (39 published columns) from the national Parquet; returns the row count."""
+    import pyarrow.parquet as pq
+
+    from moduai.commerce.generator import to_official_frame
+
+    out.mkdir(parents=True, exist_ok=True)
+    for old in out.glob("*.csv"):
+        old.unlink()
+    pf = pq.ParquetFile(parquet)
+    written, started = 0, set()
+    for batch in pf.iter_batches(batch_size=200_000):
+        frame = batch.to_pandas()
+        if n is not None:
+            frame = frame.head(n - written)
+        if frame.empty:
+            break
+        official = to_official_frame(frame)
+        for sido, part in official.groupby("시도코드", sort=True):
+            path = out / f"synthetic_sangga_{sido}_202601.csv"
+            part.to_csv(path, mode="a" if sido in started else "w", header=sido not in started, index=False,
+                        encoding=encoding, lineterminator="\r\n")
+            started.add(sido)
+        written += len(frame)
+        if n is not None and written >= n:
+            break
+    return written
+
+
+def timed(cmd: list[str], env: dict | None = None) -> tuple[float, float, str]:
+    """(wall seconds, peak RSS in MB, stdout) of a command run under /usr/bin/time -v."""
+    proc = subprocess.run(["/usr/bin/time", "-v", *cmd], capture_output=True, text=True, env=env)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{cmd[0]} failed: {proc.stderr[-2000:]}")
+    wall = re.search(r"Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)", proc.stderr)
+    h, m, s = (float(g) if g else 0.0 for g in wall.groups())
+    rss = float(re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr).group(1)) / 1024
+    return h * 3600 + m * 60 + s, rss, proc.stdout
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    bench_dir = Path(os.environ.get("MODUAI_BENCH_DIR", "/tmp/moduai-bench"))
+    ap.add_argument("--parquet", type=Path, default=bench_dir / "national.parquet")
+    ap.add_argument("--csv-dir", type=Path, default=None)
+    ap.add_argument("--n", type=int, default=None, help="rows to write and import (default: all)")
+    ap.add_argument("--encoding", default="utf-8", choices=["utf-8", "utf-8-sig", "cp949"])
+    ap.add_argument("--skip-peers", action="store_true")
+    args = ap.parse_args(argv)
+
+    if not args.parquet.exists():
+        from moduai.commerce.generator import generate_national
+
+        print(f"generating the national set into {args.parquet} …", flush=True)
+        generate_national(args.parquet)
+    csv_dir = args.csv_dir or args.parquet.parent / f"csv_{args.encoding}_{args.n or 'all'}"
+    rows = write_csvs(args.parquet, csv_dir, args.n, args.encoding)
+    size = sum(p.stat().st_size for p in csv_dir.glob("*.csv"))
+    print(f"input: {rows:,} rows in {len(list(csv_dir.glob('*.csv')))} files, {size / 1e6:,.0f} MB, {args.encoding}")
+
+    results = []
+    with tempfile.TemporaryDirectory(prefix="moduai-import-bench-") as home:
+        env = dict(os.environ, MODUAI_HOME=home)
+        env.pop("MODUAI_DATABASE_URL", None)
+        wall, rss, out = timed([sys.executable, "-c", "from moduai.cli import main; main()", "commerce", "import", str(csv_dir),
+                                "--snapshot", "2026Q1", "--json"], env)
+        report = json.loads(out)
+        results.append(("moduai import (validated)", wall, rss))
+        print(f"moduai: {report['rows_ok']:,} rows stored, {report['rows_rejected']:,} rejected · {wall:.1f} s · "
+              f"peak {rss:,.0f} MB · {report['rows_ok'] / wall:,.0f} rows/s")
+    if not args.skip_peers:
+        with tempfile.TemporaryDirectory(prefix="moduai-import-peer-") as tmp:
+            pandas_code = textwrap.dedent(f"""
+                import pandas as pd, glob
+                frames = [pd.read_csv(p, engine="pyarrow", dtype=str, encoding={args.encoding!r})
+                          for p in sorted(glob.glob({str(csv_dir / '*.csv')!r}))]
+                df = pd.concat(frames, ignore_index=True)
+                df.to_parquet({tmp + '/pandas.parquet'!r})
+                print(len(df))
+            """)
+            wall, rss, out = timed([sys.executable, "-c", pandas_code])
+            results.append(("pandas read_csv(pyarrow) → parquet", wall, rss))
+            print(f"pandas: {int(out.split()[-1]):,} rows · {wall:.1f} s · peak {rss:,.0f} MB (no validation)")
+            if args.encoding == "cp949":
+                print("DuckDB: skipped (read_csv reads UTF-8 only without the encodings extension)")
+            else:
+                duck_code = textwrap.dedent(f"""
+                    import duckdb
+                    con = duckdb.connect()
+                    con.execute("SET enable_progress_bar = false")
+                    con.execute("COPY (SELECT * FROM read_csv({str(csv_dir / '*.csv')!r}, all_varchar=true, header=true)) "
+                                "TO '{tmp}/duck.parquet'")
+                    print(con.execute("SELECT count(*) FROM read_parquet('{tmp}/duck.parquet')").fetchone()[0])
+                """)
+                wall, rss, out = timed([sys.executable, "-c", duck_code])
+                results.append(("DuckDB read_csv → parquet", wall, rss))
+                print(f"DuckDB: {int(out.split()[-1]):,} rows · {wall:.1f} s · peak {rss:,.0f} MB (no validation)")
+
+    base_wall, base_rss = results[0][1], results[0][2]
+    print("\nloader                                 wall s   peak MB   wall × moduai")
+    for name, w, r in results:
+        print(f"{name:<38} {w:>6.1f} {r:>9,.0f} {w / base_wall:>15.2f}")
+    scale = 2_500_000 / rows
+    print(f"\ntargets for 2.5 M rows: ≤ 60 s, ≤ 2,048 MB → measured {base_wall:.1f} s, {base_rss:,.0f} MB"
+          + (f" on {rows:,} rows (×{scale:.1f} to scale)" if rows < 2_400_000 else ""))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT / "src"))
+    sys.exit(main())
