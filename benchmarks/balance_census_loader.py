@@ -36,15 +36,15 @@ def main() -> None:
 
     print(f"{'시도':>4} {'moduai (시군구 합)':>18} {'anycensus adm1':>16} {'배율':>6}")
     ratios = []
-    for r in peer.itertuples():
-        code = STAT_TO_MOIS_SIDO[int(r.adm1_code)]
+    for _, r in peer.iterrows():
+        code = STAT_TO_MOIS_SIDO[int(r["adm1_code"])]
         ours = census_value(code, "population", 2020)
-        theirs = float(getattr(r, "_7"))  # 'all households_total_per'
+        theirs = float(r["all households_total_per"])
         ratios.append(theirs / ours)
         print(f"{code:>4} {ours:>18,.0f} {theirs:>16,.0f} {theirs / ours:>6.2f}")
     nat_hh = census_value("00", "population", 2020)
     nat_emd = census_value("00", "population_emd", 2020)
-    print(f"\n전국 (시군구 집계표 계열) moduai {nat_hh:,.0f}; anycensus 합 {float(peer.iloc[:, 6].sum()):,.0f}")
+    print(f"\n전국 (시군구 집계표 계열) moduai {nat_hh:,.0f}; anycensus 합 {float(peer['all households_total_per'].sum()):,.0f}")
     print(f"전국 총조사인구 (읍면동 합 계열) moduai {nat_emd:,.0f} vs 공표 {PUBLISHED_2020_TOTAL:,} "
           f"→ 차이 {nat_emd - PUBLISHED_2020_TOTAL:+,.0f}")
     print(f"anycensus/moduai 배율: 최소 {min(ratios):.2f}, 최대 {max(ratios):.2f}")
