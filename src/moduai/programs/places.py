@@ -156,35 +156,55 @@ def resolve_place(text: str) -> Place:
     return Place(region.code, region.level, getattr(region, "full_name", region.name), region.sido_code)
 
 
-def find_places_in_text(text: str) -> list[Place]:
-    """Place names mentioned in free text ('강릉에서 카페 창업' → 강릉시), best effort, no errors."""
-    from moduai.errors import ModuaiError
+@lru_cache(maxsize=1)
+def _unambiguous_place_names() -> dict[str, str]:
+    """시도/시군구/일반구 names and short names that name exactly one place → its code.
 
+    Free text is matched against this table only (no fuzzy lookups per word: a query word such as
+    '창업' must not cost a similarity search over every 읍면동 name, nor turn into '오창읍').
+    """
+    names: dict[str, set[str]] = {}
+    for code, (full, short) in SIDO.items():
+        for n in (full, short):
+            names.setdefault(n, set()).add(code)
+    for alias, code in SIDO_ALIASES.items():
+        names.setdefault(alias, set()).add(code)
+    spine = _spine()
+    if spine is not None:
+        for level in ("sigungu", "gu"):
+            for region in spine.list_regions(level=level):
+                for n in {region.name, region.short_name, region.full_name}:
+                    if n and len(n) >= 2:
+                        names.setdefault(n, set()).add(region.code)
+    return {n: next(iter(codes)) for n, codes in names.items() if len(codes) == 1}
+
+
+_SUFFIXES = ("에서의", "에서는", "에서", "에는", "지역", "으로", "의", "에", "로")
+
+
+def find_places_in_text(text: str) -> list[Place]:
+    """Place names mentioned in free text ('강릉에서 카페 창업' → 강릉시), best effort, no errors.
+
+    Only names that identify one place count ('중구' does not; '강릉', '포항시 남구' do).  5극3특
+    group names are left to the caller, except 강원/전북/제주, which are also 시도.
+    """
+    table = _unambiguous_place_names()
+    words = text.replace(",", " ").split()
     found: list[Place] = []
     seen: set[str] = set()
-    for raw in text.replace(",", " ").split():
+    candidates = [" ".join(words[i:i + 2]) for i in range(len(words) - 1)] + words
+    for raw in candidates:
         token = raw
-        for suffix in ("에서", "에는", "에서의", "의", "에", "지역", "으로", "로"):
+        for suffix in _SUFFIXES:
             if token.endswith(suffix) and len(token) > len(suffix) + 1:
                 token = token[: -len(suffix)]
                 break
-        if len(token) < 2 or token.isdigit():
+        code = table.get(token)
+        # Skip a place already covered: its 시도, its 시 (47110 for 47111) or the same 시's other name.
+        if code is None or any(code.startswith(c) or c.startswith(code) or (len(c) == len(code) == 5
+                                                                             and c[:4] == code[:4]) for c in seen):
             continue
-        mega = canonical_megaregion(token)
-        if mega and mega not in ("강원", "전북", "제주"):
-            continue  # group names are handled by the caller; 강원/전북/제주 are also 시도
-        try:
-            place = resolve_place(token)
-            spine = _spine()
-            if spine is not None and not token.isdigit() and sido_code_for_name(token) is None:
-                # Only whole 시군구 names count in free text ('중앙' must not become 중앙동).
-                if spine.resolve_region(token).level not in ("sigungu", "gu"):
-                    continue
-        except ModuaiError:
-            continue
-        except Exception:  # noqa: BLE001 - a spine error must never break a search
-            continue
-        if place.code not in seen:
-            seen.add(place.code)
-            found.append(place)
+        seen.add(code)
+        level = "sido" if len(code) == 2 else ("sigungu" if code.endswith("0") else "gu")
+        found.append(Place(code, level, place_name(code), code[:2]))
     return found
