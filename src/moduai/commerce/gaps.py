@@ -17,12 +17,13 @@ Method (where the issue was silent, chosen for being explainable in one sentence
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
 from moduai.commerce.saturation import dong_store_profile
-from moduai.commerce.trade_area import StoreSetLike, TradeArea, snapshot_id
+from moduai.commerce.trade_area import StoreSetLike, TradeArea, snapshot_id, store_columns
 from moduai.errors import check_range
 
 DEFAULT_COMPARABLES = 30
@@ -59,6 +60,15 @@ class GapAnalysis:
         default_factory=lambda: {"expected": "점포 수 (비슷한 지역의 업종 비중 × 이곳 점포 수)", "z_score": "(E−O)/√E"}
     )
     sources: list[str] = field(default_factory=list)
+
+
+@lru_cache(maxsize=1)
+def _minor_names() -> dict[str, tuple[str, str]]:
+    """{소분류 code: (소분류 name, 중분류 name)} from the 2023 taxonomy."""
+    from moduai.commerce.taxonomy import taxonomy_frame
+
+    t = taxonomy_frame()
+    return {str(c): (str(n), str(m)) for c, n, m in zip(t["minor_code"], t["minor_name"], t["mid_name"], strict=True)}
 
 
 def _subject(name: str) -> str:
@@ -133,19 +143,10 @@ def find_gaps(
 
     d = load_dong_demand()
     prof = dong_store_profile(stores)
-    sub = stores.frame.iloc[area._positions] if area._positions is not None else stores.frame.iloc[[]]
-    local_counts = sub["minor_code"].astype(str).value_counts().to_dict()
-    names = dict(
-        zip(
-            sub["minor_code"].astype(str),
-            zip(sub["minor_name"].astype(str), sub["mid_name"].astype(str), strict=True),
-            strict=True,
-        )
-    )
-    f = stores.frame
-    uniq = f.drop_duplicates("minor_code")
-    for c, nm, mid in zip(uniq["minor_code"].astype(str), uniq["minor_name"].astype(str), uniq["mid_name"].astype(str), strict=True):
-        names.setdefault(c, (nm, mid))
+    pos = area._positions if area._positions is not None else np.zeros(0, dtype=np.int64)
+    uniq, cnt = np.unique(store_columns(stores)["minor_code"][pos].astype(str), return_counts=True)
+    local_counts = {str(c): int(n) for c, n in zip(uniq, cnt, strict=True)}
+    names = _minor_names()
     land = area.land_area_km2
     res_den = area.residents / land if land > 0 else None
     st_den = area.store_count / land if land > 0 else None

@@ -36,6 +36,7 @@ from moduai.commerce.trade_area import (
     resolve_category_param,
     snapshot_id,
     store_sources,
+    store_columns,
     to_lonlat,
     to_xy,
     validate_point,
@@ -86,13 +87,22 @@ def huff_probabilities(
     >>> np.round(P, 3).tolist()  # (1/100²) / (1/100² + 1/200²) = 0.8
     [[0.8, 0.2]]
     """
+    log_d, log_a = _log_terms(origin_xy, facility_xy, attractiveness, min_distance_m)
+    return _probabilities(log_d, log_a, alpha, beta)
+
+
+def _log_terms(origin_xy, facility_xy, attractiveness, min_distance_m: float) -> tuple[np.ndarray, np.ndarray]:
+    """ln d_ij (floored) and ln A_j, computed once and reused across the sensitivity grid."""
     o = np.asarray(origin_xy, dtype=float).reshape(-1, 2)
     f = np.asarray(facility_xy, dtype=float).reshape(-1, 2)
     a = np.ones(len(f)) if attractiveness is None else np.asarray(attractiveness, dtype=float)
     d = np.hypot(o[:, None, 0] - f[None, :, 0], o[:, None, 1] - f[None, :, 1])
-    d = np.maximum(d, min_distance_m)
+    return np.log(np.maximum(d, min_distance_m)), np.log(a)
+
+
+def _probabilities(log_d: np.ndarray, log_a: np.ndarray, alpha: float, beta: float) -> np.ndarray:
     # log-space keeps large β and long distances from underflowing to 0/0
-    log_u = alpha * np.log(a)[None, :] - beta * np.log(d)
+    log_u = alpha * log_a[None, :] - beta * log_d
     log_u -= log_u.max(axis=1, keepdims=True)
     u = np.exp(log_u)
     return u / u.sum(axis=1, keepdims=True)
@@ -213,17 +223,19 @@ def estimate_huff_capture(
     st = get_stores(stores, snapshot)
     x, y = (float(v) for v in to_xy(float(lon), float(lat)))
     pos = np.asarray(st.within(x, y, min(2 * r, 10000.0)), dtype=np.int64)
-    sub = st.frame.iloc[pos]
-    comp = sub[category_mask(sub, cat)]
-    fac_xy = np.r_[[[x, y]], np.c_[comp["x"].to_numpy(dtype=float), comp["y"].to_numpy(dtype=float)]]
+    cols = store_columns(st)
+    comp = pos[category_mask({f"{cat.level}_code": cols[f"{cat.level}_code"][pos]}, cat)]
+    fac_xy = np.r_[[[x, y]], np.c_[cols["x"][comp], cols["y"][comp]]]
     comp_a = np.ones(len(comp)) if competitor_attractiveness is None else np.asarray(competitor_attractiveness)
     attr = np.r_[float(new_store_attractiveness), comp_a]
     o_xy, res, labels = _origins(x, y, r, origins, cell_m)
 
+    log_d, log_a = _log_terms(o_xy, fac_xy, attr, MIN_DISTANCE_M)
+
     def capture(a: float, b: float) -> np.ndarray:
         if len(o_xy) == 0:
             return np.zeros(0)
-        return huff_probabilities(o_xy, fac_xy, attr, alpha=a, beta=b)[:, 0]
+        return _probabilities(log_d, log_a, a, b)[:, 0]
 
     p_new = capture(alpha, beta)
     captured = float(np.sum(p_new * res))

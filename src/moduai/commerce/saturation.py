@@ -35,6 +35,7 @@ from moduai.commerce.trade_area import (
     TradeArea,
     category_dict,
     snapshot_id,
+    store_columns,
 )
 
 #: a census 읍면동 counts as covered by a snapshot when it holds at least this many stores
@@ -58,6 +59,14 @@ class DongStoreProfile:
     totals: np.ndarray  # stores per 읍면동
     covered: np.ndarray  # bool per 읍면동
 
+    def level_counts(self, dongs: np.ndarray, level: str) -> np.ndarray:
+        """Store counts by 업종 of ``level`` summed over the 읍면동 ``dongs`` (codes nest by prefix)."""
+        width = {"major": 2, "mid": 4, "minor": 6}[level]
+        per_minor = self.counts[dongs].sum(axis=0)
+        keys = np.array([c[:width] for c in self.minor_codes.astype(str)])
+        uniq, inv = np.unique(keys, return_inverse=True)
+        return np.bincount(inv, weights=per_minor, minlength=len(uniq))
+
     def category_counts(self, cat: CategoryLike) -> np.ndarray:
         """Stores of ``cat`` per 읍면동: sum of the 소분류 columns under it (codes nest by prefix)."""
         cols = np.char.startswith(self.minor_codes.astype(str), cat.code)
@@ -73,21 +82,22 @@ def dong_store_profile(stores: StoreSetLike) -> DongStoreProfile:
     hit = _PROFILE_CACHE.get(key)
     if hit is not None and hit[0]() is stores.frame:
         return hit[1]
+    f = stores.frame
     from moduai.commerce.demand import load_dong_demand
 
     d = load_dong_demand()
-    f = stores.frame
-    x = f["x"].to_numpy(dtype=float)
-    y = f["y"].to_numpy(dtype=float)
+    cols = store_columns(stores)
+    x, y = cols["x"], cols["y"]
+    n_rows = len(x)
     pts = shapely.points(x, y)
     pt_idx, dong_idx = d.tree.query(pts, predicate="within")
-    dong_of = np.full(len(f), -1, dtype=np.int64)
+    dong_of = np.full(n_rows, -1, dtype=np.int64)
     dong_of[pt_idx] = dong_idx  # a point on a shared border keeps one of its 읍면동
     miss = np.flatnonzero(dong_of < 0)
     if len(miss):
         m_idx, m_dong = d.tree.query_nearest(pts[miss], max_distance=ASSIGN_MAX_GAP_M, all_matches=False)
         dong_of[miss[m_idx]] = m_dong
-    codes, inv = np.unique(f["minor_code"].astype(str).to_numpy(), return_inverse=True)
+    codes, inv = np.unique(cols["minor_code"].astype(str), return_inverse=True)
     ok = dong_of >= 0
     counts = np.zeros((len(d.residents), len(codes)), dtype=np.int32)
     np.add.at(counts, (dong_of[ok], inv[ok]), 1)
@@ -96,10 +106,11 @@ def dong_store_profile(stores: StoreSetLike) -> DongStoreProfile:
     # 읍면동; those neighbours are not covered.  A 읍면동 is covered when most stores assigned to it carry
     # its own 행정동 name in the file (name match tolerates code changes between 2020 and now).
     own = np.zeros(len(d.residents), dtype=np.int64)
-    if "adm_dong_name" in f:
+    if "adm_dong_name" in cols:
         short = np.array([n.rsplit(" ", 1)[-1].replace(" ", "") for n in d.name], dtype=object)
-        file_names = f["adm_dong_name"].astype(str).str.replace(" ", "", regex=False).to_numpy(dtype=object)
-        same = np.zeros(len(f), dtype=bool)
+        file_names = pd.Series(cols["adm_dong_name"], dtype=object).astype(str).str.replace(" ", "", regex=False)
+        file_names = file_names.to_numpy(dtype=object)
+        same = np.zeros(n_rows, dtype=bool)
         same[ok] = file_names[ok] == short[dong_of[ok]]
         np.add.at(own, dong_of[same], 1)
     else:  # pragma: no cover - every store set has the column
@@ -196,10 +207,6 @@ def _region_baseline(
     )
 
 
-def _mix_counts(frame: pd.DataFrame, level: str) -> np.ndarray:
-    return frame[f"{level}_code"].value_counts().to_numpy()
-
-
 def assess_saturation(
     area: TradeArea,
     cat: CategoryLike,
@@ -237,7 +244,8 @@ def assess_saturation(
     d = load_dong_demand()
     prof = dong_store_profile(stores)
     cat_counts = prof.category_counts(cat)
-    sub = stores.frame.iloc[area._positions] if area._positions is not None else stores.frame.iloc[[]]
+    pos = area._positions if area._positions is not None else np.zeros(0, dtype=np.int64)
+    codes_here = store_columns(stores)[f"{mix_level}_code"][pos]
     local = Baseline(
         level="area", code=None, name="분석 상권", category_count=area.category_count,
         store_count=area.store_count, residents=area.residents, land_area_km2=area.land_area_km2,
@@ -261,14 +269,12 @@ def assess_saturation(
     r1000 = {b.level: _ratio(local.per_1000_residents, b.per_1000_residents) for b in bases}
     rkm2 = {b.level: _ratio(local.per_km2, b.per_km2) for b in bases}
     verdict, reason = _verdict(cat, local, bases, lq, r1000)
-    h, even, hhi, k = shannon_hhi(_mix_counts(sub, mix_level))
+    h, even, hhi, k = shannon_hhi(np.unique(codes_here.astype(str), return_counts=True)[1] if len(pos) else np.zeros(0))
     base_h = None
     if bases and bases[0].level == "sigungu" and place is not None:
-        sel = (d.sigungu_code == place.sigungu_code) & prof.covered
-        f = stores.frame
-        in_sg = sel[prof.dong_of_store.clip(min=0)] & (prof.dong_of_store >= 0)
-        if in_sg.any():
-            base_h = shannon_hhi(f.loc[in_sg, f"{mix_level}_code"].value_counts().to_numpy())[0]
+        sel = np.flatnonzero((d.sigungu_code == place.sigungu_code) & prof.covered)
+        if len(sel):
+            base_h = shannon_hhi(prof.level_counts(sel, mix_level))[0]
     return Saturation(
         category=category_dict(cat), area=local, baselines=bases, location_quotient=lq,
         ratio_per_1000=r1000, ratio_per_km2=rkm2, verdict=verdict, verdict_reason=reason,

@@ -33,7 +33,9 @@ from moduai.commerce.trade_area import (
     get_stores,
     resolve_category_param,
     snapshot_id,
+    store_columns,
     store_sources,
+    subframe,
     to_lonlat,
     to_xy,
 )
@@ -217,9 +219,9 @@ def rank_sites(
         full = shapely.area(d.geoms[di])
         np.add.at(cell_res, ci, d.residents[di] * np.divide(inter, full, out=np.zeros_like(inter), where=full > 0))
     # stores per cell
-    f = st.frame
-    in_region = np.isin(f["sigungu_code"].astype(str).to_numpy(), codes)
-    fr = f[in_region]
+    cols = store_columns(st)
+    in_region = np.flatnonzero(np.isin(cols["sigungu_code"].astype(str), codes))
+    fr = subframe(st, in_region, ("store_id", "major_code", "mid_code", "minor_code", "lat", "lon"))
     store_cells = np.array([h3.latlng_to_cell(la, lo, res) for la, lo in zip(fr["lat"], fr["lon"], strict=True)])
     is_cat = category_mask(fr, cat)
     index = {c: i for i, c in enumerate(cells)}

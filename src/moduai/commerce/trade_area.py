@@ -188,9 +188,9 @@ def category_dict(cat: CategoryLike) -> dict[str, str]:
     return {"level": cat.level, "code": cat.code, "name": cat.name}
 
 
-def category_mask(frame: pd.DataFrame, cat: CategoryLike) -> np.ndarray:
-    """Boolean mask of the rows of ``frame`` in 업종 ``cat`` (대/중/소분류)."""
-    return (frame[f"{cat.level}_code"].to_numpy() == cat.code)
+def category_mask(frame: pd.DataFrame | dict, cat: CategoryLike) -> np.ndarray:
+    """Boolean mask of the rows of ``frame`` (a DataFrame or a dict of arrays) in 업종 ``cat`` (대/중/소분류)."""
+    return np.asarray(frame[f"{cat.level}_code"]) == cat.code
 
 
 @lru_cache(maxsize=2)
@@ -231,6 +231,48 @@ def get_stores(stores: StoreSetLike | None = None, snapshot: str | None = None) 
     from moduai.commerce.store import get_store_set
 
     return get_store_set(snapshot)
+
+
+# Columns the analyses read, pulled out of the frame once per store set as NumPy arrays.  Why: with
+# pandas 3 the string columns are Arrow arrays, and ``frame.iloc[positions]`` on a 2.5-million-row frame
+# costs ~15 ms *per column* (pyarrow take over chunked arrays); indexing NumPy object arrays is ~µs.
+ANALYSIS_COLUMNS = (
+    "store_id", "name", "branch", "major_code", "major_name", "mid_code", "mid_name", "minor_code",
+    "minor_name", "sido_code", "sigungu_code", "sigungu_name", "adm_dong_code", "adm_dong_name", "road_address",
+    "floor", "lon", "lat", "x", "y", "synthetic",
+)
+_COLUMN_CACHE: dict[int, tuple[Any, dict[str, np.ndarray]]] = {}
+
+
+def store_columns(stores: StoreSetLike) -> dict[str, np.ndarray]:
+    """The analysis columns of ``stores.frame`` as NumPy arrays (cached per frame object)."""
+    import weakref
+
+    f = stores.frame
+    hit = _COLUMN_CACHE.get(id(f))
+    if hit is not None and hit[0]() is f:
+        return hit[1]
+    cols: dict[str, np.ndarray] = {}
+    for c in ANALYSIS_COLUMNS:
+        if c not in f.columns:
+            continue
+        if c in ("lon", "lat", "x", "y"):
+            cols[c] = f[c].to_numpy(dtype=float)
+        elif c == "synthetic":
+            cols[c] = f[c].fillna(False).to_numpy(dtype=bool)
+        else:
+            cols[c] = f[c].astype(object).where(f[c].notna(), None).to_numpy(dtype=object)
+    if len(_COLUMN_CACHE) > 8:
+        _COLUMN_CACHE.clear()
+    _COLUMN_CACHE[id(f)] = (weakref.ref(f), cols)
+    return cols
+
+
+def subframe(stores: StoreSetLike, positions: np.ndarray, columns: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """Rows ``positions`` of the store set (analysis columns only), built from the cached arrays."""
+    cols = store_columns(stores)
+    pos = np.asarray(positions, dtype=np.int64)
+    return pd.DataFrame({c: cols[c][pos] for c in (columns or cols.keys()) if c in cols})
 
 
 def store_sources(stores: StoreSetLike) -> list[str]:
@@ -319,42 +361,56 @@ def _per(count: float, denom: float) -> float | None:
     return float(count) / denom if denom and denom > 0 else None
 
 
-def count_by_level(sub: pd.DataFrame, level: str, land_km2: float, residents: float) -> list[CategoryCount]:
-    """Counts of ``sub`` by 업종 level ('major'|'mid'|'minor'), most frequent first."""
-    total = len(sub)
+Rows = dict  # {column: NumPy array}, all of one length: a light "frame" for the hot paths
+
+
+def rows_len(sub: Rows) -> int:
+    return len(next(iter(sub.values()))) if sub else 0
+
+
+def take_rows(sub: Rows, idx: np.ndarray) -> Rows:
+    return {c: a[idx] for c, a in sub.items()}
+
+
+def count_by_level(sub: Rows, level: str, land_km2: float, residents: float) -> list[CategoryCount]:
+    """Counts of ``sub`` by 업종 level ('major'|'mid'|'minor'), most frequent first (ties by code)."""
+    total = rows_len(sub)
     if total == 0:
         return []
-    g = sub.groupby([f"{level}_code", f"{level}_name"], sort=False).size().sort_values(ascending=False)
-    out = []
-    for (code, name), n in g.items():
-        out.append(
-            CategoryCount(
-                level=level, code=str(code), name=str(name), count=int(n),
-                per_km2=_per(n, land_km2), per_1000_residents=_per(1000.0 * n, residents),
-                share=n / total,
-            )
+    codes = sub[f"{level}_code"].astype(str)
+    uniq, first, counts = np.unique(codes, return_index=True, return_counts=True)
+    names = sub[f"{level}_name"][first]
+    order = np.lexsort((uniq, -counts))
+    return [
+        CategoryCount(
+            level=level, code=str(uniq[i]), name=str(names[i]), count=int(counts[i]),
+            per_km2=_per(counts[i], land_km2), per_1000_residents=_per(1000.0 * counts[i], residents),
+            share=float(counts[i]) / total,
         )
-    return out
+        for i in order
+    ]
 
 
-def _competitors(sub: pd.DataFrame, x: float, y: float, limit: int) -> tuple[list[Competitor], float | None]:
-    if sub.empty:
+def _competitors(sub: Rows, x: float, y: float, limit: int) -> tuple[list[Competitor], float | None]:
+    if rows_len(sub) == 0:
         return [], None
-    d = np.hypot(sub["x"].to_numpy(dtype=float) - x, sub["y"].to_numpy(dtype=float) - y)
+    d = np.hypot(sub["x"] - x, sub["y"] - y)
     order = np.argsort(d, kind="stable")
     nearest = float(d[order[0]])
+
+    def text(v):
+        return None if v is None or (isinstance(v, float) and v != v) or v == "" else str(v)
+
     rows = []
+    none = np.full(len(d), None, dtype=object)
     for i in order[:limit]:
-        r = sub.iloc[int(i)]
         rows.append(
             Competitor(
-                store_id=str(r["store_id"]), name=str(r["name"]),
-                branch=None if pd.isna(r.get("branch")) or r.get("branch") == "" else str(r["branch"]),
-                minor_code=str(r["minor_code"]), minor_name=str(r["minor_name"]),
-                distance_m=round(float(d[i]), 1), lat=float(r["lat"]), lon=float(r["lon"]),
-                address=None if pd.isna(r.get("road_address")) else str(r.get("road_address")),
-                floor=None if pd.isna(r.get("floor")) else str(r.get("floor")),
-                synthetic=bool(r.get("synthetic", False)),
+                store_id=str(sub["store_id"][i]), name=str(sub["name"][i]), branch=text(sub.get("branch", none)[i]),
+                minor_code=str(sub["minor_code"][i]), minor_name=str(sub["minor_name"][i]),
+                distance_m=round(float(d[i]), 1), lat=float(sub["lat"][i]), lon=float(sub["lon"][i]),
+                address=text(sub.get("road_address", none)[i]), floor=text(sub.get("floor", none)[i]),
+                synthetic=bool(sub["synthetic"][i]) if "synthetic" in sub else False,
             )
         )
     return rows, nearest
@@ -365,20 +421,23 @@ def _assemble(
     lat: float, lon: float, radius_m: float | None, place: PointPlace | None, cat: CategoryLike,
     max_competitors: int, residents: float | None = None,
 ) -> TradeArea:
-    from moduai.commerce.demand import CENSUS_YEAR, DEMAND_SOURCES, load_dong_demand, residents_in_polygon
+    from moduai.commerce.demand import CENSUS_YEAR, DEMAND_SOURCES, load_dong_demand
 
-    sub = stores.frame.iloc[np.sort(np.asarray(pos, dtype=np.int64))]
+    pos = np.sort(np.asarray(pos, dtype=np.int64))
+    sub = take_rows(store_columns(stores), pos)
     area_km2 = float(shapely.area(shape_5179)) / 1e6
     d = load_dong_demand()
     idx = d.tree.query(shape_5179, predicate="intersects")
-    land_km2 = float(np.sum(shapely.area(shapely.intersection(d.geoms[idx], shape_5179)))) / 1e6 if len(idx) else 0.0
+    inter = shapely.area(shapely.intersection(d.geoms[idx], shape_5179)) if len(idx) else np.zeros(0)
+    land_km2 = float(inter.sum()) / 1e6
     if residents is None:
-        residents = residents_in_polygon(shape_5179)
+        # areal interpolation, as residents_in_polygon does, reusing the intersections
+        full = shapely.area(d.geoms[idx]) if len(idx) else np.zeros(0)
+        residents = float(np.sum(d.residents[idx] * np.divide(inter, full, out=np.zeros_like(inter), where=full > 0)))
     mask = category_mask(sub, cat)
-    comp_frame = sub[mask]
-    competitors, nearest = _competitors(comp_frame, x, y, max_competitors)
-    n = len(sub)
-    synth = float(sub["synthetic"].astype(bool).mean()) if n and "synthetic" in sub else 0.0
+    competitors, nearest = _competitors(take_rows(sub, np.flatnonzero(mask)), x, y, max_competitors)
+    n = rows_len(sub)
+    synth = float(sub["synthetic"].mean()) if n and "synthetic" in sub else 0.0
     sources = list(dict.fromkeys(store_sources(stores) + DEMAND_SOURCES + ["upjong-2023"]))
     return TradeArea(
         shape=shape, center_lat=lat, center_lon=lon, radius_m=radius_m, place=place,
@@ -392,7 +451,7 @@ def _assemble(
         by_mid=count_by_level(sub, "mid", land_km2, residents),
         by_minor=count_by_level(sub, "minor", land_km2, residents),
         snapshot=snapshot_id(stores), synthetic_share=synth, sources=sources,
-        _positions=np.sort(np.asarray(pos, dtype=np.int64)), _x=x, _y=y, _shape_5179=shape_5179,
+        _positions=pos, _x=x, _y=y, _shape_5179=shape_5179,
     )
 
 

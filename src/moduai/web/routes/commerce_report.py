@@ -190,10 +190,10 @@ def _with_labels(svg: Markup, labels: list[tuple[float, float, str]]) -> Markup:
 
 def report_stores_frame(report):
     """The stores of the report's area (kept on the TradeArea as positions into the store set)."""
-    from moduai.commerce.trade_area import get_stores
+    from moduai.commerce.trade_area import get_stores, subframe
 
     st = get_stores(None, report.snapshot.id)
-    return st.frame.iloc[report.trade_area._positions]
+    return subframe(st, report.trade_area._positions, ("store_id", "name", "minor_name", "lon", "lat"))
 
 
 def _build(lat, lon, radius, category, place, snapshot):

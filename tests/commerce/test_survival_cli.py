@@ -1,0 +1,67 @@
+"""`moduai commerce survival` on two real-format quarters built from the 강원 rows, checked by set arithmetic."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from moduai.cli import app as cli_app
+
+
+def _cli(*args):
+    return CliRunner().invoke(cli_app, list(args))
+
+
+@pytest.fixture
+def two_quarters(shared_data, tmp_path):
+    src = shared_data / "sangga" / "gangwon_first200.csv"
+    rows = list(csv.reader(src.open(encoding="utf-8-sig")))
+    header, body = rows[0], rows[1:]
+    before = body[:180]
+    closed = {r[0] for i, r in enumerate(before) if i % 9 == 4}
+    after = [r for r in before if r[0] not in closed]
+    for r in body[180:]:  # 20 stores appear in the later quarter
+        after.append(r)
+    paths = []
+    for name, part in (("q3.csv", before), ("q4.csv", after)):
+        p = tmp_path / name
+        with p.open("w", encoding="utf-8-sig", newline="") as fh:
+            w = csv.writer(fh, quoting=csv.QUOTE_ALL)
+            w.writerow(header)
+            w.writerows(part)
+        paths.append(p)
+    return paths, pd.DataFrame(before, columns=header), pd.DataFrame(after, columns=header)
+
+
+def test_survival_cli_equals_set_arithmetic(two_quarters):
+    (p3, p4), fb, fa = two_quarters
+    assert _cli("commerce", "import", str(p3), "--snapshot", "2025Q3").exit_code == 0
+    assert _cli("commerce", "import", str(p4), "--snapshot", "2025Q4").exit_code == 0
+    res = _cli("commerce", "survival", "--from", "2025Q3", "--to", "2025Q4", "--json")
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    b, a = set(fb["상가업소번호"]), set(fa["상가업소번호"])
+    tot = doc["total"]
+    assert (tot["before"], tot["after"], tot["survived"]) == (len(b), len(a), len(b & a))
+    assert (tot["closed"], tot["opened"]) == (len(b - a), len(a - b)) == (20, 20)
+    assert tot["survival_rate"] == pytest.approx(len(b & a) / len(b))
+    # by 시군구, by hand
+    for row in doc["by_area"]:
+        sb = set(fb.loc[fb["시군구코드"] == row["code"], "상가업소번호"])
+        sa = set(fa.loc[fa["시군구코드"] == row["code"], "상가업소번호"])
+        assert (row["before"], row["after"], row["survived"]) == (len(sb), len(sa), len(sb & sa))
+
+
+def test_survival_cli_refuses_2023_regeneration(shared_data, two_quarters):
+    (p3, _), _, _ = two_quarters
+    assert _cli("commerce", "import", str(p3), "--snapshot", "2025Q3").exit_code == 0
+    old = shared_data / "sangga" / "old_codes_seoul_202212_2rows.csv"
+    imp = _cli("commerce", "import", str(old), "--snapshot", "2022Q4")
+    assert imp.exit_code == 0, imp.output
+    res = _cli("commerce", "survival", "--from", "2022Q4", "--to", "2025Q3")
+    assert res.exit_code == 2
+    assert "상가업소번호" in res.output and "Traceback" not in res.output
