@@ -119,3 +119,21 @@ def test_copy_page_says_when_the_llm_failed(client, monkeypatch):
     ctx = client.get("/marketing/copy", params={**q, "format": "json"}).json()
     assert ctx["result"]["backend"]["backend"] == "openai-compatible"
     assert all(v["fell_back"] and v["backend"] == "offline" for c in ctx["result"]["channels"] for v in c["variants"])
+
+
+def test_shop_view_merges_files_and_counts_overlaps_once(client):
+    first = "날짜,평점,내용\n2025-01-02,5,빵이 맛있어요\n2025-02-03,1,불친절해요\n"
+    second = "날짜,평점,내용\n2025-02-03,1,불친절해요\n2025-03-04,4,커피가 맛있어요\n"  # one overlapping review
+    for i, body in enumerate((first, second)):
+        files = {"file": (f"r{i}.csv", io.BytesIO(body.encode()), "text/csv")}
+        assert client.post("/marketing/reviews", files=files, data={"shop": "모두 빵집"}, follow_redirects=False).status_code == 303
+    api = client.get("/api/v1/marketing/reviews", params={"shop": "모두 빵집"}).json()
+    assert len(api["imports"]) == 2 and api["duplicates_dropped"] == 1
+    assert api["analysis"]["review_count"] == 3
+    assert [m["month"] for m in api["analysis"]["months"]] == ["2025-01", "2025-02", "2025-03"]
+    page = client.get("/marketing/reviews/shop", params={"name": "모두 빵집"})
+    assert page.status_code == 200 and "파일 2개 합침" in page.text and "1건은 한 번만" in page.text
+    csv = client.get("/marketing/reviews/shop/replies.csv", params={"name": "모두 빵집", "tone": "간결"})
+    assert len(csv.content.decode("utf-8-sig").strip().splitlines()) == 4
+    missing = client.get("/api/v1/marketing/reviews", params={"shop": "없는 가게"})
+    assert missing.status_code == 404

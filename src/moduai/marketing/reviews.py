@@ -41,6 +41,7 @@ class ReviewRecord:
     rating: float | None
     text: str  # phone numbers masked
     author: str | None = None  # masked
+    import_id: int | None = None  # set when read from the database
 
 
 @dataclass
@@ -71,6 +72,7 @@ class ReviewInsight:
     flags: list[AttentionFlag]
     reply: str
     rating_mismatch: str | None = None  # Korean note when stars and text disagree
+    import_id: int | None = None
 
 
 def rating_mismatch(rating: float | None, sentiment: str) -> str | None:
@@ -254,7 +256,7 @@ def analyze_reviews(records: list[ReviewRecord], *, tone: str = "정중", shop: 
             line=r.line, date=r.date, rating=r.rating, text=r.text, author=r.author, sentiment=s.label,
             sentiment_ko=s.label_ko, score=s.score, aspects=aspects, flags=flags,
             reply=draft_reply(tone=tone, shop=shop, author=r.author, sentiment=s.label, aspects=aspects, flags=flags),
-            rating_mismatch=rating_mismatch(r.rating, s.label),
+            rating_mismatch=rating_mismatch(r.rating, s.label), import_id=r.import_id,
         ))
     counts = Counter(i.sentiment for i in insights)
     sentiment_counts = {LABELS_KO[k]: counts.get(k, 0) for k in ("positive", "negative", "mixed")}

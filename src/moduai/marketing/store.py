@@ -116,7 +116,7 @@ def load_reviews(import_id: int) -> list[ReviewRecord]:
     with session_scope(get_engine()) as s:
         rows = s.scalars(select(MarketingReview).where(MarketingReview.import_id == import_id)
                          .order_by(MarketingReview.line)).all()
-        return [ReviewRecord(r.line, r.review_date, r.rating, r.text, r.author) for r in rows]
+        return [ReviewRecord(r.line, r.review_date, r.rating, r.text, r.author, r.import_id) for r in rows]
 
 
 def load_sales(import_id: int) -> list[Sale]:
@@ -134,3 +134,39 @@ def list_imports(kind: str | None = None, limit: int = 20) -> list[ImportSummary
             q = q.where(MarketingImport.kind == kind)
         return [ImportSummary(i.id, i.shop.name, i.kind, i.source_name, i.row_count, i.encoding, True, i.created_at)
                 for i in s.scalars(q).all()]
+
+
+@dataclass
+class ShopReviews:
+    """Every review of a shop across its imported files, exact duplicates (same date, stars, text, author —
+    the usual overlap of two exports) counted once."""
+
+    shop: str
+    imports: list[ImportSummary]
+    records: list[ReviewRecord]
+    duplicates_dropped: int
+
+
+def load_shop_reviews(shop: str) -> ShopReviews:
+    name = validate_shop_name(shop)
+    with session_scope(get_engine()) as s:
+        sh = s.scalar(select(MarketingShop).where(MarketingShop.name == name))
+        if sh is None:
+            raise NotFound(f"'{name}' 가게의 리뷰가 없습니다. 먼저 리뷰 CSV를 올려 주세요.", field="shop")
+        imps = s.scalars(select(MarketingImport).where(MarketingImport.shop_id == sh.id, MarketingImport.kind == "reviews")
+                         .order_by(MarketingImport.id)).all()
+        summaries = [ImportSummary(i.id, name, i.kind, i.source_name, i.row_count, i.encoding, True, i.created_at)
+                     for i in imps]
+        rows = s.scalars(select(MarketingReview).where(MarketingReview.import_id.in_([i.id for i in imps]))
+                         .order_by(MarketingReview.review_date, MarketingReview.import_id, MarketingReview.line)).all()
+        seen: set[tuple] = set()
+        records: list[ReviewRecord] = []
+        for r in rows:
+            key = (r.review_date, r.rating, r.text, r.author)
+            if key in seen:
+                continue
+            seen.add(key)
+            records.append(ReviewRecord(r.line, r.review_date, r.rating, r.text, r.author, r.import_id))
+        if not records:
+            raise NotFound(f"'{name}' 가게의 리뷰가 없습니다. 먼저 리뷰 CSV를 올려 주세요.", field="shop")
+        return ShopReviews(name, summaries, records, len(rows) - len(records))

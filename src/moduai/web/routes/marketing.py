@@ -201,12 +201,16 @@ class ReviewsUploadContext:
 
 @dataclass
 class ReviewsResultContext:
-    imported: Any
+    shop: str
+    scope: str  # 'import' (one file) | 'shop' (every file of the shop)
+    imports: list[Any]
     tone: str
     tones: tuple[str, ...]
     analysis: Any
     csv_href: str
     max_month_reviews: int
+    shop_href: str
+    duplicates_dropped: int = 0
 
 
 @router.get("/marketing/reviews", include_in_schema=False)
@@ -251,18 +255,65 @@ def _cached_review_analysis(database_url: str, import_id: int, created_at: str, 
     return analyze_reviews(load_reviews(import_id), tone=tone, shop=shop)
 
 
-@router.get("/marketing/reviews/{import_id}", include_in_schema=False)
+@router.get("/marketing/reviews/{import_id:int}", include_in_schema=False)
 def reviews_result(request: Request, import_id: int, tone: str = "정중"):
     """리뷰 분석 결과."""
     from moduai.marketing.reviews import TONES
 
     imp, analysis = _review_analysis(import_id, tone)
-    ctx = ReviewsResultContext(imp, tone, TONES, analysis, f"/marketing/reviews/{import_id}/replies.csv?tone={tone}",
-                               max((m.reviews for m in analysis.months), default=1))
+    ctx = ReviewsResultContext(imp.shop, "import", [imp], tone, TONES, analysis,
+                               f"/marketing/reviews/{import_id}/replies.csv?tone={tone}",
+                               max((m.reviews for m in analysis.months), default=1), _shop_href(imp.shop, tone))
     return render_page(request, "marketing/review_result.html", ctx, title=f"리뷰 분석 · {imp.shop}")
 
 
-@router.get("/marketing/reviews/{import_id}/replies.csv", include_in_schema=False)
+def _shop_href(shop: str, tone: str, suffix: str = "") -> str:
+    from urllib.parse import urlencode
+
+    return f"/marketing/reviews/shop{suffix}?" + urlencode({"name": shop, "tone": tone})
+
+
+def _shop_review_analysis(name: str, tone: str):
+    from moduai.marketing.reviews import analyze_reviews, validate_tone
+    from moduai.marketing.store import load_shop_reviews
+
+    validate_tone(tone)
+    merged = load_shop_reviews(name)
+    return merged, analyze_reviews(merged.records, tone=tone, shop=merged.shop)
+
+
+@router.get("/marketing/reviews/shop", include_in_schema=False)
+def reviews_shop(request: Request, name: str = Query(...), tone: str = "정중"):
+    """한 가게의 모든 리뷰 파일을 합친 분석."""
+    from moduai.marketing.reviews import TONES
+
+    merged, analysis = _shop_review_analysis(name, tone)
+    ctx = ReviewsResultContext(merged.shop, "shop", merged.imports, tone, TONES, analysis,
+                               _shop_href(merged.shop, tone, "/replies.csv"),
+                               max((m.reviews for m in analysis.months), default=1), _shop_href(merged.shop, tone),
+                               merged.duplicates_dropped)
+    return render_page(request, "marketing/review_result.html", ctx, title=f"리뷰 분석 · {merged.shop} 전체")
+
+
+@router.get("/marketing/reviews/shop/replies.csv", include_in_schema=False)
+def reviews_shop_csv(name: str = Query(...), tone: str = "정중"):
+    """가게 전체 답글 초안 CSV."""
+    from moduai.marketing.exports import replies_csv
+
+    merged, analysis = _shop_review_analysis(name, tone)
+    return Response(replies_csv(analysis), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": _quoted(f"답글초안_{merged.shop}_전체.csv")})
+
+
+@router.get("/api/v1/marketing/reviews", tags=["marketing"])
+def api_reviews_shop(shop: str = Query(..., description="가게 이름"), tone: str = "정중"):
+    """한 가게의 모든 리뷰 파일을 합친 분석 (같은 날짜·별점·내용·작성자 중복은 한 번만)."""
+    merged, analysis = _shop_review_analysis(shop, tone)
+    return JSONResponse(to_jsonable({"shop": merged.shop, "imports": merged.imports,
+                                     "duplicates_dropped": merged.duplicates_dropped, "analysis": analysis}))
+
+
+@router.get("/marketing/reviews/{import_id:int}/replies.csv", include_in_schema=False)
 def reviews_replies_csv(import_id: int, tone: str = "정중"):
     """답글 초안 CSV."""
     from moduai.marketing.exports import replies_csv
@@ -285,7 +336,7 @@ async def api_reviews(file: UploadFile = File(...), shop: str = Form("내 가게
     return JSONResponse(to_jsonable({"import": summary, "analysis": analysis}))
 
 
-@router.get("/api/v1/marketing/reviews/{import_id}", tags=["marketing"])
+@router.get("/api/v1/marketing/reviews/{import_id:int}", tags=["marketing"])
 def api_reviews_get(import_id: int, tone: str = "정중"):
     """저장된 리뷰 가져오기의 분석 결과."""
     imp, analysis = _review_analysis(import_id, tone)
@@ -338,7 +389,7 @@ def _customer_analysis(import_id: int, as_of: str | None = None):
     return imp, analyze_customers(load_sales(import_id), as_of=day)
 
 
-@router.get("/marketing/customers/{import_id}", include_in_schema=False)
+@router.get("/marketing/customers/{import_id:int}", include_in_schema=False)
 def customers_result(request: Request, import_id: int, as_of: str | None = None):
     """고객 분석 결과."""
     imp, analysis = _customer_analysis(import_id, as_of)
@@ -347,7 +398,7 @@ def customers_result(request: Request, import_id: int, as_of: str | None = None)
     return render_page(request, "marketing/customer_result.html", ctx, title=f"고객 분석 · {imp.shop}")
 
 
-@router.get("/marketing/customers/{import_id}/segments.csv", include_in_schema=False)
+@router.get("/marketing/customers/{import_id:int}/segments.csv", include_in_schema=False)
 def customers_csv(import_id: int):
     """세그먼트 CSV."""
     from moduai.marketing.exports import segments_csv
@@ -357,7 +408,7 @@ def customers_csv(import_id: int):
                     headers={"Content-Disposition": _quoted(f"고객세그먼트_{imp.shop}_{import_id}.csv")})
 
 
-@router.get("/marketing/customers/{import_id}/segments.xlsx", include_in_schema=False)
+@router.get("/marketing/customers/{import_id:int}/segments.xlsx", include_in_schema=False)
 def customers_xlsx(import_id: int):
     """세그먼트 엑셀."""
     from moduai.marketing.exports import segments_xlsx
@@ -379,7 +430,7 @@ async def api_customers(file: UploadFile = File(...), shop: str = Form("내 가�
     return JSONResponse(to_jsonable({"import": summary, "analysis": analysis}))
 
 
-@router.get("/api/v1/marketing/customers/{import_id}", tags=["marketing"])
+@router.get("/api/v1/marketing/customers/{import_id:int}", tags=["marketing"])
 def api_customers_get(import_id: int, as_of: str | None = None):
     """저장된 매출 장부의 RFM 분석."""
     imp, analysis = _customer_analysis(import_id, as_of)
