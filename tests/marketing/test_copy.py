@@ -182,3 +182,12 @@ def test_every_category_and_channel_renders_without_particle_slips():
             for v in ch.variants:
                 assert "가번 주" not in v.text and "{" not in v.text and "}" not in v.text, (key, v.text)
                 assert v.within_limit, (key, ch.channel, v.char_count)
+
+
+def test_shipped_example_profile_loads_and_missing_file_points_to_it(tmp_path):
+    from moduai.marketing.profile import EXAMPLE_PATH, load_profile
+
+    prof = load_profile(EXAMPLE_PATH)
+    assert prof.name == "모두의 브런치" and prof.strengths == ["직접 구운 빵", "조용한 창가 자리"]
+    with pytest.raises(InputError, match="example_profile.yaml"):
+        load_profile(tmp_path / "없음.yaml")

@@ -28,6 +28,7 @@ _KEYS = {
     "trade_area": "trade_area", "상권": "trade_area",
 }
 MAX_TEXT = 60
+EXAMPLE_PATH = Path(__file__).with_name("data") / "example_profile.yaml"
 
 
 @dataclass
@@ -133,7 +134,8 @@ def load_profile(path: Path) -> ShopProfile:
     try:
         raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise InputError(f"프로필 파일을 찾을 수 없습니다: {path}", field="profile") from exc
+        raise InputError(f"프로필 파일을 찾을 수 없습니다: {path}. 형식은 예시 파일 {EXAMPLE_PATH}를 복사해 고쳐 쓰세요.",
+                         field="profile") from exc
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise InputError(f"프로필 파일을 읽을 수 없습니다({path}): YAML 형식(UTF-8)인지 확인해 주세요.",
                          field="profile", detail=str(exc)[:200]) from exc
