@@ -200,6 +200,28 @@ class MegaregionBalanceContext:
     legend: str = ""
     national: float | None = None
     sources: list[str] = field(default_factory=list)
+    trend_chart: dict | None = None
+
+
+def _group_trend_figure(ind, gv_all, table, groups) -> dict | None:
+    """Each 5극3특 group's value over the years, with 전국 dashed."""
+    years = sorted(set(gv_all.year))
+    if len(years) < 2:
+        return None
+    data = []
+    for g in groups:
+        part = gv_all[gv_all.group == g.id].sort_values("year")
+        data.append({"type": "scatter", "mode": "lines+markers", "name": _short(g.name), "x": list(part.year),
+                     "y": [round(float(v), 4) for v in part.value], "line": {"color": MEGA_COLOURS.get(g.id, "#999")}})
+    nat = table[table.code == "00"].sort_values("year")
+    if not nat.empty:
+        data.append({"type": "scatter", "mode": "lines", "name": "전국", "x": [int(v) for v in nat.year],
+                     "y": [round(float(v), 4) for v in nat.value], "line": {"dash": "dash", "color": "#1b2330"}})
+    return {"data": data, "layout": {
+        "title": {"text": f"5극3특 권역별 {ind.label} 추이"}, "font": PLOT_FONT, "height": 380,
+        "xaxis": {"title": {"text": "연도"}, "tickmode": "array", "tickvals": years},
+        "yaxis": {"title": {"text": f"{ind.label} ({ind.unit})"}},
+        "legend": {"orientation": "h", "y": -0.25}, "margin": {"l": 70, "r": 20, "t": 50, "b": 80}}}
 
 
 @router.get("/balance/megaregions", include_in_schema=False)
@@ -219,9 +241,10 @@ def balance_megaregions_page(request: Request, indicator: str = "grdp_per_capita
         ctx.message = exc.message
     gvals = {}
     try:
-        gv = group_values(ind.id, "5극3특", variant)
-        gv = gv[gv.year == y]
+        gv_all = group_values(ind.id, "5극3특", variant)
+        gv = gv_all[gv_all.year == y]
         gvals = dict(zip(gv.group, gv.value, strict=True))
+        ctx.trend_chart = _group_trend_figure(ind, gv_all, indicator_table(ind.id), megaregions(variant))
     except DataUnavailable as exc:
         ctx.message = (ctx.message + " " if ctx.message else "") + exc.message
     parts = {g.group: g for g in (ctx.disparity.theil.groups if ctx.disparity and ctx.disparity.theil else [])}
