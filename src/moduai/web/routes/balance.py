@@ -29,6 +29,7 @@ from moduai.results import to_jsonable
 from moduai.web.svgmap import PALETTE, Legend, MapFeature, legend_html, quantile_bins, svg_map
 from moduai.web.templating import render_page
 
+
 def _warm_caches() -> None:
     """Build the census and indicator tables in the background (≈10 s cold) so the first visitor doesn't wait."""
 
