@@ -161,3 +161,28 @@ def test_merged_predecessor_published_only_by_its_gu():
 
     assert census_value("43110", "doctors", 2010) == doctors("33011") + doctors("33012") + doctors("33310")
     assert census_value("00", "doctors", 2010) is not None  # so 충북 and 전국 exist for 2010 too
+
+
+STAT_SIDO_TO_MOIS = {"11": "11", "21": "26", "22": "27", "23": "28", "24": "29", "25": "30", "26": "31", "29": "36",
+                     "31": "41", "32": "51", "33": "43", "34": "44", "35": "52", "36": "46", "37": "47", "38": "48",
+                     "39": "50"}
+
+
+@pytest.mark.parametrize("year", [2015, 2020])
+def test_sido_totals_match_an_independent_sum_of_raw_rows(year):
+    """Without the crosswalk: 시도 = Σ raw rows by the 통계청 시도 prefix (군위 37310 moved to 대구)."""
+    every = census.load_census_long()
+    pop = every[(every.year == year) & (every.type == "population") & (every.class1 == "all households")
+                & (every.class2 == "total")]
+    # 시군구 table: leaf rows only (a code ending in 0 with 구 children is the 시 total)
+    adm2 = pop[pop.adm3_code == ""]
+    codes = set(adm2.stat_code)
+    leaf = adm2[~adm2.stat_code.map(lambda c: c.endswith("0") and any(f"{c[:4]}{i}" in codes for i in range(1, 10)))]
+    # 읍면동 rows: one vintage (7-digit), each 읍면동 once
+    emd = pop[pop.adm3_code.str.len() == 7].drop_duplicates("adm3_code")
+    for series, rows in (("population", leaf), ("population_emd", emd)):
+        sido = rows.stat_code.str[:2].map(STAT_SIDO_TO_MOIS)
+        sido = sido.where(rows.stat_code != "37310", "27")  # 군위군 is counted in 대구 on today's map
+        expected = rows.value.groupby(sido).sum()
+        for code, total in expected.items():
+            assert census_value(code, series, year) == total, (series, year, code)
