@@ -52,7 +52,7 @@ def _render_copy(res) -> None:
 
 @app.command("copy")
 def copy_cmd(
-    profile: Path = typer.Option(..., "--profile", help="가게 정보 YAML (이름, 업종, 위치, 강점, 가격대, 타깃 …)"),
+    profile: Path = typer.Option(..., "--profile", help="가게 정보 YAML (이름, 업종, 위치, 강점, 가격대, 타깃 …); 예시: moduai/marketing/data/example_profile.yaml"),
     channel: list[str] = typer.Option(None, "--channel", help="place, instagram, blog, kakao, flyer, event (여러 번 가능)"),
     variants: int = typer.Option(3, "--variants", help="채널마다 만들 문구 수 (1~3)"),
     month: int = typer.Option(None, "--month", help="계절 문구에 쓸 달 (기본: 이번 달)"),
@@ -135,6 +135,7 @@ def reviews_cmd(
     tone: str = typer.Option("정중", "--tone", help="답글 말투: 정중, 친근, 간결"),
     shop: str = typer.Option(None, "--shop", help="가게 이름: 주면 데이터베이스에 저장합니다"),
     replies: Path = typer.Option(None, "--replies-csv", help="답글 초안을 CSV로 저장할 경로"),
+    llm: bool = typer.Option(False, "--llm", help="설정된 언어 모델 서버로 급한 리뷰 30건의 답글을 다시 씁니다"),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """리뷰 분석: 감성·측면(맛, 친절, 가격 …)·월별 추이·확인이 필요한 리뷰·답글 초안."""
@@ -154,6 +155,10 @@ def reviews_cmd(
     else:
         _table, records = parse_reviews_csv(data, file.name)
     analysis = analyze_reviews(records, tone=tone, shop=shop or "저희 가게")
+    if llm:
+        from moduai.marketing.reply_llm import polish_replies_with_llm
+
+        analysis = polish_replies_with_llm(analysis, shop=shop or "저희 가게")
     out = str(write_atomic(replies, replies_csv(analysis))) if replies else None
     emit(ReviewsAnswer(analysis, stored, out, analysis.sources), as_json, _render_reviews)
 

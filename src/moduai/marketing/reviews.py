@@ -73,6 +73,8 @@ class ReviewInsight:
     reply: str
     rating_mismatch: str | None = None  # Korean note when stars and text disagree
     import_id: int | None = None
+    reply_backend: str = "offline"  # 'offline' template or 'openai-compatible' (see reply_llm)
+    reply_note: str | None = None  # Korean note when the language model was asked but failed
 
 
 def rating_mismatch(rating: float | None, sentiment: str) -> str | None:

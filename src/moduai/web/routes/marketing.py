@@ -211,6 +211,9 @@ class ReviewsResultContext:
     max_month_reviews: int
     shop_href: str
     duplicates_dropped: int = 0
+    llm_available: bool = False
+    llm_used: bool = False
+    llm_href: str | None = None
 
 
 @router.get("/marketing/reviews", include_in_schema=False)
@@ -234,36 +237,49 @@ async def reviews_upload(file: UploadFile = File(None), shop: str = Form("내 �
     return RedirectResponse(f"/marketing/reviews/{summary.import_id}?tone={tone}", status_code=303)
 
 
-def _review_analysis(import_id: int, tone: str):
+def _review_analysis(import_id: int, tone: str, llm: bool = False):
     from moduai.config import get_settings
     from moduai.marketing.reviews import validate_tone
     from moduai.marketing.store import get_import
 
     validate_tone(tone)
     imp = get_import(import_id, "reviews")
-    # created_at is in the key because a test database may be emptied and its ids reused.
-    return imp, _cached_review_analysis(get_settings().database_url, import_id, str(imp.created_at), tone, imp.shop)
+    settings = get_settings()
+    # created_at is in the key because a test database may be emptied and its ids reused; the LLM URL and
+    # model because rewritten replies depend on them.
+    llm_key = f"{settings.llm_base_url}|{settings.llm_model}" if llm else ""
+    return imp, _cached_review_analysis(settings.database_url, import_id, str(imp.created_at), tone, imp.shop, llm_key)
 
 
 @lru_cache(maxsize=16)
-def _cached_review_analysis(database_url: str, import_id: int, created_at: str, tone: str, shop: str):
+def _cached_review_analysis(database_url: str, import_id: int, created_at: str, tone: str, shop: str, llm_key: str):
     """Imports never change once stored, so the analysis of (database, import, tone) can be reused: the page,
-    its tone switch and the CSV download do not re-run sentiment over every review."""
+    its tone switch and the CSV download do not re-run sentiment over every review (nor re-ask the model)."""
     from moduai.marketing.reviews import analyze_reviews
     from moduai.marketing.store import load_reviews
 
-    return analyze_reviews(load_reviews(import_id), tone=tone, shop=shop)
+    analysis = analyze_reviews(load_reviews(import_id), tone=tone, shop=shop)
+    if llm_key:
+        from moduai.marketing.reply_llm import polish_replies_with_llm
+
+        analysis = polish_replies_with_llm(analysis, shop=shop)
+    return analysis
 
 
 @router.get("/marketing/reviews/{import_id:int}", include_in_schema=False)
-def reviews_result(request: Request, import_id: int, tone: str = "정중"):
+def reviews_result(request: Request, import_id: int, tone: str = "정중", llm: bool = False):
     """리뷰 분석 결과."""
+    from moduai.ai.llm import configured_backend
     from moduai.marketing.reviews import TONES
 
-    imp, analysis = _review_analysis(import_id, tone)
+    available = configured_backend() is not None
+    imp, analysis = _review_analysis(import_id, tone, llm and available)
+    llm_q = "&llm=1" if llm and available else ""
     ctx = ReviewsResultContext(imp.shop, "import", [imp], tone, TONES, analysis,
-                               f"/marketing/reviews/{import_id}/replies.csv?tone={tone}",
-                               max((m.reviews for m in analysis.months), default=1), _shop_href(imp.shop, tone))
+                               f"/marketing/reviews/{import_id}/replies.csv?tone={tone}{llm_q}",
+                               max((m.reviews for m in analysis.months), default=1), _shop_href(imp.shop, tone),
+                               llm_available=available, llm_used=bool(llm_q),
+                               llm_href=f"/marketing/reviews/{import_id}?tone={tone}&llm=1" if available else None)
     return render_page(request, "marketing/review_result.html", ctx, title=f"리뷰 분석 · {imp.shop}")
 
 
@@ -314,11 +330,12 @@ def api_reviews_shop(shop: str = Query(..., description="가게 이름"), tone: 
 
 
 @router.get("/marketing/reviews/{import_id:int}/replies.csv", include_in_schema=False)
-def reviews_replies_csv(import_id: int, tone: str = "정중"):
+def reviews_replies_csv(import_id: int, tone: str = "정중", llm: bool = False):
     """답글 초안 CSV."""
+    from moduai.ai.llm import configured_backend
     from moduai.marketing.exports import replies_csv
 
-    imp, analysis = _review_analysis(import_id, tone)
+    imp, analysis = _review_analysis(import_id, tone, llm and configured_backend() is not None)
     return Response(replies_csv(analysis), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": _quoted(f"답글초안_{imp.shop}_{import_id}.csv")})
 
