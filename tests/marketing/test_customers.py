@@ -126,3 +126,23 @@ def test_ab_input_validation():
         two_proportion_test(1, 10, 11, 10)
     with pytest.raises(InputError, match="전체 수는 1 이상"):
         two_proportion_test(0, 0, 1, 10)
+
+
+def test_vectorised_scores_equal_the_scalar_rule_on_random_ledgers():
+    import random
+
+    from moduai.marketing.customers import Sale, score_higher_better, score_lower_better, tertile_cuts
+
+    rng = random.Random(3)
+    sales = [Sale(i + 2, f"k{rng.randrange(60)}", f"C-{i}", dt.date(2025, 1, 1) + dt.timedelta(days=rng.randrange(120)),
+                  rng.randrange(1000, 30000)) for i in range(400)]
+    res = analyze_customers(sales)
+    import numpy as np
+
+    rec = np.array([c.recency_days for c in res.customers], dtype=float)
+    freq = np.array([c.frequency for c in res.customers], dtype=float)
+    mon = np.array([c.monetary for c in res.customers], dtype=float)
+    cr, cf, cm = tertile_cuts(rec), tertile_cuts(freq), tertile_cuts(mon)
+    for c in res.customers:
+        assert (c.r, c.f, c.m) == (score_lower_better(c.recency_days, cr), score_higher_better(c.frequency, cf),
+                                   score_higher_better(c.monetary, cm))
