@@ -176,7 +176,11 @@ def _unambiguous_place_names() -> dict[str, str]:
                 for n in {region.name, region.short_name, region.full_name}:
                     if n and len(n) >= 2:
                         names.setdefault(n, set()).add(region.code)
-    return {n: next(iter(codes)) for n, codes in names.items() if len(codes) == 1}
+    table = {n: next(iter(codes)) for n, codes in names.items() if len(codes) == 1}
+    # A 시도 name wins over a 시 of the same short name ('제주' is 제주특별자치도, not 제주시; '세종' is 36).
+    for code, (full, short) in SIDO.items():
+        table[full] = table[short] = code
+    return table
 
 
 _SUFFIXES = ("에서의", "에서는", "에서", "에는", "지역", "으로", "의", "에", "로")

@@ -22,6 +22,27 @@ from moduai.programs.profile import Profile, profile_from_dict
 from moduai.programs.rules import check_ruleset
 from moduai.programs.search import SearchResult, default_cache_dir, get_index, search_programs
 
+_SCHEMA_READY: set[str] = set()
+
+
+def ensure_schema() -> None:
+    """Migrate the configured database once per process if the programs tables are missing.
+
+    ``moduai serve`` migrates at start; this covers an app created another way (tests, embedding in
+    another ASGI server) so the first page view works instead of failing on a missing table.
+    """
+    from sqlalchemy import inspect
+
+    from moduai.config import get_settings
+    from moduai.db import get_engine, migrate
+
+    url = get_settings().database_url
+    if url in _SCHEMA_READY:
+        return
+    if not inspect(get_engine()).has_table("programs") or not inspect(get_engine()).has_table("users"):
+        migrate(url)
+    _SCHEMA_READY.add(url)
+
 
 def _today(today: dt.date | None) -> dt.date:
     return today or dt.date.today()
@@ -29,6 +50,7 @@ def _today(today: dt.date | None) -> dt.date:
 
 def active_programs(*, today: dt.date | None = None, include_retired: bool = False, kind: str | None = None,
                     sido: str | None = None) -> list[Program]:
+    ensure_schema()
     with session_scope() as session:
         repo.ensure_seeded(session)
         return repo.list_programs(session, include_retired=include_retired, kind=kind, sido=sido,
@@ -38,6 +60,7 @@ def active_programs(*, today: dt.date | None = None, include_retired: bool = Fal
 def seed_catalog() -> dict[str, Any]:
     from moduai.programs.catalog import load_starter_catalog
 
+    ensure_schema()
     with session_scope() as session:
         counts = repo.seed_samples(session)
     return {"programs": len(load_starter_catalog()), **counts.to_dict(), "sources": ["programs-samples"],
@@ -72,6 +95,7 @@ class ProgramDetail:
 
 def program_detail(slug: str, *, profile: dict[str, Any] | None = None, today: dt.date | None = None) -> ProgramDetail:
     day = _today(today)
+    ensure_schema()
     with session_scope() as session:
         repo.ensure_seeded(session)
         program = repo.get_program(session, slug, day)
@@ -201,6 +225,7 @@ def program_from_form(form: ProgramForm, *, file: str = "운영자 입력") -> P
 
 def save_program(form: ProgramForm, *, author: str, create: bool) -> Program:
     program = program_from_form(form)
+    ensure_schema()
     with session_scope() as session:
         return repo.save_program(session, program, author=author, create=create)
 
@@ -221,6 +246,7 @@ def form_for(program: Program) -> ProgramForm:
 def import_file(path: str | Path) -> Any:
     from moduai.programs.importer import import_programs_file
 
+    ensure_schema()
     return import_programs_file(path)
 
 

@@ -40,6 +40,9 @@ def login_page(request: Request, next: str | None = None, user: UserPublic | Non
 @router.post("/accounts/login", include_in_schema=False)
 def login(request: Request, email: str = Form(""), password: str = Form(""), next: str = Form("")):
     """로그인 처리."""
+    from moduai.programs.service import ensure_schema
+
+    ensure_schema()
     try:
         with session_scope() as session:
             user = authenticate(session, email, password)
