@@ -113,7 +113,8 @@ def test_ab_not_significant_and_small_sample_warning():
     r = two_proportion_test(50, 500, 55, 500)
     assert not r.significant and r.verdict.startswith("차이가 우연일 수 있습니다")
     small = two_proportion_test(3, 20, 8, 20)
-    assert len(small.warnings) == 2 and "10건 이상" in small.warnings[0]
+    assert len(small.warnings) == 3 and "10건 이상" in small.warnings[0] and "10건 이상" in small.warnings[1]
+    assert "각 안에 약" in small.warnings[2]
     a_wins = two_proportion_test(200, 1000, 150, 1000)
     assert a_wins.verdict.startswith("A안이 유의하게 높습니다")
 
@@ -146,3 +147,14 @@ def test_vectorised_scores_equal_the_scalar_rule_on_random_ledgers():
     for c in res.customers:
         assert (c.r, c.f, c.m) == (score_lower_better(c.recency_days, cr), score_higher_better(c.frequency, cf),
                                    score_higher_better(c.monetary, cm))
+
+
+def test_required_sample_size_by_hand():
+    from moduai.marketing.abtest import required_sample_size
+
+    # p1 .12, p2 .15, α .05, power .8: (1.959964·√(2·.135·.865) + 0.841621·√(.12·.88 + .15·.85))² / .03²
+    by_hand = (1.959964 * math.sqrt(2 * 0.135 * 0.865) + 0.841621 * math.sqrt(0.12 * 0.88 + 0.15 * 0.85)) ** 2 / 0.0009
+    assert required_sample_size(0.12, 0.15) == math.ceil(by_hand) == 2036
+    assert required_sample_size(0.1, 0.1) is None
+    r = two_proportion_test(50, 500, 55, 500)
+    assert r.needed_per_arm == required_sample_size(0.10, 0.11) and "약" in r.warnings[-1]

@@ -41,6 +41,7 @@ class ABTestResult:
     significant: bool
     verdict: str
     warnings: list[str] = field(default_factory=list)
+    needed_per_arm: int | None = None  # for 80 % power to detect the observed difference
     method: str = "두 비율 z-검정(합동 분산), 양측; 차이의 신뢰구간은 Wald(비합동)"
 
 
@@ -61,6 +62,23 @@ def _validate(xa: int, na: int, xb: int, nb: int, alpha: float) -> None:
             raise InputError(f"'{name}' 성공 수는 0 이상 전체 수({n}) 이하여야 합니다. 받은 값: {x}.", field=name)
     if not 0 < alpha < 0.5:
         raise InputError(f"'alpha' 값은 0 초과 0.5 미만이어야 합니다 (보통 0.05). 받은 값: {alpha}.", field="alpha")
+
+
+def required_sample_size(p1: float, p2: float, *, alpha: float = 0.05, power: float = 0.8) -> int | None:
+    """Customers per arm to detect ``p1`` vs ``p2`` with a two-sided pooled z-test (Fleiss, *Statistical
+    Methods for Rates and Proportions*, 3rd ed., eq. 4.14, without continuity correction):
+
+        n = ( z_{1−α/2}·√(2·p̄(1−p̄)) + z_{1−β}·√(p1(1−p1) + p2(1−p2)) )² / (p2 − p1)²,  p̄ = (p1 + p2)/2
+
+    None when the two rates are equal (no finite sample detects a zero difference).
+    """
+    if p1 == p2:
+        return None
+    nd = NormalDist()
+    za, zb = nd.inv_cdf(1 - alpha / 2), nd.inv_cdf(power)
+    pbar = (p1 + p2) / 2
+    num = za * math.sqrt(2 * pbar * (1 - pbar)) + zb * math.sqrt(p1 * (1 - p1) + p2 * (1 - p2))
+    return math.ceil(num * num / (p2 - p1) ** 2)
 
 
 def format_p(p: float) -> str:
@@ -101,7 +119,11 @@ def two_proportion_test(a_success: int, a_total: int, b_success: int, b_total: i
         if x < MIN_EVENTS or n - x < MIN_EVENTS:
             warnings.append(f"{name}의 성공 {x}건·실패 {n - x}건: 각각 {MIN_EVENTS}건 이상이어야 정규근사가 믿을 만합니다. "
                             "표본을 더 모은 뒤 판단하세요.")
+    needed = required_sample_size(pa, pb, alpha=alpha)
+    if not significant and needed and needed > max(a_total, b_total):
+        warnings.append(f"지금 본 차이({diff * 100:+.1f}%p)가 진짜라면, 80% 확률로 확인하려면 각 안에 약 {needed:,}명이 필요합니다.")
     return ABTestResult(
+        needed_per_arm=needed,
         a_success=a_success, a_total=a_total, b_success=b_success, b_total=b_total, alpha=alpha,
         rate_a=pa, rate_b=pb, difference=diff, relative_lift=(diff / pa if pa > 0 else None), pooled_rate=pooled,
         z=z, p_value=p, ci_low=lo, ci_high=hi, significant=significant, verdict=verdict, warnings=warnings,
