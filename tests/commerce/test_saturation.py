@@ -30,22 +30,37 @@ def test_saturation_on_hoegidong(hoegi_stores, hoegi_frame):
     counts = sub["mid_code"].value_counts().to_numpy()
     assert s.shannon == pytest.approx(entropy(counts))
     assert s.hhi == pytest.approx(((counts / counts.sum()) ** 2).sum())
-    # the baseline is the covered part of 동대문구: the census 회기동 (904 stores, 14,028 residents)
+    # the baseline is the covered part of 동대문구: the census 회기동 (14,028 residents) with every row
+    # whose file says 행정동 = 회기동 (all 963)
     base = s.baselines[0]
     assert base.level == "sigungu" and base.code == "11230"
-    assert base.store_count == 904
+    named = hoegi_frame["adm_dong_name"] == "회기동"
+    assert base.store_count == int(named.sum()) == 963
     assert base.residents == pytest.approx(14028.0)
-    prof = dong_store_profile(hoegi_stores)
-    in_dong = prof.dong_of_store == np.flatnonzero(prof.covered)[0]
-    cafes = int((hoegi_frame["minor_code"].to_numpy()[in_dong] == "I21201").sum())
+    cafes = int((named & (hoegi_frame["minor_code"] == "I21201")).sum())
     assert base.category_count == cafes
     # LQ = (local café share) / (baseline café share)
     local_share = (sub["minor_code"] == "I21201").mean()
-    assert s.location_quotient["sigungu"] == pytest.approx(local_share / (cafes / 904))
+    assert s.location_quotient["sigungu"] == pytest.approx(local_share / (cafes / 963))
     assert s.ratio_per_1000["sigungu"] == pytest.approx(
         (1000 * ta.category_count / ta.residents) / (1000 * cafes / 14028.0)
     )
     assert s.verdict in {"과밀", "적정", "부족"}
     assert "카페" in s.verdict_reason
-    # neighbours that only got a few spill-over stores are not counted as covered
+    # only the census 회기동 is covered by a one-동 extract
+    prof = dong_store_profile(hoegi_stores)
     assert int(prof.covered.sum()) == 1
+
+
+def test_name_assignment_agrees_with_polygons(hoegi_stores, hoegi_frame):
+    # independent check of the name-based store → 읍면동 assignment: point-in-polygon with shapely
+    import shapely
+
+    from moduai.commerce.demand import find_dong_by_name, load_dong_demand
+
+    prof = dong_store_profile(hoegi_stores)
+    d = load_dong_demand()
+    i = find_dong_by_name("동대문구 회기동")
+    assert np.all(prof.dong_of_store == i)
+    inside = shapely.contains_xy(d.geoms[i], hoegi_frame["x"].to_numpy(), hoegi_frame["y"].to_numpy())
+    assert inside.mean() > 0.9  # 904 of 963: the rest lie just across the 2020 census boundary

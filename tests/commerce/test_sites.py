@@ -1,0 +1,77 @@
+"""Site ranking on the real 강원 rows: catchment counts by brute force over H3, weights as data."""
+
+from __future__ import annotations
+
+import h3
+import numpy as np
+import pytest
+
+from moduai.commerce.sites import default_site_settings, rank_sites
+from moduai.errors import InputError
+from tests.commerce.conftest import FrameStoreSet
+
+
+def test_catchment_counts_and_score_parts(gangwon_stores, gangwon_frame):
+    r = rank_sites("원주시", "I2", stores=gangwon_stores, top=5)  # 음식점업 (대분류)
+    assert r.region_code == "51130"
+    f = gangwon_frame[gangwon_frame["sigungu_code"] == "51130"]
+    cells = np.array([h3.latlng_to_cell(la, lo, r.resolution) for la, lo in zip(f["lat"], f["lon"], strict=True)])
+    food = (f["major_code"] == "I2").to_numpy()
+    share = food.sum() / len(f)
+    assert r.category_share_in_region == pytest.approx(share)
+    for c in r.cells:
+        disk = set(h3.grid_disk(c.h3_cell, r.ring))
+        inside = np.array([x in disk for x in cells])
+        assert c.competitors == int((inside & food).sum())
+        assert c.stores == int(inside.sum())
+        assert c.expected == pytest.approx(inside.sum() * share)
+        assert c.score == pytest.approx(sum(c.contributions.values()))
+        assert all(0 <= v <= 1 for v in c.parts.values())
+    assert [c.score for c in r.cells] == sorted((c.score for c in r.cells), reverse=True)
+    # churn left out without a previous snapshot, the other weights re-normalised from the YAML file
+    w = default_site_settings()["weights"]
+    assert "churn" not in r.weights and r.note
+    assert r.weights["demand"] == pytest.approx(w["demand"] / (w["demand"] + w["competition"] + w["gap"]))
+
+
+def test_demand_adds_up_to_the_region(gangwon_stores):
+    # with ring 0 each cell is its own catchment: the cells' residents add up to the 시군구's census total
+    from moduai.commerce.demand import load_dong_demand
+
+    r = rank_sites("강릉시", "카페", stores=gangwon_stores, top=100, ring=0, resolution=7)
+    d = load_dong_demand()
+    total = d.residents[d.sigungu_code == "51150"].sum()
+    assert 0 < sum(c.residents for c in r.cells) <= total + 1e-6
+    assert r.candidates >= len(r.cells)
+
+
+def test_churn_part_uses_survival(gangwon_frame):
+    before = FrameStoreSet(gangwon_frame, "2025Q3", [])
+    closed = gangwon_frame.index % 3 == 0
+    after = FrameStoreSet(gangwon_frame[~closed], "2025Q4", [])
+    r = rank_sites("원주시", "I2", stores=after, previous_stores=before, top=100)
+    assert "churn" in r.weights and sum(r.weights.values()) == pytest.approx(1.0)
+    f = gangwon_frame[(gangwon_frame["sigungu_code"] == "51130") & (gangwon_frame["major_code"] == "I2")]
+    cells = [h3.latlng_to_cell(la, lo, r.resolution) for la, lo in zip(f["lat"], f["lon"], strict=True)]
+    alive = ~(f.index % 3 == 0)
+    checked = 0
+    for c in r.cells:
+        disk = set(h3.grid_disk(c.h3_cell, r.ring))
+        inside = np.array([x in disk for x in cells])
+        if inside.sum() == 0:
+            assert c.survival_rate is None
+        else:
+            assert c.survival_rate == pytest.approx(alive[inside].mean())
+            checked += 1
+    assert checked >= 1
+
+
+@pytest.mark.parametrize(
+    "kw,field",
+    [({"weights": {"demand": -1}}, "weights.demand"), ({"weights": {"foo": 1}}, "weights"),
+     ({"resolution": 12}, "resolution"), ({"top": 0}, "top")],
+)
+def test_bad_site_parameters(gangwon_stores, kw, field):
+    with pytest.raises(InputError) as e:
+        rank_sites("원주시", "카페", stores=gangwon_stores, **kw)
+    assert e.value.field == field
