@@ -109,7 +109,10 @@ class Program:
             "url": self.url, "source_kind": self.source_kind, "source_id": self.source_id,
             "source_label": self.source_label, "source_date": self.source_date, "is_sample": self.is_sample,
             "notice": self.notice, "status": self.status, "has_rules": self.has_rules,
-            "rules": self.ruleset.to_dict() if self.ruleset else None, "rule_versions": self.rule_versions,
+            "rules": self.ruleset.to_dict() if self.ruleset else None, "rules_yaml": self.rules_yaml,
+            "rule_versions": self.rule_versions,
+            "rule_conditions": [{"id": c.id, "type": c.TYPE, "label": c.LABEL, "condition": c.condition()}
+                                for c in self.ruleset.criteria] if self.ruleset else [],
             "sources": self.sources,
         }
 

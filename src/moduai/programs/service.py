@@ -127,6 +127,8 @@ class DeadlineCalendar:
     months: list[CalendarMonth]
     total: int
     sources: list[str]
+    previous: str = ""  # YYYY-MM of the page before / after, for navigation
+    following: str = ""
     notice: str = "표본(예시) 사업과 가져온 실제 공고의 마감일입니다. 표본은 [표본]으로 표시합니다."
 
 
@@ -158,7 +160,10 @@ def deadline_months(*, start: dt.date | None = None, months: int = 3, sido: str 
         month += 1
         if month == 13:
             year, month = year + 1, 1
-    return DeadlineCalendar(start or dt.date.today(), out, total, sorted({s for p in programs for s in p.sources}))
+    before = (first - dt.timedelta(days=1)).replace(day=1)
+    after = (first + dt.timedelta(days=31)).replace(day=1)
+    return DeadlineCalendar(start or dt.date.today(), out, total, sorted({s for p in programs for s in p.sources}),
+                            previous=f"{before.year}-{before.month:02d}", following=f"{after.year}-{after.month:02d}")
 
 
 def deadline_ics(*, sido: str | None = None, kind: str | None = None, include_past: bool = False,
