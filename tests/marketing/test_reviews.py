@@ -95,3 +95,10 @@ def test_rating_text_mismatch_is_noted():
     a = analyze_reviews(records)
     assert [bool(r.rating_mismatch) for r in a.reviews] == [True, True, False]
     assert a.reviews[0].rating_mismatch.startswith("별점 5점인데 내용은 부정적")
+
+
+def test_rejected_rows_never_echo_a_phone_number():
+    bad = "날짜,평점,내용\n2025-01-02,9,연락 주세요 010-1234-5678\n".encode()
+    with pytest.raises(ImportRejected) as ei:
+        parse_reviews_csv(bad)
+    assert ei.value.rows[0].value == "연락 주세요 010-****-5678"

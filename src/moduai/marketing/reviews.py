@@ -156,7 +156,7 @@ def parse_reviews_csv(data: bytes, source_name: str = "reviews.csv", *, today: d
         elif len(text) > MAX_TEXT:
             problems.append(f"리뷰가 너무 깁니다 ({len(text)}자, 최대 {MAX_TEXT}자)")
         if problems:
-            errors.append(RowError(line, "; ".join(problems), row["text"][:60] or None))
+            errors.append(RowError(line, "; ".join(problems), mask_text(row["text"][:60]) or None))
             continue
         author = row.get("author") or None
         records.append(ReviewRecord(line, day, rating, mask_text(text), mask_name(author) if author else None))
