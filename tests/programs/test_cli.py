@@ -46,3 +46,14 @@ def test_search_seed_list_and_import(shared_data):
     assert listed["count"] == seed["programs"] + 30
     missing = runner.invoke(app, ["programs", "import", "/nonexistent.csv"])
     assert missing.exit_code == 2 and "없습니다" in missing.stderr
+
+
+def test_calendar_ics_file_is_written_atomically(tmp_path):
+    migrate()
+    out = tmp_path / "deadlines.ics"
+    r = runner.invoke(app, ["programs", "calendar", "--ics", str(out), "--json"])
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    raw = out.read_bytes()
+    assert doc["events"] == raw.count(b"BEGIN:VEVENT") > 0
+    assert raw.startswith(b"BEGIN:VCALENDAR\r\n") and not list(tmp_path.glob("*.tmp"))

@@ -55,3 +55,29 @@ def test_search_and_detail(page, live_server):
     assert page.locator("table.calendar").count() == 1
     screenshot(page, "programs_calendar")
     assert page.external_requests == []
+
+
+def test_operator_sees_rule_errors_inline(page, live_server):
+    from moduai.accounts.service import create_user, user_create
+    from moduai.db import session_scope
+
+    with session_scope() as s:
+        create_user(s, user_create("e2e-op@example.kr", "a-long-password", role="operator"))
+    page.goto(live_server + "/programs/admin")
+    assert "운영자만" in page.content()
+    page.goto(live_server + "/accounts/login?next=/programs/admin/new")
+    page.get_by_label("이메일").fill("e2e-op@example.kr")
+    page.get_by_label("비밀번호").fill("a-long-password")
+    page.get_by_role("button", name="로그인").click()
+    page.wait_for_url("**/programs/admin/new")
+    page.get_by_label("id (영문 소문자·숫자·하이픈)").fill("sample-e2e-broken")
+    page.get_by_label("사업명").fill("(예시) 브라우저 시험")
+    page.get_by_label("기관", exact=True).fill("(예시) 시험 기관")
+    page.get_by_label("자격 규칙 (YAML)").fill(
+        "version: 1\neffective_from: 2026-01-01\ncriteria:\n  - {id: age, type: age_rnage, max: 39}\n")
+    page.get_by_role("button", name="저장").click()
+    alert = page.get_by_role("alert")
+    assert "알 수 없는 조건 유형 'age_rnage'" in alert.inner_text()
+    assert page.get_by_label("자격 규칙 (YAML)").get_attribute("aria-invalid") == "true"
+    screenshot(page, "programs_admin_rule_error")
+    assert page.external_requests == []
