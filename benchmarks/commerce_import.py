@@ -82,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--n", type=int, default=None, help="rows to write and import (default: all)")
     ap.add_argument("--encoding", default="utf-8", choices=["utf-8", "utf-8-sig", "cp949"])
     ap.add_argument("--skip-peers", action="store_true")
+    ap.add_argument("--reuse-csv", action="store_true", help="keep CSV files already in --csv-dir")
     args = ap.parse_args(argv)
 
     if not args.parquet.exists():
@@ -90,7 +91,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"generating the national set into {args.parquet} …", flush=True)
         generate_national(args.parquet)
     csv_dir = args.csv_dir or args.parquet.parent / f"csv_{args.encoding}_{args.n or 'all'}"
-    rows = write_csvs(args.parquet, csv_dir, args.n, args.encoding)
+    if args.reuse_csv and any(csv_dir.glob("*.csv")):
+        import pyarrow.csv as pacsv
+
+        rows = sum(pacsv.read_csv(p, read_options=pacsv.ReadOptions(encoding=args.encoding),
+                                  convert_options=pacsv.ConvertOptions(include_columns=["상가업소번호"])).num_rows
+                   for p in csv_dir.glob("*.csv"))
+    else:
+        rows = write_csvs(args.parquet, csv_dir, args.n, args.encoding)
     size = sum(p.stat().st_size for p in csv_dir.glob("*.csv"))
     print(f"input: {rows:,} rows in {len(list(csv_dir.glob('*.csv')))} files, {size / 1e6:,.0f} MB, {args.encoding}")
 

@@ -70,13 +70,14 @@ def bench_moduai(frame: pd.DataFrame, pts: np.ndarray):
     s._index()
     s._level_codes("major")
     build = time.perf_counter() - t0
-    times, results = [], []
+    times, cpu, results = [], [], []
     for x, y in pts:
-        t = time.perf_counter()
+        t, c0 = time.perf_counter(), time.thread_time()
         c = s.counts_within(float(x), float(y), RADIUS, "major")
+        cpu.append(time.thread_time() - c0)
         times.append(time.perf_counter() - t)
         results.append(c.to_dict())
-    return build, times, results
+    return build, times, cpu, results
 
 
 def bench_geopandas(frame: pd.DataFrame, pts: np.ndarray, limit: int):
@@ -172,11 +173,15 @@ def main(argv: list[str] | None = None) -> int:
     pts = query_points(frame, args.queries, args.seed)
     print(f"stores: {len(frame):,} · points: {len(pts):,} (near stores, σ = 200 m) · radius {RADIUS:g} m · EPSG:5179")
 
-    build, t_mod, r_mod = bench_moduai(frame, pts)
+    build, t_mod, c_mod, r_mod = bench_moduai(frame, pts)
     med, p99 = _pct(t_mod)
-    mean_hits = np.mean([sum(r.values()) for r in r_mod])
-    print(f"\nmoduai StoreSet (scipy cKDTree + bincount): build {build:.2f} s · median {med:.3f} ms · p99 {p99:.3f} ms · "
-          f"mean {mean_hits:.0f} stores in the circle")
+    cmed, cp99 = _pct(c_mod)
+    hits = np.asarray([sum(r.values()) for r in r_mod])
+    print(f"\nmoduai StoreSet (scipy cKDTree + bincount): build {build:.2f} s · wall median {med:.3f} ms · "
+          f"p99 {p99:.3f} ms · thread CPU median {cmed:.3f} ms · p99 {cp99:.3f} ms · stores in the circle: "
+          f"mean {hits.mean():.0f}, p99 {np.percentile(hits, 99):.0f}, max {hits.max()}")
+    print(f"load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs "
+          "(wall p99 includes time the OS gave to other processes; thread CPU does not)")
     rows = [("moduai", med, p99, len(t_mod))]
 
     bt, t_gp, r_gp = bench_geopandas(frame, pts, args.slow_queries)
@@ -203,7 +208,8 @@ def main(argv: list[str] | None = None) -> int:
     print("\nmethod                       points   median ms     p99 ms   median × moduai   p99 × moduai")
     for name, m, p, k in rows:
         print(f"{name:<28} {k:>6} {m:>11.3f} {p:>10.3f} {m / med:>16.1f} {p / p99:>14.1f}")
-    print(f"\ntarget: p99 ≤ 10 ms in process → {'met' if p99 <= 10 else 'NOT met'} ({p99:.2f} ms); "
+    print(f"\ntarget: p99 ≤ 10 ms in process → wall {'met' if p99 <= 10 else 'NOT met'} ({p99:.2f} ms), "
+          f"CPU {'met' if cp99 <= 10 else 'NOT met'} ({cp99:.2f} ms); "
           "≥ 3× faster than PostGIS → see the ratio column")
     return 0
 

@@ -700,9 +700,7 @@ def generate_units_file(units: list[str], out: str | Path, seed: int = DEFAULT_S
                 continue
             total += len(frame)
             if fmt == "parquet":
-                from moduai.commerce.importer import _arrow_schema, _to_table
-
-                table = _to_table(frame, _arrow_schema())
+                table = store_mod.frame_to_table(frame, store_mod.arrow_schema())
                 if writer is None:
                     writer = pq.ParquetWriter(tmp, table.schema, compression="zstd")
                 writer.write_table(table)

@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-from concurrent.futures import ThreadPoolExecutor
 import hashlib
 import io
 import json
@@ -47,6 +46,7 @@ import os
 import re
 import sys
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -665,36 +665,6 @@ def read_sangga_frame(
 
 
 # ------------------------------------------------------------------------------------------- storage
-def _arrow_schema():
-    import pyarrow as pa
-
-    fields = []
-    for c in STORED_COLUMNS:
-        if c in store_mod.FLOAT_COLUMNS:
-            fields.append(pa.field(c, pa.float64()))
-        elif c == "synthetic":
-            fields.append(pa.field(c, pa.bool_()))
-        else:
-            fields.append(pa.field(c, pa.large_string()))
-    return pa.schema(fields)
-
-
-def _to_table(frame: pd.DataFrame, schema):
-    import pyarrow as pa
-
-    arrays = []
-    for f in schema:
-        col = frame[f.name]
-        if f.name in store_mod.FLOAT_COLUMNS:
-            arrays.append(pa.array(col.to_numpy(dtype="float64"), type=f.type))
-        elif f.name == "synthetic":
-            arrays.append(pa.array(col.to_numpy(dtype=bool), type=f.type))
-        else:  # arrow-backed strings go across without a round trip through Python objects
-            arr = pa.array(col, from_pandas=True)
-            arrays.append(arr.cast(f.type) if arr.type != f.type else arr)
-    return pa.Table.from_arrays(arrays, schema=schema)
-
-
 def _expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     out: list[Path] = []
     for p in paths:
@@ -719,16 +689,6 @@ def _ensure_schema(url: str) -> None:
     from moduai.db import migrate
 
     migrate(url)
-
-
-def stored_hashes() -> dict[str, str]:
-    """sha256 → snapshot id of every file already stored in a snapshot Parquet."""
-    out: dict[str, str] = {}
-    for sid in store_mod.imported_snapshot_ids():
-        meta = store_mod.read_snapshot_meta(store_mod.snapshot_path(sid))
-        for f in meta.get("files", []):
-            out[f["sha256"]] = sid
-    return out
 
 
 def import_sangga_files(paths: Iterable[str | Path] | str | Path, snapshot: str | None = None) -> ImportReport:
@@ -772,10 +732,10 @@ def import_sangga_files(paths: Iterable[str | Path] | str | Path, snapshot: str 
             )
         plan.setdefault(check_snapshot_id(sid), []).append(p)
 
-    known = stored_hashes()
+    known = store_mod.stored_file_hashes()
     reports: list[FileReport] = []
     written: list[str] = []
-    schema = _arrow_schema()
+    schema = store_mod.arrow_schema()
     for sid, group in plan.items():
         target = store_mod.snapshot_path(sid)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -862,7 +822,7 @@ def _write_snapshot(sid: str, target: Path, meta: dict, todo: list[tuple[Path, s
                     for frame, rej in chunks:
                         rejected.extend(rej)
                         if len(frame):
-                            table = _to_table(frame, schema)
+                            table = store_mod.frame_to_table(frame, schema)
                             if pending is not None:
                                 pending.result()
                             pending = pool.submit(writer.write_table, table)

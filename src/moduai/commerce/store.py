@@ -401,6 +401,48 @@ def _imported_info(path: Path) -> SnapshotInfo:
     )
 
 
+def arrow_schema():
+    """The Arrow schema of a stored snapshot: STORED_COLUMNS, floats for coordinates, bool for ``synthetic``."""
+    import pyarrow as pa
+
+    fields = []
+    for c in STORED_COLUMNS:
+        if c in FLOAT_COLUMNS:
+            fields.append(pa.field(c, pa.float64()))
+        elif c == "synthetic":
+            fields.append(pa.field(c, pa.bool_()))
+        else:
+            fields.append(pa.field(c, pa.large_string()))
+    return pa.schema(fields)
+
+
+def frame_to_table(frame: pd.DataFrame, schema):
+    """A store frame as an Arrow table of ``schema`` (arrow-backed strings cross without copies to Python)."""
+    import pyarrow as pa
+
+    arrays = []
+    for f in schema:
+        col = frame[f.name]
+        if f.name in FLOAT_COLUMNS:
+            arrays.append(pa.array(col.to_numpy(dtype="float64"), type=f.type))
+        elif f.name == "synthetic":
+            arrays.append(pa.array(col.to_numpy(dtype=bool), type=f.type))
+        else:  # arrow-backed strings go across without a round trip through Python objects
+            arr = pa.array(col, from_pandas=True)
+            arrays.append(arr.cast(f.type) if arr.type != f.type else arr)
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def stored_file_hashes() -> dict[str, str]:
+    """sha256 → snapshot id of every file already stored in a snapshot Parquet."""
+    out: dict[str, str] = {}
+    for sid in imported_snapshot_ids():
+        meta = read_snapshot_meta(snapshot_path(sid))
+        for f in meta.get("files", []):
+            out[f["sha256"]] = sid
+    return out
+
+
 def imported_snapshot_ids() -> list[str]:
     d = snapshot_dir()
     if not d.exists():
@@ -552,4 +594,4 @@ def compare_snapshots(before: str, after: str) -> SnapshotPair:
 
 
 def now_iso() -> str:
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
