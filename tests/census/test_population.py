@@ -60,3 +60,13 @@ def test_decline_areas_list():
     kinds = pd.Series([a.kind for a in areas]).value_counts()
     assert kinds["인구감소지역"] == 89 and kinds["관심지역"] == 18
     assert "27720" in {a.code for a in areas}  # 군위 under 대구
+
+
+def test_atlas_rings_keep_every_piece_of_a_split_city():
+    from shapely.geometry import Polygon
+
+    rings = pop.atlas_sigungu_rings()
+    assert len(rings) == 229
+    # 용인시 is stored as three 구 features with the city's code: all three are kept (≈ 591 km², ≈ 0.06 deg²)
+    assert len(rings["41460"]) == 3
+    assert sum(Polygon(r).area for r in rings["41460"]) > 0.05

@@ -78,14 +78,14 @@ def _parse_year(year: str | None, indicator_id: str) -> int:
 
 @lru_cache(maxsize=1)
 def _light_sigungu_rings() -> dict[str, list]:
-    """시군구 rings simplified to 0.004° (≈ 0.4 px at the 560 px national map): 52k → 18k points, so a page
-    carries ≈ 0.25 MB of map instead of 0.7 MB with no visible change."""
+    """시군구 rings (every 구 piece of a split city, see ``atlas_sigungu_rings``) simplified to 0.004°
+    (≈ 0.4 px at the 560 px national map), so a page carries ≈ 0.3 MB of map with no visible change."""
     from shapely.geometry import Polygon
 
-    from moduai.regions import sigungu_boundaries
+    from moduai.data.population import atlas_sigungu_rings
 
     out = {}
-    for code, rings in sigungu_boundaries().items():
+    for code, rings in atlas_sigungu_rings().items():
         light = []
         for ring in rings:
             poly = Polygon(ring).simplify(0.004, preserve_topology=True)
@@ -112,7 +112,14 @@ def _sigungu_map(values: dict[str, float], *, higher_is_better: bool, title: str
     legend.title = f"{title} ({unit})" + ("" if higher_is_better else " · 진할수록 좋음")
     if any(values.get(c) is None for c in codes):
         legend.items.append(("#e5e7eb", "자료 없음"))
-    return str(svg_map(feats, width=560, title=title)), str(legend_html(legend))
+    # 수도권 inset: 서울 25 구 are a few pixels each on the national map
+    capital = [f for f in feats if f.code[:2] in ("11", "28", "41")]
+    frame = [f for f in capital if f.code[:2] in ("11", "41") or f.code in ("28110", "28140", "28177", "28185",
+                                                                               "28200", "28237", "28245", "28260")]
+    inset = svg_map(capital, width=560, title=f"{title} — 수도권 확대", bbox_from=frame)
+    html = (f'{svg_map(feats, width=560, title=title)}<details class="inset" open><summary>수도권 확대 지도</summary>'
+            f"{inset}</details>")
+    return html, str(legend_html(legend))
 
 
 def _trend_figure(trend: list[D.DisparityResult]) -> dict | None:
