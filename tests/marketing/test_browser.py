@@ -45,6 +45,10 @@ def test_copy_page(page, live_server):
     assert page.locator(".variant").count() == 12  # 4 default channels × 3
     assert "카페가 2곳뿐이에요" in page.locator(".variant pre").first.inner_text()
     assert page.locator(".warn", has_text="최고").count() >= 1
+    btn = page.locator(".copybtn").first
+    btn.click()
+    page.wait_for_function("document.querySelector('.copybtn').textContent !== '복사'")
+    assert btn.inner_text() in ("복사됨", "선택됨: Ctrl+C")
     screenshot(page, "marketing_copy")
     assert page.external_requests == []
 
@@ -59,6 +63,9 @@ def test_hub_and_calendar(page, live_server):
     with page.expect_download() as dl:
         page.get_by_role("link", name="ICS 내려받기 (구글·애플 캘린더)").click()
     assert dl.value.suggested_filename.endswith(".ics")
+    with page.expect_download() as dl2:
+        page.get_by_role("link", name="CSV 내려받기 (엑셀)").click()
+    assert dl2.value.suggested_filename.endswith(".csv")
     screenshot(page, "marketing_calendar")
     assert page.external_requests == []
 

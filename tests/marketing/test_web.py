@@ -137,3 +137,12 @@ def test_shop_view_merges_files_and_counts_overlaps_once(client):
     assert len(csv.content.decode("utf-8-sig").strip().splitlines()) == 4
     missing = client.get("/api/v1/marketing/reviews", params={"shop": "없는 가게"})
     assert missing.status_code == 404
+
+
+def test_calendar_csv_download(client):
+    r = client.get("/marketing/calendar.csv", params={"year": 2025, "category": "카페"})
+    text = r.content.decode("utf-8-sig")
+    lines = text.splitlines()
+    assert lines[0].startswith("날짜,끝 날짜,이름,구분,공휴일")
+    assert "2025-07-20,2025-07-20,초복,절기,,2025-07-15" in text
+    assert any(line.startswith("2025-01-29,2025-01-29,설날,공휴일,예") for line in lines)

@@ -67,6 +67,16 @@ def replies_csv(res: ReviewAnalysis) -> bytes:
     return _csv(REPLY_HEADER, rows)
 
 
+CALENDAR_HEADER = ["날짜", "끝 날짜", "이름", "구분", "공휴일", "게시 권장일", "게시 아이디어", "추정", "참고"]
+
+
+def calendar_csv(cal) -> bytes:
+    """The content calendar as a spreadsheet-friendly CSV (one row per day or span)."""
+    rows = [[e.date.isoformat(), e.end_date.isoformat(), e.name, e.label or e.kind, "예" if e.is_public_holiday else "",
+             e.post_on.isoformat(), e.idea, "추정" if e.approximate else "", e.note or ""] for e in cal.events]
+    return _csv(CALENDAR_HEADER, rows)
+
+
 def write_atomic(path: Path, data: bytes) -> Path:
     """Write to a temporary file in the same folder, then rename: a crash never leaves half a file."""
     path = Path(path)

@@ -146,6 +146,7 @@ class CalendarPageContext:
     categories: list[str]
     calendar: Any
     ics_href: str
+    csv_href: str
 
 
 @router.get("/marketing/calendar", include_in_schema=False)
@@ -158,8 +159,9 @@ def calendar_page(request: Request, year: int | None = None, category: str = "�
 
     year = year or dt.date.today().year + (1 if dt.date.today().month >= 11 else 0)
     cal = build_content_calendar(year, category)
-    ctx = CalendarPageContext(year, cal.category, list(load_phrasebank()), cal,
-                              "/marketing/calendar.ics?" + urlencode({"year": year, "category": cal.category}))
+    query = urlencode({"year": year, "category": cal.category})
+    ctx = CalendarPageContext(year, cal.category, list(load_phrasebank()), cal, "/marketing/calendar.ics?" + query,
+                              "/marketing/calendar.csv?" + query)
     return render_page(request, "marketing/calendar.html", ctx, title=f"{year} 콘텐츠 달력")
 
 
@@ -169,6 +171,17 @@ def _ics_response(year: int, category: str) -> Response:
     cal = build_content_calendar(year, category)
     return Response(calendar_to_ics(cal).encode("utf-8"), media_type="text/calendar; charset=utf-8",
                     headers={"Content-Disposition": _quoted(f"moduai_{year}_{cal.category}_달력.ics")})
+
+
+@router.get("/marketing/calendar.csv", include_in_schema=False)
+def calendar_csv_download(year: int = Query(...), category: str = "일반"):
+    """달력 CSV 내려받기."""
+    from moduai.marketing.calendar import build_content_calendar
+    from moduai.marketing.exports import calendar_csv
+
+    cal = build_content_calendar(year, category)
+    return Response(calendar_csv(cal), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": _quoted(f"moduai_{year}_{cal.category}_달력.csv")})
 
 
 @router.get("/marketing/calendar.ics", include_in_schema=False)
