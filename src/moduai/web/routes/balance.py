@@ -478,6 +478,10 @@ def balance_region_page(request: Request, code: str):
                for r in mine.itertuples()]
     note = ("지방소멸위험지수(20–39세 여성 ÷ 65세 이상)는 연령별 주민등록 인구가 있는 2015–2025년만 계산합니다. "
             "2010년은 연령별 인구 자료가 없어 계산하지 않습니다.")
+    if region.level == "gu" and decline:
+        span = (f"{decline[0]['year']}–{decline[-1]['year']}년" if len(decline) > 1 else f"{decline[0]['year']}년")
+        note = (f"일반구의 연령별 인구는 행정안전부 2022–2024년 자료에만 있어 {span}만 계산합니다"
+                "(부천시 구는 2024년 다시 설치). 다른 해의 값은 만들어 내지 않습니다.")
     if not decline:
         note = ("이 지역 단위의 연령별 인구 자료가 없어 지방소멸위험지수를 계산할 수 없습니다"
                 "(일반구는 2022–2024년 행안부 자료에만 있습니다).")
