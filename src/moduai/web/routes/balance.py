@@ -353,6 +353,13 @@ class CompositeContext:
     db_message: str | None = None
 
 
+def _positive(value) -> bool:
+    try:
+        return float(value or 0) > 0
+    except (TypeError, ValueError):
+        return True  # let validate_spec name the bad weight
+
+
 def _spec_from_query(request: Request) -> tuple[C.CompositeSpec, str | None]:
     """Weights come as w_<id>=number, directions as d_<id>=higher_better|lower_better, or a saved scenario."""
     qp = request.query_params
@@ -366,7 +373,8 @@ def _spec_from_query(request: Request) -> tuple[C.CompositeSpec, str | None]:
     if "weights" in qp:
         weights = C.parse_weights(qp["weights"]) or {}
     spec = C.validate_spec(weights or None, qp.get("method", C.DEFAULT_METHOD), qp.get("year", C.DEFAULT_YEAR),
-                           {k: v for k, v in directions.items() if float(weights.get(k, 0) or 0) > 0})
+                           {k: v for k, v in directions.items() if _positive(weights.get(k))},
+                           qp.get("level", "sigungu"))
     return spec, None
 
 
@@ -425,7 +433,7 @@ async def balance_save_scenario(request: Request, name: str = Form(...), descrip
 
     form = await request.form()
     weights = {k[2:]: v for k, v in form.items() if k.startswith("w_") and v not in ("", None)}
-    directions = {k[2:]: v for k, v in form.items() if k.startswith("d_") and v and float(weights.get(k[2:], 0) or 0) > 0}
+    directions = {k[2:]: v for k, v in form.items() if k.startswith("d_") and v and _positive(weights.get(k[2:]))}
     spec = C.validate_spec(weights, str(form.get("method", C.DEFAULT_METHOD)), form.get("year", C.DEFAULT_YEAR), directions)
     saved = save_scenario(name, spec, description=description or None, overwrite=bool(overwrite))
     from urllib.parse import quote
