@@ -26,8 +26,15 @@ PG_ADMIN_URL = os.environ.get("MODUAI_TEST_PG_ADMIN", "postgresql+psycopg://post
 
 
 @pytest.fixture(autouse=True)
-def _isolated_home(tmp_path_factory, monkeypatch):
-    """Every test gets its own MODUAI_HOME (and so its own default SQLite file)."""
+def _isolated_home(request, tmp_path_factory, monkeypatch):
+    """Every test gets its own MODUAI_HOME (and so its own default SQLite file).
+
+    Browser tests are the exception: the live server runs in this process and reads the same settings,
+    so a test that talks to it keeps the server's MODUAI_HOME and database.
+    """
+    if "live_server" in request.fixturenames:
+        yield None
+        return
     home = tmp_path_factory.mktemp("moduai_home")
     monkeypatch.setenv("MODUAI_HOME", str(home))
     monkeypatch.delenv("MODUAI_DATABASE_URL", raising=False)
