@@ -65,3 +65,19 @@ def test_missing_import_is_not_found(db_url):
     s = store.import_reviews(REVIEWS.encode(), "r.csv")
     with pytest.raises(NotFound):
         store.load_sales(s.import_id)  # a reviews import is not a ledger
+
+
+def test_marketing_migration_downgrades_and_upgrades_alone(db_url):
+    from alembic import command
+
+    from moduai.db.engine import alembic_config, migrate
+
+    command.downgrade(alembic_config(db_url), "marketing@-1")  # one step: marketing_0001 → core
+    eng = sa.create_engine(db_url)
+    tables = set(sa.inspect(eng).get_table_names())
+    eng.dispose()
+    assert not {t for t in tables if t.startswith("marketing_")} and "import_log" in tables  # core untouched
+    migrate(db_url)
+    eng = sa.create_engine(db_url)
+    assert {"marketing_shop", "marketing_import", "marketing_review", "marketing_sale"} <= set(sa.inspect(eng).get_table_names())
+    eng.dispose()
