@@ -371,6 +371,8 @@ class Region(Criterion):
             return self._result(PASS, f"{josa(here, '은/는')} {_megaregion_text(mine)}에 속합니다")
         if len(code) == 2 and any(s[:2] == sido for s in sigungu):
             return self._result(UNKNOWN, f"{SIDO[sido][0]} 안에서도 일부 시군구만 대상입니다. 시군구를 입력해 주세요")
+        if len(code) == 5 and code.endswith("0") and any(s[:4] == code[:4] and s != code for s in sigungu):
+            return self._result(UNKNOWN, f"{here} 안에서도 일부 구만 대상입니다. 구를 입력해 주세요")
         return self._result(FAIL, f"{josa(here, '은/는')} 대상 지역이 아닙니다", fix)
 
 
