@@ -111,3 +111,15 @@ def test_ics_document_is_rfc5545_shaped():
     ev = build_ics([IcsEvent(D(2027, 1, 1), D(2027, 1, 1), "a,b;c\\d", "줄1\n줄2")], calendar_name="x",
                    stamp=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
     assert "SUMMARY:a\\,b\\;c\\\\d" in unfold(ev) and "DESCRIPTION:줄1\\n줄2" in unfold(ev)
+
+
+def test_category_days_relative_to_lunar_holidays():
+    bakery = {e.name: e for e in build_content_calendar(2026, "빵집").events}
+    # 설날 2026-02-17 and 추석 2026-09-25 (holidays package) minus 21 days, two-week spans
+    assert (bakery["설 선물 예약"].date, bakery["설 선물 예약"].end_date) == (D(2026, 1, 27), D(2026, 2, 9))
+    assert bakery["추석 선물 예약"].date == D(2026, 9, 4)
+    assert "프로야구 개막" not in bakery
+    chicken = {e.name: e for e in build_content_calendar(2026, "치킨").events}
+    assert chicken["프로야구 개막"].date == D(2026, 3, 28) and chicken["프로야구 개막"].approximate
+    academy = {e.name: e for e in build_content_calendar(2026, "학원").events}
+    assert academy["여름방학"].approximate and academy["겨울방학"].post_on == D(2026, 12, 5)

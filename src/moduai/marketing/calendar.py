@@ -126,6 +126,16 @@ def _holiday_events(year: int, cat: Category) -> list[CalendarEvent]:
     return out
 
 
+def _holiday_date(year: int, name: str) -> dt.date:
+    """The (first) date the holidays package gives ``name`` in ``year`` (e.g. 추석 → the day itself)."""
+    import holidays
+
+    for day, label in sorted(holidays.KR(years=year, language="ko").items()):
+        if name in label.split("; ") or label == name:
+            return day
+    raise InputError(f"calendar_days.yaml: {year}년 공휴일 목록에 '{name}'이(가) 없습니다.", field="holiday")
+
+
 def _commercial_events(year: int, cat: Category) -> tuple[list[CalendarEvent], list[str]]:
     data = _data()
     notes: list[str] = []
@@ -152,6 +162,9 @@ def _commercial_events(year: int, cat: Category) -> tuple[list[CalendarEvent], l
             if approximate:
                 note = data["suneung_rule_note"]
                 notes.append(f"수능 {start:%m월 %d일}: " + note)
+        elif rule == "relative_to_holiday":
+            start = _holiday_date(year, d["holiday"]) + dt.timedelta(days=int(d["offset_days"]))
+            end = start + dt.timedelta(days=int(d.get("span_days", 1)) - 1)
         elif rule == "boknal":
             bok = bok or boknal(year, overrides)
             start = end = {"초복": bok.chobok, "중복": bok.jungbok, "말복": bok.malbok}[d["which"]]
