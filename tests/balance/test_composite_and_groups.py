@@ -118,3 +118,12 @@ def test_cli_indicators_for_pohang_equal_census_rows():
     assert doc["code"] == "47110"
     pop = {v["year"]: v["value"] for v in doc["values"] if v["indicator"] == "population"}
     assert pop == {2010: 494306.0, 2015: 493266.0, 2020: 484021.0}
+
+
+def test_sido_ranking_uses_group_ratios():
+    r = c.composite_index(c.validate_spec({"grdp_per_capita": 1}, "minmax", 2020, level="sido"))
+    assert len(r.ranking) == 17
+    top = r.ranking[0]
+    assert top.raw["grdp_per_capita"] == pytest.approx(census_value(top.code, "grdp", 2020)
+                                                       / census_value(top.code, "population", 2020))
+    assert top.score == pytest.approx(100)
