@@ -123,3 +123,16 @@ def test_category_days_relative_to_lunar_holidays():
     assert chicken["프로야구 개막"].date == D(2026, 3, 28) and chicken["프로야구 개막"].approximate
     academy = {e.name: e for e in build_content_calendar(2026, "학원").events}
     assert academy["여름방학"].approximate and academy["겨울방학"].post_on == D(2026, 12, 5)
+
+
+def test_upcoming_posts_cross_the_year_end():
+    from moduai.marketing.calendar import upcoming_posts
+
+    got = upcoming_posts("카페", today=D(2026, 12, 20), days=20)
+    names = [e.name for e in got]
+    # 크리스마스 이브 (post 12/14, day 12/24) is still ahead; 신정 2027 (post 12/27) and 신년 인사 (post 12/29)
+    # fall inside the 20-day window; 밸런타인데이 2027 (post 2/7) does not.
+    assert "크리스마스 이브" in names and "신년 인사" in names and "밸런타인데이" not in names
+    assert all(e.post_on <= D(2027, 1, 9) and e.end_date >= D(2026, 12, 20) for e in got)
+    assert [e.post_on for e in got] == sorted(e.post_on for e in got)
+    assert any(e.date.year == 2027 for e in got)

@@ -219,3 +219,17 @@ def calendar_to_ics(cal: ContentCalendar, stamp: dt.datetime | None = None) -> s
             desc += f"\n참고: {e.note}"
         events.append(IcsEvent(e.date, e.end_date, e.name, desc, (e.kind,)))
     return build_ics(events, calendar_name=f"{cal.year} {cal.category} 콘텐츠 달력 (moduai)", stamp=stamp)
+
+
+def upcoming_posts(category: str | None, *, today: dt.date | None = None, days: int = 45) -> list[CalendarEvent]:
+    """Calendar entries whose suggested posting day falls within the next ``days`` days (or whose day has not
+    passed yet while its posting day has), soonest first — what to prepare now.  Crosses the year end."""
+    if not 1 <= days <= 366:
+        raise InputError(f"'days' 값은 1~366이어야 합니다. 받은 값: {days}.", field="days")
+    today = today or dt.date.today()
+    horizon = today + dt.timedelta(days=days)
+    events: list[CalendarEvent] = []
+    for year in sorted({today.year, horizon.year}):
+        events += build_content_calendar(year, category).events
+    due = [e for e in events if e.end_date >= today and e.post_on <= horizon]
+    return sorted(due, key=lambda e: (e.post_on, e.date, e.name))

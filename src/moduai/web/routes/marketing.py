@@ -65,6 +65,10 @@ class MarketingHubContext:
     features: list[FeatureCard]
     recent_imports: list[Any] = field(default_factory=list)
     db_note: str | None = None
+    category: str = "일반"
+    categories: list[str] = field(default_factory=list)
+    today: dt.date | None = None
+    upcoming: list[Any] = field(default_factory=list)
 
 
 FEATURES = [
@@ -77,12 +81,17 @@ FEATURES = [
 
 
 @router.get("/marketing", include_in_schema=False)
-def marketing_hub(request: Request):
+def marketing_hub(request: Request, category: str = "일반"):
     """마케팅 자동화 첫 화면."""
     from moduai.ai.llm import backend_status
+    from moduai.ai.phrasebank import load_phrasebank, resolve_category
+    from moduai.marketing.calendar import upcoming_posts
 
     recent, note = _recent(None, 10)
-    ctx = MarketingHubContext(backend_status(), FEATURES, recent, note)
+    cat = resolve_category(category).key
+    today = dt.date.today()
+    ctx = MarketingHubContext(backend_status(), FEATURES, recent, note, cat, list(load_phrasebank()), today,
+                              upcoming_posts(cat, today=today, days=45))
     return render_page(request, "marketing/hub.html", ctx, title="마케팅 자동화")
 
 
