@@ -50,10 +50,9 @@ def _peer_trade_area(frame_xy: np.ndarray, minor: np.ndarray, major: np.ndarray,
                      code: str) -> tuple[int, int, np.ndarray]:
     d = np.hypot(frame_xy[:, 0] - x, frame_xy[:, 1] - y)
     inside = d <= r
-    counts = np.unique(major[inside], return_counts=True)
+    np.unique(major[inside], return_counts=True)  # the 업종 counts the report shows
     comp = inside & np.char.startswith(minor, code) if minor.dtype.kind == "U" else inside & (minor == code)
     order = np.sort(d[comp])
-    _ = counts
     return int(inside.sum()), int(comp.sum()), order
 
 
@@ -65,8 +64,6 @@ def main() -> int:
     ap.add_argument("--radius", type=float, default=500.0)
     ap.add_argument("--seed", type=int, default=7)
     args = ap.parse_args()
-
-    import pandas as pd
 
     from moduai.commerce.report import build_commerce_report
     from moduai.commerce.saturation import dong_store_profile
@@ -155,7 +152,6 @@ def main() -> int:
     print(f"  moduai (k-d tree + census areal interpolation)  median {m1:7.1f} ms   p99 {p1:7.1f} ms")
     print(f"  NumPy brute force over all stores (counts only) median {m2:7.1f} ms   p99 {p2:7.1f} ms")
     print(f"  ratio peer/moduai: median {m2 / m1:.2f}×, p99 {p2 / p1:.2f}×; count mismatches: {mismatches}")
-    _ = pd
     return 0
 
 

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from moduai.commerce.huff import huff_probabilities, estimate_huff_capture
+from moduai.commerce.huff import estimate_huff_capture, huff_probabilities
 from moduai.commerce.trade_area import to_xy
 from moduai.errors import InputError
 from tests.commerce.conftest import CAFE

@@ -50,3 +50,14 @@ def test_index_search_and_bad_input_in_chromium(page, live_server):
     assert "반경" in page.locator("[role=alert]").inner_text()
     screenshot(page, "commerce_bad_radius")
     assert page.external_requests == []
+
+
+def test_synthetic_region_is_labelled(page, live_server):
+    # 포항시청 (36.019, 129.343): no real rows ship for 포항, so every store is generated and says so
+    page.goto(f"{live_server}/commerce/report?lat=36.019&lon=129.343&radius=700&category=편의점", timeout=180_000)
+    assert "포항시 남구" in page.locator("h1").inner_text()
+    assert "합성 자료 100%" in page.locator(".badge.synthetic").first.inner_text()
+    assert "합성 자료" in page.locator(".warn").first.inner_text()
+    page.wait_for_selector("#chart-major .main-svg", timeout=30_000)
+    screenshot(page, "commerce_report_pohang")
+    assert page.external_requests == []

@@ -32,6 +32,7 @@ def test_cli_report_json_on_real_rows(hoegi_frame):
     doc = json.loads(res.stdout)
     # independent count: real rows within 300 m (EPSG:5179 distance, as documented)
     import numpy as np
+
     from moduai.commerce.trade_area import to_xy
 
     x, y = to_xy(HOEGI["lon"], HOEGI["lat"])
@@ -116,3 +117,14 @@ def test_sites_api_explains_its_weights(client):
     assert top["score"] == pytest.approx(sum(top["contributions"].values()))
     r = client.get("/api/v1/commerce/sites", params={"region": "서울특별시", "category": "카페"})
     assert r.status_code == 422
+
+
+def test_cli_place_name_and_ambiguity():
+    res = _cli("commerce", "report", "--place", "동대문구 회기동", "--category", "편의점", "--radius", "400",
+               "--snapshot", "hoegidong-2026Q1", "--json")
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert doc["place"]["emd_name"] == "회기동" and doc["category"]["name"] == "편의점"
+    res = _cli("commerce", "report", "--place", "중앙동", "--category", "카페", "--snapshot", "hoegidong-2026Q1")
+    assert res.exit_code == 2
+    assert "중앙동" in res.output and "시군구" in res.output and "Traceback" not in res.output

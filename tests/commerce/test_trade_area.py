@@ -115,3 +115,27 @@ def test_category_words_resolve_to_the_same_counts(hoegi_stores):
     assert a.category_count == b.category_count > 0
     mid = build_trade_area(37.59, 127.056, 500, "I212", stores=hoegi_stores)
     assert mid.category_count >= a.category_count
+
+
+def test_polygon_trade_area_equals_point_in_polygon(hoegi_stores, hoegi_frame):
+    from moduai.commerce.trade_area import build_trade_area_polygon
+
+    ring = [(127.0550, 37.5880), (127.0610, 37.5880), (127.0610, 37.5920), (127.0550, 37.5920)]
+    ta = build_trade_area_polygon(ring, CAFE, stores=hoegi_stores)
+    # independent: the same square as a shapely polygon in lon/lat (a 600 m square: projection bends
+    # its edges by far less than a metre, and no store lies that close to an edge)
+    poly = shapely.Polygon(ring)
+    inside = shapely.contains_xy(poly, hoegi_frame["lon"].to_numpy(), hoegi_frame["lat"].to_numpy())
+    assert ta.store_count == int(inside.sum()) > 0
+    assert ta.category_count == int((inside & (hoegi_frame["minor_code"] == "I21201")).sum())
+    assert ta.shape == "polygon" and ta.radius_m is None
+
+
+def test_polygon_too_big_or_degenerate(hoegi_stores):
+    from moduai.commerce.trade_area import build_trade_area_polygon
+
+    with pytest.raises(InputError):
+        build_trade_area_polygon([(127.0, 37.5), (127.1, 37.5)], CAFE, stores=hoegi_stores)
+    with pytest.raises(InputError) as e:
+        build_trade_area_polygon([(126.9, 37.5), (127.2, 37.5), (127.2, 37.7), (126.9, 37.7)], CAFE, stores=hoegi_stores)
+    assert "너무 큽니다" in e.value.message

@@ -23,10 +23,10 @@ FONT_BOLD = "NanumGothicBold"
 
 @lru_cache(maxsize=1)
 def _register_fonts() -> None:
+    import importlib.util
+
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
-
-    import importlib.util
 
     # find the package folder without importing it (importing koreanize_matplotlib sets up matplotlib)
     spec = importlib.util.find_spec("koreanize_matplotlib")

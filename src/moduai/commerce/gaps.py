@@ -179,6 +179,12 @@ def find_gaps(
     ]
     if len(pick) < comparables:
         note = f"자료가 있는 비교 지역이 {len(pick)}곳뿐이라 추천의 근거가 약합니다."
+    if area.synthetic_share >= 0.5:
+        # generated stores follow a calibrated 업종 mix: a 'gap' there is sampling noise, not a market signal
+        note = (
+            "이 상권의 점포 자료는 대부분 합성 자료라, 아래 부족 업종은 실제 시장 신호가 아니라 생성 과정의 "
+            "우연한 차이입니다. 실제 상가정보를 가져오면 의미 있는 추천이 됩니다."
+        )
     return GapAnalysis(
         items=items, comparables=comp_rows, comparable_count=len(pick), area_store_count=area.store_count,
         area_residents_per_km2=res_den, area_stores_per_km2=st_den, note=note,

@@ -112,7 +112,7 @@ def write_summary(ta: TradeArea, sat: Saturation, huff: HuffResult, gaps: GapAna
         f"{huff.captured_residents:,.0f}명({huff.captured_share:.1%})이 이 가게를 고를 것으로 추정됩니다 "
         f"(Huff 모형 α={huff.alpha:g}, β={huff.beta:g}; 가정에 따라 {lo:,.0f}~{hi:,.0f}명)."
     )
-    if gaps.items:
+    if gaps.items and ta.synthetic_share < 0.5:
         names = ", ".join(i.name for i in gaps.items[:3])
         out.append(f"비슷한 지역과 비교해 부족한 업종: {names}.")
     elif gaps.note:
@@ -184,5 +184,5 @@ def build_commerce_report(
         category=ta.category, category_input=getattr(cat, "input", None),
         snapshot=_snapshot_summary(st), synthetic=ta.synthetic_share > 0, synthetic_share=ta.synthetic_share,
         trade_area=ta, saturation=sat, huff=huff, gaps=gaps, summary=summary, sources=sources,
-        generated_at=dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(), timings_ms=timings,
+        generated_at=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(), timings_ms=timings,
     )
