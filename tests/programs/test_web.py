@@ -67,12 +67,23 @@ def test_detail_list_calendar_and_ics(client):
     assert client.get("/programs/p/nope").status_code == 404
     assert "지원사업 목록" in client.get("/programs/list", params={"kind": "스마트팜"}).text
     cal = client.get("/programs/calendar", params={"start": "2027-01", "months": 2, "format": "json"}).json()
-    january = cal["months"][0]
+    january = cal["calendar"]["months"][0]
     # Hand check from the catalog: 2027-01 deadlines are the 10th, 15th, 20th, 25th and 31st.
     assert sorted({d["day"][-2:] for d in january["deadlines"]}) == ["10", "15", "20", "25", "31"]
     ics = client.get("/programs/calendar.ics")
     assert ics.headers["content-type"] == "text/calendar; charset=utf-8"
     assert ics.content.startswith(b"BEGIN:VCALENDAR\r\n") and b"\r\nEND:VCALENDAR\r\n" in ics.content
+    farm = client.get("/programs/calendar.ics", params={"kind": "스마트팜"}).content.decode("utf-8")
+    # The four 스마트팜 samples have deadlines (2027-01-20 … 2027-03-31); past ones are left out.
+    import datetime as dt
+
+    from moduai.programs.catalog import load_starter_catalog
+
+    ends = [p.apply_end for p in load_starter_catalog() if p.kind == "스마트팜"]
+    assert len(ends) == 4
+    assert farm.count("BEGIN:VEVENT") == sum(e >= dt.date.today() for e in ends)
+    page = client.get("/programs/calendar", params={"start": "2027-01", "kind": "스마트팜"}).text
+    assert "/programs/calendar.ics?kind=" in page
 
 
 def test_api_match_and_rule_validation(client):

@@ -85,6 +85,23 @@ class DetailPageContext:
 
 
 @dataclass
+class CalendarPageContext:
+    calendar: service.DeadlineCalendar
+    kinds: tuple[str, ...]
+    sido_options: list[tuple[str, str]]
+    kind: str
+    sido: str
+
+    @property
+    def notice(self) -> str:
+        return self.calendar.notice
+
+    @property
+    def sources(self) -> list[str]:
+        return self.calendar.sources
+
+
+@dataclass
 class AdminListContext:
     user: UserPublic
     programs: list[dict[str, Any]]
@@ -175,7 +192,8 @@ def programs_calendar(request: Request, start: str | None = None, months: int = 
     except ValueError:
         raise InputError(f"start는 YYYY-MM 형식이어야 합니다. 받은 값: {start!r}.", field="start") from None
     cal = service.deadline_months(start=first, months=months, sido=sido or None, kind=kind or None)
-    return render_page(request, "programs/calendar.html", cal, title="지원사업 마감 달력")
+    ctx = CalendarPageContext(cal, KINDS, _sido_options(), kind or "", sido or "")
+    return render_page(request, "programs/calendar.html", ctx, title="지원사업 마감 달력")
 
 
 @router.get("/programs/calendar.ics", include_in_schema=False)
@@ -196,7 +214,12 @@ def program_page(request: Request, slug: str):
     profile = None
     if any(k in params for k in ("age", "region", "business_status", "employees", "groups_answered")):
         profile, _place = profile_dict_from_form(params)
-    detail = service.program_detail(slug, profile=profile)
+    today = params.get("today")
+    try:
+        day = dt.date.fromisoformat(today) if today else None
+    except ValueError:
+        raise InputError(f"today는 YYYY-MM-DD 날짜여야 합니다. 받은 값: {today!r}.", field="today") from None
+    detail = service.program_detail(slug, profile=profile, today=day)
     ctx = DetailPageContext(detail.program.to_dict(), detail.history,
                             detail.match.to_dict() if detail.match else None, str(params), detail.sources)
     return render_page(request, "programs/detail.html", ctx, title=detail.program.name)
