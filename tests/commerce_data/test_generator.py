@@ -108,3 +108,13 @@ def test_hoegidong_is_not_generated():
     frame = generator.generate_unit("11060")
     assert (frame["adm_dong_name"] != "회기동").all()
     assert generator.expected_store_count("1106071") > 0  # it would have been, by population
+
+
+def test_ensure_units_adds_a_whole_sigungu_to_the_default():
+    s = generator.ensure_units(["39020"])  # 서귀포시
+    f = s.frame
+    part = f[f["sigungu_code"] == "50130"]
+    assert len(part) > 1000 and part["synthetic"].all()
+    before = len(f)
+    generator.ensure_units(["39020"])  # idempotent
+    assert len(s.frame) == before

@@ -310,3 +310,16 @@ def test_undecodable_bytes_reject_only_their_row(shared_data, tmp_path):
     assert facts.encoding == "utf-8"
     assert [r.line for r in rejected] == [6] and "깨졌" in rejected[0].reason
     assert len(frame) == 199
+
+
+def test_clean_blocks_take_the_fast_path_in_both_encodings(shared_data):
+    rows = _rows(shared_data, HOEGI)
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerows(rows)
+    text = buf.getvalue()
+    body = text.split("\r\n", 1)[1]
+    for enc, arrow_enc in (("utf-8", "utf8"), ("cp949", "cp949")):
+        frame = importer._fast_block(body.encode(enc), rows[0], arrow_enc)
+        assert frame is not None and len(frame) == 963
+    broken = (shared_data / "sangga/gangwon_first200_broken_shifted_row.csv").read_bytes().split(b"\r\n", 1)[1]
+    assert importer._fast_block(broken, _rows(shared_data)[0], "utf8") is None  # → the careful path

@@ -305,7 +305,9 @@ class _CodeBook:
         if not hasattr(self, "_dicts"):
             self._dicts = {c: pa.array(self.tax[c].to_numpy(dtype=object), type=pa.string())
                            for c in ("major_name", "mid_name", "minor_name")}
-        idx = pa.array(self.tax.index.get_indexer(codes.to_numpy(dtype=object)))
+        if not hasattr(self, "_codes_arrow"):
+            self._codes_arrow = pa.array(self.tax.index.to_numpy(dtype=object), type=pa.string())
+        idx = pc.index_in(pa.array(codes, from_pandas=True).cast(pa.string()), value_set=self._codes_arrow)
         return {c: pd.Series(pd.arrays.ArrowStringArray(pc.take(d, idx)), index=codes.index)
                 for c, d in self._dicts.items()}
 
@@ -344,9 +346,12 @@ def _str_mapper(dtype):
 
 def _to_float(col: pd.Series) -> np.ndarray:
     """Strings → float64; NaN where a value is empty or not a number (fast cast first, slow path on failure)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     try:
-        return col.astype("float64").to_numpy(dtype="float64", na_value=np.nan)
-    except (ValueError, TypeError):
+        return pc.cast(pa.array(col, from_pandas=True), pa.float64()).to_numpy(zero_copy_only=False)
+    except (pa.ArrowInvalid, ValueError, TypeError):
         return pd.to_numeric(col, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
 
 
