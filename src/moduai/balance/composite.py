@@ -163,7 +163,13 @@ def _value_at_or_before(indicator_id: str, year: int, level: str) -> tuple[pd.Se
     years = sorted(y for y in set(t.year) if y <= year)
     if not years:
         ind = get_indicator(indicator_id)
-        have = ", ".join(map(str, sorted(set(t.year)))) or "없음"
+        if t.empty:
+            unit = {"sigungu": "시군구", "sido": "시도"}.get(level, level)
+            raise DataUnavailable(
+                f"'{ind.label}'은(는) {unit} 단위 값이 없어(원자료가 시군구별 비율) 이 단위의 종합지수에 넣을 수 없습니다. "
+                "가중치를 0으로 두세요.", field=f"weights.{indicator_id}",
+            )
+        have = ", ".join(map(str, sorted(set(t.year))))
         raise DataUnavailable(
             f"'{ind.label}'은(는) {year}년 또는 그 이전 자료가 없어 종합지수에 넣을 수 없습니다. 있는 연도: {have}.",
             field="year",
