@@ -136,3 +136,12 @@ def test_operator_adds_edits_and_retires_with_inline_rule_errors(client):
                        follow_redirects=False)
     assert done.status_code == 303
     assert "sample-ops-cafe" not in {p["slug"] for p in client.get("/api/v1/programs").json()["programs"]}
+
+
+def test_form_is_refilled_from_the_query(client):
+    r = client.get("/programs", params=[("age", "29"), ("groups", "청년"), ("business_status", "예비"),
+                                        ("flag_국세체납", "no"), ("interests", "스마트팜")])
+    text = r.text
+    assert 'name="age" type="number" min="0" max="120" inputmode="numeric" value="29"' in text
+    assert re.search(r'value="청년"\s+checked', text) and not re.search(r'value="여성"\s+checked', text)
+    assert re.search(r'value="예비"\s+checked', text) and 'value="no" selected' in text

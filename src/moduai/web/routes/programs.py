@@ -121,6 +121,14 @@ class AdminFormContext:
     error_detail: dict[str, Any] | None = None
 
 
+def _form_values(params) -> dict[str, Any]:
+    """Submitted values to refill the profile form (lists for the checkbox groups)."""
+    values: dict[str, Any] = {k: v for k, v in params.items() if k not in ("groups", "interests")}
+    values["groups"] = params.getlist("groups")
+    values["interests"] = params.getlist("interests")
+    return values
+
+
 def _sido_options() -> list[tuple[str, str]]:
     return [(code, full) for code, (full, _short) in sorted(SIDO.items())]
 
@@ -139,7 +147,7 @@ def programs_home(request: Request):
     programs = service.active_programs()
     counts = {"total": len(programs), "samples": sum(p.is_sample for p in programs),
               "real": sum(not p.is_sample for p in programs)}
-    ctx = ProgramsHomeContext(ProfileFormSpec(), {}, _sido_options(), counts)
+    ctx = ProgramsHomeContext(ProfileFormSpec(), _form_values(request.query_params), _sido_options(), counts)
     return render_page(request, "programs/index.html", ctx, title="지원사업 매칭")
 
 
@@ -156,7 +164,7 @@ def programs_match(request: Request):
         programs = service.active_programs()
         counts = {"total": len(programs), "samples": sum(p.is_sample for p in programs),
                   "real": sum(not p.is_sample for p in programs)}
-        ctx = ProgramsHomeContext(ProfileFormSpec(), dict(params), _sido_options(), counts, error=exc.message,
+        ctx = ProgramsHomeContext(ProfileFormSpec(), _form_values(params), _sido_options(), counts, error=exc.message,
                                   candidates=exc.candidates)
         return render_page(request, "programs/index.html", ctx, title="지원사업 매칭", status_code=422)
     return render_page(request, "programs/match.html", MatchPageContext(result, place, str(params)),
