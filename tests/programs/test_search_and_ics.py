@@ -116,3 +116,16 @@ def test_fold_never_splits_a_hangul_syllable():
         assert len(piece.encode("utf-8")) <= 75
     assert folded.replace("\r\n ", "") == line
     assert escape_text("a,b;c\nd") == "a\\,b\\;c\\nd"
+
+
+def test_closed_programs_can_be_left_out():
+    today = dt.date(2026, 11, 26)
+    closed = [p.slug for p in CATALOG if p.is_closed(today)]
+    assert closed == ["sample-startup-field-intern"]  # its window ended 2026-10-31
+    everything = search_programs("스타트업 인턴", CATALOG, method="bm25", today=today)
+    open_only = search_programs("스타트업 인턴", CATALOG, method="bm25", today=today, include_closed=False)
+    assert everything.hits[0].slug == "sample-startup-field-intern" and everything.hits[0].closed
+    assert "sample-startup-field-intern" not in {h.slug for h in open_only.hits}
+    assert open_only.closed_left_out == 1
+    stale = _doc("old", "목록", source_date=dt.date(2025, 3, 1))
+    assert stale.is_closed(today) and not _doc("new", "목록", source_date=dt.date(2026, 10, 1)).is_closed(today)

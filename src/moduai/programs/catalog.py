@@ -26,6 +26,7 @@ KINDS = (
     "자금·금융", "수출·판로", "기술·R&D", "인력", "경영", "기타",
 )
 STATUSES = ("active", "retired")
+STALE_AFTER_DAYS = 180  # a listing without dates is treated as closed this long after its notice
 STARTER_FILE = "starter_catalog.yaml"
 SAMPLE_DATASET = "programs-samples"
 SAMPLE_NOTICE = "표본(예시) 사업입니다. 실제 기관의 현재 공고가 아니며, 이름·금액·기간은 설명을 위해 만든 것입니다."
@@ -97,6 +98,15 @@ class Program:
             return SAMPLE_NOTICE
         when = f", {self.source_date.isoformat()} 기준" if self.source_date else ""
         return f"실제 공고 — 출처: {self.source_label}{when}. 신청 전 원문 공고를 확인하세요."
+
+    def is_closed(self, today: dt.date) -> bool:
+        """Deadline passed — or, for a listing with no dates, its notice is over STALE_AFTER_DAYS old."""
+        if self.rolling:
+            return False
+        if self.apply_end is not None:
+            return self.apply_end < today
+        return (not self.has_rules and self.source_date is not None
+                and (today - self.source_date).days > STALE_AFTER_DAYS)
 
     def to_dict(self) -> dict[str, Any]:
         return {

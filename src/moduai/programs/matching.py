@@ -20,7 +20,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from moduai.programs.catalog import NO_RULES_NOTE, Program
+from moduai.programs.catalog import NO_RULES_NOTE, STALE_AFTER_DAYS, Program
 from moduai.programs.criteria import FAIL, PASS, UNKNOWN, ApplicationWindow, CriterionResult, Region
 from moduai.programs.profile import Profile
 from moduai.programs.rules import Evaluation, RuleSet, evaluate_rules
@@ -145,9 +145,6 @@ def _fit(program: Program, profile: Profile, ev: Evaluation) -> tuple[float, lis
 
 def _days_left(program: Program, today: dt.date) -> int | None:
     return (program.apply_end - today).days if program.apply_end else None
-
-
-STALE_AFTER_DAYS = 180
 
 
 def _explain_listing_window(program: Program, ev: Evaluation, today: dt.date) -> Evaluation:

@@ -218,6 +218,7 @@ class SearchResult:
     hits: list[SearchHit]
     total_programs: int
     sources: list[str]
+    closed_left_out: int = 0
 
 
 def place_boost(program: Program, places: list[Place]) -> float:
@@ -313,7 +314,8 @@ def rank_programs(query: str, programs: list[Program], *, method: str = "hybrid"
 
 
 def search_programs(query: str, programs: list[Program], *, method: str = "hybrid", limit: int = 10,
-                    cache_dir: Path | None = None) -> SearchResult:
+                    cache_dir: Path | None = None, include_closed: bool = True,
+                    today: dt.date | None = None) -> SearchResult:
     """Search ``programs`` for a Korean free-text ``query``.
 
     Examples
@@ -324,7 +326,13 @@ def search_programs(query: str, programs: list[Program], *, method: str = "hybri
     '스마트팜'
     """
     query = validate_query(query, method, limit)
+    today = today or dt.date.today()
     active = [p for p in programs if p.status == "active"]
+    closed_left_out = 0
+    if not include_closed:
+        open_now = [p for p in active if not p.is_closed(today)]
+        closed_left_out = len(active) - len(open_now)
+        active = open_now
     order, scores, parts = rank_programs(query, active, method=method, cache_dir=cache_dir)
     hits = []
     for i in order[:limit]:
@@ -336,8 +344,8 @@ def search_programs(query: str, programs: list[Program], *, method: str = "hybri
             bm25=round(float(parts["bm25"][i]), 4), semantic=(round(parts["semantic"][i], 4)
                                                               if i in parts["semantic"] else None),
             place_boost=float(parts["boost"][i]), matched_terms=[t for t in parts["tokens"] if t in doc],
-            url=p.url, closed=bool(p.apply_end and p.apply_end < dt.date.today()),
+            url=p.url, closed=p.is_closed(today),
         ))
     return SearchResult(query=query, method=method, tokens=parts["tokens"],
                         places=[pl.name for pl in parts["places"]], hits=hits, total_programs=len(active),
-                        sources=sorted({s for p in active for s in p.sources}))
+                        sources=sorted({s for p in active for s in p.sources}), closed_left_out=closed_left_out)

@@ -74,8 +74,9 @@ def match_profile(profile: Profile | dict[str, Any], *, today: dt.date | None = 
     return match_programs(profile, active_programs(today=day), today=day, include_closed=include_closed)
 
 
-def search(query: str, *, method: str = "hybrid", limit: int = 10) -> SearchResult:
-    return search_programs(query, active_programs(), method=method, limit=limit, cache_dir=default_cache_dir())
+def search(query: str, *, method: str = "hybrid", limit: int = 10, include_closed: bool = False) -> SearchResult:
+    return search_programs(query, active_programs(), method=method, limit=limit, cache_dir=default_cache_dir(),
+                           include_closed=include_closed)
 
 
 def build_vector_index() -> dict[str, Any]:

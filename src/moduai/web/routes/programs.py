@@ -59,6 +59,7 @@ class SearchPageContext:
     method: str
     methods: tuple[str, ...]
     result: SearchResult | None
+    include_closed: bool = False
     notice: str = PAGE_NOTICE
     examples: tuple[str, ...] = ("강릉에서 카페 창업 지원금", "스마트팜 청년", "소상공인 키오스크 도입", "지역 AI 바우처",
                                  "포항 공장 디지털화")
@@ -172,10 +173,10 @@ def programs_match(request: Request):
 
 
 @router.get("/programs/search", include_in_schema=False)
-def programs_search(request: Request, q: str = "", method: str = "hybrid"):
+def programs_search(request: Request, q: str = "", method: str = "hybrid", closed: bool = False):
     """지원사업 검색."""
-    result = service.search(q, method=method, limit=20) if q.strip() else None
-    return render_page(request, "programs/search.html", SearchPageContext(q, method, METHODS, result),
+    result = service.search(q, method=method, limit=20, include_closed=closed) if q.strip() else None
+    return render_page(request, "programs/search.html", SearchPageContext(q, method, METHODS, result, closed),
                        title=f"검색: {q}" if q else "지원사업 검색")
 
 
@@ -348,11 +349,11 @@ def api_list(kind: str | None = None, sido: str | None = None):
 
 
 @router.get("/api/v1/programs/search")
-def api_search(q: str, method: str = "hybrid", limit: int = 10):
-    """지원사업 한국어 검색."""
+def api_search(q: str, method: str = "hybrid", limit: int = 10, include_closed: bool = False):
+    """지원사업 한국어 검색 (기본: 마감된 사업 제외)."""
     from moduai.results import to_jsonable
 
-    return to_jsonable(service.search(q, method=method, limit=limit))
+    return to_jsonable(service.search(q, method=method, limit=limit, include_closed=include_closed))
 
 
 @router.post("/api/v1/programs/match")
