@@ -127,3 +127,17 @@ def test_sido_ranking_uses_group_ratios():
     assert top.raw["grdp_per_capita"] == pytest.approx(census_value(top.code, "grdp", 2020)
                                                        / census_value(top.code, "population", 2020))
     assert top.score == pytest.approx(100)
+
+
+def test_decline_grades_cross_designation():
+    from moduai.balance.decline import decline_grade_summary
+    from moduai.data.population import decline_index_table, population_decline_areas
+
+    s = decline_grade_summary(2024)
+    assert sum(s.totals.values()) == 229
+    t = decline_index_table("mois")
+    below = t[(t.level == "sigungu") & (t.year == 2024) & (t["index"] < 0.5)]
+    assert s.totals["소멸고위험"] + s.totals["소멸위험진입"] == len(below)
+    designated = {a.code for a in population_decline_areas() if a.kind == "인구감소지역"}
+    assert sum(s.counts[g]["인구감소지역"] for g in s.grades) == len(designated) == 89
+    assert {r["code"] for r in s.at_risk_not_designated} == set(below.code) - {a.code for a in population_decline_areas()}

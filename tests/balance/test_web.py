@@ -104,6 +104,7 @@ def test_scenario_saved_from_the_page_persists(db_url):
         ("/balance/megaregions?indicator=grdp_per_capita&year=2020", "balance_megaregions", "5극3특 권역 비교"),
         ("/balance/index", "balance_index", "종합 균형지수"),
         ("/balance/region/47110", "balance_region_pohang", "경상북도 포항시"),
+        ("/balance?indicator=aging_risk_index&year=2024", "balance_decline_2024", "지역균형 지표"),
         ("/balance?indicator=aging_risk_index&year=2010", "balance_no_age_data_2010", "지역균형 지표"),
     ],
 )

@@ -174,6 +174,7 @@ class BalanceDashboardContext:
     downloads: dict[str, str] = field(default_factory=dict)
     sources: list[str] = field(default_factory=list)
     year_options: list[int] = field(default_factory=list)
+    decline: object | None = None  # DeclineGradeSummary when the indicator is the 지방소멸위험지수
 
 
 @router.get("/balance", include_in_schema=False)
@@ -202,6 +203,11 @@ def balance_page(request: Request, indicator: str = DEFAULT_INDICATOR, year: str
         if ind.kind == "decline_index":
             ctx.message += (" 지방소멸위험지수는 연령별 인구가 있는 2015–2025년에만 계산합니다"
                             "(인구총조사 패키지에는 연령별 인구가 없습니다). 없는 해의 값을 만들어 내지 않습니다.")
+    if ind.kind == "decline_index" and ctx.disparity is not None:
+        from moduai.balance.decline import decline_grade_summary
+
+        ctx.decline = decline_grade_summary(y)
+        ctx.sources = sorted(set(ctx.sources) | set(ctx.decline.sources))
     trend = D.disparity_trend(ind.id, variant=variant)
     ctx.trend = [{"year": r.year, **D.disparity_measures(r)} for r in trend]
     ctx.trend_chart = _trend_figure(trend)
