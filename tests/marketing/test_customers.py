@@ -158,3 +158,29 @@ def test_required_sample_size_by_hand():
     assert required_sample_size(0.1, 0.1) is None
     r = two_proportion_test(50, 500, 55, 500)
     assert r.needed_per_arm == required_sample_size(0.10, 0.11) and "약" in r.warnings[-1]
+
+
+def test_xlsx_ledger_is_read_with_excel_row_numbers():
+    import io
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["고객", "날짜", "금액"])
+    ws.append(["010-1111-2222", dt.datetime(2025, 1, 5), 10000])
+    ws.append(["김민수", dt.date(2025, 2, 20), 8000.0])
+    buf = io.BytesIO()
+    wb.save(buf)
+    table, sales = parse_ledger_csv(buf.getvalue(), "장부.xlsx", secret="s")
+    assert table.encoding == "XLSX"
+    assert [(s.line, s.customer_display, s.date, s.amount) for s in sales] == [
+        (2, "010-****-2222", dt.date(2025, 1, 5), 10000), (3, "김*수", dt.date(2025, 2, 20), 8000)]
+    ws.append(["C-3", "어제", -5])
+    buf = io.BytesIO()
+    wb.save(buf)
+    with pytest.raises(ImportRejected) as ei:
+        parse_ledger_csv(buf.getvalue(), "장부.xlsx", secret="s")
+    assert [r.line for r in ei.value.rows] == [4] and "음수" in ei.value.rows[0].reason
+    with pytest.raises(ImportRejected, match="엑셀 파일을 열 수 없습니다"):
+        parse_ledger_csv(b"PK\x03\x04broken", "x.xlsx", secret="s")

@@ -131,7 +131,7 @@ def _render_reviews(ans: ReviewsAnswer) -> None:
 
 @app.command("reviews")
 def reviews_cmd(
-    file: Path = typer.Argument(..., help="리뷰 CSV (날짜, 평점, 내용[, 작성자]); UTF-8 또는 CP949"),
+    file: Path = typer.Argument(..., help="리뷰 CSV (날짜, 평점, 내용[, 작성자]); CSV(UTF-8·CP949) 또는 .xlsx"),
     tone: str = typer.Option("정중", "--tone", help="답글 말투: 정중, 친근, 간결"),
     shop: str = typer.Option(None, "--shop", help="가게 이름: 주면 데이터베이스에 저장합니다"),
     replies: Path = typer.Option(None, "--replies-csv", help="답글 초안을 CSV로 저장할 경로"),
@@ -187,7 +187,7 @@ def _render_customers(ans: CustomersAnswer) -> None:
 
 @app.command("customers")
 def customers_cmd(
-    file: Path = typer.Argument(..., help="매출 장부 CSV (고객번호 또는 전화번호, 날짜, 금액); UTF-8 또는 CP949"),
+    file: Path = typer.Argument(..., help="매출 장부 CSV (고객번호 또는 전화번호, 날짜, 금액); CSV(UTF-8·CP949) 또는 .xlsx"),
     as_of: str = typer.Option(None, "--as-of", help="최근성 기준일 YYYY-MM-DD (기본: 장부의 마지막 날짜)"),
     shop: str = typer.Option(None, "--shop", help="가게 이름: 주면 데이터베이스에 저장합니다 (마스킹된 값만)"),
     csv_out: Path = typer.Option(None, "--csv", help="세그먼트 표를 CSV로 저장할 경로"),

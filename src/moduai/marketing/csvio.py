@@ -1,5 +1,7 @@
 """Reading owners' CSV files: encoding (UTF-8, UTF-8 with BOM, CP949), Korean/English headers, row checks.
 
+Excel workbooks (.xlsx, first sheet) are read too, with Excel's row numbers.
+
 Every problem becomes a :class:`~moduai.errors.RowError` with the file's line number (the header is
 line 1) and a Korean reason; a file with any problem is refused as a whole (:class:`ImportRejected`),
 so nothing is half-imported.
@@ -63,13 +65,17 @@ def read_csv_table(
     ``required``/``optional`` map canonical name → accepted header spellings (Korean and English).
     Rows with the wrong number of fields are reported by line; blank lines are skipped.
     """
-    text, encoding = decode_bytes(data, source_name)
-    # Sniff ; or tab separated exports; default comma.
-    first = text.splitlines()[0] if text.splitlines() else ""
-    delimiter = "\t" if first.count("\t") > first.count(",") else ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    if data[:4] == b"PK\x03\x04":  # a ZIP container: an Excel .xlsx workbook
+        lines, encoding = _xlsx_lines(data, source_name), "XLSX"
+    else:
+        text, encoding = decode_bytes(data, source_name)
+        # Sniff ; or tab separated exports; default comma.
+        first = text.splitlines()[0] if text.splitlines() else ""
+        delimiter = "\t" if first.count("\t") > first.count(",") else ";" if first.count(";") > first.count(",") else ","
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        lines = ((reader.line_num, record) for record in reader)
     try:
-        header = next(reader)
+        _first_line, header = next(lines)
     except StopIteration:
         raise ImportRejected(f"{source_name}: 머리글(열 이름) 줄이 없습니다.") from None
     wanted = {**required, **(optional or {})}
@@ -89,8 +95,7 @@ def read_csv_table(
         )
     rows: list[tuple[int, dict[str, str]]] = []
     errors: list[RowError] = []
-    for record in reader:
-        line = reader.line_num
+    for line, record in lines:
         if not any(cell.strip() for cell in record):
             continue
         if len(record) != len(header):
@@ -105,6 +110,45 @@ def read_csv_table(
     if not rows:
         raise ImportRejected(f"{source_name}: 머리글만 있고 자료 행이 없습니다.")
     return CsvTable(list(positions), rows, encoding, hashlib.sha256(data).hexdigest(), source_name)
+
+
+def _xlsx_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _xlsx_lines(data: bytes, source_name: str):
+    """(row number, cells as text) of the first sheet of an .xlsx file, header included.
+
+    Row numbers are Excel's, so a message such as "3행" points at the row the owner sees.  Trailing empty
+    cells are trimmed, then every row is padded to the header's width (Excel does not store empty cells).
+    """
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - any unreadable workbook gets the same Korean message
+        raise ImportRejected(f"{source_name}: 엑셀 파일을 열 수 없습니다. 손상되지 않은 .xlsx 또는 CSV로 저장해 주세요.",
+                             detail=type(exc).__name__) from exc
+    ws = wb.worksheets[0]
+    width = None
+    for idx, row in enumerate(ws.iter_rows(values_only=True), start=1):
+        cells = [_xlsx_cell(v) for v in row]
+        while cells and cells[-1] == "":
+            cells.pop()
+        if width is None:
+            if not cells:
+                continue
+            width = len(cells)
+        yield idx, cells + [""] * (width - len(cells)) if len(cells) < width else cells
+    wb.close()
 
 
 def raise_rejected(source_name: str, label: str, errors: list[RowError]) -> None:
