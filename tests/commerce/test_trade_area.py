@@ -139,3 +139,13 @@ def test_polygon_too_big_or_degenerate(hoegi_stores):
     with pytest.raises(InputError) as e:
         build_trade_area_polygon([(126.9, 37.5), (127.2, 37.5), (127.2, 37.7), (126.9, 37.7)], CAFE, stores=hoegi_stores)
     assert "너무 큽니다" in e.value.message
+
+
+@pytest.mark.parametrize("radius", [300.0, 800.0, 1234.0])
+def test_resident_grid_covers_the_whole_shape(radius):
+    from moduai.commerce.demand import resident_grid
+
+    x, y = to_xy(127.0579, 37.5898)
+    circle = shapely.Point(x, y).buffer(radius, quad_segs=32)
+    g = resident_grid(circle, 250.0)
+    assert g.residents.sum() == pytest.approx(residents_in_polygon(circle), rel=1e-9)

@@ -54,16 +54,22 @@ def _render_sites(r) -> None:
         f"[bold]{r.region_name}[/] · {r.category['name']} 입지 후보 (H3 해상도 {r.resolution}, 후보 셀 {r.candidates:,}개)",
         highlight=False,
     )
-    console.print("가중치: " + ", ".join(f"{k} {v:.2f}" for k, v in r.weights.items()), highlight=False)
+    ko = {"demand": "수요", "competition": "경쟁", "gap": "부족", "churn": "생존"}
+    console.print("가중치: " + ", ".join(f"{ko[k]} {v:.2f}" for k, v in r.weights.items()), highlight=False)
     if r.note:
         console.print(f"[yellow]{r.note}[/]")
     t = Table()
-    for col in ("순위", "H3 셀", "동", "점수", "주민", "경쟁", "이유"):
-        t.add_column(col)
+    parts = list(r.weights)
+    short = {"demand": "수요", "competition": "경쟁", "gap": "부족", "churn": "생존"}
+    for col in ["순위", "동", "점수", "주민", "경쟁점", "기대"] + [short[p] for p in parts]:
+        t.add_column(col, justify="left" if col == "동" else "right", no_wrap=True)
     for c in r.cells:
-        t.add_row(str(c.rank), c.h3_cell, c.emd_name or "", f"{c.score:.3f}", f"{c.residents:,.0f}",
-                  str(c.competitors), c.reason)
+        t.add_row(str(c.rank), c.emd_name or "", f"{c.score:.3f}", f"{c.residents:,.0f}", str(c.competitors),
+                  f"{c.expected:.1f}", *[f"{c.parts[p]:.2f}" for p in parts])
     console.print(t)
+    console.print("수요·경쟁·부족·생존: 후보 셀 가운데 백분위(0~1, 클수록 좋음). 점수 = 가중 평균.", highlight=False)
+    for c in r.cells:
+        console.print(f"{c.rank}. [{c.h3_cell}] {c.reason}", highlight=False)
 
 
 def _render_survival(r) -> None:

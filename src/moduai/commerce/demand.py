@@ -205,8 +205,13 @@ def resident_grid(poly_5179, cell_m: float = 250.0) -> ResidentGrid:
     """
     d = load_dong_demand()
     minx, miny, maxx, maxy = poly_5179.bounds
-    xs = np.arange(minx + cell_m / 2, maxx, cell_m)
-    ys = np.arange(miny + cell_m / 2, maxy, cell_m)
+    # enough cells to cover the bounds completely, centred on them (edge cells are clipped below)
+    nx = max(1, int(np.ceil((maxx - minx) / cell_m)))
+    ny = max(1, int(np.ceil((maxy - miny) / cell_m)))
+    x0 = (minx + maxx) / 2 - nx * cell_m / 2
+    y0 = (miny + maxy) / 2 - ny * cell_m / 2
+    xs = x0 + cell_m * (np.arange(nx) + 0.5)
+    ys = y0 + cell_m * (np.arange(ny) + 0.5)
     gx, gy = np.meshgrid(xs, ys)
     gx, gy = gx.ravel(), gy.ravel()
     half = cell_m / 2

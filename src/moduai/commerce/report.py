@@ -61,8 +61,17 @@ class CommerceReport:
     timings_ms: dict[str, float] = field(default_factory=dict)
 
 
-def locate_place(text: str) -> tuple[float, float, str]:
-    """(lat, lon, label) of a 읍면동 name ("회기동", "동대문구 회기동") or, failing that, a 시군구 name."""
+#: a place name centres the report on the 동's busiest spot: the store with most stores within this radius
+BUSIEST_SPOT_RADIUS_M = 200.0
+
+
+def locate_place(text: str, stores: StoreSetLike | None = None) -> tuple[float, float, str]:
+    """(lat, lon, label) of a 읍면동 name ("회기동", "동대문구 회기동") or, failing that, a 시군구 name.
+
+    With ``stores``, a 읍면동 resolves to its busiest spot — the store with the most other stores within
+    :data:`BUSIEST_SPOT_RADIUS_M` — because a 읍/면's geometric centre is often fields or hills while its
+    상권 is the town; without stores (or with none inside), to the polygon's representative point.
+    """
     from moduai.commerce.demand import find_dong_by_name, load_dong_demand
 
     try:
@@ -76,6 +85,19 @@ def locate_place(text: str) -> tuple[float, float, str]:
             raise first from None
         return float(reg.lat), float(reg.lon), reg.full_name
     d = load_dong_demand()
+    if stores is not None:
+        import numpy as np
+        from scipy.spatial import cKDTree
+
+        from moduai.commerce.trade_area import store_columns
+
+        pos = np.asarray(stores.in_polygon(d.geoms[i]), dtype=np.int64)
+        if len(pos):
+            cols = store_columns(stores)
+            xy = np.c_[cols["x"][pos], cols["y"][pos]]
+            near = cKDTree(xy).query_ball_point(xy, BUSIEST_SPOT_RADIUS_M, return_length=True)
+            best = pos[int(np.argmax(near))]
+            return float(cols["lat"][best]), float(cols["lon"][best]), str(d.name[i])
     lon, lat = to_lonlat(d.cx[i], d.cy[i])
     return float(lat), float(lon), str(d.name[i])
 
@@ -162,8 +184,10 @@ def build_commerce_report(
             raise InputError(
                 "지점을 정해 주세요: 위도·경도(--lat/--lon) 또는 장소 이름(--place, 예: '회기동').", field="lat"
             )
-        lat, lon, _ = locate_place(place)
-    st = get_stores(stores, snapshot)
+        st = get_stores(stores, snapshot)
+        lat, lon, _ = locate_place(place, st)
+    else:
+        st = get_stores(stores, snapshot)
     t = time.perf_counter()
     ta = build_trade_area(lat, lon, radius_m, cat, stores=st)
     timings["trade_area"] = (time.perf_counter() - t) * 1000

@@ -326,5 +326,5 @@ def _verdict(cat, local: Baseline, bases: list[Baseline], lq, r1000) -> tuple[st
         )
     return "적정", (
         f"주민 1,000명당 {name} 점포 {local.per_1000_residents:.2f}곳은 {where} 평균"
-        f"({ref.per_1000_residents:.2f}곳)의 {ratio:.1f}배이고 LQ는 {q:.2f}로, 뚜렷한 과밀이나 부족은 아닙니다."
+        f"({ref.per_1000_residents:.2f}곳)의 {ratio:.1f}배이고 LQ는 {q:.2f}입니다. 뚜렷한 과밀이나 부족은 아닙니다."
     )

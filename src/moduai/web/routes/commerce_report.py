@@ -237,8 +237,9 @@ def commerce_index(
         d = load_dong_demand()
         for i in search_dongs(q, limit=15):
             lo, la = to_lonlat(d.cx[i], d.cy[i])
-            href = "/commerce/report?" + urlencode({"lat": round(float(la), 6), "lon": round(float(lo), 6),
-                                                   "radius": radius, "category": category})
+            # by name: the report centres on the 동's busiest spot (report.locate_place)
+            name = str(d.name[i]).split(" ", 1)[-1]
+            href = "/commerce/report?" + urlencode({"place": name, "radius": radius, "category": category})
             ctx.matches.append(PlaceMatch(str(d.name[i]), float(la), float(lo), "읍면동", href))
         try:
             from moduai.regions import search_regions
