@@ -439,21 +439,23 @@ def _validate_chunk(
     mark(~missing & ~inside,
          lambda i: f"좌표가 대한민국 밖입니다 (경도 {lon[i]:g}, 위도 {lat[i]:g}; 허용 경도 {KOREA_LON[0]}–{KOREA_LON[1]}, 위도 {KOREA_LAT[0]}–{KOREA_LAT[1]})",
          lambda i: f"{lon[i]:g},{lat[i]:g}")
-    # 6. duplicates (only rows that are otherwise good claim an ID)
-    first_line: dict[str, int] = {}
+    # 6. duplicates (only rows that are otherwise good claim an ID); set look-ups in C, a Python loop only
+    # over the duplicates themselves
     candidates = np.flatnonzero(pd.isna(reason))
     ids = df["store_id"].to_numpy(dtype=object)
-    add = seen_ids.add
-    for i in candidates:
-        sid = ids[i]
-        if sid in seen_ids:
-            reason[i] = f"상가업소번호 '{sid}'가 중복됩니다" + (
-                f" (먼저 나온 {first_line[sid]}행)" if sid in first_line else " (이미 저장된 행)"
-            )
+    ids_c = ids[candidates]
+    in_seen = np.fromiter((sid in seen_ids for sid in ids_c), dtype=bool, count=len(ids_c))
+    dup_here = pd.Series(ids_c, dtype=object).duplicated().to_numpy()
+    claim = ~in_seen & ~dup_here
+    if (~claim).any():
+        repeated = set(ids_c[dup_here])
+        first_line = {ids[i]: int(line_arr[i]) for i in candidates[claim] if ids[i] in repeated}
+        for i in candidates[~claim]:
+            sid = ids[i]
+            where = f" (먼저 나온 {first_line[sid]}행)" if sid in first_line else " (이미 저장된 행)"
+            reason[i] = f"상가업소번호 '{sid}'가 중복됩니다{where}"
             value[i] = sid
-        else:
-            add(sid)
-            first_line[sid] = int(line_arr[i])
+    seen_ids.update(ids_c[claim])
 
     bad = ~pd.isna(reason)
     for i in np.flatnonzero(bad):
