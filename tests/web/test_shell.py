@@ -69,3 +69,14 @@ def test_openapi_documents_the_api(client):
 def test_api_docs_page_is_rendered_offline_from_the_spec(client):
     html = client.get("/api/docs").text
     assert "/api/v1/regions/at" in html and "cdn" not in html.lower()
+
+
+def test_warmup_steps_call_real_entry_points(monkeypatch):
+    """Every warm-up step runs without error (a renamed API would show up here, not as a slow page)."""
+    from moduai.web import warmup
+
+    report = warmup.run_warmup()
+    assert set(report) == {"regions", "census", "kiwi"}
+    assert all(isinstance(v, float) for v in report.values()), report
+    monkeypatch.setenv("MODUAI_WARMUP", "0")
+    assert warmup.start_warmup() is None

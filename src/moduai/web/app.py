@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import plotly
@@ -13,13 +14,21 @@ from moduai import __version__
 from moduai.web.errors import install_error_handlers
 from moduai.web.routes import accounts, apidocs, balance, commerce, data, home, marketing, programs, regions
 from moduai.web.templating import STATIC_DIR
+from moduai.web.warmup import start_warmup
 
 # plotly.js comes from the installed plotly wheel: no CDN, works offline.
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI):
+    start_warmup()
+    yield
+
+
 def create_app() -> FastAPI:
     app = FastAPI(
+        lifespan=_lifespan,
         title="moduai — 모두의 AI 지역 플랫폼",
         version=__version__,
         docs_url=None,  # Swagger UI loads from a CDN; /api/docs is rendered here from the same spec
