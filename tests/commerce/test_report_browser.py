@@ -61,3 +61,23 @@ def test_synthetic_region_is_labelled(page, live_server):
     page.wait_for_selector("#chart-major .main-svg", timeout=30_000)
     screenshot(page, "commerce_report_pohang")
     assert page.external_requests == []
+
+
+def test_sites_page_in_chromium(page, live_server):
+    page.goto(f"{live_server}/commerce/sites", timeout=60_000)
+    page.get_by_label("시군구").fill("동대문구")
+    page.get_by_label("업종").fill("카페")
+    page.get_by_label("후보 수").fill("8")
+    with page.expect_navigation(timeout=180_000):
+        page.locator("form button").click(no_wait_after=True)
+    page.wait_for_selector("text=점수 구성", timeout=180_000)
+    assert "서울특별시 동대문구" in page.locator("h1").inner_text()
+    assert page.locator(".map svg path.cell").count() == 8
+    assert page.locator(".map svg text.rank-label").count() == 8
+    rows = page.locator("section:has(h2:has-text('순위')) tbody tr")
+    assert rows.count() == 8
+    screenshot(page, "commerce_sites")
+    with page.expect_navigation(timeout=180_000):
+        rows.nth(0).get_by_role("link", name="보고서").click()
+    assert page.locator(".summary").count() == 1
+    assert page.external_requests == []

@@ -116,15 +116,20 @@ class SiteRanking:
 
 
 def _region_codes(region: Any) -> tuple[str, str, list[str]]:
-    from moduai.regions import children, resolve_region
+    from moduai.regions import children, get_region, resolve_region
 
-    reg = resolve_region(str(region)) if not hasattr(region, "code") else region
+    if hasattr(region, "code"):
+        reg = region
+    elif str(region).strip().isdigit():
+        reg = get_region(str(region).strip())  # a 행안부 code: 47110, 47111
+    else:
+        reg = resolve_region(str(region))
     if reg.level not in ("sigungu", "gu"):
         raise InputError(
             f"'{getattr(reg, 'full_name', region)}'은(는) 시군구가 아닙니다. 시군구 이름을 주세요 (예: 포항시, 강릉시, 해남군).",
             field="region",
         )
-    codes = [reg.code] + [c.code for c in children(reg.code)]
+    codes = [reg.code] + [c.code for c in children(reg.code) if c.level == "gu"]  # 일반구 of a split city
     return reg.code, reg.full_name, codes
 
 

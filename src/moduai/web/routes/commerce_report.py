@@ -16,7 +16,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 from markupsafe import Markup
 
-from moduai.errors import InputError
+from moduai.errors import InputError, NotFound
 from moduai.results import to_jsonable
 from moduai.web.templating import render_page
 
@@ -270,13 +270,16 @@ def commerce_report_page(
     """상권 보고서 페이지."""
     try:
         report = _build(lat, lon, radius, category, place, snapshot)
-    except InputError as exc:
+    except (InputError, NotFound) as exc:
         if request.query_params.get("format") == "json":
             raise
         ctx = CommerceIndexContext(q=place, category=category, radius=radius, lat=lat, lon=lon,
-                                   message=exc.message, suggestions=[str(c) for c in exc.candidates][:8])
+                                   message=exc.message,
+                                   suggestions=[c.get("label", str(c)) if isinstance(c, dict) else str(c)
+                                                for c in exc.candidates][:8])
         ctx.map_svg = _national_map()
-        return render_page(request, "commerce/index.html", ctx, title="상권 분석 — 입력 확인", status_code=422)
+        return render_page(request, "commerce/index.html", ctx, title="상권 분석 — 입력 확인",
+                           status_code=exc.http_status)
     q = _query(report.lat, report.lon, report.radius_m, category, None)
     if snapshot:
         q["snapshot"] = snapshot
@@ -330,6 +333,98 @@ def commerce_report_xlsx(
     return Response(report_xlsx_bytes(report),
                     media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": _filename(report, "xlsx")})
+
+
+@dataclass
+class SitesPageContext:
+    """입지 추천 page: the ranking plus a map of the 시군구 with the top cells."""
+
+    region: str | None
+    category: str
+    top: int
+    ranking: Any | None  # moduai.commerce.sites.SiteRanking
+    map_svg: str = ""
+    message: str | None = None
+    api_href: str = ""
+
+
+RANK_COLOURS = ["#08589e", "#2b8cbe", "#4eb3d3", "#7bccc4", "#a8ddb5"]
+
+
+def _sites_map(ranking) -> Markup:
+    """The 시군구's census 읍면동 and the top H3 cells (darker = better rank), numbered."""
+    import html
+
+    import h3
+    import numpy as np
+
+    from moduai.commerce.demand import load_dong_demand
+    from moduai.commerce.trade_area import to_lonlat
+    from moduai.web.svgmap import MapFeature, svg_map
+
+    d = load_dong_demand()
+    codes = {ranking.region_code}
+    try:
+        from moduai.regions import children
+
+        codes |= {c.code for c in children(ranking.region_code) if c.level == "gu"}
+    except Exception:  # noqa: BLE001
+        pass
+    feats = []
+    for i in np.flatnonzero(np.isin(d.sigungu_code.astype(str), list(codes))):
+        g = d.geoms[i].simplify(30)
+        rings = []
+        for poly in getattr(g, "geoms", [g]):
+            xy = np.asarray(poly.exterior.coords)
+            lon, lat = to_lonlat(xy[:, 0], xy[:, 1])
+            rings.append([[float(a), float(b)] for a, b in zip(lon, lat, strict=True)])
+        name = str(d.name[i]).rsplit(" ", 1)[-1]
+        feats.append(MapFeature(str(d.census_code[i]), name, rings, "#eef3ef", tooltip=f"{name}: 주민 {d.residents[i]:,.0f}명",
+                                css_class="region dong"))
+    for c in ranking.cells:
+        ring = [[float(lng), float(lat)] for lat, lng in h3.cell_to_boundary(c.h3_cell)]
+        colour = RANK_COLOURS[min(len(RANK_COLOURS) - 1, (c.rank - 1) * len(RANK_COLOURS) // max(1, len(ranking.cells)))]
+        feats.append(MapFeature(c.h3_cell, f"{c.rank}위", [ring + [ring[0]]], colour,
+                                tooltip=f"{c.rank}위 · 점수 {c.score:.3f} · {c.reason}", css_class="region cell"))
+    svg = str(svg_map(feats, width=560, title=f"{ranking.region_name} {ranking.category['name']} 입지 후보 지도"))
+    # rank numbers at the cell centres, with the same projection as the map
+    import re
+
+    attrs = dict(re.findall(r'data-(lon0|lattop|scale|coslat|pad)="([^"]+)"', svg))
+    lon0, lat_top, scale, coslat, pad = (float(attrs[k]) for k in ("lon0", "lattop", "scale", "coslat", "pad"))
+    labels = "".join(
+        f'<text class="rank-label" x="{pad + (c.lon - lon0) * coslat * scale:.1f}" '
+        f'y="{pad + (lat_top - c.lat) * scale + 4:.1f}" text-anchor="middle">{html.escape(str(c.rank))}</text>'
+        for c in ranking.cells
+    )
+    return Markup(svg.replace("</svg>", labels + "</svg>"))
+
+
+@router.get("/commerce/sites", include_in_schema=False)
+def commerce_sites_page(
+    request: Request,
+    region: str | None = Query(None),
+    category: str = Query("카페"),
+    top: int = Query(10),
+    snapshot: str | None = Query(None),
+):
+    """입지 추천 페이지."""
+    from moduai.commerce.sites import rank_sites
+
+    ctx = SitesPageContext(region=region, category=category, top=top, ranking=None)
+    if region:
+        try:
+            ctx.ranking = rank_sites(region, category, snapshot=snapshot, top=top)
+        except (InputError, NotFound) as exc:
+            ctx.message = exc.message
+            cands = [c.get("label", str(c)) if isinstance(c, dict) else str(c) for c in exc.candidates][:8]
+            if cands:
+                ctx.message += " 후보: " + ", ".join(cands)
+            return render_page(request, "commerce/sites.html", ctx, title="입지 추천 — 입력 확인",
+                               status_code=exc.http_status)
+        ctx.map_svg = _sites_map(ctx.ranking)
+        ctx.api_href = "/api/v1/commerce/sites?" + urlencode({"region": region, "category": category, "top": top})
+    return render_page(request, "commerce/sites.html", ctx, title="입지 추천")
 
 
 # ----------------------------------------------------------------------------------------------- API
