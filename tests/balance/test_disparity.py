@@ -84,10 +84,17 @@ def test_max_min_and_top_bottom_on_real_values():
     assert r.max_unit == "41110" and r.maximum == census_value("41110", "population", 2020)  # 수원시
 
 
-def test_change_between_years():
+def test_change_between_years_uses_the_same_units():
     c = d.disparity_change("grdp_per_capita", 2010, 2020)
     assert c.change["gini"] == pytest.approx(c.after.gini - c.before.gini)
     assert c.before.year == 2010 and c.after.year == 2020
+    # 2010 GRDP lacks 인천·대전 and others: both years are measured on the 191 units present in 2010
+    y2010 = indicator_values("grdp_per_capita", 2010)
+    assert c.before.n == c.after.n == len(y2010) == 191
+    y2020 = indicator_values("grdp_per_capita", 2020)[y2010.index]
+    assert c.after.gini == pytest.approx(_brute_gini(y2020.to_numpy()), rel=1e-12)
+    trend = d.disparity_trend("grdp_per_capita")
+    assert [r.n for r in trend] == [191, 191, 191] and "191곳" in trend[0].notes[-1]
 
 
 def test_negative_values_are_refused_for_gini_and_theil_not_invented():

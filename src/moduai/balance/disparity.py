@@ -227,7 +227,7 @@ def _check(indicator_id: str, year, level: str, by: str, variant: str):
 
 
 def measure_disparity(indicator_id: str, year: int, *, by: str = "5극3특", variant: str = "official",
-                      level: str = "sigungu") -> DisparityResult:
+                      level: str = "sigungu", units: frozenset[str] | None = None) -> DisparityResult:
     """All disparity measures of one indicator and year, with Theil decomposed by ``by``.
 
     Parameters
@@ -237,6 +237,7 @@ def measure_disparity(indicator_id: str, year: int, *, by: str = "5극3특", var
     by : ``'5극3특'`` or ``'시도'`` — the grouping of the between/within decomposition
     variant : ``'official'`` or ``'seed-blog'`` 5극3특
     level : ``'sigungu'`` (229 units) or ``'sido'`` (17)
+    units : restrict to these codes (used to compare years on the same set of units)
 
     Examples
     --------
@@ -246,6 +247,8 @@ def measure_disparity(indicator_id: str, year: int, *, by: str = "5극3특", var
     """
     ind, year, kind, variant = _check(indicator_id, year, level, by, variant)
     values = indicator_values(indicator_id, year, level).astype(float)
+    if units is not None:
+        values = values[values.index.isin(units)]
     if len(values) < 2:
         raise DataUnavailable(f"{year}년 '{ind.label}' 값이 있는 지역이 2곳 미만이라 격차를 낼 수 없습니다.",
                               field="year")
@@ -343,11 +346,18 @@ def disparity_measures(r: DisparityResult) -> dict[str, float | None]:
     }
 
 
+def common_units(indicator_id: str, years, level: str = "sigungu") -> frozenset[str]:
+    """Codes with a value in every one of ``years`` (so that disparity is compared on the same units)."""
+    sets = [set(indicator_values(indicator_id, y, level).index) for y in years]
+    return frozenset(set.intersection(*sets)) if sets else frozenset()
+
+
 def disparity_change(indicator_id: str, from_year: int, to_year: int, *, by: str = "5극3특",
                      variant: str = "official", level: str = "sigungu") -> DisparityChange:
-    """Disparity in two years and the change of each measure."""
-    a = measure_disparity(indicator_id, from_year, by=by, variant=variant, level=level)
-    b = measure_disparity(indicator_id, to_year, by=by, variant=variant, level=level)
+    """Disparity in two years and the change of each measure, on the units that have values in both years."""
+    same = common_units(indicator_id, (from_year, to_year), level)
+    a = measure_disparity(indicator_id, from_year, by=by, variant=variant, level=level, units=same)
+    b = measure_disparity(indicator_id, to_year, by=by, variant=variant, level=level, units=same)
     ma, mb = disparity_measures(a), disparity_measures(b)
     change = {k: (mb[k] - ma[k]) if ma[k] is not None and mb[k] is not None else None for k in ma}
     return DisparityChange(a.indicator, a.label, a.year, b.year, a, b, change, a.sources)
@@ -355,11 +365,24 @@ def disparity_change(indicator_id: str, from_year: int, to_year: int, *, by: str
 
 def disparity_trend(indicator_id: str, *, by: str = "5극3특", variant: str = "official",
                     level: str = "sigungu") -> list[DisparityResult]:
-    """Disparity in every year the indicator has (years whose grouping has an empty group are skipped)."""
+    """Disparity in every year the indicator has, on the units present in *all* those years.
+
+    When a year lacks some units (2010 GRDP has no 인천·대전 figures), comparing a 191-unit Gini with a
+    229-unit one would mix a change of coverage with a change of disparity; each result then carries a
+    note saying how many units were compared.  Years whose grouping has an empty group are skipped.
+    """
+    years = indicator_years(indicator_id, level)
+    if not years:
+        return []
+    same = common_units(indicator_id, years, level)
+    full = max(len(indicator_values(indicator_id, y, level)) for y in years)
     out = []
-    for year in indicator_years(indicator_id, level):
+    for year in years:
         try:
-            out.append(measure_disparity(indicator_id, year, by=by, variant=variant, level=level))
+            r = measure_disparity(indicator_id, year, by=by, variant=variant, level=level, units=same)
         except DataUnavailable:
             continue
+        if len(same) < full:
+            r.notes.append(f"연도 간 비교를 위해 모든 해에 값이 있는 {len(same)}곳만으로 계산했습니다.")
+        out.append(r)
     return out

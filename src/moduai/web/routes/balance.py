@@ -175,6 +175,7 @@ class BalanceDashboardContext:
     sources: list[str] = field(default_factory=list)
     year_options: list[int] = field(default_factory=list)
     decline: object | None = None  # DeclineGradeSummary when the indicator is the 지방소멸위험지수
+    trend_note: str | None = None
 
 
 @router.get("/balance", include_in_schema=False)
@@ -209,7 +210,8 @@ def balance_page(request: Request, indicator: str = DEFAULT_INDICATOR, year: str
         ctx.decline = decline_grade_summary(y)
         ctx.sources = sorted(set(ctx.sources) | set(ctx.decline.sources))
     trend = D.disparity_trend(ind.id, variant=variant)
-    ctx.trend = [{"year": r.year, **D.disparity_measures(r)} for r in trend]
+    ctx.trend = [{"year": r.year, "n": r.n, **D.disparity_measures(r)} for r in trend]
+    ctx.trend_note = next((n for r in trend for n in r.notes if n.startswith("연도 간 비교")), None)
     ctx.trend_chart = _trend_figure(trend)
     return render_page(request, "balance/index.html", ctx, title="지역균형 지표")
 
