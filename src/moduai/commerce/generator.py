@@ -704,7 +704,8 @@ def generate_units_file(units: list[str], out: str | Path, seed: int = DEFAULT_S
             if fmt == "parquet":
                 table = store_mod.frame_to_table(frame, store_mod.arrow_schema())
                 if writer is None:
-                    writer = pq.ParquetWriter(tmp, table.schema, compression="zstd")
+                    writer = pq.ParquetWriter(tmp, table.schema, compression="zstd",
+                                                  use_dictionary=store_mod.DICTIONARY_COLUMNS)
                 writer.write_table(table)
             else:
                 official = to_official_frame(frame)

@@ -813,7 +813,7 @@ def _write_snapshot(sid: str, target: Path, meta: dict, todo: list[tuple[Path, s
     pre2023 = int(meta.get("pre2023_ids", 0))
     codes_seen = set([meta["code_system"]]) if meta.get("code_system") else set()
     try:
-        writer = pq.ParquetWriter(tmp, schema, compression="snappy")
+        writer = pq.ParquetWriter(tmp, schema, compression="snappy", use_dictionary=store_mod.DICTIONARY_COLUMNS)
         try:
             if target.exists():
                 pf = pq.ParquetFile(target)

@@ -401,6 +401,16 @@ def _imported_info(path: Path) -> SnapshotInfo:
     )
 
 
+# Low-cardinality columns get Parquet dictionary encoding; IDs, names and addresses do not (dictionaries
+# of near-unique strings cost write time and save nothing).
+DICTIONARY_COLUMNS: list[str] = [
+    "major_code", "major_name", "mid_code", "mid_name", "minor_code", "minor_name", "ksic_code", "ksic_name",
+    "sido_code", "sido_name", "sigungu_code", "sigungu_name", "adm_dong_code", "adm_dong_name",
+    "legal_dong_code", "legal_dong_name", "floor", "snapshot", "dataset", "land_type_code", "land_type_name",
+    "source_minor_code", "branch", "building_sub", "old_postcode", "postcode", "dong_info", "unit_info",
+]
+
+
 def arrow_schema():
     """The Arrow schema of a stored snapshot: STORED_COLUMNS, floats for coordinates, bool for ``synthetic``."""
     import pyarrow as pa
