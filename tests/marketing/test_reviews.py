@@ -102,3 +102,14 @@ def test_rejected_rows_never_echo_a_phone_number():
     with pytest.raises(ImportRejected) as ei:
         parse_reviews_csv(bad)
     assert ei.value.rows[0].value == "연락 주세요 010-****-5678"
+
+
+def test_every_reply_template_sentence_is_terminated():
+    import yaml
+
+    from moduai.marketing.reviews import DATA_DIR
+
+    templates = yaml.safe_load((DATA_DIR / "reply_templates.yaml").read_text(encoding="utf-8"))
+    for tone, parts in templates.items():
+        for key, text in parts.items():
+            assert text.rstrip().endswith((".", "!", "?")), (tone, key, text)
