@@ -221,7 +221,7 @@ def indicator_series_for_region(code: str) -> list[IndicatorValue]:
     return out
 
 
-def _iv(ind: Indicator, year: int, value: float | None, note: str = "") -> IndicatorValue:
+def _iv(ind: Indicator, year: int | None, value: float | None, note: str = "") -> IndicatorValue:
     return IndicatorValue(indicator=ind.id, label=ind.label, year=year, value=value, unit=ind.unit,
                           source=ind.sources[0], note=note, sources=list(ind.sources))
 
@@ -235,7 +235,7 @@ def indicator_latest_values(code: str, ids: tuple[str, ...] | None = None) -> li
         mine = t[t.code == code]
         if mine.empty:
             why = "이 지역 단위에는 자료가 없습니다" if not ind.aggregable and len(code) == 2 else "자료 없음"
-            out.append(_iv(ind, 0, None, note=why))
+            out.append(_iv(ind, None, None, note=why))
             continue
         r = mine.sort_values("year").iloc[-1]
         out.append(_iv(ind, int(r.year), float(r.value)))

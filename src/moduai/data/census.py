@@ -492,7 +492,7 @@ class IndicatorValue:
 
     indicator: str
     label: str
-    year: int
+    year: int | None  # None when the unit has no figure for this indicator
     value: float | None
     unit: str
     source: str
