@@ -82,3 +82,24 @@ def test_bad_huff_parameters(hoegi_stores, kw, field):
     with pytest.raises(InputError) as e:
         estimate_huff_capture(37.59, 127.056, CAFE, stores=hoegi_stores, **kw)
     assert e.value.field == field
+
+
+def test_attractiveness_sensitivity_by_hand():
+    # one origin 100 m from the candidate and 100 m from one competitor: P_new = A / (A + 1)
+
+    from moduai.commerce import huff as H
+
+    o = np.array([[0.0, 0.0]])
+    f = np.array([[100.0, 0.0], [-100.0, 0.0]])
+    for a_new in H.SENSITIVITY_NEW_ATTRACTIVENESS:
+        p = huff_probabilities(o, f, np.array([a_new, 1.0]), alpha=1.0)
+        assert p[0, 0] == pytest.approx(a_new / (a_new + 1))
+
+
+def test_attractiveness_grid_on_real_rows(hoegi_stores):
+    res = estimate_huff_capture(37.5898, 127.0579, CAFE, radius_m=500, stores=hoegi_stores)
+    caps = [s.captured_residents for s in res.attractiveness_sensitivity]
+    assert [s.new_store_attractiveness for s in res.attractiveness_sensitivity] == [0.5, 1.0, 2.0, 3.0]
+    assert caps == sorted(caps)  # a more attractive new store captures more
+    one = next(s for s in res.attractiveness_sensitivity if s.new_store_attractiveness == 1.0)
+    assert one.captured_residents == pytest.approx(res.captured_residents)

@@ -196,6 +196,11 @@ def report_pdf_bytes(r: CommerceReport) -> bytes:
     for a in alphas:
         rows.append([f"{a:g}"] + [_fmt(grid[(a, b)]) for b in betas])
     story.append(table(rows, [20 * mm] + [25 * mm] * len(betas)))
+    if huff.attractiveness_sensitivity:
+        story.append(Paragraph(
+            "새 점포 매력도(기존 점포 = 1)에 따른 예상 고객: " + ", ".join(
+                f"{s.new_store_attractiveness:g}배 → {_fmt(s.captured_residents)}명"
+                for s in huff.attractiveness_sensitivity) + f" (β = {huff.beta:g}).", body))
     story.append(Spacer(1, 4 * mm))
     story.append(Paragraph("출처: " + ", ".join(r.sources) + ". Huff (1963, 1964); Isard (1960); Shannon (1948).", small))
     doc.build(story)
@@ -251,6 +256,9 @@ def report_xlsx_bytes(r: CommerceReport) -> bytes:
             b.per_km2, b.per_1000_residents, b.share, b.coverage) for b in [sat.area] + sat.baselines])
     sheet("Huff", ["alpha", "beta", "예상 고객(명)", "비율"],
           [(s.alpha, s.beta, round(s.captured_residents, 1), round(s.captured_share, 5)) for s in r.huff.sensitivity])
+    sheet("Huff 매력도", ["새 점포 매력도(기존=1)", "예상 고객(명)", "비율"],
+          [(s.new_store_attractiveness, round(s.captured_residents, 1), round(s.captured_share, 5))
+           for s in r.huff.attractiveness_sensitivity])
     sheet("Huff 출발지", ["위도", "경도", "주민", "신규 점포 선택 확률", "예상 고객", "동"],
           [(o.lat, o.lon, round(o.residents, 1), round(o.p_new, 5), round(o.captured, 1), o.label) for o in r.huff.origins])
     sheet("부족업종", ["코드", "업종", "실제", "기대", "z", "이유"],

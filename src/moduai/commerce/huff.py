@@ -50,6 +50,9 @@ MIN_DISTANCE_M = 50.0
 DEFAULT_CELL_M = 250.0
 SENSITIVITY_ALPHAS = (0.5, 1.0, 1.5, 2.0)
 SENSITIVITY_BETAS = (1.0, 1.5, 2.0, 2.5, 3.0)
+#: the new store's attractiveness relative to an existing one (A_new), at the chosen α and β.  With equal
+#: attractiveness α changes nothing (1^α = 1), so this is the grid that shows what a better shop buys.
+SENSITIVITY_NEW_ATTRACTIVENESS = (0.5, 1.0, 2.0, 3.0)
 
 HUFF_PARAMETER_CONSTRAINTS = {
     "alpha": "0 초과 5 이하 (매력도 지수)",
@@ -127,6 +130,13 @@ class HuffSensitivity:
 
 
 @dataclass
+class HuffAttractivenessSensitivity:
+    new_store_attractiveness: float
+    captured_residents: float
+    captured_share: float
+
+
+@dataclass
 class HuffResult:
     """Estimated capture of residents by a new store at the candidate point (Huff 1963/1964)."""
 
@@ -147,6 +157,7 @@ class HuffResult:
     origins: list[HuffOrigin]
     sensitivity: list[HuffSensitivity]
     captured_range: tuple[float, float]
+    attractiveness_sensitivity: list[HuffAttractivenessSensitivity] = field(default_factory=list)
     inputs: dict[str, Any] = field(default_factory=dict)
     units: dict[str, str] = field(
         default_factory=lambda: {
@@ -245,6 +256,12 @@ def estimate_huff_capture(
         for b in SENSITIVITY_BETAS:
             c = float(np.sum(capture(a, b) * res))
             sens.append(HuffSensitivity(a, b, c, c / total if total else 0.0))
+    attr_sens = []
+    for a_new in SENSITIVITY_NEW_ATTRACTIVENESS:
+        la = log_a.copy()
+        la[0] = np.log(a_new)
+        c = float(np.sum(_probabilities(log_d, la, alpha, beta)[:, 0] * res)) if len(o_xy) else 0.0
+        attr_sens.append(HuffAttractivenessSensitivity(a_new, c, c / total if total else 0.0))
     olon, olat = to_lonlat(o_xy[:, 0], o_xy[:, 1]) if len(o_xy) else (np.zeros(0), np.zeros(0))
     order = np.argsort(-res)[:max_origins_listed]
     listed = [
@@ -261,6 +278,7 @@ def estimate_huff_capture(
         new_store_attractiveness=float(new_store_attractiveness), competitors_used=len(comp),
         residents=total, captured_residents=captured, captured_share=captured / total if total else 0.0,
         origins=listed, sensitivity=sens, captured_range=(min(caps), max(caps)),
+        attractiveness_sensitivity=attr_sens,
         inputs={"snapshot": snapshot_id(st), "competitor_search_radius_m": min(2 * r, 10000.0),
                 "min_distance_m": MIN_DISTANCE_M},
         sources=list(dict.fromkeys(store_sources(st) + DEMAND_SOURCES)),
