@@ -146,3 +146,13 @@ def test_calendar_csv_download(client):
     assert lines[0].startswith("날짜,끝 날짜,이름,구분,공휴일")
     assert "2025-07-20,2025-07-20,초복,절기,,2025-07-15" in text
     assert any(line.startswith("2025-01-29,2025-01-29,설날,공휴일,예") for line in lines)
+
+
+def test_pages_link_their_sources_to_the_catalog(client):
+    from moduai.data.catalog import load_catalog
+
+    ids = {d.id for d in load_catalog()}
+    page = client.get("/marketing/calendar", params={"year": 2027, "category": "카페"}).text
+    assert 'href="/data#marketing-holidays-kr"' in page and "marketing-holidays-kr" in ids
+    api = client.get("/api/v1/marketing/calendar.ics", params={"year": 2027, "category": "카페"})
+    assert api.headers["content-type"].startswith("text/calendar") and b"SUMMARY:" in api.content
