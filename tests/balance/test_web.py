@@ -47,6 +47,15 @@ def test_region_page_says_when_decline_index_cannot_be_computed(client):
     assert "2010년 자료가 없습니다" in page.text and "만들어 내지 않습니다" in page.text
 
 
+def test_sido_level_dashboard_values_are_group_ratios(client):
+    from moduai.data.census import census_value
+
+    ctx = client.get("/balance?indicator=grdp_per_capita&year=2020&level=sido&format=json").json()
+    assert ctx["disparity"]["n"] == 17
+    top = ctx["top"][0]
+    assert top["value"] == pytest.approx(census_value(top["code"], "grdp", 2020) / census_value(top["code"], "population", 2020))
+
+
 def test_dashboard_context_and_disparity(client):
     ctx = client.get("/balance?indicator=population&year=2020&format=json").json()
     d = ctx["disparity"]
@@ -105,6 +114,7 @@ def test_scenario_saved_from_the_page_persists(db_url):
         ("/balance/index", "balance_index", "종합 균형지수"),
         ("/balance/region/47110", "balance_region_pohang", "경상북도 포항시"),
         ("/balance?indicator=aging_risk_index&year=2024", "balance_decline_2024", "지역균형 지표"),
+        ("/balance?indicator=grdp_per_capita&year=2020&level=sido", "balance_sido_level", "지역균형 지표"),
         ("/balance?indicator=aging_risk_index&year=2010", "balance_no_age_data_2010", "지역균형 지표"),
     ],
 )

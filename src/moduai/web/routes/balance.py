@@ -37,6 +37,7 @@ def _warm_caches() -> None:
     def work() -> None:
         try:
             _light_sigungu_rings()
+            _light_sido_rings()
             for ind in indicators():
                 indicator_table(ind.id)
             D.disparity_trend(DEFAULT_INDICATOR)  # the landing page's trend (population weights by year)
@@ -122,6 +123,37 @@ def _sigungu_map(values: dict[str, float], *, higher_is_better: bool, title: str
     return html, str(legend_html(legend))
 
 
+@lru_cache(maxsize=1)
+def _light_sido_rings() -> dict[str, list]:
+    """시도 outlines: the union of their 시군구 (all 구 pieces), simplified like the 시군구 map."""
+    from shapely.geometry import MultiPolygon, Polygon
+    from shapely.ops import unary_union
+
+    by_sido: dict[str, list] = {}
+    for code, rings in _light_sigungu_rings().items():
+        by_sido.setdefault(code[:2], []).extend(Polygon(r).buffer(0) for r in rings if len(r) >= 4)
+    out = {}
+    for sido, polys in by_sido.items():
+        u = unary_union([p.buffer(0.001) for p in polys]).buffer(-0.001).simplify(0.004)
+        parts = list(u.geoms) if isinstance(u, MultiPolygon) else [u]
+        out[sido] = [[list(xy) for xy in p.exterior.coords] for p in parts if not p.is_empty and p.area > 1e-5]
+    return out
+
+
+def _sido_map(values: dict[str, float], *, higher_is_better: bool, title: str, unit: str, digits: int) -> tuple[str, str]:
+    from moduai.regions import get_region
+
+    bounds = _light_sido_rings()
+    codes = sorted(bounds)
+    colours, legend = quantile_bins([values.get(c) for c in codes], PALETTE, higher_is_better=higher_is_better,
+                                    fmt="{:,.%sf}".replace("%s", str(digits)))
+    feats = [MapFeature(c, get_region(c).name, bounds[c], col, href=f"/balance/region/{c}",
+                        tooltip=f"{get_region(c).name}: " + (f"{values[c]:,.{digits}f} {unit}" if c in values else "자료 없음"))
+             for c, col in zip(codes, colours, strict=True)]
+    legend.title = f"{title} ({unit})" + ("" if higher_is_better else " · 진할수록 좋음")
+    return str(svg_map(feats, width=560, title=title)), str(legend_html(legend))
+
+
 def _trend_figure(trend: list[D.DisparityResult]) -> dict | None:
     if len(trend) < 2:
         return None
@@ -132,7 +164,8 @@ def _trend_figure(trend: list[D.DisparityResult]) -> dict | None:
     data = [{"type": "scatter", "mode": "lines+markers", "name": n, "x": years, "y": y}
             for n, y in series if any(v is not None for v in y)]
     return {"data": data, "layout": {
-        "title": {"text": f"{trend[0].label} 격차의 변화 (시군구 {trend[-1].n}곳)"}, "font": PLOT_FONT,
+        "title": {"text": f"{trend[0].label} 격차의 변화 ({'시군구' if trend[-1].level == 'sigungu' else '시도'} "
+                           f"{trend[-1].n}곳)"}, "font": PLOT_FONT,
         "xaxis": {"title": {"text": "연도"}, "tickmode": "array", "tickvals": years},
         "yaxis": {"title": {"text": "격차 지수 (단위 없음, 0 = 완전 균등)"}, "rangemode": "tozero"},
         "legend": {"orientation": "h", "y": -0.25}, "margin": {"l": 60, "r": 20, "t": 50, "b": 80}, "height": 380}}
@@ -176,40 +209,50 @@ class BalanceDashboardContext:
     year_options: list[int] = field(default_factory=list)
     decline: object | None = None  # DeclineGradeSummary when the indicator is the 지방소멸위험지수
     trend_note: str | None = None
+    level: str = "sigungu"
 
 
 @router.get("/balance", include_in_schema=False)
 def balance_page(request: Request, indicator: str = DEFAULT_INDICATOR, year: str | None = None,
-                 variant: str = "official"):
+                 variant: str = "official", level: str = "sigungu"):
     """지역균형 지표: 지도, 순위, 격차."""
     ind = get_indicator(indicator)
+    if level not in D.DISPARITY_LEVELS:
+        raise InputError(f"지역 단위(level)는 'sigungu'(시군구) 또는 'sido'(시도)여야 합니다. 받은 값: '{level}'.",
+                         field="level")
     y = _parse_year(year, ind.id)
     ctx = BalanceDashboardContext(indicator=ind.to_dict(), indicators=_indicator_options(), year=y,
-                                  years=indicator_years(ind.id), variant=variant, sources=list(ind.sources))
+                                  years=indicator_years(ind.id, level), variant=variant, sources=list(ind.sources),
+                                  level=level)
     ctx.year_options = sorted({2010, 2015, 2020, 2025, *ctx.years})
     try:
-        ctx.disparity = D.measure_disparity(ind.id, y, by="5극3특", variant=variant)
+        ctx.disparity = D.measure_disparity(ind.id, y, by="5극3특", variant=variant, level=level)
         values = indicator_table(ind.id)
-        sel = values[(values.level == "sigungu") & (values.year == y)]
+        sel = values[(values.level == level) & (values.year == y)]
         vals = dict(zip(sel.code, sel.value.astype(float), strict=True))
-        ctx.map_svg, ctx.legend = _sigungu_map(vals, higher_is_better=ind.direction != "lower_better",
-                                               title=f"{ind.label} {y}년", unit=ind.unit, digits=ind.digits)
-        ctx.top, ctx.bottom = _rank_rows(vals, ind.direction)
+        mapper = _sigungu_map if level == "sigungu" else _sido_map
+        ctx.map_svg, ctx.legend = mapper(vals, higher_is_better=ind.direction != "lower_better",
+                                         title=f"{ind.label} {y}년", unit=ind.unit, digits=ind.digits)
+        ctx.top, ctx.bottom = _rank_rows(vals, ind.direction, n=10 if level == "sigungu" else 9)
+        if level == "sido":  # 17 units: 1–9 and 10–17, no row twice
+            ctx.bottom = [row for row in ctx.bottom if row["rank"] > len(ctx.top)]
         nat = values[(values.code == "00") & (values.year == y)]
         ctx.national = float(nat.value.iloc[0]) if not nat.empty else None
-        q = f"indicator={ind.id}&year={y}"
+        q = f"indicator={ind.id}&year={y}&level={level}"
         ctx.downloads = {"CSV": f"/balance/download/values.csv?{q}", "XLSX": f"/balance/download/values.xlsx?{q}"}
     except DataUnavailable as exc:
         ctx.message = exc.message
         if ind.kind == "decline_index":
             ctx.message += (" 지방소멸위험지수는 연령별 인구가 있는 2015–2025년에만 계산합니다"
                             "(인구총조사 패키지에는 연령별 인구가 없습니다). 없는 해의 값을 만들어 내지 않습니다.")
-    if ind.kind == "decline_index" and ctx.disparity is not None:
+        elif level == "sido" and not ind.aggregable:
+            ctx.message += " 이 지표는 원자료가 시군구별 비율이라 시도 값을 만들지 않습니다. 시군구 단위로 보세요."
+    if ind.kind == "decline_index" and ctx.disparity is not None and level == "sigungu":
         from moduai.balance.decline import decline_grade_summary
 
         ctx.decline = decline_grade_summary(y)
         ctx.sources = sorted(set(ctx.sources) | set(ctx.decline.sources))
-    trend = D.disparity_trend(ind.id, variant=variant)
+    trend = D.disparity_trend(ind.id, variant=variant, level=level)
     ctx.trend = [{"year": r.year, "n": r.n, **D.disparity_measures(r)} for r in trend]
     ctx.trend_note = next((n for r in trend for n in r.notes if n.startswith("연도 간 비교")), None)
     ctx.trend_chart = _trend_figure(trend)
