@@ -154,5 +154,6 @@ def test_pages_link_their_sources_to_the_catalog(client):
     ids = {d.id for d in load_catalog()}
     page = client.get("/marketing/calendar", params={"year": 2027, "category": "카페"}).text
     assert 'href="/data#marketing-holidays-kr"' in page and "marketing-holidays-kr" in ids
+    assert page.index("출처:") > page.index('<main id="main">')  # inside the page body, not the <head>
     api = client.get("/api/v1/marketing/calendar.ics", params={"year": 2027, "category": "카페"})
     assert api.headers["content-type"].startswith("text/calendar") and b"SUMMARY:" in api.content
