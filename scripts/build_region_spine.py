@@ -166,7 +166,7 @@ def main() -> None:
     sgg_rings: dict[str, list] = {}
     for s in atlas["sido"]:
         for f in s["geo"]["features"]:
-            sgg_rings[f["code"]] = f["rings"]
+            sgg_rings.setdefault(f["code"], []).extend(f["rings"])  # split cities: one feature per 구
     sido_rings = {}
     for code in SIDO:
         polys = []

