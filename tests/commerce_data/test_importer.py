@@ -323,3 +323,27 @@ def test_clean_blocks_take_the_fast_path_in_both_encodings(shared_data):
         assert frame is not None and len(frame) == 963
     broken = (shared_data / "sangga/gangwon_first200_broken_shifted_row.csv").read_bytes().split(b"\r\n", 1)[1]
     assert importer._fast_block(broken, _rows(shared_data)[0], "utf8") is None  # → the careful path
+
+
+def test_folder_with_one_unreadable_file_stores_the_others(db_url, shared_data, tmp_path):
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    (folder / "good_2024q1.csv").write_bytes((shared_data / GANGWON).read_bytes())
+    (folder / "notes_2024q1.csv").write_bytes(b"a,b\r\n1,2\r\n")
+    rep = import_sangga_files([folder])
+    by_name = {f.name: f for f in rep.files}
+    assert by_name["good_2024q1.csv"].rows_ok == 200 and by_name["good_2024q1.csv"].refused is None
+    assert "필수 열" in by_name["notes_2024q1.csv"].refused
+    assert rep.to_dict()["refused_files"][0]["name"] == "notes_2024q1.csv"
+    assert [r[0] for r in _log_rows(db_url)] == ["good_2024q1.csv"]
+    info = {i.id: i for i in store.list_snapshots()}["2024Q1"]
+    assert [f["name"] for f in info.files] == ["good_2024q1.csv"]
+    # every file refused: an error, and nothing stored
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    for n in ("x_2024q2.csv", "y_2024q2.csv"):
+        (bad / n).write_bytes(f"a,b\r\n1,{n}\r\n".encode())
+    with pytest.raises(ImportRejected) as e:
+        import_sangga_files([bad])
+    assert "x_2024q2.csv" in e.value.message and "y_2024q2.csv" in e.value.message
+    assert not store.snapshot_path("2024Q2").exists()

@@ -14,6 +14,9 @@ def _render_import(report) -> None:
     state = "이미 가져온 파일입니다 (바뀐 것 없음)" if report.already_imported else "가져오기 완료"
     console.print(f"[bold]{state}[/] · 스냅샷 {report.snapshot} · 저장 {report.rows_ok:,}행 · 거부 {report.rows_rejected:,}행")
     for f in report.files:
+        if f.refused:
+            console.print(f"  · {f.name}: [red]파일 전체 거부[/] — {f.refused}", highlight=False)
+            continue
         tag = "이미 있음" if f.already_imported else f"{f.encoding}, 업종코드 {f.code_system}"
         console.print(f"  · {f.name}: {f.rows_ok:,}행 저장, {f.rows_rejected:,}행 거부 ({tag})", highlight=False)
     if report.rejected:

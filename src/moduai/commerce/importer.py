@@ -83,6 +83,7 @@ class FileReport:
     already_imported: bool = False
     code_system: str = "2023"
     sido_codes: list[str] = field(default_factory=list)
+    refused: str | None = None  # the Korean reason when the whole file was refused (nothing of it stored)
 
 
 @dataclass
@@ -105,12 +106,13 @@ class ImportReport:
             "rows_rejected": self.rows_rejected,
             "already_imported": self.already_imported,
             "rejected": [r.to_dict() for r in self.rejected],
+            "refused_files": [{"name": f.name, "reason": f.refused} for f in self.files if f.refused],
             "files": [
                 {
                     "path": f.path, "name": f.name, "snapshot": f.snapshot, "sha256": f.sha256,
                     "encoding": f.encoding, "rows_ok": f.rows_ok, "rows_rejected": f.rows_rejected,
                     "already_imported": f.already_imported, "code_system": f.code_system,
-                    "sido_codes": f.sido_codes, "rejected": [r.to_dict() for r in f.rejected],
+                    "sido_codes": f.sido_codes, "refused": f.refused, "rejected": [r.to_dict() for r in f.rejected],
                 }
                 for f in self.files
             ],
@@ -757,10 +759,15 @@ def import_sangga_files(paths: Iterable[str | Path] | str | Path, snapshot: str 
                 todo.append((p, digest))
         if not todo:
             continue
-        file_reports, new_meta, tmp = _write_snapshot(sid, target, meta, todo, schema)
+        file_reports, new_meta, tmp = _write_snapshot(sid, target, meta, todo, schema, allow_partial=len(files) > 1)
+        accepted = [fr for fr in file_reports if not fr.refused]
+        if not accepted:  # every new file of this quarter was refused: the stored snapshot stays as it was
+            tmp.unlink(missing_ok=True)
+            reports.extend(file_reports)
+            continue
         try:
             with session_scope() as session:
-                for fr in file_reports:
+                for fr in accepted:
                     session.add(ImportLog(
                         domain=DOMAIN, source_name=fr.name[:500], sha256=fr.sha256, rows_ok=fr.rows_ok,
                         rows_rejected=fr.rows_rejected,
@@ -773,11 +780,18 @@ def import_sangga_files(paths: Iterable[str | Path] | str | Path, snapshot: str 
             if tmp.exists():
                 tmp.unlink()
             raise
-        for fr in file_reports:
+        for fr in accepted:
             known[fr.sha256] = sid
         reports.extend(file_reports)
         written.append(str(target))
     store_mod.clear_cache()
+    refused = [fr for fr in reports if fr.refused]
+    if refused and all(fr.refused for fr in reports):  # nothing stored, nothing already there: an error
+        rows = [RowError(r.line, f"[{fr.name}] {r.reason}", r.value) for fr in refused for r in fr.rejected]
+        raise ImportRejected(
+            "가져온 파일이 없습니다: " + " / ".join(fr.refused for fr in refused), rows[:1000],
+            detail="every file was refused",
+        )
 
     rejected: list[RowError] = []
     multi = len(reports) > 1
@@ -797,8 +811,13 @@ def import_sangga_files(paths: Iterable[str | Path] | str | Path, snapshot: str 
     )
 
 
-def _write_snapshot(sid: str, target: Path, meta: dict, todo: list[tuple[Path, str]], schema):
-    """Write old rows + new files' good rows to a temp Parquet next to ``target``; return reports and path."""
+def _write_snapshot(sid: str, target: Path, meta: dict, todo: list[tuple[Path, str]], schema, *,
+                    allow_partial: bool = False):
+    """Write old rows + new files' good rows to a temp Parquet next to ``target``; return reports and path.
+
+    With ``allow_partial`` (several files in one call) a file that is refused whole is reported with
+    ``refused`` and skipped, and the others are stored; otherwise the refusal is raised.
+    """
     import pyarrow.parquet as pq
 
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
@@ -820,7 +839,13 @@ def _write_snapshot(sid: str, target: Path, meta: dict, todo: list[tuple[Path, s
                 for i in range(pf.num_row_groups):
                     writer.write_table(pf.read_row_group(i).cast(schema))
             for path, digest in todo:
-                facts, chunks = iter_sangga_chunks(path, snapshot=sid, seen_ids=seen, sha256=digest)
+                try:
+                    facts, chunks = iter_sangga_chunks(path, snapshot=sid, seen_ids=seen, sha256=digest)
+                except ImportRejected as exc:
+                    if not allow_partial:
+                        raise
+                    reports.append(FileReport(str(path), path.name, sid, digest, "", 0, 0, refused=exc.message))
+                    continue
                 rejected: list[RowError] = []
                 # Parquet encoding runs in a worker thread (pyarrow releases the GIL) while the next block is
                 # validated; at most one write is pending.
@@ -836,11 +861,13 @@ def _write_snapshot(sid: str, target: Path, meta: dict, todo: list[tuple[Path, s
                     if pending is not None:
                         pending.result()
                 if facts.rows_ok == 0:
-                    raise ImportRejected(
-                        f"'{path.name}'에서 가져올 수 있는 행이 하나도 없습니다 (거부 {facts.rows_rejected}행). "
-                        "아무것도 저장하지 않았습니다.",
-                        rejected[:1000], detail="every row was rejected",
-                    )
+                    msg = (f"'{path.name}'에서 가져올 수 있는 행이 하나도 없습니다 (거부 {facts.rows_rejected}행). "
+                           "이 파일에서는 아무것도 저장하지 않았습니다.")
+                    if not allow_partial:
+                        raise ImportRejected(msg, rejected[:1000], detail="every row was rejected")
+                    reports.append(FileReport(str(path), path.name, sid, digest, facts.encoding, 0,
+                                              facts.rows_rejected, rejected, refused=msg))
+                    continue
                 sido_codes |= facts.sido_codes
                 pre2023 += facts.pre2023_ids
                 codes_seen.add(facts.code_system)
@@ -852,7 +879,7 @@ def _write_snapshot(sid: str, target: Path, meta: dict, todo: list[tuple[Path, s
                 {"name": r.name, "sha256": r.sha256, "rows_ok": r.rows_ok, "rows_rejected": r.rows_rejected,
                  "encoding": r.encoding, "code_system": r.code_system, "imported_at": store_mod.now_iso(),
                  "sido_codes": r.sido_codes}
-                for r in reports
+                for r in reports if not r.refused
             ]
             total = old_rows + sum(r.rows_ok for r in reports)
             if pre2023 == 0:
