@@ -128,3 +128,18 @@ def test_cli_place_name_and_ambiguity():
     res = _cli("commerce", "report", "--place", "중앙동", "--category", "카페", "--snapshot", "hoegidong-2026Q1")
     assert res.exit_code == 2
     assert "중앙동" in res.output and "시군구" in res.output and "Traceback" not in res.output
+
+
+def test_report_page_context_is_exactly_the_dataclass(client):
+    import dataclasses
+
+    from moduai.web.routes.commerce_report import CommerceReportContext
+
+    q = {**HOEGI, "radius": 300, "category": "카페", "snapshot": "hoegidong-2026Q1", "format": "json"}
+    r = client.get("/commerce/report", params=q)
+    assert r.status_code == 200
+    ctx = r.json()
+    assert set(ctx) == {f.name for f in dataclasses.fields(CommerceReportContext)}
+    assert ctx["report"]["trade_area"]["store_count"] == sum(ctx["chart_major"]["counts"])
+    assert ctx["pdf_href"].startswith("/commerce/report.pdf?") and "snapshot=hoegidong-2026Q1" in ctx["pdf_href"]
+    assert all(s["href"] == f"/data#{s['id']}" for s in ctx["source_links"])

@@ -112,7 +112,9 @@ def register(app: typer.Typer) -> None:
             from moduai.commerce.export import write_report_pdf, write_report_xlsx
 
             if pdf:
-                write_report_pdf(r, pdf)
+                from moduai.commerce.trade_area import get_stores
+
+                write_report_pdf(r, pdf, get_stores(None, snapshot))
             if xlsx:
                 write_report_xlsx(r, xlsx)
         emit(r, as_json, _render_report)

@@ -63,8 +63,9 @@ def _fmt(v, digits: int = 0) -> str:
     return f"{v:,.{digits}f}"
 
 
-def _map_drawing(r: CommerceReport, size: float = 250):
-    """A small offline map: the radius, every store of the area (grey), competitors (red), the centre."""
+def _map_drawing(r: CommerceReport, size: float = 250, stores=None):
+    """A small offline map: the radius, every store of the area (grey, when ``stores`` is given),
+    competitors (red), the centre."""
     from reportlab.graphics.shapes import Circle, Drawing, Line, String
     from reportlab.lib import colors
 
@@ -76,6 +77,13 @@ def _map_drawing(r: CommerceReport, size: float = 250):
     scale = (size / 2 - 8) / r.radius_m
     d.add(Circle(cx, cy, r.radius_m * scale, fillColor=colors.HexColor("#eef4ff"), strokeColor=colors.HexColor("#3b6fd8")))
     x0, y0 = to_xy(r.lon, r.lat)
+    if stores is not None and ta._positions is not None:
+        from moduai.commerce.trade_area import store_columns
+
+        cols = store_columns(stores)
+        for x, y in zip(cols["x"][ta._positions][:3000], cols["y"][ta._positions][:3000], strict=True):
+            d.add(Circle(cx + (x - x0) * scale, cy + (y - y0) * scale, 0.9, fillColor=colors.HexColor("#9aa3b2"),
+                         strokeColor=None))
     for c in ta.competitors:
         x, y = to_xy(c.lon, c.lat)
         d.add(Circle(cx + (x - x0) * scale, cy + (y - y0) * scale, 2.6, fillColor=colors.HexColor("#d62728"),
@@ -85,7 +93,10 @@ def _map_drawing(r: CommerceReport, size: float = 250):
     bar = 100 if r.radius_m <= 600 else (500 if r.radius_m <= 3000 else 1000)
     d.add(Line(8, 8, 8 + bar * scale, 8, strokeColor=colors.black, strokeWidth=1.5))
     d.add(String(8, 12, f"{bar} m", fontName=FONT, fontSize=7))
-    d.add(String(size - 60, size - 12, "● 경쟁 점포", fontName=FONT, fontSize=7, fillColor=colors.HexColor("#d62728")))
+    d.add(String(size - 60, size - 12, f"● {r.category['name']}", fontName=FONT, fontSize=7,
+                 fillColor=colors.HexColor("#d62728")))
+    if stores is not None:
+        d.add(String(size - 60, size - 21, "● 그 밖의 점포", fontName=FONT, fontSize=7, fillColor=colors.HexColor("#9aa3b2")))
     return d
 
 
@@ -112,8 +123,11 @@ def _bar_drawing(r: CommerceReport, width: float = 250, height: float = 170):
     return d
 
 
-def report_pdf_bytes(r: CommerceReport) -> bytes:
-    """The report as PDF bytes (A4, Korean, with a map and a chart drawn by reportlab itself)."""
+def report_pdf_bytes(r: CommerceReport, stores=None) -> bytes:
+    """The report as PDF bytes (A4, Korean, with a map and a chart drawn by reportlab itself).
+
+    ``stores`` (the store set the report came from) adds the area's other stores to the map.
+    """
     _register_fonts()
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
@@ -153,7 +167,7 @@ def report_pdf_bytes(r: CommerceReport) -> bytes:
     for s in r.summary:
         story.append(Paragraph("• " + s, body))
     story.append(Spacer(1, 4 * mm))
-    story.append(Table([[_map_drawing(r), _bar_drawing(r)]], colWidths=[90 * mm, 90 * mm]))
+    story.append(Table([[_map_drawing(r, stores=stores), _bar_drawing(r)]], colWidths=[90 * mm, 90 * mm]))
     story.append(Paragraph("주요 지표", h2))
     story.append(table([
         ["지표", "값"],
@@ -269,8 +283,8 @@ def report_xlsx_bytes(r: CommerceReport) -> bytes:
     return buf.getvalue()
 
 
-def write_report_pdf(r: CommerceReport, path: str | Path) -> Path:
-    return _atomic_write(Path(path), report_pdf_bytes(r))
+def write_report_pdf(r: CommerceReport, path: str | Path, stores=None) -> Path:
+    return _atomic_write(Path(path), report_pdf_bytes(r, stores))
 
 
 def write_report_xlsx(r: CommerceReport, path: str | Path) -> Path:

@@ -316,8 +316,10 @@ def commerce_report_pdf(
     """상권 보고서 PDF."""
     from moduai.commerce.export import report_pdf_bytes
 
+    from moduai.commerce.trade_area import get_stores
+
     report = _build(lat, lon, radius, category, place, snapshot)
-    return Response(report_pdf_bytes(report), media_type="application/pdf",
+    return Response(report_pdf_bytes(report, get_stores(None, snapshot)), media_type="application/pdf",
                     headers={"Content-Disposition": _filename(report, "pdf")})
 
 
