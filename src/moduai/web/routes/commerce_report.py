@@ -315,7 +315,6 @@ def commerce_report_pdf(
 ):
     """상권 보고서 PDF."""
     from moduai.commerce.export import report_pdf_bytes
-
     from moduai.commerce.trade_area import get_stores
 
     report = _build(lat, lon, radius, category, place, snapshot)
