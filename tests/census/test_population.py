@@ -65,7 +65,9 @@ def test_decline_areas_list():
 def test_atlas_rings_keep_every_piece_of_a_split_city():
     from shapely.geometry import Polygon
 
-    rings = pop.atlas_sigungu_rings()
+    from moduai.regions import sigungu_boundaries
+
+    rings = sigungu_boundaries()
     assert len(rings) == 229
     # 용인시 is stored as three 구 features with the city's code: all three are kept (≈ 591 km², ≈ 0.06 deg²)
     assert len(rings["41460"]) == 3

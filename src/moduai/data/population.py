@@ -254,17 +254,3 @@ def fiscal_independence() -> pd.DataFrame:
         rows.append({"code": code, "year": int(v.get("fiscal_year") or 0), "value": float(v["fiscal_independence_pct"]),
                      "note": "시도 단위 값으로 대체" if str(v.get("level", "")).startswith("시도") else ""})
     return pd.DataFrame(rows)
-
-
-@lru_cache(maxsize=1)
-def atlas_sigungu_rings() -> dict[str, list]:
-    """{시군구 code: [ring, ...]} (WGS84) from the atlas ``geo`` layer, **all** features of a code merged.
-
-    The atlas stores a city with 일반구 as one feature per 구, each carrying the city's code (용인시 41460 ×3,
-    창원시 48120 ×5); keeping only one of them leaves holes in a national map.
-    """
-    out: dict[str, list] = {}
-    for sido in _atlas()["sido"]:
-        for feature in sido["geo"]["features"]:
-            out.setdefault(feature["code"], []).extend(feature["rings"])
-    return out

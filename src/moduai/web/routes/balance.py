@@ -71,14 +71,14 @@ def _parse_year(year: str | None, indicator_id: str) -> int:
 
 @lru_cache(maxsize=1)
 def _light_sigungu_rings() -> dict[str, list]:
-    """시군구 rings (every 구 piece of a split city, see ``atlas_sigungu_rings``) simplified to 0.004°
+    """시군구 rings (every 구 piece of a split city) simplified to 0.004°
     (≈ 0.4 px at the 560 px national map), so a page carries ≈ 0.3 MB of map with no visible change."""
     from shapely.geometry import Polygon
 
-    from moduai.data.population import atlas_sigungu_rings
+    from moduai.regions import sigungu_boundaries
 
     out = {}
-    for code, rings in atlas_sigungu_rings().items():
+    for code, rings in sigungu_boundaries().items():
         light = []
         for ring in rings:
             poly = Polygon(ring).simplify(0.004, preserve_topology=True)
