@@ -1,37 +1,91 @@
-"""Tiny Korean text helpers with no model behind them (particles for messages).
+"""Korean particles (조사) by rule, with no model behind them: one implementation for the platform.
 
-For tokenising, keywords and generation use :mod:`moduai.ai` (Kiwi); this module only picks 조사 so that
-messages read naturally: ``josa("포항시", "을/를")`` → "포항시를", ``josa("빵", "이/가")`` → "빵이".
+Messages, rule reasons and templates pick 을/를, 이/가, 은/는, 과/와, (으)로 from the last sound of a word:
+a Hangul syllable's 받침 (``0xAC00 + (initial*21 + medial)*28 + final``; final 0 = none, 8 = ㄹ), a digit
+read in Sino-Korean (1 일, 3 삼, 9 구), or a Latin ending as spoken (cafe → 카페, book → 북, BREW → 브루).
+Bracketed and quoted endings are skipped ("스마트팜(예시)" → 팜).  Kiwi (``moduai.ai.korean``) builds on
+this for generated text; this module never loads Kiwi (≈1.3 s, 530 MB), so it is cheap on every request.
 """
 
 from __future__ import annotations
 
-_PAIRS = {"을/를": ("을", "를"), "이/가": ("이", "가"), "은/는": ("은", "는"), "과/와": ("과", "와"),
-          "으로/로": ("으로", "로"), "이라/라": ("이라", "라")}
+import re
+
+_HANGUL_FIRST, _HANGUL_LAST = 0xAC00, 0xD7A3
+RIEUL = 8  # jongseong index of ㄹ
+# Jongseong index of each digit's Sino-Korean reading: 영(ㅇ) 일(ㄹ) 이 삼(ㅁ) 사 오 육(ㄱ) 칠(ㄹ) 팔(ㄹ) 구.
+_DIGIT_FINAL = {"0": 21, "1": 8, "2": 0, "3": 16, "4": 0, "5": 0, "6": 1, "7": 8, "8": 8, "9": 0}
+# Latin endings read with a final consonant (Mall → 몰, book → 북, King → 킹); 'l' reads as ㄹ.
+_LATIN_FINAL = re.compile(r"(?:[lmnr]|ng|ck|[bkpt])$", re.IGNORECASE)
+_SKIP = set("'\"“”‘’·.,!?  ")
+
+PAIRS = {"이/가": ("이", "가"), "을/를": ("을", "를"), "은/는": ("은", "는"), "과/와": ("과", "와"),
+         "으로/로": ("으로", "로"), "이다/다": ("이다", "다"), "이라/라": ("이라", "라")}
 
 
-def has_batchim(word: str) -> bool | None:
-    """True if the last Hangul syllable has a final consonant; None if the word ends in no Hangul."""
-    for ch in reversed(word.strip().strip("'\"”’)")):
-        o = ord(ch) - 0xAC00
-        if 0 <= o < 11172:
-            return o % 28 != 0
-        if ch.isdigit():  # read digits aloud: 0 영, 1 일, 3 삼, 6 육, 7 칠, 8 팔 have 받침
-            return ch in "013678"
-        if ch.isalpha():
-            return None
+def _last_sound(word: str) -> tuple[str, str] | None:
+    """The character that decides the particle and the text up to it (brackets, quotes skipped)."""
+    depth = 0
+    for i in range(len(word) - 1, -1, -1):
+        ch = word[i]
+        if ch in ")]）」』}>":
+            depth += 1
+        elif ch in "([（「『{<":
+            depth = max(0, depth - 1)
+        elif depth == 0 and ch not in _SKIP:
+            return ch, word[: i + 1]
     return None
 
 
+def final_consonant(word: str) -> int | None:
+    """Index of the 받침 of the word's last sound (0 none, 8 ㄹ, other > 0); ``None`` if it cannot be told.
+
+    >>> final_consonant("빵"), final_consonant("서울"), final_consonant("커피"), final_consonant("!!")
+    (21, 8, 0, None)
+    """
+    found = _last_sound(word)
+    if found is None:
+        return None
+    ch, text = found
+    code = ord(ch)
+    if _HANGUL_FIRST <= code <= _HANGUL_LAST:
+        return (code - _HANGUL_FIRST) % 28
+    if ch in _DIGIT_FINAL:
+        return _DIGIT_FINAL[ch]
+    if ch.isascii() and ch.isalpha():
+        if ch.lower() == "l":
+            return RIEUL
+        return 1 if _LATIN_FINAL.search(text) else 0
+    return None
+
+
+def has_batchim(word: str) -> bool:
+    """True when the word's last sound ends in a consonant (빵 → True, 커피 → False, unknown → False)."""
+    return bool(final_consonant(word))
+
+
 def josa(word: str, pair: str) -> str:
-    """``word`` followed by the right particle of ``pair`` ('을/를', '이/가', '은/는', '과/와', '으로/로')."""
-    with_b, without_b = _PAIRS[pair]
-    b = has_batchim(word)
-    if pair == "으로/로" and b:
-        last = word.strip()[-1]
-        o = ord(last) - 0xAC00
-        if 0 <= o < 11172 and o % 28 == 8:  # ㄹ 받침 takes 로 (서울로)
-            return word + "로"
-    if b is None:
-        return f"{word}{with_b}({without_b})"
-    return word + (with_b if b else without_b)
+    """``word`` followed by the right particle of ``pair`` ("이/가", "을/를", "은/는", "과/와", "으로/로").
+
+    >>> josa("강릉시", "은/는"), josa("서울", "으로/로"), josa("'포함시'", "을/를")
+    ('강릉시는', '서울로', "'포함시'를")
+    """
+    with_batchim, without = PAIRS[pair]
+    jong = final_consonant(word)
+    if jong is None:
+        return f"{word}{with_batchim}({without})" if pair != "으로/로" else f"{word}(으)로"
+    if pair == "으로/로":
+        return word + ("로" if jong in (0, RIEUL) else "으로")
+    return word + (with_batchim if jong else without)
+
+
+def won(amount: float | int) -> str:
+    """A KRW amount in everyday units: 300000000 → '3억 원', 15000000 → '1,500만 원'."""
+    amount = int(amount)
+    if amount >= 100_000_000:
+        eok, rest = divmod(amount, 100_000_000)
+        man = rest // 10_000
+        return f"{eok:,}억 {man:,}만 원" if man else f"{eok:,}억 원"
+    if amount >= 10_000:
+        return f"{amount // 10_000:,}만 원"
+    return f"{amount:,}원"

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from moduai.errors import InputError
-from moduai.programs.korean import josa, won
+from moduai.korean import josa, won
 from moduai.programs.profile import profile_from_dict
 
 

@@ -17,6 +17,10 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
+from moduai.korean import RIEUL
+from moduai.korean import final_consonant as final_consonant  # re-exported: callers of moduai.ai.korean
+from moduai.korean import has_batchim as has_batchim
+
 # Words Kiwi splits badly out of the box (소상공인 → 소/XPN + 상공인).  NNP keeps shop words whole.
 DOMAIN_WORDS: tuple[tuple[str, str], ...] = (
     ("소상공인", "NNG"), ("브런치카페", "NNG"), ("브런치", "NNG"), ("디저트카페", "NNG"),
@@ -46,37 +50,7 @@ def get_kiwi():
 
 # ---------------------------------------------------------------------------------------------- 받침
 _HANGUL_START, _HANGUL_END = 0xAC00, 0xD7A3
-# Digits read in Sino-Korean: 0 영, 1 일, 3 삼, 6 육, 7 칠, 8 팔 end in a consonant.
-_DIGIT_FINAL = {"0": 21, "1": 8, "2": 0, "3": 16, "4": 0, "5": 0, "6": 21, "7": 8, "8": 8, "9": 0}
-_RIEUL = 8  # jongseong index of ㄹ
-# Latin endings read with a final consonant (book → 북, cafe 9 handled by digit table, BREW → 브루).
-_LATIN_FINAL = re.compile(r"(?:[lmnr]|ng|ck|[bkpt]|ll)$", re.IGNORECASE)
 
-
-def final_consonant(word: str) -> int | None:
-    """Index of the 받침 (jongseong, 0 = none, 8 = ㄹ) of the last readable character; None if unknown.
-
-    Trailing spaces, quotes and brackets are skipped; digits are read in Sino-Korean (9 → 구, 1 → 일).
-    """
-    text = word.rstrip(" \"'”’)]}>」』.,!?")
-    if not text:
-        return None
-    ch = text[-1]
-    code = ord(ch)
-    if _HANGUL_START <= code <= _HANGUL_END:
-        return (code - _HANGUL_START) % 28
-    if ch in _DIGIT_FINAL:
-        return _DIGIT_FINAL[ch]
-    if ch.isascii() and ch.isalpha():
-        if text[-1].lower() == "l":
-            return _RIEUL
-        return 1 if _LATIN_FINAL.search(text) else 0
-    return None
-
-
-def has_batchim(word: str) -> bool:
-    """True when the last syllable of ``word`` ends in a consonant (빵 → True, 커피 → False)."""
-    return bool(final_consonant(word))
 
 
 # particle written in a template → (form after a consonant, form after a vowel, Kiwi tag or None)
@@ -113,7 +87,7 @@ def particle_for(word: str, particle: str) -> str:
         if joined.startswith(last):
             return joined[len(last):]
     if after_consonant == "으로":
-        return "로" if jong in (0, _RIEUL) else "으로"
+        return "로" if jong in (0, RIEUL) else "으로"
     return after_consonant if jong else after_vowel
 
 

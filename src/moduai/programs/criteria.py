@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from moduai.errors import InputError
-from moduai.programs.korean import josa, won
+from moduai.korean import josa, won
 from moduai.programs.places import (
     MEGAREGIONS,
     SIDO,
