@@ -118,3 +118,16 @@ def test_ensure_units_adds_a_whole_sigungu_to_the_default():
     before = len(f)
     generator.ensure_units(["39020"])  # idempotent
     assert len(s.frame) == before
+
+
+def test_generated_csv_imported_back_stays_synthetic(tmp_path):
+    from moduai.commerce.importer import import_sangga_files
+
+    r = generator.generate_units_file(["39020"], tmp_path / "csv", fmt="csv", encoding="cp949")
+    rep = import_sangga_files([tmp_path / "csv"])
+    assert rep.rows_ok == r["rows"] and rep.snapshot == "2026Q1"
+    info = {i.id: i for i in store.list_snapshots()}["2026Q1"]
+    assert info.synthetic and info.synthetic_rows == info.rows == r["rows"]
+    assert "sangga-synthetic" in info.sources
+    frame = store.get_store_set("2026Q1").frame
+    assert frame["synthetic"].all() and set(frame["dataset"]) == {"sangga-synthetic"}

@@ -133,6 +133,7 @@ class FileFacts:
     new_code_rows: int = 0
     sido_codes: set[str] = field(default_factory=set)
     pre2023_ids: int = 0
+    synthetic_rows: int = 0
 
     @property
     def code_system(self) -> str:
@@ -487,9 +488,13 @@ def _validate_chunk(
     out["x"] = np.asarray(x, dtype="float64")
     out["y"] = np.asarray(y, dtype="float64")
     _modernise_regions(out)
-    out["synthetic"] = False
+    # Rows made by moduai's generator (exported with `moduai commerce generate --format csv`) stay flagged
+    # synthetic when imported back: their IDs start with SY and their names with "[합성]".
+    synthetic = (out["store_id"].str.startswith("SY") & out["name"].str.startswith("[합성]")).to_numpy(dtype=bool)
+    out["synthetic"] = synthetic
     out["snapshot"] = snapshot
-    out["dataset"] = dataset
+    out["dataset"] = np.where(synthetic, "sangga-synthetic", dataset) if synthetic.any() else dataset
+    facts.synthetic_rows += int(synthetic.sum())
     facts.sido_codes.update(out["sido_code"].unique().tolist())
     return out[STORED_COLUMNS], rejected
 
@@ -830,6 +835,7 @@ def _write_snapshot(sid: str, target: Path, meta: dict, todo: list[tuple[Path, s
     reports: list[FileReport] = []
     sido_codes: set[str] = set(meta.get("sido_codes", []))
     pre2023 = int(meta.get("pre2023_ids", 0))
+    synthetic_rows = int(meta.get("synthetic_rows", 0))
     codes_seen = set([meta["code_system"]]) if meta.get("code_system") else set()
     try:
         writer = pq.ParquetWriter(tmp, schema, compression="snappy", use_dictionary=store_mod.DICTIONARY_COLUMNS)
@@ -870,6 +876,7 @@ def _write_snapshot(sid: str, target: Path, meta: dict, todo: list[tuple[Path, s
                     continue
                 sido_codes |= facts.sido_codes
                 pre2023 += facts.pre2023_ids
+                synthetic_rows += facts.synthetic_rows
                 codes_seen.add(facts.code_system)
                 reports.append(FileReport(
                     str(path), path.name, sid, digest, facts.encoding, facts.rows_ok, facts.rows_rejected,
@@ -893,8 +900,8 @@ def _write_snapshot(sid: str, target: Path, meta: dict, todo: list[tuple[Path, s
                 "snapshot": sid,
                 "label": f"{sid[:4]}년 {sid[5]}분기 상가(상권)정보",
                 "rows": total,
-                "synthetic_rows": 0,
-                "sources": [IMPORTED_DATASET],
+                "synthetic_rows": synthetic_rows,
+                "sources": [IMPORTED_DATASET] + (["sangga-synthetic"] if synthetic_rows else []),
                 "imported_at": store_mod.now_iso(),
                 "code_system": code_system,
                 "id_scheme": id_scheme,
