@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import shapely
 
 from moduai.commerce.trade_area import (
@@ -103,8 +102,11 @@ def dong_store_profile(stores: StoreSetLike) -> DongStoreProfile:
             (str(sg), _norm_dong(str(nm).rsplit(" ", 1)[-1])): i
             for i, (sg, nm) in enumerate(zip(d.sigungu_code, d.name, strict=True))
         }
-        sg_codes, sg_uniq = pd.factorize(pd.Series(cols["sigungu_code"], dtype=object), use_na_sentinel=False)
-        nm_codes, nm_uniq = pd.factorize(pd.Series(cols["adm_dong_name"], dtype=object), use_na_sentinel=False)
+        sg_codes, sg_uniq = cols.factorized("sigungu_code")
+        nm_codes, nm_uniq = cols.factorized("adm_dong_name")
+        # missing (code −1) points at the trailing None of the values; shift codes to be ≥ 0
+        sg_codes = np.where(sg_codes < 0, len(sg_uniq) - 1, sg_codes)
+        nm_codes = np.where(nm_codes < 0, len(nm_uniq) - 1, nm_codes)
         pair = sg_codes.astype(np.int64) * (len(nm_uniq) + 1) + nm_codes
         uniq_pair, inv = np.unique(pair, return_inverse=True)
         lookup = np.array(
@@ -127,7 +129,10 @@ def dong_store_profile(stores: StoreSetLike) -> DongStoreProfile:
                 shapely.points(cols["x"][miss], cols["y"][miss]), max_distance=ASSIGN_MAX_GAP_M, all_matches=False
             )
             dong_of[miss[m_idx]] = m_dong
-    codes, inv = np.unique(cols["minor_code"].astype(str), return_inverse=True)
+    m_codes, m_values = cols.factorized("minor_code")
+    m_codes = np.where(m_codes < 0, len(m_values) - 1, m_codes)
+    codes, remap = np.unique(m_values.astype(str), return_inverse=True)
+    inv = remap[m_codes]
     ok = dong_of >= 0
     counts = np.zeros((len(d.residents), len(codes)), dtype=np.int32)
     np.add.at(counts, (dong_of[ok], inv[ok]), 1)

@@ -233,35 +233,119 @@ def get_stores(stores: StoreSetLike | None = None, snapshot: str | None = None) 
     return get_store_set(snapshot)
 
 
-# Columns the analyses read, pulled out of the frame once per store set as NumPy arrays.  Why: with
-# pandas 3 the string columns are Arrow arrays, and ``frame.iloc[positions]`` on a 2.5-million-row frame
-# costs ~15 ms *per column* (pyarrow take over chunked arrays); indexing NumPy object arrays is ~µs.
+# Columns the analyses read, held once per store set in a form that is cheap to index by positions.
+# Why: with pandas 3 the string columns are Arrow arrays split in hundreds of chunks, and
+# ``frame.iloc[positions]`` on a 2.5-million-row frame costs ~15 ms *per column* (pyarrow take over
+# chunked arrays).  Plain NumPy object arrays would fix the speed but cost 3.3 GB for 2.5 M rows (one
+# Python str per cell).  So: numbers as NumPy; few-valued text (업종 codes/names, 시군구, 행정동, 층) as
+# int32 codes + their distinct values (pandas.factorize); many-valued text (ID, 상호, 주소) as one
+# contiguous Arrow array, taken per query (0.5 ms for 2,000 rows).  ≈ 0.5 GB for 2.5 M rows.
 ANALYSIS_COLUMNS = (
     "store_id", "name", "branch", "major_code", "major_name", "mid_code", "mid_name", "minor_code",
     "minor_name", "sido_code", "sigungu_code", "sigungu_name", "adm_dong_code", "adm_dong_name", "road_address",
     "floor", "lon", "lat", "x", "y", "synthetic",
 )
-_COLUMN_CACHE: dict[int, tuple[Any, dict[str, np.ndarray]]] = {}
+NUMERIC_COLUMNS = ("lon", "lat", "x", "y")
+MANY_VALUED_COLUMNS = ("store_id", "name", "branch", "road_address")
 
 
-def store_columns(stores: StoreSetLike) -> dict[str, np.ndarray]:
-    """The analysis columns of ``stores.frame`` as NumPy arrays (cached per frame object)."""
+class _Factorized:
+    """A few-valued text column: ``values[codes]``, indexable like a NumPy array."""
+
+    def __init__(self, series: pd.Series):
+        codes, uniques = pd.factorize(series.astype(object), use_na_sentinel=True)
+        self.codes = codes.astype(np.int32)
+        # code −1 (missing) maps to the extra None at the end
+        self.values = np.append(np.asarray(uniques, dtype=object), None)
+        self._full: np.ndarray | None = None
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def __getitem__(self, pos):
+        return self.values[self.codes[pos]]
+
+    def full(self) -> np.ndarray:
+        """The whole column as an object array of references to the few distinct strings (8 B a row)."""
+        if self._full is None:
+            self._full = self.values[self.codes]
+        return self._full
+
+
+class _ArrowTaker:
+    """A many-valued text column kept as one contiguous Arrow array; ``[pos]`` → object array."""
+
+    def __init__(self, series: pd.Series):
+        import pyarrow as pa
+
+        arr = pa.array(series.astype(object)) if not hasattr(series.array, "_pa_array") else series.array._pa_array
+        self.arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+
+    def __len__(self) -> int:
+        return len(self.arr)
+
+    def __getitem__(self, pos):
+        import pyarrow as pa
+
+        idx = np.atleast_1d(np.asarray(pos))
+        if idx.dtype == bool:
+            idx = np.flatnonzero(idx)
+        return self.arr.take(pa.array(idx.astype(np.int64))).to_numpy(zero_copy_only=False)
+
+
+class StoreColumns:
+    """Per-store-set column access for the hot paths: ``cols[name]`` supports ``[positions]``."""
+
+    def __init__(self, frame: pd.DataFrame):
+        self._cols: dict[str, Any] = {}
+        for c in ANALYSIS_COLUMNS:
+            if c not in frame.columns:
+                continue
+            if c in NUMERIC_COLUMNS:
+                self._cols[c] = frame[c].to_numpy(dtype=float)
+            elif c == "synthetic":
+                self._cols[c] = frame[c].fillna(False).to_numpy(dtype=bool)
+            elif c in MANY_VALUED_COLUMNS:
+                self._cols[c] = _ArrowTaker(frame[c])
+            else:
+                self._cols[c] = _Factorized(frame[c])
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._cols
+
+    def __getitem__(self, name: str):
+        col = self._cols[name]
+        return col.full() if isinstance(col, _Factorized) else col
+
+    def keys(self):
+        return self._cols.keys()
+
+    def factorized(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """(codes, values) of a few-valued text column, ``values[codes]`` = the column; −1 → last (None)."""
+        col = self._cols[name]
+        if isinstance(col, _Factorized):
+            return col.codes, col.values
+        codes, uniques = pd.factorize(pd.Series(col[np.arange(len(col))], dtype=object), use_na_sentinel=True)
+        return codes.astype(np.int32), np.append(np.asarray(uniques, dtype=object), None)
+
+    def take(self, positions: np.ndarray, columns=None) -> dict[str, np.ndarray]:
+        """``{column: values at positions}`` as NumPy arrays."""
+        pos = np.asarray(positions, dtype=np.int64)
+        return {c: self._cols[c][pos] for c in (columns or self._cols) if c in self._cols}
+
+
+_COLUMN_CACHE: dict[int, tuple[Any, StoreColumns]] = {}
+
+
+def store_columns(stores: StoreSetLike) -> StoreColumns:
+    """The analysis columns of ``stores.frame`` (cached per frame object; see :class:`StoreColumns`)."""
     import weakref
 
     f = stores.frame
     hit = _COLUMN_CACHE.get(id(f))
     if hit is not None and hit[0]() is f:
         return hit[1]
-    cols: dict[str, np.ndarray] = {}
-    for c in ANALYSIS_COLUMNS:
-        if c not in f.columns:
-            continue
-        if c in ("lon", "lat", "x", "y"):
-            cols[c] = f[c].to_numpy(dtype=float)
-        elif c == "synthetic":
-            cols[c] = f[c].fillna(False).to_numpy(dtype=bool)
-        else:
-            cols[c] = f[c].astype(object).where(f[c].notna(), None).to_numpy(dtype=object)
+    cols = StoreColumns(f)
     if len(_COLUMN_CACHE) > 8:
         _COLUMN_CACHE.clear()
     _COLUMN_CACHE[id(f)] = (weakref.ref(f), cols)
@@ -270,9 +354,7 @@ def store_columns(stores: StoreSetLike) -> dict[str, np.ndarray]:
 
 def subframe(stores: StoreSetLike, positions: np.ndarray, columns: tuple[str, ...] | None = None) -> pd.DataFrame:
     """Rows ``positions`` of the store set (analysis columns only), built from the cached arrays."""
-    cols = store_columns(stores)
-    pos = np.asarray(positions, dtype=np.int64)
-    return pd.DataFrame({c: cols[c][pos] for c in (columns or cols.keys()) if c in cols})
+    return pd.DataFrame(store_columns(stores).take(positions, columns))
 
 
 def store_sources(stores: StoreSetLike) -> list[str]:
@@ -424,7 +506,7 @@ def _assemble(
     from moduai.commerce.demand import CENSUS_YEAR, DEMAND_SOURCES, load_dong_demand
 
     pos = np.sort(np.asarray(pos, dtype=np.int64))
-    sub = take_rows(store_columns(stores), pos)
+    sub = store_columns(stores).take(pos)
     area_km2 = float(shapely.area(shape_5179)) / 1e6
     d = load_dong_demand()
     idx = d.tree.query(shape_5179, predicate="intersects")
