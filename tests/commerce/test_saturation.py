@@ -45,6 +45,22 @@ def test_saturation_on_hoegidong(hoegi_stores, hoegi_frame):
     assert s.ratio_per_1000["sigungu"] == pytest.approx(
         (1000 * ta.category_count / ta.residents) / (1000 * cafes / 14028.0)
     )
+    # only the census 회기동 holds stores in this snapshot: the area's coverage is the residents' share
+    # living in the 회기동 part of the circle, independently with shapely + the census polygon
+    from moduai.commerce.demand import find_dong_by_name, load_dong_demand, residents_in_polygon
+
+    d = load_dong_demand()
+    hoegi = d.geoms[find_dong_by_name("동대문구 회기동")]
+    circle = ta._shape_5179
+    want = residents_in_polygon(circle.intersection(hoegi)) / residents_in_polygon(circle)
+    assert s.area_coverage == pytest.approx(want, rel=1e-6)
+    assert want < 0.9 and s.verdict == "판단 보류" and "자료가 없는" in s.verdict_reason
+
+
+def test_verdict_inside_the_covered_area(hoegi_stores):
+    ta = build_trade_area(37.59417, 127.05127, 150, CAFE, stores=hoegi_stores)  # well inside 회기동
+    s = assess_saturation(ta, CAFE, hoegi_stores)
+    assert s.area_coverage == pytest.approx(1.0)
     assert s.verdict in {"과밀", "적정", "부족"}
     assert "카페" in s.verdict_reason
     # only the census 회기동 is covered by a one-동 extract

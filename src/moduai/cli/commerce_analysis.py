@@ -33,12 +33,16 @@ def _render_report(r) -> None:
     k.add_row("과밀 판단", r.saturation.verdict)
     k.add_row("Huff 예상 고객", f"{r.huff.captured_residents:,.0f}명 ({r.huff.captured_share:.1%})")
     console.print(k)
-    t = Table(title="가까운 경쟁 점포")
-    for col in ("거리(m)", "상호", "업종", "주소"):
-        t.add_column(col)
-    for c in ta.competitors[:10]:
-        t.add_row(f"{c.distance_m:,.0f}", c.name + (f" {c.branch}" if c.branch else ""), c.minor_name, c.address or "")
-    console.print(t)
+    if ta.competitors:
+        t = Table(title=f"가까운 {r.category['name']} 점포 ({ta.category_count:,}곳 중 {min(10, len(ta.competitors))}곳)")
+        for col in ("거리(m)", "상호", "업종", "주소"):
+            t.add_column(col)
+        for c in ta.competitors[:10]:
+            t.add_row(f"{c.distance_m:,.0f}", c.name + (f" {c.branch}" if c.branch else ""), c.minor_name,
+                      c.address or "")
+        console.print(t)
+    else:
+        console.print(f"반경 안에 {r.category['name']} 점포가 없습니다.", highlight=False)
     if r.gaps.items:
         g = Table(title="부족 업종 (비슷한 지역 대비)")
         for col in ("업종", "실제", "기대", "이유"):

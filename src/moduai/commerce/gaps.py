@@ -55,6 +55,7 @@ class GapAnalysis:
     area_residents_per_km2: float | None
     area_stores_per_km2: float | None
     note: str | None
+    area_coverage: float | None = None  # share of the area's residents in 읍면동 the snapshot covers
     inputs: dict[str, Any] = field(default_factory=dict)
     units: dict[str, str] = field(
         default_factory=lambda: {"expected": "점포 수 (비슷한 지역의 업종 비중 × 이곳 점포 수)", "z_score": "(E−O)/√E"}
@@ -179,6 +180,14 @@ def find_gaps(
     ]
     if len(pick) < comparables:
         note = f"자료가 있는 비교 지역이 {len(pick)}곳뿐이라 추천의 근거가 약합니다."
+    from moduai.commerce.saturation import AREA_COVERAGE_WARN, _area_coverage
+
+    area_cov = _area_coverage(area, prof)
+    if area_cov is not None and area_cov < AREA_COVERAGE_WARN:
+        note = (
+            f"반경 안 주민의 {1 - area_cov:.0%}가 이 스냅샷에 점포 자료가 없는 읍면동에 살아, 이 상권의 점포 수가 "
+            "실제보다 적습니다. 아래 부족 업종은 그만큼 부풀려져 있을 수 있습니다."
+        )
     if area.synthetic_share >= 0.5:
         # generated stores follow a calibrated 업종 mix: a 'gap' there is sampling noise, not a market signal
         note = (
@@ -187,7 +196,7 @@ def find_gaps(
         )
     return GapAnalysis(
         items=items, comparables=comp_rows, comparable_count=len(pick), area_store_count=area.store_count,
-        area_residents_per_km2=res_den, area_stores_per_km2=st_den, note=note,
+        area_residents_per_km2=res_den, area_stores_per_km2=st_den, note=note, area_coverage=area_cov,
         inputs={"comparables": comparables, "top": top, "min_expected": MIN_EXPECTED,
                 "min_presence": MIN_PRESENCE, "snapshot": snapshot_id(stores)},
         sources=list(dict.fromkeys(area.sources + DEMAND_SOURCES)),

@@ -134,10 +134,10 @@ def write_summary(ta: TradeArea, sat: Saturation, huff: HuffResult, gaps: GapAna
         f"{huff.captured_residents:,.0f}명({huff.captured_share:.1%})이 이 가게를 고를 것으로 추정됩니다 "
         f"(Huff 모형 α={huff.alpha:g}, β={huff.beta:g}; 가정에 따라 {lo:,.0f}~{hi:,.0f}명)."
     )
-    if gaps.items and ta.synthetic_share < 0.5:
+    if gaps.items and ta.synthetic_share < 0.5 and (gaps.area_coverage is None or gaps.area_coverage >= 0.9):
         names = ", ".join(i.name for i in gaps.items[:3])
         out.append(f"비슷한 지역과 비교해 부족한 업종: {names}.")
-    elif gaps.note:
+    elif gaps.note and not gaps.items:
         out.append(gaps.note)
     if ta.synthetic_share > 0:
         out.append(

@@ -45,6 +45,8 @@ COVERED_OWN_NAME_SHARE = 0.5
 #: verdict thresholds on the per-1,000-residents ratio to the 시군구 baseline (and on LQ)
 SATURATED_RATIO = 1.5
 UNDERSUPPLIED_RATIO = 1 / 1.5
+#: below this share of the area's residents in covered 읍면동, the local counts are incomplete: no verdict
+AREA_COVERAGE_WARN = 0.9
 #: how far outside every 읍면동 polygon a store may lie and still be assigned (piers, reclaimed land)
 ASSIGN_MAX_GAP_M = 500.0
 
@@ -184,6 +186,7 @@ class Saturation:
     hhi: float
     mix_types: int
     baseline_shannon: float | None  # the 시군구's, for comparison
+    area_coverage: float | None = None  # share of the area's residents living in 읍면동 the snapshot covers
     inputs: dict[str, Any] = field(default_factory=dict)
     units: dict[str, str] = field(
         default_factory=lambda: {
@@ -295,6 +298,15 @@ def assess_saturation(
     r1000 = {b.level: _ratio(local.per_1000_residents, b.per_1000_residents) for b in bases}
     rkm2 = {b.level: _ratio(local.per_km2, b.per_km2) for b in bases}
     verdict, reason = _verdict(cat, local, bases, lq, r1000)
+    area_cov = _area_coverage(area, prof)
+    if area_cov is not None and area_cov < AREA_COVERAGE_WARN:
+        # part of the circle lies where this snapshot has no stores (a one-동 extract, a 시도 file at
+        # its border): local counts are too low, so no verdict
+        verdict = "판단 보류"
+        reason = (
+            f"반경 안 주민의 {1 - area_cov:.0%}가 이 스냅샷에 점포 자료가 없는 읍면동에 살아, 점포 수가 실제보다 "
+            "적게 잡힙니다. 과밀 여부는 판단하지 않았습니다. 주변 지역까지 담은 자료로 다시 분석해 주세요."
+        )
     h, even, hhi, k = shannon_hhi(np.unique(codes_here.astype(str), return_counts=True)[1] if len(pos) else np.zeros(0))
     base_h = None
     if bases and bases[0].level == "sigungu" and place is not None:
@@ -305,10 +317,24 @@ def assess_saturation(
         category=category_dict(cat), area=local, baselines=bases, location_quotient=lq,
         ratio_per_1000=r1000, ratio_per_km2=rkm2, verdict=verdict, verdict_reason=reason,
         mix_level=mix_level, shannon=h, shannon_evenness=even, hhi=hhi, mix_types=k, baseline_shannon=base_h,
+        area_coverage=area_cov,
         inputs={"snapshot": snapshot_id(stores), "covered_min_stores": COVERED_MIN_STORES,
                 "saturated_ratio": SATURATED_RATIO, "undersupplied_ratio": UNDERSUPPLIED_RATIO},
         sources=list(dict.fromkeys(area.sources + DEMAND_SOURCES)),
     )
+
+
+def _area_coverage(area: TradeArea, prof: DongStoreProfile) -> float | None:
+    """Share of the area's residents (areal interpolation) in 읍면동 the snapshot covers."""
+    if area._shape_5179 is None:
+        return None
+    from moduai.commerce.demand import dongs_in_polygon, load_dong_demand
+
+    d = load_dong_demand()
+    idx, share = dongs_in_polygon(area._shape_5179)
+    res = d.residents[idx] * share
+    total = float(res.sum())
+    return float(res[prof.covered[idx]].sum() / total) if total > 0 else None
 
 
 def _verdict(cat, local: Baseline, bases: list[Baseline], lq, r1000) -> tuple[str, str]:
