@@ -103,3 +103,11 @@ def test_attractiveness_grid_on_real_rows(hoegi_stores):
     assert caps == sorted(caps)  # a more attractive new store captures more
     one = next(s for s in res.attractiveness_sensitivity if s.new_store_attractiveness == 1.0)
     assert one.captured_residents == pytest.approx(res.captured_residents)
+
+
+def test_huff_residents_equal_the_trade_area_residents(hoegi_stores):
+    from moduai.commerce.trade_area import build_trade_area
+
+    ta = build_trade_area(37.5898, 127.0579, 700, CAFE, stores=hoegi_stores)
+    res = estimate_huff_capture(37.5898, 127.0579, CAFE, radius_m=700, stores=hoegi_stores)
+    assert res.residents == pytest.approx(ta.residents, rel=1e-9)

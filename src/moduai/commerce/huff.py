@@ -184,7 +184,7 @@ def _validate_huff(alpha: float, beta: float, new_attr: float, cell_m: float) ->
 def _origins(x: float, y: float, radius_m: float, kind: str, cell_m: float):
     from moduai.commerce.demand import dongs_in_polygon, load_dong_demand, resident_grid
 
-    circle = shapely.Point(x, y).buffer(radius_m, quad_segs=32)
+    circle = shapely.Point(x, y).buffer(radius_m, quad_segs=64)  # the same circle as the trade area
     if kind == "grid":
         g = resident_grid(circle, cell_m)
         return np.c_[g.x, g.y], g.residents, [None] * len(g.x)
