@@ -100,10 +100,10 @@ def _source_links(ids: list[str]) -> list[SourceLink]:
 
 def _national_map() -> Markup:
     """Every 시군구 (simplified), clickable: a click picks a point (static/mapclick.js)."""
+    import shapely
+
     from moduai.regions import get_region, sigungu_boundaries
     from moduai.web.svgmap import MapFeature, svg_map
-
-    import shapely
 
     feats = []
     for code, rings in sigungu_boundaries().items():
