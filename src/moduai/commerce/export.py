@@ -174,6 +174,7 @@ def report_pdf_bytes(r: CommerceReport, stores=None) -> bytes:
         ["점포 수", _fmt(ta.store_count)],
         [f"{r.category['name']} 점포 수", _fmt(ta.category_count)],
         ["거주 인구 (2020 인구총조사, 면적 비례)", _fmt(ta.residents)],
+        ["가구 / 사업체 (2020, 면적 비례)", f"{_fmt(ta.households)} / {_fmt(ta.businesses)}"],
         ["육지 면적 (km²)", _fmt(ta.land_area_km2, 2)],
         [f"{r.category['name']} 밀도 (곳/km²)", _fmt(ta.category_per_km2, 1)],
         [f"{r.category['name']} 주민 1,000명당", _fmt(ta.category_per_1000_residents, 2)],
@@ -237,6 +238,7 @@ def report_xlsx_bytes(r: CommerceReport) -> bytes:
         ("업종", f"{r.category['name']} ({r.category['code']})"), ("스냅샷", r.snapshot.id),
         ("합성 자료 비율", round(r.synthetic_share, 4)), ("점포 수", ta.store_count),
         ("업종 점포 수", ta.category_count), ("거주 인구(추정)", round(ta.residents)),
+        ("가구(추정)", round(ta.households)), ("사업체(추정)", round(ta.businesses)),
         ("과밀 판단", r.saturation.verdict), ("Huff 예상 고객(명)", round(r.huff.captured_residents)),
         ("작성", r.generated_at),
     ]:

@@ -412,6 +412,8 @@ class TradeArea:
     land_area_km2: float  # part inside 읍면동 boundaries (sea and outside-border excluded)
     residents: float
     residents_year: int
+    households: float  # 2020 census, areal interpolation like residents
+    businesses: float  # 2020 census 사업체 (all industries), areal interpolation — a daytime-demand proxy
     store_count: int
     stores_per_km2: float | None
     stores_per_1000_residents: float | None
@@ -512,10 +514,13 @@ def _assemble(
     idx = d.tree.query(shape_5179, predicate="intersects")
     inter = shapely.area(shapely.intersection(d.geoms[idx], shape_5179)) if len(idx) else np.zeros(0)
     land_km2 = float(inter.sum()) / 1e6
+    # areal interpolation, as residents_in_polygon does, reusing the intersections
+    full = shapely.area(d.geoms[idx]) if len(idx) else np.zeros(0)
+    frac = np.divide(inter, full, out=np.zeros_like(inter), where=full > 0)
     if residents is None:
-        # areal interpolation, as residents_in_polygon does, reusing the intersections
-        full = shapely.area(d.geoms[idx]) if len(idx) else np.zeros(0)
-        residents = float(np.sum(d.residents[idx] * np.divide(inter, full, out=np.zeros_like(inter), where=full > 0)))
+        residents = float(np.sum(d.residents[idx] * frac))
+    households = float(np.sum(d.households[idx] * frac))
+    businesses = float(np.sum(d.businesses[idx] * frac))
     mask = category_mask(sub, cat)
     competitors, nearest = _competitors(take_rows(sub, np.flatnonzero(mask)), x, y, max_competitors)
     n = rows_len(sub)
@@ -524,6 +529,7 @@ def _assemble(
     return TradeArea(
         shape=shape, center_lat=lat, center_lon=lon, radius_m=radius_m, place=place,
         area_km2=area_km2, land_area_km2=land_km2, residents=float(residents), residents_year=CENSUS_YEAR,
+        households=households, businesses=businesses,
         store_count=n, stores_per_km2=_per(n, land_km2), stores_per_1000_residents=_per(1000.0 * n, residents),
         category=category_dict(cat), category_count=int(mask.sum()),
         category_per_km2=_per(mask.sum(), land_km2),
