@@ -281,7 +281,7 @@ def test_no_temp_files_left_and_parquet_has_the_schema(db_url, shared_data):
     import_sangga_files([shared_data / HOEGI])
     path = store.snapshot_path("2026Q1")
     assert pq.read_schema(path).names == store.STORED_COLUMNS
-    assert [p.name for p in path.parent.iterdir()] == ["2026Q1.parquet"]
+    assert [p.name for p in path.parent.iterdir() if not p.name.endswith(".lock")] == ["2026Q1.parquet"]
     assert os.path.getsize(path) > 10_000
 
 
@@ -347,3 +347,30 @@ def test_folder_with_one_unreadable_file_stores_the_others(db_url, shared_data, 
         import_sangga_files([bad])
     assert "x_2024q2.csv" in e.value.message and "y_2024q2.csv" in e.value.message
     assert not store.snapshot_path("2024Q2").exists()
+
+
+def test_concurrent_imports_into_one_quarter_lose_nothing(db_url, shared_data, tmp_path):
+    """Two web workers importing different files of the same quarter at once: both files' rows are kept."""
+    import threading
+
+    rows = _rows(shared_data)
+    header, body = rows[0], rows[1:]
+    a = _write(tmp_path / "a_2024q1.csv", [header] + body[:100])
+    b = _write(tmp_path / "b_2024q1.csv", [header] + body[100:])
+    errors = []
+
+    def run(p):
+        try:
+            import_sangga_files([p])
+        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(p,)) for p in (a, b)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    info = {i.id: i for i in store.list_snapshots()}["2024Q1"]
+    assert info.rows == 200 and sorted(f["name"] for f in info.files) == ["a_2024q1.csv", "b_2024q1.csv"]
+    assert len(_log_rows(db_url)) == 2

@@ -45,10 +45,12 @@ import json
 import os
 import re
 import sys
+import threading
+import uuid
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -697,12 +699,45 @@ def _expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     return out
 
 
-@lru_cache(maxsize=8)
+_THREAD_LOCKS: dict[str, threading.Lock] = {}
+_THREAD_LOCKS_GUARD = threading.Lock()
+
+
+@contextmanager
+def _snapshot_lock(snapshot_id: str):
+    """One import per snapshot at a time: a thread lock (web workers) plus an advisory file lock (processes)."""
+    with _THREAD_LOCKS_GUARD:
+        lock = _THREAD_LOCKS.setdefault(snapshot_id, threading.Lock())
+    with lock:
+        path = store_mod.snapshot_dir() / f".{snapshot_id}.lock"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "a+") as fh:
+            try:
+                import fcntl
+
+                fcntl.flock(fh, fcntl.LOCK_EX)
+            except ImportError:  # pragma: no cover - Windows: the thread lock still serialises one process
+                pass
+            yield
+
+
+_MIGRATED: set[str] = set()
+_MIGRATE_LOCK = threading.Lock()
+
+
 def _ensure_schema(url: str) -> None:
-    """The import log lives in the core schema: bring the database up to date once per process and URL."""
+    """The import log lives in the core schema: bring the database up to date once per process and URL.
+
+    Alembic is not thread-safe, so concurrent first imports (two web workers) wait for one migration.
+    """
+    if url in _MIGRATED:
+        return
     from moduai.db import migrate
 
-    migrate(url)
+    with _MIGRATE_LOCK:
+        if url not in _MIGRATED:
+            migrate(url)
+            _MIGRATED.add(url)
 
 
 def import_sangga_files(paths: Iterable[str | Path] | str | Path, snapshot: str | None = None) -> ImportReport:
@@ -751,44 +786,46 @@ def import_sangga_files(paths: Iterable[str | Path] | str | Path, snapshot: str 
     written: list[str] = []
     schema = store_mod.arrow_schema()
     for sid, group in plan.items():
-        target = store_mod.snapshot_path(sid)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        meta = store_mod.read_snapshot_meta(target) if target.exists() else {}
-        todo: list[tuple[Path, str]] = []
-        for p in group:
-            digest = file_sha256(p)
-            if digest in known or any(digest == d for _, d in todo):
-                reports.append(FileReport(str(p), p.name, known.get(digest, sid), digest, "", 0, 0,
-                                          already_imported=True))
-            else:
-                todo.append((p, digest))
-        if not todo:
-            continue
-        file_reports, new_meta, tmp = _write_snapshot(sid, target, meta, todo, schema, allow_partial=len(files) > 1)
-        accepted = [fr for fr in file_reports if not fr.refused]
-        if not accepted:  # every new file of this quarter was refused: the stored snapshot stays as it was
-            tmp.unlink(missing_ok=True)
+        with _snapshot_lock(sid):
+            known.update(store_mod.stored_file_hashes())  # another import may have finished meanwhile
+            target = store_mod.snapshot_path(sid)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            meta = store_mod.read_snapshot_meta(target) if target.exists() else {}
+            todo: list[tuple[Path, str]] = []
+            for p in group:
+                digest = file_sha256(p)
+                if digest in known or any(digest == d for _, d in todo):
+                    reports.append(FileReport(str(p), p.name, known.get(digest, sid), digest, "", 0, 0,
+                                              already_imported=True))
+                else:
+                    todo.append((p, digest))
+            if not todo:
+                continue
+            file_reports, new_meta, tmp = _write_snapshot(sid, target, meta, todo, schema, allow_partial=len(files) > 1)
+            accepted = [fr for fr in file_reports if not fr.refused]
+            if not accepted:  # every new file of this quarter was refused: the stored snapshot stays as it was
+                tmp.unlink(missing_ok=True)
+                reports.extend(file_reports)
+                continue
+            try:
+                with session_scope() as session:
+                    for fr in accepted:
+                        session.add(ImportLog(
+                            domain=DOMAIN, source_name=fr.name[:500], sha256=fr.sha256, rows_ok=fr.rows_ok,
+                            rows_rejected=fr.rows_rejected,
+                            note=json.dumps({"snapshot": sid, "encoding": fr.encoding, "code_system": fr.code_system},
+                                            ensure_ascii=False),
+                        ))
+                    session.flush()
+                    os.replace(tmp, target)  # the snapshot changes only once the log rows are in the transaction
+            except BaseException:
+                if tmp.exists():
+                    tmp.unlink()
+                raise
+            for fr in accepted:
+                known[fr.sha256] = sid
             reports.extend(file_reports)
-            continue
-        try:
-            with session_scope() as session:
-                for fr in accepted:
-                    session.add(ImportLog(
-                        domain=DOMAIN, source_name=fr.name[:500], sha256=fr.sha256, rows_ok=fr.rows_ok,
-                        rows_rejected=fr.rows_rejected,
-                        note=json.dumps({"snapshot": sid, "encoding": fr.encoding, "code_system": fr.code_system},
-                                        ensure_ascii=False),
-                    ))
-                session.flush()
-                os.replace(tmp, target)  # the snapshot changes only once the log rows are in the transaction
-        except BaseException:
-            if tmp.exists():
-                tmp.unlink()
-            raise
-        for fr in accepted:
-            known[fr.sha256] = sid
-        reports.extend(file_reports)
-        written.append(str(target))
+            written.append(str(target))
     store_mod.clear_cache()
     refused = [fr for fr in reports if fr.refused]
     if refused and all(fr.refused for fr in reports):  # nothing stored, nothing already there: an error
@@ -825,7 +862,7 @@ def _write_snapshot(sid: str, target: Path, meta: dict, todo: list[tuple[Path, s
     """
     import pyarrow.parquet as pq
 
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
     seen: set[str] = set()
     old_rows = 0
     if target.exists():
