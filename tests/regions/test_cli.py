@@ -64,3 +64,10 @@ def test_megaregions_both_variants():
     seed = json.loads(run("megaregions", "--variant", "seed-blog", "--json").stdout)
     assert sum(len(g["sido_codes"]) for g in off["groups"]) == 17
     assert [g["name"] for g in seed["groups"] if g["kind"] == "특"] == ["제주특별자치도", "세종특별자치시"]
+
+
+def test_help_of_every_group_exits_cleanly():
+    for group in ([], ["commerce"], ["balance"], ["programs"], ["marketing"], ["data"], ["region"]):
+        r = run(*group, "--help")
+        assert r.exit_code == 0, (group, r.output)
+        assert "내부 오류" not in r.output

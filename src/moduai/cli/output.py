@@ -64,8 +64,8 @@ class ModuaiGroup(TyperGroup):
         except ModuaiError as exc:
             report_error(exc, as_json=_wants_json())
             raise typer.Exit(exc.exit_code) from None
-        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
-            raise
+        except (typer.Exit, click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise  # --help, explicit exits and usage errors keep click's own handling
         except KeyboardInterrupt:
             raise
         except Exception as exc:  # noqa: BLE001 - the one place that turns surprises into a message
