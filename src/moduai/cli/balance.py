@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import typer
 from rich.table import Table
 
-from moduai.cli.output import JSON_OPTION, console, emit
+from moduai.cli.output import JSON_OPTION, console, emit, working
 
 app = typer.Typer(no_args_is_help=True)
 scenario_app = typer.Typer(no_args_is_help=True)
@@ -41,7 +41,9 @@ def indicators_cmd(
         emit(IndicatorList([i.to_dict() for i in indicators()]), as_json, _render_list)
         return
     code = get_region(region).code if region.isdigit() else resolve_region(region).code
-    emit(region_indicators(code), as_json, _render_region)
+    with working("인구총조사 지표를 준비하는 중…"):
+        result = region_indicators(code)
+    emit(result, as_json, _render_region)
 
 
 def _render_list(r: IndicatorList) -> None:
@@ -74,9 +76,13 @@ def disparity_cmd(
     from moduai.balance.disparity import disparity_change, measure_disparity
 
     if compare is not None:
-        emit(disparity_change(indicator, compare, year, by=by, variant=variant, level=level), as_json, _render_change)
+        with working("격차를 계산하는 중…"):
+            change = disparity_change(indicator, compare, year, by=by, variant=variant, level=level)
+        emit(change, as_json, _render_change)
         return
-    emit(measure_disparity(indicator, year, by=by, variant=variant, level=level), as_json, _render_disparity)
+    with working("격차를 계산하는 중…"):
+        result = measure_disparity(indicator, year, by=by, variant=variant, level=level)
+    emit(result, as_json, _render_disparity)
 
 
 def _render_disparity(r) -> None:
@@ -129,7 +135,8 @@ def rank_cmd(
         dirs,
         level or (base.level if base else "sigungu"),
     )
-    result = composite_index(spec, scenario=scenario)
+    with working("종합지수를 계산하는 중…"):
+        result = composite_index(spec, scenario=scenario)
 
     def render(r) -> None:
         console.print(f"[bold]종합 균형지수[/] {r.year}년 · {r.method_label}" + (f" · 시나리오 '{r.scenario}'" if r.scenario else ""))

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from moduai.cli.output import JSON_OPTION, console, emit
+from moduai.cli.output import JSON_OPTION, console, emit, working
 
 
 def _render_report(r) -> None:
@@ -112,7 +112,8 @@ def register(app: typer.Typer) -> None:
         """상권 보고서: 점포·업종 구성, 경쟁점, 과밀, Huff 예상 고객, 부족 업종, 한국어 요약."""
         from moduai.commerce.report import build_commerce_report
 
-        r = build_commerce_report(lat, lon, radius_m=radius, category=category, place=place, snapshot=snapshot)
+        with working("상권 자료를 준비하고 분석하는 중…"):
+            r = build_commerce_report(lat, lon, radius_m=radius, category=category, place=place, snapshot=snapshot)
         if pdf or xlsx:
             from moduai.commerce.export import write_report_pdf, write_report_xlsx
 
@@ -137,7 +138,9 @@ def register(app: typer.Typer) -> None:
         """입지 추천: 시군구 안 H3 셀을 수요·경쟁·부족분·생존율 점수로 줄 세웁니다."""
         from moduai.commerce.sites import rank_sites
 
-        r = rank_sites(region, category, snapshot=snapshot, previous_snapshot=previous, top=top, resolution=resolution)
+        with working("입지 후보를 계산하는 중…"):
+            r = rank_sites(region, category, snapshot=snapshot, previous_snapshot=previous, top=top,
+                           resolution=resolution)
         emit(r, as_json, _render_sites)
 
     @app.command("survival")

