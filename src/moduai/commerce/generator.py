@@ -550,7 +550,7 @@ def load_unit(unit: str, seed: int = DEFAULT_SEED) -> pd.DataFrame:
 
 @lru_cache(maxsize=4)
 def _real_extract(path_str: str, dataset: str, snapshot: str) -> pd.DataFrame:
-    from moduai.commerce.importer import read_sangga_frame
+    from moduai.commerce.sangga_csv import read_sangga_frame
 
     frame, rejected, _facts = read_sangga_frame(Path(path_str), snapshot=snapshot, dataset=dataset)
     if rejected:  # the shipped files are clean; a rejection means the package data was damaged
