@@ -45,7 +45,7 @@ def test_errors_are_korean_on_stderr_with_nonzero_exit():
     assert err["type"] == "not_found" and "포항시" in err["message"]
     assert r.stdout == ""
     r = run("region", "--lat", "91", "--lon", "129")
-    assert r.exit_code == 2 and "대한민국 범위 밖" in r.stderr and "Traceback" not in r.output
+    assert r.exit_code == 2 and "대한민국 밖" in r.stderr and "Traceback" not in r.output
     r = run("region", "--lat", "36.0")
     assert r.exit_code == 2 and "--lon" in r.stderr
     r = run("region", "--code", "99999")

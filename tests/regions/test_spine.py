@@ -133,9 +133,9 @@ def test_point_lookups(lat, lon, gu_or_sigungu, emd):
 def test_point_at_sea_and_outside_korea():
     with pytest.raises(InputError, match="바다"):
         region_at(35.0, 130.0)
-    with pytest.raises(InputError, match="바뀐"):
+    with pytest.raises(InputError, match="바꿔 적은"):
         region_at(129.343, 36.019)
-    with pytest.raises(InputError, match="범위 밖"):
+    with pytest.raises(InputError, match="대한민국 밖"):
         region_at(48.85, 2.35)
 
 

@@ -21,14 +21,15 @@ import pandas as pd
 import shapely
 
 from moduai.errors import DataUnavailable, InputError
+from moduai.regions.point import KOREA_BBOX as REGIONS_KOREA_BBOX
 
 # --------------------------------------------------------------------------------------------------
 # Parameters: declared once, checked once.
 # --------------------------------------------------------------------------------------------------
 
 RADIUS_M_MAX = 5000.0
-#: lon_min, lat_min, lon_max, lat_max: 마라도 33.1 … 고성 38.6; 백령도 124.6 … 독도 131.9
-KOREA_BBOX = (124.5, 33.0, 132.0, 38.7)
+#: lon_min, lat_min, lon_max, lat_max (the spine's): 마라도 33.1 … 고성 38.6; 백령도 124.6 … 독도 131.9
+KOREA_BBOX = REGIONS_KOREA_BBOX
 #: how far from the nearest 읍면동 boundary a point may be and still count as land (piers, beaches)
 COAST_TOLERANCE_M = 300.0
 
@@ -106,25 +107,9 @@ def _place_from_regions(lat: float, lon: float) -> PointPlace | None:
 
 def validate_point(lat: Any, lon: Any) -> PointPlace:
     """A point on South Korean land, with its region; at sea or abroad → :class:`InputError` in Korean."""
-    try:
-        la, lo = float(lat), float(lon)
-    except (TypeError, ValueError):
-        raise InputError(
-            f"위도·경도는 숫자여야 합니다. 받은 값: lat={lat!r}, lon={lon!r}. 예: --lat 37.5912 --lon 127.0563.",
-            field="lat",
-        ) from None
-    if not (math.isfinite(la) and math.isfinite(lo)):
-        raise InputError("위도·경도가 숫자가 아닙니다(NaN/무한대). 지도에서 다시 골라 주세요.", field="lat")
-    lon_min, lat_min, lon_max, lat_max = KOREA_BBOX
-    if not (lat_min <= la <= lat_max and lon_min <= lo <= lon_max):
-        swapped = lat_min <= lo <= lat_max and lon_min <= la <= lon_max
-        hint = " 위도와 경도를 바꿔 적은 것 같습니다." if swapped else ""
-        raise InputError(
-            f"지점(위도 {la:g}, 경도 {lo:g})이 대한민국 밖입니다. 위도는 {lat_min}~{lat_max}, "
-            f"경도는 {lon_min}~{lon_max} 사이여야 합니다.{hint}",
-            field="lat",
-            detail="point outside the Korea bounding box",
-        )
+    from moduai.regions import validate_point as check_lat_lon
+
+    la, lo = check_lat_lon(lat, lon)  # numbers, inside Korea's box, swapped lat/lon noticed
     place = _place_from_regions(la, lo)
     if place is not None:
         return place

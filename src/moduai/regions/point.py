@@ -96,9 +96,10 @@ def validate_point(lat: float, lon: float) -> tuple[float, float]:
     lo_x, lo_y, hi_x, hi_y = KOREA_BBOX
     if not (lo_y <= lat <= hi_y and lo_x <= lon <= hi_x):
         swapped = lo_y <= lon <= hi_y and lo_x <= lat <= hi_x
-        hint = " 위도와 경도가 서로 바뀐 것 같습니다." if swapped else ""
+        hint = " 위도와 경도를 바꿔 적은 것 같습니다." if swapped else ""
         raise InputError(
-            f"좌표(위도 {lat}, 경도 {lon})가 대한민국 범위 밖입니다 (위도 {lo_y}~{hi_y}, 경도 {lo_x}~{hi_x}).{hint}",
+            f"좌표(위도 {lat:g}, 경도 {lon:g})가 대한민국 밖입니다. 위도는 {lo_y}~{hi_y}, 경도는 {lo_x}~{hi_x} "
+            f"사이여야 합니다.{hint}",
             field="lat",
             detail="WGS84 latitude/longitude expected, e.g. --lat 36.019 --lon 129.343",
         )
