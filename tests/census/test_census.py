@@ -186,3 +186,24 @@ def test_sido_totals_match_an_independent_sum_of_raw_rows(year):
         expected = rows.value.groupby(sido).sum()
         for code, total in expected.items():
             assert census_value(code, series, year) == total, (series, year, code)
+
+
+def test_values_cached_on_disk_equal_the_computed_ones():
+    """A second process reads the re-keyed values from MODUAI_HOME; they must equal a fresh computation."""
+    import pandas as pd
+
+    from moduai.config import get_settings
+    from moduai.data import census
+
+    census.census_values.cache_clear()
+    first = census.census_values("population")
+    path = census._disk_cache_path("population")
+    assert path is not None and path.exists() and path.is_relative_to(get_settings().home)
+    census.census_values.cache_clear()
+    again = census.census_values("population")  # from disk
+    pd.testing.assert_frame_equal(first, again)
+    pd.testing.assert_frame_equal(again, census._compute_census_values("population"))
+    path.write_bytes(b"not parquet")  # a damaged cache is recomputed, not trusted
+    census.census_values.cache_clear()
+    pd.testing.assert_frame_equal(census.census_values("population"), first)
+    census.census_values.cache_clear()

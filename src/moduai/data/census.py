@@ -293,6 +293,28 @@ def current_units() -> dict[str, _Unit]:
 
 
 # --------------------------------------------------------------------------------------- values
+def _disk_cache_path(measure_id: str) -> Path | None:
+    """Where the re-keyed values of a measure are kept between processes (``MODUAI_HOME/cache/census``).
+
+    The key covers everything the values depend on — the installed census file (size and mtime), the
+    crosswalk, this module's code and the measure's definition — so a change to any of them misses.
+    """
+    import hashlib
+
+    from moduai.config import get_settings
+
+    try:
+        src = census_parquet_path().stat()
+        h = hashlib.sha1()
+        h.update(f"{src.st_size}:{src.st_mtime_ns}".encode())
+        h.update(CROSSWALK.read_bytes())
+        h.update(Path(__file__).read_bytes())
+        h.update(repr(get_measure(measure_id)).encode())
+        return get_settings().home / "cache" / "census" / f"{measure_id}-{h.hexdigest()[:16]}.parquet"
+    except OSError:
+        return None
+
+
 @lru_cache(maxsize=64)
 def census_values(measure_id: str) -> pd.DataFrame:
     """Tidy values of one measure on today's 행안부 units: ``code, level, year, value, method, stat_codes``.
@@ -300,7 +322,29 @@ def census_values(measure_id: str) -> pd.DataFrame:
     ``level`` is ``sido``, ``sigungu``, ``gu`` or ``nation`` (code ``'00'``).  ``method`` says how the value
     was made: ``direct`` (one census row), ``sum_of_gu``, ``merged_sum`` (predecessors of a merged unit),
     ``sum_of_sigungu`` (시도) or ``sum_of_sido`` (전국).  Non-additive measures (rates) exist only ``direct``.
+    Computed once per installation and kept on disk (reading the 836,761-row census takes seconds).
     """
+    import os
+
+    path = _disk_cache_path(measure_id)
+    if path is not None and path.exists():
+        try:
+            return pd.read_parquet(path)
+        except Exception:  # noqa: BLE001 - a damaged cache file is recomputed, never trusted
+            pass
+    out = _compute_census_values(measure_id)
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            out.to_parquet(tmp, index=False)
+            os.replace(tmp, path)
+        except OSError:  # a read-only home only costs speed
+            pass
+    return out
+
+
+def _compute_census_values(measure_id: str) -> pd.DataFrame:
     measure = get_measure(measure_id)
     raw = _select(measure)
     units = current_units()
