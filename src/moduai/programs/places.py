@@ -1,9 +1,9 @@
 """Places as the programs domain needs them: 시도/시군구 names and 5극3특 groups for 행안부 codes.
 
-The platform's region spine (:mod:`moduai.regions`) is the authority for names and lookups; it is
-imported lazily so this domain still works (with 시도-level names only) where the spine is missing.
-The 17 시도 and the official 5극3특 grouping are small, fixed facts, kept here so eligibility rules can
-be checked without loading boundaries: a 5-digit 시군구 code's first two digits are its 시도.
+Everything here is read from the platform's region spine (:mod:`moduai.regions`); this module only
+shapes it for eligibility rules: ``SIDO`` (code → full and short name), ``MEGAREGIONS`` (the official
+5극3특 keyed by the names rule files use: 수도권 … 호남권, and 강원 / 전북 / 제주 for the 3특) and the aliases
+people write in announcements (충청권, 부울경, 강원도 …).
 """
 
 from __future__ import annotations
@@ -11,31 +11,40 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-# 행안부 시도 codes (강원 51 since 2023-06, 전북 52 since 2024-01).
-SIDO: dict[str, tuple[str, str]] = {
-    "11": ("서울특별시", "서울"), "26": ("부산광역시", "부산"), "27": ("대구광역시", "대구"),
-    "28": ("인천광역시", "인천"), "29": ("광주광역시", "광주"), "30": ("대전광역시", "대전"),
-    "31": ("울산광역시", "울산"), "36": ("세종특별자치시", "세종"), "41": ("경기도", "경기"),
-    "43": ("충청북도", "충북"), "44": ("충청남도", "충남"), "46": ("전라남도", "전남"),
-    "47": ("경상북도", "경북"), "48": ("경상남도", "경남"), "50": ("제주특별자치도", "제주"),
-    "51": ("강원특별자치도", "강원"), "52": ("전북특별자치도", "전북"),
-}
-OLD_SIDO_CODES = {"42": "51", "45": "52"}
-SIDO_ALIASES = {"강원도": "51", "전라북도": "52", "제주도": "50", "세종시": "36"}
+from moduai import regions
+from moduai.errors import InputError, NotFound
 
-# 5극3특, official variant: five 극 (megaregions) and three 특 (special self-governing provinces).
+
+def _megaregion_key(group: regions.MegaRegion) -> str:
+    """Rule files name a 특 by its short name (강원, 전북, 제주), a 극 by its own name."""
+    return group.name if group.kind == "극" else group.aliases[0]
+
+
+SIDO: dict[str, tuple[str, str]] = {r.code: (r.name, r.short_name) for r in regions.list_regions("sido")}
 MEGAREGIONS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "수도권": ("극", ("11", "28", "41")),
-    "동남권": ("극", ("26", "31", "48")),
-    "대경권": ("극", ("27", "47")),
-    "중부권": ("극", ("30", "36", "43", "44")),
-    "호남권": ("극", ("29", "46")),
-    "강원": ("특", ("51",)),
-    "전북": ("특", ("52",)),
-    "제주": ("특", ("50",)),
+    _megaregion_key(g): (g.kind, g.sido_codes) for g in regions.megaregions("official")
 }
-MEGAREGION_ALIASES = {"충청권": "중부권", "대구경북권": "대경권", "부울경": "동남권", "강원권": "강원",
-                      "전북권": "전북", "제주권": "제주"}
+MEGAREGION_ALIASES: dict[str, str] = {
+    alias: _megaregion_key(g)
+    for g in regions.megaregions("official")
+    for alias in (g.name, *g.aliases)
+    if alias != _megaregion_key(g)
+}
+
+
+def _sido_only_aliases() -> dict[str, str]:
+    """Other names of a 시도 (강원도, 전라북도, 세종시 …) that name no other place ('광주시' is left out)."""
+    out = {}
+    for sido in regions.list_regions("sido"):
+        for form in regions.names.sido_forms(sido.code):
+            if form in SIDO[sido.code] or not any("가" <= ch <= "힣" for ch in form):
+                continue
+            if [r.code for r in regions.search_regions(form)] == [sido.code]:
+                out[form] = sido.code
+    return out
+
+
+SIDO_ALIASES: dict[str, str] = _sido_only_aliases()
 
 
 @dataclass(frozen=True)
@@ -49,11 +58,8 @@ class Place:
 
 
 def normalise_code(code: str) -> str:
-    """Strip and map pre-2023 강원 (42) / 전북 (45) prefixes to 51 / 52."""
-    code = str(code).strip()
-    if code[:2] in OLD_SIDO_CODES:
-        code = OLD_SIDO_CODES[code[:2]] + code[2:]
-    return code
+    """Today's code for an old one (강원 42 → 51, 전북 45 → 52, 군위 47720 → 27720), via the spine's history."""
+    return regions.to_current_code(str(code).strip())
 
 
 def sido_of(code: str) -> str:
@@ -84,27 +90,16 @@ def sido_code_for_name(name: str) -> str | None:
     return SIDO_ALIASES.get(name)
 
 
-def _spine():
-    try:
-        from moduai import regions  # noqa: PLC0415 - optional until the spine lands
-    except ImportError:
-        return None
-    return regions if hasattr(regions, "get_region") else None
-
-
 @lru_cache(maxsize=4096)
 def place_name(code: str) -> str:
     """Korean name for a 행안부 code: '51' → '강원특별자치도', '51150' → '강원특별자치도 강릉시'."""
     code = normalise_code(code)
     if len(code) == 2 and code in SIDO:
         return SIDO[code][0]
-    spine = _spine()
-    if spine is not None:
-        try:
-            region = spine.get_region(code)
-            return getattr(region, "full_name", None) or region.name
-        except Exception:  # noqa: BLE001 - unknown code: fall back to the code itself
-            pass
+    try:
+        return regions.get_region(code).full_name
+    except (NotFound, InputError):  # unknown code: say it with the 시도
+        pass
     sido = SIDO.get(code[:2])
     return f"{sido[0]} ({code})" if sido else code
 
@@ -115,23 +110,17 @@ def short_place_name(code: str) -> str:
     full = place_name(code)
     if len(normalise_code(code)) == 2:
         return full
-    spine = _spine()
-    if spine is not None:
-        try:
-            return spine.get_region(normalise_code(code)).name
-        except Exception:  # noqa: BLE001
-            pass
-    return full.split(" ")[-1]
+    try:
+        return regions.get_region(normalise_code(code)).name
+    except (NotFound, InputError):
+        return full.split(" ")[-1]
 
 
 def resolve_place(text: str) -> Place:
     """A 시도 or 시군구 from a name or code ('강릉', '강릉시', '51150', '경기').
 
-    Raises :class:`moduai.errors.NotFound` / :class:`moduai.errors.Ambiguous` from the region spine,
-    or NotFound when only 시도 names are available.
+    Raises :class:`moduai.errors.NotFound` / :class:`moduai.errors.Ambiguous` from the region spine.
     """
-    from moduai.errors import NotFound
-
     text = text.strip()
     if text.isdigit():
         code = normalise_code(text)
@@ -144,11 +133,7 @@ def resolve_place(text: str) -> Place:
     sido = sido_code_for_name(text)
     if sido:
         return Place(sido, "sido", SIDO[sido][0], sido)
-    spine = _spine()
-    if spine is None:
-        raise NotFound(f"'{text}' 지역을 찾을 수 없습니다. 시도 이름(예: 강원) 또는 행안부 코드를 쓰세요.",
-                       field="region", detail="moduai.regions is not available; only 시도 names resolve")
-    region = spine.resolve_region(text)
+    region = regions.resolve_region(text)
     if region.level not in ("sido", "sigungu", "gu"):
         # 읍면동: eligibility is decided at 시군구 level; the first five digits are the 시군구/구 code.
         code = normalise_code(region.code)[:5]
@@ -169,13 +154,11 @@ def _unambiguous_place_names() -> dict[str, str]:
             names.setdefault(n, set()).add(code)
     for alias, code in SIDO_ALIASES.items():
         names.setdefault(alias, set()).add(code)
-    spine = _spine()
-    if spine is not None:
-        for level in ("sigungu", "gu"):
-            for region in spine.list_regions(level=level):
-                for n in {region.name, region.short_name, region.full_name}:
-                    if n and len(n) >= 2:
-                        names.setdefault(n, set()).add(region.code)
+    for level in ("sigungu", "gu"):
+        for region in regions.list_regions(level=level):
+            for n in {region.name, region.short_name, region.full_name}:
+                if n and len(n) >= 2:
+                    names.setdefault(n, set()).add(region.code)
     table = {n: next(iter(codes)) for n, codes in names.items() if len(codes) == 1}
     # A 시도 name wins over a 시 of the same short name ('제주' is 제주특별자치도, not 제주시; '세종' is 36).
     for code, (full, short) in SIDO.items():

@@ -37,6 +37,11 @@ def _sido_forms() -> dict[str, list[str]]:
     return out
 
 
+def sido_forms(code: str) -> list[str]:
+    """How a 시도 is written: official name, short name, English name and aliases (data/sido.yaml)."""
+    return list(_sido_forms()[code])
+
+
 def _own_forms(r: Region) -> list[str]:
     """How a region's own name is written, alone."""
     if r.level == "sido":
