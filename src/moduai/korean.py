@@ -10,6 +10,7 @@ this for generated text; this module never loads Kiwi (≈1.3 s, 530 MB), so it 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _HANGUL_FIRST, _HANGUL_LAST = 0xAC00, 0xD7A3
 RIEUL = 8  # jongseong index of ㄹ
@@ -89,3 +90,9 @@ def won(amount: float | int) -> str:
     if amount >= 10_000:
         return f"{amount // 10_000:,}만 원"
     return f"{amount:,}원"
+
+
+def to_jamo(text: str) -> str:
+    """Hangul decomposed into jamo, so '카패' and '카페' (or '포함시' and '포항시') differ by one letter,
+    not one syllable — what fuzzy suggestions should compare."""
+    return unicodedata.normalize("NFD", text)

@@ -37,6 +37,7 @@ import pandas as pd
 import yaml
 
 from moduai.errors import InputError, NotFound
+from moduai.korean import josa, to_jamo
 
 DATA_DIR = Path(__file__).with_name("data")
 CODES_CSV = DATA_DIR / "upjong_codes_2023.csv"
@@ -151,22 +152,15 @@ def _norm(text: str) -> str:
     return t
 
 
-def _eul(word: str) -> str:
-    """'을' after a final consonant, '를' after a vowel, '을(를)' when the last letter is not Hangul."""
-    last = word[-1:] if word else ""
-    if "가" <= last <= "힣":
-        return "을" if (ord(last) - 0xAC00) % 28 else "를"
-    return "을(를)"
-
-
-def _jamo(text: str) -> str:
-    """Hangul decomposed into jamo so '카패' and '카페' differ by one letter, not one syllable."""
-    return unicodedata.normalize("NFD", text)
+@lru_cache(maxsize=1)
+def _alias_yaml() -> dict:
+    """The alias file as written (read once per process; suggestions show its words as typed)."""
+    return yaml.safe_load(ALIASES_YAML.read_text(encoding="utf-8")) or {}
 
 
 @lru_cache(maxsize=1)
 def _aliases() -> dict[str, str]:
-    raw = yaml.safe_load(ALIASES_YAML.read_text(encoding="utf-8")) or {}
+    raw = _alias_yaml()
     out: dict[str, str] = {}
     nodes = _nodes()
     for word, code in (raw.get("aliases") or {}).items():
@@ -292,13 +286,12 @@ def _with_input(cat: Category, matched_by: str, text: str, note: str | None = No
 
 def suggest_categories(text: str, limit: int = 5) -> list[str]:
     """Names and aliases closest to ``text`` (compared letter by letter in jamo), best first."""
-    key = _jamo(_norm(text))
+    key = to_jamo(_norm(text))
     words: dict[str, str] = {}
     for c in _nodes().values():
-        words.setdefault(_jamo(_norm(c.name)), c.name)
-    raw = yaml.safe_load(ALIASES_YAML.read_text(encoding="utf-8")) or {}
-    for word in (raw.get("aliases") or {}):
-        words.setdefault(_jamo(_norm(str(word))), str(word))
+        words.setdefault(to_jamo(_norm(c.name)), c.name)
+    for word in _alias_yaml().get("aliases") or {}:
+        words.setdefault(to_jamo(_norm(str(word))), str(word))
     hits = difflib.get_close_matches(key, list(words), n=limit, cutoff=0.6)
     if not hits:  # substring matches help for long official names ("음료" → "비알코올 음료점업")
         norm = _norm(text)
@@ -368,6 +361,6 @@ def resolve_category(text: str) -> Category:
     suggestions = suggest_categories(raw)
     hint = f" 혹시 {', '.join(repr(s) for s in suggestions[:3])}?" if suggestions else ""
     raise InputError(
-        f"업종 '{raw}'{_eul(raw)} 찾을 수 없습니다.{hint} 업종 이름(카페, 치킨, 편의점 …)이나 코드(I21201)를 입력해 주세요.",
+        f"업종 {josa(repr(raw), '을/를')} 찾을 수 없습니다.{hint} 업종 이름(카페, 치킨, 편의점 …)이나 코드(I21201)를 입력해 주세요.",
         field="category", detail=f"unknown category {raw!r}", candidates=suggestions,
     )

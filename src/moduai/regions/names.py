@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 from moduai.errors import Ambiguous, InputError, NotFound
-from moduai.korean import josa
+from moduai.korean import josa, to_jamo
 from moduai.regions.spine import Region, _table, ancestors
 
 _LEVEL_RANK = {"sido": 0, "sigungu": 1, "gu": 2, "emd": 3}
@@ -113,25 +113,14 @@ def search_regions(query: str, limit: int = 20) -> list[Region]:
     return _sorted(hits)[:limit]
 
 
-def _jamo(text: str) -> str:
-    out = []
-    for ch in text:
-        o = ord(ch) - 0xAC00
-        if 0 <= o < 11172:
-            out.append(chr(0x1100 + o // 588) + chr(0x1161 + (o % 588) // 28) + (chr(0x11A7 + o % 28) if o % 28 else ""))
-        else:
-            out.append(ch)
-    return "".join(out)
-
-
 @lru_cache(maxsize=1)
 def _suggestion_pool() -> dict[str, list[str]]:
     """jamo form of each plain name → display names (names only, not every prefixed form)."""
     pool: dict[str, list[str]] = defaultdict(list)
     for r in _table().values():
         for f in {r.name, *(_sido_forms()[r.code][:1] if r.level == "sido" else [])}:
-            if f and f not in pool[_jamo(normalize(f))]:
-                pool[_jamo(normalize(f))].append(f)
+            if f and f not in pool[to_jamo(normalize(f))]:
+                pool[to_jamo(normalize(f))].append(f)
     return pool
 
 
@@ -139,7 +128,7 @@ def suggest_names(query: str, n: int = 3) -> list[str]:
     """Closest known names by jamo similarity ('포함시' → '포항시')."""
     q = normalize(query.split()[-1] if query.split() else query)
     pool = _suggestion_pool()
-    keys = difflib.get_close_matches(_jamo(q), list(pool), n=n, cutoff=0.6)
+    keys = difflib.get_close_matches(to_jamo(q), list(pool), n=n, cutoff=0.6)
     out: list[str] = []
     for k in keys:
         for name in pool[k]:
