@@ -158,7 +158,12 @@ def test_old_codes_follow_history():
     assert to_current_code("42150") == "51150"
     assert to_current_code("45") == "52"
     assert to_current_code("47720") == "27720"
-    assert to_current_code("43720") == "43110"
+    assert to_current_code("43710") == "43110"  # 청원군, merged into 청주시 in 2014
+    assert to_current_code("43720") == "43720"  # 보은군 keeps its code
+    # every current code is its own current code: history never rewrites a code in use today
+    for level in ("sido", "sigungu", "gu"):
+        for r in list_regions(level):
+            assert to_current_code(r.code) == r.code, r.full_name
     assert to_current_code("28170") == "28177"
     assert get_region("42150").full_name == "강원특별자치도 강릉시"
 

@@ -149,7 +149,7 @@ def get_region(code: str) -> Region:
 def to_current_code(code: str, *, on: dt.date | None = None) -> str:
     """Follow recodes, merges and moves in ``history.yaml`` from an old code to the code used today.
 
-    >>> to_current_code("42150"), to_current_code("47720"), to_current_code("43720")
+    >>> to_current_code("42150"), to_current_code("47720"), to_current_code("43710")
     ('51150', '27720', '43110')
     """
     on = on or dt.date.today()
