@@ -18,10 +18,11 @@ import numpy as np
 from pyproj import Transformer
 
 from moduai.errors import InputError
+from moduai.regions.point import KOREA_BBOX
 
-# Mainland, Jeju, Ulleung-do and Dokdo (131.87°E) fit in this box; Marado is 33.11°N.
-KOREA_LON = (124.5, 132.0)
-KOREA_LAT = (33.0, 38.7)
+# The region spine's box (mainland, Jeju, Ulleung-do, Dokdo 131.87°E; Marado 33.11°N), as ranges.
+KOREA_LON = (KOREA_BBOX[0], KOREA_BBOX[2])
+KOREA_LAT = (KOREA_BBOX[1], KOREA_BBOX[3])
 
 EPSG_WGS84 = 4326
 EPSG_KOREA = 5179

@@ -39,17 +39,15 @@ AGE_BANDS = tuple(range(0, 101, 5))  # lower bounds; 100 means "100 and over"
 MOIS_YEARS = (2022, 2023, 2024)
 ATLAS_ACTUAL_YEARS = tuple(range(2015, 2026))
 SOURCES = {"mois": "population-mois-age", "kosis": "population-kosis-atlas"}
-# Codes renumbered since 2022: the unit is the same, so the figures continue under today's code.
-RENUMBERED_SIDO = {"42": "51", "45": "52"}
-RENUMBERED_SIGUNGU = {"47720": "27720"}
 RISK_THRESHOLDS = ((0.2, "소멸고위험"), (0.5, "소멸위험진입"), (1.0, "주의"), (1.5, "보통"))
 
 
 def current_code(code: str) -> str:
-    """Today's 행안부 code for a code of the 2022–2024 file (강원 42→51, 전북 45→52, 군위 47720→27720)."""
-    if code in RENUMBERED_SIGUNGU:
-        return RENUMBERED_SIGUNGU[code]
-    return RENUMBERED_SIDO.get(code[:2], code[:2]) + code[2:]
+    """Today's 행안부 code for a code of the 2022–2024 file (강원 42→51, 전북 45→52, 군위 47720→27720):
+    the unit is the same, so its figures continue under today's code (the region spine's history)."""
+    from moduai.regions import to_current_code
+
+    return to_current_code(code)
 
 
 def _band_of(label: str) -> int | None:
