@@ -61,44 +61,40 @@ def _log(session: Session, imp: MarketingImport, shop: str) -> None:
                           rows_rejected=0, note=f"{imp.kind} · {shop} · import {imp.id}"))
 
 
+def _store_import(kind: str, shop: str, source_name: str, table, n_rows: int, make_rows) -> ImportSummary:
+    """One transaction: the shop, the import row, its rows and the platform log — or the earlier identical
+    import of this shop (same content hash), untouched."""
+    with session_scope(get_engine()) as s:
+        sh = _shop(s, shop)
+        old = _existing(s, sh, kind, table.sha256)
+        if old:
+            return ImportSummary(old.id, shop, kind, old.source_name, old.row_count, old.encoding, True, old.created_at)
+        imp = MarketingImport(shop_id=sh.id, kind=kind, source_name=source_name[:300], sha256=table.sha256,
+                              encoding=table.encoding, row_count=n_rows)
+        s.add(imp)
+        s.flush()
+        s.add_all(make_rows(imp.id))
+        _log(s, imp, shop)
+        s.flush()
+        return ImportSummary(imp.id, shop, kind, imp.source_name, n_rows, table.encoding, False)
+
+
 def import_reviews(data: bytes, source_name: str, shop: str | None = None, *, today: dt.date | None = None) -> ImportSummary:
     """Check and store a reviews CSV for ``shop``; returns the (new or existing) import."""
     name = validate_shop_name(shop)
     table, records = parse_reviews_csv(data, source_name, today=today)
-    with session_scope(get_engine()) as s:
-        sh = _shop(s, name)
-        old = _existing(s, sh, "reviews", table.sha256)
-        if old:
-            return ImportSummary(old.id, name, "reviews", old.source_name, old.row_count, old.encoding, True, old.created_at)
-        imp = MarketingImport(shop_id=sh.id, kind="reviews", source_name=source_name[:300], sha256=table.sha256,
-                              encoding=table.encoding, row_count=len(records))
-        s.add(imp)
-        s.flush()
-        s.add_all(MarketingReview(import_id=imp.id, line=r.line, review_date=r.date, rating=r.rating, text=r.text,
-                                  author=r.author) for r in records)
-        _log(s, imp, name)
-        s.flush()
-        return ImportSummary(imp.id, name, "reviews", imp.source_name, len(records), table.encoding, False)
+    return _store_import("reviews", name, source_name, table, len(records), lambda import_id: (
+        MarketingReview(import_id=import_id, line=r.line, review_date=r.date, rating=r.rating, text=r.text,
+                        author=r.author) for r in records))
 
 
 def import_ledger(data: bytes, source_name: str, shop: str | None = None, *, today: dt.date | None = None) -> ImportSummary:
     """Check and store a sales-ledger CSV for ``shop`` (identifiers masked + keyed hash only)."""
     name = validate_shop_name(shop)
     table, sales = parse_ledger_csv(data, source_name, today=today)
-    with session_scope(get_engine()) as s:
-        sh = _shop(s, name)
-        old = _existing(s, sh, "ledger", table.sha256)
-        if old:
-            return ImportSummary(old.id, name, "ledger", old.source_name, old.row_count, old.encoding, True, old.created_at)
-        imp = MarketingImport(shop_id=sh.id, kind="ledger", source_name=source_name[:300], sha256=table.sha256,
-                              encoding=table.encoding, row_count=len(sales))
-        s.add(imp)
-        s.flush()
-        s.add_all(MarketingSale(import_id=imp.id, line=x.line, customer_key=x.customer_key,
-                                customer_display=x.customer_display, sale_date=x.date, amount=x.amount) for x in sales)
-        _log(s, imp, name)
-        s.flush()
-        return ImportSummary(imp.id, name, "ledger", imp.source_name, len(sales), table.encoding, False)
+    return _store_import("ledger", name, source_name, table, len(sales), lambda import_id: (
+        MarketingSale(import_id=import_id, line=x.line, customer_key=x.customer_key,
+                      customer_display=x.customer_display, sale_date=x.date, amount=x.amount) for x in sales))
 
 
 def get_import(import_id: int, kind: str) -> ImportSummary:
