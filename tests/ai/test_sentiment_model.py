@@ -17,11 +17,10 @@ def test_normalize_and_ngrams_by_hand():
 
 
 def test_numpy_predictor_equals_sklearn_on_a_tiny_model():
-    sk = pytest.importorskip("sklearn")
+    pytest.importorskip("sklearn")
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    assert sk
     texts = ["정말 맛있어요", "최고예요 또 올게요", "친절하고 좋아요", "별로예요", "최악 다시는 안 가요", "불친절해요"]
     y = [1, 1, 1, 0, 0, 0]
     vec = TfidfVectorizer(analyzer=char_ngrams, sublinear_tf=True)

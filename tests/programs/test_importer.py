@@ -133,7 +133,7 @@ def test_rows_without_id_or_title_are_reported_with_line_numbers(db_url, tmp_pat
         next(i + 1 for i, ln in enumerate(text) if ln.startswith(df.loc[2, "id"] + ",")),
     ]
     assert "id" in report.rejected[0].reason and "공고명" in report.rejected[1].reason
-    assert src  # the shared file itself is untouched
+    assert (shared_data / BIZINFO).read_text(encoding="utf-8") == src  # the shared file itself is untouched
 
 
 def test_failure_while_storing_leaves_nothing_half_written(db_url, shared_data, monkeypatch):
