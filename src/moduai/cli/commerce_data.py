@@ -52,9 +52,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """소상공인시장진흥공단 상가(상권)정보 CSV를 가져옵니다 (다시 가져와도 바뀌지 않음)."""
         from moduai.commerce.importer import import_sangga_files
-        from moduai.db import migrate
 
-        migrate()
         with progress_bar("상가정보 가져오는 중", bytes_unit=True) as update:
             report = import_sangga_files(paths, snapshot=snapshot, progress=update)
         emit(report, as_json, _render_import)

@@ -69,6 +69,7 @@ from moduai.commerce.sangga_csv import (  # noqa: F401 - re-exported
 )
 from moduai.commerce.store import OFFICIAL_COLUMNS, STORED_COLUMNS  # noqa: F401 - re-exported
 from moduai.config import get_settings
+from moduai.db import ensure_migrated
 from moduai.errors import ImportRejected, InputError, RowError
 
 DOMAIN = "commerce"
@@ -170,25 +171,6 @@ def _snapshot_lock(snapshot_id: str):
             yield
 
 
-_MIGRATED: set[str] = set()
-_MIGRATE_LOCK = threading.Lock()
-
-
-def _ensure_schema(url: str) -> None:
-    """The import log lives in the core schema: bring the database up to date once per process and URL.
-
-    Alembic is not thread-safe, so concurrent first imports (two web workers) wait for one migration.
-    """
-    if url in _MIGRATED:
-        return
-    from moduai.db import migrate
-
-    with _MIGRATE_LOCK:
-        if url not in _MIGRATED:
-            migrate(url)
-            _MIGRATED.add(url)
-
-
 def import_sangga_files(paths: Iterable[str | Path] | str | Path, snapshot: str | None = None, *,
                         progress: Callable[[int, int], None] | None = None) -> ImportReport:
     """Import published 상가(상권)정보 CSV files (or folders of them) into per-quarter snapshots.
@@ -221,7 +203,7 @@ def import_sangga_files(paths: Iterable[str | Path] | str | Path, snapshot: str 
     if isinstance(paths, (str, Path)):
         paths = [paths]
     files = _expand_paths(paths)
-    _ensure_schema(get_settings().database_url)
+    ensure_migrated(get_settings().database_url)  # the import log lives in the core schema
     given = check_snapshot_id(snapshot) if snapshot else None
     plan: dict[str, list[Path]] = {}
     for p in files:

@@ -7,6 +7,6 @@ SQLite by default, PostgreSQL when ``MODUAI_DATABASE_URL`` says so.  Each domain
 """
 
 from moduai.db.base import Base
-from moduai.db.engine import get_engine, migrate, session_scope, sessionmaker_for
+from moduai.db.engine import ensure_migrated, get_engine, migrate, session_scope, sessionmaker_for
 
-__all__ = ["Base", "get_engine", "migrate", "session_scope", "sessionmaker_for"]
+__all__ = ["Base", "ensure_migrated", "get_engine", "migrate", "session_scope", "sessionmaker_for"]

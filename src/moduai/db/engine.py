@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -15,6 +16,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from moduai.config import get_settings
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+_MIGRATED: set[str] = set()  # URLs brought to every head by this process
+_MIGRATE_LOCK = threading.Lock()
 
 
 def make_engine(url: str) -> Engine:
@@ -65,4 +68,18 @@ def alembic_config(url: str) -> Config:
 
 def migrate(url: str | None = None) -> None:
     """Bring the database at ``url`` to every branch head (idempotent)."""
-    command.upgrade(alembic_config(url or get_settings().database_url), "heads")
+    url = url or get_settings().database_url
+    command.upgrade(alembic_config(url), "heads")
+    _MIGRATED.add(url)
+
+
+def ensure_migrated(url: str | None = None) -> None:
+    """:func:`migrate` once per process and URL, for code that may run before ``moduai serve`` migrated
+    (an app built another way, a CLI import).  Alembic is not thread-safe, so concurrent first callers
+    (two web workers) wait for one migration."""
+    url = url or get_settings().database_url
+    if url in _MIGRATED:
+        return
+    with _MIGRATE_LOCK:
+        if url not in _MIGRATED:
+            migrate(url)

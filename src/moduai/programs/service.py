@@ -22,26 +22,13 @@ from moduai.programs.profile import Profile, profile_from_dict
 from moduai.programs.rules import check_ruleset
 from moduai.programs.search import SearchResult, default_cache_dir, get_index, search_programs
 
-_SCHEMA_READY: set[str] = set()
-
 
 def ensure_schema() -> None:
-    """Migrate the configured database once per process if the programs tables are missing.
+    """The programs and users tables exist: ``moduai serve`` migrates at start, and this covers an app
+    created another way (tests, another ASGI server) so the first page view works."""
+    from moduai.db import ensure_migrated
 
-    ``moduai serve`` migrates at start; this covers an app created another way (tests, embedding in
-    another ASGI server) so the first page view works instead of failing on a missing table.
-    """
-    from sqlalchemy import inspect
-
-    from moduai.config import get_settings
-    from moduai.db import get_engine, migrate
-
-    url = get_settings().database_url
-    if url in _SCHEMA_READY:
-        return
-    if not inspect(get_engine()).has_table("programs") or not inspect(get_engine()).has_table("users"):
-        migrate(url)
-    _SCHEMA_READY.add(url)
+    ensure_migrated()
 
 
 def _today(today: dt.date | None) -> dt.date:
