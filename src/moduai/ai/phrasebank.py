@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 
 from moduai.errors import InputError
+from moduai.korean import josa
 
 PHRASEBANK_PATH = Path(__file__).with_name("data") / "phrasebank.yaml"
 SEASONS = ("봄", "여름", "가을", "겨울")
@@ -72,6 +73,6 @@ def resolve_category(text: str | None) -> Category:
         return best[1]
     allowed = ", ".join(bank)
     raise InputError(
-        f"'업종' 값 '{text}'을(를) 알 수 없습니다. 가능한 값: {allowed}. 가장 가까운 업종을 골라 주세요.",
+        f"'업종' 값 {josa(repr(text), '을/를')} 알 수 없습니다. 가능한 값: {allowed}. 가장 가까운 업종을 골라 주세요.",
         field="category", detail=f"unknown category {text!r}",
     )

@@ -11,6 +11,7 @@ import yaml
 
 from moduai.cli.output import JSON_OPTION, console, emit, working
 from moduai.errors import InputError
+from moduai.korean import josa
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -28,7 +29,7 @@ def _today(value: str | None) -> dt.date | None:
 
 def _read_profile(path: Path) -> dict:
     if not path.is_file():
-        raise InputError(f"프로필 파일 '{path}'이(가) 없습니다. 경로를 확인해 주세요.", field="profile")
+        raise InputError(f"프로필 파일 {josa(repr(str(path)), '이/가')} 없습니다. 경로를 확인해 주세요.", field="profile")
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:

@@ -50,6 +50,7 @@ import pandas as pd
 
 from moduai.config import get_settings
 from moduai.errors import InputError, NotFound
+from moduai.korean import josa
 
 # The 39 columns of 소상공인시장진흥공단 상가(상권)정보, in published order, with their normalised names.
 OFFICIAL_COLUMNS: dict[str, str] = {
@@ -484,7 +485,7 @@ def get_snapshot_info(snapshot_id: str) -> SnapshotInfo:
 def _unknown_snapshot(snapshot_id: str) -> NotFound:
     known = ", ".join(list(EMBEDDED_IDS) + imported_snapshot_ids())
     return NotFound(
-        f"상가 스냅샷 '{snapshot_id}'이(가) 없습니다. 있는 스냅샷: {known}. "
+        f"상가 스냅샷 {josa(repr(snapshot_id), '이/가')} 없습니다. 있는 스냅샷: {known}. "
         "'moduai commerce snapshots'로 목록을 보거나 'moduai commerce import'로 가져오세요.",
         field="snapshot", detail=f"unknown snapshot {snapshot_id!r}",
     )

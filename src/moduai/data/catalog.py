@@ -18,6 +18,7 @@ from pathlib import Path
 import yaml
 
 from moduai.errors import InputError, NotFound
+from moduai.korean import josa
 
 CATALOG_DIR = Path(__file__).with_name("catalog")
 REQUIRED = ("id", "title", "publisher", "source", "licence", "years", "coverage", "shipped_as")
@@ -89,4 +90,4 @@ def get_dataset(dataset_id: str) -> Dataset:
         if d.id == dataset_id:
             return d
     ids = ", ".join(d.id for d in load_catalog())
-    raise NotFound(f"데이터셋 '{dataset_id}'이(가) 카탈로그에 없습니다. 있는 것: {ids}", field="dataset")
+    raise NotFound(f"데이터셋 {josa(repr(dataset_id), '이/가')} 카탈로그에 없습니다. 있는 것: {ids}", field="dataset")

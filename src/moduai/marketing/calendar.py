@@ -17,6 +17,7 @@ import yaml
 from moduai.ai.korean import fill_template
 from moduai.ai.phrasebank import Category, resolve_category, season_of
 from moduai.errors import InputError
+from moduai.korean import josa
 from moduai.marketing.ics import IcsEvent, build_ics
 from moduai.marketing.solar import boknal
 
@@ -133,7 +134,7 @@ def _holiday_date(year: int, name: str) -> dt.date:
     for day, label in sorted(holidays.KR(years=year, language="ko").items()):
         if name in label.split("; ") or label == name:
             return day
-    raise InputError(f"calendar_days.yaml: {year}년 공휴일 목록에 '{name}'이(가) 없습니다.", field="holiday")
+    raise InputError(f"calendar_days.yaml: {year}년 공휴일 목록에 {josa(repr(name), '이/가')} 없습니다.", field="holiday")
 
 
 def _commercial_events(year: int, cat: Category) -> tuple[list[CalendarEvent], list[str]]:

@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from moduai.errors import InputError
+from moduai.korean import josa
 
 # accepted keys → field name
 _KEYS = {
@@ -61,7 +62,7 @@ def _text(raw: dict[str, Any], key: str, label: str, *, required: bool = True) -
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
             raise InputError(
-                f"가게 정보에 '{label}'({key})이(가) 없습니다. 예: {label}: …  프로필 파일이나 양식에 채워 주세요.",
+                f"가게 정보에 {josa(f'{label!r}({key})', '이/가')} 없습니다. 예: {label}: …  프로필 파일이나 양식에 채워 주세요.",
                 field=key,
             )
         return None

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from moduai.errors import ImportRejected, InputError, RowError
+from moduai.korean import josa
 from moduai.programs.catalog import Program, apply_ruleset
 from moduai.programs.places import SIDO, canonical_megaregion, sido_code_for_name
 from moduai.programs.rules import dump_yaml, parse_ruleset
@@ -487,7 +488,7 @@ def import_programs_file(path: str | Path, *, today: dt.date | None = None) -> I
 
     path = Path(path)
     if not path.is_file():
-        raise InputError(f"파일 '{path}'이(가) 없습니다. 경로를 확인해 주세요.", field="file")
+        raise InputError(f"파일 {josa(repr(str(path)), '이/가')} 없습니다. 경로를 확인해 주세요.", field="file")
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from moduai.errors import InputError, NotFound
+from moduai.korean import josa
 from moduai.programs.catalog import Program, apply_ruleset, load_starter_catalog
 from moduai.programs.models import ProgramRow, RuleSetRow
 from moduai.programs.rules import RuleSet, parse_ruleset
@@ -171,7 +172,7 @@ def _get_row(session: Session, slug: str) -> ProgramRow:
     row = session.scalar(select(ProgramRow).where(ProgramRow.slug == slug)
                          .options(selectinload(ProgramRow.rulesets)))
     if row is None:
-        raise NotFound(f"지원사업 '{slug}'을(를) 찾을 수 없습니다. 목록(/programs/list)에서 확인해 주세요.",
+        raise NotFound(f"지원사업 {josa(repr(slug), '을/를')} 찾을 수 없습니다. 목록(/programs/list)에서 확인해 주세요.",
                        field="slug")
     return row
 
@@ -193,7 +194,7 @@ def save_program(session: Session, program: Program, *, author: str | None, crea
         raise InputError(f"id '{program.slug}' 사업이 이미 있습니다. 다른 id를 쓰거나 그 사업을 수정하세요.",
                          field="slug")
     if not create and not exists:
-        raise NotFound(f"지원사업 '{program.slug}'을(를) 찾을 수 없습니다.", field="slug")
+        raise NotFound(f"지원사업 {josa(repr(program.slug), '을/를')} 찾을 수 없습니다.", field="slug")
     if program.ruleset is not None:
         apply_ruleset(program, program.ruleset, program.rules_yaml)
     upsert_programs(session, [program], author=author)

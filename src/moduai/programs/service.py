@@ -14,6 +14,7 @@ from typing import Any
 
 from moduai.db import session_scope
 from moduai.errors import InputError
+from moduai.korean import josa
 from moduai.programs import repository as repo
 from moduai.programs.catalog import KINDS, Program, apply_ruleset, check_kind, korean_date
 from moduai.programs.ics import deadline_calendar
@@ -192,7 +193,7 @@ def program_from_form(form: ProgramForm, *, file: str = "운영자 입력") -> P
                          f"받은 값: {slug!r}.", field="slug")
     for key, label in (("name", "사업명"), ("agency", "기관")):
         if not getattr(form, key).strip():
-            raise InputError(f"{label}({key})을(를) 입력해 주세요.", field=key)
+            raise InputError(f"{josa(f'{label}({key})', '을/를')} 입력해 주세요.", field=key)
     check_kind(form.kind)
     name = form.name.strip()
     if form.is_sample and not name.startswith("(예시)"):
