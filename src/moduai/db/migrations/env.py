@@ -1,7 +1,6 @@
 """Alembic environment: runs migrations on the URL the caller put in the config."""
 
 from alembic import context
-from sqlalchemy import pool
 
 from moduai.db.engine import make_engine
 
@@ -19,4 +18,3 @@ def run() -> None:
 
 
 run()
-_ = pool  # keep import for alembic templates that expect it

@@ -9,10 +9,9 @@ from fastapi.responses import RedirectResponse
 from markupsafe import Markup
 
 from moduai import regions as R
-from moduai.errors import Ambiguous, NotFound
 from moduai.regions.profile import RegionProfile, region_profile
 from moduai.results import to_jsonable
-from moduai.web.svgmap import Legend, MapFeature, MapPoint, legend_html, svg_map
+from moduai.web.svgmap import Legend, MapFeature, legend_html, svg_map
 from moduai.web.templating import render_page
 
 router = APIRouter()
@@ -174,5 +173,3 @@ def api_megaregions(variant: str = "official"):
     """5극3특 권역 (official 또는 seed-blog)."""
     return {"variant": variant, "groups": [g.to_dict() for g in R.megaregions(variant)]}
 
-
-_ = (Ambiguous, NotFound, MapPoint)
