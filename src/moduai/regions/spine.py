@@ -115,10 +115,6 @@ def _history() -> list[dict]:
     return yaml.safe_load((DATA / "history.yaml").read_text(encoding="utf-8"))
 
 
-def all_regions() -> list[Region]:
-    return list(_table().values())
-
-
 def get_region(code: str) -> Region:
     """The region with this 행안부 code; old codes (강원 42xxx, 군위 47720 …) are followed to today's.
 

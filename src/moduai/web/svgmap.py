@@ -16,7 +16,6 @@ from markupsafe import Markup
 
 # Sequential palette (light → dark green-blue), colour-blind safe (ColorBrewer GnBu 7).
 PALETTE = ["#f0f9e8", "#ccebc5", "#a8ddb5", "#7bccc4", "#4eb3d3", "#2b8cbe", "#08589e"]
-DIVERGING = ["#b2182b", "#ef8a62", "#fddbc7", "#f7f7f7", "#d1e5f0", "#67a9cf", "#2166ac"]
 
 
 @dataclass

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import JSONResponse
 from fastapi.templating import Jinja2Templates
 
 from moduai.results import to_jsonable
@@ -73,7 +73,3 @@ def render_page(request: Request, template: str, context: Any, *, title: str, st
         {"ctx": context, "title": title, "nav": NAV, "path": request.url.path},
         status_code=status_code,
     )
-
-
-def html(body: str) -> HTMLResponse:
-    return HTMLResponse(body)
