@@ -10,7 +10,7 @@ import random
 import numpy as np
 import pytest
 
-from moduai.errors import InputError
+from moduai.errors import InputError, NotFound
 from moduai.talent import matching as M
 
 REGIONS = ["11", "29", "26"]  # 수도권, 호남권, 동남권
@@ -171,5 +171,5 @@ def test_constraint_arguments_are_checked():
         M.parse_constraint_args(["수도권:0.3"], "cap")
     with pytest.raises(InputError):
         M.parse_constraints({"수도권": 1.5}, None)
-    with pytest.raises(Exception):
+    with pytest.raises(NotFound):
         M.parse_constraints({"없는권": 0.3}, None)
