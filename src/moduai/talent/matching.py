@@ -17,8 +17,9 @@ Mechanisms
   in the input file.  The region choice function satisfies substitutes and the law of aggregate demand,
   so proposing in rounds (all rejected trainees at once) gives the same result as one at a time.
 * **A cap given as a share** ("수도권=0.3": at most 30 % of placements in 수도권) is turned into a count:
-  first ⌊0.3 × trainees⌋, then, while the 수도권 count exceeds 30 % of all placements, the cap is lowered
-  to ⌊0.3 × placements⌋ and the mechanism is rerun (placements only fall, so this ends).
+  first ⌊0.3 × min(trainees, seats)⌋; then, while the 수도권 count exceeds 30 % of all placements, the cap
+  is lowered to ⌊0.3/0.7 × placements outside 수도권⌋ (the exact condition share ≤ 0.3) and the mechanism
+  is rerun.  Caps only fall, so this ends (2–3 runs in the benchmark).
 * **Floors** ("호남권=20": at least 20 placements in 호남권) are not part of KK's model, which has caps
   only.  We meet them with caps: while a floor is short by d, we find trainees placed in other regions
   who listed a slot of the short region below their placement, and lower the cap of the region holding
@@ -131,10 +132,28 @@ def build_problem(trainee_prefs: dict[str, list[str]], slots: dict[str, dict], s
                            region_ids, [g.name for g in groups], seed, synthetic)
 
 
+def sido_of(text: str) -> str:
+    """시도 code of a region name or code; a name several regions share is fine if they share the 시도
+    ('세종특별자치시' is both the 시도 36 and its only 시군구 36110)."""
+    from moduai.errors import Ambiguous
+    from moduai.regions import get_region, resolve_region
+
+    t = str(text).strip()
+    if t.isdigit():
+        return get_region(t).sido_code
+    try:
+        return resolve_region(t).sido_code
+    except Ambiguous as exc:
+        sidos = {str(c["code"])[:2] for c in exc.candidates}
+        if len(sidos) == 1:
+            return sidos.pop()
+        raise
+
+
 def region_group(value: str, variant: str = "official") -> str:
     """5극3특 id for a 시도/시군구 code, a region name ('전남 순천시') or a group name/alias ('호남권')."""
     from moduai.errors import NotFound
-    from moduai.regions import find_megaregion, megaregion_of, resolve_region
+    from moduai.regions import find_megaregion, megaregion_of
 
     v = str(value).strip()
     if v.isdigit():
@@ -142,7 +161,7 @@ def region_group(value: str, variant: str = "official") -> str:
     try:
         return find_megaregion(v, variant).id
     except NotFound:
-        return megaregion_of(resolve_region(v).code, variant).id
+        return megaregion_of(sido_of(v), variant).id
 
 
 # ------------------------------------------------------------------------------------ engine
@@ -377,7 +396,8 @@ def flexible_with_constraints(p: MatchingProblem, constraints: list[RegionConstr
         changed = False
         for r, x in shares.items():
             if filled[r] > x * placed + 1e-9:
-                new = math.floor(x * placed)
+                # share ≤ x  ⟺  count ≤ x/(1−x) × placements elsewhere (which only grow as this cap falls)
+                new = math.floor(x / (1 - x) * (placed - int(filled[r])) + 1e-9)
                 if new < region_cap[r]:
                     region_cap[r], changed = new, True
         for r, need in floors.items():
