@@ -555,7 +555,9 @@ class WelfareCost:
 
 
 @dataclass
-class MatchResult:
+class MatchSummary:
+    """What leaves the server (CLI --json, API): no arrays."""
+
     mechanism: str
     mechanism_label: str
     trainees: int
@@ -582,6 +584,12 @@ class MatchResult:
     warnings: list[str]
     placements: list[Placement]
     sources: list[str] = field(default_factory=list)
+
+
+@dataclass
+class MatchResult(MatchSummary):
+    """The summary plus the arrays explanations need (private: never serialised)."""
+
     _problem: MatchingProblem | None = field(default=None, repr=False)
     _run: _Run | None = field(default=None, repr=False)
     _unconstrained: _Run | None = field(default=None, repr=False)

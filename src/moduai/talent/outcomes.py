@@ -147,6 +147,10 @@ def outcome_funnel(by: str = "sido", runs: pd.DataFrame | None = None) -> Funnel
     table = table.sort_values("runs", ascending=False) if by in ("ncs", "institution") else table.sort_index()
     if by == "capital":
         table = table.loc[[k for k in ("수도권", "비수도권") if k in table.index]]
+    if by == "megaregion":
+        from moduai.regions import megaregions
+
+        table = table.loc[[g.id for g in megaregions() if g.id in table.index]]
     rows = [_row(k, r) for k, r in table.iterrows()]
     total = _row("all", _funnel_table(runs.assign(_all="전체"), "_all", "_all").iloc[0])
     cutoff = runs.attrs.get("cutoff")

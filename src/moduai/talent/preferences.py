@@ -32,7 +32,15 @@ import numpy as np
 import pandas as pd
 
 from moduai.errors import ImportRejected, InputError, RowError
-from moduai.talent.matching import MatchingProblem, build_problem, run_matching
+from moduai.talent.matching import (
+    MatchingProblem,
+    MatchResult,
+    MatchSummary,
+    TraineeExplanation,
+    build_problem,
+    explain_trainee,
+    run_matching,
+)
 from moduai.talent.matching import sido_of as _sido
 
 TRAINEE_COLUMNS = ["훈련생ID", "거주지역", "희망분야", "성적", "지망", "가중치_지역", "가중치_분야", "가중치_급여", "가중치_원격"]
@@ -248,3 +256,51 @@ def write_templates(folder: Path) -> list[Path]:
         df.to_excel(xlsx, index=False)
         out += [csv, xlsx]
     return out
+
+
+@dataclass
+class MatchReport:
+    """One matching run as the CLI and the API return it: summary, optional explanation, labels."""
+
+    result: MatchSummary
+    explanation: TraineeExplanation | None
+    synthetic: bool
+    label: str | None
+    sources: list[str] = field(default_factory=list)
+
+
+def match_report(trainees, slots, caps: dict | None = None, floors: dict | None = None, *, seed: int = 0,
+                 explain: str | None = None, synthetic: bool | None = None,
+                 include_placements: bool = True) -> tuple[MatchReport, MatchResult]:
+    """Read, build preferences, match, and explain one trainee (``explain`` = 훈련생ID) if asked."""
+    result, mi = match_files(trainees, slots, caps, floors, seed=seed, synthetic=synthetic)
+    if not include_placements:
+        result.placements = []
+    expl = explain_trainee(result, explain) if explain else None
+    label = "합성 자료 (실제 사람·기업 아님)" if result.synthetic else None
+    return MatchReport(result, expl, result.synthetic, label, result.sources), result
+
+
+@dataclass
+class DemoFiles:
+    folder: str
+    files: list[str]
+    synthetic: bool = True
+    label: str = "합성 자료 (실제 사람·기업 아님)"
+    sources: list[str] = field(default_factory=lambda: ["talent-synthetic-cohort", "kdt-course-runs"])
+
+
+def write_demo(folder: Path, n_trainees: int = 300, n_slots: int = 60, *, seed: int = 0) -> DemoFiles:
+    """Sample (합성) trainees, slots and placements files plus the empty templates, in ``folder``."""
+    from moduai.talent.retention import synthetic_placements
+    from moduai.talent.synthetic import synthetic_tables
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    t, s = synthetic_tables(n_trainees, n_slots, seed=seed)
+    paths = [folder / "합성_훈련생.csv", folder / "합성_자리.csv", folder / "합성_배정이력.csv"]
+    t.to_csv(paths[0], index=False, encoding="utf-8-sig")
+    s.to_csv(paths[1], index=False, encoding="utf-8-sig")
+    synthetic_placements(n_trainees, seed=seed).to_csv(paths[2], index=False, encoding="utf-8-sig")
+    paths += write_templates(folder / "양식")
+    return DemoFiles(str(folder), [str(p) for p in paths])

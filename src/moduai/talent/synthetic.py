@@ -6,6 +6,7 @@ Calibration (from the bundled K-Digital Training runs, :mod:`moduai.talent.kdt`)
   mixed with 15 % of the 20–34 population share so that every 시도 (제주 too) has some;
 * 분야 follows the ten most common NCS fields of the runs (the rest pooled as '기타');
 * pay (월급, 만원) ~ Normal(300 수도권 / 260 elsewhere, 40), rounded to 10; remote with probability 0.2;
+* at least two slots in every non-수도권 5극3특 group (the last rows), so demo floors can be met;
 * capacity per slot 1–20 (geometric, mean ≈ seats ÷ slots); 성적 ~ Normal(70, 12) clipped to 0–100 and
   rounded to whole points (so ties happen and the seeded lottery matters);
 * trainees' weights: 지역 0–10 (higher outside 수도권), 분야 0–10, 급여 0–5, 원격 0–3, uniform.
@@ -64,6 +65,13 @@ def synthetic_tables(n_trainees: int = 300, n_slots: int = 60, *, seed: int = 0)
     cal = calibration()
     rng = np.random.default_rng(seed)
     sido = rng.choice(cal.sido_codes, size=n_slots, p=cal.sido_weights)
+    # every 5극3특 group gets at least two slots (its most-weighted 시도), so demo floors can be met
+    from moduai.regions import megaregions
+
+    w = dict(zip(cal.sido_codes, cal.sido_weights, strict=True))
+    anchors = [max(g.sido_codes, key=lambda c: w.get(c, 0)) for g in megaregions() if g.id != "capital"]
+    for j, code in enumerate([a for a in anchors for _ in range(2)][:n_slots]):
+        sido[-(j + 1)] = code
     capital = np.isin(sido, CAPITAL_SIDO)
     fields = rng.choice(cal.fields, size=n_slots, p=cal.field_weights)
     pay = np.round(rng.normal(np.where(capital, 300, 260), 40) / 10) * 10
