@@ -397,6 +397,29 @@ def regional_statement(min_graduates: int = 100, runs: pd.DataFrame | None = Non
 
 
 @dataclass
+class FunnelStages:
+    """One consistent cohort for a funnel chart: only runs whose 6-month follow-up was measured."""
+
+    label: str
+    runs: int
+    stages: list[str]
+    values: list[int]
+    note: str = "6개월 취업이 측정된 회차만 (같은 회차 집합의 정원 → 신청 → 수료 → 취업)"
+
+
+def funnel_stages(runs: pd.DataFrame | None = None) -> list[FunnelStages]:
+    """정원 → 신청 → 수료 → 3개월 취업 → 6개월 취업 for 전체, 수도권 and 비수도권, on the runs measured at 6 months."""
+    runs = load_runs() if runs is None else runs
+    m = runs[runs.measured6]
+    out = []
+    for label, part in (("전체", m), ("수도권", m[m.capital]), ("비수도권", m[~m.capital])):
+        out.append(FunnelStages(label, len(part), ["정원", "수강신청", "수료", "취업(3개월)", "취업(6개월)"],
+                                [int(part.capacity.sum()), int(part.applicants.sum()), int(part.graduates.sum()),
+                                 int(part.emp3.fillna(0).sum()), int(part.emp6.sum())]))
+    return out
+
+
+@dataclass
 class OutcomesReport:
     """The dashboard document: funnel by one grouping, supply concentration, ranked institutions, statement."""
 
@@ -406,6 +429,7 @@ class OutcomesReport:
     concentration: ConcentrationResult
     institutions: InstitutionRanking
     statement: RegionalStatement
+    stages: list[FunnelStages]
     cutoff: str
     sources: list[str] = field(default_factory=lambda: [SOURCE_ID, POPULATION_SOURCE])
 
@@ -417,5 +441,5 @@ def outcomes_report(by: str = "sido", top_institutions: int = 20, min_graduates:
     return OutcomesReport(
         by=funnel.by, funnel=funnel, capital=outcome_funnel("capital", runs), concentration=supply_concentration(runs),
         institutions=rank_institutions(min_graduates, top_institutions, runs), statement=regional_statement(runs=runs),
-        cutoff=funnel.cutoff,
+        stages=funnel_stages(runs), cutoff=funnel.cutoff,
     )
