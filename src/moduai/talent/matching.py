@@ -24,10 +24,14 @@ Mechanisms
   only.  We meet them with caps: while a floor is short by d, we find trainees placed in other regions
   who listed a slot of the short region below their placement, and lower the cap of the region holding
   most of them by up to d; then rerun.  Every run is a flexible DA under the caps then in force, so the
-  result keeps KK's stability for those caps.  Before running, a linear programme (the assignment
-  polytope with region rows is totally unimodular for one cap) checks whether *any* placement can meet
-  the floors and caps with these lists and seats; if none can, an :class:`~moduai.errors.InputError`
-  says, in Korean, which floor fails and why (e.g. too few trainees listed that region).
+  result keeps KK's stability for those caps (the lowered caps are reported per region).  Floors and
+  stability can conflict (a trainee already in the short region may have to step down to make room):
+  if lowering caps cannot meet a floor, a small integer programme (``scipy.optimize.milp``) changes the
+  fewest placements that meets every floor and cap (then places most trainees, then best ranks); the
+  number of changed placements and the justified-envy pairs it creates are reported, never hidden.
+  Before any of this, a linear programme checks whether *any* placement can meet the floors and caps
+  with these lists and seats; if none can, an :class:`~moduai.errors.InputError` says, in Korean, which
+  floor fails and why (e.g. too few trainees listed that region).
 
 Ties
 ----
@@ -430,8 +434,8 @@ def flexible_with_constraints(p: MatchingProblem, constraints: list[RegionConstr
             adjusted = int(moved.sum())
             run = repaired
             warnings.append(f"KK 방식(상한 조정)만으로는 하한을 채우지 못해, 배정 {adjusted}건을 최소한으로 바꿔 하한을 채웠습니다 "
-                            "(정수계획: 기존 배정을 최대한 유지하고, 그다음 배정 인원, 그다음 지망 순위). 이 조정으로 생긴 "
-                            "정당한 시기(justified envy) 쌍은 아래 숫자에 들어 있습니다.")
+                            "(기존 배정을 최대한 유지하고, 그다음 배정 인원, 그다음 지망 순위를 따짐). 이 조정으로 생긴 "
+                            "'정당한 시기' 쌍(자리가 나보다 낮게 본 사람을 뽑은 경우)은 아래 숫자에 들어 있습니다.")
         else:
             matched = run.slot_of >= 0
             filled = np.bincount(p.slot_region[run.slot_of[matched]], minlength=R)
@@ -597,7 +601,7 @@ class MatchResult(MatchSummary):
     _moved: np.ndarray | None = field(default=None, repr=False)
 
 
-TIE_BREAK = ("자리의 점수가 같은 훈련생은 시드 {seed}로 만든 하나의 추첨 순서(모든 자리에 공통, single tie-breaking)로 "
+TIE_BREAK = ("자리의 점수가 같은 훈련생은 시드 {seed}로 만든 하나의 추첨 순서(모든 자리에 같은 순서)로 "
              "가릅니다. 훈련생의 같은 점수 자리는 같은 시드의 자리 추첨 순서로 가릅니다. 같은 시드면 같은 결과입니다.")
 
 
@@ -628,11 +632,11 @@ def run_matching(p: MatchingProblem, caps: dict[str, float] | None = None, floor
         run, region_cap, iterations, warnings = con.run, con.region_cap, con.iterations, con.warnings
         adjusted, moved = con.adjusted, con.moved
         base = deferred_acceptance(p) if compare_unconstrained else None
-        mechanism, label = "flexible_da", "유연한 지연수락(Kamada–Kojima flexible DA, 권역 상한·하한)"
+        mechanism, label = "flexible_da", "유연한 지연수락(Kamada–Kojima 방식, 권역 상한·하한)"
     else:
         run, region_cap, iterations, base = deferred_acceptance(p), np.full(len(p.region_ids), UNCAPPED), 1, None
         adjusted, moved = 0, None
-        mechanism, label = "deferred_acceptance", "훈련생 제안 지연수락(Gale–Shapley, 정원 있음)"
+        mechanism, label = "deferred_acceptance", "훈련생 제안 지연수락(Gale–Shapley 방식, 정원 있음)"
     seconds = time.perf_counter() - t0
     length = p.prefs.shape[1]
     matched = run.slot_of >= 0
@@ -750,10 +754,39 @@ def solve_with_matching_library(p: MatchingProblem) -> dict[str, str | None]:
     for j in order:
         hospitals[p.slot_ids[p.prefs[ii[j], kk[j]]]].append(p.trainee_ids[ii[j]])
     caps = {s: int(c) for s, c in zip(p.slot_ids, p.capacity, strict=True)}
-    game = HospitalResident.create_from_dictionaries(residents, hospitals, caps)
-    solved = game.solve(optimal="resident")
     out: dict[str, str | None] = dict.fromkeys(p.trainee_ids)
-    for h, rs in solved.items():
-        for r in rs:
-            out[r.name] = h.name
+
+    def solve() -> None:
+        # the library deep-copies its player graph recursively: large games need a deep stack (run in a thread)
+        game = HospitalResident.create_from_dictionaries(residents, hospitals, caps)
+        for h, rs in game.solve(optimal="resident").items():
+            for r in rs:
+                out[r.name] = h.name
+
+    if p.n <= 500:
+        solve()
+        return out
+    import sys
+    import threading
+
+    old_limit, old_stack = sys.getrecursionlimit(), threading.stack_size()
+    sys.setrecursionlimit(max(old_limit, 50 * p.n + 10_000))
+    threading.stack_size(min(1 << 30, max(64 << 20, 12_000 * p.n)))
+    errors: list[BaseException] = []
+
+    def guarded() -> None:
+        try:
+            solve()
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+            errors.append(exc)
+
+    try:
+        worker = threading.Thread(target=guarded)
+        worker.start()
+        worker.join()
+    finally:
+        threading.stack_size(old_stack)
+        sys.setrecursionlimit(old_limit)
+    if errors:
+        raise errors[0]
     return out

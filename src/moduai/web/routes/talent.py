@@ -71,14 +71,22 @@ def _sido_map(values: dict[str, float | None], title: str, unit: str, digits: in
 
 
 def _funnel_figure(report: OutcomesReport) -> dict:
+    """Stages as a share of 정원 for 수도권 and 비수도권 (their sizes differ 8×, so counts go in the labels)."""
     colours = {"전체": "#1d4e89", "수도권": "#9aa5b1", "비수도권": "#0b6e4f"}
-    data = [{"type": "funnel", "name": f"{s.label} ({s.runs:,}회차)", "y": s.stages, "x": s.values,
-             "textinfo": "value+percent initial", "marker": {"color": colours.get(s.label, "#999")}}
-            for s in report.stages if s.label != "전체"]
+    data = []
+    for s in report.stages:
+        if s.label == "전체" or not s.values or not s.values[0]:
+            continue
+        pct = [round(v / s.values[0] * 100, 1) for v in s.values]
+        data.append({"type": "bar", "orientation": "h", "name": f"{s.label} ({s.runs:,}회차)", "y": s.stages, "x": pct,
+                     "text": [f"{p:.0f}% · {v:,}명" for p, v in zip(pct, s.values, strict=True)],
+                     "textposition": "auto", "marker": {"color": colours.get(s.label, "#999")},
+                     "hovertemplate": "%{y}: %{text}<extra>" + s.label + "</extra>"})
     return {"data": data, "layout": {
-        "title": {"text": "정원 → 신청 → 수료 → 취업 (6개월 측정 회차)"}, "font": PLOT_FONT, "height": 380,
-        "funnelmode": "group", "legend": {"orientation": "h", "y": -0.12},
-        "margin": {"l": 90, "r": 10, "t": 50, "b": 40}}}
+        "title": {"text": "정원 대비 신청·수료·취업 (6개월 측정 회차)"}, "font": PLOT_FONT, "height": 400,
+        "barmode": "group", "xaxis": {"title": {"text": "정원 대비 (%)"}, "range": [0, 105]},
+        "yaxis": {"autorange": "reversed", "automargin": True}, "legend": {"orientation": "h", "y": -0.2},
+        "margin": {"l": 10, "r": 10, "t": 50, "b": 60}}}
 
 
 def _rate_figure(report: OutcomesReport) -> dict:
