@@ -173,3 +173,17 @@ def test_constraint_arguments_are_checked():
         M.parse_constraints({"수도권": 1.5}, None)
     with pytest.raises(NotFound):
         M.parse_constraints({"없는권": 0.3}, None)
+
+
+def test_synthetic_cohort_equals_the_matching_library_and_has_no_blocking_pair():
+    from moduai.talent.synthetic import synthetic_problem
+
+    p = synthetic_problem(1_500, 150, 10, seed=11)
+    r = M.run_matching(p)
+    ours = {x.trainee_id: x.slot_id for x in r.placements}
+    assert M.solve_with_matching_library(p) == ours
+    assert r.blocking_pairs == 0 and 0.5 < r.match_rate <= 1
+    capped = M.run_matching(p, caps={"수도권": 0.5}, include_placements=False)
+    capital = next(g for g in capped.regions if g.region == "capital")
+    assert capital.filled <= 0.5 * capped.placed and capped.justified_envy_pairs == 0
+    assert capped.welfare.worse > 0 and capped.welfare.better == 0  # the cap only hurts in this cohort
