@@ -12,7 +12,18 @@ from fastapi.staticfiles import StaticFiles
 
 from moduai import __version__
 from moduai.web.errors import install_error_handlers
-from moduai.web.routes import accounts, apidocs, balance, commerce, data, home, marketing, programs, regions, talent
+from moduai.web.routes import (
+    accounts,
+    apidocs,
+    balance,
+    commerce,
+    data,
+    home,
+    marketing,
+    programs,
+    regions,
+    talent,
+)
 from moduai.web.templating import STATIC_DIR
 from moduai.web.warmup import start_warmup
 
