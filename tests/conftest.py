@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED_DATA = ROOT.parent / "shared" / "data"
+# ../shared/data next to the checkout, or wherever MODUAI_SHARED_DATA points (an empty dir hides it)
+SHARED_DATA = Path(os.environ.get("MODUAI_SHARED_DATA") or ROOT.parent / "shared" / "data")
 SCREENSHOTS = ROOT / "tests" / "screenshots"
 PG_ADMIN_URL = os.environ.get("MODUAI_TEST_PG_ADMIN", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 

@@ -8,8 +8,9 @@ import json
 import pandas as pd
 import pytest
 
+from moduai.balance.indicators import region_census_summary
 from moduai.data import census
-from moduai.data.census import census_raw_rows, census_value, census_values, region_census_summary
+from moduai.data.census import census_raw_rows, census_value, census_values
 from moduai.errors import DataUnavailable, InputError
 
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import text
 
-from moduai.commerce import importer, store
+from moduai.commerce import importer, snapshots, store
 from moduai.commerce.importer import import_sangga_files, infer_snapshot, read_sangga_frame
 from moduai.errors import ImportRejected, InputError
 
@@ -212,9 +212,9 @@ def test_import_stores_a_snapshot_and_reimport_changes_nothing(db_url, shared_da
     logs = _log_rows(db_url)
     assert [(r[0], r[2], r[3]) for r in logs] == [(src.name, 187, 13)]
     assert logs[0][1] == importer.file_sha256(src)
-    s = store.get_store_set("2024Q1")
+    s = snapshots.get_store_set("2024Q1")
     assert len(s) == 187 and s.snapshot.rows == 187 and not s.snapshot.synthetic
-    info = {i.id: i for i in store.list_snapshots()}["2024Q1"]
+    info = {i.id: i for i in snapshots.list_snapshots()}["2024Q1"]
     assert info.files[0]["sha256"] == logs[0][1] and info.sido_codes == ["51"]
 
 
@@ -243,7 +243,7 @@ def test_folder_import_and_second_file_of_a_quarter(db_url, shared_data, tmp_pat
         (folder / name).write_bytes((shared_data / "sangga" / name).read_bytes())
     rep = import_sangga_files([folder])
     assert rep.snapshot == "2022Q4" and rep.rows_ok == 4 and len(rep.files) == 2
-    info = {i.id: i for i in store.list_snapshots()}["2022Q4"]
+    info = {i.id: i for i in snapshots.list_snapshots()}["2022Q4"]
     assert info.rows == 4 and info.id_scheme == "pre2023" and info.code_system == "old"
     assert info.sido_codes == ["11", "46"]
     assert len(_log_rows(db_url)) == 2
@@ -253,12 +253,12 @@ def test_churn_pair_refuses_ids_that_cannot_link(db_url, shared_data):
     import_sangga_files([shared_data / "sangga/old_codes_seoul_202212_2rows.csv"])
     import_sangga_files([shared_data / GANGWON], snapshot="2024Q1")
     with pytest.raises(InputError) as e:
-        store.compare_snapshots("2022Q4", "2024Q1")
+        snapshots.compare_snapshots("2022Q4", "2024Q1")
     assert "상가업소번호" in e.value.message and "2023" in e.value.message
     with pytest.raises(InputError):
-        store.compare_snapshots("2024Q1", "default")
+        snapshots.compare_snapshots("2024Q1", "default")
     with pytest.raises(InputError):
-        store.compare_snapshots("2024Q1", "2024Q1")
+        snapshots.compare_snapshots("2024Q1", "2024Q1")
 
 
 def test_churn_pair_of_two_2023_quarters(db_url, shared_data, tmp_path):
@@ -266,13 +266,13 @@ def test_churn_pair_of_two_2023_quarters(db_url, shared_data, tmp_path):
     header, body = rows[0], rows[1:]
     import_sangga_files([_write(tmp_path / "a_2024q1.csv", [header] + body[:150])])
     import_sangga_files([_write(tmp_path / "b_2024q2.csv", [header] + body[50:])])
-    pair = store.compare_snapshots("2024Q1", "2024Q2")
+    pair = snapshots.compare_snapshots("2024Q1", "2024Q2")
     before = set(pair.before.frame["store_id"])
     after = set(pair.after.frame["store_id"])
     assert len(before & after) == 100 and len(after - before) == 50 and len(before - after) == 50
     assert pair.common_sido_codes == ["51"]
     with pytest.raises(InputError):
-        store.compare_snapshots("2024Q2", "2024Q1")
+        snapshots.compare_snapshots("2024Q2", "2024Q1")
 
 
 def test_no_temp_files_left_and_parquet_has_the_schema(db_url, shared_data):
@@ -336,7 +336,7 @@ def test_folder_with_one_unreadable_file_stores_the_others(db_url, shared_data, 
     assert "필수 열" in by_name["notes_2024q1.csv"].refused
     assert rep.to_dict()["refused_files"][0]["name"] == "notes_2024q1.csv"
     assert [r[0] for r in _log_rows(db_url)] == ["good_2024q1.csv"]
-    info = {i.id: i for i in store.list_snapshots()}["2024Q1"]
+    info = {i.id: i for i in snapshots.list_snapshots()}["2024Q1"]
     assert [f["name"] for f in info.files] == ["good_2024q1.csv"]
     # every file refused: an error, and nothing stored
     bad = tmp_path / "bad"
@@ -371,6 +371,6 @@ def test_concurrent_imports_into_one_quarter_lose_nothing(db_url, shared_data, t
     for t in threads:
         t.join()
     assert errors == []
-    info = {i.id: i for i in store.list_snapshots()}["2024Q1"]
+    info = {i.id: i for i in snapshots.list_snapshots()}["2024Q1"]
     assert info.rows == 200 and sorted(f["name"] for f in info.files) == ["a_2024q1.csv", "b_2024q1.csv"]
     assert len(_log_rows(db_url)) == 2

