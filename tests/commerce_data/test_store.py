@@ -16,9 +16,9 @@ HOEGI = "sangga/seoul_dongdaemun_hoegidong_2026q1.csv"
 
 
 @pytest.fixture(scope="module")
-def raw(shared_data):
+def raw(fixture_data):
     """The 회기동 CSV read by pandas with EPSG:5179 metres computed by a separate pyproj transformer."""
-    df = pd.read_csv(shared_data / HOEGI, dtype=str, encoding="utf-8-sig")
+    df = pd.read_csv(fixture_data / HOEGI, dtype=str, encoding="utf-8-sig")
     lon, lat = df["경도"].astype(float).to_numpy(), df["위도"].astype(float).to_numpy()
     t = Transformer.from_crs("EPSG:4326", "EPSG:5179", always_xy=True)
     x, y = t.transform(lon, lat)
