@@ -8,7 +8,7 @@ import pytest
 import shapely
 
 from moduai.commerce import generator, snapshots, store
-from moduai.commerce.importer import read_sangga_frame
+from moduai.commerce.sangga_csv import read_sangga_frame
 
 UNIT = "37011"  # 포항시 남구 (통계청)
 
@@ -25,11 +25,11 @@ def test_same_seed_same_rows_other_seed_other_rows(pohang):
     assert len(other) != len(pohang) or not np.array_equal(other["x"].to_numpy(), pohang["x"].to_numpy())
 
 
-def test_calibration_counts_are_the_real_rows(shared_data):
+def test_calibration_counts_are_the_real_rows(fixture_data):
     cal = generator.calibration()
     real = pd.concat([
-        pd.read_csv(shared_data / "sangga/seoul_dongdaemun_hoegidong_2026q1.csv", dtype=str, encoding="utf-8-sig"),
-        pd.read_csv(shared_data / "sangga/gangwon_first200.csv", dtype=str),
+        pd.read_csv(fixture_data / "sangga/seoul_dongdaemun_hoegidong_2026q1.csv", dtype=str, encoding="utf-8-sig"),
+        pd.read_csv(fixture_data / "sangga/gangwon_first200.csv", dtype=str),
     ])
     rural = real["행정동명"].str.endswith(("읍", "면"))
     assert cal.real_counts_urban.sum() == (~rural).sum() == 1066

@@ -248,3 +248,27 @@ def test_the_deferral_rule_itself(tmp_path, source, expected):
     f.parent.mkdir()
     f.write_text(source, encoding="utf-8")
     assert len(_deferred_imports_without_reason(f, tmp_path / "moduai")) == expected
+
+
+def test_every_imported_library_is_declared_in_pyproject():
+    """What src/moduai imports is installed by `pip install .` (pyproject dependencies), nothing by accident."""
+    import importlib.metadata as md
+    import re
+    import sys
+    import tomllib
+
+    pyproject = tomllib.loads((PACKAGE.parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
+    declared = {re.split(r"[<>=\[ ;!~]", d)[0].lower().replace("_", "-")
+                for d in pyproject["project"]["dependencies"]}
+    imported: set[str] = set()
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                imported.add(node.module.split(".")[0])
+    third_party = imported - set(sys.stdlib_module_names) - {"moduai"}
+    dists = md.packages_distributions()
+    missing = sorted(m for m in third_party
+                     if not any(d.lower().replace("_", "-") in declared for d in dists.get(m, [m])))
+    assert missing == []

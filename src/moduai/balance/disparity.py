@@ -81,10 +81,6 @@ class TheilDecomposition:
     weighting: str  # 'units' or 'population'
     groups: list[GroupTheil] = field(default_factory=list)
 
-    @property
-    def residual(self) -> float:
-        return self.total - self.between - self.within
-
 
 def theil_decomposition(values, group_ids, weights=None, names: dict[str, str] | None = None) -> TheilDecomposition:
     """Exact between/within decomposition of Theil T (Shorrocks 1980), within computed group by group."""

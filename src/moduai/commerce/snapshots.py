@@ -184,13 +184,6 @@ def list_snapshots() -> list[SnapshotInfo]:
     return out
 
 
-def get_snapshot_info(snapshot_id: str) -> SnapshotInfo:
-    for info in list_snapshots():
-        if info.id == snapshot_id:
-            return info
-    raise _unknown_snapshot(snapshot_id)
-
-
 def _unknown_snapshot(snapshot_id: str) -> NotFound:
     known = ", ".join(list(EMBEDDED_IDS) + imported_snapshot_ids())
     shown = snapshot_id if len(snapshot_id) <= SNAPSHOT_ID_MAX else snapshot_id[:SNAPSHOT_ID_MAX] + "…"

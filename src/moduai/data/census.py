@@ -23,7 +23,7 @@ What this module guarantees (each is a trap of the raw table, see ``docs/notes/i
   읍면동 series on both sides.  In 2020 the 읍면동 rows come twice (7- and 8-digit codes): only the 7-digit
   rows are used for 2020.
 
-Public API: :func:`census_measures`, :func:`census_values` (tidy table), :func:`census_value`,
+Public API: :func:`census_values` (tidy table), :func:`census_value`,
 :func:`census_raw_rows`, :func:`current_units`.  Region summaries built on these values live one floor up,
 in :func:`moduai.balance.indicators.region_census_summary`.
 """
@@ -149,11 +149,6 @@ _MEASURE_LIST: list[CensusMeasure] = [
     CensusMeasure("road_length", "도로 연장", "m", "landuse", "road", "total_road_length"),
 ]
 MEASURES: dict[str, CensusMeasure] = {m.id: m for m in _MEASURE_LIST}
-
-
-def census_measures() -> list[CensusMeasure]:
-    """Every raw census variable this module can serve."""
-    return list(_MEASURE_LIST)
 
 
 def get_measure(measure_id: str) -> CensusMeasure:
@@ -426,31 +421,11 @@ def _predecessors_by_year(code: str, year: int) -> frozenset[str]:
     return frozenset(pop or present)
 
 
-@lru_cache(maxsize=1)
-def census_wide() -> pd.DataFrame:
-    """All measures side by side: index ``(code, year)``, columns = measure ids, plus ``level``."""
-    frames = []
-    for m in _MEASURE_LIST:
-        v = census_values(m.id)
-        frames.append(v.set_index(["code", "year"])["value"].rename(m.id))
-    wide = pd.concat(frames, axis=1)
-    levels = pd.concat([census_values(m.id).set_index(["code", "year"])["level"] for m in _MEASURE_LIST])
-    levels = levels[~levels.index.duplicated()]
-    wide["level"] = levels.reindex(wide.index)
-    return wide.sort_index()
-
-
 def census_value(code: str, measure_id: str, year: int) -> float | None:
     """One value (``None`` when the census has no figure for that unit and year)."""
     v = census_values(measure_id)
     hit = v[(v.code == code) & (v.year == int(year))]
     return None if hit.empty else float(hit.value.iloc[0])
-
-
-def measure_years(measure_id: str) -> list[int]:
-    """The census years in which a measure has values for at least one 시군구."""
-    v = census_values(measure_id)
-    return sorted({int(y) for y in v[v.level == "sigungu"].year})
 
 
 # ------------------------------------------------------------------------------------- 읍면동

@@ -64,10 +64,6 @@ class CriterionResult:
     fix: str | None = None  # for fails: what would have to change
     changeable: bool = True  # False when no action can change it (age, a passed deadline)
 
-    @property
-    def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
-
 
 @dataclass
 class Context:

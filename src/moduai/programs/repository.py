@@ -208,5 +208,3 @@ def set_status(session: Session, slug: str, status: str) -> Program:
     return row_to_program(row)
 
 
-def existing_source_ids(session: Session, source_kind: str) -> set[str]:
-    return set(session.scalars(select(ProgramRow.source_id).where(ProgramRow.source_kind == source_kind)))
