@@ -129,13 +129,15 @@ class _LazyUnits:
         self.lock = threading.Lock()
 
     def __call__(self, store_set: StoreSet, minx: float, miny: float, maxx: float, maxy: float) -> None:
-        todo = [u for u in units_in_bounds(minx, miny, maxx, maxy) if u not in self.loaded]
-        if not todo:
+        self.add(store_set, units_in_bounds(minx, miny, maxx, maxy))
+
+    def add(self, store_set: StoreSet, units: list[str], seed: int | None = None) -> None:
+        """Generate (or load from the Parquet cache) the units not loaded yet and append them, once."""
+        if all(u in self.loaded for u in units):
             return
         with self.lock:
-            todo = [u for u in todo if u not in self.loaded]
-            frames = [load_unit(u, self.seed) for u in todo]
-            frames = [f for f in frames if len(f)]
+            todo = [u for u in units if u not in self.loaded]
+            frames = [f for f in (load_unit(u, self.seed if seed is None else seed) for u in todo) if len(f)]
             if frames:
                 new = pd.concat(frames, ignore_index=True)
                 new["snapshot"] = DEFAULT_SNAPSHOT
@@ -159,15 +161,7 @@ def ensure_units(units: list[str], seed: int = DEFAULT_SEED) -> StoreSet:
     s = get_store_set(DEFAULT_SNAPSHOT)
     ext = s._extender
     if isinstance(ext, _LazyUnits):
-        todo = [u for u in units if u not in ext.loaded]
-        with ext.lock:
-            frames = [load_unit(u, seed) for u in todo if u not in ext.loaded]
-            frames = [f for f in frames if len(f)]
-            if frames:
-                new = pd.concat(frames, ignore_index=True)
-                new["snapshot"] = DEFAULT_SNAPSHOT
-                s.append(new)
-            ext.loaded.update(todo)
+        ext.add(s, units, seed)
     return s
 
 
