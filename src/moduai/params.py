@@ -140,7 +140,8 @@ PARAMS: dict[str, Param] = {
     "lon": Param("lon", "경도", "real", KOREA_BBOX[0], KOREA_BBOX[2], unit="°", example="127.0579",
                  out_of_range="대한민국 밖입니다", hint="WGS84 경도를 적어 주세요(예: 127.0579)."),
     "category": Param("category", "업종", "text", example="카페, 편의점, I21201"),
-    "year": Param("year", "연도", "integer", 2000, 2100, example="2020"),
+    # a calendar year; which years have data is the dataset's answer (DataUnavailable lists them)
+    "year": Param("year", "연도", "integer", 1900, 2100, example="2020"),
     "level": Param("level", "지역 단위", "choice", choices=("nation", "sido", "sigungu", "gu")),
     "method": Param("method", "정규화 방법", "choice", choices=("minmax", "zscore", "rank")),
     "weight": Param("weights", "가중치", "real", 0.0, 100.0, example="1"),
