@@ -80,12 +80,12 @@ def _shared_data_dir() -> Path:
 
 
 @pytest.fixture
-def shared_data(request, _shared_data_dir) -> Path:
+def shared_data(request) -> Path:
     """``../shared/data`` for optional large benchmarks only (tests marked ``benchmark`` or ``slow``)."""
     if not (request.node.get_closest_marker("benchmark") or request.node.get_closest_marker("slow")):
         pytest.fail("shared_data is only for tests marked benchmark/slow; ship a small copy under tests/fixtures "
                     "and use the fixture_data fixture", pytrace=False)
-    return _shared_data_dir
+    return request.getfixturevalue("_shared_data_dir")
 
 
 _MISSING_FILE = re.compile(r"not found|no such file|missing file|\.\./shared|does not exist", re.IGNORECASE)
