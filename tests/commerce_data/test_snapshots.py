@@ -103,3 +103,15 @@ def test_a_removed_import_is_forgotten():
     p.unlink()
     with pytest.raises(NotFound):
         snapshots.get_store_set("2030Q2")
+
+
+def test_the_frame_cache_is_one_bounded_lru():
+    import pandas as pd
+
+    frames = [pd.DataFrame({"a": [i]}) for i in range(store.FRAME_CACHE_MAXSIZE + 10)]
+    calls = []
+    for f in frames:
+        store.frame_cache(f, "t", lambda f=f: calls.append(1) or len(f))
+    assert store.frame_cache_size() <= store.FRAME_CACHE_MAXSIZE
+    n = len(calls)
+    assert store.frame_cache(frames[-1], "t", lambda: calls.append(1)) == 1 and len(calls) == n  # a hit

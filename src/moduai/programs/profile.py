@@ -221,6 +221,6 @@ def profile_from_dict(data: dict[str, Any] | None) -> Profile:
         ksic_code=ksic,
         industry=(str(data["industry"]).strip() or None) if data.get("industry") else None,
         groups=_str_list("groups", data.get("groups"), TARGET_GROUPS),
-        flags={k: parse_flag_value(k, v) for k, v in flags_raw.items()},
+        flags={k: parse_flag_value(k, v) for k, v in flags_raw.items() if v is not None},  # null = not answered
         interests=_str_list("interests", data.get("interests"), None) or [],
     )
