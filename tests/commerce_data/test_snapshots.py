@@ -115,3 +115,17 @@ def test_the_frame_cache_is_one_bounded_lru():
     assert store.frame_cache_size() <= store.FRAME_CACHE_MAXSIZE
     n = len(calls)
     assert store.frame_cache(frames[-1], "t", lambda: calls.append(1)) == 1 and len(calls) == n  # a hit
+
+
+@pytest.mark.parametrize("spelling", ["../../etc/passwd", "/etc/passwd"])
+def test_the_api_answers_a_korean_404_for_a_path(spelling):
+    from fastapi.testclient import TestClient
+
+    from moduai.web.app import create_app
+
+    r = TestClient(create_app()).get("/api/v1/commerce/report", params={
+        "lat": 37.5898, "lon": 127.0579, "radius": 500, "category": "카페", "snapshot": spelling})
+    assert r.status_code == 404
+    err = r.json()["error"]
+    assert err["field"] == "snapshot" and "스냅샷" in err["message"] and "없습니다" in err["message"]
+    assert snapshots.cache_size() == 0
