@@ -139,3 +139,34 @@ def industry_mix_figure(mix: Any) -> Figure | None:
                    "yaxis": {"autorange": "reversed", "automargin": True},
                    "legend": {"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0},
                    "margin": {"l": 10, "r": 20, "t": 80, "b": 60}}}
+
+
+def portfolio_frontier_figure(frontier: Sequence[dict], chosen_grant: float, chosen_value: float) -> Figure | None:
+    """Best value against the grant (the efficient frontier), with the chosen portfolio marked."""
+    pts = [f for f in frontier if f.get("value") is not None]
+    if len(pts) < 2:
+        return None
+    return {"data": [
+        {"type": "scatter", "mode": "lines+markers", "name": "효율 경계", "x": [f["grant_krw"] / 1e8 for f in pts],
+         "y": [round(f["value"], 3) for f in pts], "text": [f"{f['projects']}개 사업" for f in pts]},
+        {"type": "scatter", "mode": "markers", "name": "이번 선택", "x": [chosen_grant / 1e8], "y": [round(chosen_value, 3)],
+         "marker": {"size": 14, "symbol": "star", "color": "#b42318"}},
+    ], "layout": {"title": {"text": "국비에 따른 최선의 가치 (효율 경계)"}, "font": PLOT_FONT,
+                  "xaxis": {"title": {"text": "국비 (억 원)"}}, "yaxis": {"title": {"text": "가치 점수"}},
+                  "margin": {"l": 50, "r": 10, "t": 40, "b": 40}, "legend": {"orientation": "h"}}}
+
+
+def allocation_terms_figure(rows: Sequence[Any], term_labels: dict[str, str], n: int = 15) -> Figure | None:
+    """Stacked bars: each term's contribution to the largest allocations (억 원)."""
+    if not rows or not term_labels:
+        return None
+    top = list(rows)[:n]
+    names = [short_name(r.name.split(" ", 1)[-1]) for r in top]
+    data = [{"type": "bar", "name": "기본액", "x": names, "y": [round(r.base_krw / 1e8, 1) for r in top]}]
+    data += [{"type": "bar", "name": label, "x": names, "y": [round(r.terms_krw.get(tid, 0) / 1e8, 1) for r in top]}
+             for tid, label in term_labels.items()]
+    data.append({"type": "bar", "name": "상·하한 조정", "x": names,
+                 "y": [round(r.bound_adjustment_krw / 1e8, 1) for r in top]})
+    return {"data": data, "layout": {"barmode": "relative", "font": PLOT_FONT,
+                                     "title": {"text": f"배분액 상위 {len(top)}곳의 항목별 기여 (억 원)"},
+                                     "margin": {"l": 50, "r": 10, "t": 40, "b": 90}, "legend": {"orientation": "h"}}}
