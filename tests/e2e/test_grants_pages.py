@@ -10,7 +10,7 @@ from tests.conftest import SCREENSHOTS
 pytestmark = pytest.mark.e2e
 
 PAGES = {"index": "/grants", "simulate": "/grants/simulate", "compare": "/grants/compare",
-         "portfolio": "/grants/portfolio", "editor": "/grants/editor"}
+         "portfolio": "/grants/portfolio", "editor": "/grants/editor", "capacity": "/grants/capacity"}
 
 
 @pytest.mark.parametrize("width", [390, 1280])

@@ -18,7 +18,7 @@ def client():
 
 
 @pytest.mark.parametrize("url", ["/grants", "/grants/simulate", "/grants/compare", "/grants/portfolio",
-                                 "/grants/editor", "/grants/simulate?scheme=sobyeol-fund-2025"])
+                                 "/grants/editor", "/grants/simulate?scheme=sobyeol-fund-2025", "/grants/capacity"])
 def test_pages_render_with_the_example_label(client, url):
     r = client.get(url)
     assert r.status_code == 200
@@ -75,3 +75,10 @@ def test_editor_runs_edited_yaml_and_reports_yaml_errors(client):
     assert r.status_code == 200 and "실패" in r.text  # its own worked test expects 72억
     r = client.post("/grants/editor", data={"yaml_text": "id: x\nname: [", "scheme": "x"})
     assert r.status_code == 422 and "YAML 문법" in r.text
+
+
+def test_capacity_api_equals_cli_json(client):
+    api = client.get("/api/v1/grants/capacity", params={"scheme": "sobyeol-fund-2025"}).json()
+    out = CliRunner().invoke(cli_app, ["grants", "capacity", "--scheme", "sobyeol-fund-2025", "--json"])
+    assert json.loads(out.stdout) == api
+    assert api["national"][0]["rate_pct"] == 37.57

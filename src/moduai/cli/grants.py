@@ -159,3 +159,28 @@ def template_cmd(out: Path = typer.Argument(..., help="쓸 파일 (예: 사업�
 
     out.write_bytes(DEMO_FILE.read_bytes())
     console.print(f"{out}에 서식을 썼습니다 (예시 내용 — 실제 사업으로 바꿔 쓰세요).")
+
+
+@app.command("capacity")
+def capacity_cmd(
+    scheme: str = typer.Option("pogwal-2026", "--scheme"),
+    budget: str = typer.Option(None, "--budget"),
+    top: int = typer.Option(20, "--top", min=1, max=500),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """집행 역량: 전국 집행률, 배분을 쓰기 어려울 수 있는 시군구(예시 기준), 기록된 집행 실적."""
+    from moduai.grants.capacity import capacity_view
+
+    with working("배분과 재정 여건을 계산하는 중…"):
+        result = capacity_view(scheme, budget=budget)
+    emit(result, as_json, lambda r: _render_capacity(r, top))
+
+
+def _render_capacity(r, top: int) -> None:
+    for e in r.national:
+        console.print(f"지방소멸대응기금 {e.alloc_year}년 배분분: {e.as_of} 기준 집행률 {e.rate_pct}%")
+    console.print("기준(예시): " + "; ".join(r.rules.values()))
+    t = Table("시군구", "경고")
+    for f in r.flagged[:top]:
+        t.add_row(f.name, " / ".join(f.flags))
+    console.print(t)

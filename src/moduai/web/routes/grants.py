@@ -61,6 +61,13 @@ class PortfolioContext:
 
 
 @dataclass
+class CapacityContext:
+    report: object
+    scheme_id: str
+    schemes: list[dict]
+
+
+@dataclass
 class EditorContext:
     yaml_text: str
     scheme_id: str
@@ -159,6 +166,16 @@ async def grants_portfolio_upload(request: Request, file: UploadFile | None = Fi
                        status_code=422 if ctx.error else 200)
 
 
+@router.get("/grants/capacity", include_in_schema=False)
+def grants_capacity_page(request: Request, scheme: str = "pogwal-2026", budget: str = ""):
+    """집행 역량: 전국 집행률, 배분을 쓰기 어려울 수 있는 시군구, 지자체가 기록한 집행 실적."""
+    from moduai.grants.capacity import capacity_view
+
+    report = capacity_view(scheme, budget=budget or None)
+    return render_page(request, "grants/capacity.html", CapacityContext(report, scheme, _schemes()),
+                       title="집행 역량")
+
+
 def _editor(yaml_text: str, scheme_id: str) -> EditorContext:
     ctx = EditorContext(yaml_text, scheme_id)
     if len(yaml_text) > MAX_YAML_CHARS:
@@ -215,6 +232,14 @@ def api_compare(a: str = Query(..., max_length=60), b: str = Query(..., max_leng
                 budget_a: str | None = Query(None, max_length=40), budget_b: str | None = Query(None, max_length=40)):
     """두 방식(또는 두 예산) 비교 (CLI `moduai grants compare A B --json`과 같은 문서)."""
     return to_jsonable(compare_schemes(a, b, budget_a=budget_a, budget_b=budget_b))
+
+
+@router.get("/api/v1/grants/capacity", tags=["grants"], operation_id="grants_capacity")
+def api_capacity(scheme: str = Query("pogwal-2026", max_length=60), budget: str | None = Query(None, max_length=40)):
+    """전국 집행률, 경고가 붙은 시군구, 기록된 집행 실적 (CLI `moduai grants capacity --json`과 같은 문서)."""
+    from moduai.grants.capacity import capacity_view
+
+    return to_jsonable(capacity_view(scheme, budget=budget))
 
 
 @router.post("/api/v1/grants/portfolio", response_model=S.PortfolioOut, tags=["grants"], operation_id="grants_portfolio")
