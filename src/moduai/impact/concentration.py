@@ -194,3 +194,8 @@ def concentration(awards: pd.DataFrame) -> Concentration:
             "non_capital_amount_share": "비수도권(서울·인천·경기 밖)에 간 금액 ÷ 지역코드가 있는 금액",
         },
     )
+
+
+def concentration_of_file(source: str | Path | bytes | pd.DataFrame) -> Concentration:
+    """Read an awards file and measure it (what the CLI, page and API call)."""
+    return concentration(read_awards(source))

@@ -99,3 +99,17 @@ def product_limit(duration: np.ndarray, event: np.ndarray) -> dict[float, float]
             s *= 1 - d / at_risk
         out[float(t)] = s
     return out
+
+
+def survival_of_file(source, *, match: bool = False) -> SurvivalResult:
+    """Read a CSV (group, duration, event[, stratum]) and compare the groups' survival."""
+    import io
+    from pathlib import Path
+
+    if isinstance(source, bytes):
+        df = pd.read_csv(io.BytesIO(source), encoding="utf-8-sig")
+    elif isinstance(source, pd.DataFrame):
+        df = source
+    else:
+        df = pd.read_csv(Path(source), encoding="utf-8-sig")
+    return survival(df, stratum="stratum" if match else None)
