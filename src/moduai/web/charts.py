@@ -1,0 +1,141 @@
+"""Every plotly figure the pages draw, as plain dicts (rendered by ``templates/balance/_plot.html``).
+
+plotly.js is served locally from ``/vendor/plotly.min.js``; these functions only shape the figure.
+They take domain results or plain lists, never data frames, so a route passes what a domain function
+returned and nothing is computed here beyond rounding and labels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from moduai.web.maps import mega_colour
+
+PLOT_FONT = {"family": "NanumGothic, 'Nanum Gothic', 'Noto Sans CJK KR', sans-serif", "size": 13}
+NATIONAL_LINE = {"dash": "dash", "color": "#1b2330"}
+
+Figure = dict[str, Any]
+
+
+def short_name(name: str) -> str:
+    """'강원특별자치도' → '강원(특)' so chart labels fit."""
+    for long, short in (("특별자치도", "(특)"), ("특별자치시", "(특)")):
+        if name.endswith(long):
+            return name[: -len(long)][:2] + short
+    return name
+
+
+def disparity_trend_figure(trend: Sequence[Any]) -> Figure | None:
+    """Gini, CV, Theil (total and between groups) and Williamson CV over the years (``DisparityResult``s)."""
+    if len(trend) < 2:
+        return None
+    years = [r.year for r in trend]
+    series = [("지니계수", [r.gini for r in trend]), ("변동계수(CV)", [r.cv for r in trend]),
+              ("타일 T 전체", [r.total for r in trend]), ("타일 T 권역 간", [r.between for r in trend]),
+              ("윌리엄슨 가중 CV", [r.williamson_cv for r in trend])]
+    data = [{"type": "scatter", "mode": "lines+markers", "name": n, "x": years, "y": y}
+            for n, y in series if any(v is not None for v in y)]
+    return {"data": data, "layout": {
+        "title": {"text": f"{trend[0].label} 격차의 변화 ({'시군구' if trend[-1].level == 'sigungu' else '시도'} "
+                           f"{trend[-1].n}곳)"}, "font": PLOT_FONT,
+        "xaxis": {"title": {"text": "연도"}, "tickmode": "array", "tickvals": years},
+        "yaxis": {"title": {"text": "격차 지수 (단위 없음, 0 = 완전 균등)"}, "rangemode": "tozero"},
+        "legend": {"orientation": "h", "y": -0.25}, "margin": {"l": 60, "r": 20, "t": 50, "b": 80}, "height": 380}}
+
+
+def megaregion_trend_figure(label: str, unit: str, years: Sequence[int], series: Sequence[Any],
+                            national: Any | None) -> Figure | None:
+    """Each 5극3특 group's value over the years (``series``: objects with id, name, years, values), 전국 dashed."""
+    if len(years) < 2:
+        return None
+    data = [{"type": "scatter", "mode": "lines+markers", "name": short_name(s.name), "x": list(s.years),
+             "y": [round(float(v), 4) for v in s.values], "line": {"color": mega_colour(s.id, "#999")}}
+            for s in series]
+    if national is not None and national.years:
+        data.append({"type": "scatter", "mode": "lines", "name": "전국", "x": [int(v) for v in national.years],
+                     "y": [round(float(v), 4) for v in national.values], "line": dict(NATIONAL_LINE)})
+    return {"data": data, "layout": {
+        "title": {"text": f"5극3특 권역별 {label} 추이"}, "font": PLOT_FONT, "height": 380,
+        "xaxis": {"title": {"text": "연도"}, "tickmode": "array", "tickvals": list(years)},
+        "yaxis": {"title": {"text": f"{label} ({unit})"}},
+        "legend": {"orientation": "h", "y": -0.25}, "margin": {"l": 70, "r": 20, "t": 50, "b": 80}}}
+
+
+def megaregion_bar_figure(groups: Sequence[dict], *, label: str, unit: str, digits: int, year: int,
+                          national: float | None) -> Figure:
+    """One bar per 5극3특 group (group colours), 전국 as a dashed line."""
+    return {"data": [{
+        "type": "bar", "x": [short_name(g["name"]) for g in groups], "y": [g["value"] for g in groups],
+        "marker": {"color": [g["colour"] for g in groups]},
+        "text": [None if g["value"] is None else f"{g['value']:,.{digits}f}" for g in groups],
+        "textposition": "outside", "name": label}],
+        "layout": {"title": {"text": f"5극3특 권역별 {label} ({year}년)"}, "font": PLOT_FONT,
+                   "yaxis": {"title": {"text": f"{label} ({unit})"}},
+                   "xaxis": {"title": {"text": "권역"}}, "height": 380,
+                   "shapes": [] if national is None else [{
+                       "type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": national, "y1": national,
+                       "line": dict(NATIONAL_LINE)}],
+                   "annotations": [] if national is None else [{
+                       "xref": "paper", "x": 1, "y": national, "text": f"전국 {national:,.{digits}f}",
+                       "showarrow": False, "yshift": 10, "xanchor": "right"}],
+                   "margin": {"l": 70, "r": 20, "t": 50, "b": 60}}}
+
+
+def theil_figure(theil: Any) -> Figure:
+    """Theil T stacked: between groups, then each group's within contribution (``TheilDecomposition``)."""
+    t = theil
+    return {"data": [
+        {"type": "bar", "orientation": "h", "y": ["타일 T"], "x": [t.between], "name": "권역 간",
+         "marker": {"color": "#1d4e89"}},
+        *[{"type": "bar", "orientation": "h", "y": ["타일 T"], "x": [g.contribution], "name": f"{short_name(g.name)} 안",
+           "marker": {"color": mega_colour(g.group, "#999")}} for g in t.groups]],
+        "layout": {"barmode": "stack", "font": PLOT_FONT, "height": 260,
+                   "title": {"text": f"타일 T = 권역 간 {t.between:.4f} + 권역 내 {t.within:.4f} = {t.total:.4f}"},
+                   "xaxis": {"title": {"text": "타일 T (단위 없음)"}}, "legend": {"orientation": "h", "y": -0.6},
+                   "margin": {"l": 60, "r": 20, "t": 50, "b": 90}}}
+
+
+def composite_figure(result: Any, n: int = 20) -> Figure:
+    """The top ``n`` units of a ``CompositeResult``, stacked by each indicator's contribution."""
+    shown = result.ranking[:n]
+    return {"data": [{"type": "bar", "orientation": "h", "name": f"{c.label} (×{c.weight:g})",
+                      "y": [u.name for u in shown], "x": [u.contributions[c.indicator] for u in shown]}
+                     for c in result.components],
+            "layout": {"barmode": "stack", "font": PLOT_FONT, "height": 620,
+                       "title": {"text": f"종합 균형지수 상위 20곳과 지표별 기여 ({result.method_label}, {result.year}년)"},
+                       "xaxis": {"title": {"text": "종합점수 (0–100, 지표별 기여의 합)"}},
+                       "yaxis": {"autorange": "reversed", "automargin": True},
+                       "legend": {"orientation": "h", "y": -0.12}, "margin": {"l": 10, "r": 20, "t": 50, "b": 120}}}
+
+
+def decline_trend_figure(series: Sequence[Any]) -> Figure | None:
+    """지방소멸위험지수 over the years for the region, its 시도 and 전국 (objects with name, years, values)."""
+    if not series:
+        return None
+    return {"data": [{"type": "scatter", "mode": "lines+markers", "name": s.name, "x": [int(y) for y in s.years],
+                      "y": [round(float(v), 4) for v in s.values]} for s in series],
+            "layout": {"title": {"text": "지방소멸위험지수 추이 (연말 주민등록)"}, "font": PLOT_FONT, "height": 360,
+                       "xaxis": {"title": {"text": "연도"}, "dtick": 1},
+                       "yaxis": {"title": {"text": "지방소멸위험지수 (배)"}, "rangemode": "tozero"},
+                       "shapes": [{"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": 0.5, "y1": 0.5,
+                                   "line": {"dash": "dot", "color": "#b42318"}}],
+                       "annotations": [{"xref": "paper", "x": 0, "y": 0.5, "text": "0.5 미만 소멸위험",
+                                        "showarrow": False, "yshift": 10, "xanchor": "left"}],
+                       "legend": {"orientation": "h", "y": -0.25}, "margin": {"l": 60, "r": 20, "t": 50, "b": 80}}}
+
+
+def industry_mix_figure(mix: Any) -> Figure | None:
+    """Shares of gross value added by industry, the region next to 전국 (``IndustryMix``)."""
+    if mix is None:
+        return None
+    return {"data": [
+        {"type": "bar", "orientation": "h", "name": mix.region_name, "y": mix.labels, "x": mix.region_shares,
+         "marker": {"color": "#0b6e4f"}},
+        {"type": "bar", "orientation": "h", "name": "전국", "y": mix.labels, "x": mix.national_shares,
+         "marker": {"color": "#9aa5b1"}}],
+        "layout": {"title": {"text": f"산업 구성: 총부가가치 비중 ({mix.year}년)"}, "font": PLOT_FONT, "barmode": "group",
+                   "height": 560, "xaxis": {"title": {"text": "총부가가치 중 비중 (%)"}},
+                   "yaxis": {"autorange": "reversed", "automargin": True},
+                   "legend": {"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0},
+                   "margin": {"l": 10, "r": 20, "t": 80, "b": 60}}}
