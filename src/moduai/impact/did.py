@@ -98,22 +98,31 @@ def _cluster_se(x: np.ndarray, e: np.ndarray, clusters: np.ndarray, k_absorbed: 
 
 def _wild_bootstrap(xd: np.ndarray, yd: np.ndarray, clusters: np.ndarray, beta: np.ndarray, se: float,
                     k_absorbed: int, reps: int, seed: int, alpha: float = 0.05) -> tuple[float, float, float]:
-    """Wild cluster bootstrap-t for the first coefficient: (ci_low, ci_high, p_value)."""
+    """Wild cluster bootstrap-t for the first coefficient: (ci_low, ci_high, p_value).
+
+    All replications at once: with the cluster-membership matrix C (G × n), each replication's weights
+    w (G) give y* = ŷ + e·(Cᵀw), β* = (XᵀX)⁻¹Xᵀy*, and the cluster score sums C·(x·e*)."""
     rng = np.random.default_rng(seed)
     ids, inv = np.unique(clusters, return_inverse=True)
+    n_g = len(ids)
+    n, k = xd.shape
     fitted = xd @ beta
     resid = yd - fitted
     t_obs = beta[0] / se
     webb = np.array([-np.sqrt(1.5), -1, -np.sqrt(0.5), np.sqrt(0.5), 1, np.sqrt(1.5)])
-    tstars = np.empty(reps)
-    xtx_inv_xt = np.linalg.solve(xd.T @ xd, xd.T)
-    for b in range(reps):
-        w = rng.choice(webb, size=len(ids)) if len(ids) < 12 else rng.choice([-1.0, 1.0], size=len(ids))
-        ystar = fitted + resid * w[inv]
-        bstar = xtx_inv_xt @ ystar
-        estar = ystar - xd @ bstar
-        se_star = np.sqrt(_cluster_se(xd, estar, clusters, k_absorbed)[0, 0])
-        tstars[b] = (bstar[0] - beta[0]) / se_star
+    w = rng.choice(webb, size=(reps, n_g)) if n_g < 12 else rng.choice([-1.0, 1.0], size=(reps, n_g))
+    ystar = fitted[None, :] + resid[None, :] * w[:, inv]            # reps × n
+    xtx_inv = np.linalg.inv(xd.T @ xd)
+    bstar = ystar @ xd @ xtx_inv                                     # reps × k
+    estar = ystar - bstar @ xd.T                                     # reps × n
+    member = np.zeros((n_g, n))
+    member[inv, np.arange(n)] = 1.0
+    # cluster scores: for each replication and cluster, Σ_i∈g x_i e*_i  → reps × G × k
+    scores = np.einsum("gn,rn,nk->rgk", member, estar, xd)
+    meat = np.einsum("rgk,rgl->rkl", scores, scores)
+    adj = n_g / (n_g - 1) * (n - 1) / max(n - k - k_absorbed, 1)
+    var0 = np.einsum("kl,rlm,mk->r", xtx_inv[:1], meat, xtx_inv[:, :1]) * adj
+    tstars = (bstar[:, 0] - beta[0]) / np.sqrt(var0)
     lo_q, hi_q = np.quantile(tstars, [alpha / 2, 1 - alpha / 2])
     p = float(np.mean(np.abs(tstars) >= abs(t_obs)))
     return float(beta[0] - hi_q * se), float(beta[0] - lo_q * se), p
@@ -278,3 +287,64 @@ def callaway_santanna(panel: pd.DataFrame, *, outcome: str, unit: str = "unit", 
         s = float(np.std(dboots[e], ddof=1)) if len(dboots[e]) > 1 else float("nan")
         terms.append(EventTerm(int(e), float(dyn[e]), s, float(dyn[e] - 1.96 * s), float(dyn[e] + 1.96 * s)))
     return est, terms
+
+
+@dataclass
+class PanelAnalysis:
+    twfe: DidEstimate
+    event_study: EventStudy
+    callaway_santanna: DidEstimate | None
+    cs_event_terms: list[EventTerm]
+    staggered: bool
+    cohorts: list[int]
+    notes: list[str] = field(default_factory=list)
+
+
+def read_panel(source) -> pd.DataFrame:
+    """A user's panel CSV/XLSX with columns unit, time, outcome, treated (and optionally cluster)."""
+    import io
+    from pathlib import Path
+
+    if isinstance(source, pd.DataFrame):
+        df = source.copy()
+    elif isinstance(source, bytes):
+        df = pd.read_excel(io.BytesIO(source)) if source[:2] == b"PK" else pd.read_csv(io.BytesIO(source), encoding="utf-8-sig")
+    else:
+        p = Path(source)
+        df = pd.read_excel(p) if p.suffix.lower() in (".xlsx", ".xlsm") else pd.read_csv(p, encoding="utf-8-sig")
+    need = ["unit", "time", "outcome", "treated"]
+    missing = [c for c in need if c not in df.columns]
+    if missing:
+        raise InputError(f"패널 파일에 {', '.join(missing)} 열이 없습니다. 열: unit(단위), time(연도), outcome(결과), "
+                         "treated(그 해 처리 여부 0/1), 선택: cluster.", field=missing[0])
+    for c in ("time", "outcome", "treated"):
+        df[c] = pd.to_numeric(df[c], errors="coerce")
+    bad = df[df[["time", "outcome", "treated"]].isna().any(axis=1)]
+    if len(bad):
+        raise InputError(f"숫자가 아닌 값이 있는 행: {', '.join(str(i + 2) for i in bad.index[:10])}행"
+                         f"{' 등' if len(bad) > 10 else ''}. time·outcome·treated는 숫자여야 합니다.", field="outcome")
+    if not df["treated"].isin([0, 1]).all():
+        raise InputError("treated는 0 또는 1이어야 합니다.", field="treated")
+    if df.duplicated(["unit", "time"]).any():
+        raise InputError("같은 unit·time 행이 두 번 이상 있습니다. 단위마다 연도 하나에 한 행이어야 합니다.", field="unit")
+    return df
+
+
+def analyse_panel(source, *, bootstrap_reps: int = 199) -> PanelAnalysis:
+    """TWFE, event study and (with never-treated units) Callaway–Sant'Anna on a user's panel."""
+    df = read_panel(source)
+    cluster = "cluster" if "cluster" in df.columns else None
+    first = df[df.treated == 1].groupby("unit")["time"].min()
+    cohorts = sorted(int(x) for x in first.unique())
+    notes = []
+    est = twfe(df, outcome="outcome", cluster=cluster)
+    es = event_study(df, outcome="outcome", cluster=cluster)
+    cs, terms = None, []
+    if df.groupby("unit")["treated"].max().eq(0).sum() >= 2:
+        cs, terms = callaway_santanna(df, outcome="outcome", bootstrap_reps=bootstrap_reps)
+    else:
+        notes.append("한 번도 처리되지 않은 단위가 2곳 미만이라 Callaway–Sant'Anna 추정을 하지 않았습니다.")
+    if len(cohorts) > 1:
+        notes.append(f"처리 시작 시점이 {len(cohorts)}개({', '.join(map(str, cohorts))})입니다. 효과가 시간에 따라 변하면 "
+                     "TWFE는 치우칠 수 있으니 Callaway–Sant'Anna 추정을 함께 보세요.")
+    return PanelAnalysis(est, es, cs, terms, len(cohorts) > 1, cohorts, notes)

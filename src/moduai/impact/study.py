@@ -80,8 +80,10 @@ def _panel(outcome: str, control: str) -> pd.DataFrame:
     return df
 
 
+@lru_cache(maxsize=8)
 def decline_study(outcome: str = "residents_20_39", control: str = "non_designated", *,
                   bootstrap_reps: int = 499) -> DeclineStudy:
+    """The study for one outcome and control group (cached: the data are fixed and the bootstrap seeded)."""
     if outcome not in OUTCOMES:
         raise InputError(f"결과 변수(outcome)는 {', '.join(OUTCOMES)} 중 하나여야 합니다. 받은 값: '{outcome}'.",
                          field="outcome")
