@@ -11,7 +11,7 @@ import sys
 
 import typer
 
-from moduai.cli import balance, commerce, data, grants, marketing, programs, regions, system
+from moduai.cli import balance, commerce, data, grants, impact, marketing, programs, regions, system
 from moduai.cli.output import ModuaiGroup
 
 app = typer.Typer(
@@ -30,6 +30,7 @@ app.add_typer(balance.app, name="balance", help="지역균형 지표, 격차, �
 app.add_typer(programs.app, name="programs", help="지원사업 매칭과 검색")
 app.add_typer(marketing.app, name="marketing", help="소상공인 마케팅: 문구, 달력, 리뷰, 고객")
 app.add_typer(grants.app, name="grants", help="자율형 포괄보조: 배분 모의실험, 비교, 사업 조합")
+app.add_typer(impact.app, name="impact", help="성과 추적: 지원 집중도, 이중차분 효과, 생존")
 
 
 def main() -> None:
