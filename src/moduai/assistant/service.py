@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from moduai.assistant.router import FOLLOW_UP_WORDS, Route, arguments_for, default_router
+from moduai.assistant.router import FOLLOW_UP_WORDS, Route, default_router
 from moduai.assistant.slots import extract
 from moduai.assistant.tools import check_faithful, get_tool, run_tool
 from moduai.errors import Ambiguous, ModuaiError

@@ -70,7 +70,13 @@ def _region(place: str, *, level: str | None = None):
 
     if not place:
         raise InputError("어느 지역인지 알려 주세요 (예: 해남군, 포항시 북구).", field="place")
-    r = get_region(place) if place.isdigit() else resolve_region(place)
+    try:
+        r = get_region(place) if place.isdigit() else resolve_region(place)
+    except Ambiguous as exc:
+        labels = {c.get("label") if isinstance(c, dict) else str(c) for c in exc.candidates}
+        if len(labels) != 1:  # 세종특별자치시 is both a 시도 and its only 시군구: one place, two levels
+            raise
+        r = get_region(exc.candidates[0]["code"])
     if level == "sigungu" and r.level != "sigungu":
         if r.level in ("gu", "emd") and r.sigungu_code:
             return get_region(r.sigungu_code)
@@ -130,9 +136,9 @@ def _programs_search(args: dict) -> ToolResult:
     if not res.hits:
         answer = f"'{query}'에 맞는 지원사업을 찾지 못했습니다. 낱말을 바꿔 보세요."
     else:
-        items = "; ".join(f"{i}) {h.name} — {h.agency}, {h.period_text}" for i, h in enumerate(res.hits[:3], 1))
-        sample = " (표본 예시 사업이 섞여 있습니다)" if any(h.is_sample for h in res.hits[:3]) else ""
-        answer = f"{josa(repr(query), '으로/로')} 찾은 지원사업 가운데 위의 {len(res.hits[:3])}건입니다: {items}.{sample}"
+        items = " · ".join(f"{h.name} ({h.agency}, {h.period_text})" for h in res.hits[:3])
+        sample = " 표본 예시 사업이 섞여 있습니다." if any(h.is_sample for h in res.hits[:3]) else ""
+        answer = f"{josa(repr(query), '으로/로')} 찾은 지원사업 가운데 앞의 것들입니다: {items}.{sample}"
     return ToolResult("programs_search", {"query": args["query"], "place": args.get("place")}, answer,
                       "/programs/search?" + urlencode({"q": query}), list(res.sources), to_jsonable(res))
 
@@ -141,13 +147,18 @@ def _marketing_calendar(args: dict, today: dt.date | None = None) -> ToolResult:
     from moduai.marketing.calendar import upcoming_posts
 
     today = today or dt.date.today()
-    events = upcoming_posts(args.get("category") or None, today=today, days=60)[:3]
+    note = ""
+    try:
+        events = upcoming_posts(args.get("category") or None, today=today, days=60)[:3]
+    except InputError:  # the calendar knows fewer 업종 than the taxonomy: use its general calendar, and say so
+        events = upcoming_posts(None, today=today, days=60)[:3]
+        note = f" ('{args.get('category')}'은 달력 업종에 없어 일반 업종 기준입니다.)"
     if not events:
-        answer = "앞으로 60일 안에 맞는 시즌·기념일이 없습니다."
+        answer = "앞으로 두 달 안에 맞는 시즌·기념일이 없습니다."
     else:
         answer = "다가오는 홍보 시기입니다: " + "; ".join(
             f"{e.name}({e.date.month}월 {e.date.day}일, {e.post_on.month}월 {e.post_on.day}일쯤 게시) — {e.idea}"
-            for e in events) + "."
+            for e in events) + "." + note
     return ToolResult("marketing_calendar", {"category": args.get("category")}, answer,
                       "/marketing/calendar" + (f"?category={args['category']}" if args.get("category") else ""),
                       ["marketing-calendar"], to_jsonable(events))

@@ -11,7 +11,7 @@ import sys
 
 import typer
 
-from moduai.cli import balance, commerce, data, grants, impact, marketing, programs, regions, system
+from moduai.cli import assistant, balance, commerce, data, grants, impact, marketing, programs, regions, system
 from moduai.cli.output import ModuaiGroup
 
 app = typer.Typer(
@@ -23,6 +23,7 @@ app = typer.Typer(
 )
 
 regions.register(app)
+assistant.register(app)
 system.register(app)
 app.add_typer(data.app, name="data", help="데이터셋 카탈로그 (출처·라이선스·연도·범위)")
 app.add_typer(commerce.app, name="commerce", help="상권 분석: 가져오기, 보고서, 입지 추천")

@@ -15,6 +15,7 @@ from moduai.web.errors import install_error_handlers
 from moduai.web.routes import (
     accounts,
     apidocs,
+    assistant,
     balance,
     commerce,
     data,
@@ -54,7 +55,7 @@ def create_app() -> FastAPI:
     def plotly_js() -> FileResponse:
         return FileResponse(PLOTLY_JS, media_type="application/javascript")
 
-    for module in (home, regions, data, commerce, balance, programs, marketing, grants, impact, accounts):
+    for module in (home, regions, data, commerce, balance, programs, marketing, grants, impact, assistant, accounts):
         app.include_router(module.router)
     app.include_router(apidocs.router)
     return app
