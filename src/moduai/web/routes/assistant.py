@@ -18,11 +18,31 @@ router = APIRouter()
 _feedback_lock = threading.Lock()
 
 
+ARG_LABELS = {"place": "지역", "category": "업종", "radius_m": "반경(m)", "year": "연도", "budget": "예산",
+              "scheme": "배분 방식", "outcome": "결과 변수", "query": "검색어"}
+
+
 @dataclass
 class AskContext:
     answers: list[Answer] = field(default_factory=list)
     history: str = "[]"
     feedback_saved: bool = False
+    arg_labels: dict[str, str] = field(default_factory=lambda: dict(ARG_LABELS))
+    source_titles: dict[str, str] = field(default_factory=dict)
+
+
+def _titles(answers: list[Answer]) -> dict[str, str]:
+    from moduai.data.catalog import get_dataset
+
+    out = {}
+    for a in answers:
+        for c in a.calls:
+            for sid in c.sources:
+                try:
+                    out[sid] = get_dataset(sid).title
+                except Exception:  # noqa: BLE001 - an id without a catalog entry shows as itself
+                    out[sid] = sid
+    return out
 
 
 def _conversation(history: str) -> tuple[Conversation, list[dict]]:
@@ -54,7 +74,7 @@ async def ask_post(request: Request, question: str = Form(..., max_length=500), 
     items.append({"q": question, "tool": conv.last_tool if answer.calls else None,
                   "arguments": conv.last_arguments if answer.calls else {},
                   "pending": conv.pending_tool if answer.kind == "clarify" else None})
-    ctx = AskContext([answer], json.dumps(items[-5:], ensure_ascii=False))
+    ctx = AskContext([answer], json.dumps(items[-5:], ensure_ascii=False), source_titles=_titles([answer]))
     return render_page(request, "assistant/ask.html", ctx, title="모두의 AI 도우미")
 
 
