@@ -15,10 +15,13 @@ from moduai.web.errors import install_error_handlers
 from moduai.web.routes import (
     accounts,
     apidocs,
+    assistant,
     balance,
     commerce,
     data,
+    grants,
     home,
+    impact,
     marketing,
     programs,
     regions,
@@ -53,7 +56,8 @@ def create_app() -> FastAPI:
     def plotly_js() -> FileResponse:
         return FileResponse(PLOTLY_JS, media_type="application/javascript")
 
-    for module in (home, regions, data, commerce, balance, programs, marketing, talent, accounts):
+    for module in (home, regions, data, commerce, balance, programs, marketing, talent, grants, impact, assistant,
+                   accounts):
         app.include_router(module.router)
     app.include_router(apidocs.router)
     return app
