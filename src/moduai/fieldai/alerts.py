@@ -23,8 +23,7 @@ import yaml
 
 from moduai.errors import InputError, NotFound
 from moduai.fieldai.ingest import FieldData, _fmt_time
-from moduai.fieldai.names import ROLES
-from moduai.korean import josa
+from moduai.fieldai.names import ROLES, josa_label
 
 RULES_DIR = Path(__file__).with_name("rules")
 TEMPLATES = {"greenhouse": "온실", "livestock": "축사", "injection": "사출", "press": "프레스"}
@@ -238,7 +237,7 @@ def evaluate_alerts(data: FieldData, rules: RuleSet | str | None = None) -> Aler
                 unit, label = data.unit(c), data.label(c)
                 span = f"{minutes:.0f}분" if minutes is not None else f"{rows}행"
                 when = f" {rule.hours} 사이에" if rule.hours else ""
-                msg = (f"{rules.label} {rule.name}: {josa(label, '이/가')}{when} {rule.condition_text(unit)} 상태로 {span} 이어짐"
+                msg = (f"{rules.label} {rule.name}: {josa_label(label, '이/가')}{when} {rule.condition_text(unit)} 상태로 {span} 이어짐"
                        f"({'최저' if low else '가장 벗어난 값'} {seg[k]:,.1f}{' ' + unit if unit else ''}, {_fmt_time(idx[s + k])})")
                 pad = max(rows, 12)
                 a, b = max(0, s - pad), min(len(v), e + pad + 1)

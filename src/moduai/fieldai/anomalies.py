@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from moduai.fieldai.ingest import FieldData, _fmt_time, stuck_runs
-from moduai.korean import josa
+from moduai.fieldai.names import josa_label
 
 KIND_LABELS = {"baseline": "기준선 이탈", "change": "수준 변화", "stuck": "센서 고착 의심", "multivariate": "여러 변수 조합 이상"}
 
@@ -182,7 +182,7 @@ def detect_baseline(data: FieldData, *, z_threshold: float = 6.0, days: int = 7)
             where = ("지난 4주 같은 요일·시간대 중앙값" if b.seasonal == "weekly" else
                      f"지난 {days}일 같은 시간대 중앙값" if b.seasonal else "직전 구간 중앙값")
             direction = "높음" if value > base else "낮음"
-            reason = (f"{josa(label, '이/가')} {where}보다 {_fmt_value(abs(value - base), unit)} {direction}"
+            reason = (f"{josa_label(label, '이/가')} {where}보다 {_fmt_value(abs(value - base), unit)} {direction}"
                       f"(측정 {_fmt_value(value, unit)}, 기준 {_fmt_value(base, unit)})")
             rel = _related(zs, data, c, s, e)
             if rel:
@@ -244,7 +244,7 @@ def detect_stuck(data: FieldData) -> list[AnomalyWindow]:
         for run in stuck_runs(data, c):
             unit, label = data.unit(c), data.label(c)
             span = f"{run.hours:.1f}시간" if run.hours is not None else f"{run.points}행"
-            reason = f"{josa(label, '이/가')} {span} 동안 같은 값({_fmt_value(run.value, unit)})에 머묾 — 센서 고착 또는 통신 끊김 의심"
+            reason = f"{josa_label(label, '이/가')} {span} 동안 같은 값({_fmt_value(run.value, unit)})에 머묾 — 센서 고착 또는 통신 끊김 의심"
             out.append(AnomalyWindow("stuck", KIND_LABELS["stuck"], c, label, run.start, run.end, run.start,
                                      float(run.points), reason, run.value, None, unit, [], run.points))
     return out

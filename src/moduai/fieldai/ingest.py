@@ -449,6 +449,7 @@ def read_field_file(source: str | Path | bytes, filename: str | None = None) -> 
     categories: list[str] = []
     label_col, labels = None, None
     bad_cells: list[str] = []
+    synthetic = False
     keep = ~bad_time
     for c in df.columns:
         if c == time_col:
@@ -466,6 +467,8 @@ def read_field_file(source: str | Path | bytes, filename: str | None = None) -> 
             continue
         if (v.notna().sum() / filled) < 0.6:
             categories.append(c)
+            if df[c].astype(str).str.strip().isin(["합성", "예시"]).all():
+                synthetic = True
             continue
         if low in _ID_WORDS or (v.notna().all() and v.is_monotonic_increasing and v.nunique() == len(v) and len(v) > 10):
             excluded[c] = "행 번호(식별자) 열"
@@ -539,7 +542,10 @@ def read_field_file(source: str | Path | bytes, filename: str | None = None) -> 
                        time_column=time_col, time_formats=formats, event_data=event_data, interval_seconds=interval,
                        duplicates_dropped=dropped, times_averaged=averaged, out_of_order=out_of_order,
                        excluded=excluded, category_columns=categories, notes=notes,
-                       label_column=label_col)
+                       label_column=label_col, synthetic=synthetic)
+    if synthetic:
+        result.sources = ["fieldai-greenhouse-synthetic"]
+        result.notes.insert(0, "합성 자료입니다('구분' 열이 모두 '합성'): 실제 측정값이 아닙니다.")
     result.frame.attrs["lines"] = frame["__line"].to_numpy()
     if "__label" in frame:
         result.labels = frame["__label"]

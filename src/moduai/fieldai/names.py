@@ -77,6 +77,17 @@ class ColumnName:
     role: str | None
 
 
+_SUBSCRIPTS = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
+
+
+def josa_label(label: str, pair: str) -> str:
+    """:func:`moduai.korean.josa` for sensor labels; subscripts read as digits (CO₂ → CO₂가)."""
+    from moduai.korean import josa
+
+    plain = label.translate(_SUBSCRIPTS)
+    return label + josa(plain, pair)[len(plain):]
+
+
 def normalise_unit(text: str) -> str | None:
     """A unit spelling (``℃``, ``W/m2``, ``%RH``) → its canonical form, ``None`` when it is not a unit."""
     t = text.strip().lower().replace(" ", "")

@@ -24,7 +24,6 @@ import numpy as np
 from moduai.errors import DataUnavailable
 from moduai.fieldai.ingest import FieldData, _fmt_time
 
-
 MODEL_LABELS = {"logistic": "로지스틱 회귀(표준화, L2 C=0.1, 균형 가중치)", "forest": "랜덤 포레스트(300그루, 균형 가중치)"}
 
 
@@ -65,10 +64,10 @@ def defect_model(data: FieldData, *, train_share: float = 0.3, model_kind: str =
     """Train on the first ``train_share`` of rows in time order and report metrics on the rest only."""
     from sklearn.ensemble import RandomForestClassifier
     from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
     from sklearn.metrics import f1_score, precision_score, recall_score, roc_auc_score
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
 
     if data.labels is None:
         raise DataUnavailable("이 파일에는 양품/불량 표시 열(예: PassOrFail)이 없어 불량 예측 모형을 만들 수 없습니다.",
