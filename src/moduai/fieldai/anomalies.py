@@ -13,7 +13,7 @@ Four detectors, each giving windows (start, end, score, reason):
    local maxima ≥ ``change_threshold`` and ``w`` apart are level shifts.
 3. **Stuck sensors**: runs of one repeated value (see :func:`moduai.fieldai.ingest.stuck_runs`).
 4. **Isolation Forest** (scikit-learn, BSD-3; Liu, Ting & Zhou 2008) on the robust z of all sensors
-   together (files with ≥ 2 sensors), fitted on ≤ 20,000 rows (hourly means for long time series); a row
+   together (files with ≥ 2 sensors), fitted and scored on ≤ 5,000 rows (hourly means for long time series); a row
    is flagged when its anomaly score ``s = 2^(−E[h]/c(n))`` is ≥ 0.6 and in the top 0.5 %.
 
 Reasons name the sensor with :func:`moduai.korean.josa` and the variables that moved with it
@@ -49,6 +49,8 @@ class AnomalyWindow:
     unit: str = ""
     related: list[str] = field(default_factory=list)
     points: int = 0
+    first_row: int | None = None  # 1-based positions in the cleaned, time-ordered table
+    last_row: int | None = None
 
 
 @dataclass
@@ -189,7 +191,7 @@ def detect_baseline(data: FieldData, *, z_threshold: float = 6.0, days: int = 7)
                 reason += f"; 함께 움직인 변수: {', '.join(rel)}"
             out.append(AnomalyWindow("baseline", KIND_LABELS["baseline"], c, label, _fmt_time(idx[s]), _fmt_time(idx[e]),
                                      _fmt_time(idx[p]), round(float(seg.max()), 2), reason, value, base, unit, rel,
-                                     int(e - s + 1)))
+                                     int(e - s + 1), int(s) + 1, int(e) + 1))
     return out, zs
 
 
@@ -202,11 +204,13 @@ def detect_changes(data: FieldData, *, threshold: float = 10.0) -> list[AnomalyW
             continue
         if not data.event_data and data.interval_seconds and data.interval_seconds < 3600:
             agg = s.resample("1h").median().dropna()
+            rows_of = data.frame.index.searchsorted(agg.index)
             w, step = 24, "시간"
         else:
             blocks = np.arange(len(s)) // 50
             agg = s.groupby(blocks).median()
             agg.index = s.index[::50][: len(agg)]
+            rows_of = np.arange(len(agg)) * 50
             w, step = 6, "블록(50행)"
         if len(agg) < 3 * w:
             continue
@@ -233,7 +237,8 @@ def detect_changes(data: FieldData, *, threshold: float = 10.0) -> list[AnomalyW
                       f"{_fmt_value(b, unit)} ({'상승' if b > a else '하락'} {_fmt_value(abs(b - a), unit)})")
             t0, t1 = agg.index[i], agg.index[min(i + 1, len(agg) - 1)]
             out.append(AnomalyWindow("change", KIND_LABELS["change"], c, label, _fmt_time(t0), _fmt_time(t1),
-                                     _fmt_time(t1), round(float(score[i]), 2), reason, b, a, unit, [], 2))
+                                     _fmt_time(t1), round(float(score[i]), 2), reason, b, a, unit, [], 2,
+                                     int(rows_of[i]) + 1, int(rows_of[min(i + 1, len(agg) - 1)]) + 1))
     return out
 
 
@@ -246,26 +251,31 @@ def detect_stuck(data: FieldData) -> list[AnomalyWindow]:
             span = f"{run.hours:.1f}시간" if run.hours is not None else f"{run.points}행"
             reason = f"{josa_label(label, '이/가')} {span} 동안 같은 값({_fmt_value(run.value, unit)})에 머묾 — 센서 고착 또는 통신 끊김 의심"
             out.append(AnomalyWindow("stuck", KIND_LABELS["stuck"], c, label, run.start, run.end, run.start,
-                                     float(run.points), reason, run.value, None, unit, [], run.points))
+                                     float(run.points), reason, run.value, None, unit, [], run.points,
+                                     run.first_row, run.last_row))
     return out
 
 
 def detect_multivariate(data: FieldData, zs: dict[str, np.ndarray], *, seed: int = 0,
-                        max_rows: int = 20000) -> list[AnomalyWindow]:
+                        max_rows: int = 5000) -> list[AnomalyWindow]:
     """Isolation Forest on all sensors' robust z together (detector 4); needs ≥ 2 sensors."""
     if len(data.sensors) < 2:
         return []
     from sklearn.ensemble import IsolationForest
 
     z = pd.DataFrame({c: zs[c] for c in data.sensors}, index=data.frame.index).clip(-20, 20)
+    rows = np.arange(len(z))
     if len(z) > max_rows and not data.event_data and data.interval_seconds and data.interval_seconds < 3600:
         z = z.resample("1h").mean()
+        rows = data.frame.index.searchsorted(z.index)
     if len(z) > max_rows:  # block means keep short bursts visible; the index is each block's first time
         step = int(np.ceil(len(z) / max_rows))
         first = z.index[::step]
         z = z.groupby(np.arange(len(z)) // step).mean()
         z.index = first[: len(z)]
-    z = z.dropna(how="all").fillna(0.0)
+        rows = np.arange(len(z)) * step
+    keep = z.notna().any(axis=1).to_numpy()
+    z, rows = z[keep].fillna(0.0), np.asarray(rows)[keep]
     if len(z) < 50:
         return []
     model = IsolationForest(n_estimators=100, max_samples=min(256, len(z)), random_state=seed).fit(z.to_numpy())
@@ -282,7 +292,8 @@ def detect_multivariate(data: FieldData, zs: dict[str, np.ndarray], *, seed: int
                   + (f": 가장 벗어난 변수 {', '.join(parts)}" if parts else ": 한 변수만 보면 정상 범위이나 조합이 드묾"))
         out.append(AnomalyWindow("multivariate", KIND_LABELS["multivariate"], None, "여러 변수", _fmt_time(idx[a]),
                                  _fmt_time(idx[b]), _fmt_time(idx[p]), round(float(s[p]), 3), reason,
-                                 related=[data.label(c) for c in top], points=int(b - a + 1)))
+                                 related=[data.label(c) for c in top], points=int(b - a + 1),
+                                 first_row=int(rows[a]) + 1, last_row=int(rows[b]) + 1))
     return out
 
 

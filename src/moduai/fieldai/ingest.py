@@ -59,6 +59,8 @@ class StuckRun:
     points: int
     value: float
     hours: float | None
+    first_row: int = 0
+    last_row: int = 0
 
 
 @dataclass
@@ -279,14 +281,28 @@ def _parse_number(s: pd.Series, kind: str) -> pd.Series:
 def parse_times(values: pd.Series) -> tuple[pd.Series, dict[str, int]]:
     """Read timestamps in every format above, row by row; returns (times, {format: rows}).
 
+    Each distinct text is parsed once (loggers and PLCs repeat time stamps).
+
     >>> t, used = parse_times(pd.Series(["5/4/20 0:00", "2020-05-04 01:00", "2020년 5월 4일 2시"]))
     >>> [str(x) for x in t], sorted(used)
     (['2020-05-04 00:00:00', '2020-05-04 01:00:00', '2020-05-04 02:00:00'], ['iso', 'korean', 'mdy'])
     """
-    s = values.astype(str).str.strip().str.replace(r"\s*KST$", "", regex=True)
+    codes, uniques = pd.factorize(values.astype(str), sort=False)
+    times_u, fmt_u = _parse_distinct(pd.Series(uniques, dtype=object))
+    times = pd.Series(times_u.to_numpy()[codes], index=values.index)
+    fmts = pd.Series(fmt_u[codes]).value_counts()
+    used = {k: int(fmts[k]) for k in _PARSER_ORDER if k in fmts.index}
+    return times, used
+
+
+_PARSER_ORDER = ("iso", "iso_tz", "ymd", "mdy", "dmy", "korean", "ampm", "excel", "unix")
+
+
+def _parse_distinct(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    s = raw.str.strip().str.replace(r"\s*KST$", "", regex=True)
     out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
+    fmt = np.full(len(s), "", dtype=object)
     remaining = ~s.str.lower().isin(_MISSING)
-    used: dict[str, int] = {}
     slash = s[remaining].str.extract(_SLASH)
     dayfirst = bool((slash[0].astype(float) > 12).any()) if not slash.empty else False
     parsers = [("iso", _parse_iso), ("iso_tz", _parse_iso_tz), ("ymd", _parse_ymd),
@@ -302,9 +318,9 @@ def parse_times(values: pd.Series) -> tuple[pd.Series, dict[str, int]]:
         if ok.any():
             idx = ok.index[ok.to_numpy()]
             out.loc[idx] = parsed[ok].astype("datetime64[ns]")
-            used[name] = int(ok.sum())
+            fmt[idx] = name
             remaining.loc[idx] = False
-    return out, used
+    return out, fmt
 
 
 def _find_time_column(df: pd.DataFrame) -> str:
@@ -334,23 +350,32 @@ def _find_time_column(df: pd.DataFrame) -> str:
 
 
 # -------------------------------------------------------------------------------- numeric columns
-def _to_number(col: pd.Series, decimal_comma: bool) -> tuple[pd.Series, pd.Series]:
-    """Numbers from text cells; returns (values, mask of cells that were not empty but not numbers)."""
-    s = col.astype(str).str.strip()
-    missing = s.str.lower().isin(_MISSING)
-    v = pd.to_numeric(s.where(~missing), errors="coerce")
-    bad = v.isna() & ~missing
-    if bad.any():
-        t = s[bad]
-        if decimal_comma:
-            t = t.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
-        else:
-            t = t.str.replace(r"(?<=\d),(?=\d{3}(?:\D|$))", "", regex=True)
-        t = t.str.extract(r"^\s*([-+]?\d*\.?\d+(?:[eE][-+]?\d+)?)\s*[^\d\s]{0,8}\s*$")[0]
-        fixed = pd.to_numeric(t, errors="coerce")
-        v.loc[fixed.index] = fixed
-        bad = v.isna() & ~missing
-    return v.astype(float), bad
+def _to_number(col: pd.Series, decimal_comma: bool) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Numbers from text cells; returns (values, cells not empty but not numbers, empty cells).
+
+    The C parser takes the plain cells; only the rest (units in the cell, thousands separators, decimal
+    commas, missing-value words) go through the slower string path.
+    """
+    v = pd.to_numeric(col, errors="coerce").astype(float)
+    empty = pd.Series(False, index=col.index)
+    bad = pd.Series(False, index=col.index)
+    nan = v.isna().to_numpy()
+    if nan.any():
+        sub = col[nan].astype(str).str.strip()
+        miss = sub.str.lower().isin(_MISSING)
+        empty.loc[miss.index[miss.to_numpy()]] = True
+        t = sub[~miss]
+        if len(t):
+            if decimal_comma:
+                t = t.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+            else:
+                t = t.str.replace(r"(?<=\d),(?=\d{3}(?:\D|$))", "", regex=True)
+            t = t.str.extract(r"^\s*([-+]?\d*\.?\d+(?:[eE][-+]?\d+)?)\s*[^\d\s]{0,8}\s*$")[0]
+            fixed = pd.to_numeric(t, errors="coerce")
+            v.loc[fixed.index] = fixed.astype(float)
+            still = fixed.isna()
+            bad.loc[still.index[still.to_numpy()]] = True
+    return v, bad, empty
 
 
 def _unit_row(df: pd.DataFrame, time_col: str) -> dict[str, str] | None:
@@ -460,8 +485,8 @@ def read_field_file(source: str | Path | bytes, filename: str | None = None) -> 
             if mapped.notna().mean() > 0.95:
                 label_col, labels = c, mapped
                 continue
-        v, bad = _to_number(df[c], decimal_comma)
-        filled = (~df[c].astype(str).str.strip().str.lower().isin(_MISSING)).sum()
+        v, bad, empty = _to_number(df[c], decimal_comma)
+        filled = int((~empty).sum())
         if filled == 0:
             excluded[c] = "값이 하나도 없음"
             continue
@@ -580,7 +605,7 @@ def stuck_runs(data: FieldData, sensor: str, *, min_points: int = 12, min_hours:
         if hours is not None and hours < min_hours:
             continue
         out.append(StuckRun(sensor, _fmt_time(idx[s]), _fmt_time(idx[e]), int(n), float(v[s]),
-                            None if hours is None else round(hours, 2)))
+                            None if hours is None else round(hours, 2), int(s) + 1, int(e) + 1))
     return out
 
 
