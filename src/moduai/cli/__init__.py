@@ -11,7 +11,7 @@ import sys
 
 import typer
 
-from moduai.cli import balance, commerce, data, marketing, programs, regions, system
+from moduai.cli import balance, commerce, data, fieldai, marketing, programs, regions, system
 from moduai.cli.output import ModuaiGroup
 
 app = typer.Typer(
@@ -29,6 +29,7 @@ app.add_typer(commerce.app, name="commerce", help="상권 분석: 가져오기, 
 app.add_typer(balance.app, name="balance", help="지역균형 지표, 격차, 종합지수")
 app.add_typer(programs.app, name="programs", help="지원사업 매칭과 검색")
 app.add_typer(marketing.app, name="marketing", help="소상공인 마케팅: 문구, 달력, 리뷰, 고객")
+app.add_typer(fieldai.app, name="fieldai", help="현장 AI: 센서 기록 점검, 이상 탐지, 예측, 경보")
 
 
 def main() -> None:
