@@ -1,7 +1,7 @@
 """One call for the upload page and the API: read a file, then profile → anomalies → forecast → alerts
 (→ defect model when the file has pass/fail labels), plus chart-ready series.
 
-The chart series keep every anomaly visible at any file size: each sensor is cut into ≤ 1,500 time
+The chart series keep every anomaly visible at any file size: each sensor is cut into ≤ 1,000 time
 buckets and each bucket contributes its minimum and maximum point (in time order), so a 1-sample spike
 survives the thinning.
 """
@@ -47,7 +47,7 @@ class FieldAnalysis:
     sources: list[str] = field(default_factory=list)
 
 
-def chart_series(data: FieldData, *, buckets: int = 1500) -> list[ChartSeries]:
+def chart_series(data: FieldData, *, buckets: int = 1000) -> list[ChartSeries]:
     """Min/max-per-bucket thinning of every sensor (see the module text)."""
     out = []
     idx = data.frame.index

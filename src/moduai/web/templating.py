@@ -59,6 +59,7 @@ NAV = [
     ("/balance", "지역균형"),
     ("/programs", "지원사업"),
     ("/marketing", "마케팅"),
+    ("/fieldai", "현장 AI"),
     ("/data", "데이터 출처"),
 ]
 
