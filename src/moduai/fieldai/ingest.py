@@ -11,7 +11,7 @@ What a real export brings, and what happens to it (each step leaves a Korean not
 - numbers with thousands separators, decimal commas (``;`` files), units in the cell (``23.5℃``);
 - rows out of time order are sorted (and the note says how many were out of order); exact duplicate rows
   are dropped; several rows at one time are averaged, unless the file is event data (many rows per time
-  stamp, like press strokes), which keeps row order;
+  stamp on average (≥ 1.5 rows per time), like press strokes, which keeps every row in order;
 - a time cell that cannot be read: up to 1 % of rows are dropped and named; more refuses the file with
   every row named (:class:`~moduai.errors.ImportRejected`); sensors more than 60 % empty are left out.
 """
@@ -495,7 +495,7 @@ def read_field_file(source: str | Path | bytes, filename: str | None = None) -> 
             if df[c].astype(str).str.strip().isin(["합성", "예시"]).all():
                 synthetic = True
             continue
-        if low in _ID_WORDS or (v.notna().all() and v.is_monotonic_increasing and v.nunique() == len(v) and len(v) > 10):
+        if low in _ID_WORDS or (len(v) > 10 and v.notna().all() and bool((v.diff().iloc[1:] == 1).all())):  # a row counter
             excluded[c] = "행 번호(식별자) 열"
             continue
         if bad.any():
@@ -524,7 +524,8 @@ def read_field_file(source: str | Path | bytes, filename: str | None = None) -> 
     sensor_cols = list(values)
     dup_exact = frame.reset_index().duplicated(subset=["time", *sensor_cols]).to_numpy()
     same_time = frame.index.duplicated(keep=False)
-    event_data = bool(same_time.mean() > 0.2)
+    # event data (shots, strokes): on average ≥ 1.5 rows per distinct time stamp
+    event_data = bool(len(frame) >= 1.5 * max(frame.index.nunique(), 1))
     dropped = 0
     averaged = 0
     if event_data:
