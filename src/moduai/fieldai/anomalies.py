@@ -22,6 +22,7 @@ Reasons name the sensor with :func:`moduai.korean.josa` and the variables that m
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -94,32 +95,57 @@ def _robust_scale(r: np.ndarray) -> float:
     return 1.4826 * mad if mad > 0 else 1.0
 
 
-def _rolling_table(s: pd.Series, period, slot, periods: int) -> np.ndarray:
-    """Median of the previous ``periods`` periods at the same slot, looked up for every point of ``s``."""
-    tab = s.groupby([period, slot]).median().unstack()
-    base = tab.rolling(periods, min_periods=2).median().shift(1)
-    base = base.fillna(tab.iloc[: periods + 1].median())  # the first periods: median of the first ones
-    return base.to_numpy()[tab.index.get_indexer(period), tab.columns.get_indexer(slot)]
+def _rolling_table(x: np.ndarray, period: np.ndarray, slot: np.ndarray, n_slots: int, periods: int) -> np.ndarray:
+    """Median of the previous ``periods`` periods at the same slot, looked up for every point.
+
+    ``period`` and ``slot`` are small non-negative integer codes (day or week number, hour or hour of
+    week); one integer key keeps the group-by cheap on a million rows.
+    """
+    n_periods = int(period.max()) + 1
+    key = period * n_slots + slot
+    med = pd.Series(x).groupby(key).median()
+    tab = np.full(n_periods * n_slots, np.nan)
+    tab[med.index.to_numpy()] = med.to_numpy()
+    tab = tab.reshape(n_periods, n_slots)
+    # window i holds periods i−periods … i−1 (NaN-padded before the first): the previous ones only
+    padded = np.vstack([np.full((periods, n_slots), np.nan), tab])
+    win = np.lib.stride_tricks.sliding_window_view(padded, periods, axis=0)[:n_periods]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # an all-empty slot stays NaN
+        base = np.nanmedian(win, axis=-1)
+        base[(~np.isnan(win)).sum(axis=-1) < 2] = np.nan
+        first = np.nanmedian(tab[: periods + 1], axis=0)
+    base = np.where(np.isnan(base), first[None, :], base)  # the first periods: median of the first ones
+    return base[period, slot]
 
 
-def _hour_of_day(s: pd.Series, days: int) -> np.ndarray:
-    return _rolling_table(s, s.index.normalize(), s.index.hour, days)
+def _time_codes(index: pd.DatetimeIndex) -> dict[str, np.ndarray]:
+    """Day number, hour, Monday-based week number and hour of week of every point, as int64 codes."""
+    day0 = pd.Timestamp(index[0]).normalize()
+    day = ((index.asi8 - day0.value) // 86_400_000_000_000).astype(np.int64)
+    hour = np.asarray(index.hour, dtype=np.int64)
+    dow = np.asarray(index.dayofweek, dtype=np.int64)
+    return {"day": day, "hour": hour, "week": (day + day0.dayofweek) // 7, "how": dow * 24 + hour}
 
 
-def _hour_of_week(s: pd.Series, weeks: int) -> np.ndarray:
-    week = (s.index.normalize() - pd.to_timedelta(s.index.dayofweek, unit="D"))
-    return _rolling_table(s, week, s.index.dayofweek * 24 + s.index.hour, weeks)
+def _hour_of_day(x: np.ndarray, codes: dict, days: int) -> np.ndarray:
+    return _rolling_table(x, codes["day"], codes["hour"], 24, days)
 
 
-def baseline(data: FieldData, sensor: str, *, days: int = 7, rows: int = 200) -> _Baseline:
+def _hour_of_week(x: np.ndarray, codes: dict, weeks: int) -> np.ndarray:
+    return _rolling_table(x, codes["week"], codes["how"], 168, weeks)
+
+
+def baseline(data: FieldData, sensor: str, *, days: int = 7, rows: int = 200, codes: dict | None = None) -> _Baseline:
     """Baseline, robust z and scale of one sensor (seasonal by hour of day when the file allows it)."""
     s = data.frame[sensor]
     x = s.to_numpy()
     if _seasonal_ok(data):
-        base = _hour_of_day(s, days)
+        codes = codes or _time_codes(s.index)
+        base = _hour_of_day(x, codes, days)
         seasonal = True
         if (s.index[-1] - s.index[0]).total_seconds() >= 21 * 86400:
-            weekly = _hour_of_week(s, 4)
+            weekly = _hour_of_week(x, codes, 4)
             if _robust_scale(x - weekly) < 0.9 * _robust_scale(x - base):
                 base, seasonal = weekly, "weekly"
     else:
@@ -168,8 +194,9 @@ def _merge_gap(data: FieldData, seasonal: bool) -> int:
 def detect_baseline(data: FieldData, *, z_threshold: float = 6.0, days: int = 7) -> tuple[list[AnomalyWindow], dict]:
     """Per-sensor baseline windows (detector 1) and the z of every sensor (for related variables)."""
     zs, bases = {}, {}
+    codes = _time_codes(data.frame.index) if _seasonal_ok(data) else None
     for c in data.sensors:
-        b = baseline(data, c, days=days)
+        b = baseline(data, c, days=days, codes=codes)
         zs[c], bases[c] = b.z, b
     idx = data.frame.index
     out = []
