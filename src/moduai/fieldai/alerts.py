@@ -23,7 +23,7 @@ import yaml
 
 from moduai.errors import InputError, NotFound
 from moduai.fieldai.ingest import FieldData, _fmt_time
-from moduai.fieldai.names import ROLES, josa_label
+from moduai.fieldai.names import ROLE_LABELS, ROLES, josa_label
 
 RULES_DIR = Path(__file__).with_name("rules")
 TEMPLATES = {"greenhouse": "온실", "livestock": "축사", "injection": "사출", "press": "프레스"}
@@ -213,7 +213,8 @@ def evaluate_alerts(data: FieldData, rules: RuleSet | str | None = None) -> Aler
     for rule in rules.rules:
         sensors = _match_sensors(data, rule.sensor)
         if not sensors:
-            summary.append(RuleSummary(rule.id, rule.name, None, False, 0, f"이 파일에 '{rule.sensor}' 센서가 없어 적용하지 않음"))
+            summary.append(RuleSummary(rule.id, rule.name, None, False, 0,
+                                       f"이 파일에 {ROLE_LABELS.get(rule.sensor, rule.sensor)} 센서가 없어 적용하지 않음"))
             continue
         n_before = len(alerts)
         for c in sensors:

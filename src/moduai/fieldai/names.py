@@ -62,6 +62,8 @@ ROLES: dict[str, tuple[str, ...]] = {
     "ammonia": ("암모니아", "nh3"),
     "time": ("시간", "time"),
 }
+ROLE_LABELS = {"temperature": "온도", "humidity": "습도", "co2": "CO₂", "soil_moisture": "토양수분", "radiation": "일사량",
+               "pressure": "압력", "ammonia": "암모니아", "time": "시간"}
 # units a role implies when the header has none (shown as 추정)
 _ROLE_UNIT = {"temperature": "°C", "humidity": "%", "co2": "ppm", "radiation": "W/m²", "ammonia": "ppm"}
 

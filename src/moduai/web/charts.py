@@ -50,15 +50,17 @@ def fieldai_timeline_figure(series, windows, *, synthetic: bool = False) -> dict
         data.append({"type": "scatter", "mode": "markers", "name": "이상 구간", "x": mx, "y": my, "yaxis": "y2",
                      "marker": {"symbol": "triangle-down", "size": 10, "color": "#b91c1c"}, "text": mt,
                      "hovertemplate": "%{text}<extra></extra>"})
-    title = "센서 기록과 이상 구간" + (" — 합성 자료" if synthetic else "")
     return {"data": data, "layout": {
-        "title": {"text": title}, "font": PLOT_FONT, "height": 460, "shapes": shapes,
+        "font": PLOT_FONT, "height": 460, "shapes": shapes,
         "xaxis": {"title": {"text": "시각" if x_kind == "time" else "행 번호(시간순)"},
                   "rangeslider": {"visible": True, "thickness": 0.08}},
         "yaxis": {"title": {"text": "측정값 (단위는 범례)"}},
         "yaxis2": {"overlaying": "y", "range": [0, 1.05], "visible": False, "fixedrange": True},
-        "legend": {"orientation": "h", "y": -0.45}, "margin": {"l": 60, "r": 15, "t": 50, "b": 40},
-        "hovermode": "closest"}}
+        "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
+        "margin": {"l": 55, "r": 10, "t": 70, "b": 40}, "hovermode": "closest",
+        "annotations": [] if not synthetic else [{"text": "합성 자료", "xref": "paper", "yref": "paper", "x": 1, "y": 1,
+                                                   "xanchor": "right", "yanchor": "top", "showarrow": False,
+                                                   "font": {"color": "#b54708"}}]}}
 
 
 def fieldai_forecast_figure(sf, *, synthetic: bool = False) -> dict:
@@ -79,6 +81,7 @@ def fieldai_forecast_figure(sf, *, synthetic: bool = False) -> dict:
          "line": {"color": "#1d4e89", "width": 2.2}},
     ]
     return {"data": data, "layout": {
-        "title": {"text": f"{sf.label} 예측" + (" — 합성 자료" if synthetic else "")}, "font": PLOT_FONT, "height": 340,
-        "xaxis": {"title": {"text": "시각"}}, "yaxis": {"title": {"text": f"{sf.label}{unit}"}},
-        "legend": {"orientation": "h", "y": -0.35}, "margin": {"l": 60, "r": 15, "t": 45, "b": 40}}}
+        "font": PLOT_FONT, "height": 360, "xaxis": {"title": {"text": ""}},
+        "yaxis": {"title": {"text": f"{sf.label}{unit}" + (" · 합성" if synthetic else "")}},
+        "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
+        "margin": {"l": 55, "r": 10, "t": 80, "b": 30}}}
