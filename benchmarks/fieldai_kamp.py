@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
-FIX = ROOT / "tests" / "fieldai" / "fixtures"
+FIX = ROOT / "tests" / "fixtures" / "fieldai"
 SHARED = [ROOT.parent / "shared" / "data" / "fieldai", ROOT.parent.parent / "shared" / "data" / "fieldai"]
 
 
@@ -39,6 +39,17 @@ def shared(name: str) -> Path | None:
         if (d / name).exists():
             return d / name
     return None
+
+
+def source(name: str) -> tuple[bytes, str]:
+    """The file from ../shared/data/fieldai, else its copy in tests/fixtures/fieldai (gzipped there)."""
+    import gzip
+
+    p = shared(name)
+    if p is not None:
+        return p.read_bytes(), p.name
+    gz = FIX / (name + ".gz")
+    return gzip.decompress(gz.read_bytes()), Path(name).name
 
 
 def _metrics(y, score, thr):
@@ -65,8 +76,8 @@ def cn7() -> None:
     from moduai.fieldai.ingest import read_field_file
     from moduai.fieldai.quality import defect_model
 
-    path = FIX / "kamp_injection_molding_cn7_labelled.csv"
-    data = read_field_file(path)
+    raw, fname = source("kamp_injection_molding_cn7_labelled.csv")
+    data = read_field_file(raw, fname)
     X = data.frame.to_numpy(float)
     y = data.labels.to_numpy().astype(int)
     print("## KAMP CN7 defect detection")
@@ -97,7 +108,7 @@ def cn7() -> None:
             tr, te = train_test_split(np.arange(len(y)), test_size=0.3, stratify=y, random_state=0)
             tr, te = np.sort(tr), np.sort(te)
         for kind in ("logistic", "forest"):
-            sub = read_field_file(path)
+            sub = read_field_file(raw, fname)
             order = np.r_[tr, te]
             sub.frame = sub.frame.iloc[order]
             sub.labels = sub.labels.iloc[order]
@@ -123,10 +134,11 @@ def forecasts() -> None:
     print(f"load average: {os.getloadavg()}")
     sets = []
     for name in ("nab/machine_temperature_system_failure.csv", "nab/nyc_taxi.csv"):
-        p = shared(name) or (FIX / Path(name).name)
-        if p.exists():
-            d = read_field_file(p)
-            sets.append((Path(name).stem, d.frame["value"]))
+        try:
+            d = read_field_file(*source(name))
+        except FileNotFoundError:
+            continue
+        sets.append((Path(name).stem, d.frame["value"]))
     g = greenhouse_frame(days=60, seed=0)
     for c in g.sensors:
         sets.append((f"합성 온실 {g.label(c)}", g.frame[c]))

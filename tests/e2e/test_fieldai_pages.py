@@ -10,7 +10,6 @@ import pytest
 from tests.conftest import screenshot
 
 pytestmark = pytest.mark.e2e
-FIX = Path(__file__).resolve().parents[1] / "fieldai" / "fixtures"
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +58,7 @@ def test_upload_analyse_zoom_toggle_and_alert_evidence_1280(page, live_server, g
     assert page.external_requests == []
 
 
-def test_phone_390_upload_and_result_fit(browser, live_server):
+def test_phone_390_upload_and_result_fit(browser, live_server, fixture_data):
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="ko-KR", device_scale_factor=2,
                                   is_mobile=True, has_touch=True)
     external: list[str] = []
@@ -78,7 +77,7 @@ def test_phone_390_upload_and_result_fit(browser, live_server):
         page.goto(live_server + "/fieldai")
         assert page.evaluate("() => document.documentElement.scrollWidth") <= 392
         screenshot(page, "fieldai_upload_390")
-        page.set_input_files("#file", str(FIX / "machine_temperature_system_failure.csv"))
+        page.set_input_files("#file", str(fixture_data / "fieldai" / "nab" / "machine_temperature_system_failure.csv"))
         with page.expect_navigation(timeout=180_000):
             page.click("form.upload button[type=submit]")
         page.wait_for_selector("#timeline .main-svg", timeout=60_000)

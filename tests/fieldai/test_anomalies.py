@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -15,18 +14,17 @@ from moduai.fieldai.anomalies import baseline, detect
 from moduai.fieldai.ingest import read_field_file
 from moduai.fieldai.nab import false_alarms_per_week, match_windows, nab_score, scaled_sigmoid
 
-FIX = Path(__file__).with_name("fixtures")
 HANGUL = re.compile(r"[가-힣]")
 
 
 @pytest.fixture(scope="module")
-def machine():
-    return read_field_file(FIX / "machine_temperature_system_failure.csv")
+def machine(fix):
+    return read_field_file(fix / "nab" / "machine_temperature_system_failure.csv")
 
 
 @pytest.fixture(scope="module")
-def machine_windows():
-    return json.loads((FIX / "anomaly_windows.json").read_text())["realKnownCause/machine_temperature_system_failure.csv"]
+def machine_windows(fix):
+    return json.loads((fix / "nab" / "anomaly_windows.json").read_text())["realKnownCause/machine_temperature_system_failure.csv"]
 
 
 def test_each_nab_machine_failure_window_is_detected_with_a_korean_reason(machine, machine_windows):
@@ -60,8 +58,8 @@ def test_seasonal_baseline_equals_a_hand_computed_median_of_the_previous_7_days(
     assert b.z[i] == pytest.approx((s.iloc[i] - b.base[i]) / b.scale)
 
 
-def test_event_data_uses_the_rolling_median_of_previous_rows():
-    data = read_field_file(FIX / "kamp_press_2020-05_first5000.csv")
+def test_event_data_uses_the_rolling_median_of_previous_rows(fix):
+    data = read_field_file(fix / "kamp_press_2020-05_first5000.csv")
     b = baseline(data, "pressure_1", rows=200)
     v = data.frame["pressure_1"].to_numpy()
     assert b.seasonal is False

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -12,8 +10,6 @@ from moduai.errors import InputError, NotFound
 from moduai.fieldai.alerts import evaluate_alerts, parse_rules, template
 from moduai.fieldai.forecast import evaluate_models, forecast_sensor, seasonal_naive
 from moduai.fieldai.ingest import read_field_file
-
-FIX = Path(__file__).with_name("fixtures")
 
 
 # ------------------------------------------------------------------------------------------ forecasts
@@ -103,11 +99,11 @@ def test_broken_rule_files_get_specific_messages(text, field, words):
     assert err.value.field == field and words in err.value.message and "내 규칙" in err.value.message
 
 
-def test_templates_and_site_rules_on_real_files():
+def test_templates_and_site_rules_on_real_files(fix):
     assert {k: len(template(k).rules) for k in ("온실", "축사", "사출", "프레스")} == {"온실": 5, "축사": 4, "사출": 3, "프레스": 3}
     with pytest.raises(NotFound):
         template("양식장")
-    press = read_field_file(FIX / "kamp_press_2020-05_first5000.csv")
+    press = read_field_file(fix / "kamp_press_2020-05_first5000.csv")
     result = evaluate_alerts(press)  # guessed: 프레스
     assert result.site == "press"
     v = press.frame["pressure_1"].to_numpy()
@@ -118,10 +114,10 @@ def test_templates_and_site_rules_on_real_files():
 
 
 # -------------------------------------------------------------------------------------------- quality
-def test_cn7_defect_model_is_evaluated_on_held_out_rows_only():
+def test_cn7_defect_model_is_evaluated_on_held_out_rows_only(fix):
     from moduai.fieldai.quality import defect_model
 
-    data = read_field_file(FIX / "kamp_injection_molding_cn7_labelled.csv")
+    data = read_field_file(fix / "kamp_injection_molding_cn7_labelled.csv")
     r = defect_model(data)
     y = data.labels.to_numpy()
     assert (r.train_rows, r.test_rows) == (1192, 2782)
@@ -134,7 +130,7 @@ def test_cn7_defect_model_is_evaluated_on_held_out_rows_only():
     assert r.auc is not None and r.auc > 0.8
     print(f"\nCN7 time-ordered: precision {r.precision:.2f} recall {r.recall:.2f} F1 {r.f1:.2f} AUC {r.auc:.3f}")
     # no leakage: scrambling the test rows' labels changes neither the threshold nor the predictions
-    scrambled = read_field_file(FIX / "kamp_injection_molding_cn7_labelled.csv")
+    scrambled = read_field_file(fix / "kamp_injection_molding_cn7_labelled.csv")
     lab = scrambled.labels.to_numpy().copy()
     lab[1192:] = np.random.default_rng(0).permutation(lab[1192:])
     lab[1192:1200] = 1

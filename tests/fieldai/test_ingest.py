@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -12,8 +11,6 @@ import pytest
 from moduai.errors import ImportRejected, InputError
 from moduai.fieldai.ingest import parse_times, profile, read_field_file
 from moduai.fieldai.names import read_header
-
-FIX = Path(__file__).with_name("fixtures")
 
 
 def _csv(text: str) -> bytes:
@@ -175,15 +172,15 @@ def test_stuck_run_found_with_its_length():
     assert runs[0].start == "2026-01-01 08:20" and runs[0].value == 21.37
 
 
-def test_real_files_profile():
-    nab = profile(read_field_file(FIX / "machine_temperature_system_failure.csv"))
-    raw = pd.read_csv(FIX / "machine_temperature_system_failure.csv")
+def test_real_files_profile(fix):
+    nab = profile(read_field_file(fix / "nab" / "machine_temperature_system_failure.csv"))
+    raw = pd.read_csv(fix / "nab" / "machine_temperature_system_failure.csv")
     assert nab.rows_read == len(raw) == 22695
     assert nab.interval_seconds == 300 and nab.interval_label == "5분"
     # NAB repeats one hour (2014-01-07 02:00–02:55): 12 times averaged, one place out of order
     assert nab.times_averaged == 12 and nab.out_of_order == 1 and nab.rows_used == 22683
     assert nab.sensors[0].min == pytest.approx(raw.value.min()) and nab.sensors[0].max == pytest.approx(raw.value.max())
-    press = profile(read_field_file(FIX / "kamp_press_2020-05_first5000.csv"))
+    press = profile(read_field_file(fix / "kamp_press_2020-05_first5000.csv"))
     assert press.event_data and "id" in press.excluded and press.time_formats == {"월/일/연 (5/4/20 0:00)": 5000}
-    cn7 = profile(read_field_file(FIX / "kamp_injection_molding_cn7_labelled.csv"))
+    cn7 = profile(read_field_file(fix / "kamp_injection_molding_cn7_labelled.csv"))
     assert cn7.label_counts == {"양품": 3946, "불량": 28} and "Reason" in cn7.category_columns

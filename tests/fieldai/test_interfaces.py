@@ -14,8 +14,6 @@ from typer.testing import CliRunner
 from moduai.cli import app as cli_app
 from moduai.web.app import create_app
 
-FIX = Path(__file__).with_name("fixtures")
-
 
 @pytest.fixture(scope="module")
 def client():

@@ -46,11 +46,9 @@ def _render_profile(p) -> None:
 def detect_cmd(file: Path = FILE_ARG, z: float = typer.Option(6.0, "--z", help="기준선 이탈 문턱 (강건 z, 기본 6)"),
                as_json: bool = JSON_OPTION) -> None:
     """이상 구간: 시간대별 기준선 이탈, 수준 변화, 센서 고착, 여러 변수 조합 이상 — 이유와 함께."""
-    from moduai.errors import check_range
     from moduai.fieldai.anomalies import detect
     from moduai.fieldai.ingest import read_field_file
 
-    check_range("z", z, 2, 50)
     with working("이상 구간을 찾는 중…"):
         result = detect(read_field_file(file), z_threshold=z)
     emit(result, as_json, _render_detect)
@@ -67,11 +65,9 @@ def _render_detect(r) -> None:
 def forecast_cmd(file: Path = FILE_ARG, hours: int = typer.Option(24, "--hours", help="예측할 시간 수 (1–168)"),
                  as_json: bool = JSON_OPTION) -> None:
     """센서별 다음 몇 시간 예측과 예측 구간 — 계절 단순 예측보다 나을 때만 모형을 씁니다."""
-    from moduai.errors import check_range
     from moduai.fieldai.forecast import forecast
     from moduai.fieldai.ingest import read_field_file
 
-    check_range("hours", hours, 1, 168)
     with working("예측 모형을 비교하는 중…"):
         result = forecast(read_field_file(file), horizon=hours)
     emit(result, as_json, _render_forecast)
@@ -118,11 +114,9 @@ def _render_alerts(r) -> None:
 def quality_cmd(file: Path = FILE_ARG, train_share: float = typer.Option(0.3, "--train-share", help="시간순 학습 비율"),
                 as_json: bool = JSON_OPTION) -> None:
     """양품/불량 표시가 있는 파일: 시간순 분할 불량 예측 모형의 정밀도·재현율·F1·AUC와 주요 변수."""
-    from moduai.errors import check_range
     from moduai.fieldai.ingest import read_field_file
     from moduai.fieldai.quality import defect_model
 
-    check_range("train_share", train_share, 0.1, 0.9)
     emit(defect_model(read_field_file(file), train_share=train_share), as_json, None)
 
 
@@ -132,10 +126,8 @@ def generate_cmd(out: Path = typer.Argument(..., help="만들 CSV 경로"),
                  seed: int = typer.Option(0, "--seed", help="난수 시드 (같은 시드 → 같은 파일)"),
                  as_json: bool = JSON_OPTION) -> None:
     """합성 온실 로그(고장 표시 포함)를 CSV로 만듭니다. 실제 측정값이 아닙니다."""
-    from moduai.errors import check_range
     from moduai.fieldai.generator import generate_greenhouse, greenhouse_csv
 
-    check_range("days", days, 10, 365)
     log = generate_greenhouse(days=days, seed=seed)
     out.write_bytes(greenhouse_csv(log))
     emit({"file": str(out), "rows": len(log.frame), "seed": seed, "synthetic": True, "faults": log.faults,

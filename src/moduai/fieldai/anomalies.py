@@ -30,6 +30,7 @@ import pandas as pd
 
 from moduai.fieldai.ingest import FieldData, _fmt_time, stuck_runs
 from moduai.fieldai.names import josa_label
+from moduai.params import validate_params
 
 KIND_LABELS = {"baseline": "기준선 이탈", "change": "수준 변화", "stuck": "센서 고착 의심", "multivariate": "여러 변수 조합 이상"}
 
@@ -288,7 +289,7 @@ def detect_multivariate(data: FieldData, zs: dict[str, np.ndarray], *, seed: int
     """Isolation Forest on all sensors' robust z together (detector 4); needs ≥ 2 sensors."""
     if len(data.sensors) < 2:
         return []
-    from sklearn.ensemble import IsolationForest
+    from sklearn.ensemble import IsolationForest  # slow import (≈1 s): only files with ≥ 2 sensors need it
 
     z = pd.DataFrame({c: zs[c] for c in data.sensors}, index=data.frame.index).clip(-20, 20)
     rows = np.arange(len(z))
@@ -324,6 +325,7 @@ def detect_multivariate(data: FieldData, zs: dict[str, np.ndarray], *, seed: int
     return out
 
 
+@validate_params(z_threshold="z_threshold")
 def detect(data: FieldData, *, z_threshold: float = 6.0, change_threshold: float = 10.0, days: int = 7,
            multivariate: bool = True, seed: int = 0) -> DetectionResult:
     """All four detectors on one file; windows sorted by start.

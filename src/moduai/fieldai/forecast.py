@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from moduai.fieldai.ingest import FieldData, _fmt_time
+from moduai.params import validate_params
 
 MODEL_LABELS = {"seasonal_naive": "계절 단순(어제 같은 시각)", "profile_ar": "계절 중앙값 + AR(1)",
                 "holt_winters": "홀트-윈터스(감쇠 추세·가법 계절)"}
@@ -75,7 +76,7 @@ def _hw_filter(y: np.ndarray, m: int, a: float, b: float, g: float, phi: float):
 
 def holt_winters(y: np.ndarray, h: int, m: int, max_len: int = 14 * 24) -> np.ndarray:
     """ETS(A,Ad,A) point forecasts; parameters by least squares on the last ``max_len`` points."""
-    from scipy.optimize import minimize
+    from scipy.optimize import minimize  # slow import, needed only when Holt-Winters is fitted
 
     y = y[-max_len:]
     y = pd.Series(y).interpolate(limit_direction="both").to_numpy()
@@ -220,6 +221,7 @@ def forecast_sensor(s: pd.Series, *, label: str, unit: str, horizon: int = 24, m
                           [None if not np.isfinite(v) else round(float(v), 3) for v in hist.to_numpy()])
 
 
+@validate_params(horizon="horizon")
 def forecast(data: FieldData, *, horizon: int = 24) -> ForecastResult:
     """Forecast every sensor of a time-stamped file ``horizon`` hours ahead (event data is not forecast)."""
     notes = []

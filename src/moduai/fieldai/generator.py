@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from moduai.fieldai.ingest import FieldData, read_field_file
+from moduai.params import validate_params
 
 SOURCE_ID = "fieldai-greenhouse-synthetic"
 COLUMNS = {"temperature": "온도(℃)", "humidity": "습도(%)", "co2": "CO2(ppm)", "soil": "토양수분(%)",
@@ -54,6 +55,7 @@ class GreenhouseLog:
     sources: list[str] = field(default_factory=lambda: [SOURCE_ID])
 
 
+@validate_params(days="days")
 def generate_greenhouse(*, days: int = 30, seed: int = 0, start: str = "2026-01-05", step_minutes: int = 10,
                         faults: bool = True) -> GreenhouseLog:
     """Seeded 합성 greenhouse log; the same ``seed`` gives the same file."""

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from moduai.korean import josa
+
 # canonical unit ← the spellings seen in headers and unit rows
 _UNITS: dict[str, tuple[str, ...]] = {
     "°C": ("°c", "℃", "degc", "deg c", "celsius", "도씨", "°"),
@@ -84,8 +86,6 @@ _SUBSCRIPTS = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
 
 def josa_label(label: str, pair: str) -> str:
     """:func:`moduai.korean.josa` for sensor labels; subscripts read as digits (CO₂ → CO₂가)."""
-    from moduai.korean import josa
-
     plain = label.translate(_SUBSCRIPTS)
     return label + josa(plain, pair)[len(plain):]
 

@@ -23,6 +23,7 @@ import numpy as np
 
 from moduai.errors import DataUnavailable
 from moduai.fieldai.ingest import FieldData, _fmt_time
+from moduai.params import validate_params
 
 MODEL_LABELS = {"logistic": "로지스틱 회귀(표준화, L2 C=0.1, 균형 가중치)", "forest": "랜덤 포레스트(300그루, 균형 가중치)"}
 
@@ -60,8 +61,10 @@ class QualityResult:
     sources: list[str] = field(default_factory=list)
 
 
+@validate_params(train_share="train_share")
 def defect_model(data: FieldData, *, train_share: float = 0.3, model_kind: str = "logistic", seed: int = 0) -> QualityResult:
     """Train on the first ``train_share`` of rows in time order and report metrics on the rest only."""
+    # scikit-learn is slow to import (≈1 s); only files with pass/fail labels need it
     from sklearn.ensemble import RandomForestClassifier
     from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import f1_score, precision_score, recall_score, roc_auc_score

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 
-from moduai.errors import InputError, check_range
+from moduai.errors import InputError
 from moduai.fieldai.alerts import TEMPLATES, AlertResult, RuleSet, evaluate_alerts, parse_rules, template
 from moduai.fieldai.analysis import FieldAnalysis, analyse_data, analyse_file
 from moduai.fieldai.anomalies import DetectionResult, detect
@@ -92,7 +92,6 @@ def fieldai_analyse_page(request: Request, file: UploadFile = File(None), site: 
 @router.get("/fieldai/example", include_in_schema=False)
 def fieldai_example_page(request: Request, seed: int = 0, days: int = 30):
     """합성 온실 기록으로 해 보기."""
-    check_range("days", days, 10, 120)
     return _result_page(request, analyse_data(greenhouse_frame(days=days, seed=seed)), example=True)
 
 
@@ -107,7 +106,6 @@ def api_profile(request: Request, file: UploadFile = File(...)):
 @router.post("/api/v1/fieldai/detect", response_model=DetectionResult)
 def api_detect(request: Request, file: UploadFile = File(...), z: float = Form(6.0)):
     """이상 구간과 한국어 이유."""
-    check_range("z", z, 2, 50)
     raw, name = _read_upload(request, file)
     return to_jsonable(detect(read_field_file(raw, name), z_threshold=z))
 
@@ -115,7 +113,6 @@ def api_detect(request: Request, file: UploadFile = File(...), z: float = Form(6
 @router.post("/api/v1/fieldai/forecast", response_model=ForecastResult)
 def api_forecast(request: Request, file: UploadFile = File(...), hours: int = Form(24)):
     """센서별 예측과 예측 구간 (계절 단순 예측과 비교)."""
-    check_range("hours", hours, 1, 168)
     raw, name = _read_upload(request, file)
     return to_jsonable(forecast(read_field_file(raw, name), horizon=hours))
 
@@ -144,5 +141,4 @@ def api_templates():
 @router.get("/api/v1/fieldai/example", response_model=FieldAnalysis)
 def api_example(seed: int = Query(0), days: int = Query(30)):
     """합성 온실 기록의 분석 (합성 자료)."""
-    check_range("days", days, 10, 120)
     return to_jsonable(analyse_data(greenhouse_frame(days=days, seed=seed)))
