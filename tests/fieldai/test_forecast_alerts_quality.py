@@ -81,7 +81,7 @@ def test_frost_rule_across_midnight_with_duration_and_evidence():
     assert a.severity == "위험" and "온도가 22:00-06:00 사이에 8 °C 미만 상태로 120분 이어짐" in a.message
     assert a.evidence["sensor"] == "온도(℃)" and 6.5 in a.evidence["values"] and 12.0 in a.evidence["values"]
     summary = {s.rule_id: s for s in result.rules}
-    assert summary["frost"].alerts == 1 and not summary["co2_low"].applied and "co2" in summary["co2_low"].note
+    assert summary["frost"].alerts == 1 and not summary["co2_low"].applied and "CO₂ 센서가 없어" in summary["co2_low"].note
 
 
 @pytest.mark.parametrize("text, field, words", [
