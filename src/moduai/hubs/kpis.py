@@ -290,8 +290,8 @@ def _jobs_created(k, c):
     first = h.groupby("org_id").headcount.first().reindex(now.index)
     before = before.fillna(first)
     closed = c.closures()
-    gone = [i for i in now.index if i in closed.index and closed[i] <= c.as_of]
-    now.loc[gone] = 0
+    now.loc[[i for i in now.index if i in closed.index and closed[i] <= c.as_of]] = 0
+    before.loc[[i for i in now.index if i in closed.index and closed[i] <= prev_end]] = 0
     delta = (now - before).astype(int)
     total = int(delta.sum())
     return _result(k, total, total, len(now), "hub_organisations",

@@ -228,12 +228,13 @@ def add_person(session: Session, principal: Principal, hub_ref: str | int, *, na
                phone: str, consent_on: Any, consent_scope: str = "지원사업 운영·성과 관리",
                organisation_id: int | None = None) -> PersonPublic:
     """Record a person by keyed identity; name and phone are stored masked only; consent is required."""
-    hub = _write_hub(session, principal, hub_ref)
-    consent = _date(consent_on, "consent_on")
+    hub = get_hub_row(session, principal, hub_ref)
     if organisation_id is not None:
         org = _get(session, principal, M.OrganisationRow, organisation_id, "기관")
         if org.hub_id != hub.id:
             raise _not_found("기관", organisation_id)
+    _require(principal, WRITE_ROLES, "사람 추가")
+    consent = _date(consent_on, "consent_on")
     key = ID.person_key(name, birth_date, phone)
     row = M.PersonRow(hub_id=hub.id, person_key=key, name_masked=ID.mask_person_name(name),
                       phone_masked=ID.mask_phone(phone), organisation_id=organisation_id, consent_on=consent,
@@ -295,10 +296,11 @@ def _criteria(criteria: Any) -> list[dict]:
 def add_cohort(session: Session, principal: Principal, hub_ref: str | int, *, program_id: int, name: str, year: int,
                capacity: int, starts_on: Any, ends_on: Any, field: str | None = None,
                criteria: Any = None) -> CohortPublic:
-    hub = _write_hub(session, principal, hub_ref)
+    hub = get_hub_row(session, principal, hub_ref)
     program = _get(session, principal, M.HubProgramRow, program_id, "프로그램")
     if program.hub_id != hub.id:
         raise _not_found("프로그램", program_id)
+    _require(principal, WRITE_ROLES, "기수 추가")
     start, end = _date(starts_on, "starts_on"), _date(ends_on, "ends_on")
     if end < start:
         raise InputError(f"종료일({end})이 시작일({start})보다 빠릅니다.", field="ends_on")
@@ -315,10 +317,10 @@ def add_cohort(session: Session, principal: Principal, hub_ref: str | int, *, pr
 def apply(session: Session, principal: Principal, cohort_id: int, organisation_id: int, *, applied_on: Any,
           person_id: int | None = None) -> int:
     cohort = _get(session, principal, M.CohortRow, cohort_id, "기수")
-    _require(principal, WRITE_ROLES, "신청 기록")
     org = _get(session, principal, M.OrganisationRow, organisation_id, "기관")
     if org.hub_id != cohort.hub_id:
         raise _not_found("기관", organisation_id)
+    _require(principal, WRITE_ROLES, "신청 기록")
     row = M.ApplicationRow(hub_id=cohort.hub_id, cohort_id=cohort.id, organisation_id=org.id, person_id=person_id,
                            applied_on=_date(applied_on, "applied_on"), status="applied")
     session.add(row)
@@ -579,11 +581,12 @@ def add_consultation(session: Session, principal: Principal, hub_ref: str | int,
                      notes: str = "", organisation_id: int | None = None, analysis_kind: str | None = None,
                      analysis_inputs: dict[str, Any] | None = None) -> ConsultationPublic:
     """Record an AI 도입 상담; with ``analysis_kind`` the analysis runs now and is saved with inputs and sources."""
-    hub = _write_hub(session, principal, hub_ref, roles=RECORD_ROLES, action="상담 기록")
+    hub = get_hub_row(session, principal, hub_ref)
     if organisation_id is not None:
         org = _get(session, principal, M.OrganisationRow, organisation_id, "기관")
         if org.hub_id != hub.id:
             raise _not_found("기관", organisation_id)
+    _require(principal, RECORD_ROLES, "상담 기록")
     topic = _choice(topic, TOPICS, "topic", "상담 주제")
     result = sources = None
     if analysis_kind:
