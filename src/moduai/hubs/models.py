@@ -235,15 +235,3 @@ class MergeLogRow(Base):
     actor_user_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     merged_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     undone_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-
-
-class ImportKeyRow(Base):
-    """Natural keys of imported rows, so a re-import updates nothing twice (idempotent)."""
-
-    __tablename__ = "hub_import_keys"
-    __table_args__ = (Index("ix_hub_import_keys_lookup", "hub_id", "entity", "natural_key", unique=True),)
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    hub_id: Mapped[int] = _hub_fk()
-    entity: Mapped[str] = mapped_column(String(30))
-    natural_key: Mapped[str] = mapped_column(String(200))
-    row_id: Mapped[int] = mapped_column(Integer)

@@ -1,5 +1,5 @@
 """hubs: 거점센터 tenants, organisations, people, programs/cohorts, applications → completion,
-consultations, support, outcomes, duplicate proposals, merge log and import keys.
+consultations, support, outcomes, duplicate proposals and the merge log.
 
 Revision ID: hubs_0001
 """
@@ -46,22 +46,6 @@ def upgrade() -> None:
     )
     op.create_index(
         op.f("ix_hub_duplicate_proposals_hub_id"), "hub_duplicate_proposals", ["hub_id"], unique=False
-    )
-    op.create_table(
-        "hub_import_keys",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("hub_id", sa.Integer(), nullable=False),
-        sa.Column("entity", sa.String(length=30), nullable=False),
-        sa.Column("natural_key", sa.String(length=200), nullable=False),
-        sa.Column("row_id", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["hub_id"], ["hubs.id"], name=op.f("fk_hub_import_keys_hub_id_hubs"), ondelete="CASCADE"
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_hub_import_keys")),
-    )
-    op.create_index(op.f("ix_hub_import_keys_hub_id"), "hub_import_keys", ["hub_id"], unique=False)
-    op.create_index(
-        "ix_hub_import_keys_lookup", "hub_import_keys", ["hub_id", "entity", "natural_key"], unique=True
     )
     op.create_table(
         "hub_merge_log",
@@ -344,6 +328,5 @@ def downgrade() -> None:
     op.drop_table("hub_programs")
     op.drop_table("hub_organisations")
     op.drop_table("hub_merge_log")
-    op.drop_table("hub_import_keys")
     op.drop_table("hub_duplicate_proposals")
     op.drop_table("hubs")
