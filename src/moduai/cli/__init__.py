@@ -11,7 +11,7 @@ import sys
 
 import typer
 
-from moduai.cli import balance, commerce, data, marketing, programs, regions, system
+from moduai.cli import balance, commerce, data, hubs, marketing, programs, regions, system
 from moduai.cli.output import ModuaiGroup
 
 app = typer.Typer(
@@ -29,6 +29,7 @@ app.add_typer(commerce.app, name="commerce", help="상권 분석: 가져오기, 
 app.add_typer(balance.app, name="balance", help="지역균형 지표, 격차, 종합지수")
 app.add_typer(programs.app, name="programs", help="지원사업 매칭과 검색")
 app.add_typer(marketing.app, name="marketing", help="소상공인 마케팅: 문구, 달력, 리뷰, 고객")
+app.add_typer(hubs.app, name="hubs", help="지역 AI 거점센터: 기관·기수·성과 기록과 KPI")
 
 
 def main() -> None:

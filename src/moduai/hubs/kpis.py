@@ -396,6 +396,21 @@ def compute_kpis(session, principal, hub_ref, year: int, cohort_id: int | None =
                      label=SYNTHETIC_LABEL if hub.is_synthetic else None)
 
 
+def kpi_trend(session, principal, hub_ref, years: list[int]) -> dict[int, list[KpiResult]]:
+    """KPIs for several years from one load of the records (the dashboard's trends); no row ids."""
+    from moduai.hubs import service as S
+
+    hub = S.get_hub_row(session, principal, hub_ref)
+    frames = frames_from_db(session, hub)
+    out = {}
+    for y in years:
+        res = evaluate(frames, y)
+        for r in res:
+            r.rows, r.extra = None, {}
+        out[int(y)] = res
+    return out
+
+
 # ---------------------------------------------------------------------------------------- YAML tests
 @dataclass
 class KpiTestFailure:
