@@ -147,7 +147,7 @@ def export_cmd(
 def demo_cmd(
     slug: str = typer.Option("demo", "--slug", help="데모 거점센터 slug"),
     seed: int = typer.Option(2025, "--seed", help="생성기 seed"),
-    orgs: int = typer.Option(150, "--orgs", help="기관 수"),
+    orgs: int = typer.Option(200, "--orgs", help="기관 수"),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """합성 데이터로 채운 데모 거점센터를 만듭니다 (모든 화면에 '합성' 표시)."""

@@ -9,7 +9,7 @@ Calibration (what is from public aggregates and what is assumed):
   were *not* selected are not followed (a hub records outcomes only for firms it supported).
 - **Assumptions** (no public aggregate found offline; change them here): applicants ≈ 2.5 × capacity
   (selection ≈ 40 %); completion ≈ 85 %; first headcount 1 + Poisson(1.5); each surviving firm's
-  headcount moves by Poisson(0.9) − Poisson(0.5) per year; 12 % of surviving firms attract investment in
+  headcount moves by Poisson(1.2) − Poisson(0.4) per year (≈ +0.8); 12 % of surviving firms attract investment in
   a year, log-normal with median 3억원; 4 % move their 본점 each year, 45 % of those to 수도권;
   8 % of surviving firms stop reporting after some year (lost to follow-up → censored, and the
   "no outcome for 12 months" alert); firms' 본점 are 60 % in the hub's 시군구, the rest spread over the
@@ -145,10 +145,13 @@ def generate(*, seed: int = 2025, n_orgs: int = 150, start_year: int = 2019, end
     order = rng.permutation(n_orgs)
     pointer = 0
     selected_at: dict[int, dt.date] = {}
+    closes_on: dict[int, dt.date] = {}  # drawn at first selection; a closed firm does not apply again
     for c in d.cohorts:
         n_app = max(c["capacity"] + 1, int(round(c["capacity"] / ASSUMPTIONS["selection_rate"])))
         n_app = min(n_app, n_orgs)
-        pool = [int(order[(pointer + k) % n_orgs]) for k in range(n_app)]
+        applied_by = c["starts_on"] - dt.timedelta(days=45)
+        pool = [o for o in (int(order[(pointer + k) % n_orgs]) for k in range(n_app))
+                if closes_on.get(o, dt.date.max) > applied_by]
         pointer += max(1, int(n_app * 0.8))  # some re-apply the next year (repeat recipients)
         applied = c["starts_on"] - dt.timedelta(days=int(rng.integers(20, 45)))
         scored = []
@@ -167,7 +170,10 @@ def generate(*, seed: int = 2025, n_orgs: int = 150, start_year: int = 2019, end
         for rank, (_total, a) in enumerate(scored):
             if rank < c["capacity"]:
                 a["status"], a["selected_on"] = "selected", c["starts_on"]
-                selected_at.setdefault(a["org"], c["starts_on"])
+                if a["org"] not in selected_at:
+                    selected_at[a["org"]] = c["starts_on"]
+                    closes_on[a["org"]] = c["starts_on"] + dt.timedelta(
+                        days=int(rng.exponential(1 / HAZARD) * 365.25))
                 if c["ends_on"] <= end:
                     done = rng.random() < ASSUMPTIONS["completion_rate"]
                     a["status"] = "completed" if done else "dropped"
@@ -192,7 +198,7 @@ def generate(*, seed: int = 2025, n_orgs: int = 150, start_year: int = 2019, end
     step = max(1, int(headcount_every_months))
     for org, sel in selected_at.items():
         o = d.orgs[org]
-        closure = sel + dt.timedelta(days=int(rng.exponential(1 / HAZARD) * 365.25))
+        closure = closes_on[org]
         lost = rng.random() < ASSUMPTIONS["lost_to_follow_up"]
         stop = min(end, closure)
         if lost:
@@ -203,7 +209,7 @@ def generate(*, seed: int = 2025, n_orgs: int = 150, start_year: int = 2019, end
         month = 0
         while when <= stop:
             if month % 12 == 0 and month:
-                head = max(0, head + int(rng.poisson(0.9)) - int(rng.poisson(0.5)))
+                head = max(0, head + int(rng.poisson(1.2)) - int(rng.poisson(0.4)))
             d.outcomes.append({"org": org, "observed_on": when, "kind": "고용", "headcount": head, "evidence": "고용보험"})
             if month % 12 == 0:
                 band = BANDS[min(4, int(rng.integers(0, 3)) + month // 24)]
@@ -287,7 +293,7 @@ class DemoSummary:
     sources: list[str] = field(default_factory=lambda: ["hubs-demo-generator"])
 
 
-def create_demo(session, principal, *, slug: str = "demo", seed: int = 2025, n_orgs: int = 150,
+def create_demo(session, principal, *, slug: str = "demo", seed: int = 2025, n_orgs: int = 200,
                 start_year: int = 2019, end: dt.date = dt.date(2025, 11, 30)) -> DemoSummary:
     """Create the 합성 demo hub (경북 포항, AI 도입·제조 AX·스마트팜) and fill it; duplicates proposed."""
     from moduai.hubs import service as S

@@ -36,7 +36,7 @@ def planner_map(overview: PlannerOverview) -> tuple[str, str]:
         return "", ""
     values = {a.code: float(a.supported) for a in overview.by_sigungu}
     feats_in = [(code, rings) for s in sidos for code, rings in _light_rings(s).items()]
-    colours, legend = quantile_bins([values.get(c) for c, _ in feats_in], PALETTE, fmt="{:,.0f}")
+    colours, legend = quantile_bins([values.get(c) for c, _ in feats_in], PALETTE[1::2], fmt="{:,.0f}")
     feats = []
     for (code, rings), colour in zip(feats_in, colours, strict=True):
         name = get_region(code).full_name
