@@ -103,10 +103,10 @@ def kpi_definitions() -> list[KpiDef]:
 
 # --------------------------------------------------------------------------------------------- frames
 def _frame(name: str, rows: list) -> pd.DataFrame:
-    df = pd.DataFrame(rows, columns=FRAME_COLUMNS[name])
+    df = pd.DataFrame.from_records(rows, columns=FRAME_COLUMNS[name])
     for c in df.columns:
         if c in DATE_COLUMNS:
-            df[c] = pd.to_datetime(df[c])
+            df[c] = pd.to_datetime(df[c], format="ISO8601") if df[c].map(type).eq(str).any() else pd.to_datetime(df[c])
     return df
 
 
@@ -116,40 +116,31 @@ def frames_from_fixture(fixture: dict) -> Frames:
 
 
 def frames_from_db(session, hub) -> Frames:
-    """The hub's records (one query per table) plus other hubs' selections and support of the same
-    사업자등록번호 (for first-timer/repeat shares)."""
-    from sqlalchemy import select
+    """The hub's records (one plain SQL query per table, dates parsed by pandas) plus other hubs'
+    selections and support of the same 사업자등록번호 (for first-timer/repeat shares)."""
+    conn = session.connection()
+    H = int(hub.id)
+    same = ("(hub_id = :h OR (brn IS NOT NULL AND brn IN (SELECT brn FROM hub_organisations "
+            "WHERE hub_id = :h AND brn IS NOT NULL)))")
+    orgs_sql = f"SELECT id, hub_id, brn, region_code FROM hub_organisations WHERE merged_into_id IS NULL AND {same}"
+    in_scope = f"(SELECT id FROM hub_organisations WHERE merged_into_id IS NULL AND {same})"
 
-    from moduai.hubs import models as M
+    def q(sql: str, name: str, params=None) -> pd.DataFrame:
+        from sqlalchemy import text
 
-    H = hub.id
-    same_brn = select(M.OrganisationRow.brn).where(M.OrganisationRow.hub_id == H, M.OrganisationRow.brn.is_not(None))
-    org_q = select(M.OrganisationRow.id, M.OrganisationRow.hub_id, M.OrganisationRow.brn,
-                   M.OrganisationRow.region_code).where(
-        M.OrganisationRow.merged_into_id.is_(None),
-        (M.OrganisationRow.hub_id == H) | M.OrganisationRow.brn.in_(same_brn))
-    orgs = session.execute(org_q).all()
-    other = [o.id for o in orgs if o.hub_id != H]
+        rows = conn.execute(text(sql), params or {"h": H}).all()
+        return _frame(name, [tuple(r) for r in rows])
 
-    def rows(q):
-        return [tuple(r) for r in session.execute(q).all()]
-
-    hub_or_other = (lambda col_hub, col_org: (col_hub == H) | col_org.in_(other)) if other else (
-        lambda col_hub, col_org: col_hub == H)
-    cohorts = rows(select(M.CohortRow.id, M.CohortRow.hub_id, M.CohortRow.year, M.CohortRow.starts_on))
-    apps = rows(select(M.ApplicationRow.id, M.ApplicationRow.organisation_id, M.ApplicationRow.cohort_id,
-                       M.ApplicationRow.status, M.ApplicationRow.applied_on, M.ApplicationRow.selected_on,
-                       M.ApplicationRow.completed_on)
-                .where(hub_or_other(M.ApplicationRow.hub_id, M.ApplicationRow.organisation_id)))
-    supports = rows(select(M.SupportRow.id, M.SupportRow.organisation_id, M.SupportRow.given_on, M.SupportRow.kind,
-                           M.SupportRow.amount_krw)
-                    .where(hub_or_other(M.SupportRow.hub_id, M.SupportRow.organisation_id)))
-    outcomes = rows(select(M.OutcomeRow.id, M.OutcomeRow.organisation_id, M.OutcomeRow.observed_on,
-                           M.OutcomeRow.kind, M.OutcomeRow.amount_krw, M.OutcomeRow.headcount,
-                           M.OutcomeRow.region_code).where(M.OutcomeRow.hub_id == H))
-    return Frames({"id": H, "sido_code": hub.sido_code, "region_code": hub.region_code},
-                  _frame("orgs", [tuple(o) for o in orgs]), _frame("cohorts", cohorts), _frame("apps", apps),
-                  _frame("supports", supports), _frame("outcomes", outcomes))
+    return Frames(
+        {"id": H, "sido_code": hub.sido_code, "region_code": hub.region_code},
+        q(orgs_sql, "orgs"),
+        q("SELECT id, hub_id, year, starts_on FROM hub_cohorts", "cohorts", {}),
+        q("SELECT id, organisation_id, cohort_id, status, applied_on, selected_on, completed_on FROM hub_applications "
+          f"WHERE organisation_id IN {in_scope}", "apps"),
+        q("SELECT id, organisation_id, given_on, kind, amount_krw FROM hub_supports "
+          f"WHERE organisation_id IN {in_scope}", "supports"),
+        q("SELECT id, organisation_id, observed_on, kind, amount_krw, headcount, region_code FROM hub_outcomes "
+          "WHERE hub_id = :h", "outcomes"))
 
 
 # ---------------------------------------------------------------------------------------- evaluation
@@ -201,16 +192,19 @@ class _Ctx:
         return sorted(int(i) for i in ids)
 
     def region_at(self, org_ids, when: pd.Timestamp | pd.Series) -> dict[int, str | None]:
-        moves = self.f.outcomes[self.f.outcomes.kind == "본점 이전"].sort_values("observed_on")
-        reg = dict(zip(self.hub_orgs.id, self.hub_orgs.region_code, strict=True))
-        out = {}
-        by_org = {k: g for k, g in moves.groupby("org_id")}
-        for oid in org_ids:
-            t = when[oid] if isinstance(when, pd.Series) else when
-            g = by_org.get(oid)
-            g = g[g.observed_on <= t] if g is not None else None
-            out[int(oid)] = g.region_code.iloc[-1] if g is not None and len(g) else reg.get(oid)
-        return out
+        """本점 시군구 of each firm at a date (its last 본점 이전 on or before, else its registered region)."""
+        ids = [int(i) for i in org_ids]
+        if not ids:
+            return {}
+        t = when.reindex(ids).to_numpy() if isinstance(when, pd.Series) else [when] * len(ids)
+        q = pd.DataFrame({"org_id": ids, "t": pd.to_datetime(t)}).sort_values("t")
+        moves = self.f.outcomes[self.f.outcomes.kind == "본점 이전"][["org_id", "observed_on", "region_code"]]
+        moves = moves.dropna(subset=["observed_on"]).sort_values("observed_on")
+        got = pd.merge_asof(q, moves.astype({"org_id": q.org_id.dtype}), left_on="t", right_on="observed_on",
+                            by="org_id", direction="backward")
+        reg = dict(zip(self.hub_orgs.id.astype(int), self.hub_orgs.region_code, strict=True))
+        return {int(o): (r if isinstance(r, str) else reg.get(int(o)))
+                for o, r in zip(got.org_id, got.region_code, strict=True)}
 
 
 def _ids(values) -> list[int]:
@@ -267,7 +261,9 @@ def survival_table(c: _Ctx) -> pd.DataFrame:
 
 def _survival(k, c):
     t = float(k.params.get("years", 1)) * YEAR_DAYS
-    tab = survival_table(c)
+    if getattr(c, "_survival", None) is None:
+        c._survival = survival_table(c)
+    tab = c._survival
     s = kaplan_meier(tab.duration.to_numpy(), tab.event.to_numpy(), t)
     at_risk = tab[tab.duration >= t].org_id
     return _result(k, round(s.survival, 6) if s.survival is not None else None, s.at_risk, s.n,
