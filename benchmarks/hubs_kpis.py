@@ -164,34 +164,40 @@ def run(url: str, label: str, n_orgs: int) -> None:
     import lifelines  # noqa: F401 - first import (≈1 s) is not part of a request
 
     # KPIs, interleaved with the peer
-    ours_t, peer_t = [], []
+    with session_scope(eng) as s:  # warm: YAML, region tables, lifelines (first-request costs)
+        K.compute_kpis(s, admin, hub_id, 2025)
+    ours_t, peer_t, ours_cpu, peer_cpu = [], [], [], []
     for _ in range(3):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         with session_scope(eng) as s:
             report = K.compute_kpis(s, admin, hub_id, 2025)
         ours_t.append(time.perf_counter() - t)
-        t = time.perf_counter()
+        ours_cpu.append(time.process_time() - c)
+        t, c = time.perf_counter(), time.process_time()
         peer = _peer_kpis(eng, hub_id, 2025)
         peer_t.append(time.perf_counter() - t)
+        peer_cpu.append(time.process_time() - c)
     ours = {k.id: k.value for k in report.kpis}
     same = all(abs((ours[k] or 0) - v) < 1e-6 for k, v in peer.items())
     o, p = statistics.median(ours_t), statistics.median(peer_t)
-    print(f"  all {len(report.kpis)} KPIs: {o * 1000:.0f} ms (target ≤ 1000) · peer (4 KPIs): {p * 1000:.0f} ms · "
-          f"ratio {o / p:.2f} · peer values equal: {same}  load {os.getloadavg()[0]:.2f}")
+    print(f"  all {len(report.kpis)} KPIs: wall {o * 1000:.0f} ms (target ≤ 1000), this process's CPU "
+          f"{statistics.median(ours_cpu) * 1000:.0f} ms · peer (4 KPIs): wall {p * 1000:.0f} ms, CPU "
+          f"{statistics.median(peer_cpu) * 1000:.0f} ms · wall ratio {o / p:.2f} · peer values equal: {same}"
+          f"  load {os.getloadavg()[0]:.2f}")
     print(f"    ours {dict((k, ours[k]) for k in peer)}\n    peer {peer}")
 
     # import of 50,000 events
     data = _events_csv(eng, hub_id)
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), time.process_time()
     with session_scope(eng) as s:
         res = IO.import_file(s, admin, hub_id, "outcomes", data, "events.csv")
-    imp = time.perf_counter() - t
+    imp, imp_cpu = time.perf_counter() - t, time.process_time() - cpu
     t = time.perf_counter()
     with session_scope(eng) as s:
         again = IO.import_file(s, admin, hub_id, "outcomes", data, "events.csv")
     reimp = time.perf_counter() - t
     peer_imp, n = _timed(lambda: _peer_import(eng, hub_id, data), repeat=1)
-    print(f"  import {res.inserted:,} events: {imp:.2f} s (target ≤ 10) · re-import (all unchanged: "
+    print(f"  import {res.inserted:,} events: wall {imp:.2f} s (target ≤ 10), CPU {imp_cpu:.2f} s · re-import (all unchanged: "
           f"{again.unchanged:,}) {reimp:.2f} s · peer bare INSERT of {n:,}: {peer_imp:.2f} s · ratio {imp / peer_imp:.1f}"
           f"  load {os.getloadavg()[0]:.2f}")
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
 from moduai.accounts.policy import Principal
@@ -123,12 +123,21 @@ class _OrgIndex:
                                .order_by(M.OrganisationRow.id)).all()
         self.by_brn: dict[str, int] = {}
         self.by_name: dict[str, int] = {}
+        self._memo: dict[str, int] = {}
         for r in rows:
             if r.brn:
                 self.by_brn.setdefault(r.brn, r.id)
             self.by_name.setdefault(ID.normalise_org_name(r.name), r.id)
 
     def find(self, ref: str) -> int:
+        hit = self._memo.get(ref)
+        if hit is not None:
+            return hit
+        oid = self._find(ref)
+        self._memo[ref] = oid
+        return oid
+
+    def _find(self, ref: str) -> int:
         ref = (ref or "").strip()
         if not ref:
             raise InputError(f"{ORG_REF}를 적어 주세요.", field="organisation")
@@ -303,24 +312,22 @@ def _prepare_supports(session, hub, rows, errors):
 
 def _prepare_outcomes(session, hub, rows, errors):
     idx = _OrgIndex(session, hub.id)
-    known = set(tuple(r) for r in session.execute(select(M.OutcomeRow.organisation_id, M.OutcomeRow.observed_on, M.OutcomeRow.kind)
-                                .where(M.OutcomeRow.hub_id == hub.id)).all())
+    known = {(o, d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d)[:10]), k) for o, d, k in session.execute(
+        text("SELECT organisation_id, observed_on, kind FROM hub_outcomes WHERE hub_id = :h"), {"h": hub.id}).all()}
     out, unchanged = [], 0
-    cols = ("hub_id", "organisation_id", "observed_on", "kind", "amount_krw", "headcount", "revenue_band",
-            "region_code", "evidence", "note")
 
     def one(r):
         nonlocal unchanged
         org = idx.find(r[ORG_REF])
-        row = S.build_outcome(hub.id, org, observed_on=r["날짜"], kind=r["종류"], evidence=r["근거"],
-                              amount_krw=_num(r["투자금액(원)"], "투자금액(원)"), headcount=_num(r["고용 인원"], "고용 인원"),
-                              revenue_band=r["매출 구간"] or None, region_code=r["이전 시군구"] or None)
-        key = (org, row.observed_on, row.kind)
+        row = S.outcome_values(hub.id, org, observed_on=r["날짜"], kind=r["종류"], evidence=r["근거"],
+                               amount_krw=_num(r["투자금액(원)"], "투자금액(원)"), headcount=_num(r["고용 인원"], "고용 인원"),
+                               revenue_band=r["매출 구간"] or None, region_code=r["이전 시군구"] or None)
+        key = (org, row["observed_on"], row["kind"])
         if key in known:
             unchanged += 1
             return
         known.add(key)
-        out.append({c: getattr(row, c) for c in cols})
+        out.append(row)
 
     _each(rows, errors, one)
     return out, unchanged

@@ -106,7 +106,11 @@ def _frame(name: str, rows: list) -> pd.DataFrame:
     df = pd.DataFrame.from_records(rows, columns=FRAME_COLUMNS[name])
     for c in df.columns:
         if c in DATE_COLUMNS:
-            df[c] = pd.to_datetime(df[c], format="ISO8601") if df[c].map(type).eq(str).any() else pd.to_datetime(df[c])
+            first = df[c].dropna().head(1)
+            is_text = len(first) and isinstance(first.iloc[0], str)
+            df[c] = pd.to_datetime(df[c], format="ISO8601") if is_text else pd.to_datetime(df[c])
+        elif c in ("kind", "status"):
+            df[c] = df[c].astype("category")  # comparisons on a few labels, not 100,000 strings
     return df
 
 
@@ -125,11 +129,17 @@ def frames_from_db(session, hub) -> Frames:
     orgs_sql = f"SELECT id, hub_id, brn, region_code FROM hub_organisations WHERE merged_into_id IS NULL AND {same}"
     in_scope = f"(SELECT id FROM hub_organisations WHERE merged_into_id IS NULL AND {same})"
 
-    def q(sql: str, name: str, params=None) -> pd.DataFrame:
-        from sqlalchemy import text
+    dbapi = conn.connection.driver_connection  # plain cursor: tuples straight into pandas, no Row objects
+    pg = conn.dialect.name == "postgresql"
 
-        rows = conn.execute(text(sql), params or {"h": H}).all()
-        return _frame(name, [tuple(r) for r in rows])
+    def q(sql: str, name: str, params=None) -> pd.DataFrame:
+        cur = dbapi.cursor()
+        try:
+            cur.execute(sql.replace(":h", "%(h)s") if pg else sql, params if params is not None else {"h": H})
+            rows = cur.fetchall()
+        finally:
+            cur.close()
+        return _frame(name, rows)
 
     return Frames(
         {"id": H, "sido_code": hub.sido_code, "region_code": hub.region_code},
@@ -285,9 +295,9 @@ def _jobs_created(k, c):
     before = _headcount_at(h, prev_end).reindex(now.index)
     first = h.groupby("org_id").headcount.first().reindex(now.index)
     before = before.fillna(first)
-    closed = c.closures()
-    now.loc[[i for i in now.index if i in closed.index and closed[i] <= c.as_of]] = 0
-    before.loc[[i for i in now.index if i in closed.index and closed[i] <= prev_end]] = 0
+    closed = c.closures().reindex(now.index)
+    now[(closed <= c.as_of).to_numpy()] = 0
+    before[(closed <= prev_end).to_numpy()] = 0
     delta = (now - before).astype(int)
     total = int(delta.sum())
     return _result(k, total, total, len(now), "hub_organisations",
@@ -307,8 +317,9 @@ def _investment(k, c):
 def _repeat_ids(c: _Ctx) -> tuple[list[int], list[int]]:
     recipients = c.recipients()
     orgs = c.f.orgs
-    ident = {int(r.id): (f"brn:{r.brn}" if isinstance(r.brn, str) and r.brn else f"org:{r.id}")
-             for r in orgs.itertuples()}
+    keys = np.where(orgs.brn.notna() & (orgs.brn.astype(str) != ""), "brn:" + orgs.brn.astype(str),
+                    "org:" + orgs.id.astype(str))
+    ident = dict(zip(orgs.id.astype(int).tolist(), keys.tolist(), strict=True))
     a = c.all_apps[c.all_apps.status.isin(SELECTED) & c.all_apps.selected_on.notna()]
     hist = pd.concat([a[["org_id", "selected_on"]].rename(columns={"selected_on": "d"}),
                       c.f.supports[["org_id", "given_on"]].rename(columns={"given_on": "d"})])
@@ -318,7 +329,7 @@ def _repeat_ids(c: _Ctx) -> tuple[list[int], list[int]]:
     else:
         cutoff = c.y_start
     hist = hist[hist.d < cutoff]
-    earlier = {ident.get(int(i)) for i in hist.org_id}
+    earlier = {ident.get(i) for i in hist.org_id.astype(int).unique().tolist()}
     repeat = [i for i in recipients if ident[i] in earlier]
     return repeat, recipients
 
@@ -350,8 +361,8 @@ def _retention(k, c):
         base = first.index
     marks = (first.reindex(base) + pd.DateOffset(years=years))
     marks = marks[marks <= c.as_of]
-    closed = c.closures()
-    alive = [int(i) for i in marks.index if not (i in closed.index and closed[i] <= marks[i])]
+    closed = c.closures().reindex(marks.index)
+    alive = [int(i) for i in marks.index[~(closed <= marks).to_numpy()]]
     where = c.region_at(alive, marks)
     sido = c.f.hub["sido_code"]
     return _ratio(k, [i for i in alive if where[i] and where[i][:2] == sido], alive, "hub_organisations")

@@ -52,7 +52,7 @@ class OrganisationRow(Base):
     """A firm (사업자등록번호) or a 예비창업자 team (no number) known to one hub."""
 
     __tablename__ = "hub_organisations"
-    __table_args__ = (Index("ix_hub_organisations_hub_brn", "hub_id", "brn"),)
+    __table_args__ = (Index("ix_hub_organisations_brn", "brn"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     hub_id: Mapped[int] = _hub_fk()
     name: Mapped[str] = mapped_column(String(200))
@@ -114,7 +114,7 @@ class ApplicationRow(Base):
     """An organisation's application to a cohort and where it went: 신청 → 선정/탈락 → 수료/중도 포기."""
 
     __tablename__ = "hub_applications"
-    __table_args__ = (Index("ix_hub_applications_org", "hub_id", "organisation_id"),)
+    __table_args__ = (Index("ix_hub_applications_org", "organisation_id"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     hub_id: Mapped[int] = _hub_fk()
     cohort_id: Mapped[int] = mapped_column(ForeignKey("hub_cohorts.id", ondelete="CASCADE"), index=True)
@@ -174,7 +174,7 @@ class SupportRow(Base):
     """Support given to an organisation: money (원), space, mentoring hours or a 지원사업 award."""
 
     __tablename__ = "hub_supports"
-    __table_args__ = (Index("ix_hub_supports_org", "hub_id", "organisation_id"),)
+    __table_args__ = (Index("ix_hub_supports_org", "organisation_id"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     hub_id: Mapped[int] = _hub_fk()
     organisation_id: Mapped[int] = mapped_column(ForeignKey("hub_organisations.id"))
@@ -192,7 +192,7 @@ class OutcomeRow(Base):
     """A dated outcome with its evidence: 투자 유치, 고용, 매출, 폐업/휴업/재개업, 본점 이전."""
 
     __tablename__ = "hub_outcomes"
-    __table_args__ = (Index("ix_hub_outcomes_org", "hub_id", "organisation_id", "observed_on"),)
+    __table_args__ = (Index("ix_hub_outcomes_org", "organisation_id", "observed_on"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     hub_id: Mapped[int] = _hub_fk()
     organisation_id: Mapped[int] = mapped_column(ForeignKey("hub_organisations.id"))

@@ -416,11 +416,16 @@ def add_outcome(session: Session, principal: Principal, organisation_id: int, *,
     return row.id
 
 
-def build_outcome(hub_id: int, org_id: int, *, observed_on: Any, kind: str, evidence: str, amount_krw=None,
-                  headcount=None, revenue_band=None, region_code=None, note=None) -> M.OutcomeRow:
-    """Validate one outcome (shared by the form, the API and the importer)."""
-    kind = _choice(kind, OUTCOME_KINDS, "kind", "성과 종류")
-    evidence = _choice(evidence, EVIDENCE, "evidence", "근거 자료")
+def build_outcome(hub_id: int, org_id: int, **fields) -> M.OutcomeRow:
+    """Validate one outcome (shared by the form, the API and the importer) into a row."""
+    return M.OutcomeRow(**outcome_values(hub_id, org_id, **fields))
+
+
+def outcome_values(hub_id: int, org_id: int, *, observed_on: Any, kind: str, evidence: str, amount_krw=None,
+                   headcount=None, revenue_band=None, region_code=None, note=None) -> dict[str, Any]:
+    """The validated column values of one outcome (a dict, so bulk imports skip ORM objects)."""
+    kind = kind if kind in OUTCOME_KINDS else _choice(kind, OUTCOME_KINDS, "kind", "성과 종류")
+    evidence = evidence if evidence in EVIDENCE else _choice(evidence, EVIDENCE, "evidence", "근거 자료")
     if kind == "투자" and (amount_krw in (None, "") or int(amount_krw) <= 0):
         raise InputError("투자 유치에는 금액(원, 0보다 큼)을 적어 주세요.", field="amount_krw")
     if kind == "고용" and (headcount in (None, "") or int(headcount) < 0):
@@ -430,11 +435,11 @@ def build_outcome(hub_id: int, org_id: int, *, observed_on: Any, kind: str, evid
     code = _region_code(region_code) if kind == "본점 이전" else None
     if kind == "본점 이전" and not code:
         raise InputError("본점 이전에는 옮긴 곳의 시군구(코드 또는 이름)를 적어 주세요.", field="region_code")
-    return M.OutcomeRow(hub_id=hub_id, organisation_id=org_id, observed_on=_date(observed_on, "observed_on"),
-                        kind=kind, amount_krw=int(amount_krw) if amount_krw not in (None, "") else None,
-                        headcount=int(headcount) if headcount not in (None, "") else None,
-                        revenue_band=revenue_band if kind == "매출" else None, region_code=code, evidence=evidence,
-                        note=note or None)
+    return {"hub_id": hub_id, "organisation_id": org_id, "observed_on": _date(observed_on, "observed_on"),
+            "kind": kind, "amount_krw": int(amount_krw) if amount_krw not in (None, "") else None,
+            "headcount": int(headcount) if headcount not in (None, "") else None,
+            "revenue_band": revenue_band if kind == "매출" else None, "region_code": code, "evidence": evidence,
+            "note": note or None}
 
 
 # ------------------------------------------------------------------------------------- cohort page

@@ -82,7 +82,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_hub_organisations")),
     )
-    op.create_index("ix_hub_organisations_hub_brn", "hub_organisations", ["hub_id", "brn"], unique=False)
+    op.create_index("ix_hub_organisations_brn", "hub_organisations", ["brn"], unique=False)
     op.create_index(op.f("ix_hub_organisations_hub_id"), "hub_organisations", ["hub_id"], unique=False)
     op.create_table(
         "hub_programs",
@@ -148,7 +148,7 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_hub_outcomes_hub_id"), "hub_outcomes", ["hub_id"], unique=False)
     op.create_index(
-        "ix_hub_outcomes_org", "hub_outcomes", ["hub_id", "organisation_id", "observed_on"], unique=False
+        "ix_hub_outcomes_org", "hub_outcomes", ["organisation_id", "observed_on"], unique=False
     )
     op.create_table(
         "hub_people",
@@ -207,7 +207,7 @@ def upgrade() -> None:
     op.create_index(op.f("ix_hub_applications_cohort_id"), "hub_applications", ["cohort_id"], unique=False)
     op.create_index(op.f("ix_hub_applications_hub_id"), "hub_applications", ["hub_id"], unique=False)
     op.create_index(
-        "ix_hub_applications_org", "hub_applications", ["hub_id", "organisation_id"], unique=False
+        "ix_hub_applications_org", "hub_applications", ["organisation_id"], unique=False
     )
     op.create_table(
         "hub_consultations",
@@ -267,7 +267,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_hub_supports")),
     )
     op.create_index(op.f("ix_hub_supports_hub_id"), "hub_supports", ["hub_id"], unique=False)
-    op.create_index("ix_hub_supports_org", "hub_supports", ["hub_id", "organisation_id"], unique=False)
+    op.create_index("ix_hub_supports_org", "hub_supports", ["organisation_id"], unique=False)
     op.create_table(
         "hub_participations",
         sa.Column("id", sa.Integer(), nullable=False),
