@@ -185,7 +185,7 @@ def import_file(session: Session, principal: Principal, hub_ref: str | int, enti
     model = {"organisations": M.OrganisationRow, "people": M.PersonRow, "applications": M.ApplicationRow,
              "supports": M.SupportRow, "outcomes": M.OutcomeRow}[entity]
     if new_rows:
-        session.execute(insert(model), new_rows)
+        session.execute(insert(model.__table__), new_rows)  # Core insert: no ORM bookkeeping per row
     from moduai.db.models import ImportLog
 
     session.add(ImportLog(domain="hubs", source_name=f"{hub.slug}/{entity}/{Path(filename).name}"[:500],
@@ -312,8 +312,8 @@ def _prepare_supports(session, hub, rows, errors):
 
 def _prepare_outcomes(session, hub, rows, errors):
     idx = _OrgIndex(session, hub.id)
-    known = {(o, d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d)[:10]), k) for o, d, k in session.execute(
-        text("SELECT organisation_id, observed_on, kind FROM hub_outcomes WHERE hub_id = :h"), {"h": hub.id}).all()}
+    known = {(o, str(d)[:10], k) for o, d, k in session.execute(
+        text("SELECT organisation_id, observed_on, kind FROM hub_outcomes WHERE hub_id = :h"), {"h": hub.id})}
     out, unchanged = [], 0
 
     def one(r):
@@ -322,7 +322,7 @@ def _prepare_outcomes(session, hub, rows, errors):
         row = S.outcome_values(hub.id, org, observed_on=r["날짜"], kind=r["종류"], evidence=r["근거"],
                                amount_krw=_num(r["투자금액(원)"], "투자금액(원)"), headcount=_num(r["고용 인원"], "고용 인원"),
                                revenue_band=r["매출 구간"] or None, region_code=r["이전 시군구"] or None)
-        key = (org, row["observed_on"], row["kind"])
+        key = (org, row["observed_on"].isoformat(), row["kind"])
         if key in known:
             unchanged += 1
             return
