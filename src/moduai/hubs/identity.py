@@ -12,6 +12,7 @@ import re
 import unicodedata
 from difflib import SequenceMatcher
 
+from moduai.accounts.keys import keyed_hash
 from moduai.errors import InputError
 
 BRN_WEIGHTS = (1, 3, 7, 1, 3, 7, 1, 3, 5)
@@ -81,8 +82,6 @@ def normalise_person(name: str, birth_date: dt.date | str, phone: str) -> str:
 
 def person_key(name: str, birth_date: dt.date | str, phone: str, *, key: bytes | None = None) -> str:
     """Keyed identity of a person (HMAC-SHA256, purpose ``person``); never reversible without the key."""
-    from moduai.accounts.keys import keyed_hash
-
     return keyed_hash(normalise_person(name, birth_date, phone), purpose="person", key=key)
 
 

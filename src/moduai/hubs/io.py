@@ -21,10 +21,12 @@ from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
 from moduai.accounts.policy import Principal
+from moduai.db.models import ImportLog
 from moduai.errors import ImportRejected, InputError, ModuaiError, RowError
 from moduai.hubs import identity as ID
 from moduai.hubs import models as M
 from moduai.hubs import service as S
+from moduai.hubs.kpis import compute_kpis
 
 ORG_REF = "기관(사업자등록번호 또는 기관명)"
 TEMPLATES: dict[str, dict[str, Any]] = {
@@ -66,7 +68,7 @@ def template_csv(entity: str) -> bytes:
 
 
 def template_xlsx(entity: str) -> bytes:
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # deferred: openpyxl is slow to import and only templates need it
 
     t = _entity(entity)
     wb = Workbook()
@@ -82,7 +84,7 @@ def template_xlsx(entity: str) -> bytes:
 def read_rows(data: bytes, filename: str) -> list[dict[str, str]]:
     """Rows of a CSV (UTF-8 with or without BOM, or CP949) or XLSX file as {header: text}."""
     if filename.lower().endswith((".xlsx", ".xlsm")):
-        from openpyxl import load_workbook
+        from openpyxl import load_workbook  # deferred: only XLSX uploads need it
 
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         it = wb.worksheets[0].iter_rows(values_only=True)
@@ -186,8 +188,6 @@ def import_file(session: Session, principal: Principal, hub_ref: str | int, enti
              "supports": M.SupportRow, "outcomes": M.OutcomeRow}[entity]
     if new_rows:
         session.execute(insert(model.__table__), new_rows)  # Core insert: no ORM bookkeeping per row
-    from moduai.db.models import ImportLog
-
     session.add(ImportLog(domain="hubs", source_name=f"{hub.slug}/{entity}/{Path(filename).name}"[:500],
                           sha256=hashlib.sha256(data).hexdigest(), rows_ok=len(rows), rows_rejected=0,
                           note=f"inserted {len(new_rows)}, unchanged {unchanged}"))
@@ -337,10 +337,9 @@ def _prepare_outcomes(session, hub, rows, errors):
 def performance_report_xlsx(session: Session, principal: Principal, hub_ref: str | int, year: int) -> bytes:
     """성과 보고 (XLSX) of one hub and year: KPI sheet (value, numerator, denominator, definition), the
     organisations supported and the year's outcomes. Text cells are neutralised against formulas."""
+    # deferred: openpyxl is slow to import and only the report needs it
     from openpyxl import Workbook
     from openpyxl.styles import Font
-
-    from moduai.hubs.kpis import compute_kpis
 
     report = compute_kpis(session, principal, hub_ref, year)
     hub = S.get_hub_row(session, principal, hub_ref)

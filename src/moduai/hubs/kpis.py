@@ -18,7 +18,11 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from moduai.data.population import population_decline_areas
 from moduai.errors import InputError
+from moduai.hubs import models as M
+from moduai.hubs import service as S
+from moduai.hubs.schemas import SYNTHETIC_LABEL
 from moduai.hubs.survival import kaplan_meier
 
 KPI_FILE = Path(__file__).with_name("kpis.yaml")
@@ -157,8 +161,6 @@ def frames_from_db(session, hub) -> Frames:
 @lru_cache(maxsize=1)
 def decline_codes() -> frozenset[str]:
     """The 89 인구감소지역 (행정안전부 2021), as 시군구 codes."""
-    from moduai.data.population import population_decline_areas
-
     return frozenset(a.code for a in population_decline_areas() if a.kind == "인구감소지역")
 
 
@@ -385,10 +387,6 @@ def evaluate(frames: Frames, year: int, cohort_id: int | None = None,
 
 def compute_kpis(session, principal, hub_ref, year: int, cohort_id: int | None = None) -> KpiReport:
     """Every KPI of one hub for ``year`` (as of 31 Dec) or for one cohort; planners get no row ids."""
-    from moduai.hubs import models as M
-    from moduai.hubs import service as S
-    from moduai.hubs.schemas import SYNTHETIC_LABEL
-
     hub = S.get_hub_row(session, principal, hub_ref)
     if cohort_id is not None:
         cohort = session.get(M.CohortRow, int(cohort_id))
@@ -405,8 +403,6 @@ def compute_kpis(session, principal, hub_ref, year: int, cohort_id: int | None =
 
 def kpi_trend(session, principal, hub_ref, years: list[int]) -> dict[int, list[KpiResult]]:
     """KPIs for several years from one load of the records (the dashboard's trends); no row ids."""
-    from moduai.hubs import service as S
-
     hub = S.get_hub_row(session, principal, hub_ref)
     frames = frames_from_db(session, hub)
     out = {}

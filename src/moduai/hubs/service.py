@@ -35,6 +35,9 @@ from moduai.hubs.schemas import (
     TimelineEvent,
 )
 from moduai.korean import josa
+from moduai.programs.service import match_profile
+from moduai.regions import get_region, megaregion_of, resolve_region
+from moduai.results import to_jsonable
 
 FIELDS = ("AI 도입", "스마트팜", "제조 AX", "상권·소상공인", "창업 일반", "인재")
 TOPICS = ("상권 분석", "마케팅", "현장 AI", "지원사업", "인재")
@@ -112,8 +115,6 @@ def _write_hub(session: Session, principal: Principal, hub_ref: str | int, *, ro
 
 
 def hub_public(hub: M.HubRow) -> HubPublic:
-    from moduai.regions import get_region, megaregion_of
-
     out = HubPublic.model_validate(hub)
     out.region_name = get_region(hub.region_code).full_name
     out.megaregion_name = megaregion_of(hub.region_code).name
@@ -130,8 +131,6 @@ def _slugify(name: str) -> str:
 def create_hub(session: Session, principal: Principal, *, name: str, region: str, focus: Iterable[str] = (),
                slug: str | None = None, is_synthetic: bool = False) -> HubPublic:
     """A new 거점센터 (admin only). ``region``: 행안부 code or name of a 시도/시군구."""
-    from moduai.regions import get_region, megaregion_of, resolve_region
-
     _require(principal, ("admin",), "거점센터 만들기")
     name = (name or "").strip()
     if not name:
@@ -181,8 +180,6 @@ def _date(value: Any, field: str, *, required: bool = True) -> dt.date | None:
 
 
 def _region_code(value: Any, field: str = "region_code") -> str | None:
-    from moduai.regions import get_region, resolve_region
-
     if value in (None, ""):
         return None
     v = str(value).strip()
@@ -550,8 +547,6 @@ def organisation_timeline(session: Session, principal: Principal, org_id: int) -
         detail = {"투자": f"{o.amount_krw or 0:,}원", "고용": f"{o.headcount}명", "매출": o.revenue_band or "",
                   "본점 이전": o.region_code or ""}.get(o.kind, "")
         if o.kind == "본점 이전":
-            from moduai.regions import get_region
-
             detail = get_region(o.region_code).full_name if o.region_code else ""
             last_region = o.region_code
         add(o.observed_on, o.hub_id, o.kind, o.kind, f"{detail} (근거: {o.evidence})".strip(), f"hub_outcomes:{o.id}")
@@ -571,11 +566,7 @@ ANALYSES = {"programs_match": "지원사업 매칭 (moduai programs)"}
 
 def run_analysis(kind: str, inputs: dict[str, Any]) -> tuple[dict, list[str]]:
     """Run a moduai analysis for a consultation; returns (JSON result, sources)."""
-    from moduai.results import to_jsonable
-
     if kind == "programs_match":
-        from moduai.programs.service import match_profile
-
         result = match_profile(inputs, today=_date(inputs.get("today"), "today", required=False))
         doc = to_jsonable(result)
         return doc, list(doc.get("sources") or [])
@@ -768,67 +759,3 @@ def count_rows(session: Session, hub_id: int) -> dict[str, int]:
                         ("outcomes", M.OutcomeRow), ("consultations", M.ConsultationRow)):
         out[name] = session.scalar(select(func.count()).select_from(model).where(model.hub_id == hub_id)) or 0
     return out
-
-
-# ------------------------------------------------------------------------------------- planner view
-def planner_overview(session: Session, principal: Principal, year: int) -> Any:
-    """Aggregates of the hubs the caller may see, by 시군구 of 본점 (as of 31 Dec ``year``): organisations,
-    supported firms, closures, latest headcount and investment. No names, numbers or people."""
-    import pandas as pd
-
-    from moduai.hubs.kpis import compute_kpis
-    from moduai.hubs.schemas import PlannerOverview, SigunguAggregate
-    from moduai.regions import get_region
-
-    if principal.role not in ("admin", "planner", "operator", "mentor"):
-        raise _not_found("지역 집계", year)
-    hubs = visible_hub_ids(session, principal)
-    hub_rows = list(session.scalars(select(M.HubRow).where(M.HubRow.id.in_(hubs or {-1})) if hubs is not None
-                                    else select(M.HubRow)))
-    ids = [h.id for h in hub_rows] or [-1]
-    as_of = dt.date(int(year), 12, 31)
-    orgs = pd.DataFrame(session.execute(select(M.OrganisationRow.id, M.OrganisationRow.region_code).where(
-        M.OrganisationRow.hub_id.in_(ids), M.OrganisationRow.merged_into_id.is_(None))).all(),
-        columns=["id", "region_code"])
-    outs = pd.DataFrame(session.execute(select(M.OutcomeRow.organisation_id, M.OutcomeRow.observed_on,
-                                               M.OutcomeRow.kind, M.OutcomeRow.amount_krw, M.OutcomeRow.headcount,
-                                               M.OutcomeRow.region_code).where(
-        M.OutcomeRow.hub_id.in_(ids), M.OutcomeRow.observed_on <= as_of)
-        .order_by(M.OutcomeRow.observed_on)).all(), columns=["org", "d", "kind", "amount", "head", "region"])
-    supported = set(session.scalars(select(M.ApplicationRow.organisation_id).where(
-        M.ApplicationRow.hub_id.in_(ids), M.ApplicationRow.selected_on.is_not(None),
-        M.ApplicationRow.selected_on <= as_of)))
-    outs["head"] = pd.to_numeric(outs["head"], errors="coerce")
-    outs["amount"] = pd.to_numeric(outs["amount"], errors="coerce")
-    moves = dict(outs[outs.kind == "본점 이전"].groupby("org").region.last())
-    orgs["where"] = [moves.get(int(i), r) for i, r in zip(orgs.id, orgs.region_code, strict=True)]
-    orgs["sigungu"] = orgs["where"].fillna("").str[:5]
-    closed = set(outs[outs.kind == "폐업"].org)
-    head = outs[outs.kind == "고용"].groupby("org")["head"].last()
-    inv = outs[(outs.kind == "투자") & (pd.to_datetime(outs.d).dt.year == int(year))].groupby("org").amount.sum()
-    rows = []
-    for code, g in orgs.groupby("sigungu"):
-        if not code:
-            continue
-        try:
-            name = get_region(code).full_name
-        except Exception:  # noqa: BLE001 - an old or foreign code is still counted under its code
-            name = code
-        rows.append(SigunguAggregate(
-            code=code, name=name, organisations=len(g), supported=int(g.id.isin(supported).sum()),
-            closed=int(g.id.isin(closed).sum()), jobs=int(head.reindex(g.id).fillna(0).sum()),
-            investment_krw=int(inv.reindex(g.id).fillna(0).sum())))
-    rows.sort(key=lambda r: -r.organisations)
-    kpis = []
-    for h in hub_rows:
-        rep = compute_kpis(session, Principal(role="planner", user_id=principal.user_id, region_code=h.region_code),
-                           h.id, year)
-        kpis.append({"hub": h.name, "hub_slug": h.slug, "label": SYNTHETIC_LABEL if h.is_synthetic else None,
-                     "values": [{"id": k.id, "name": k.name, "unit": k.unit, "value": k.value,
-                                 "numerator": k.numerator, "denominator": k.denominator} for k in rep.kpis]})
-    return PlannerOverview(
-        region_code=principal.region_code,
-        hubs=[{"slug": h.slug, "name": h.name, "region_code": h.region_code, "is_synthetic": h.is_synthetic}
-              for h in hub_rows],
-        by_sigungu=rows, kpis=kpis,
-        label=SYNTHETIC_LABEL if any(h.is_synthetic for h in hub_rows) else None)

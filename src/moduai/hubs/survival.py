@@ -46,7 +46,7 @@ def kaplan_meier(durations, events, t: float) -> SurvivalAt:
     ev, ce = int((e & (d <= t)).sum()), int((~e & (d < t)).sum())
     if n == 0 or at_risk_t == 0:
         return SurvivalAt(t, None, at_risk_t, n, ev, ce)
-    from lifelines import KaplanMeierFitter
+    from lifelines import KaplanMeierFitter  # deferred: lifelines (autograd) takes ~1 s to import
 
     kmf = KaplanMeierFitter().fit(d, event_observed=e)
     return SurvivalAt(t, float(kmf.survival_function_at_times(t).iloc[0]), at_risk_t, n, ev, ce)

@@ -27,6 +27,7 @@ from moduai.errors import Forbidden, InputError
 from moduai.hubs import io as IO
 from moduai.hubs import kpis as K
 from moduai.hubs import service as S
+from moduai.hubs.planner import planner_overview
 from moduai.hubs.schemas import (
     CohortPage,
     CohortPublic,
@@ -167,7 +168,7 @@ def planner_page(request: Request, year: str | None = None, principal: Principal
 
     y = _year(year, dt.date.today().year - 1)
     with session_scope() as s:
-        overview = S.planner_overview(s, principal, y)
+        overview = planner_overview(s, principal, y)
     ctx = PlannerContext(overview, y, *planner_map(overview))
     return render_page(request, "hubs/planner.html", ctx, title="지역 집계")
 
@@ -531,7 +532,7 @@ def api_create_hub(body: HubCreate, principal: Principal = Depends(hub_principal
 def api_planner(year: int = Query(..., ge=2000, le=2100), principal: Principal = Depends(hub_principal)):
     """관할 거점센터의 시군구별 집계와 KPI (개인 정보 없음)."""
     with session_scope() as s:
-        return S.planner_overview(s, principal, year)
+        return planner_overview(s, principal, year)
 
 
 @router.get("/api/v1/hubs/organisations/{org_id}/timeline", response_model=OrganisationTimeline)
