@@ -12,7 +12,22 @@ from fastapi.staticfiles import StaticFiles
 
 from moduai import __version__
 from moduai.web.errors import install_error_handlers
-from moduai.web.routes import accounts, apidocs, balance, commerce, data, home, hubs, marketing, programs, regions
+from moduai.web.routes import (
+    accounts,
+    apidocs,
+    assistant,
+    balance,
+    commerce,
+    data,
+    grants,
+    home,
+    hubs,
+    impact,
+    marketing,
+    programs,
+    regions,
+    talent,
+)
 from moduai.web.templating import STATIC_DIR
 from moduai.web.warmup import start_warmup
 
@@ -42,7 +57,8 @@ def create_app() -> FastAPI:
     def plotly_js() -> FileResponse:
         return FileResponse(PLOTLY_JS, media_type="application/javascript")
 
-    for module in (home, regions, data, commerce, balance, programs, marketing, accounts, hubs):
+    for module in (home, regions, data, commerce, balance, programs, marketing, talent, grants, impact, assistant,
+                   accounts, hubs):
         app.include_router(module.router)
     app.include_router(apidocs.router)
     return app
