@@ -19,6 +19,7 @@ from moduai.web.routes import (
     balance,
     commerce,
     data,
+    fieldai,
     grants,
     home,
     hubs,
@@ -57,8 +58,8 @@ def create_app() -> FastAPI:
     def plotly_js() -> FileResponse:
         return FileResponse(PLOTLY_JS, media_type="application/javascript")
 
-    for module in (home, regions, data, commerce, balance, programs, marketing, talent, grants, impact, assistant,
-                   accounts, hubs):
+    for module in (home, regions, data, commerce, balance, programs, marketing, talent, fieldai, grants, impact,
+                   assistant, accounts, hubs):
         app.include_router(module.router)
     app.include_router(apidocs.router)
     return app
