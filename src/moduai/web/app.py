@@ -6,13 +6,14 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import plotly
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from moduai import __version__
 from moduai.web.errors import install_error_handlers
 from moduai.web.routes import accounts, apidocs, balance, commerce, data, home, marketing, programs, regions
+from moduai.web.security import CSRF_HEADER, SecurityMiddleware, csrf_protect, csrf_token
 from moduai.web.templating import STATIC_DIR
 from moduai.web.warmup import start_warmup
 
@@ -34,13 +35,21 @@ def create_app() -> FastAPI:
         docs_url=None,  # Swagger UI loads from a CDN; /api/docs is rendered here from the same spec
         openapi_url="/api/v1/openapi.json",
         redoc_url=None,
+        # CSRF token on every unsafe method, strict form text, id ranges (moduai.web.security)
+        dependencies=[Depends(csrf_protect)],
     )
     install_error_handlers(app)
+    app.add_middleware(SecurityMiddleware)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
 
     @app.get("/vendor/plotly.min.js", include_in_schema=False)
     def plotly_js() -> FileResponse:
         return FileResponse(PLOTLY_JS, media_type="application/javascript")
+
+    @app.get("/api/v1/csrf", tags=["security"])
+    def api_csrf(request: Request) -> dict[str, str]:
+        """CSRF 토큰: POST/PUT/PATCH/DELETE 요청에 이 값을 X-CSRF-Token 헤더로, 함께 받은 쿠키와 같이 보냅니다."""
+        return {"csrf_token": csrf_token(request), "header": CSRF_HEADER}
 
     for module in (home, regions, data, commerce, balance, programs, marketing, accounts):
         app.include_router(module.router)

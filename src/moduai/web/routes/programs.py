@@ -11,7 +11,6 @@ from fastapi.responses import RedirectResponse, Response
 
 from moduai.accounts.deps import current_user, require_operator
 from moduai.accounts.schemas import UserPublic
-from moduai.accounts.service import SESSION_COOKIE, check_csrf, csrf_token
 from moduai.errors import InputError
 from moduai.programs import service
 from moduai.programs.catalog import KINDS, SAMPLE_NOTICE
@@ -106,7 +105,6 @@ class CalendarPageContext:
 class AdminListContext:
     user: UserPublic
     programs: list[dict[str, Any]]
-    csrf: str
     message: str | None = None
 
 
@@ -116,7 +114,6 @@ class AdminFormContext:
     form: service.ProgramForm
     create: bool
     kinds: tuple[str, ...]
-    csrf: str
     criterion_types: list[str]
     error: str | None = None
     error_detail: dict[str, Any] | None = None
@@ -236,17 +233,13 @@ def program_page(request: Request, slug: str):
 
 # --- operator pages --------------------------------------------------------------------------------
 
-def _csrf(request: Request) -> str:
-    return csrf_token(request.cookies.get(SESSION_COOKIE))
-
-
 @router.get("/programs/admin", include_in_schema=False)
 def admin_list(request: Request, message: str | None = None, user: UserPublic = Depends(require_operator)):
     """운영자: 지원사업 관리."""
     programs = service.active_programs(include_retired=True)
     ctx = AdminListContext(user, [_brief(p) for p in programs if p.is_sample or p.source_kind == "operator"]
                            + [_brief(p) for p in programs if not (p.is_sample or p.source_kind == "operator")][:200],
-                           _csrf(request), message)
+                           message)
     return render_page(request, "programs/admin_list.html", ctx, title="지원사업 관리")
 
 
@@ -266,7 +259,7 @@ tests:
 
 
 def _form_ctx(request, user, form, create, error=None, detail=None) -> AdminFormContext:
-    return AdminFormContext(user, form, create, KINDS, _csrf(request), list(CRITERION_TYPES), error, detail)
+    return AdminFormContext(user, form, create, KINDS, list(CRITERION_TYPES), error, detail)
 
 
 @router.get("/programs/admin/new", include_in_schema=False)
@@ -285,8 +278,8 @@ def _form_from_post(slug, name, agency, kind, target, support, support_max_krw, 
                                description=description, url=url, rules_yaml=rules_yaml, is_sample=bool(is_sample))
 
 
-def _save(request: Request, user: UserPublic, form: service.ProgramForm, create: bool, csrf: str):
-    check_csrf(request.cookies.get(SESSION_COOKIE), csrf)
+def _save(request: Request, user: UserPublic, form: service.ProgramForm, create: bool):
+    # CSRF: checked for every unsafe request by moduai.web.security.csrf_protect
     try:
         program = service.save_program(form, author=user.email, create=create)
     except InputError as exc:
@@ -300,12 +293,12 @@ def _save(request: Request, user: UserPublic, form: service.ProgramForm, create:
 def admin_create(request: Request, slug: str = Form(""), name: str = Form(""), agency: str = Form(""),
                  kind: str = Form(""), target: str = Form(""), support: str = Form(""),
                  support_max_krw: str = Form(""), how_to_apply: str = Form(""), description: str = Form(""),
-                 url: str = Form(""), rules_yaml: str = Form(""), is_sample: str = Form(""), csrf: str = Form(""),
+                 url: str = Form(""), rules_yaml: str = Form(""), is_sample: str = Form(""),
                  user: UserPublic = Depends(require_operator)):
     """운영자: 새 지원사업 저장."""
     form = _form_from_post(slug, name, agency, kind, target, support, support_max_krw, how_to_apply, description,
                            url, rules_yaml, is_sample)
-    return _save(request, user, form, True, csrf)
+    return _save(request, user, form, True)
 
 
 @router.get("/programs/admin/{slug}/edit", include_in_schema=False)
@@ -320,19 +313,18 @@ def admin_edit(request: Request, slug: str, user: UserPublic = Depends(require_o
 def admin_update(request: Request, slug: str, name: str = Form(""), agency: str = Form(""),
                  kind: str = Form(""), target: str = Form(""), support: str = Form(""),
                  support_max_krw: str = Form(""), how_to_apply: str = Form(""), description: str = Form(""),
-                 url: str = Form(""), rules_yaml: str = Form(""), is_sample: str = Form(""), csrf: str = Form(""),
+                 url: str = Form(""), rules_yaml: str = Form(""), is_sample: str = Form(""),
                  user: UserPublic = Depends(require_operator)):
     """운영자: 지원사업 수정 저장 (규칙이 바뀌면 새 버전)."""
     form = _form_from_post(slug, name, agency, kind, target, support, support_max_krw, how_to_apply, description,
                            url, rules_yaml, is_sample)
-    return _save(request, user, form, False, csrf)
+    return _save(request, user, form, False)
 
 
 @router.post("/programs/admin/{slug}/status", include_in_schema=False)
-def admin_status(request: Request, slug: str, status: str = Form(""), csrf: str = Form(""),
+def admin_status(request: Request, slug: str, status: str = Form(""),
                  user: UserPublic = Depends(require_operator)):
     """운영자: 지원사업 종료(retire) 또는 다시 게시."""
-    check_csrf(request.cookies.get(SESSION_COOKIE), csrf)
     program = service.set_program_status(slug, status)
     word = "종료" if status == "retired" else "다시 게시"
     return RedirectResponse(f"/programs/admin?message={word}했습니다: {program.slug}", status_code=303)
