@@ -21,7 +21,13 @@ def register(app: typer.Typer) -> None:
 
         migrate()
         typer.echo(f"moduai 웹 플랫폼: http://{host}:{port}  (종료: Ctrl+C)")
-        uvicorn.run("moduai.web.app:create_app", factory=True, host=host, port=port, reload=reload)
+        from moduai.config import get_settings
+
+        # X-Forwarded-* only from a proxy the operator declared (MODUAI_TRUST_PROXY); uvicorn would otherwise
+        # trust them from any loopback client (HTTPS detection, client address for the login throttle).
+        trust = get_settings().trust_proxy
+        uvicorn.run("moduai.web.app:create_app", factory=True, host=host, port=port, reload=reload,
+                    proxy_headers=trust)
 
     @app.command("db-upgrade")
     def db_upgrade(as_json: bool = JSON_OPTION) -> None:

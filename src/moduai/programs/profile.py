@@ -123,6 +123,22 @@ def _str_list(name: str, value: Any, allowed: tuple[str, ...] | None) -> list[st
     return out
 
 
+_TRUE = ("true", "1", "yes", "y", "예", "네")
+_FALSE = ("false", "0", "no", "n", "아니오", "아니요")
+
+
+def _flag(name: str, value: object) -> bool:
+    """A yes/no answer read strictly: ``"false"`` is False (``bool("false")`` would be True)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in _TRUE + _FALSE:
+        return value.strip().lower() in _TRUE
+    raise InputError(f"'flags'(등록·인증)의 '{name}' 값은 true 또는 false여야 합니다. 받은 값: {value!r}.",
+                     field=f"flags.{name}")
+
+
 def profile_from_dict(data: dict[str, Any] | None) -> Profile:
     """Validate a profile given as a mapping (YAML file, JSON body or form) and build :class:`Profile`.
 
@@ -179,6 +195,6 @@ def profile_from_dict(data: dict[str, Any] | None) -> Profile:
         ksic_code=ksic,
         industry=(str(data["industry"]).strip() or None) if data.get("industry") else None,
         groups=_str_list("groups", data.get("groups"), TARGET_GROUPS),
-        flags={k: bool(v) for k, v in flags_raw.items()},
+        flags={k: _flag(k, v) for k, v in flags_raw.items() if v is not None},
         interests=_str_list("interests", data.get("interests"), None) or [],
     )

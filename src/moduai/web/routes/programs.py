@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from fastapi import APIRouter, Body, Depends, Form, Request
+from fastapi import APIRouter, Body, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from moduai.accounts.deps import current_user, require_operator
@@ -20,6 +20,7 @@ from moduai.programs.matching import MatchResult
 from moduai.programs.places import SIDO
 from moduai.programs.rules import check_ruleset
 from moduai.programs.search import METHODS, SearchResult
+from moduai.web.params import IsoDate, parse_iso_date
 from moduai.web.templating import render_page
 
 router = APIRouter()
@@ -153,10 +154,9 @@ def programs_home(request: Request):
 def programs_match(request: Request):
     """프로필로 지원사업 찾기 결과."""
     params = request.query_params
-    today = params.get("today")
     try:
         profile, place = profile_dict_from_form(params)
-        day = dt.date.fromisoformat(today) if today else None
+        day = parse_iso_date(params.get("today"), "today")
         result = service.match_profile(profile, today=day)
     except InputError as exc:
         programs = service.active_programs()
@@ -220,11 +220,7 @@ def program_page(request: Request, slug: str):
     profile = None
     if any(k in params for k in ("age", "region", "business_status", "employees", "groups_answered")):
         profile, _place = profile_dict_from_form(params)
-    today = params.get("today")
-    try:
-        day = dt.date.fromisoformat(today) if today else None
-    except ValueError:
-        raise InputError(f"today는 YYYY-MM-DD 날짜여야 합니다. 받은 값: {today!r}.", field="today") from None
+    day = parse_iso_date(params.get("today"), "today")
     detail = service.program_detail(slug, profile=profile, today=day)
     ctx = DetailPageContext(detail.program.to_dict(), detail.history,
                             detail.match.to_dict() if detail.match else None, str(params), detail.sources)
@@ -349,13 +345,13 @@ def api_search(q: str, method: str = "hybrid", limit: int = 10, include_closed: 
 
 
 @router.post("/api/v1/programs/match")
-def api_match(profile: dict[str, Any] = Body(default_factory=dict), today: str | None = None,
+def api_match(profile: dict[str, Any] = Body(default_factory=dict),
+              today: IsoDate | None = Query(None, description="기준일 YYYY-MM-DD (기본: 오늘)"),
               include_closed: bool = False):
     """프로필(JSON)로 지원사업 매칭: 조건별 해당/해당 안 됨/확인 필요와 이유."""
     from moduai.results import to_jsonable
 
-    day = dt.date.fromisoformat(today) if today else None
-    return to_jsonable(service.match_profile(profile, today=day, include_closed=include_closed))
+    return to_jsonable(service.match_profile(profile, today=today, include_closed=include_closed))
 
 
 @router.post("/api/v1/programs/rules/validate")
