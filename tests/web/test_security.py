@@ -337,3 +337,32 @@ def test_unexpected_error_answers_korean_with_an_error_id_and_logs_the_traceback
     assert page.status_code == 500 and "text/html" in page.headers["content-type"]
     assert "오류 번호" in page.text and "Internal Server Error" not in page.text
     assert page.headers["x-frame-options"] == "DENY"
+
+
+def test_openapi_states_ranges_and_enums():
+    from moduai.marketing.reviews import TONES
+    from moduai.programs.search import METHODS
+    from moduai.regions.megaregions import VARIANTS
+    from moduai.web.routes import marketing
+
+    assert marketing.TONES == TONES
+    spec = create_app().openapi()
+
+    def param(path, name, method="get"):
+        p = next(p for p in spec["paths"][path][method]["parameters"] if p["name"] == name)
+        return p["schema"].get("anyOf", [p["schema"]])[0]
+
+    assert param("/api/v1/programs/search", "method")["enum"] == list(METHODS)
+    limit = param("/api/v1/programs/search", "limit")
+    assert (limit["minimum"], limit["maximum"]) == (1, 200)
+    radius = param("/api/v1/commerce/report", "radius")
+    assert (radius["exclusiveMinimum"], radius["maximum"]) == (0, 5000)
+    assert (param("/api/v1/commerce/sites", "top")["minimum"], param("/api/v1/commerce/sites", "top")["maximum"]) == (1, 100)
+    assert param("/api/v1/megaregions", "variant")["enum"] == list(VARIANTS)
+    assert param("/api/v1/marketing/reviews", "tone")["enum"] == list(TONES)
+    assert param("/api/v1/programs/match", "today", "post")["format"] == "date"
+    ops = [op for ops in spec["paths"].values() for m, op in ops.items() if m in ("post", "put", "patch", "delete")]
+    assert ops and all(op.get("security") == [{"csrfToken": []}] for op in ops)
+    assert spec["components"]["securitySchemes"]["csrfToken"] == {
+        "type": "apiKey", "in": "header", "name": "X-CSRF-Token",
+        "description": spec["components"]["securitySchemes"]["csrfToken"]["description"]}

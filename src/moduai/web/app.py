@@ -13,7 +13,13 @@ from fastapi.staticfiles import StaticFiles
 from moduai import __version__
 from moduai.web.errors import install_error_handlers
 from moduai.web.routes import accounts, apidocs, balance, commerce, data, home, marketing, programs, regions
-from moduai.web.security import CSRF_HEADER, SecurityMiddleware, csrf_protect, csrf_token
+from moduai.web.security import (
+    CSRF_HEADER,
+    SecurityMiddleware,
+    csrf_protect,
+    csrf_token,
+    document_csrf_in_openapi,
+)
 from moduai.web.templating import STATIC_DIR
 from moduai.web.warmup import start_warmup
 
@@ -54,4 +60,5 @@ def create_app() -> FastAPI:
     for module in (home, regions, data, commerce, balance, programs, marketing, accounts):
         app.include_router(module.router)
     app.include_router(apidocs.router)
+    document_csrf_in_openapi(app)
     return app

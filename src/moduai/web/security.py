@@ -461,3 +461,25 @@ class InternalError(ModuaiError):
 
 def internal_error(error_id: str) -> InternalError:
     return InternalError(error_id)
+
+
+def document_csrf_in_openapi(app) -> None:
+    """State in the OpenAPI spec that every unsafe operation needs the ``X-CSRF-Token`` header."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = build()
+        schemes = schema.setdefault("components", {}).setdefault("securitySchemes", {})
+        schemes["csrfToken"] = {
+            "type": "apiKey", "in": "header", "name": "X-CSRF-Token",
+            "description": "GET /api/v1/csrf가 돌려주는 csrf_token 값. 그 응답이 심은 moduai_csrf 쿠키와 함께 보냅니다.",
+        }
+        for ops in schema.get("paths", {}).values():
+            for method, op in ops.items():
+                if method.upper() not in SAFE_METHODS:
+                    op["security"] = [{"csrfToken": []}]
+        return schema
+
+    app.openapi = openapi

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Literal
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -16,8 +17,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from moduai.balance import composite as C
 from moduai.balance import disparity as D
 from moduai.balance import exports as X
-from moduai.balance.groups import group_values
+from moduai.balance.groups import GROUPINGS, group_values
 from moduai.balance.indicators import (
+    LEVELS,
     get_indicator,
     indicator_table,
     indicator_years,
@@ -25,6 +27,7 @@ from moduai.balance.indicators import (
     region_indicators,
 )
 from moduai.errors import DataUnavailable, InputError, ModuaiError
+from moduai.regions.megaregions import VARIANTS
 from moduai.results import to_jsonable
 from moduai.web.svgmap import PALETTE, Legend, MapFeature, legend_html, quantile_bins, svg_map
 from moduai.web.templating import render_page
@@ -40,6 +43,7 @@ def warm_caches() -> None:
 
 
 router = APIRouter()
+BY = tuple(GROUPINGS)  # 5극3특, megaregion, 시도, sido — stated as an enum in the OpenAPI spec
 
 DEFAULT_INDICATOR = "aging_risk_index"
 MEGA_COLOURS = {
@@ -634,7 +638,8 @@ def api_indicators():
 
 
 @router.get("/api/v1/balance/indicators/{indicator_id}", tags=["balance"])
-def api_indicator_values(indicator_id: str, year: int = Query(...), level: str = "sigungu"):
+def api_indicator_values(indicator_id: str, year: int = Query(..., ge=1900, le=2100),
+                         level: Literal[LEVELS] = "sigungu"):
     """한 지표의 연도별 지역 값."""
     df = X.indicator_frame(indicator_id, year, level)
     return {"indicator": get_indicator(indicator_id).to_dict(), "year": year, "level": level,
@@ -643,8 +648,9 @@ def api_indicator_values(indicator_id: str, year: int = Query(...), level: str =
 
 
 @router.get("/api/v1/balance/disparity", tags=["balance"])
-def api_disparity(indicator: str, year: int, by: str = "5극3특", variant: str = "official", level: str = "sigungu",
-                  compare: int | None = None):
+def api_disparity(indicator: str, year: int = Query(..., ge=1900, le=2100), by: Literal[BY] = "5극3특",
+                  variant: Literal[VARIANTS] = "official", level: Literal[D.DISPARITY_LEVELS] = "sigungu",
+                  compare: int | None = Query(None, ge=1900, le=2100)):
     """격차: 지니·타일 T(권역 간·내)·CV·윌리엄슨·배율 (compare를 주면 두 해의 변화)."""
     if compare is not None:
         return to_jsonable(D.disparity_change(indicator, compare, year, by=by, variant=variant, level=level))
@@ -652,7 +658,7 @@ def api_disparity(indicator: str, year: int, by: str = "5극3특", variant: str 
 
 
 @router.get("/api/v1/balance/groups", tags=["balance"])
-def api_groups(indicator: str, by: str = "5극3특", variant: str = "official"):
+def api_groups(indicator: str, by: Literal[BY] = "5극3특", variant: Literal[VARIANTS] = "official"):
     """권역(또는 시도)별 지표 값, 모든 연도."""
     return {"indicator": indicator, "by": by, "variant": variant,
             "groups": to_jsonable(group_values(indicator, by, variant))}

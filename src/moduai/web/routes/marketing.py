@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -22,6 +22,9 @@ from moduai.web.templating import render_page
 router = APIRouter()
 
 MAX_UPLOAD = 20 * 1024 * 1024
+# = moduai.marketing.reviews.TONES (a test pins them equal); that module is imported lazily, it loads the
+# Korean analyser. Stated in the OpenAPI spec so that generated requests use a valid tone.
+TONES = ("정중", "친근", "간결")
 
 
 def _quoted(name: str) -> str:
@@ -200,7 +203,7 @@ def calendar_ics(year: int = Query(...), category: str = "일반"):
 
 
 @router.get("/api/v1/marketing/calendar", tags=["marketing"])
-def api_calendar(year: int = Query(..., description="연도"), category: str = Query("일반", description="업종")):
+def api_calendar(year: int = Query(..., ge=2000, le=2100, description="연도"), category: str = Query("일반", description="업종")):
     """12개월 콘텐츠 달력 (JSON)."""
     from moduai.marketing.calendar import build_content_calendar
 
@@ -208,7 +211,7 @@ def api_calendar(year: int = Query(..., description="연도"), category: str = Q
 
 
 @router.get("/api/v1/marketing/calendar.ics", tags=["marketing"])
-def api_calendar_ics(year: int = Query(...), category: str = Query("일반")):
+def api_calendar_ics(year: int = Query(..., ge=2000, le=2100), category: str = Query("일반")):
     """12개월 콘텐츠 달력 (iCalendar, RFC 5545)."""
     return _ics_response(year, category)
 
@@ -344,7 +347,7 @@ def reviews_shop_csv(name: str = Query(...), tone: str = "정중"):
 
 
 @router.get("/api/v1/marketing/reviews", tags=["marketing"])
-def api_reviews_shop(shop: str = Query(..., description="가게 이름"), tone: str = "정중"):
+def api_reviews_shop(shop: str = Query(..., description="가게 이름"), tone: Literal[TONES] = "정중"):
     """한 가게의 모든 리뷰 파일을 합친 분석 (같은 날짜·별점·내용·작성자 중복은 한 번만)."""
     merged, analysis = _shop_review_analysis(shop, tone)
     return JSONResponse(to_jsonable({"shop": merged.shop, "imports": merged.imports,
@@ -363,7 +366,7 @@ def reviews_replies_csv(import_id: int, tone: str = "정중", llm: bool = False)
 
 
 @router.post("/api/v1/marketing/reviews", tags=["marketing"])
-async def api_reviews(file: UploadFile = File(...), shop: str = Form("내 가게"), tone: str = Form("정중")):
+async def api_reviews(file: UploadFile = File(...), shop: str = Form("내 가게"), tone: Literal[TONES] = Form("정중")):
     """리뷰 CSV(날짜, 평점, 내용)를 가져와 분석합니다. 잘못된 행이 있으면 아무것도 저장하지 않고 행별 사유를 돌려줍니다."""
     from moduai.marketing.reviews import validate_tone
     from moduai.marketing.store import import_reviews
@@ -376,7 +379,7 @@ async def api_reviews(file: UploadFile = File(...), shop: str = Form("내 가게
 
 
 @router.get("/api/v1/marketing/reviews/{import_id:int}", tags=["marketing"])
-def api_reviews_get(import_id: int, tone: str = "정중"):
+def api_reviews_get(import_id: int, tone: Literal[TONES] = "정중"):
     """저장된 리뷰 가져오기의 분석 결과."""
     imp, analysis = _review_analysis(import_id, tone)
     return JSONResponse(to_jsonable({"import": imp, "analysis": analysis}))
@@ -498,7 +501,8 @@ def abtest_page(request: Request, a: str = "", b: str = "", alpha: float = 0.05)
 
 @router.get("/api/v1/marketing/abtest", tags=["marketing"])
 def api_abtest(a: str = Query(..., description="A안 성공/전체, 예: 120/1000"),
-               b: str = Query(..., description="B안 성공/전체, 예: 150/1000"), alpha: float = 0.05):
+               b: str = Query(..., description="B안 성공/전체, 예: 150/1000"),
+               alpha: float = Query(0.05, gt=0, lt=0.5)):
     """두 비율 z-검정(합동), p값, 차이의 신뢰구간, 한국어 결론."""
     from moduai.marketing.abtest import parse_arm, two_proportion_test
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Body, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -19,7 +19,7 @@ from moduai.programs.forms import ProfileFormSpec, profile_dict_from_form
 from moduai.programs.matching import MatchResult
 from moduai.programs.places import SIDO
 from moduai.programs.rules import check_ruleset
-from moduai.programs.search import METHODS, SearchResult
+from moduai.programs.search import MAX_QUERY_CHARS, METHODS, SearchResult
 from moduai.web.params import IsoDate, parse_iso_date
 from moduai.web.templating import render_page
 
@@ -337,7 +337,8 @@ def api_list(kind: str | None = None, sido: str | None = None):
 
 
 @router.get("/api/v1/programs/search")
-def api_search(q: str, method: str = "hybrid", limit: int = 10, include_closed: bool = False):
+def api_search(q: str = Query(..., min_length=1, max_length=MAX_QUERY_CHARS), method: Literal[METHODS] = "hybrid",
+               limit: int = Query(10, ge=1, le=200), include_closed: bool = False):
     """지원사업 한국어 검색 (기본: 마감된 사업 제외)."""
     from moduai.results import to_jsonable
 
