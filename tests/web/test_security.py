@@ -366,3 +366,18 @@ def test_openapi_states_ranges_and_enums():
     assert spec["components"]["securitySchemes"]["csrfToken"] == {
         "type": "apiKey", "in": "header", "name": "X-CSRF-Token",
         "description": spec["components"]["securitySchemes"]["csrfToken"]["description"]}
+
+
+def test_nul_in_an_uploaded_csv_cell_is_a_rejected_row_on_both_databases(db_client):
+    import io
+
+    client = with_csrf(db_client)
+    reviews = "날짜,평점,내용\n2025-01-01,5,좋아\x00요\n2025-01-02,4,맛있어요\n"
+    r = client.post("/api/v1/marketing/reviews", files={"file": ("r.csv", io.BytesIO(reviews.encode()), "text/csv")},
+                    data={"shop": "가게"})
+    assert r.status_code == 422 and [row["line"] for row in r.json()["error"]["rows"]] == [2]
+    assert "제어 문자" in r.json()["error"]["rows"][0]["reason"]
+    ledger = "날짜,고객,금액\n2025-01-01,010-1234-5678,1000\n2025-01-02,홍\x00길동,2000\n"
+    r = client.post("/api/v1/marketing/customers", files={"file": ("l.csv", io.BytesIO(ledger.encode()), "text/csv")},
+                    data={"shop": "가게"})
+    assert r.status_code == 422 and [row["line"] for row in r.json()["error"]["rows"]] == [3]
