@@ -101,6 +101,9 @@ def test_forged_origin_or_referer_post_is_refused(client, monkeypatch):
         assert r.status_code == 403 and "다른 사이트" in r.json()["error"]["message"], bad
     assert client.post(url, json=body, headers={**h, "Origin": "http://testserver"}).status_code == 422
     assert client.post(url, json=body, headers={**h, "Referer": "http://testserver/programs"}).status_code == 422
+    # behind a TLS proxy the app sees http, the browser says https: same host, accepted
+    assert client.post(url, json=body, headers={**h, "Origin": "https://testserver"}).status_code == 422
+    assert client.post(url, json=body, headers={**h, "Origin": "http://testserver:8080"}).status_code == 403
     monkeypatch.setenv("MODUAI_ALLOWED_ORIGINS", "https://portal.example.kr")
     from moduai.config import get_settings
 

@@ -4,8 +4,9 @@
 
 - **Allowed hosts** (DNS rebinding): the ``Host`` header must be ``localhost``, ``127.0.0.1``, ``[::1]``,
   ``testserver`` or one of ``MODUAI_ALLOWED_HOSTS``; anything else answers a Korean 400 page.
-- **Origin/Referer** on POST/PUT/PATCH/DELETE: same origin as the request or one of
-  ``MODUAI_ALLOWED_ORIGINS``; ``Origin: null`` and foreign origins answer 403. A request carrying neither
+- **Origin/Referer** on POST/PUT/PATCH/DELETE: the request's own host and port (the scheme is not compared:
+  behind a TLS proxy the app sees http) or one of ``MODUAI_ALLOWED_ORIGINS``; ``Origin: null`` and foreign
+  origins answer 403. A request carrying neither
   header (curl, scripts) is not refused here — the CSRF token still applies to it.
 - **Body size while streaming**: ``Content-Length`` is checked before a byte is read, and a running count
   refuses a chunked body at the limit (413, Korean). JSON and urlencoded bodies: :data:`MAX_BODY_BYTES`;
@@ -248,6 +249,16 @@ def _origin(url: str) -> str | None:
     return f"{parts.scheme}://{host}" + (f":{port}" if port and port != default else "")
 
 
+def _same_site(claimed: str, own: str | None, allowed: tuple[str, ...]) -> bool:
+    """The request's own host (scheme aside: behind a TLS proxy the app sees http while the browser says
+    https) or an origin listed in ``MODUAI_ALLOWED_ORIGINS``."""
+    if claimed in allowed:
+        return True
+    if own is None or claimed == "null" or "://" not in claimed:
+        return False
+    return claimed.split("://", 1)[1] == own.split("://", 1)[1]
+
+
 def _json_depth(body: bytes) -> int:
     """Deepest nesting of ``[``/``{`` outside strings, without parsing (so no recursion)."""
     stripped = re.sub(rb'"(?:[^"\\]|\\.)*"', b"", body)
@@ -341,7 +352,7 @@ class SecurityMiddleware:
             claimed = headers.get("origin")
             if claimed is None and headers.get("referer"):
                 claimed = _origin(headers["referer"]) or "null"
-            if claimed is not None and claimed.rstrip("/").lower() not in (own, *settings.allowed_origins):
+            if claimed is not None and not _same_site(claimed.rstrip("/").lower(), own, settings.allowed_origins):
                 return await fail(Forbidden(
                     "다른 사이트에서 보낸 요청은 받지 않습니다. 이 사이트의 화면에서 다시 보내 주세요.",
                     detail=f"origin {claimed[:100]!r} not allowed"))
