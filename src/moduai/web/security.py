@@ -39,7 +39,6 @@ import logging
 import re
 import secrets
 import uuid
-from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -286,9 +285,6 @@ def _json_text_problem(value: Any, path: str = "") -> str | None:
         elif isinstance(v, list):
             stack.extend((f"{where}[{i}]", item) for i, item in enumerate(v))
     return None
-
-
-Send = Callable[[dict], Awaitable[None]]
 
 
 class SecurityMiddleware:
