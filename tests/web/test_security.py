@@ -384,3 +384,8 @@ def test_nul_in_an_uploaded_csv_cell_is_a_rejected_row_on_both_databases(db_clie
     r = client.post("/api/v1/marketing/customers", files={"file": ("l.csv", io.BytesIO(ledger.encode()), "text/csv")},
                     data={"shop": "가게"})
     assert r.status_code == 422 and [row["line"] for row in r.json()["error"]["rows"]] == [3]
+
+
+def test_api_docs_say_how_to_send_the_token(client):
+    html = client.get("/api/docs").text
+    assert "X-CSRF-Token" in html and "/api/v1/csrf" in html
