@@ -282,7 +282,7 @@ def test_flags_false_is_false():
     assert p.flags == {"국세체납": False, "벤처기업인증": True}
     with pytest.raises(InputError) as exc:
         profile_from_dict({"flags": {"국세체납": "maybe"}})
-    assert exc.value.field == "flags.국세체납"
+    assert exc.value.field == "flags"
 
 
 def test_search_with_no_open_program_does_not_fail():
