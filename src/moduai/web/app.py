@@ -11,7 +11,7 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from moduai import __version__
-from moduai.web.errors import install_error_handlers
+from moduai.web.errors import error_response, install_error_handlers
 from moduai.web.routes import accounts, apidocs, balance, commerce, data, home, marketing, programs, regions
 from moduai.web.security import (
     CSRF_HEADER,
@@ -45,7 +45,7 @@ def create_app() -> FastAPI:
         dependencies=[Depends(csrf_protect)],
     )
     install_error_handlers(app)
-    app.add_middleware(SecurityMiddleware)
+    app.add_middleware(SecurityMiddleware, respond=error_response)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
 
     @app.get("/vendor/plotly.min.js", include_in_schema=False)

@@ -11,9 +11,9 @@ import re
 from typing import Annotated
 
 from pydantic import BeforeValidator, WithJsonSchema
-from pydantic_core import PydanticCustomError
 
 from moduai.errors import InputError
+from moduai.web.fields import field_label
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -35,8 +35,6 @@ def parse_iso_date(value: str | None, field: str) -> dt.date | None:
         return None
     day = _date_or_none(value)
     if day is None:
-        from moduai.web.errors import field_label
-
         raise InputError(f"{field_label(field)}에는 YYYY-MM-DD 형식의 날짜를 넣어 주세요 (예: 2026-03-01). "
                          f"받은 값: {str(value)[:40]!r}.", field=field)
     return day
@@ -45,7 +43,7 @@ def parse_iso_date(value: str | None, field: str) -> dt.date | None:
 def _strict_date(value: object) -> dt.date:
     day = _date_or_none(value)
     if day is None:
-        raise PydanticCustomError("date_parsing", "date must be YYYY-MM-DD")
+        raise ValueError("YYYY-MM-DD 형식의 날짜를 넣어 주세요 (예: 2026-03-01)")
     return day
 
 

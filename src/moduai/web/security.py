@@ -49,6 +49,7 @@ from starlette.convertors import IntegerConvertor
 from starlette.datastructures import UploadFile
 
 from moduai.errors import Forbidden, InputError, ModuaiError, NotFound
+from moduai.web.fields import field_label
 
 log = logging.getLogger("moduai.web")
 
@@ -189,8 +190,6 @@ def _check_path_ids(request: Request) -> None:
 
 
 def control_char_error(field: str) -> InputError:
-    from moduai.web.errors import field_label
-
     return InputError(
         f"{field_label(field)} 값에 보이지 않는 제어 문자(NUL 등)가 들어 있습니다. 그 문자를 지우고 다시 보내 주세요.",
         field=field, detail="control character in input",
@@ -288,8 +287,12 @@ def _json_text_problem(value: Any, path: str = "") -> str | None:
 
 
 class SecurityMiddleware:
-    def __init__(self, app) -> None:
+    """``respond(request, error)`` renders a platform error (``moduai.web.errors.error_response``; passed in so
+    this module does not import the error pages, which import it)."""
+
+    def __init__(self, app, respond) -> None:
         self.app = app
+        self.respond = respond
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
@@ -326,9 +329,7 @@ class SecurityMiddleware:
             await send(message)
 
         async def fail(exc: ModuaiError) -> None:
-            from moduai.web.errors import error_response
-
-            response = error_response(Request(scope), exc)
+            response = self.respond(Request(scope), exc)
             await response(scope, receive, send_wrapped)
 
         host = headers.get("host", "")
