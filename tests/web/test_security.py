@@ -389,3 +389,15 @@ def test_nul_in_an_uploaded_csv_cell_is_a_rejected_row_on_both_databases(db_clie
 def test_api_docs_say_how_to_send_the_token(client):
     html = client.get("/api/docs").text
     assert "X-CSRF-Token" in html and "/api/v1/csrf" in html
+
+
+def test_no_template_has_inline_script_or_handlers():
+    """Every template, reachable or not: scripts come from files (the CSP has no 'unsafe-inline')."""
+    from moduai.web.templating import TEMPLATES_DIR
+
+    for path in TEMPLATES_DIR.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        for tag in re.findall(r"<script\b[^>]*>", text, flags=re.I):
+            assert "src=" in tag or 'type="application/json"' in tag, f"{path}: {tag}"
+        assert not re.search(r"\son[a-z]+\s*=", text, flags=re.I), f"{path}: inline event handler"
+        assert "javascript:" not in text, path

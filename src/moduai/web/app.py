@@ -12,7 +12,22 @@ from fastapi.staticfiles import StaticFiles
 
 from moduai import __version__
 from moduai.web.errors import error_response, install_error_handlers
-from moduai.web.routes import accounts, apidocs, balance, commerce, data, home, marketing, programs, regions
+from moduai.web.routes import (
+    accounts,
+    apidocs,
+    assistant,
+    balance,
+    commerce,
+    data,
+    fieldai,
+    grants,
+    home,
+    impact,
+    marketing,
+    programs,
+    regions,
+    talent,
+)
 from moduai.web.security import (
     CSRF_HEADER,
     SecurityMiddleware,
@@ -57,7 +72,8 @@ def create_app() -> FastAPI:
         """CSRF 토큰: POST/PUT/PATCH/DELETE 요청에 이 값을 X-CSRF-Token 헤더로, 함께 받은 쿠키와 같이 보냅니다."""
         return {"csrf_token": csrf_token(request), "header": CSRF_HEADER}
 
-    for module in (home, regions, data, commerce, balance, programs, marketing, accounts):
+    for module in (home, regions, data, commerce, balance, programs, marketing, talent, fieldai, grants, impact,
+                   assistant, accounts):
         app.include_router(module.router)
     app.include_router(apidocs.router)
     document_csrf_in_openapi(app)

@@ -2,7 +2,8 @@
 // - <a data-back>: go back in history (falls back to the link's href);
 // - <select data-autosubmit>: submit its form on change;
 // - <button class="copybtn" data-target="id">: copy that element's text;
-// - <div data-figure="json-id">: draw the Plotly figure stored in <script type="application/json" id="json-id">;
+// - <div data-figure="json-id" [data-config='{…}']>: draw the Plotly figure stored in
+//   <script type="application/json" id="json-id"> (with that Plotly config, else the default one);
 // - <div id="chart-major">: the 상권 report's 대분류 bar chart from #chart-major-data.
 (function () {
   function ready(fn) {
@@ -42,7 +43,9 @@
     if (!window.Plotly) return;
     document.querySelectorAll('[data-figure]').forEach(function (div) {
       var fig = json(div.dataset.figure);
-      if (fig) Plotly.newPlot(div.id, fig.data, fig.layout, {displaylogo: false, responsive: true, locale: 'ko'});
+      var config = div.dataset.config ? JSON.parse(div.dataset.config)
+        : {displaylogo: false, responsive: true, locale: 'ko'};
+      if (fig) Plotly.newPlot(div.id, fig.data, fig.layout, config);
     });
     var major = json('chart-major-data');
     if (major && major.names.length) {
