@@ -6,6 +6,13 @@
   unset means the offline generator.
 - ``MODUAI_SECRET_KEY``: signs session cookies; must be set (not the placeholder) when
   ``MODUAI_ENV=production``.
+- ``MODUAI_ALLOWED_HOSTS``: comma-separated host names the server answers (``Host`` header; DNS-rebinding
+  guard). Always allowed: ``localhost``, ``127.0.0.1``, ``[::1]``, ``testserver``. ``*.example.kr`` allows
+  sub-domains; ``*`` allows any host (only behind a proxy that checks it).
+- ``MODUAI_ALLOWED_ORIGINS``: comma-separated extra origins (``https://site.example.kr``) whose pages may
+  send POST/PUT/PATCH/DELETE requests; the server's own origin is always allowed.
+- ``MODUAI_TRUST_PROXY``: ``1`` → honour ``X-Forwarded-Proto``/``X-Forwarded-Host`` (set only behind a
+  reverse proxy that overwrites them).
 """
 
 from __future__ import annotations
@@ -30,6 +37,9 @@ class Settings:
     llm_model: str | None
     llm_api_key: str | None
     llm_timeout_s: float
+    allowed_hosts: tuple[str, ...] = ()
+    allowed_origins: tuple[str, ...] = ()
+    trust_proxy: bool = False
 
     @property
     def imports_dir(self) -> Path:
@@ -62,7 +72,14 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         llm_model=env.get("MODUAI_LLM_MODEL") or None,
         llm_api_key=env.get("MODUAI_LLM_API_KEY") or None,
         llm_timeout_s=timeout,
+        allowed_hosts=_csv(env.get("MODUAI_ALLOWED_HOSTS")),
+        allowed_origins=_csv(env.get("MODUAI_ALLOWED_ORIGINS")),
+        trust_proxy=(env.get("MODUAI_TRUST_PROXY") or "").strip().lower() in ("1", "true", "yes", "on"),
     )
+
+
+def _csv(value: str | None) -> tuple[str, ...]:
+    return tuple(v.strip().lower().rstrip("/") for v in (value or "").split(",") if v.strip())
 
 
 @lru_cache(maxsize=1)

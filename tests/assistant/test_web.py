@@ -9,10 +9,11 @@ from typer.testing import CliRunner
 
 from moduai.cli import app as cli_app
 from moduai.web.app import create_app
+from tests.helpers_web import with_csrf
 
 
 def test_page_api_and_cli(tmp_path):
-    c = TestClient(create_app())
+    c = with_csrf(TestClient(create_app()))
     assert c.get("/ask").status_code == 200
     r = c.post("/ask", data={"question": "해남군 지방소멸위험지수 알려줘", "history": "[]"})
     assert r.status_code == 200 and "자세히 보기" in r.text and "/balance/region/46820" in r.text
@@ -26,7 +27,7 @@ def test_page_api_and_cli(tmp_path):
 def test_feedback_is_stored_masked():
     from moduai.config import get_settings
 
-    c = TestClient(create_app())
+    c = with_csrf(TestClient(create_app()))
     r = c.post("/ask/feedback", data={"question": "010-1234-5678 김민수 해남 소멸위험", "tool": "decline_index",
                                       "verdict": "맞음"})
     assert r.status_code == 200

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from moduai.data.census import census_raw_rows
 from moduai.web.app import create_app
 from tests.conftest import screenshot
+from tests.helpers_web import with_csrf
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +94,7 @@ def test_api_errors_are_korean(client):
 
 
 def test_scenario_saved_from_the_page_persists(db_url):
-    client = TestClient(create_app())
+    client = with_csrf(TestClient(create_app()))
     r = client.post("/balance/scenarios", data={"name": "청년 정주", "method": "rank", "year": "2020", "w_tfr": "2",
                                                 "d_tfr": "higher_better", "w_vacancy_rate": "1"}, follow_redirects=False)
     assert r.status_code == 303

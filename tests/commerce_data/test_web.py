@@ -6,13 +6,14 @@ import pytest
 from fastapi.testclient import TestClient
 
 from moduai.web.app import create_app
+from tests.helpers_web import with_csrf
 
 TRUNC = "sangga/gangwon_first200_broken_truncated_rows.csv"
 
 
 @pytest.fixture
 def client(db_url):
-    return TestClient(create_app())
+    return with_csrf(TestClient(create_app()))
 
 
 def test_api_import_reports_every_rejected_row_then_is_a_no_op(client, fixture_data):

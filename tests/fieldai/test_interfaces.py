@@ -13,11 +13,13 @@ from typer.testing import CliRunner
 
 from moduai.cli import app as cli_app
 from moduai.web.app import create_app
+from tests.helpers_web import with_csrf
 
 
 @pytest.fixture(scope="module")
 def client():
     with TestClient(create_app()) as c:
+        with_csrf(c)
         yield c
 
 

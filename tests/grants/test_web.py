@@ -10,11 +10,12 @@ from typer.testing import CliRunner
 
 from moduai.cli import app as cli_app
 from moduai.web.app import create_app
+from tests.helpers_web import with_csrf
 
 
 @pytest.fixture(scope="module")
 def client():
-    return TestClient(create_app())
+    return with_csrf(TestClient(create_app()))
 
 
 @pytest.mark.parametrize("url", ["/grants", "/grants/simulate", "/grants/compare", "/grants/portfolio",

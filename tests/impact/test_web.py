@@ -10,12 +10,13 @@ from typer.testing import CliRunner
 
 from moduai.cli import app as cli_app
 from moduai.web.app import create_app
+from tests.helpers_web import with_csrf
 from tests.impact.test_impact import AWARDS, _panel_sim
 
 
 @pytest.fixture(scope="module")
 def client():
-    return TestClient(create_app())
+    return with_csrf(TestClient(create_app()))
 
 
 @pytest.mark.parametrize("url", ["/impact", "/impact/study", "/impact/concentration", "/impact/did",

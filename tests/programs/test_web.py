@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from moduai.accounts.service import create_user, user_create
 from moduai.db import migrate, session_scope
+from tests.helpers_web import csrf_headers, csrf_token
 
 
 @pytest.fixture
@@ -24,13 +25,15 @@ def _operator(client) -> TestClient:
     with session_scope() as s:
         create_user(s, user_create("op@example.kr", "a-long-password", role="operator"))
     r = client.post("/accounts/login", data={"email": "op@example.kr", "password": "a-long-password",
-                                             "next": "/programs/admin"}, follow_redirects=False)
+                                             "next": "/programs/admin",
+                                             "csrf_token": csrf_token(client, "/accounts/login")},
+                    follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == "/programs/admin"
     return client
 
 
 def _csrf(html: str) -> str:
-    return re.search(r'name="csrf" value="([0-9a-f]+)"', html).group(1)
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
 
 
 def test_home_and_match_pages(client):
@@ -87,14 +90,17 @@ def test_detail_list_calendar_and_ics(client):
 
 
 def test_api_match_and_rule_validation(client):
-    r = client.post("/api/v1/programs/match", params={"today": "2026-12-01"}, json={"age": 42, "region_code": "47111"})
+    h = csrf_headers(client)
+    r = client.post("/api/v1/programs/match", params={"today": "2026-12-01"}, json={"age": 42, "region_code": "47111"},
+                    headers=h)
     assert r.status_code == 200
     failed = {m["slug"]: m for m in r.json()["failed"] + r.json()["near_misses"]}
     assert failed["sample-gangwon-local-startup"]["results"][0]["reason"] == "만 19~39세 조건: 만 42세로 해당되지 않습니다"
-    bad = client.post("/api/v1/programs/match", json={"employes": 3})
+    bad = client.post("/api/v1/programs/match", json={"employes": 3}, headers=h)
     assert bad.status_code == 422 and bad.json()["error"]["field"] == "employes"
     v = client.post("/api/v1/programs/rules/validate",
-                    json={"rules_yaml": "version: 1\neffective_from: 2026-01-01\ncriteria: [{id: a, type: agee}]"})
+                    json={"rules_yaml": "version: 1\neffective_from: 2026-01-01\ncriteria: [{id: a, type: agee}]"},
+                    headers=h)
     assert v.status_code == 422
     err = v.json()["error"]
     assert (err["type"], err["file"], err["rule"]) == ("rule_error", "입력", "a") and "agee" in err["reason"]
@@ -103,8 +109,11 @@ def test_api_match_and_rule_validation(client):
 def test_operator_pages_need_sign_in(client):
     r = client.get("/programs/admin")
     assert r.status_code == 403 and "/accounts/login?next=/programs/admin" in r.text
-    assert client.post("/programs/admin/sample-smart-store/status", data={"status": "retired"}).status_code == 403
-    bad = client.post("/accounts/login", data={"email": "x@example.kr", "password": "nope-nope-nope"})
+    token = csrf_token(client, "/accounts/login")
+    assert client.post("/programs/admin/sample-smart-store/status",
+                       data={"status": "retired", "csrf_token": token}).status_code == 403
+    bad = client.post("/accounts/login", data={"email": "x@example.kr", "password": "nope-nope-nope",
+                                               "csrf_token": token})
     assert bad.status_code == 403 and "맞지 않습니다" in bad.text
 
 
@@ -115,7 +124,7 @@ def test_operator_adds_edits_and_retires_with_inline_rule_errors(client):
     token = _csrf(page.text)
     form = {"slug": "sample-ops-cafe", "name": "운영자 카페 지원", "agency": "(예시) 시청", "kind": "소상공인",
             "rules_yaml": "version: 1\neffective_from: 2026-01-01\ncriteria:\n  - {id: emp, type: employees, min: 9, max: 4}\n",
-            "is_sample": "1", "csrf": token}
+            "is_sample": "1", "csrf_token": token}
     r = client.post("/programs/admin/new", data=form)
     assert r.status_code == 422
     text = html.unescape(r.text)
@@ -131,8 +140,8 @@ def test_operator_adds_edits_and_retires_with_inline_rule_errors(client):
     detail = client.get("/programs/p/sample-ops-cafe", params={"format": "json"}).json()
     assert [h["version"] for h in detail["history"]] == [1, 2]
     # CSRF token is required for state changes.
-    assert client.post("/programs/admin/sample-ops-cafe/status", data={"status": "retired", "csrf": "x"}).status_code == 403
-    done = client.post("/programs/admin/sample-ops-cafe/status", data={"status": "retired", "csrf": token},
+    assert client.post("/programs/admin/sample-ops-cafe/status", data={"status": "retired", "csrf_token": "x.y"}).status_code == 403
+    done = client.post("/programs/admin/sample-ops-cafe/status", data={"status": "retired", "csrf_token": token},
                        follow_redirects=False)
     assert done.status_code == 303
     assert "sample-ops-cafe" not in {p["slug"] for p in client.get("/api/v1/programs").json()["programs"]}

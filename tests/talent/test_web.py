@@ -9,11 +9,12 @@ from moduai.talent.outcomes import outcomes_report
 from moduai.talent.synthetic import synthetic_tables
 from moduai.web import app as webapp
 from moduai.web.routes import talent as routes
+from tests.helpers_web import with_csrf
 
 
 @pytest.fixture(scope="module")
 def client():
-    return TestClient(webapp.create_app())
+    return with_csrf(TestClient(webapp.create_app()))
 
 
 def test_every_talent_route_is_in_the_permission_table(client):

@@ -21,7 +21,17 @@ def register(app: typer.Typer) -> None:
 
         migrate()
         typer.echo(f"moduai 웹 플랫폼: http://{host}:{port}  (종료: Ctrl+C)")
-        uvicorn.run("moduai.web.app:create_app", factory=True, host=host, port=port, reload=reload)
+        from moduai.config import get_settings
+
+        # X-Forwarded-* only from a proxy the operator declared (MODUAI_TRUST_PROXY); uvicorn would otherwise
+        # trust them from any loopback client (HTTPS detection, client address for the login throttle).
+        settings = get_settings()
+        trust = settings.trust_proxy
+        if host in ("0.0.0.0", "::") and not settings.allowed_hosts:
+            typer.echo("다른 기기에서 이 서버의 주소(IP 또는 도메인)로 접속하려면 MODUAI_ALLOWED_HOSTS에 그 주소를 넣으세요. "
+                       "넣지 않으면 localhost 외의 주소는 400으로 거절합니다(DNS 리바인딩 방지).", err=True)
+        uvicorn.run("moduai.web.app:create_app", factory=True, host=host, port=port, reload=reload,
+                    proxy_headers=trust)
 
     @app.command("db-upgrade")
     def db_upgrade(as_json: bool = JSON_OPTION) -> None:

@@ -48,6 +48,10 @@ def decode_bytes(data: bytes, source_name: str) -> tuple[str, str]:
     raise ImportRejected(f"{source_name}: 글자 인코딩을 알 수 없습니다. UTF-8 또는 CP949(EUC-KR) CSV로 저장해 주세요.")
 
 
+# C0 control characters other than tab/newline/carriage return, and DEL.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _canon(header: str) -> str:
     return re.sub(r"[\s_\-()/]", "", header.strip().lower())
 
@@ -101,6 +105,10 @@ def read_csv_table(
         if len(record) != len(header):
             errors.append(RowError(line, f"열 개수가 머리글과 다릅니다 (머리글 {len(header)}개, 이 줄 {len(record)}개). "
                                          "쉼표가 든 값은 큰따옴표로 감싸 주세요.", ",".join(record)[:120]))
+            continue
+        if any(_CONTROL.search(cell) for cell in record):  # NUL cannot be stored in PostgreSQL text
+            errors.append(RowError(line, "보이지 않는 제어 문자(NUL 등)가 들어 있습니다. 그 문자를 지우고 다시 저장해 "
+                                         "주세요.", _CONTROL.sub("?", ",".join(record))[:120]))
             continue
         rows.append((line, {name: record[i].strip() for name, i in positions.items()}))
         if len(rows) > MAX_ROWS:

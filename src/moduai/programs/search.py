@@ -275,6 +275,9 @@ def rank_programs(query: str, programs: list[Program], *, method: str = "hybrid"
                   cache_dir: Path | None = None) -> tuple[list[int], np.ndarray, dict[str, Any]]:
     """Indices of ``programs`` ordered best first, their scores, and the parts (for explanations)."""
     n = len(programs)
+    if n == 0:  # no program is open: nothing to rank (bm25.max() of an empty array would fail)
+        return [], np.zeros(0), {"tokens": tokenize(query) if method != "substring" else [], "places": [],
+                                 "bm25": np.zeros(0), "semantic": {}, "boost": np.zeros(0)}
     if method == "substring":
         scores = substring_scores(query, programs)
         order = [int(i) for i in np.argsort(-scores, kind="stable") if scores[i] > 0]

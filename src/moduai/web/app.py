@@ -6,12 +6,12 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import plotly
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from moduai import __version__
-from moduai.web.errors import install_error_handlers
+from moduai.web.errors import error_response, install_error_handlers
 from moduai.web.routes import (
     accounts,
     apidocs,
@@ -28,6 +28,13 @@ from moduai.web.routes import (
     programs,
     regions,
     talent,
+)
+from moduai.web.security import (
+    CSRF_HEADER,
+    SecurityMiddleware,
+    csrf_protect,
+    csrf_token,
+    document_csrf_in_openapi,
 )
 from moduai.web.templating import STATIC_DIR
 from moduai.web.warmup import start_warmup
@@ -50,16 +57,25 @@ def create_app() -> FastAPI:
         docs_url=None,  # Swagger UI loads from a CDN; /api/docs is rendered here from the same spec
         openapi_url="/api/v1/openapi.json",
         redoc_url=None,
+        # CSRF token on every unsafe method, strict form text, id ranges (moduai.web.security)
+        dependencies=[Depends(csrf_protect)],
     )
     install_error_handlers(app)
+    app.add_middleware(SecurityMiddleware, respond=error_response)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
 
     @app.get("/vendor/plotly.min.js", include_in_schema=False)
     def plotly_js() -> FileResponse:
         return FileResponse(PLOTLY_JS, media_type="application/javascript")
 
+    @app.get("/api/v1/csrf", tags=["security"])
+    def api_csrf(request: Request) -> dict[str, str]:
+        """CSRF 토큰: POST/PUT/PATCH/DELETE 요청에 이 값을 X-CSRF-Token 헤더로, 함께 받은 쿠키와 같이 보냅니다."""
+        return {"csrf_token": csrf_token(request), "header": CSRF_HEADER}
+
     for module in (home, regions, data, commerce, balance, programs, marketing, talent, fieldai, grants, impact,
                    assistant, accounts, hubs):
         app.include_router(module.router)
     app.include_router(apidocs.router)
+    document_csrf_in_openapi(app)
     return app

@@ -1,45 +1,144 @@
-"""One error handler: platform errors → one JSON shape under /api, one Korean HTML page elsewhere."""
+"""One error handler: platform errors → one JSON shape under /api, one Korean HTML page elsewhere.
+
+Every FastAPI/pydantic validation error becomes one Korean sentence naming the field in Korean
+(``위도(lat)에는 숫자를 넣어 주세요``); Starlette's English HTTP errors (405, 413, 400 …) get Korean
+messages; unexpected errors are answered by :class:`moduai.web.security.SecurityMiddleware` with an error id.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from moduai.errors import InputError, ModuaiError, NotFound
+from moduai.web.fields import field_label
+from moduai.web.security import BodyTooLarge, body_too_large_error
 
 
-def _wants_json(request: Request) -> bool:
+def wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/") or request.query_params.get("format") == "json"
 
 
-def _respond(request: Request, exc: ModuaiError):
-    if _wants_json(request):
+def error_response(request: Request, exc: ModuaiError):
+    """The one JSON shape (under /api or ``?format=json``) or the Korean error page."""
+    if wants_json(request):
         return JSONResponse({"error": exc.to_dict()}, status_code=exc.http_status)
     from moduai.web.templating import render_page
 
-    return render_page(request, "error.html", exc.to_dict(), title="오류", status_code=exc.http_status)
+    ctx = exc.to_dict()
+    ctx.pop("detail", None)  # English detail stays in the JSON shape and the log, never on the page
+    return render_page(request, "error.html", ctx, title="오류", status_code=exc.http_status)
+
+
+
+
+
+def _received(value: Any) -> str:
+    if value is None or isinstance(value, dict | list):
+        return ""
+    text = str(value)
+    return f" (받은 값: {text[:40]!r})" if text != "" else " (받은 값: 빈 값)"
+
+
+def _what(err: dict[str, Any]) -> str:
+    """What a value must be, in Korean, from a pydantic error's type and context."""
+    t, ctx = err.get("type", ""), err.get("ctx") or {}
+    if t.startswith("int_"):
+        return "정수를 넣어 주세요"
+    if t.startswith("float_") or t.startswith("decimal_"):
+        return "숫자를 넣어 주세요"
+    if t.startswith("bool_"):
+        return "true 또는 false를 넣어 주세요"
+    if t.startswith("date"):
+        return "YYYY-MM-DD 형식의 날짜를 넣어 주세요 (예: 2026-03-01)"
+    if t.startswith("datetime"):
+        return "날짜와 시각(YYYY-MM-DDTHH:MM)을 넣어 주세요"
+    if t in ("literal_error", "enum"):
+        return f"다음 중 하나여야 합니다: {ctx.get('expected', '')}"
+    if t in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        word = {"greater_than_equal": "이상", "greater_than": "초과", "less_than_equal": "이하",
+                "less_than": "미만"}[t]
+        limit = next(iter(ctx.values()), "")
+        return f"{limit} {word}이어야 합니다"
+    if t == "string_too_long":
+        return f"{ctx.get('max_length')}자 이하여야 합니다"
+    if t == "string_too_short":
+        return f"{ctx.get('min_length')}자 이상이어야 합니다" if ctx.get("min_length", 1) > 1 else "비워 둘 수 없습니다"
+    if t.startswith("string_") or t == "str_type":
+        return "글자를 넣어 주세요"
+    if t in ("dict_type", "model_type", "model_attributes_type"):
+        return "JSON 객체({…})여야 합니다"
+    if t in ("list_type", "tuple_type", "set_type"):
+        return "목록([…])이어야 합니다"
+    if t == "json_invalid":
+        return "올바른 JSON 형식이 아닙니다"
+    if t.startswith("too_long"):
+        return f"항목이 {ctx.get('max_length')}개 이하여야 합니다"
+    if t == "value_error":
+        return str(ctx.get("error") or err.get("msg", "")).removeprefix("Value error, ") or "값이 올바르지 않습니다"
+    if t == "url_parsing" or t.startswith("url_"):
+        return "주소(URL) 형식이 아닙니다"
+    return "값이 올바르지 않습니다"
+
+
+def translate_validation_error(exc: RequestValidationError) -> InputError:
+    """Pydantic's English list → one Korean message naming each field in Korean (first field in ``field``)."""
+    problems, fields = [], []
+    for e in exc.errors():
+        loc = [str(p) for p in e.get("loc", ()) if p not in ("query", "body", "path", "header", "cookie")]
+        field = ".".join(loc) if loc else "body"
+        if e.get("type") == "json_invalid":
+            field = "body"
+        fields.append(field)
+        what = _what(e)
+        label = field_label(field)
+        if e.get("type") == "missing":
+            problems.append(f"{label} 값을 넣어 주세요")
+        elif what.endswith("주세요"):
+            problems.append(f"{label}에는 {what}{_received(e.get('input'))}")
+        else:
+            problems.append(f"{label}: {what}{_received(e.get('input'))}")
+    message = "요청 값이 올바르지 않습니다: " + "; ".join(problems[:5]) + ". 값을 고쳐 다시 보내 주세요."
+    return InputError(message, field=fields[0] if fields else None)
+
+
+_HTTP_MESSAGES = {
+    400: "요청을 읽을 수 없습니다. 보낸 내용의 형식(JSON, 양식)을 확인해 주세요.",
+    401: "로그인이 필요합니다.",
+    403: "이 요청을 할 권한이 없습니다.",
+    405: "이 주소는 그 방식(GET/POST 등)의 요청을 받지 않습니다.",
+    406: "요청한 형식으로 답할 수 없습니다.",
+    413: "보낸 내용이 너무 큽니다. 파일을 나눠서 다시 올려 주세요.",
+    415: "이 형식의 내용은 받지 않습니다. JSON이나 양식으로 보내 주세요.",
+    429: "요청이 너무 많습니다. 잠시 뒤 다시 해 주세요.",
+}
 
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ModuaiError)
     async def _moduai_error(request: Request, exc: ModuaiError):
-        return _respond(request, exc)
+        return error_response(request, exc)
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError):
-        problems = []
-        for e in exc.errors():
-            loc = ".".join(str(p) for p in e.get("loc", ()) if p not in ("query", "body", "path"))
-            problems.append(f"{loc}: {e.get('msg')}")
-        err = InputError(
-            "요청 값이 올바르지 않습니다: " + "; ".join(problems) + ". 값을 확인해 다시 보내 주세요.",
-            field=problems[0].split(":")[0] if problems else None,
-            detail="request validation failed",
-        )
-        return _respond(request, err)
+        return error_response(request, translate_validation_error(exc))
 
-    @app.exception_handler(404)
-    async def _not_found(request: Request, exc):
-        err = NotFound(f"'{request.url.path}' 페이지를 찾을 수 없습니다. 주소를 확인해 주세요.")
-        return _respond(request, err)
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException):
+        if exc.status_code == 404:
+            err: ModuaiError = NotFound(f"'{request.url.path[:200]}' 페이지를 찾을 수 없습니다. 주소를 확인해 주세요.")
+        elif isinstance(exc, BodyTooLarge):
+            err = body_too_large_error(exc.limit)
+        else:
+            err = ModuaiError(_HTTP_MESSAGES.get(exc.status_code, "요청을 처리할 수 없습니다."),
+                              detail=str(exc.detail)[:200] if exc.detail else None)
+            err.http_status = exc.status_code
+            err.kind = "http_error"
+        response = error_response(request, err)
+        for key, value in (getattr(exc, "headers", None) or {}).items():
+            response.headers[key] = value
+        return response

@@ -13,6 +13,8 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import JSONResponse
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
+from markupsafe import Markup
 
 from moduai.korean import won
 from moduai.results import to_jsonable
@@ -50,6 +52,15 @@ def _fmt_smart(value: Any) -> str:
     return _fmt_number(v, 2 if a < 10 else 1 if a < 100 else 0) if a < 100 else f"{int(round(v)):,}"
 
 
+@pass_context
+def _csrf_field(context) -> Markup:
+    """``{{ csrf_field() }}``: the hidden CSRF input every POST form carries (see moduai.web.security)."""
+    from moduai.web.security import csrf_field
+
+    return csrf_field(context["request"])
+
+
+templates.env.globals["csrf_field"] = _csrf_field
 templates.env.filters["num"] = _fmt_number
 templates.env.filters["smart"] = _fmt_smart
 templates.env.filters["won"] = won

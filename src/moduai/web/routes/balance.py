@@ -9,6 +9,7 @@ from :mod:`moduai.web.charts`.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import Literal
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -19,14 +20,16 @@ from moduai.balance import dashboard as B
 from moduai.balance import disparity as D
 from moduai.balance import exports as X
 from moduai.balance.decline import DeclineGradeSummary
-from moduai.balance.groups import group_values
-from moduai.balance.indicators import get_indicator, indicator_years, indicators, region_indicators
+from moduai.balance.groups import GROUPINGS, group_values
+from moduai.balance.indicators import LEVELS, get_indicator, indicator_years, indicators, region_indicators
 from moduai.errors import InputError, ModuaiError
+from moduai.regions.megaregions import VARIANTS
 from moduai.results import to_jsonable
 from moduai.web import charts, maps
 from moduai.web.templating import render_page
 
 router = APIRouter()
+BY = tuple(GROUPINGS)  # 5극3특, megaregion, 시도, sido — stated as an enum in the OpenAPI spec
 
 DEFAULT_INDICATOR = B.DEFAULT_INDICATOR
 
@@ -283,7 +286,8 @@ def api_indicators():
 
 
 @router.get("/api/v1/balance/indicators/{indicator_id}", tags=["balance"])
-def api_indicator_values(indicator_id: str, year: int = Query(...), level: str = "sigungu"):
+def api_indicator_values(indicator_id: str, year: int = Query(..., ge=1900, le=2100),
+                         level: Literal[LEVELS] = "sigungu"):
     """한 지표의 연도별 지역 값."""
     df = X.indicator_frame(indicator_id, year, level)
     return {"indicator": get_indicator(indicator_id).to_dict(), "year": year, "level": level,
@@ -292,8 +296,9 @@ def api_indicator_values(indicator_id: str, year: int = Query(...), level: str =
 
 
 @router.get("/api/v1/balance/disparity", tags=["balance"])
-def api_disparity(indicator: str, year: int, by: str = "5극3특", variant: str = "official", level: str = "sigungu",
-                  compare: int | None = None):
+def api_disparity(indicator: str, year: int = Query(..., ge=1900, le=2100), by: Literal[BY] = "5극3특",
+                  variant: Literal[VARIANTS] = "official", level: Literal[D.DISPARITY_LEVELS] = "sigungu",
+                  compare: int | None = Query(None, ge=1900, le=2100)):
     """격차: 지니·타일 T(권역 간·내)·CV·윌리엄슨·배율 (compare를 주면 두 해의 변화)."""
     if compare is not None:
         return to_jsonable(D.disparity_change(indicator, compare, year, by=by, variant=variant, level=level))
@@ -301,7 +306,7 @@ def api_disparity(indicator: str, year: int, by: str = "5극3특", variant: str 
 
 
 @router.get("/api/v1/balance/groups", tags=["balance"])
-def api_groups(indicator: str, by: str = "5극3특", variant: str = "official"):
+def api_groups(indicator: str, by: Literal[BY] = "5극3특", variant: Literal[VARIANTS] = "official"):
     """권역(또는 시도)별 지표 값, 모든 연도."""
     return {"indicator": indicator, "by": by, "variant": variant,
             "groups": to_jsonable(group_values(indicator, by, variant))}

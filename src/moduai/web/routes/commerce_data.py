@@ -14,6 +14,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
@@ -116,7 +117,8 @@ def api_import(files: list[UploadFile] = File(default=[]), snapshot: str = Form(
 
 
 @router.get("/api/v1/commerce/categories")
-def api_categories(level: str | None = Query(None, description="major | mid | minor")) -> JSONResponse:
+def api_categories(level: Literal["major", "mid", "minor"] | None = Query(None, description="major | mid | minor")
+                   ) -> JSONResponse:
     """The 2023 업종 taxonomy (10 대 / 75 중 / 247 소분류)."""
     return JSONResponse(to_jsonable({"categories": taxonomy.list_categories(level), "sources": ["upjong-2023"]}))
 

@@ -283,7 +283,7 @@ def commerce_sites_page(
 def api_commerce_report(
     lat: float | None = Query(None, description="위도 (WGS84)"),
     lon: float | None = Query(None, description="경도 (WGS84)"),
-    radius: float = Query(500.0, description="반경 m, 0 초과 5,000 이하"),
+    radius: float = Query(500.0, gt=0, le=5000, description="반경 m, 0 초과 5,000 이하"),
     category: str = Query(..., description="업종: 카페, 편의점, I21201 …"),
     place: str | None = Query(None, description="lat/lon 대신 읍면동·시군구 이름"),
     snapshot: str | None = Query(None, description="스냅샷 id (기본: 내장 기본값)"),
@@ -297,8 +297,8 @@ def api_commerce_report(
 def api_commerce_sites(
     region: str = Query(..., description="시군구 이름 또는 코드: 포항시, 강릉시, 47110"),
     category: str = Query(..., description="업종"),
-    top: int = Query(10, description="후보 셀 수 1~100"),
-    resolution: int | None = Query(None, description="H3 해상도 6~10 (기본 8)"),
+    top: int = Query(10, ge=1, le=100, description="후보 셀 수 1~100"),
+    resolution: int | None = Query(None, ge=6, le=10, description="H3 해상도 6~10 (기본 8)"),
     snapshot: str | None = Query(None),
     previous: str | None = Query(None, description="생존율에 쓸 이전 스냅샷 id"),
 ):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -25,6 +25,9 @@ router = APIRouter()
 router.include_router(marketing_content.router)
 
 MAX_UPLOAD = 20 * 1024 * 1024
+# = moduai.marketing.reviews.TONES (a test pins them equal); that module is imported lazily, it loads the
+# Korean analyser. Stated in the OpenAPI spec so that generated requests use a valid tone.
+TONES = ("정중", "친근", "간결")
 
 
 async def _read_upload(file: UploadFile | None) -> tuple[bytes, str]:
@@ -168,7 +171,7 @@ def reviews_shop_csv(name: str = Query(...), tone: str = "정중"):
 
 
 @router.get("/api/v1/marketing/reviews", tags=["marketing"])
-def api_reviews_shop(shop: str = Query(..., description="가게 이름"), tone: str = "정중"):
+def api_reviews_shop(shop: str = Query(..., description="가게 이름"), tone: Literal[TONES] = "정중"):
     """한 가게의 모든 리뷰 파일을 합친 분석 (같은 날짜·별점·내용·작성자 중복은 한 번만)."""
     merged, analysis = _shop_review_analysis(shop, tone)
     return JSONResponse(to_jsonable({"shop": merged.shop, "imports": merged.imports,
@@ -187,7 +190,8 @@ def reviews_replies_csv(import_id: int, tone: str = "정중", llm: bool = False)
 
 
 @router.post("/api/v1/marketing/reviews", tags=["marketing"])
-async def api_reviews(file: UploadFile = File(...), shop: str = Form("내 가게"), tone: str = Form("정중")):
+async def api_reviews(file: UploadFile = File(...), shop: str = Form("내 가게"),
+                      tone: Literal[TONES] = Form("정중")):
     """리뷰 CSV(날짜, 평점, 내용)를 가져와 분석합니다. 잘못된 행이 있으면 아무것도 저장하지 않고 행별 사유를 돌려줍니다."""
     from moduai.marketing.reviews import validate_tone
     from moduai.marketing.store import import_reviews
@@ -200,7 +204,7 @@ async def api_reviews(file: UploadFile = File(...), shop: str = Form("내 가게
 
 
 @router.get("/api/v1/marketing/reviews/{import_id:int}", tags=["marketing"])
-def api_reviews_get(import_id: int, tone: str = "정중"):
+def api_reviews_get(import_id: int, tone: Literal[TONES] = "정중"):
     """저장된 리뷰 가져오기의 분석 결과."""
     imp, analysis = _review_analysis(import_id, tone)
     return JSONResponse(to_jsonable({"import": imp, "analysis": analysis}))

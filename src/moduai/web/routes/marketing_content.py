@@ -187,7 +187,7 @@ def calendar_ics(year: int = Query(...), category: str = "일반"):
 
 
 @router.get("/api/v1/marketing/calendar", tags=["marketing"])
-def api_calendar(year: int = Query(..., description="연도"), category: str = Query("일반", description="업종")):
+def api_calendar(year: int = Query(..., ge=2000, le=2100, description="연도"), category: str = Query("일반", description="업종")):
     """12개월 콘텐츠 달력 (JSON)."""
     from moduai.marketing.calendar import build_content_calendar
 
@@ -195,7 +195,7 @@ def api_calendar(year: int = Query(..., description="연도"), category: str = Q
 
 
 @router.get("/api/v1/marketing/calendar.ics", tags=["marketing"])
-def api_calendar_ics(year: int = Query(...), category: str = Query("일반")):
+def api_calendar_ics(year: int = Query(..., ge=2000, le=2100), category: str = Query("일반")):
     """12개월 콘텐츠 달력 (iCalendar, RFC 5545)."""
     return _ics_response(year, category)
 
@@ -222,7 +222,8 @@ def abtest_page(request: Request, a: str = "", b: str = "", alpha: float = 0.05)
 
 @router.get("/api/v1/marketing/abtest", tags=["marketing"])
 def api_abtest(a: str = Query(..., description="A안 성공/전체, 예: 120/1000"),
-               b: str = Query(..., description="B안 성공/전체, 예: 150/1000"), alpha: float = 0.05):
+               b: str = Query(..., description="B안 성공/전체, 예: 150/1000"),
+               alpha: float = Query(0.05, gt=0, lt=0.5)):
     """두 비율 z-검정(합동), p값, 차이의 신뢰구간, 한국어 결론."""
     from moduai.marketing.abtest import parse_arm, two_proportion_test
 

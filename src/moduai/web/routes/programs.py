@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
-from fastapi import APIRouter, Body, Depends, Form, Request
+from fastapi import APIRouter, Body, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from moduai.accounts.deps import current_user, require_operator
 from moduai.accounts.schemas import UserPublic
-from moduai.accounts.service import SESSION_COOKIE, check_csrf, csrf_token
 from moduai.errors import InputError
 from moduai.programs import service
 from moduai.programs.catalog import KINDS, SAMPLE_NOTICE
@@ -20,7 +19,8 @@ from moduai.programs.forms import ProfileFormSpec, profile_dict_from_form
 from moduai.programs.matching import MatchResult
 from moduai.programs.places import SIDO
 from moduai.programs.rules import check_ruleset
-from moduai.programs.search import METHODS, SearchResult
+from moduai.programs.search import MAX_QUERY_CHARS, METHODS, SearchResult
+from moduai.web.params import IsoDate, parse_iso_date
 from moduai.web.templating import render_page
 
 router = APIRouter()
@@ -106,7 +106,6 @@ class CalendarPageContext:
 class AdminListContext:
     user: UserPublic
     programs: list[dict[str, Any]]
-    csrf: str
     message: str | None = None
 
 
@@ -116,7 +115,6 @@ class AdminFormContext:
     form: service.ProgramForm
     create: bool
     kinds: tuple[str, ...]
-    csrf: str
     criterion_types: list[str]
     error: str | None = None
     error_detail: dict[str, Any] | None = None
@@ -156,10 +154,9 @@ def programs_home(request: Request):
 def programs_match(request: Request):
     """프로필로 지원사업 찾기 결과."""
     params = request.query_params
-    today = params.get("today")
     try:
         profile, place = profile_dict_from_form(params)
-        day = dt.date.fromisoformat(today) if today else None
+        day = parse_iso_date(params.get("today"), "today")
         result = service.match_profile(profile, today=day)
     except InputError as exc:
         programs = service.active_programs()
@@ -223,11 +220,7 @@ def program_page(request: Request, slug: str):
     profile = None
     if any(k in params for k in ("age", "region", "business_status", "employees", "groups_answered")):
         profile, _place = profile_dict_from_form(params)
-    today = params.get("today")
-    try:
-        day = dt.date.fromisoformat(today) if today else None
-    except ValueError:
-        raise InputError(f"today는 YYYY-MM-DD 날짜여야 합니다. 받은 값: {today!r}.", field="today") from None
+    day = parse_iso_date(params.get("today"), "today")
     detail = service.program_detail(slug, profile=profile, today=day)
     ctx = DetailPageContext(detail.program.to_dict(), detail.history,
                             detail.match.to_dict() if detail.match else None, str(params), detail.sources)
@@ -236,17 +229,13 @@ def program_page(request: Request, slug: str):
 
 # --- operator pages --------------------------------------------------------------------------------
 
-def _csrf(request: Request) -> str:
-    return csrf_token(request.cookies.get(SESSION_COOKIE))
-
-
 @router.get("/programs/admin", include_in_schema=False)
 def admin_list(request: Request, message: str | None = None, user: UserPublic = Depends(require_operator)):
     """운영자: 지원사업 관리."""
     programs = service.active_programs(include_retired=True)
     ctx = AdminListContext(user, [_brief(p) for p in programs if p.is_sample or p.source_kind == "operator"]
                            + [_brief(p) for p in programs if not (p.is_sample or p.source_kind == "operator")][:200],
-                           _csrf(request), message)
+                           message)
     return render_page(request, "programs/admin_list.html", ctx, title="지원사업 관리")
 
 
@@ -266,7 +255,7 @@ tests:
 
 
 def _form_ctx(request, user, form, create, error=None, detail=None) -> AdminFormContext:
-    return AdminFormContext(user, form, create, KINDS, _csrf(request), list(CRITERION_TYPES), error, detail)
+    return AdminFormContext(user, form, create, KINDS, list(CRITERION_TYPES), error, detail)
 
 
 @router.get("/programs/admin/new", include_in_schema=False)
@@ -285,8 +274,8 @@ def _form_from_post(slug, name, agency, kind, target, support, support_max_krw, 
                                description=description, url=url, rules_yaml=rules_yaml, is_sample=bool(is_sample))
 
 
-def _save(request: Request, user: UserPublic, form: service.ProgramForm, create: bool, csrf: str):
-    check_csrf(request.cookies.get(SESSION_COOKIE), csrf)
+def _save(request: Request, user: UserPublic, form: service.ProgramForm, create: bool):
+    # CSRF: checked for every unsafe request by moduai.web.security.csrf_protect
     try:
         program = service.save_program(form, author=user.email, create=create)
     except InputError as exc:
@@ -300,12 +289,12 @@ def _save(request: Request, user: UserPublic, form: service.ProgramForm, create:
 def admin_create(request: Request, slug: str = Form(""), name: str = Form(""), agency: str = Form(""),
                  kind: str = Form(""), target: str = Form(""), support: str = Form(""),
                  support_max_krw: str = Form(""), how_to_apply: str = Form(""), description: str = Form(""),
-                 url: str = Form(""), rules_yaml: str = Form(""), is_sample: str = Form(""), csrf: str = Form(""),
+                 url: str = Form(""), rules_yaml: str = Form(""), is_sample: str = Form(""),
                  user: UserPublic = Depends(require_operator)):
     """운영자: 새 지원사업 저장."""
     form = _form_from_post(slug, name, agency, kind, target, support, support_max_krw, how_to_apply, description,
                            url, rules_yaml, is_sample)
-    return _save(request, user, form, True, csrf)
+    return _save(request, user, form, True)
 
 
 @router.get("/programs/admin/{slug}/edit", include_in_schema=False)
@@ -320,19 +309,18 @@ def admin_edit(request: Request, slug: str, user: UserPublic = Depends(require_o
 def admin_update(request: Request, slug: str, name: str = Form(""), agency: str = Form(""),
                  kind: str = Form(""), target: str = Form(""), support: str = Form(""),
                  support_max_krw: str = Form(""), how_to_apply: str = Form(""), description: str = Form(""),
-                 url: str = Form(""), rules_yaml: str = Form(""), is_sample: str = Form(""), csrf: str = Form(""),
+                 url: str = Form(""), rules_yaml: str = Form(""), is_sample: str = Form(""),
                  user: UserPublic = Depends(require_operator)):
     """운영자: 지원사업 수정 저장 (규칙이 바뀌면 새 버전)."""
     form = _form_from_post(slug, name, agency, kind, target, support, support_max_krw, how_to_apply, description,
                            url, rules_yaml, is_sample)
-    return _save(request, user, form, False, csrf)
+    return _save(request, user, form, False)
 
 
 @router.post("/programs/admin/{slug}/status", include_in_schema=False)
-def admin_status(request: Request, slug: str, status: str = Form(""), csrf: str = Form(""),
+def admin_status(request: Request, slug: str, status: str = Form(""),
                  user: UserPublic = Depends(require_operator)):
     """운영자: 지원사업 종료(retire) 또는 다시 게시."""
-    check_csrf(request.cookies.get(SESSION_COOKIE), csrf)
     program = service.set_program_status(slug, status)
     word = "종료" if status == "retired" else "다시 게시"
     return RedirectResponse(f"/programs/admin?message={word}했습니다: {program.slug}", status_code=303)
@@ -349,7 +337,8 @@ def api_list(kind: str | None = None, sido: str | None = None):
 
 
 @router.get("/api/v1/programs/search")
-def api_search(q: str, method: str = "hybrid", limit: int = 10, include_closed: bool = False):
+def api_search(q: str = Query(..., min_length=1, max_length=MAX_QUERY_CHARS), method: Literal[METHODS] = "hybrid",
+               limit: int = Query(10, ge=1, le=200), include_closed: bool = False):
     """지원사업 한국어 검색 (기본: 마감된 사업 제외)."""
     from moduai.results import to_jsonable
 
@@ -357,13 +346,13 @@ def api_search(q: str, method: str = "hybrid", limit: int = 10, include_closed: 
 
 
 @router.post("/api/v1/programs/match")
-def api_match(profile: dict[str, Any] = Body(default_factory=dict), today: str | None = None,
+def api_match(profile: dict[str, Any] = Body(default_factory=dict),
+              today: IsoDate | None = Query(None, description="기준일 YYYY-MM-DD (기본: 오늘)"),
               include_closed: bool = False):
     """프로필(JSON)로 지원사업 매칭: 조건별 해당/해당 안 됨/확인 필요와 이유."""
     from moduai.results import to_jsonable
 
-    day = dt.date.fromisoformat(today) if today else None
-    return to_jsonable(service.match_profile(profile, today=day, include_closed=include_closed))
+    return to_jsonable(service.match_profile(profile, today=today, include_closed=include_closed))
 
 
 @router.post("/api/v1/programs/rules/validate")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse
@@ -89,7 +90,8 @@ def megaregions_page(request: Request, variant: str = "official"):
 
 
 @router.get("/api/v1/regions", tags=["regions"])
-def api_search(q: str = Query(..., description="지역 이름 (예: 포항시 북구, 강릉, 양덕동)"), limit: int = 20):
+def api_search(q: str = Query(..., description="지역 이름 (예: 포항시 북구, 강릉, 양덕동)"),
+               limit: int = Query(20, ge=1, le=200)):
     """이름으로 지역 후보 찾기."""
     return {"query": q, "results": [r.to_dict() for r in R.search_regions(q, limit=limit)]}
 
@@ -101,7 +103,7 @@ def api_resolve(q: str):
 
 
 @router.get("/api/v1/regions/at", tags=["regions"])
-def api_at(lat: float, lon: float):
+def api_at(lat: float = Query(..., ge=-90, le=90), lon: float = Query(..., ge=-180, le=180)):
     """좌표가 속한 시도·시군구·일반구·읍면동."""
     return R.region_at(lat, lon).to_dict()
 
@@ -122,7 +124,7 @@ def api_boundary(code: str):
 
 
 @router.get("/api/v1/megaregions", tags=["regions"])
-def api_megaregions(variant: str = "official"):
+def api_megaregions(variant: Literal[R.VARIANTS] = "official"):
     """5극3특 권역 (official 또는 seed-blog)."""
     return {"variant": variant, "groups": [g.to_dict() for g in R.megaregions(variant)]}
 

@@ -1,0 +1,52 @@
+"""Strict request parameters shared by the routes: ISO dates only (``2026-03-01``), nothing lenient.
+
+``datetime.date.fromisoformat`` also takes ``20260301`` and week dates, and a bare ``fromisoformat`` in a
+route turns ``today=null`` into a 500; these helpers answer 422 with a Korean message naming the field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated
+
+from pydantic import BeforeValidator, WithJsonSchema
+
+from moduai.errors import InputError
+from moduai.web.fields import field_label
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _date_or_none(value: object) -> dt.date | None:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def parse_iso_date(value: str | None, field: str) -> dt.date | None:
+    """``None``/empty → None; ``YYYY-MM-DD`` → the date; anything else → InputError (422) naming ``field``."""
+    if value is None or value == "":
+        return None
+    day = _date_or_none(value)
+    if day is None:
+        raise InputError(f"{field_label(field)}에는 YYYY-MM-DD 형식의 날짜를 넣어 주세요 (예: 2026-03-01). "
+                         f"받은 값: {str(value)[:40]!r}.", field=field)
+    return day
+
+
+def _strict_date(value: object) -> dt.date:
+    day = _date_or_none(value)
+    if day is None:
+        raise ValueError("YYYY-MM-DD 형식의 날짜를 넣어 주세요 (예: 2026-03-01)")
+    return day
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_strict_date),
+                    WithJsonSchema({"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"})]
+"""A query/body date accepted only as ``YYYY-MM-DD`` (a real calendar day)."""
