@@ -22,6 +22,9 @@ PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI):
+    from moduai.housekeeping import clean_home
+
+    clean_home()  # temporary files of a killed import or upload
     start_warmup()
     yield
 
