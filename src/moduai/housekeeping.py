@@ -16,7 +16,7 @@ import tempfile
 import uuid
 from pathlib import Path
 
-_OWNED = re.compile(r"(?:\.(?P<pid>\d+)\.[0-9a-f]{8}\.tmp|^upload-(?P<pid2>\d+)-[0-9a-f]{8,32})$")
+_OWNED = re.compile(r"(?:\.(?P<pid>\d+)\.[0-9a-f]{8}\.tmp|^upload-(?P<pid2>\d+)-[0-9a-z_]{8,40})$")
 
 
 def spool_dir() -> Path:
@@ -31,6 +31,11 @@ def spool_dir() -> Path:
 def new_spool_folder() -> Path:
     """A fresh folder under :func:`spool_dir` named after this process (cleaned if the process dies)."""
     return Path(tempfile.mkdtemp(prefix=f"upload-{os.getpid()}-{uuid.uuid4().hex[:8]}", dir=spool_dir()))
+
+
+def spooled_upload_folder() -> tempfile.TemporaryDirectory:
+    """A :class:`tempfile.TemporaryDirectory` under :func:`spool_dir`, named after this process."""
+    return tempfile.TemporaryDirectory(prefix=f"upload-{os.getpid()}-", dir=spool_dir())
 
 
 def process_alive(pid: int) -> bool:

@@ -132,8 +132,12 @@ def test_orphaned_temp_files_are_cleaned_on_next_start(tmp_path, monkeypatch):
     orphan.write_bytes(b"PAR1 half a file")
     live = folder / f".2026Q2.parquet.{os.getpid()}.89abcdef.tmp"
     live.write_bytes(b"being written")
-    spool = home / "tmp" / f"upload-{dead.pid}-0123abcd9"
+    from moduai.housekeeping import new_spool_folder, owner_pid
+
+    spool = home / "tmp" / f"upload-{dead.pid}-0123abcd9k_x2ab1"  # the shape new_spool_folder makes
     spool.mkdir(parents=True)
+    mine = new_spool_folder()
+    assert owner_pid(mine.name) == os.getpid()
     (spool / "ledger.csv").write_text("고객,날짜,금액\n")
     keep = folder / "2026Q1.parquet"
     keep.write_bytes(b"a real snapshot")
@@ -146,4 +150,4 @@ def test_orphaned_temp_files_are_cleaned_on_next_start(tmp_path, monkeypatch):
     with TestClient(create_app()) as client:  # the lifespan runs: this is "the next start"
         assert client.get("/api/v1/megaregions").status_code == 200
     assert not orphan.exists() and not spool.exists()
-    assert live.exists() and keep.exists()
+    assert live.exists() and keep.exists() and mine.exists()
