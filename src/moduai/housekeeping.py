@@ -16,13 +16,13 @@ import tempfile
 import uuid
 from pathlib import Path
 
+from moduai.config import get_settings
+
 _OWNED = re.compile(r"(?:\.(?P<pid>\d+)\.[0-9a-f]{8}\.tmp|^upload-(?P<pid2>\d+)-[0-9a-z_]{8,40})$")
 
 
 def spool_dir() -> Path:
     """``MODUAI_HOME/tmp``: uploads are copied here before they are read."""
-    from moduai.config import get_settings
-
     path = get_settings().home / "tmp"
     path.mkdir(parents=True, exist_ok=True)
     return path
@@ -82,7 +82,5 @@ def clean_orphans(*folders: Path) -> list[Path]:
 
 def clean_home() -> list[Path]:
     """Clean the platform's temporary folders in ``MODUAI_HOME`` (snapshot writes, spooled uploads)."""
-    from moduai.config import get_settings
-
     settings = get_settings()
     return clean_orphans(settings.imports_dir / "commerce", settings.home / "tmp")

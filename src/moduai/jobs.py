@@ -23,15 +23,18 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import multiprocessing
 import os
 import threading
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from moduai.config import get_settings
+from moduai.db.engine import get_engine
 from moduai.errors import ModuaiError, NotFound
 
 log = logging.getLogger("moduai.jobs")
@@ -149,9 +152,6 @@ _ENV_KEYS = ("MODUAI_HOME", "MODUAI_DATABASE_URL", "MODUAI_SECRET_KEY", "MODUAI_
 
 def _in_child(env: dict[str, str | None], fn, args: tuple, kwargs: dict):
     """Runs in the worker process: take the caller's settings (the pool outlives any one request), then call."""
-    from moduai.config import get_settings
-    from moduai.db.engine import get_engine
-
     for key in _ENV_KEYS:
         if env.get(key) is None:
             os.environ.pop(key, None)
@@ -167,11 +167,7 @@ def run_in_process(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     and wait for it.  CPU-heavy pure-Python work (parsing a 190,000-row ledger) then does not compete with
     the web server's threads for the interpreter lock.  One worker process, started with ``spawn`` on first
     use and reused."""
-    import multiprocessing
-
     global _PROCESS_POOL
-    from concurrent.futures import ProcessPoolExecutor
-
     with _RUNNER_LOCK:
         if _PROCESS_POOL is None:
             _PROCESS_POOL = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))

@@ -64,6 +64,7 @@ from moduai.config import get_settings
 from moduai.db import ensure_migrated, session_scope
 from moduai.db.models import ImportLog
 from moduai.errors import ImportRejected, InputError, RowError
+from moduai.housekeeping import clean_home
 
 DOMAIN = "commerce"
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
@@ -191,8 +192,6 @@ def import_sangga_files(paths: Iterable[str | Path] | str | Path, snapshot: str 
     InputError
         No snapshot given and none in the file name, or a malformed snapshot label.
     """
-    from moduai.housekeeping import clean_home
-
     if isinstance(paths, (str, Path)):
         paths = [paths]
     files = _expand_paths(paths)

@@ -14,6 +14,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from moduai.config import get_settings
+from moduai.db.locks import database_lock
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 _MIGRATED: set[str] = set()  # URLs brought to every head by this process
@@ -72,8 +73,6 @@ def migrate(url: str | None = None) -> None:
     Serialised across processes (a file lock next to the SQLite file, ``pg_advisory_lock`` on
     PostgreSQL): three first starts at once on a fresh home run the migration once and the others find
     the schema at its heads, instead of crashing on ``table … already exists``."""
-    from moduai.db.locks import database_lock
-
     url = url or get_settings().database_url
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         Path(url.removeprefix("sqlite:///")).expanduser().parent.mkdir(parents=True, exist_ok=True)

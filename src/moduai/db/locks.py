@@ -67,7 +67,7 @@ def database_lock(url: str, name: str) -> Iterator[None]:
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a+") as fh:
         try:
-            import fcntl
+            import fcntl  # POSIX only: Windows has no flock
         except ImportError:  # pragma: no cover - Windows: serialise this process's threads only
             with _GUARD:
                 lock = _THREAD_LOCKS.setdefault(str(path), threading.Lock())

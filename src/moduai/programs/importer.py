@@ -10,6 +10,7 @@ with a field left unmapped.  One file is one transaction: either all its accepte
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import hashlib
@@ -24,7 +25,9 @@ from typing import Any
 
 from sqlalchemy import select
 
+from moduai.config import get_settings
 from moduai.db import session_scope
+from moduai.db.locks import database_lock
 from moduai.db.models import ImportLog
 from moduai.errors import ImportRejected, InputError, RowError
 from moduai.korean import josa
@@ -491,8 +494,6 @@ CHUNK = 1000  # programs upserted per step of a streamed CSV import
 def scan_file(path: Path) -> tuple[str, str]:
     """(SHA-256, encoding) of ``path`` read in 1 MiB blocks: UTF-8 (BOM or not) when the whole file decodes
     strictly, else CP949 — the file is never held in memory whole."""
-    import codecs
-
     digest = hashlib.sha256()
     decoder = codecs.getincrementaldecoder("utf-8")()
     utf8 = True
@@ -524,9 +525,6 @@ def import_programs_file(path: str | Path, *, today: dt.date | None = None) -> I
     Returns an :class:`ImportReport` listing every rejected and partly mapped row; raises
     :class:`ImportRejected` (nothing stored) when the file itself is unreadable or of an unknown shape.
     """
-    from moduai.config import get_settings
-    from moduai.db.locks import database_lock
-
     path = Path(path)
     if not path.is_file():
         raise InputError(f"파일 {josa(repr(str(path)), '이/가')} 없습니다. 경로를 확인해 주세요.", field="file")
