@@ -12,7 +12,23 @@ from fastapi.staticfiles import StaticFiles
 
 from moduai import __version__
 from moduai.web.errors import install_error_handlers
-from moduai.web.routes import accounts, apidocs, balance, commerce, data, home, marketing, programs, regions
+from moduai.web.routes import (
+    accounts,
+    apidocs,
+    assistant,
+    balance,
+    commerce,
+    data,
+    fieldai,
+    grants,
+    home,
+    hubs,
+    impact,
+    marketing,
+    programs,
+    regions,
+    talent,
+)
 from moduai.web.routes import jobs as job_routes
 from moduai.web.templating import STATIC_DIR
 from moduai.web.warmup import start_warmup
@@ -46,7 +62,8 @@ def create_app() -> FastAPI:
     def plotly_js() -> FileResponse:
         return FileResponse(PLOTLY_JS, media_type="application/javascript")
 
-    for module in (home, regions, data, commerce, balance, programs, marketing, accounts, job_routes):
+    for module in (home, regions, data, commerce, balance, programs, marketing, talent, fieldai, grants, impact,
+                   assistant, accounts, hubs, job_routes):
         app.include_router(module.router)
     app.include_router(apidocs.router)
     return app
