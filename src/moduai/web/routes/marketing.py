@@ -22,49 +22,12 @@ from moduai.results import to_jsonable
 from moduai.web.routes import marketing_content
 from moduai.web.routes.marketing_content import _quoted, _recent
 from moduai.web.templating import render_page
+from moduai.web.uploads import read_upload as _read_upload
+from moduai.web.uploads import spool_upload as _spool_upload
 
 router = APIRouter()
 router.include_router(marketing_content.router)
 
-MAX_UPLOAD = 20 * 1024 * 1024
-
-
-def _spool_upload(file: UploadFile | None):
-    """Copy the upload to a file of its own under ``MODUAI_HOME/tmp`` in 1 MiB blocks, refusing it as soon
-    as it passes 20 MB (never held in memory whole); returns (folder, path, file name)."""
-    import shutil
-    from pathlib import Path
-
-    from moduai.housekeeping import new_spool_folder
-
-    if file is None or not file.filename:
-        raise InputError("올릴 CSV 파일을 골라 주세요.", field="file")
-    name = Path(file.filename).name.replace("\x00", "")[:200] or "upload.csv"
-    folder = new_spool_folder()
-    target = folder / "upload.bin"
-    size = 0
-    try:
-        with target.open("wb") as out:
-            while block := file.file.read(1 << 20):
-                size += len(block)
-                if size > MAX_UPLOAD:
-                    raise InputError("파일이 20 MB보다 큽니다. 나눠서 올려 주세요.", field="file")
-                out.write(block)
-    except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
-        raise
-    return folder, target, name
-
-
-def _read_upload(file: UploadFile | None) -> tuple[bytes, str]:
-    """The upload's bytes (spooled to disk first, so the size limit holds while reading)."""
-    import shutil
-
-    folder, path, name = _spool_upload(file)
-    try:
-        return path.read_bytes(), name
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 INLINE_WAIT_S = 3.0  # a small file's job usually ends within this: the owner goes straight to the result
