@@ -17,8 +17,9 @@ PACKAGE = Path(__file__).resolve().parents[2] / "src" / "moduai"
 # Floors, lowest first.  A module imports only from its own floor or lower ones.
 FLOORS: dict[str, int] = {
     "errors": 0, "korean": 0, "results": 0, "config": 0, "params": 0, "privacy": 0,
+    "spreadsheet": 0, "housekeeping": 0,
     "regions": 1,
-    "data": 2, "ai": 2, "db": 2,
+    "data": 2, "ai": 2, "db": 2, "jobs": 2,
     "cli": 4, "web": 4,
 }
 DOMAIN_FLOOR = 3  # every other top-level package: commerce, balance, programs, marketing, accounts, hubs …

@@ -9,6 +9,7 @@ import pandas as pd
 from moduai.balance.composite import CompositeResult
 from moduai.balance.indicators import get_indicator, indicator_values
 from moduai.regions import get_region, list_regions, megaregion_of
+from moduai.spreadsheet import force_text_cells, safe_frame
 
 
 def _names() -> dict[str, tuple[str, str]]:
@@ -49,17 +50,19 @@ def composite_frame(result: CompositeResult) -> pd.DataFrame:
 
 def csv_bytes(df: pd.DataFrame) -> bytes:
     """UTF-8 with BOM so Excel opens Korean text correctly."""
-    return df.to_csv(index=False).encode("utf-8-sig")
+    return safe_frame(df).to_csv(index=False).encode("utf-8-sig")
 
 
 def xlsx_bytes(df: pd.DataFrame, sheet: str = "지표", notes: list[str] | None = None) -> bytes:
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as xw:
-        df.to_excel(xw, index=False, sheet_name=sheet[:31])
+        safe_frame(df).to_excel(xw, index=False, sheet_name=sheet[:31])
         ws = xw.sheets[sheet[:31]]
         for col in ws.columns:
             width = max(len(str(c.value or "")) for c in col[:200])
             ws.column_dimensions[col[0].column_letter].width = min(40, max(8, width * 1.6))
         if notes:
-            pd.DataFrame({"설명": notes}).to_excel(xw, index=False, sheet_name="설명")
+            safe_frame(pd.DataFrame({"설명": notes})).to_excel(xw, index=False, sheet_name="설명")
+        for ws_ in xw.book.worksheets:
+            force_text_cells(ws_)
     return buf.getvalue()

@@ -11,7 +11,7 @@ from moduai.cli.output import JSON_OPTION, console, emit, progress_bar
 
 
 def _render_import(report) -> None:
-    state = "이미 가져온 파일입니다 (바뀐 것 없음)" if report.already_imported else "가져오기 완료"
+    state = "이미 가져옴: 같은 파일이 이미 저장되어 있어 바뀐 것이 없습니다" if report.already_imported else "가져오기 완료"
     console.print(f"[bold]{state}[/] · 스냅샷 {report.snapshot} · 저장 {report.rows_ok:,}행 · 거부 {report.rows_rejected:,}행")
     for f in report.files:
         if f.refused:

@@ -111,6 +111,8 @@ class ReviewsAnswer:
     stored: object | None = None
     replies_csv: str | None = None
     sources: list[str] = field(default_factory=list)
+    duplicate_rows: list = field(default_factory=list)  # (line, first line): identical rows counted once
+    duplicates_note: str | None = None
 
 
 def _render_reviews(ans: ReviewsAnswer) -> None:
@@ -127,6 +129,8 @@ def _render_reviews(ans: ReviewsAnswer) -> None:
         console.print(f"[bold]{r.line}행 {r.sentiment_ko}[/] {r.text}\n  → {r.reply}", highlight=False)
     if ans.stored:
         console.print(f"저장됨: 가져오기 {ans.stored.import_id}번 ({ans.stored.shop})")
+    if ans.duplicates_note:
+        console.print(f"[yellow]중복[/] {ans.duplicates_note}", highlight=False)
 
 
 @app.command("reviews")
@@ -139,6 +143,7 @@ def reviews_cmd(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """리뷰 분석: 감성·측면(맛, 친절, 가격 …)·월별 추이·확인이 필요한 리뷰·답글 초안."""
+    from moduai.marketing.csvio import duplicates_note
     from moduai.marketing.exports import replies_csv, write_atomic
     from moduai.marketing.reviews import analyze_reviews, parse_reviews_csv, validate_tone
 
@@ -152,15 +157,18 @@ def reviews_cmd(
         migrate()
         stored = import_reviews(data, file.name, shop)
         records = load_reviews(stored.import_id)
+        dups = stored.duplicate_rows
     else:
-        _table, records = parse_reviews_csv(data, file.name)
+        table, records = parse_reviews_csv(data, file.name)
+        dups = table.duplicates
     analysis = analyze_reviews(records, tone=tone, shop=shop or "저희 가게")
     if llm:
         from moduai.marketing.reply_llm import polish_replies_with_llm
 
         analysis = polish_replies_with_llm(analysis, shop=shop or "저희 가게")
     out = str(write_atomic(replies, replies_csv(analysis))) if replies else None
-    emit(ReviewsAnswer(analysis, stored, out, analysis.sources), as_json, _render_reviews)
+    emit(ReviewsAnswer(analysis, stored, out, analysis.sources, dups, duplicates_note(dups, "리뷰")), as_json,
+         _render_reviews)
 
 
 # ----------------------------------------------------------------------------------------- customers
@@ -170,6 +178,8 @@ class CustomersAnswer:
     stored: object | None = None
     exports: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
+    duplicate_rows: list = field(default_factory=list)  # (line, first line): identical rows counted once
+    duplicates_note: str | None = None
 
 
 def _render_customers(ans: CustomersAnswer) -> None:
@@ -183,6 +193,8 @@ def _render_customers(ans: CustomersAnswer) -> None:
     console.print(f"[dim]{a.rules}[/]")
     for p in ans.exports:
         console.print(f"저장: {p}")
+    if ans.duplicates_note:
+        console.print(f"[yellow]중복[/] {ans.duplicates_note}", highlight=False)
 
 
 @app.command("customers")
@@ -195,6 +207,7 @@ def customers_cmd(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """고객 분석: RFM 1~3점, 세그먼트(챔피언·충성·신규·관심 필요·이탈 위험·휴면), 쿠폰 제안, 재방문율."""
+    from moduai.marketing.csvio import duplicates_note
     from moduai.marketing.customers import analyze_customers, parse_ledger_csv
     from moduai.marketing.exports import segments_csv, segments_xlsx, write_atomic
 
@@ -208,15 +221,18 @@ def customers_cmd(
         migrate()
         stored = import_ledger(data, file.name, shop)
         sales = load_sales(stored.import_id)
+        dups = stored.duplicate_rows
     else:
-        _table, sales = parse_ledger_csv(data, file.name)
+        table, sales = parse_ledger_csv(data, file.name)
+        dups = table.duplicates
     analysis = analyze_customers(sales, as_of=day)
     exports = []
     if csv_out:
         exports.append(str(write_atomic(csv_out, segments_csv(analysis))))
     if xlsx_out:
         exports.append(str(write_atomic(xlsx_out, segments_xlsx(analysis))))
-    emit(CustomersAnswer(analysis, stored, exports, analysis.sources), as_json, _render_customers)
+    emit(CustomersAnswer(analysis, stored, exports, analysis.sources, dups, duplicates_note(dups, "매출 장부")),
+         as_json, _render_customers)
 
 
 # -------------------------------------------------------------------------------------------- abtest

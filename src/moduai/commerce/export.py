@@ -14,10 +14,12 @@ import os
 import tempfile
 from functools import lru_cache
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from moduai.commerce.report import CommerceReport
 from moduai.commerce.trade_area import store_columns, to_xy
 from moduai.errors import DataUnavailable
+from moduai.spreadsheet import force_text_cells, safe_row
 
 FONT = "NanumGothic"
 FONT_BOLD = "NanumGothicBold"
@@ -193,8 +195,8 @@ def report_pdf_bytes(r: CommerceReport, stores=None) -> bytes:
     story.append(Paragraph("가까운 경쟁 점포", h2))
     rows = [["거리(m)", "상호", "업종", "주소", "층"]]
     for c in ta.competitors[:25]:
-        rows.append([_fmt(c.distance_m), Paragraph(c.name + (f" {c.branch}" if c.branch else ""), small), c.minor_name,
-                     Paragraph(c.address or "", small), c.floor or ""])
+        rows.append([_fmt(c.distance_m), Paragraph(escape(c.name + (f" {c.branch}" if c.branch else "")), small), c.minor_name,
+                     Paragraph(escape(c.address or ""), small), c.floor or ""])
     story.append(table(rows, [18 * mm, 45 * mm, 30 * mm, 75 * mm, 12 * mm]))
     if r.gaps.items:
         story.append(Paragraph("부족 업종 (비슷한 지역 대비)", h2))
@@ -244,20 +246,20 @@ def report_xlsx_bytes(r: CommerceReport) -> bytes:
         ("과밀 판단", r.saturation.verdict), ("Huff 예상 고객(명)", round(r.huff.captured_residents)),
         ("작성", r.generated_at),
     ]:
-        ws.append([k, v])
+        ws.append(safe_row([k, v]))
     ws.append([])
     for s in r.summary:
-        ws.append([s])
+        ws.append(safe_row([s]))
     ws.column_dimensions["A"].width = 24
     ws.column_dimensions["B"].width = 40
 
     def sheet(title, header, rows):
         s = wb.create_sheet(title)
-        s.append(header)
+        s.append(safe_row(header))
         for c in s[1]:
             c.font = Font(bold=True)
         for row in rows:
-            s.append(list(row))
+            s.append(safe_row(row))
         for i, _ in enumerate(header):
             s.column_dimensions[chr(65 + i)].width = 18
         return s
@@ -282,6 +284,8 @@ def report_xlsx_bytes(r: CommerceReport) -> bytes:
     sheet("부족업종", ["코드", "업종", "실제", "기대", "z", "이유"],
           [(g.code, g.name, g.observed, round(g.expected, 2), round(g.z_score, 3), g.reason) for g in r.gaps.items])
     sheet("출처", ["데이터셋 id", "안내"], [(s, f"/data#{s}") for s in r.sources])
+    for ws_ in wb.worksheets:
+        force_text_cells(ws_)  # store names like =HYPERLINK(…) stay text (safe_row did it; this is the guard)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -64,6 +64,7 @@ from moduai.config import get_settings
 from moduai.db import ensure_migrated, session_scope
 from moduai.db.models import ImportLog
 from moduai.errors import ImportRejected, InputError, RowError
+from moduai.housekeeping import clean_home
 
 DOMAIN = "commerce"
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
@@ -106,6 +107,7 @@ class ImportReport:
             "rows_ok": self.rows_ok,
             "rows_rejected": self.rows_rejected,
             "already_imported": self.already_imported,
+            "message": "이미 가져옴" if self.already_imported else "가져오기 완료",
             "rejected": [r.to_dict() for r in self.rejected],
             "refused_files": [{"name": f.name, "reason": f.refused} for f in self.files if f.refused],
             "files": [
@@ -193,6 +195,7 @@ def import_sangga_files(paths: Iterable[str | Path] | str | Path, snapshot: str 
     if isinstance(paths, (str, Path)):
         paths = [paths]
     files = _expand_paths(paths)
+    clean_home()  # a killed earlier import may have left half a snapshot file
     ensure_migrated(get_settings().database_url)  # the import log lives in the core schema
     given = check_snapshot_id(snapshot) if snapshot else None
     plan: dict[str, list[Path]] = {}

@@ -14,6 +14,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from moduai.config import get_settings
+from moduai.db.locks import database_lock
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 _MIGRATED: set[str] = set()  # URLs brought to every head by this process
@@ -67,9 +68,16 @@ def alembic_config(url: str) -> Config:
 
 
 def migrate(url: str | None = None) -> None:
-    """Bring the database at ``url`` to every branch head (idempotent)."""
+    """Bring the database at ``url`` to every branch head (idempotent).
+
+    Serialised across processes (a file lock next to the SQLite file, ``pg_advisory_lock`` on
+    PostgreSQL): three first starts at once on a fresh home run the migration once and the others find
+    the schema at its heads, instead of crashing on ``table … already exists``."""
     url = url or get_settings().database_url
-    command.upgrade(alembic_config(url), "heads")
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+        Path(url.removeprefix("sqlite:///")).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    with database_lock(url, "migrate"):
+        command.upgrade(alembic_config(url), "heads")
     _MIGRATED.add(url)
 
 

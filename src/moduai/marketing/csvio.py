@@ -14,7 +14,7 @@ import datetime as dt
 import hashlib
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from moduai.errors import ImportRejected, RowError
 
@@ -32,6 +32,9 @@ class CsvTable:
     encoding: str
     sha256: str
     source_name: str
+    # Rows identical in every column to an earlier row of the same file: (line, line of the first copy).
+    # They are left out of ``rows`` (an export pasted twice would double every total) and reported.
+    duplicates: list[tuple[int, int]] = field(default_factory=list)
 
 
 def decode_bytes(data: bytes, source_name: str) -> tuple[str, str]:
@@ -99,9 +102,16 @@ def read_csv_table(
         )
     rows: list[tuple[int, dict[str, str]]] = []
     errors: list[RowError] = []
+    first_seen: dict[tuple[str, ...], int] = {}
+    duplicates: list[tuple[int, int]] = []
     for line, record in lines:
         if not any(cell.strip() for cell in record):
             continue
+        key = tuple(cell.strip() for cell in record)
+        if key in first_seen:
+            duplicates.append((line, first_seen[key]))
+            continue
+        first_seen[key] = line
         if len(record) != len(header):
             errors.append(RowError(line, f"열 개수가 머리글과 다릅니다 (머리글 {len(header)}개, 이 줄 {len(record)}개). "
                                          "쉼표가 든 값은 큰따옴표로 감싸 주세요.", ",".join(record)[:120]))
@@ -117,7 +127,17 @@ def read_csv_table(
         raise_rejected(source_name, label, errors)
     if not rows:
         raise ImportRejected(f"{source_name}: 머리글만 있고 자료 행이 없습니다.")
-    return CsvTable(list(positions), rows, encoding, hashlib.sha256(data).hexdigest(), source_name)
+    return CsvTable(list(positions), rows, encoding, hashlib.sha256(data).hexdigest(), source_name, duplicates)
+
+
+def duplicates_note(duplicates: list[tuple[int, int]], label: str) -> str | None:
+    """The Korean sentence shown with an import that had duplicate rows (None when there were none)."""
+    if not duplicates:
+        return None
+    shown = ", ".join(f"{line}행(= {first}행)" for line, first in duplicates[:20])
+    more = f" 외 {len(duplicates) - 20}행" if len(duplicates) > 20 else ""
+    return (f"{label} 파일에서 앞 행과 모든 열이 같은 중복 행 {len(duplicates)}개를 빼고 한 번만 셌습니다: {shown}{more}. "
+            "같은 날 같은 금액의 결제가 정말 두 번이었다면 주문번호나 시각 열을 넣어 다시 올려 주세요.")
 
 
 def _xlsx_cell(value) -> str:

@@ -105,6 +105,8 @@ def parse_ledger_csv(data: bytes, source_name: str = "ledger.csv", *, today: dt.
     secret = secret or get_settings().secret_key
     sales: list[Sale] = []
     errors: list[RowError] = []
+    # A ledger names the same customers again and again: mask and hash each identifier once.
+    seen: dict[str, tuple[str, str]] = {}
     for line, row in table.rows:
         problems = []
         who = row["customer"].strip()
@@ -120,7 +122,10 @@ def parse_ledger_csv(data: bytes, source_name: str = "ledger.csv", *, today: dt.
             # The raw identifier is personal data: show only its masked form in messages.
             errors.append(RowError(line, "; ".join(problems), mask_identifier(who) if who else None))
             continue
-        sales.append(Sale(line, customer_key(who, secret), mask_identifier(who), day, amount))
+        ident = seen.get(who)
+        if ident is None:
+            ident = seen[who] = (customer_key(who, secret), mask_identifier(who))
+        sales.append(Sale(line, ident[0], ident[1], day, amount))
     if errors:
         raise_rejected(source_name, "매출 장부", errors)
     return table, sales

@@ -1,5 +1,6 @@
 """Downloads: customer segments (CSV/XLSX) and review reply drafts (CSV).  CSVs carry a UTF-8 BOM so
-Excel on Windows opens the Korean correctly."""
+Excel on Windows opens the Korean correctly; every text cell goes through :mod:`moduai.spreadsheet` so a
+review or a name starting with ``=`` is never run as a formula."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 
 from moduai.marketing.customers import CustomerAnalysis
 from moduai.marketing.reviews import ReviewAnalysis
+from moduai.spreadsheet import force_text_cells, safe_row
 
 SEGMENT_HEADER = ["고객(마스킹)", "마지막 방문일", "경과 일수", "방문일 수", "총 금액(원)", "R", "F", "M", "세그먼트", "추천 쿠폰"]
 REPLY_HEADER = ["행", "날짜", "평점", "작성자(마스킹)", "감성", "측면", "확인 필요", "리뷰", "답글 초안"]
@@ -25,8 +27,8 @@ def _segment_rows(res: CustomerAnalysis) -> list[list]:
 def _csv(header: list[str], rows: list[list]) -> bytes:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(header)
-    w.writerows(rows)
+    w.writerow(safe_row(header))
+    w.writerows(safe_row(r) for r in rows)
     return buf.getvalue().encode("utf-8-sig")
 
 
@@ -42,19 +44,21 @@ def segments_xlsx(res: CustomerAnalysis) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "고객 세그먼트"
-    ws.append(SEGMENT_HEADER)
+    ws.append(safe_row(SEGMENT_HEADER))
     for row in _segment_rows(res):
-        ws.append(row)
+        ws.append(safe_row(row))
     for cell in ws[1]:
         cell.font = Font(bold=True)
     ws2 = wb.create_sheet("요약")
     ws2.append(["세그먼트", "고객 수", "비중", "매출(원)", "설명", "추천 쿠폰"])
     for s in res.segments:
-        ws2.append([s.name, s.customers, s.share, s.revenue, s.description, s.action])
+        ws2.append(safe_row([s.name, s.customers, s.share, s.revenue, s.description, s.action]))
     ws2.append([])
     ws2.append(["재방문율", res.revisit_rate])
     ws2.append(["기준일", res.as_of.isoformat()])
     ws2.append(["점수 규칙", res.rules])
+    for sheet in wb.worksheets:
+        force_text_cells(sheet)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -31,6 +31,8 @@ class MarketingImport(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     encoding: Mapped[str] = mapped_column(String(20))
     row_count: Mapped[int] = mapped_column(Integer)
+    # JSON [[line, line of the first copy], …]: rows identical to an earlier row, left out (not stored).
+    duplicate_lines: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     shop: Mapped[MarketingShop] = relationship()
 

@@ -19,7 +19,7 @@ import yaml
 from moduai.ai.korean import fill_template, keywords
 from moduai.errors import InputError, RowError
 from moduai.marketing.csvio import CsvTable, parse_date, raise_rejected, read_csv_table
-from moduai.marketing.masking import mask_name, mask_text
+from moduai.marketing.masking import mask_person, mask_text
 from moduai.marketing.review_sentiment import LABELS_KO, classify_review
 
 DATA_DIR = Path(__file__).with_name("data")
@@ -155,7 +155,7 @@ def parse_reviews_csv(data: bytes, source_name: str = "reviews.csv", *, today: d
             errors.append(RowError(line, "; ".join(problems), mask_text(row["text"][:60]) or None))
             continue
         author = row.get("author") or None
-        records.append(ReviewRecord(line, day, rating, mask_text(text), mask_name(author) if author else None))
+        records.append(ReviewRecord(line, day, rating, mask_text(text), mask_person(author) if author else None))
     if errors:
         raise_rejected(source_name, "리뷰", errors)
     return table, records

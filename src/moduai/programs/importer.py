@@ -10,6 +10,7 @@ with a field left unmapped.  One file is one transaction: either all its accepte
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import hashlib
@@ -24,7 +25,9 @@ from typing import Any
 
 from sqlalchemy import select
 
+from moduai.config import get_settings
 from moduai.db import session_scope
+from moduai.db.locks import database_lock
 from moduai.db.models import ImportLog
 from moduai.errors import ImportRejected, InputError, RowError
 from moduai.korean import josa
@@ -80,9 +83,11 @@ class ImportReport:
 
     @property
     def summary(self) -> str:
-        again = " (같은 파일을 이미 가져온 적이 있어 바뀐 것만 반영)" if self.already_imported else ""
+        if self.already_imported:
+            return (f"{self.file}: 이미 가져옴 — 같은 파일을 이미 가져온 적이 있어 바뀐 것만 반영했습니다 "
+                    f"({self.records}건 중 갱신 {self.updated}, 변경 없음 {self.unchanged}, 거부 {len(self.rejected)}건)")
         return (f"{self.file}: {self.records}건 중 {self.stored}건 저장 (새로 {self.created}, 갱신 {self.updated}, "
-                f"변경 없음 {self.unchanged}), 거부 {len(self.rejected)}건, 일부 항목 미반영 {len(self.warnings)}건{again}")
+                f"변경 없음 {self.unchanged}), 거부 {len(self.rejected)}건, 일부 항목 미반영 {len(self.warnings)}건")
 
 
 # --- text helpers ----------------------------------------------------------------------------------
@@ -195,9 +200,11 @@ def region_from_title(title: str, author: str | None) -> tuple[dict[str, Any], s
 
 # --- 기업마당 CSV -----------------------------------------------------------------------------------
 
-def _bizinfo_rows(text: str):
-    """Yield (first line number, record dict) — line numbers count physical lines (HTML has newlines)."""
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+def _bizinfo_rows(text: str | io.TextIOBase):
+    """Yield (first line number, record dict) — line numbers count physical lines (HTML has newlines).
+
+    ``text`` is the whole file or an open text stream (read row by row: the file is never held whole)."""
+    reader = csv.DictReader(io.StringIO(text, newline="") if isinstance(text, str) else text)
     missing = [c for c in BIZINFO_COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
         raise ImportRejected(
@@ -406,35 +413,18 @@ def detect_format(path: Path, text: str) -> str:
     )
 
 
-def map_file(path: Path, text: str, *, today: dt.date) -> tuple[str, list[tuple[int, Program]], list[RowError],
-                                                                  list[RowError], int]:
-    """Map a whole file: (format, [(record no, program)], rejected, warnings, records)."""
-    fmt = detect_format(path, text)
-    mapped: list[tuple[int, Program]] = []
-    rejected: list[RowError] = []
-    warnings: list[RowError] = []
-    records = 0
-
-    def take(number, result):
-        program, warns, reject = result
-        warnings.extend(warns)
-        if reject is not None:
-            rejected.append(reject)
-        else:
-            mapped.append((number, program))
-
+def _mapped_records(fmt: str, text: str | io.TextIOBase, *, today: dt.date):
+    """Yield (record number, program or None, warnings, rejection or None) one record at a time."""
     if fmt == "bizinfo-csv":
         for line, rec in _bizinfo_rows(text):
-            records += 1
-            take(line, map_bizinfo_record(rec, line))
+            yield (line, *map_bizinfo_record(rec, line))
     elif fmt == "kstartup-json":
-        data = json.loads(text)
+        data = json.loads(text if isinstance(text, str) else text.read())
         items = list(data.items()) if isinstance(data, dict) else [(str(i), v) for i, v in enumerate(data)]
         for number, (key, rec) in enumerate(items, start=1):
-            records += 1
-            take(number, map_kstartup_record(key, rec, number, today))
+            yield (number, *map_kstartup_record(key, rec, number, today))
     else:
-        data = json.loads(text)
+        data = json.loads(text if isinstance(text, str) else text.read())
         try:
             feed_date = _iso_date(data.get("date"))
         except ValueError:
@@ -443,22 +433,43 @@ def map_file(path: Path, text: str, *, today: dt.date) -> tuple[str, list[tuple[
         for _name, source in data["sources"].items():
             for item in (source or {}).get("items") or []:
                 number += 1
-                records += 1
                 if not isinstance(item, dict):
-                    rejected.append(RowError(number, "항목이 객체(mapping)가 아닙니다", str(item)[:80]))
+                    yield number, None, [], RowError(number, "항목이 객체(mapping)가 아닙니다", str(item)[:80])
                     continue
-                take(number, map_feed_item(item, number, feed_date))
-    # The same announcement twice in one file: keep the first, report the others.
-    seen: dict[str, int] = {}
-    unique: list[tuple[int, Program]] = []
-    for number, program in mapped:
+                yield (number, *map_feed_item(item, number, feed_date))
+
+
+def _iter_unique(records, seen: dict[str, int], rejected: list[RowError], warnings: list[RowError]):
+    """Programs of ``records`` minus repeats of an announcement id already seen in the file (reported)."""
+    for number, program, warns, reject in records:
+        warnings.extend(warns)
+        if reject is not None:
+            rejected.append(reject)
+            continue
         if program.slug in seen:
             warnings.append(RowError(number, f"같은 공고 id가 {seen[program.slug]}번 행에도 있어 처음 것만 저장했습니다",
                                      program.source_id))
             continue
         seen[program.slug] = number
-        unique.append((number, program))
-    return fmt, unique, rejected, warnings, records
+        yield number, program
+
+
+def _counted(items, counter: list[int]):
+    for item in items:
+        counter[0] += 1
+        yield item
+
+
+def map_file(path: Path, text: str, *, today: dt.date) -> tuple[str, list[tuple[int, Program]], list[RowError],
+                                                                  list[RowError], int]:
+    """Map a whole file: (format, [(record no, program)], rejected, warnings, records)."""
+    fmt = detect_format(path, text)
+    rejected: list[RowError] = []
+    warnings: list[RowError] = []
+    counter = [0]
+
+    unique = list(_iter_unique(_counted(_mapped_records(fmt, text, today=today), counter), {}, rejected, warnings))
+    return fmt, unique, rejected, warnings, counter[0]
 
 
 def _merge_missing(new: Program, old: Program) -> Program:
@@ -477,8 +488,39 @@ def _merge_missing(new: Program, old: Program) -> Program:
     return new
 
 
+CHUNK = 1000  # programs upserted per step of a streamed CSV import
+
+
+def scan_file(path: Path) -> tuple[str, str]:
+    """(SHA-256, encoding) of ``path`` read in 1 MiB blocks: UTF-8 (BOM or not) when the whole file decodes
+    strictly, else CP949 — the file is never held in memory whole."""
+    digest = hashlib.sha256()
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    utf8 = True
+    with path.open("rb") as fh:
+        while block := fh.read(1 << 20):
+            digest.update(block)
+            if utf8:
+                try:
+                    decoder.decode(block)
+                except UnicodeDecodeError:
+                    utf8 = False
+    if utf8:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            utf8 = False
+    return digest.hexdigest(), "utf-8-sig" if utf8 else "cp949"
+
+
 def import_programs_file(path: str | Path, *, today: dt.date | None = None) -> ImportReport:
     """Import one export file into the database, in one transaction.
+
+    CSV files are read as a stream and stored in steps of :data:`CHUNK` programs inside that one
+    transaction, so memory stays flat however large the file (a 100 MB 기업마당 export does not need
+    1 GB).  Imports are serialised across processes (:func:`moduai.db.locks.database_lock`): two
+    identical imports at once → one stores, the other finds the file in the import log and reports
+    "이미 가져옴".
 
     Returns an :class:`ImportReport` listing every rejected and partly mapped row; raises
     :class:`ImportRejected` (nothing stored) when the file itself is unreadable or of an unknown shape.
@@ -486,35 +528,59 @@ def import_programs_file(path: str | Path, *, today: dt.date | None = None) -> I
     path = Path(path)
     if not path.is_file():
         raise InputError(f"파일 {josa(repr(str(path)), '이/가')} 없습니다. 경로를 확인해 주세요.", field="file")
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
+    sha, encoding = scan_file(path)
+    today = today or dt.date.today()
+    if path.suffix.lower() == ".csv":
+        fmt = "bizinfo-csv"
+    else:  # JSON exports are small (one day or one listing); they are parsed whole
         try:
-            text = raw.decode("cp949")
+            head = path.read_bytes().decode(encoding)
         except UnicodeDecodeError:
             raise ImportRejected(f"{path.name}: UTF-8도 CP949도 아닌 인코딩이라 읽을 수 없습니다.") from None
-    today = today or dt.date.today()
-    fmt, mapped, rejected, warnings, records = map_file(path, text, today=today)
-    if records and not mapped:
-        raise ImportRejected(f"{path.name}: {records}건 중 저장할 수 있는 행이 없습니다. 아무것도 저장하지 않았습니다.",
-                             rows=rejected)
-    sha = hashlib.sha256(raw).hexdigest()
-    with session_scope() as session:
+        fmt = detect_format(path, head)
+    rejected: list[RowError] = []
+    warnings: list[RowError] = []
+    seen: dict[str, int] = {}
+    counter = [0]
+    sources: set[str] = set()
+    total = repository.UpsertCounts()
+
+    def store_chunk(session, chunk: list[tuple[int, Program]]) -> None:
+        slugs = [p.slug for _n, p in chunk]
+        old_rows = {row.slug: row for row in session.scalars(select(ProgramRow).where(ProgramRow.slug.in_(slugs)))}
+        programs = [_merge_missing(p, row_to_program(old_rows[p.slug], today)) if p.slug in old_rows else p
+                    for _n, p in chunk]
+        counts = repository.upsert_programs(session, programs, author=f"import:{path.name}")
+        total.created += counts.created
+        total.updated += counts.updated
+        total.unchanged += counts.unchanged
+        sources.update(p.dataset_id for p in programs)
+        session.expunge_all()  # flushed rows leave the session: memory does not grow with the file
+
+    with database_lock(get_settings().database_url, "programs-import"), session_scope() as session:
         already = session.scalar(select(ImportLog.id).where(ImportLog.domain == "programs",
                                                             ImportLog.sha256 == sha)) is not None
-        slugs = [p.slug for _n, p in mapped]
-        old_rows = {}
-        for chunk_start in range(0, len(slugs), 500):
-            chunk = slugs[chunk_start:chunk_start + 500]
-            for row in session.scalars(select(ProgramRow).where(ProgramRow.slug.in_(chunk))):
-                old_rows[row.slug] = row
-        programs = [_merge_missing(p, row_to_program(old_rows[p.slug], today)) if p.slug in old_rows else p
-                    for _n, p in mapped]
-        counts = repository.upsert_programs(session, programs, author=f"import:{path.name}")
-        session.add(ImportLog(domain="programs", source_name=path.name, sha256=sha, rows_ok=len(programs),
+        with path.open("r", encoding=encoding, errors="strict", newline="") as fh:
+            stream = fh if fmt == "bizinfo-csv" else head
+            chunk: list[tuple[int, Program]] = []
+            try:
+                for item in _iter_unique(_counted(_mapped_records(fmt, stream, today=today), counter), seen, rejected,
+                                         warnings):
+                    chunk.append(item)
+                    if len(chunk) >= CHUNK:
+                        store_chunk(session, chunk)
+                        chunk = []
+                if chunk:
+                    store_chunk(session, chunk)
+            except UnicodeDecodeError:
+                raise ImportRejected(f"{path.name}: UTF-8도 CP949도 아닌 인코딩이라 읽을 수 없습니다.") from None
+        stored = len(seen)
+        records = counter[0]
+        if records and not stored:
+            raise ImportRejected(f"{path.name}: {records}건 중 저장할 수 있는 행이 없습니다. 아무것도 저장하지 않았습니다.",
+                                 rows=rejected)
+        session.add(ImportLog(domain="programs", source_name=path.name, sha256=sha, rows_ok=stored,
                               rows_rejected=len(rejected), note=fmt))
-    sources = sorted({p.dataset_id for _n, p in mapped})
-    return ImportReport(file=path.name, format=fmt, sha256=sha, records=records, stored=len(mapped),
-                        created=counts.created, updated=counts.updated, unchanged=counts.unchanged,
-                        rejected=rejected, warnings=warnings, already_imported=already, sources=sources)
+    return ImportReport(file=path.name, format=fmt, sha256=sha, records=records, stored=stored,
+                        created=total.created, updated=total.updated, unchanged=total.unchanged,
+                        rejected=rejected, warnings=warnings, already_imported=already, sources=sorted(sources))

@@ -29,6 +29,7 @@ from moduai.web.routes import (
     regions,
     talent,
 )
+from moduai.web.routes import jobs as job_routes
 from moduai.web.security import (
     CSRF_HEADER,
     SecurityMiddleware,
@@ -45,6 +46,9 @@ PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI):
+    from moduai.housekeeping import clean_home
+
+    clean_home()  # temporary files of a killed import or upload
     start_warmup()
     yield
 
@@ -74,7 +78,7 @@ def create_app() -> FastAPI:
         return {"csrf_token": csrf_token(request), "header": CSRF_HEADER}
 
     for module in (home, regions, data, commerce, balance, programs, marketing, talent, fieldai, grants, impact,
-                   assistant, accounts, hubs):
+                   assistant, accounts, hubs, job_routes):
         app.include_router(module.router)
     app.include_router(apidocs.router)
     document_csrf_in_openapi(app)

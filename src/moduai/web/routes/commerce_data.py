@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -71,7 +70,9 @@ def _safe_name(name: str | None, i: int) -> str:
 def _import_uploads(files: list[UploadFile], snapshot: str | None) -> ImportReport:
     if not files or all(not (f.filename or "").strip() for f in files):
         raise InputError("가져올 CSV 파일을 하나 이상 골라 주세요.", field="files")
-    with tempfile.TemporaryDirectory(prefix="moduai-upload-") as tmp:
+    from moduai.housekeeping import spooled_upload_folder
+
+    with spooled_upload_folder() as tmp:  # MODUAI_HOME/tmp: a killed import's copy is cleaned at the next start
         paths = []
         for i, f in enumerate(files):
             target = Path(tmp) / f"{i:03d}" / _safe_name(f.filename, i)

@@ -8,6 +8,8 @@ The hub, copy, calendar and A/B pages are in :mod:`moduai.web.routes.marketing_c
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
@@ -20,23 +22,76 @@ from moduai.results import to_jsonable
 from moduai.web.routes import marketing_content
 from moduai.web.routes.marketing_content import _quoted, _recent
 from moduai.web.templating import render_page
+from moduai.web.uploads import read_upload as _read_upload
+from moduai.web.uploads import spool_upload as _spool_upload
 
 router = APIRouter()
 router.include_router(marketing_content.router)
 
-MAX_UPLOAD = 20 * 1024 * 1024
 # = moduai.marketing.reviews.TONES (a test pins them equal); that module is imported lazily, it loads the
 # Korean analyser. Stated in the OpenAPI spec so that generated requests use a valid tone.
 TONES = ("정중", "친근", "간결")
 
 
-async def _read_upload(file: UploadFile | None) -> tuple[bytes, str]:
-    if file is None or not file.filename:
-        raise InputError("올릴 CSV 파일을 골라 주세요.", field="file")
-    data = await file.read(MAX_UPLOAD + 1)
-    if len(data) > MAX_UPLOAD:
-        raise InputError("파일이 20 MB보다 큽니다. 나눠서 올려 주세요.", field="file")
-    return data, file.filename
+INLINE_WAIT_S = 3.0  # a small file's job usually ends within this: the owner goes straight to the result
+PROCESS_BYTES = 1 << 20  # ledgers larger than this are parsed and analysed in the worker process
+
+
+def ledger_import(path: str, name: str, shop: str):
+    """Import a ledger file (run in the worker process for large files); returns the small import summary.
+
+    The analysis is not sent back: unpickling 20,000 customers would hold the server's interpreter lock for
+    a long C call.  The result page computes it once in a worker thread and caches it."""
+    from pathlib import Path
+
+    from moduai.marketing.store import import_ledger
+
+    return import_ledger(Path(path).read_bytes(), name, shop)
+
+
+def _import_job(kind: str, folder, path, name: str, shop: str, tone: str, *, progress) -> str:
+    """Runs in the job pool: read the spooled file, check and store it, warm the analysis cache."""
+    import shutil
+
+    from moduai.marketing.store import import_ledger, import_reviews
+
+    try:
+        progress(0.05, "파일을 읽고 행마다 확인하는 중입니다.")
+        if kind == "reviews":
+            summary = import_reviews(path.read_bytes(), name, shop)
+        elif path.stat().st_size > PROCESS_BYTES:
+            from moduai.jobs import run_in_process
+
+            summary = run_in_process(ledger_import, str(path), name, shop)
+            return f"/marketing/customers/{summary.import_id}"
+        else:
+            summary = import_ledger(path.read_bytes(), name, shop)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    progress(0.8, f"{summary.rows:,}행을 저장했습니다. 분석하는 중입니다.")
+    if kind == "reviews":
+        _review_analysis(summary.import_id, tone)
+        return f"/marketing/reviews/{summary.import_id}?tone={tone}"
+    _customer_analysis(summary.import_id)
+    return f"/marketing/customers/{summary.import_id}"
+
+
+def _submit_upload(kind: str, file: UploadFile | None, shop: str, tone: str = "정중") -> RedirectResponse:
+    """Spool the upload, run the import and analysis as a background job; answer with the result page when
+    the job ends within :data:`INLINE_WAIT_S`, else with the job's status page (a platform error — a
+    refused file with its rows — is shown on this page as before)."""
+    from moduai.jobs import get_runner
+
+    folder, path, name = _spool_upload(file)
+    title = f"{'리뷰' if kind == 'reviews' else '매출 장부'} 가져오기 · {name}"
+    runner = get_runner()
+    job = runner.submit(kind, title, _import_job, kind, folder, path, name, shop, tone)
+    job = runner.wait(job.id, INLINE_WAIT_S)
+    if job.status == "failed" and job.exception is not None:
+        raise job.exception
+    if job.status == "done" and job.result_url:
+        return RedirectResponse(job.result_url, status_code=303)
+    return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
 
 
@@ -75,15 +130,12 @@ def reviews_page(request: Request):
 
 
 @router.post("/marketing/reviews", include_in_schema=False)
-async def reviews_upload(file: UploadFile = File(None), shop: str = Form("내 가게"), tone: str = Form("정중")):
-    """리뷰 CSV 가져오기 → 결과 화면으로."""
+def reviews_upload(file: UploadFile = File(None), shop: str = Form("내 가게"), tone: str = Form("정중")):
+    """리뷰 CSV 가져오기(백그라운드 작업) → 결과 화면 또는 작업 진행 화면으로."""
     from moduai.marketing.reviews import validate_tone
-    from moduai.marketing.store import import_reviews
 
     validate_tone(tone)
-    data, name = await _read_upload(file)
-    summary = import_reviews(data, name, shop)
-    return RedirectResponse(f"/marketing/reviews/{summary.import_id}?tone={tone}", status_code=303)
+    return _submit_upload("reviews", file, shop, tone)
 
 
 def _review_analysis(import_id: int, tone: str, llm: bool = False):
@@ -190,14 +242,13 @@ def reviews_replies_csv(import_id: int, tone: str = "정중", llm: bool = False)
 
 
 @router.post("/api/v1/marketing/reviews", tags=["marketing"])
-async def api_reviews(file: UploadFile = File(...), shop: str = Form("내 가게"),
-                      tone: Literal[TONES] = Form("정중")):
+def api_reviews(file: UploadFile = File(...), shop: str = Form("내 가게"), tone: Literal[TONES] = Form("정중")):
     """리뷰 CSV(날짜, 평점, 내용)를 가져와 분석합니다. 잘못된 행이 있으면 아무것도 저장하지 않고 행별 사유를 돌려줍니다."""
     from moduai.marketing.reviews import validate_tone
     from moduai.marketing.store import import_reviews
 
     validate_tone(tone)
-    data, name = await _read_upload(file)
+    data, name = _read_upload(file)
     summary = import_reviews(data, name, shop)
     _imp, analysis = _review_analysis(summary.import_id, tone)
     return JSONResponse(to_jsonable({"import": summary, "analysis": analysis}))
@@ -233,18 +284,14 @@ def customers_page(request: Request):
 
 
 @router.post("/marketing/customers", include_in_schema=False)
-async def customers_upload(file: UploadFile = File(None), shop: str = Form("내 가게")):
-    """매출 장부 가져오기 → 결과 화면으로."""
-    from moduai.marketing.store import import_ledger
-
-    data, name = await _read_upload(file)
-    summary = import_ledger(data, name, shop)
-    return RedirectResponse(f"/marketing/customers/{summary.import_id}", status_code=303)
+def customers_upload(file: UploadFile = File(None), shop: str = Form("내 가게")):
+    """매출 장부 가져오기(백그라운드 작업) → 결과 화면 또는 작업 진행 화면으로."""
+    return _submit_upload("ledger", file, shop)
 
 
 def _customer_analysis(import_id: int, as_of: str | None = None):
-    from moduai.marketing.customers import analyze_customers
-    from moduai.marketing.store import get_import, load_sales
+    from moduai.config import get_settings
+    from moduai.marketing.store import get_import
 
     day = None
     if as_of:
@@ -253,7 +300,30 @@ def _customer_analysis(import_id: int, as_of: str | None = None):
         except ValueError as exc:
             raise InputError(f"'as_of'는 YYYY-MM-DD 날짜여야 합니다. 받은 값: '{as_of}'.", field="as_of") from exc
     imp = get_import(import_id, "ledger")
-    return imp, analyze_customers(load_sales(import_id), as_of=day)
+    key = (get_settings().database_url, import_id, str(imp.created_at), day)
+    with _CUSTOMER_CACHE_LOCK:
+        hit = _CUSTOMER_CACHE.get(key)
+    if hit is None:
+        from moduai.marketing.customers import analyze_customers
+        from moduai.marketing.store import load_sales
+
+        hit = _remember_customer_analysis(key, analyze_customers(load_sales(import_id), as_of=day))
+    return imp, hit
+
+
+# A stored ledger never changes: its RFM analysis is computed once (the upload job fills this), not on
+# every page view and download.  Keyed by (database, import id, created_at, as_of); the last 8 are kept.
+_CUSTOMER_CACHE: OrderedDict = OrderedDict()
+_CUSTOMER_CACHE_LOCK = threading.Lock()
+
+
+def _remember_customer_analysis(key: tuple, analysis):
+    with _CUSTOMER_CACHE_LOCK:
+        _CUSTOMER_CACHE[key] = analysis
+        _CUSTOMER_CACHE.move_to_end(key)
+        while len(_CUSTOMER_CACHE) > 8:
+            _CUSTOMER_CACHE.popitem(last=False)
+    return analysis
 
 
 @router.get("/marketing/customers/{import_id:int}", include_in_schema=False)
@@ -287,11 +357,11 @@ def customers_xlsx(import_id: int):
 
 
 @router.post("/api/v1/marketing/customers", tags=["marketing"])
-async def api_customers(file: UploadFile = File(...), shop: str = Form("내 가게")):
+def api_customers(file: UploadFile = File(...), shop: str = Form("내 가게")):
     """매출 장부 CSV(고객, 날짜, 금액)를 가져와 RFM 세그먼트를 계산합니다 (고객 식별값은 마스킹해 저장)."""
     from moduai.marketing.store import import_ledger
 
-    data, name = await _read_upload(file)
+    data, name = _read_upload(file)
     summary = import_ledger(data, name, shop)
     _imp, analysis = _customer_analysis(summary.import_id)
     return JSONResponse(to_jsonable({"import": summary, "analysis": analysis}))

@@ -1,0 +1,35 @@
+"""Background job status: ``/jobs/{id}`` (Korean page that refreshes itself until done) and
+``/api/v1/jobs/{id}`` (JSON).  See :mod:`moduai.jobs` for the design."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import JSONResponse
+
+from moduai.jobs import get_runner
+from moduai.web.templating import render_page
+
+router = APIRouter()
+JOB_ID = Path(..., pattern=r"^[0-9a-f]{32}$", description="작업 번호 (32자리 16진수)")
+
+
+@dataclass
+class JobPageContext:
+    job: Any
+    refresh_seconds: int = 2
+
+
+@router.get("/jobs/{job_id}", include_in_schema=False)
+def job_page(request: Request, job_id: str = JOB_ID):
+    """작업 진행 상황."""
+    job = get_runner().get(job_id)
+    return render_page(request, "jobs/status.html", JobPageContext(job), title=f"{job.title} · {job.status_ko}")
+
+
+@router.get("/api/v1/jobs/{job_id}", tags=["jobs"])
+def api_job(job_id: str = JOB_ID) -> JSONResponse:
+    """작업 상태: status(queued|running|done|failed), progress(0~1), note, result_url, error."""
+    return JSONResponse(get_runner().get(job_id).public())
