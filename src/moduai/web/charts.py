@@ -291,3 +291,46 @@ def fieldai_forecast_figure(sf, *, synthetic: bool = False) -> dict:
         "yaxis": {"title": {"text": f"{sf.label}{unit}" + (" · 합성" if synthetic else "")}},
         "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
         "margin": {"l": 55, "r": 10, "t": 80, "b": 30}}}
+
+
+# ----------------------------------------------------------------------------------------- talent
+def talent_funnel_figure(report: Any) -> Figure:
+    """Stages as a share of 정원 for 수도권 and 비수도권 (their sizes differ 8×, so counts go in the labels)."""
+    colours = {"전체": "#1d4e89", "수도권": "#9aa5b1", "비수도권": "#0b6e4f"}
+    data = []
+    for s in report.stages:
+        if s.label == "전체" or not s.values or not s.values[0]:
+            continue
+        pct = [round(v / s.values[0] * 100, 1) for v in s.values]
+        data.append({"type": "bar", "orientation": "h", "name": f"{s.label} ({s.runs:,}회차)", "y": s.stages, "x": pct,
+                     "text": [f"{p:.0f}% · {v:,}명" for p, v in zip(pct, s.values, strict=True)],
+                     "textposition": "auto", "marker": {"color": colours.get(s.label, "#999")},
+                     "hovertemplate": "%{y}: %{text}<extra>" + s.label + "</extra>"})
+    return {"data": data, "layout": {
+        "title": {"text": "정원 대비 신청·수료·취업 (6개월 측정 회차)"}, "font": PLOT_FONT, "height": 400,
+        "barmode": "group", "xaxis": {"title": {"text": "정원 대비 (%)"}, "range": [0, 105]},
+        "yaxis": {"autorange": "reversed", "automargin": True}, "legend": {"orientation": "h", "y": -0.2},
+        "margin": {"l": 10, "r": 10, "t": 50, "b": 60}}}
+
+
+def talent_rate_figure(report: Any) -> Figure:
+    rows = [r for r in report.funnel.rows if r.rate6 is not None][:25]
+    pct = [round(r.rate6 * 100, 1) for r in rows]
+    return {"data": [{
+        "type": "bar", "orientation": "h", "y": [r.label for r in rows], "x": pct, "name": "6개월 취업률",
+        "marker": {"color": "#0b6e4f"},
+        "error_x": {"type": "data", "symmetric": False,
+                    "array": [round((r.rate6_high - r.rate6) * 100, 1) for r in rows],
+                    "arrayminus": [round((r.rate6 - r.rate6_low) * 100, 1) for r in rows]},
+        "hovertemplate": "%{y}: %{x}%<extra></extra>"}],
+        "layout": {"title": {"text": f"{report.funnel.by_label}별 6개월 취업률과 95% 구간"}, "font": PLOT_FONT,
+                   "height": max(260, 26 * len(rows) + 90), "xaxis": {"title": {"text": "6개월 취업률 (%)"}, "range": [0, 100]},
+                   "yaxis": {"autorange": "reversed", "automargin": True}, "margin": {"l": 10, "r": 10, "t": 50, "b": 50}}}
+
+
+def talent_rank_figure(rep: Any) -> Figure:
+    dist = rep.result.rank_distribution
+    return {"data": [{"type": "bar", "x": list(dist), "y": list(dist.values()), "marker": {"color": [
+        "#b42318" if k == "미배정" else "#0b6e4f" for k in dist]}, "hovertemplate": "%{x}: %{y}명<extra></extra>"}],
+        "layout": {"title": {"text": "받은 지망 순위 분포"}, "font": PLOT_FONT, "height": 300,
+                   "yaxis": {"title": {"text": "훈련생 수 (명)"}}, "margin": {"l": 50, "r": 10, "t": 50, "b": 50}}}

@@ -40,6 +40,7 @@ from moduai.hubs.schemas import (
     PlannerOverview,
 )
 from moduai.results import to_jsonable
+from moduai.web import maps
 from moduai.web.templating import render_page
 
 ROLE_ALIASES = {"user": "member"}  # the accounts table's older role name
@@ -164,12 +165,11 @@ class DashboardContext:
 @router.get("/hubs/planner", include_in_schema=False)
 def planner_page(request: Request, year: str | None = None, principal: Principal = Depends(hub_principal)):
     """지자체 기획: 관할 거점센터의 시군구별 집계 (개인 정보 없음)."""
-    from moduai.web.routes.hubs_map import planner_map
 
     y = _year(year, dt.date.today().year - 1)
     with session_scope() as s:
         overview = planner_overview(s, principal, y)
-    ctx = PlannerContext(overview, y, *planner_map(overview))
+    ctx = PlannerContext(overview, y, *maps.hubs_planner_map(overview))
     return render_page(request, "hubs/planner.html", ctx, title="지역 집계")
 
 

@@ -23,11 +23,11 @@ from moduai.talent.matching import parse_constraint_args
 from moduai.talent.outcomes import GROUPINGS, OutcomesReport, outcomes_report
 from moduai.talent.preferences import MatchReport, match_report
 from moduai.talent.retention import RetentionResult, retention
+from moduai.web import charts
 from moduai.web.svgmap import PALETTE, MapFeature, legend_html, quantile_bins, svg_map
 from moduai.web.templating import render_page
 
 router = APIRouter()
-PLOT_FONT = {"family": "NanumGothic, 'Nanum Gothic', 'Noto Sans CJK KR', sans-serif", "size": 12}
 MAX_UPLOAD = 20 * 1024 * 1024
 BY_LABELS = {k: v[2] for k, v in GROUPINGS.items()}
 MAP_METRICS = {"supply": ("청년 1만 명당 회차", "회", 2), "jobs": ("6개월 취업률", "%", 1)}
@@ -70,40 +70,6 @@ def _sido_map(values: dict[str, float | None], title: str, unit: str, digits: in
     return str(svg_map(feats, width=460, title=title)), str(legend_html(legend))
 
 
-def _funnel_figure(report: OutcomesReport) -> dict:
-    """Stages as a share of 정원 for 수도권 and 비수도권 (their sizes differ 8×, so counts go in the labels)."""
-    colours = {"전체": "#1d4e89", "수도권": "#9aa5b1", "비수도권": "#0b6e4f"}
-    data = []
-    for s in report.stages:
-        if s.label == "전체" or not s.values or not s.values[0]:
-            continue
-        pct = [round(v / s.values[0] * 100, 1) for v in s.values]
-        data.append({"type": "bar", "orientation": "h", "name": f"{s.label} ({s.runs:,}회차)", "y": s.stages, "x": pct,
-                     "text": [f"{p:.0f}% · {v:,}명" for p, v in zip(pct, s.values, strict=True)],
-                     "textposition": "auto", "marker": {"color": colours.get(s.label, "#999")},
-                     "hovertemplate": "%{y}: %{text}<extra>" + s.label + "</extra>"})
-    return {"data": data, "layout": {
-        "title": {"text": "정원 대비 신청·수료·취업 (6개월 측정 회차)"}, "font": PLOT_FONT, "height": 400,
-        "barmode": "group", "xaxis": {"title": {"text": "정원 대비 (%)"}, "range": [0, 105]},
-        "yaxis": {"autorange": "reversed", "automargin": True}, "legend": {"orientation": "h", "y": -0.2},
-        "margin": {"l": 10, "r": 10, "t": 50, "b": 60}}}
-
-
-def _rate_figure(report: OutcomesReport) -> dict:
-    rows = [r for r in report.funnel.rows if r.rate6 is not None][:25]
-    pct = [round(r.rate6 * 100, 1) for r in rows]
-    return {"data": [{
-        "type": "bar", "orientation": "h", "y": [r.label for r in rows], "x": pct, "name": "6개월 취업률",
-        "marker": {"color": "#0b6e4f"},
-        "error_x": {"type": "data", "symmetric": False,
-                    "array": [round((r.rate6_high - r.rate6) * 100, 1) for r in rows],
-                    "arrayminus": [round((r.rate6 - r.rate6_low) * 100, 1) for r in rows]},
-        "hovertemplate": "%{y}: %{x}%<extra></extra>"}],
-        "layout": {"title": {"text": f"{report.funnel.by_label}별 6개월 취업률과 95% 구간"}, "font": PLOT_FONT,
-                   "height": max(260, 26 * len(rows) + 90), "xaxis": {"title": {"text": "6개월 취업률 (%)"}, "range": [0, 100]},
-                   "yaxis": {"autorange": "reversed", "automargin": True}, "margin": {"l": 10, "r": 10, "t": 50, "b": 50}}}
-
-
 @dataclass
 class TalentDashboardContext:
     by: str
@@ -135,8 +101,8 @@ def talent_dashboard(request: Request, by: str = "sido", metric: str = "supply")
         values = {r.key: (r.rate6 * 100 if r.rate6 is not None and r.graduates6 >= 30 else None)
                   for r in outcome_funnel("sido").rows}
     ctx.map_svg, ctx.legend = _sido_map(values, title, unit, digits)
-    ctx.funnel_chart = _funnel_figure(report)
-    ctx.rate_chart = _rate_figure(report)
+    ctx.funnel_chart = charts.talent_funnel_figure(report)
+    ctx.rate_chart = charts.talent_rate_figure(report)
     return render_page(request, "talent/index.html", ctx, title="AI 인재: 훈련 성과")
 
 
@@ -153,14 +119,6 @@ class TalentMatchContext:
     trainee_ids: list[str] = field(default_factory=list)
     can_upload: bool = False
     rank_chart: dict | None = None
-
-
-def _rank_figure(rep: MatchReport) -> dict:
-    dist = rep.result.rank_distribution
-    return {"data": [{"type": "bar", "x": list(dist), "y": list(dist.values()), "marker": {"color": [
-        "#b42318" if k == "미배정" else "#0b6e4f" for k in dist]}, "hovertemplate": "%{x}: %{y}명<extra></extra>"}],
-        "layout": {"title": {"text": "받은 지망 순위 분포"}, "font": PLOT_FONT, "height": 300,
-                   "yaxis": {"title": {"text": "훈련생 수 (명)"}}, "margin": {"l": 50, "r": 10, "t": 50, "b": 50}}}
 
 
 def _demo_files(seed: int) -> tuple[bytes, bytes]:
@@ -186,7 +144,7 @@ def _run_page(request: Request, ctx: TalentMatchContext, trainees: bytes | None,
             ctx.trainee_ids = ids[:300]
             rep.result.placements = rep.result.placements[:50]
             ctx.report = rep
-            ctx.rank_chart = _rank_figure(rep)
+            ctx.rank_chart = charts.talent_rank_figure(rep)
     except ModuaiError as exc:
         ctx.message = exc.message + ("" if not getattr(exc, "rows", None) else
                                      " " + " / ".join(f"{r.line}행: {r.reason}" for r in exc.rows[:10]))
