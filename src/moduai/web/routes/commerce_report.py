@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse, Response
 from moduai.errors import InputError, NotFound
 from moduai.results import to_jsonable
 from moduai.web import maps
+from moduai.web.schemas import commerce as S
 from moduai.web.templating import render_page
 
 router = APIRouter()
@@ -279,11 +280,12 @@ def commerce_sites_page(
 
 
 # ----------------------------------------------------------------------------------------------- API
-@router.get("/api/v1/commerce/report", tags=["commerce"])
+@router.get("/api/v1/commerce/report", tags=["commerce"], response_model=S.CommerceReportPublic)
 def api_commerce_report(
     lat: float | None = Query(None, description="위도 (WGS84)"),
     lon: float | None = Query(None, description="경도 (WGS84)"),
-    radius: float = Query(500.0, description="반경 m, 0 초과 5,000 이하"),
+    radius: float = Query(500.0, description="반경 m, 0 초과 5,000 이하",
+                          json_schema_extra={"exclusiveMinimum": 0, "maximum": 5000}),
     category: str = Query(..., description="업종: 카페, 편의점, I21201 …"),
     place: str | None = Query(None, description="lat/lon 대신 읍면동·시군구 이름"),
     snapshot: str | None = Query(None, description="스냅샷 id (기본: 내장 기본값)"),
@@ -293,13 +295,14 @@ def api_commerce_report(
     return JSONResponse(to_jsonable(report))
 
 
-@router.get("/api/v1/commerce/sites", tags=["commerce"])
+@router.get("/api/v1/commerce/sites", tags=["commerce"], response_model=S.SiteRankingPublic)
 def api_commerce_sites(
     region: str = Query(..., description="시군구 이름 또는 코드: 포항시, 강릉시, 47110"),
     category: str = Query(..., description="업종"),
-    top: int = Query(10, description="후보 셀 수 1~100"),
-    resolution: int | None = Query(None, description="H3 해상도 6~10 (기본 8)"),
-    snapshot: str | None = Query(None),
+    top: int = Query(10, description="후보 셀 수 1~100", json_schema_extra={"minimum": 1, "maximum": 100}),
+    resolution: int | None = Query(None, description="H3 해상도 6~10 (기본 8)",
+                                   json_schema_extra={"minimum": 6, "maximum": 10}),
+    snapshot: str | None = Query(None, description="스냅샷 id (기본: 내장 기본값)"),
     previous: str | None = Query(None, description="생존율에 쓸 이전 스냅샷 id"),
 ):
     """입지 추천: 시군구 안 H3 셀 순위와 점수 구성 (JSON)."""

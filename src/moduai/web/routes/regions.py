@@ -8,12 +8,19 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse
 
 from moduai import regions as R
+from moduai.regions.lookup import lookup_region, megaregion_list
+from moduai.regions.point import KOREA_BBOX
 from moduai.regions.profile import RegionProfile, region_profile
-from moduai.results import to_jsonable
 from moduai.web import maps
+from moduai.web.api import api_response
+from moduai.web.schemas import regions as S
 from moduai.web.templating import render_page
 
 router = APIRouter()
+
+# the ranges regions.validate_point enforces (with a Korean message); declared here only for the OpenAPI spec
+_LAT_RANGE = {"minimum": KOREA_BBOX[1], "maximum": KOREA_BBOX[3]}
+_LON_RANGE = {"minimum": KOREA_BBOX[0], "maximum": KOREA_BBOX[2]}
 
 @dataclass
 class RegionSearchContext:
@@ -88,41 +95,52 @@ def megaregions_page(request: Request, variant: str = "official"):
 # ---- JSON API -------------------------------------------------------------------------------------
 
 
-@router.get("/api/v1/regions", tags=["regions"])
-def api_search(q: str = Query(..., description="지역 이름 (예: 포항시 북구, 강릉, 양덕동)"), limit: int = 20):
+@router.get("/api/v1/regions", tags=["regions"], response_model=S.RegionSearchPublic)
+def api_search(q: str = Query(..., description="지역 이름 (예: 포항시 북구, 강릉, 양덕동)"),
+               limit: int = Query(20, description="최대 결과 수", json_schema_extra={"minimum": 1})):
     """이름으로 지역 후보 찾기."""
-    return {"query": q, "results": [r.to_dict() for r in R.search_regions(q, limit=limit)]}
+    return api_response({"query": q, "results": R.search_regions(q, limit=limit)})
 
 
-@router.get("/api/v1/regions/resolve", tags=["regions"])
-def api_resolve(q: str):
+@router.get("/api/v1/regions/resolve", tags=["regions"], response_model=S.RegionPublic)
+def api_resolve(q: str = Query(..., description="지역 이름")):
     """이름을 지역 하나로 확정 (모호하면 409와 후보, 없으면 404와 추천)."""
-    return R.resolve_region(q).to_dict()
+    return api_response(R.resolve_region(q))
 
 
-@router.get("/api/v1/regions/at", tags=["regions"])
-def api_at(lat: float, lon: float):
+@router.get("/api/v1/regions/at", tags=["regions"], response_model=S.PointRegionPublic)
+def api_at(lat: float = Query(..., description="위도 (WGS84)", json_schema_extra=_LAT_RANGE),
+           lon: float = Query(..., description="경도 (WGS84)", json_schema_extra=_LON_RANGE)):
     """좌표가 속한 시도·시군구·일반구·읍면동."""
-    return R.region_at(lat, lon).to_dict()
+    return api_response(R.region_at(lat, lon))
 
 
-@router.get("/api/v1/regions/{code}", tags=["regions"])
+@router.get("/api/v1/regions/lookup", tags=["regions"], response_model=S.RegionAnswerPublic)
+def api_lookup(q: str | None = Query(None, description="지역 이름 (예: 포항시 북구)"),
+               code: str | None = Query(None, description="행안부 지역 코드 (2·5·8·10자리)"),
+               lat: float | None = Query(None, description="위도 (WGS84), lon과 함께", json_schema_extra=_LAT_RANGE),
+               lon: float | None = Query(None, description="경도 (WGS84), lat과 함께", json_schema_extra=_LON_RANGE)):
+    """지역 하나 찾기 (이름·코드·좌표): 지역, 상위 지역, 두 구분의 5극3특 권역 — `moduai region --json`과 같은 문서."""
+    return api_response(lookup_region(q, lat, lon, code))
+
+
+@router.get("/api/v1/regions/{code}", tags=["regions"], response_model=S.RegionProfilePublic)
 def api_region(code: str):
     """지역 개요: 상위·하위 지역, 5극3특, 주요 지표와 출처."""
-    return to_jsonable(region_profile(code))
+    return api_response(region_profile(code))
 
 
-@router.get("/api/v1/regions/{code}/boundary", tags=["regions"])
+@router.get("/api/v1/regions/{code}/boundary", tags=["regions"], response_model=S.BoundaryFeature)
 def api_boundary(code: str):
     """GeoJSON 경계 (WGS84)."""
     region = R.get_region(code)
     rings = R.boundary_of(code)
-    return {"type": "Feature", "properties": region.to_dict(),
-            "geometry": {"type": "MultiPolygon", "coordinates": [[ring] for ring in rings]}}
+    return api_response({"type": "Feature", "properties": region.to_dict(),
+                         "geometry": {"type": "MultiPolygon", "coordinates": [[ring] for ring in rings]}})
 
 
-@router.get("/api/v1/megaregions", tags=["regions"])
-def api_megaregions(variant: str = "official"):
+@router.get("/api/v1/megaregions", tags=["regions"], response_model=S.MegaregionListPublic)
+def api_megaregions(variant: str = Query("official", description="5극3특 구분", json_schema_extra={"enum": list(R.VARIANTS)})):
     """5극3특 권역 (official 또는 seed-blog)."""
-    return {"variant": variant, "groups": [g.to_dict() for g in R.megaregions(variant)]}
+    return api_response(megaregion_list(variant))
 
