@@ -52,20 +52,19 @@ class MegaregionsContext:
 @router.get("/regions", include_in_schema=False)
 def regions_page(request: Request, q: str | None = None):
     """지역 찾기."""
-    ctx = RegionSearchContext(query=q, sido=R.list_regions("sido"))
+    hits, suggestions, message = [], [], None
     if q:
         try:
             hits = R.search_regions(q)
         except Exception as exc:  # InputError for malformed text: show it on the page
-            ctx.message = getattr(exc, "message", str(exc))
-            hits = []
+            message = getattr(exc, "message", str(exc))
         if len(hits) == 1 and request.query_params.get("format") != "json":
             return RedirectResponse(f"/regions/{hits[0].code}", status_code=303)
-        ctx.results = hits
-        if not hits and not ctx.message:
-            ctx.suggestions = R.suggest_names(q)
-            ctx.message = f"'{q}'에 맞는 지역이 없습니다."
-    ctx.map_svg, ctx.legend = maps.megaregion_sido_map()
+        if not hits and not message:
+            suggestions, message = R.suggest_names(q), f"'{q}'에 맞는 지역이 없습니다."
+    svg, legend = maps.megaregion_sido_map()
+    ctx = RegionSearchContext(query=q, results=hits, suggestions=suggestions, message=message,
+                              sido=R.list_regions("sido"), map_svg=svg, legend=legend)
     return render_page(request, "regions/index.html", ctx, title="지역 찾기")
 
 
