@@ -8,11 +8,10 @@ from :mod:`moduai.web.charts`.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy.exc import SQLAlchemyError
 
 from moduai.balance import composite as C
 from moduai.balance import dashboard as B
@@ -23,8 +22,6 @@ from moduai.balance.groups import GROUPINGS, group_values
 from moduai.balance.indicators import (
     get_indicator,
     indicator_list,
-    indicator_years,
-    indicators,
     region_indicators,
 )
 from moduai.errors import InputError, ModuaiError
@@ -150,19 +147,19 @@ class CompositeContext:
     methods: dict[str, str]
     year: int
     items: list[dict]
-    scenario: str | None = None
-    scenarios: list = field(default_factory=list)
-    message: str | None = None
-    saved: str | None = None
-    result: C.CompositeResult | None = None
-    top: list = field(default_factory=list)
-    bottom: list = field(default_factory=list)
-    chart: dict | None = None
-    map_svg: str = ""
-    legend: str = ""
-    downloads: dict[str, str] = field(default_factory=dict)
-    query: str = ""
-    db_message: str | None = None
+    scenario: str | None
+    scenarios: list
+    message: str | None
+    saved: str | None
+    result: C.CompositeResult | None
+    top: list
+    bottom: list
+    chart: dict | None
+    map_svg: str
+    legend: str
+    downloads: dict[str, str]
+    query: str
+    db_message: str | None
 
 
 def _positive(value) -> bool:
@@ -193,39 +190,22 @@ def _spec_from_query(request: Request) -> tuple[C.CompositeSpec, str | None]:
 @router.get("/balance/index", include_in_schema=False)
 def balance_index_page(request: Request):
     """종합 균형지수와 시군구 순위."""
-    from moduai.balance.scenarios import list_scenarios
-
-    ctx = CompositeContext(C.DEFAULT_METHOD, C.METHODS, C.DEFAULT_YEAR, [])
-    ctx.saved = request.query_params.get("saved")
     try:
-        spec, ctx.scenario = _spec_from_query(request)
+        spec, scenario = _spec_from_query(request)
+        problem = None
     except ModuaiError as exc:
-        ctx.message = exc.message
-        spec, ctx.scenario = C.validate_spec(None), None
-    ctx.method, ctx.year = spec.method, spec.year
-    for ind in indicators():
-        ctx.items.append({"id": ind.id, "label": ind.label, "unit": ind.unit, "direction": ind.direction,
-                          "direction_label": ind.direction_label, "weight": spec.weights.get(ind.id, 0),
-                          "chosen_direction": spec.directions.get(ind.id, ind.direction if ind.direction != "neutral" else ""),
-                          "years": indicator_years(ind.id), "definition": ind.definition})
-    try:
-        ctx.scenarios = list_scenarios()
-    except SQLAlchemyError:  # the index works without a database; only saved scenarios need it
-        ctx.db_message = "저장된 시나리오를 읽지 못했습니다. 데이터베이스를 'moduai db-upgrade'로 최신화하세요."
-    try:
-        r = C.composite_index(spec, scenario=ctx.scenario)
-    except ModuaiError as exc:
-        ctx.message = exc.message
-        return render_page(request, "balance/composite.html", ctx, title="종합 균형지수")
-    ctx.result = r
-    ctx.top, ctx.bottom = r.ranking[:20], r.ranking[-10:]
-    ctx.query = "&".join([f"method={spec.method}", f"year={spec.year}"]
-                         + [f"w_{k}={v:g}" for k, v in spec.weights.items()]
-                         + [f"d_{k}={v}" for k, v in spec.directions.items()])
-    ctx.downloads = {"CSV": f"/balance/download/index.csv?{ctx.query}", "XLSX": f"/balance/download/index.xlsx?{ctx.query}"}
-    ctx.chart = charts.composite_figure(r)
-    scores = {u.code: u.score for u in r.ranking}
-    ctx.map_svg, ctx.legend = maps.sigungu_choropleth(scores, higher_is_better=True, title="종합 균형지수", unit="점", digits=1)
+        spec, scenario, problem = C.validate_spec(None), None, exc.message
+    d = B.composite_dashboard(spec, scenario, problem)
+    r, map_svg, legend, downloads = d.result, "", "", {}
+    if r is not None:
+        map_svg, legend = maps.sigungu_choropleth({u.code: u.score for u in r.ranking}, higher_is_better=True,
+                                                  title="종합 균형지수", unit="점", digits=1)
+        downloads = {"CSV": f"/balance/download/index.csv?{d.query}", "XLSX": f"/balance/download/index.xlsx?{d.query}"}
+    ctx = CompositeContext(
+        method=spec.method, methods=C.METHODS, year=spec.year, items=d.items, scenario=scenario, scenarios=d.scenarios,
+        message=d.message, saved=request.query_params.get("saved"), result=r, top=r.ranking[:20] if r else [],
+        bottom=r.ranking[-10:] if r else [], chart=charts.composite_figure(r) if r else None, map_svg=map_svg,
+        legend=legend, downloads=downloads, query=d.query, db_message=d.db_message)
     return render_page(request, "balance/composite.html", ctx, title="종합 균형지수")
 
 
