@@ -60,7 +60,7 @@ def register(app: typer.Typer) -> None:
     @app.command("snapshots")
     def snapshots_cmd(as_json: bool = JSON_OPTION) -> None:
         """가져온 분기와 내장 자료(실제·합성) 목록을 보여 줍니다."""
-        from moduai.commerce.store import snapshot_list
+        from moduai.commerce.snapshots import snapshot_list
 
         emit(snapshot_list(), as_json, _render_snapshots)
 

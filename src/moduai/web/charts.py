@@ -139,3 +139,76 @@ def industry_mix_figure(mix: Any) -> Figure | None:
                    "yaxis": {"autorange": "reversed", "automargin": True},
                    "legend": {"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0},
                    "margin": {"l": 10, "r": 20, "t": 80, "b": 60}}}
+
+
+def portfolio_frontier_figure(frontier: Sequence[dict], chosen_grant: float, chosen_value: float) -> Figure | None:
+    """Best value against the grant (the efficient frontier), with the chosen portfolio marked."""
+    pts = [f for f in frontier if f.get("value") is not None]
+    if len(pts) < 2:
+        return None
+    return {"data": [
+        {"type": "scatter", "mode": "lines+markers", "name": "효율 경계", "x": [f["grant_krw"] / 1e8 for f in pts],
+         "y": [round(f["value"], 3) for f in pts], "text": [f"{f['projects']}개 사업" for f in pts]},
+        {"type": "scatter", "mode": "markers", "name": "이번 선택", "x": [chosen_grant / 1e8], "y": [round(chosen_value, 3)],
+         "marker": {"size": 14, "symbol": "star", "color": "#b42318"}},
+    ], "layout": {"title": {"text": "국비에 따른 최선의 가치 (효율 경계)"}, "font": PLOT_FONT,
+                  "xaxis": {"title": {"text": "국비 (억 원)"}}, "yaxis": {"title": {"text": "가치 점수"}},
+                  "margin": {"l": 50, "r": 10, "t": 40, "b": 40}, "legend": {"orientation": "h"}}}
+
+
+def allocation_terms_figure(rows: Sequence[Any], term_labels: dict[str, str], n: int = 15) -> Figure | None:
+    """Stacked bars: each term's contribution to the largest allocations (억 원)."""
+    if not rows or not term_labels:
+        return None
+    top = list(rows)[:n]
+    names = [short_name(r.name.split(" ", 1)[-1]) for r in top]
+    data = [{"type": "bar", "name": "기본액", "x": names, "y": [round(r.base_krw / 1e8, 1) for r in top]}]
+    data += [{"type": "bar", "name": label, "x": names, "y": [round(r.terms_krw.get(tid, 0) / 1e8, 1) for r in top]}
+             for tid, label in term_labels.items()]
+    data.append({"type": "bar", "name": "상·하한 조정", "x": names,
+                 "y": [round(r.bound_adjustment_krw / 1e8, 1) for r in top]})
+    return {"data": data, "layout": {"barmode": "relative", "font": PLOT_FONT,
+                                     "title": {"text": f"배분액 상위 {len(top)}곳의 항목별 기여 (억 원)"},
+                                     "margin": {"l": 50, "r": 10, "t": 40, "b": 90}, "legend": {"orientation": "h"}}}
+def event_study_figure(terms: Sequence[Any], *, title: str, base_year: int | None = None) -> Figure | None:
+    """Coefficients by event time with 95 % intervals; leads shaded so pre-trends are always visible."""
+    if not terms:
+        return None
+    xs = [t.event_time + (base_year or 0) for t in terms]
+    ys = [round(t.estimate, 5) for t in terms]
+    err_hi = [round(t.ci_high - t.estimate, 5) for t in terms]
+    err_lo = [round(t.estimate - t.ci_low, 5) for t in terms]
+    start = (base_year or 0) - 0.5
+    return {"data": [{"type": "scatter", "mode": "markers+lines", "name": "계수", "x": xs, "y": ys,
+                      "error_y": {"type": "data", "symmetric": False, "array": err_hi, "arrayminus": err_lo}}],
+            "layout": {"title": {"text": title}, "font": PLOT_FONT,
+                       "xaxis": {"title": {"text": "연도" if base_year else "처리 시점으로부터"}},
+                       "yaxis": {"title": {"text": "비교 집단과의 차이 (기준: 처리 직전)"}, "zeroline": True},
+                       "shapes": [{"type": "rect", "xref": "x", "yref": "paper", "x0": min(xs) - 0.5, "x1": start,
+                                   "y0": 0, "y1": 1, "fillcolor": "#f3f4f6", "line": {"width": 0}, "layer": "below"}],
+                       "margin": {"l": 60, "r": 10, "t": 40, "b": 40}}}
+
+
+def group_means_figure(treated: Sequence[dict], control: Sequence[dict], *, labels: tuple[str, str],
+                       title: str) -> Figure | None:
+    if not treated or not control:
+        return None
+    return {"data": [{"type": "scatter", "mode": "lines+markers", "name": labels[0], "x": [r["year"] for r in treated],
+                      "y": [round(r["mean_log"], 4) for r in treated]},
+                     {"type": "scatter", "mode": "lines+markers", "name": labels[1], "x": [r["year"] for r in control],
+                      "y": [round(r["mean_log"], 4) for r in control]}],
+            "layout": {"title": {"text": title}, "font": PLOT_FONT, "legend": {"orientation": "h"},
+                       "yaxis": {"title": {"text": "평균 (로그)"}}, "margin": {"l": 60, "r": 10, "t": 40, "b": 40}}}
+
+
+def lorenz_figure(points: Sequence[tuple[float, float]], title: str = "로렌츠 곡선") -> Figure | None:
+    if len(points) < 2:
+        return None
+    return {"data": [{"type": "scatter", "mode": "lines", "name": "실제", "x": [p[0] for p in points],
+                      "y": [p[1] for p in points]},
+                     {"type": "scatter", "mode": "lines", "name": "완전 균등", "x": [0, 1], "y": [0, 1],
+                      "line": {"dash": "dash", "color": "#888"}}],
+            "layout": {"title": {"text": title}, "font": PLOT_FONT, "legend": {"orientation": "h"},
+                       "xaxis": {"title": {"text": "수혜자 누적 비율 (금액 작은 순)"}, "tickformat": ".0%"},
+                       "yaxis": {"title": {"text": "금액 누적 비율"}, "tickformat": ".0%"},
+                       "margin": {"l": 60, "r": 10, "t": 40, "b": 40}}}

@@ -14,6 +14,7 @@ from fastapi import Request
 from fastapi.responses import JSONResponse
 from fastapi.templating import Jinja2Templates
 
+from moduai.korean import won
 from moduai.results import to_jsonable
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
@@ -51,6 +52,7 @@ def _fmt_smart(value: Any) -> str:
 
 templates.env.filters["num"] = _fmt_number
 templates.env.filters["smart"] = _fmt_smart
+templates.env.filters["won"] = won
 
 NAV = [
     ("/", "홈"),
@@ -59,6 +61,10 @@ NAV = [
     ("/balance", "지역균형"),
     ("/programs", "지원사업"),
     ("/marketing", "마케팅"),
+    ("/talent", "AI 인재"),
+    ("/grants", "포괄보조"),
+    ("/impact", "성과 추적"),
+    ("/ask", "AI 도우미"),
     ("/data", "데이터 출처"),
 ]
 

@@ -18,8 +18,9 @@ from pathlib import Path
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
 
-from moduai.commerce import store, taxonomy
+from moduai.commerce import snapshots, taxonomy
 from moduai.commerce.importer import ImportReport, import_sangga_files
+from moduai.commerce.store import SnapshotInfo
 from moduai.errors import InputError, ModuaiError
 from moduai.results import to_jsonable
 from moduai.web.schemas import commerce as S
@@ -40,7 +41,7 @@ class MajorSummary:
 class CommerceDataContext:
     """The data page: snapshots, the upload form, and the last import's report or error."""
 
-    snapshots: list[store.SnapshotInfo]
+    snapshots: list[SnapshotInfo]
     majors: list[MajorSummary]
     report: ImportReport | None = None
     error: dict | None = None
@@ -82,7 +83,7 @@ def _import_uploads(files: list[UploadFile], snapshot: str | None) -> ImportRepo
 
 
 def _page(request: Request, *, report=None, error=None, snapshot_input: str = "", status: int = 200):
-    ctx = CommerceDataContext(store.list_snapshots(), _majors(), report, error, snapshot_input)
+    ctx = CommerceDataContext(snapshots.list_snapshots(), _majors(), report, error, snapshot_input)
     return render_page(request, "commerce_data/index.html", ctx, title="상가 자료 가져오기", status_code=status)
 
 
@@ -106,7 +107,7 @@ def commerce_data_upload(request: Request, files: list[UploadFile] = File(defaul
 @router.get("/api/v1/commerce/snapshots", tags=["commerce"], response_model=S.SnapshotListPublic)
 def api_snapshots() -> JSONResponse:
     """Snapshots: embedded (real 회기동, 강원 sample, synthetic default) and imported quarters."""
-    return JSONResponse(to_jsonable(store.snapshot_list()))
+    return JSONResponse(to_jsonable(snapshots.snapshot_list()))
 
 
 @router.post("/api/v1/commerce/import", tags=["commerce"], response_model=S.ImportReportPublic)

@@ -8,9 +8,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse
 
 from moduai import regions as R
+from moduai.balance.profile import RegionProfile, region_profile
 from moduai.regions.lookup import lookup_region, megaregion_list
 from moduai.regions.point import KOREA_BBOX
-from moduai.regions.profile import RegionProfile, region_profile
 from moduai.web import maps
 from moduai.web.api import api_response
 from moduai.web.schemas import regions as S

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from moduai.commerce.importer import ImportReport
 from moduai.commerce.report import CommerceReport
 from moduai.commerce.sites import SiteRanking
-from moduai.commerce.store import SnapshotList
+from moduai.commerce.snapshots import SnapshotList
 from moduai.web.schemas.derive import public_model
 
 CommerceReportPublic = public_model(CommerceReport)

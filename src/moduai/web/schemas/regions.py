@@ -6,9 +6,9 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from moduai.balance.profile import RegionProfile
 from moduai.regions import MegaRegion, PointRegion, Region
 from moduai.regions.lookup import MegaregionList, RegionAnswer
-from moduai.regions.profile import RegionProfile
 from moduai.web.schemas.derive import OVERRIDES, PublicModel, public_model
 
 
