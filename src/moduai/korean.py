@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from moduai.errors import InputError
+
 _HANGUL_FIRST, _HANGUL_LAST = 0xAC00, 0xD7A3
 RIEUL = 8  # jongseong index of ㄹ
 # Jongseong index of each digit's Sino-Korean reading: 영(ㅇ) 일(ㄹ) 이 삼(ㅁ) 사 오 육(ㄱ) 칠(ㄹ) 팔(ㄹ) 구.
@@ -113,7 +115,6 @@ def parse_won(text: str | int | float, *, field: str = "금액") -> int:
     """The inverse of :func:`won` for what people type: '10.6조' → 10,600,000,000,000, '120억' →
     12,000,000,000, '3억 5천만' → 350,000,000, '1,500,000원' → 1,500,000. Refuses anything else with a
     Korean message naming ``field``."""
-    from moduai.errors import InputError
 
     if isinstance(text, bool):
         raise InputError(f"{field}은 금액이어야 합니다 (예: 120억, 10.6조, 1500000).", field=field)

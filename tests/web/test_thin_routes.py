@@ -18,7 +18,8 @@ FORBIDDEN = ("pandas", "shapely", "numpy", "geopandas", "h3", "plotly")
 MAX_LINES = 400
 # route files merged from main after this restructuring, still to be moved (file → what it still holds);
 # the lists are exact, so a new violation fails and a fixed one must be removed from here
-KNOWN_IMPORTS = {"grants.py": ["pandas"], "impact.py": ["pandas"]}
+KNOWN_IMPORTS = {"grants.py": ["pandas"], "impact.py": ["pandas"], "hubs_map.py": ["shapely.geometry"]}
+KNOWN_LONG = {"hubs.py"}
 KNOWN_FIGURES = {"talent.py"}
 
 
@@ -47,7 +48,7 @@ def test_route_file_imports_no_analysis_libraries(path):
 @pytest.mark.parametrize("path", ROUTES, ids=lambda p: p.name)
 def test_route_file_is_short(path):
     n = len(path.read_text(encoding="utf-8").splitlines())
-    assert n <= MAX_LINES, f"{path.name} has {n} lines (limit {MAX_LINES}): split it or move code out"
+    assert (n <= MAX_LINES) != (path.name in KNOWN_LONG), f"{path.name} has {n} lines (limit {MAX_LINES}): split it or move code out"
 
 
 @pytest.mark.parametrize("path", ROUTES, ids=lambda p: p.name)

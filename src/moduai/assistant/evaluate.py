@@ -16,6 +16,8 @@ from pathlib import Path
 import yaml
 
 from moduai.assistant.slots import extract
+from moduai.assistant.tools import check_faithful, run_tool
+from moduai.commerce.taxonomy import resolve_category
 
 
 @dataclass
@@ -35,7 +37,6 @@ def load_questions(path: str | Path, split: str | None = None) -> list[dict]:
 
 
 def _args_ok(item: dict, route) -> bool:
-    from moduai.commerce.taxonomy import resolve_category
 
     if item.get("clarify"):
         return bool(route.clarify)
@@ -57,7 +58,6 @@ def _args_ok(item: dict, route) -> bool:
 
 
 def evaluate(router, questions: list[dict], *, run_tools: bool = False, split: str = "test") -> EvalReport:
-    from moduai.assistant.tools import check_faithful, run_tool
 
     routed = args_ok = faithful = answered = 0
     misses = []

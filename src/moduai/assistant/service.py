@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from moduai.assistant.router import FOLLOW_UP_WORDS, Route, default_router
+from moduai.assistant.router import FOLLOW_UP_WORDS, Route, _keyword_hits, default_router
 from moduai.assistant.slots import extract
-from moduai.assistant.tools import check_faithful, get_tool, run_tool
+from moduai.assistant.tools import check_faithful, get_tool, load_tools, run_tool
 from moduai.errors import Ambiguous, ModuaiError
 
 
@@ -43,8 +43,6 @@ class Answer:
 
 def _follow_up(question: str, route: Route, conv: Conversation, slots) -> Route:
     """'그럼 반경 1km면?' reuses the last tool and its arguments, overriding what the new question says."""
-    from moduai.assistant.router import _keyword_hits
-    from moduai.assistant.tools import load_tools
 
     q = question.strip()
     no_keywords = not any(_keyword_hits(t, q) for t in load_tools())

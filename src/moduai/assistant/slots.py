@@ -6,7 +6,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from moduai.ai.korean import get_kiwi
+from moduai.commerce.taxonomy import resolve_category
 from moduai.errors import Ambiguous, InputError, NotFound
+from moduai.regions import search_regions
 
 PARTICLES = ("에서는", "에서도", "에서", "에는", "으로", "이랑", "한테", "까지", "부터", "에도", "은", "는", "이", "가", "을",
              "를", "에", "의", "도", "로", "랑", "야", "요")
@@ -41,7 +44,6 @@ def _strip(word: str) -> str:
 
 
 def _category(word: str) -> tuple[str, str] | None:
-    from moduai.commerce.taxonomy import resolve_category
 
     candidates = [word] + [word[: -len(s)] for s in SHOP_SUFFIXES if word.endswith(s) and len(word) > len(s)]
     for c in candidates:
@@ -65,7 +67,6 @@ def _inside(inner, outer) -> bool:
 
 
 def _place(words: list[str], verbs: set[str]) -> tuple[list, str | None, tuple[str, list[str]] | None]:
-    from moduai.regions import search_regions
 
     found: list = []
     text = None
@@ -110,7 +111,6 @@ def _place(words: list[str], verbs: set[str]) -> tuple[list, str | None, tuple[s
 
 def _verb_words(question: str) -> set[str]:
     """Surface words that Kiwi reads as a verb or adjective ("내면" in "국밥집 내면" is 내다 + -면, not 내면)."""
-    from moduai.ai.korean import get_kiwi
 
     out = set()
     for word in re.split(r"\s+", question):
@@ -123,7 +123,6 @@ def _verb_words(question: str) -> set[str]:
 
 
 def extract(question: str) -> Slots:
-    from moduai.ai.korean import get_kiwi
 
     q = question.strip()
     if not q:

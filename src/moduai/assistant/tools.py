@@ -17,8 +17,15 @@ from urllib.parse import urlencode
 
 import yaml
 
-from moduai.errors import InputError, NotFound
+from moduai.commerce.report import build_commerce_report
+from moduai.data.population import decline_index, population_decline_areas
+from moduai.errors import Ambiguous, InputError, NotFound
+from moduai.grants import allocate
+from moduai.impact.study import decline_study
 from moduai.korean import josa, won
+from moduai.marketing.calendar import upcoming_posts
+from moduai.programs.service import search
+from moduai.regions import get_region, megaregion_of, resolve_region
 from moduai.results import to_jsonable
 
 TOOLS_FILE = Path(__file__).with_name("tools.yaml")
@@ -65,8 +72,6 @@ class ToolResult:
 
 
 def _region(place: str, *, level: str | None = None):
-    from moduai.errors import Ambiguous
-    from moduai.regions import get_region, resolve_region
 
     if not place:
         raise InputError("어느 지역인지 알려 주세요 (예: 해남군, 포항시 북구).", field="place")
@@ -85,7 +90,6 @@ def _region(place: str, *, level: str | None = None):
 
 
 def _region_lookup(args: dict) -> ToolResult:
-    from moduai.regions import megaregion_of
 
     r = _region(args["place"])
     mega = megaregion_of(r.code)
@@ -96,7 +100,6 @@ def _region_lookup(args: dict) -> ToolResult:
 
 
 def _commerce_report(args: dict) -> ToolResult:
-    from moduai.commerce.report import build_commerce_report
 
     radius = int(args.get("radius_m") or 500)
     rep = build_commerce_report(place=args["place"], category=args["category"], radius_m=radius)
@@ -112,7 +115,6 @@ def _commerce_report(args: dict) -> ToolResult:
 
 
 def _decline_index(args: dict) -> ToolResult:
-    from moduai.data.population import decline_index, population_decline_areas
 
     r = _region(args["place"], level="sigungu")
     year = int(args.get("year") or 2024)
@@ -129,7 +131,6 @@ def _decline_index(args: dict) -> ToolResult:
 
 
 def _programs_search(args: dict) -> ToolResult:
-    from moduai.programs.service import search
 
     query = " ".join(x for x in (args.get("place") or "", args["query"]) if x).strip()
     res = search(query, limit=5)
@@ -144,7 +145,6 @@ def _programs_search(args: dict) -> ToolResult:
 
 
 def _marketing_calendar(args: dict, today: dt.date | None = None) -> ToolResult:
-    from moduai.marketing.calendar import upcoming_posts
 
     today = today or dt.date.today()
     note = ""
@@ -165,7 +165,6 @@ def _marketing_calendar(args: dict, today: dt.date | None = None) -> ToolResult:
 
 
 def _grants_allocation(args: dict) -> ToolResult:
-    from moduai.grants import allocate
 
     r = _region(args["place"], level="sigungu")
     scheme = args.get("scheme") or "pogwal-2026"
@@ -186,7 +185,6 @@ def _grants_allocation(args: dict) -> ToolResult:
 
 
 def _impact_study(args: dict) -> ToolResult:
-    from moduai.impact.study import decline_study
 
     outcome = args.get("outcome") or "residents_20_39"
     s = decline_study(outcome)
@@ -202,6 +200,7 @@ RUNNERS = {"region_lookup": _region_lookup, "commerce_report": _commerce_report,
 
 def validate_arguments(name: str, args: dict) -> dict:
     """Arguments checked against the tool's JSON Schema (what an LLM proposes is checked the same way)."""
+    # deferred: jsonschema is only needed when a call is validated
     import jsonschema
 
     tool = get_tool(name)

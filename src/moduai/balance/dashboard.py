@@ -11,10 +11,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from moduai.balance import disparity as D
-from moduai.balance.decline import DeclineGradeSummary
-from moduai.balance.indicators import Indicator, get_indicator, indicator_table, indicator_years, indicators
-from moduai.data.census import CENSUS_YEARS
+from moduai.balance.decline import DeclineGradeSummary, decline_grade_summary
+from moduai.balance.groups import group_values
+from moduai.balance.indicators import (
+    Indicator,
+    get_indicator,
+    indicator_table,
+    indicator_years,
+    indicators,
+    region_indicators,
+)
+from moduai.data.census import CENSUS_YEARS, MEASURES, census_value
 from moduai.errors import DataUnavailable, InputError
+from moduai.regions import get_region, megaregions
 
 DEFAULT_INDICATOR = "aging_risk_index"
 DEFAULT_MEGAREGION_INDICATOR = "grdp_per_capita"
@@ -84,7 +93,6 @@ def national_value(indicator_id: str, year: int | None) -> float | None:
 
 def rank_rows(values: dict[str, float], direction: str, n: int = 10) -> tuple[list[RankRow], list[RankRow]]:
     """Best ``n`` and worst ``n`` units (best first by the indicator's direction)."""
-    from moduai.regions import get_region
 
     ordered = sorted(values.items(), key=lambda kv: kv[1], reverse=direction != "lower_better")
     rows = [RankRow(i + 1, c, get_region(c).full_name, v) for i, (c, v) in enumerate(ordered)]
@@ -144,7 +152,6 @@ def balance_dashboard(indicator_id: str = DEFAULT_INDICATOR, year: str | int | N
     except DataUnavailable as exc:
         d.message = _missing_year_message(ind, level, exc)
     if ind.kind == "decline_index" and d.disparity is not None and level == "sigungu":
-        from moduai.balance.decline import decline_grade_summary
 
         d.decline = decline_grade_summary(y)
         d.sources = sorted(set(d.sources) | set(d.decline.sources))
@@ -194,8 +201,6 @@ class MegaregionDashboard:
 def megaregion_dashboard(indicator_id: str = DEFAULT_MEGAREGION_INDICATOR, year: str | int | None = None,
                          variant: str = "official") -> MegaregionDashboard:
     """The /balance/megaregions page: group values, the Theil split between and within groups, trends."""
-    from moduai.balance.groups import group_values
-    from moduai.regions import get_region, megaregions
 
     ind = get_indicator(indicator_id)
     y = parse_year(year, ind.id)
@@ -283,7 +288,6 @@ class RegionDashboard:
 
 def industry_mix(region) -> IndustryMix | None:
     """Gross value added by industry as a share of the total, for the region and for 전국."""
-    from moduai.data.census import MEASURES, census_value
 
     industries = [m for m in MEASURES.values() if m.class1 == "grdp" and m.id not in ("grdp", "gva")]
     for year in sorted(CENSUS_YEARS, reverse=True):
@@ -320,8 +324,6 @@ def _series(code: str, name: str, table) -> Series:
 
 def region_dashboard(code: str) -> RegionDashboard:
     """The /balance/region/{code} page: every indicator of one region by census year, with 시도 and 전국."""
-    from moduai.balance.indicators import region_indicators
-    from moduai.regions import get_region
 
     region = get_region(code)
     ri = region_indicators(region.code)

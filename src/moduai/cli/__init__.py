@@ -16,7 +16,9 @@ from moduai.cli import (
     balance,
     commerce,
     data,
+    fieldai,
     grants,
+    hubs,
     impact,
     marketing,
     programs,
@@ -45,6 +47,8 @@ app.add_typer(marketing.app, name="marketing", help="소상공인 마케팅: 문
 app.add_typer(talent.app, name="talent", help="AI 인재: 훈련 성과, 권역 상한·하한 매칭, 지역 잔류")
 app.add_typer(grants.app, name="grants", help="자율형 포괄보조: 배분 모의실험, 비교, 사업 조합")
 app.add_typer(impact.app, name="impact", help="성과 추적: 지원 집중도, 이중차분 효과, 생존")
+app.add_typer(fieldai.app, name="fieldai", help="현장 AI: 센서 기록 점검, 이상 탐지, 예측, 경보")
+app.add_typer(hubs.app, name="hubs", help="지역 AI 거점센터: 기관·기수·성과 기록과 KPI")
 
 
 def main() -> None:

@@ -19,8 +19,12 @@ from sqlalchemy.exc import IntegrityError
 
 from moduai.accounts.policy import Principal
 from moduai.data.population import DECLINE_FILE
+from moduai.db import ensure_migrated, session_scope
 from moduai.errors import Forbidden, InputError, NotFound
-from moduai.grants.simulate import Allocation
+from moduai.grants.inputs import region_inputs
+from moduai.grants.models import ExecutionRow
+from moduai.grants.simulate import Allocation, allocate
+from moduai.regions import get_region
 
 # Example thresholds (stated on every page that uses them)
 LOCAL_SHARE_OF_BUDGET_WARN = 0.05   # 지방비 부담 > 5 % of the unit's 2026 세출예산
@@ -65,7 +69,6 @@ def national_execution() -> list[NationalExecution]:
 
 def capacity_report(allocation: Allocation, *, inputs=None) -> CapacityReport:
     """Flags for every unit of ``allocation`` whose grant may be hard to use."""
-    from moduai.grants.inputs import region_inputs
 
     frame = (inputs if inputs is not None else region_inputs().frame)
     flagged = []
@@ -113,7 +116,6 @@ def _may_write(principal: Principal, region_code: str) -> None:
 
 
 def _validate(rec: ExecutionIn) -> None:
-    from moduai.regions import get_region
 
     region = get_region(rec.region_code)  # NotFound with a Korean message for an unknown code
     if region.level != "sigungu":
@@ -131,7 +133,6 @@ def _validate(rec: ExecutionIn) -> None:
 def record_execution(session, principal: Principal, rec: ExecutionIn) -> dict:
     """Store one record (a planner of that region or an admin); the same (unit, scheme, year, date) twice is
     refused with a Korean message, never half-written."""
-    from moduai.grants.models import ExecutionRow
 
     _validate(rec)
     _may_write(principal, rec.region_code)
@@ -149,7 +150,6 @@ def record_execution(session, principal: Principal, rec: ExecutionIn) -> dict:
 
 
 def delete_execution(session, principal: Principal, record_id: int) -> None:
-    from moduai.grants.models import ExecutionRow
 
     row = session.get(ExecutionRow, record_id)
     if row is None:
@@ -163,7 +163,6 @@ def delete_execution(session, principal: Principal, record_id: int) -> None:
 
 def execution_records(session, region_code: str | None = None) -> list[dict]:
     """Recorded execution (public figures of public bodies), newest first, with the 집행률."""
-    from moduai.grants.models import ExecutionRow
 
     q = select(ExecutionRow).order_by(ExecutionRow.as_of.desc(), ExecutionRow.id.desc())
     if region_code:
@@ -179,8 +178,6 @@ def _row_dict(row) -> dict:
 
 def capacity_view(scheme: str, *, budget: int | str | None = None) -> CapacityReport:
     """The capacity report of ``scheme`` with every recorded execution (what the page, API and CLI show)."""
-    from moduai.db import ensure_migrated, session_scope
-    from moduai.grants.simulate import allocate
 
     report = capacity_report(allocate(scheme, budget=budget))
     ensure_migrated()

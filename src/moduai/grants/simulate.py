@@ -11,6 +11,7 @@ Each row decomposes exactly: base + Σ terms + 상·하한 조정 + 반올림 �
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -336,7 +337,6 @@ class Sensitivity:
 def sensitivity(scheme: Scheme | str, *, code: str | None = None, budget: int | str | None = None) -> list[Sensitivity]:
     """How each unit's amount moves when one parameter moves: each term's share +0.05 (taken from the other
     terms in proportion), each class multiplier +10 %, each grade weight +10 %."""
-    import dataclasses
 
     scheme = get_scheme(scheme) if isinstance(scheme, str) else scheme
     ref = {r.code: r.amount_krw for r in allocate(scheme, budget=budget).rows}

@@ -23,7 +23,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from moduai.data.population import mois_age_sex, population_decline_areas
 from moduai.errors import ImportRejected, InputError, RowError
+from moduai.regions import to_current_code
 
 ALIASES = {
     "recipient_id": ("recipient_id", "수혜자", "수혜자id", "수혜자ID", "기업ID", "사업자번호"),
@@ -133,8 +135,6 @@ def read_awards(source: str | Path | bytes | pd.DataFrame) -> pd.DataFrame:
 
 def concentration(awards: pd.DataFrame) -> Concentration:
     """All the concentration measures of one table of awards (see the module's definitions)."""
-    from moduai.data.population import mois_age_sex, population_decline_areas
-    from moduai.regions import to_current_code
 
     a = awards.copy()
     a["year"] = pd.to_datetime(a["date"]).dt.year

@@ -14,7 +14,9 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -131,6 +133,7 @@ def _wild_bootstrap(xd: np.ndarray, yd: np.ndarray, clusters: np.ndarray, beta: 
 def twfe(panel: pd.DataFrame, *, outcome: str, unit: str = "unit", time: str = "time", treated: str = "treated",
          cluster: str | None = None, bootstrap_reps: int = 999, seed: int = 0) -> DidEstimate:
     """The two-way fixed-effects DiD coefficient of ``treated`` (0/1 per unit and time)."""
+    # deferred: linearmodels pulls statsmodels (about a second)
     from linearmodels.panel import PanelOLS
 
     cols = [unit, time, outcome, treated] + ([cluster] if cluster and cluster not in (unit, time) else [])
@@ -176,6 +179,7 @@ def _first_treated(df: pd.DataFrame, unit: str, time: str, treated: str) -> pd.S
 def event_study(panel: pd.DataFrame, *, outcome: str, unit: str = "unit", time: str = "time", treated: str = "treated",
                 leads: int = 5, lags: int = 4, cluster: str | None = None) -> EventStudy:
     """Leads and lags around each unit's first treated period (reference: the period before)."""
+    # deferred: linearmodels pulls statsmodels (about a second)
     from linearmodels.panel import PanelOLS
 
     df = _check(panel, [unit, time, outcome, treated] + ([cluster] if cluster else [])).copy()
@@ -302,8 +306,6 @@ class PanelAnalysis:
 
 def read_panel(source) -> pd.DataFrame:
     """A user's panel CSV/XLSX with columns unit, time, outcome, treated (and optionally cluster)."""
-    import io
-    from pathlib import Path
 
     if isinstance(source, pd.DataFrame):
         df = source.copy()

@@ -21,8 +21,10 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from moduai.data.population import kosis_age_sex, population_decline_areas, repeated_years
 from moduai.errors import InputError
 from moduai.impact.did import DidEstimate, EventStudy, event_study, twfe
+from moduai.regions import get_region
 
 OUTCOMES = {"residents_20_39": "20–39세 인구 (로그)", "population": "총인구 (로그)"}
 CONTROLS = {"non_designated": "지정되지 않은 비수도권 시군구", "interest": "관심지역 18곳"}
@@ -54,7 +56,6 @@ class DeclineStudy:
 @lru_cache(maxsize=1)
 def study_panel() -> pd.DataFrame:
     """One row per 시군구 and year 2015–2025: code, sido, year, residents_20_39, population, group."""
-    from moduai.data.population import kosis_age_sex, population_decline_areas, repeated_years
 
     t = kosis_age_sex()
     t = t[t.level == "sigungu"]
@@ -105,8 +106,6 @@ def decline_study(outcome: str = "residents_20_39", control: str = "non_designat
     means = df.groupby(["treated_unit", "year"])["y"].mean()
     tm = [{"year": int(y), "mean_log": float(v)} for (g, y), v in means.items() if g == 1]
     cm = [{"year": int(y), "mean_log": float(v)} for (g, y), v in means.items() if g == 0]
-    from moduai.data.population import repeated_years
-    from moduai.regions import get_region
 
     dropped = sorted({f"{get_region(c).full_name} {y}년" for c, y in repeated_years("kosis")})
     return DeclineStudy(outcome, OUTCOMES[outcome], control, CONTROLS[control], est, est_sido, es, placebos,

@@ -9,7 +9,9 @@ difference in survival is not the effect of support without more assumptions, an
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -42,7 +44,10 @@ class SurvivalResult:
 
 def survival(frame: pd.DataFrame, *, group: str = "group", duration: str = "duration", event: str = "event",
              stratum: str | None = None, horizons: tuple[float, ...] = (1, 3, 5)) -> SurvivalResult:
+    # deferred: lifelines pulls autograd and matplotlib
     from lifelines import KaplanMeierFitter
+
+    # deferred: lifelines pulls autograd and matplotlib
     from lifelines.statistics import logrank_test
 
     for c in [group, duration, event] + ([stratum] if stratum else []):
@@ -103,8 +108,6 @@ def product_limit(duration: np.ndarray, event: np.ndarray) -> dict[float, float]
 
 def survival_of_file(source, *, match: bool = False) -> SurvivalResult:
     """Read a CSV (group, duration, event[, stratum]) and compare the groups' survival."""
-    import io
-    from pathlib import Path
 
     if isinstance(source, bytes):
         df = pd.read_csv(io.BytesIO(source), encoding="utf-8-sig")

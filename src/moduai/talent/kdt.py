@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from moduai.errors import DataUnavailable, InputError
+from moduai.regions import get_region, megaregion_of, megaregions, resolve_region
 
 DATA_FILE = Path(__file__).with_name("data") / "kdt_course_runs_2021_2025.csv.gz"
 SOURCE_ID = "kdt-course-runs"
@@ -121,7 +122,6 @@ def read_raw(path: Path | str | None = None) -> pd.DataFrame:
 @lru_cache(maxsize=256)
 def _spine(region_text: str) -> tuple[str, str, str, str, str, bool]:
     """(시도 code, 시도 name, 시군구 code, 시군구 full name, 5극3특 id, 수도권?) for '서울 관악구'."""
-    from moduai.regions import get_region, megaregion_of, resolve_region
 
     r = resolve_region(region_text)
     sido = get_region(r.sido_code)
@@ -133,7 +133,6 @@ def _spine(region_text: str) -> tuple[str, str, str, str, str, bool]:
 
 @lru_cache(maxsize=1)
 def _mega_names() -> dict[str, str]:
-    from moduai.regions import megaregions
 
     return {g.id: g.name for g in megaregions()}
 

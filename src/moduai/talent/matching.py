@@ -44,13 +44,16 @@ ordered by :mod:`moduai.talent.preferences` (slot lottery from the same seed).  
 from __future__ import annotations
 
 import math
+import sys
+import threading
 import time
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from moduai.errors import InputError
+from moduai.errors import Ambiguous, InputError, NotFound
 from moduai.korean import josa
+from moduai.regions import find_megaregion, get_region, megaregion_of, megaregions, resolve_region
 
 NRMP_2024_PGY1_MATCH_RATE = 0.802  # NRMP 2024 Main Residency Match: 80.2 % of PGY-1 applicants matched
 NRMP_NOTE = "NRMP 2024 본 매칭: PGY-1 지원자의 80.2%가 매칭 (미국 전공의 매칭, 참고 비교)"
@@ -105,7 +108,6 @@ def build_problem(trainee_prefs: dict[str, list[str]], slots: dict[str, dict], s
     """From plain dicts: ``trainee_prefs[t] = [slot ids, best first]``; ``slots[s] = {"capacity": int,
     "region": 시도/시군구 code or 5극3특 name}``; ``scores[s][t]`` = slot s's score of trainee t (higher is
     better; missing = 0).  Ties → the seeded lottery."""
-    from moduai.regions import megaregions
 
     groups = megaregions(variant)
     region_ids = [g.id for g in groups]
@@ -139,8 +141,6 @@ def build_problem(trainee_prefs: dict[str, list[str]], slots: dict[str, dict], s
 def sido_of(text: str) -> str:
     """시도 code of a region name or code; a name several regions share is fine if they share the 시도
     ('세종특별자치시' is both the 시도 36 and its only 시군구 36110)."""
-    from moduai.errors import Ambiguous
-    from moduai.regions import get_region, resolve_region
 
     t = str(text).strip()
     if t.isdigit():
@@ -156,8 +156,6 @@ def sido_of(text: str) -> str:
 
 def region_group(value: str, variant: str = "official") -> str:
     """5극3특 id for a 시도/시군구 code, a region name ('전남 순천시') or a group name/alias ('호남권')."""
-    from moduai.errors import NotFound
-    from moduai.regions import find_megaregion, megaregion_of
 
     v = str(value).strip()
     if v.isdigit():
@@ -276,7 +274,6 @@ class RegionConstraint:
 def parse_constraints(caps: dict[str, float] | None, floors: dict[str, float] | None,
                       variant: str = "official") -> list[RegionConstraint]:
     """``{"수도권": 0.3}`` caps (share < 1, or a count ≥ 1) and ``{"호남권": 20}`` floors (counts)."""
-    from moduai.regions import find_megaregion
 
     out = []
     for kind, spec in (("cap", caps or {}), ("floor", floors or {})):
@@ -336,7 +333,10 @@ def check_feasible(p: MatchingProblem, constraints: list[RegionConstraint]) -> N
                 f"{names[c.region]} 하한 {int(c.value):,}명을 채울 수 없습니다: {names[c.region]} 자리는 "
                 f"{int(seats[r]):,}석이고, {names[c.region]} 자리를 지망한 훈련생은 {who:,}명입니다. "
                 f"하한을 {min(int(seats[r]), who):,}명 이하로 낮추거나 그 권역 자리·지원자를 늘려 주세요.", field="floor")
+    # deferred: scipy loads its compiled submodules slowly
     from scipy.optimize import linprog
+
+    # deferred: scipy loads its compiled submodules slowly
     from scipy.sparse import csr_matrix, vstack
 
     nv = len(ii)
@@ -448,7 +448,10 @@ def flexible_with_constraints(p: MatchingProblem, constraints: list[RegionConstr
 def _repair_floors(p: MatchingProblem, run: _Run, constraints: list[RegionConstraint]) -> _Run | None:
     """The placement meeting every floor and cap that keeps most current placements (then places most
     trainees, then gives the best ranks): an integer programme (scipy.optimize.milp, HiGHS)."""
+    # deferred: scipy loads its compiled submodules slowly
     from scipy.optimize import Bounds, LinearConstraint, milp
+
+    # deferred: scipy loads its compiled submodules slowly
     from scipy.sparse import csr_matrix, vstack
 
     ii, kk = np.nonzero(p.prefs >= 0)
@@ -700,7 +703,6 @@ def explain_trainee(result: MatchResult, trainee_id: str) -> TraineeExplanation:
     try:
         i = p.trainee_ids.index(str(trainee_id))
     except ValueError:
-        from moduai.errors import NotFound
 
         raise NotFound(f"훈련생 {josa(repr(str(trainee_id)), '이/가')} 이 매칭에 없습니다. 훈련생 id를 확인해 주세요.", field="trainee") from None
     length = p.prefs.shape[1]
@@ -743,6 +745,7 @@ def explain_trainee(result: MatchResult, trainee_id: str) -> TraineeExplanation:
 # ------------------------------------------------------------------------------------ peer
 def solve_with_matching_library(p: MatchingProblem) -> dict[str, str | None]:
     """The same unconstrained problem solved by the ``matching`` library (resident-optimal), for checks."""
+    # deferred: the matching library is only the cross-check peer
     from matching.games import HospitalResident
 
     residents, hospitals = {}, {s: [] for s in p.slot_ids}
@@ -766,8 +769,6 @@ def solve_with_matching_library(p: MatchingProblem) -> dict[str, str | None]:
     if p.n <= 500:
         solve()
         return out
-    import sys
-    import threading
 
     old_limit, old_stack = sys.getrecursionlimit(), threading.stack_size()
     sys.setrecursionlimit(max(old_limit, 50 * p.n + 10_000))

@@ -22,7 +22,10 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from moduai.data.population import age_sex_table
 from moduai.errors import InputError
+from moduai.korean import josa
+from moduai.regions import list_regions, megaregions
 from moduai.talent.kdt import CUTOFF_RULE, SOURCE_ID, load_runs
 
 GROUPINGS = {
@@ -148,7 +151,6 @@ def outcome_funnel(by: str = "sido", runs: pd.DataFrame | None = None) -> Funnel
     if by == "capital":
         table = table.loc[[k for k in ("수도권", "비수도권") if k in table.index]]
     if by == "megaregion":
-        from moduai.regions import megaregions
 
         table = table.loc[[g.id for g in megaregions() if g.id in table.index]]
     rows = [_row(k, r) for k, r in table.iterrows()]
@@ -164,7 +166,6 @@ def outcome_funnel(by: str = "sido", runs: pd.DataFrame | None = None) -> Funnel
 @lru_cache(maxsize=1)
 def young_residents(year: int = POPULATION_YEAR) -> dict[str, float]:
     """Residents aged 20–34 (bands 20–24, 25–29, 30–34, both sexes) per 시도 at the end of ``year``."""
-    from moduai.data.population import age_sex_table
 
     t = age_sex_table("mois")
     t = t[(t.level == "sido") & (t.year == year) & t.age.isin([20, 25, 30])]
@@ -221,7 +222,6 @@ class ConcentrationResult:
 
 def supply_concentration(runs: pd.DataFrame | None = None, top: int = 10) -> ConcentrationResult:
     """Share and HHI of runs and seats by 시도, 5극3특 and institution; runs per 10,000 residents aged 20–34."""
-    from moduai.regions import list_regions, megaregions
 
     runs = load_runs() if runs is None else runs
     young = young_residents()
@@ -354,7 +354,6 @@ class RegionalStatement:
 
 def regional_statement(min_graduates: int = 100, runs: pd.DataFrame | None = None) -> RegionalStatement:
     """Where courses are scarce relative to young residents, and where they lead to jobs — in plain Korean."""
-    from moduai.korean import josa
 
     runs = load_runs() if runs is None else runs
     conc = supply_concentration(runs)

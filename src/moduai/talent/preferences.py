@@ -22,7 +22,6 @@ ordered by a slot lottery from the seed (documented in :mod:`moduai.talent.match
 
 from __future__ import annotations
 
-import io
 import math
 import re
 from dataclasses import dataclass, field
@@ -31,7 +30,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from moduai.errors import ImportRejected, InputError, RowError
+from moduai.errors import ImportRejected, RowError
 from moduai.talent.matching import (
     MatchingProblem,
     MatchResult,
@@ -42,31 +41,15 @@ from moduai.talent.matching import (
     run_matching,
 )
 from moduai.talent.matching import sido_of as _sido
+from moduai.talent.retention import synthetic_placements
+from moduai.talent.synthetic import synthetic_tables
+from moduai.talent.tables import read_table
 
 TRAINEE_COLUMNS = ["훈련생ID", "거주지역", "희망분야", "성적", "지망", "가중치_지역", "가중치_분야", "가중치_급여", "가중치_원격"]
 SLOT_COLUMNS = ["자리ID", "기업명", "지역", "분야", "월급(만원)", "원격", "정원", "성적가중치", "지역가점", "분야가점"]
 WEIGHT_COLUMNS = {"가중치_지역": "region", "가중치_분야": "field", "가중치_급여": "pay", "가중치_원격": "remote"}
 MAX_CHOICES = 10
 MAX_ROWS = 100_000
-
-
-def read_table(source, name: str) -> pd.DataFrame:
-    """A CSV (UTF-8 with or without BOM, or CP949) or XLSX file, path or bytes, all cells as text."""
-    if isinstance(source, (bytes, bytearray)):
-        data = bytes(source)
-    else:
-        p = Path(source)
-        if not p.exists():
-            raise InputError(f"{name} 파일이 없습니다: {p}", field=name)
-        data = p.read_bytes()
-    if data[:2] == b"PK":
-        return pd.read_excel(io.BytesIO(data), dtype=str).fillna("")
-    for enc in ("utf-8-sig", "cp949"):
-        try:
-            return pd.read_csv(io.BytesIO(data), dtype=str, encoding=enc).fillna("")
-        except UnicodeDecodeError:
-            continue
-    raise InputError(f"{name} 파일의 글자 인코딩을 읽을 수 없습니다. UTF-8 CSV나 XLSX로 저장해 주세요.", field=name)
 
 
 def _num(v: str, lo: float, hi: float) -> float | None:
@@ -292,8 +275,6 @@ class DemoFiles:
 
 def write_demo(folder: Path, n_trainees: int = 300, n_slots: int = 60, *, seed: int = 0) -> DemoFiles:
     """Sample (합성) trainees, slots and placements files plus the empty templates, in ``folder``."""
-    from moduai.talent.retention import synthetic_placements
-    from moduai.talent.synthetic import synthetic_tables
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)

@@ -23,12 +23,15 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from moduai.errors import ImportRejected, RowError
+from moduai.regions import get_region, megaregion_of
 from moduai.talent.matching import sido_of
 from moduai.talent.outcomes import wilson_interval
-from moduai.talent.preferences import read_table
+from moduai.talent.synthetic import calibration
+from moduai.talent.tables import read_table
 
 REQUIRED = ["훈련생ID", "프로그램", "배정지역", "배정일", "상태확인일", "재직", "현재지역"]
 YES = {"예", "Y", "y", "yes", "1", "재직", "O", "o", "true", "True"}
@@ -143,7 +146,6 @@ def _rows(df: pd.DataFrame, key: str, label: str) -> list[RetentionRow]:
 
 def retention(source: Path | str | bytes | pd.DataFrame) -> RetentionResult:
     """1- and 3-year retention in region by program, 시도 and 5극3특 from a placements file."""
-    from moduai.regions import get_region, megaregion_of
 
     raw = source if isinstance(source, pd.DataFrame) else read_table(source, "배정")
     df = parse_placements(raw)
@@ -167,10 +169,7 @@ def retention(source: Path | str | bytes | pd.DataFrame) -> RetentionResult:
 
 def synthetic_placements(n: int = 400, *, seed: int = 0, as_of: dt.date = dt.date(2025, 12, 31)) -> pd.DataFrame:
     """A 합성 placements file (for the demo): placed 2020–2025, leaving hazard higher outside 수도권 in year 1."""
-    import numpy as np
 
-    from moduai.regions import get_region
-    from moduai.talent.synthetic import calibration
 
     cal = calibration()
     rng = np.random.default_rng(seed)

@@ -24,8 +24,10 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from moduai.regions import get_region, list_regions, megaregion_of, megaregions
 from moduai.talent.kdt import CAPITAL_SIDO, load_runs
 from moduai.talent.matching import MatchingProblem, rank_within_slots
+from moduai.talent.outcomes import young_residents
 
 SOURCE_ID = "talent-synthetic-cohort"
 LABEL = "합성 자료 (실제 사람·기업 아님)"
@@ -42,8 +44,6 @@ class Calibration:
 @lru_cache(maxsize=1)
 def calibration() -> Calibration:
     """시도 mix of KDT seats (85 %) + 20–34 residents (15 %); top-10 NCS fields of the runs."""
-    from moduai.regions import list_regions
-    from moduai.talent.outcomes import young_residents
 
     runs = load_runs()
     seats = runs.groupby("sido_code")["capacity"].sum()
@@ -60,13 +60,11 @@ def calibration() -> Calibration:
 
 def synthetic_tables(n_trainees: int = 300, n_slots: int = 60, *, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Korean-headed trainee and slot tables (the upload format of :mod:`moduai.talent.preferences`), 합성."""
-    from moduai.regions import get_region
 
     cal = calibration()
     rng = np.random.default_rng(seed)
     sido = rng.choice(cal.sido_codes, size=n_slots, p=cal.sido_weights)
     # every 5극3특 group gets at least two slots (its most-weighted 시도), so demo floors can be met
-    from moduai.regions import megaregions
 
     w = dict(zip(cal.sido_codes, cal.sido_weights, strict=True))
     anchors = [max(g.sido_codes, key=lambda c: w.get(c, 0)) for g in megaregions() if g.id != "capital"]
@@ -107,7 +105,6 @@ def synthetic_problem(n_trainees: int = 50_000, n_slots: int = 5_000, length: in
     Each trainee scores ``candidates`` slots — half drawn from her own 시도 when it has slots, the rest
     at random — and lists her best ``length``.  Companies' scores as in :func:`synthetic_tables`.
     """
-    from moduai.regions import megaregion_of, megaregions
 
     cal = calibration()
     rng = np.random.default_rng(seed)

@@ -20,8 +20,10 @@ from moduai.web.routes import (
     balance,
     commerce,
     data,
+    fieldai,
     grants,
     home,
+    hubs,
     impact,
     marketing,
     programs,
@@ -59,8 +61,8 @@ def create_app() -> FastAPI:
     def plotly_js() -> FileResponse:
         return FileResponse(PLOTLY_JS, media_type="application/javascript")
 
-    for module in (home, regions, data, commerce, balance, programs, marketing, talent, grants, impact, assistant,
-                   accounts):
+    for module in (home, regions, data, commerce, balance, programs, marketing, talent, fieldai, grants, impact,
+                   assistant, accounts, hubs):
         app.include_router(module.router, responses=ERROR_RESPONSES)
     app.include_router(apidocs.router)
     return app
