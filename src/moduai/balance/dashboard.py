@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from moduai.balance import disparity as D
+from moduai.balance.composite import composite_index
 from moduai.balance.decline import DeclineGradeSummary, decline_grade_summary
 from moduai.balance.groups import group_values
 from moduai.balance.indicators import (
@@ -21,8 +24,9 @@ from moduai.balance.indicators import (
     indicators,
     region_indicators,
 )
+from moduai.balance.scenarios import list_scenarios
 from moduai.data.census import CENSUS_YEARS, MEASURES, census_value
-from moduai.errors import DataUnavailable, InputError
+from moduai.errors import DataUnavailable, InputError, ModuaiError
 from moduai.regions import get_region, megaregions
 
 DEFAULT_INDICATOR = "aging_risk_index"
@@ -381,12 +385,6 @@ class CompositeDashboard:
 
 def composite_dashboard(spec, scenario: str | None = None, message: str | None = None) -> CompositeDashboard:
     """The /balance/index page for ``spec``; ``message`` carries a problem found while reading the request."""
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from moduai.balance.composite import composite_index
-    from moduai.balance.scenarios import list_scenarios
-    from moduai.errors import ModuaiError
-
     items = [{"id": ind.id, "label": ind.label, "unit": ind.unit, "direction": ind.direction,
               "direction_label": ind.direction_label, "weight": spec.weights.get(ind.id, 0),
               "chosen_direction": spec.directions.get(ind.id, ind.direction if ind.direction != "neutral" else ""),

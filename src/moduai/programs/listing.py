@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from moduai.programs.catalog import SAMPLE_NOTICE, Program
+from moduai.programs.service import active_programs
 
 
 @dataclass
@@ -41,8 +42,6 @@ class ProgramList:
 
 def list_programs(*, kind: str | None = None, sido: str | None = None, include_retired: bool = False) -> ProgramList:
     """Programs open to the filters (sample and imported real ones), briefly, with the datasets they came from."""
-    from moduai.programs.service import active_programs
-
     programs = active_programs(kind=kind, sido=sido, include_retired=include_retired)
     return ProgramList([ProgramBrief.of(p) for p in programs], len(programs),
                        sources=sorted({p.dataset_id for p in programs}))

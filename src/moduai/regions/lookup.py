@@ -8,6 +8,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from moduai.errors import InputError
+from moduai.regions import (
+    ancestors,
+    children,
+    get_region,
+    megaregion_of,
+    megaregions,
+    region_at,
+    resolve_region,
+)
 
 
 @dataclass
@@ -27,8 +36,6 @@ class RegionAnswer:
 def lookup_region(query: str | None = None, lat: float | None = None, lon: float | None = None,
                   code: str | None = None) -> RegionAnswer:
     """Find one region by name (``query``), 행안부 ``code`` or a point (``lat`` and ``lon`` together)."""
-    from moduai.regions import ancestors, children, get_region, megaregion_of, region_at, resolve_region
-
     point = None
     if lat is not None or lon is not None:
         if lat is None or lon is None:
@@ -75,7 +82,5 @@ class MegaregionList:
 
 def megaregion_list(variant: str = "official") -> MegaregionList:
     """The groups of a 5극3특 variant (official or seed-blog), 극 first, with their 시도 names."""
-    from moduai.regions import get_region, megaregions
-
     return MegaregionList(variant, [MegaregionGroup(**g.to_dict(), sido=[get_region(c).name for c in g.sido_codes])
                                     for g in megaregions(variant)])
