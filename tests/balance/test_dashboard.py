@@ -70,3 +70,20 @@ def test_region_dashboard_rows_and_decline_series():
     assert d.decline_series[0].years == [p.year for p in d.decline]
     mix = d.industry_mix
     assert mix.year == 2020 and len(mix.labels) == len(mix.region_shares) == len(mix.national_shares)
+
+
+def test_composite_dashboard_form_rows_query_and_result(db_url):
+    from moduai.balance.composite import validate_spec
+
+    spec = validate_spec({"tfr": 2, "vacancy_rate": 1}, "rank", 2020, {"vacancy_rate": "lower_better"})
+    d = B.composite_dashboard(spec)
+    assert d.db_message is None and d.scenarios == [] and d.message is None
+    assert d.query == "method=rank&year=2020&w_tfr=2&w_vacancy_rate=1&d_vacancy_rate=lower_better"
+    rows = {it["id"]: it for it in d.items}
+    assert rows["tfr"]["weight"] == 2 and rows["population"]["weight"] == 0
+    assert rows["vacancy_rate"]["chosen_direction"] == "lower_better"
+    ranks = [u.rank for u in d.result.ranking]
+    assert ranks == sorted(ranks) and ranks[0] == 1
+    # each unit's score is the sum of its contributions (weights 2:1 of the two normalised indicators)
+    top = d.result.ranking[0]
+    assert top.score == pytest.approx(sum(top.contributions.values()))

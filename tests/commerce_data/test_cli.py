@@ -23,7 +23,7 @@ def test_import_json_then_reimport_is_a_no_op(db_url, fixture_data):
     assert (doc["rows_ok"], doc["rows_rejected"], doc["rejected"][0]["line"]) == (199, 1, 2)
     doc = json.loads(_run("commerce", "import", path, "--snapshot", "2024Q1", "--json").stdout)
     assert doc["already_imported"] is True
-    snaps = json.loads(_run("commerce", "snapshots", "--json").stdout)
+    snaps = json.loads(_run("commerce", "snapshots", "--json").stdout)["snapshots"]  # as GET /api/v1/commerce/snapshots
     assert {s["id"]: s["rows"] for s in snaps}["2024Q1"] == 199
 
 

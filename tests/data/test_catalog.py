@@ -44,7 +44,7 @@ def test_malformed_catalog_names_file_and_field(tmp_path, monkeypatch):
 def test_cli_and_page_list_the_same_datasets():
     r = CliRunner().invoke(app, ["data", "list", "--json"])
     assert r.exit_code == 0
-    ids = [d["id"] for d in json.loads(r.stdout)]
+    ids = [d["id"] for d in json.loads(r.stdout)["datasets"]]
     html = TestClient(create_app()).get("/data").text
     for i in ids:
         assert f'id="{i}"' in html

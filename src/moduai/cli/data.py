@@ -16,17 +16,15 @@ def list_datasets(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """데이터셋 목록: 출처, 라이선스, 연도, 범위, 합성 여부."""
-    from moduai.data.catalog import load_catalog
+    from moduai.data.catalog import list_datasets
 
-    rows = [d for d in load_catalog() if domain is None or d.domain == domain]
-
-    def render(ds):
+    def render(doc):
         t = Table("id", "이름", "제공", "라이선스", "연도", "비고", show_lines=False)
-        for d in ds:
+        for d in doc.datasets:
             t.add_row(d.id, d.title, d.publisher, d.licence, d.years, "[yellow]합성[/]" if d.synthetic else "")
         console.print(t)
 
-    emit(rows, as_json, render)
+    emit(list_datasets(domain), as_json, render)
 
 
 @app.command("show")

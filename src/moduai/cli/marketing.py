@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from moduai.cli.output import JSON_OPTION, console, emit
+from moduai.cli.output import JSON_OPTION, console, emit, err_console
 from moduai.errors import InputError
 
 app = typer.Typer(no_args_is_help=True)
@@ -67,23 +67,13 @@ def copy_cmd(
 
 
 # ------------------------------------------------------------------------------------------ calendar
-@dataclass
-class CalendarAnswer:
-    calendar: object
-    ics_path: str | None = None
-    sources: list[str] = field(default_factory=list)
-
-
-def _render_calendar(ans: CalendarAnswer) -> None:
-    cal = ans.calendar
+def _render_calendar(cal) -> None:
     console.print(f"[bold]{cal.year}년 {cal.category} 콘텐츠 달력[/]")
     t = Table("날짜", "이름", "구분", "게시 권장일", "게시 아이디어")
     for e in cal.events:
         when = f"{e.date:%m/%d}" + (f"~{e.end_date:%m/%d}" if e.end_date != e.date else "")
         t.add_row(when, e.name + (" (추정)" if e.approximate else ""), e.label or e.kind, f"{e.post_on:%m/%d}", e.idea)
     console.print(t)
-    if ans.ics_path:
-        console.print(f"ICS 파일: {ans.ics_path}")
 
 
 @app.command("calendar")
@@ -98,10 +88,10 @@ def calendar_cmd(
     from moduai.marketing.exports import write_atomic
 
     cal = build_content_calendar(year, category)
-    path = None
-    if ics:
-        path = str(write_atomic(ics, calendar_to_ics(cal).encode("utf-8")))
-    emit(CalendarAnswer(cal, path, cal.sources), as_json, _render_calendar)
+    if ics:  # the document stays the calendar (as GET /api/v1/marketing/calendar); the file is a side note
+        path = write_atomic(ics, calendar_to_ics(cal).encode("utf-8"))
+        err_console.print(f"ICS 파일: {path}", highlight=False)
+    emit(cal, as_json, _render_calendar)
 
 
 # ------------------------------------------------------------------------------------------- reviews

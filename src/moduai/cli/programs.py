@@ -132,25 +132,18 @@ def list_(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """지원사업 목록."""
-    from moduai.programs.service import active_programs
+    from moduai.programs.listing import list_programs
 
-    programs = active_programs(kind=kind, sido=sido, include_retired=include_retired)
-    rows = [{"slug": p.slug, "name": p.name, "agency": p.agency, "kind": p.kind, "region": p.region_text,
-             "period": p.period_text, "sample": p.is_sample, "status": p.status, "has_rules": p.has_rules,
-             "source": p.source_label} for p in programs]
-
-    def render(items) -> None:
+    def render(doc) -> None:
         from rich.table import Table
 
         table = Table("id", "사업명", "종류", "지역", "접수", "출처")
-        for r in items:
-            table.add_row(r["slug"], r["name"], r["kind"], r["region"], r["period"],
-                          "표본" if r["sample"] else r["source"])
+        for p in doc.programs:
+            table.add_row(p.slug, p.name, p.kind, p.region_text, p.period_text, "표본" if p.is_sample else p.source_label)
         console.print(table)
-        console.print(f"{len(items)}개")
+        console.print(f"{doc.count}개")
 
-    emit({"programs": rows, "count": len(rows), "sources": sorted({p.dataset_id for p in programs})}, as_json,
-         lambda r: render(r["programs"]))
+    emit(list_programs(kind=kind, sido=sido, include_retired=include_retired), as_json, render)
 
 
 @app.command("index")

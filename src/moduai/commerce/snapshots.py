@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -308,3 +309,14 @@ def compare_snapshots(before: str, after: str) -> SnapshotPair:
             field="after",
         )
     return SnapshotPair(a, b, common)
+
+
+@dataclass
+class SnapshotList:
+    """Every snapshot as one document (``moduai commerce snapshots`` and ``GET /api/v1/commerce/snapshots``)."""
+
+    snapshots: list[SnapshotInfo]
+
+
+def snapshot_list() -> SnapshotList:
+    return SnapshotList(list_snapshots())

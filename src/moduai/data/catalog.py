@@ -91,3 +91,15 @@ def get_dataset(dataset_id: str) -> Dataset:
             return d
     ids = ", ".join(d.id for d in load_catalog())
     raise NotFound(f"데이터셋 {josa(repr(dataset_id), '이/가')} 카탈로그에 없습니다. 있는 것: {ids}", field="dataset")
+
+
+@dataclass
+class DatasetList:
+    """The catalog as one document (``moduai data list --json`` and ``GET /api/v1/datasets``)."""
+
+    datasets: list[Dataset]
+
+
+def list_datasets(domain: str | None = None) -> DatasetList:
+    """Every dataset, or those of one ``domain`` (regions, commerce, balance, programs, marketing …)."""
+    return DatasetList([d for d in load_catalog() if domain is None or d.domain == domain])

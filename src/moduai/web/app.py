@@ -11,6 +11,7 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from moduai import __version__
+from moduai.web.api import operation_id
 from moduai.web.errors import error_response, install_error_handlers
 from moduai.web.routes import (
     accounts,
@@ -30,6 +31,7 @@ from moduai.web.routes import (
     talent,
 )
 from moduai.web.routes import jobs as job_routes
+from moduai.web.schemas.common import ERROR_RESPONSES
 from moduai.web.security import (
     CSRF_HEADER,
     SecurityMiddleware,
@@ -63,6 +65,7 @@ def create_app() -> FastAPI:
         redoc_url=None,
         # CSRF token on every unsafe method, strict form text, id ranges (moduai.web.security)
         dependencies=[Depends(csrf_protect)],
+        generate_unique_id_function=operation_id,
     )
     install_error_handlers(app)
     app.add_middleware(SecurityMiddleware, respond=error_response)
@@ -79,7 +82,7 @@ def create_app() -> FastAPI:
 
     for module in (home, regions, data, commerce, balance, programs, marketing, talent, fieldai, grants, impact,
                    assistant, accounts, hubs, job_routes):
-        app.include_router(module.router)
+        app.include_router(module.router, responses=ERROR_RESPONSES)
     app.include_router(apidocs.router)
     document_csrf_in_openapi(app)
     return app

@@ -8,12 +8,11 @@ from :mod:`moduai.web.charts`.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Literal
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy.exc import SQLAlchemyError
 
 from moduai.balance import composite as C
 from moduai.balance import dashboard as B
@@ -21,17 +20,36 @@ from moduai.balance import disparity as D
 from moduai.balance import exports as X
 from moduai.balance.decline import DeclineGradeSummary
 from moduai.balance.groups import GROUPINGS, group_values
-from moduai.balance.indicators import LEVELS, get_indicator, indicator_years, indicators, region_indicators
+from moduai.balance.indicators import (
+    LEVELS,
+    get_indicator,
+    indicator_list,
+    region_indicators,
+)
 from moduai.errors import InputError, ModuaiError
-from moduai.regions.megaregions import VARIANTS
-from moduai.results import to_jsonable
+from moduai.regions import VARIANTS
 from moduai.web import charts, maps
+from moduai.web.api import api_response
+from moduai.web.schemas import balance as S
 from moduai.web.templating import render_page
 
 router = APIRouter()
 BY = tuple(GROUPINGS)  # 5극3특, megaregion, 시도, sido — stated as an enum in the OpenAPI spec
 
 DEFAULT_INDICATOR = B.DEFAULT_INDICATOR
+
+# shared query parameters of the JSON API, documented with the values the domain accepts
+_LEVEL = Query("sigungu", description="지역 단위", json_schema_extra={"enum": list(D.DISPARITY_LEVELS)})
+_VARIANT = Query("official", description="5극3특 구분", json_schema_extra={"enum": list(VARIANTS)})
+_BY = Query("5극3특", description="타일 분해 묶음", json_schema_extra={"enum": list(GROUPINGS)})
+_RANK_PARAMS = {"parameters": [
+    {"name": "weights", "in": "query", "schema": {"type": "string"}, "description": "지표=가중치,… (예: tfr=2,vacancy_rate=1)"},
+    {"name": "method", "in": "query", "schema": {"type": "string", "enum": list(C.METHODS)}, "description": "정규화"},
+    {"name": "year", "in": "query", "schema": {"type": "integer"}, "description": "기준 연도"},
+    {"name": "level", "in": "query", "schema": {"type": "string", "enum": list(D.DISPARITY_LEVELS)},
+     "description": "지역 단위"},
+    {"name": "scenario", "in": "query", "schema": {"type": "string"}, "description": "저장된 시나리오 이름"},
+]}
 
 
 # ------------------------------------------------------------------------------------ dashboard
@@ -132,19 +150,19 @@ class CompositeContext:
     methods: dict[str, str]
     year: int
     items: list[dict]
-    scenario: str | None = None
-    scenarios: list = field(default_factory=list)
-    message: str | None = None
-    saved: str | None = None
-    result: C.CompositeResult | None = None
-    top: list = field(default_factory=list)
-    bottom: list = field(default_factory=list)
-    chart: dict | None = None
-    map_svg: str = ""
-    legend: str = ""
-    downloads: dict[str, str] = field(default_factory=dict)
-    query: str = ""
-    db_message: str | None = None
+    scenario: str | None
+    scenarios: list
+    message: str | None
+    saved: str | None
+    result: C.CompositeResult | None
+    top: list
+    bottom: list
+    chart: dict | None
+    map_svg: str
+    legend: str
+    downloads: dict[str, str]
+    query: str
+    db_message: str | None
 
 
 def _spec_from_query(request: Request) -> tuple[C.CompositeSpec, str | None]:
@@ -161,39 +179,22 @@ def _spec_from_query(request: Request) -> tuple[C.CompositeSpec, str | None]:
 @router.get("/balance/index", include_in_schema=False)
 def balance_index_page(request: Request):
     """종합 균형지수와 시군구 순위."""
-    from moduai.balance.scenarios import list_scenarios
-
-    ctx = CompositeContext(C.DEFAULT_METHOD, C.METHODS, C.DEFAULT_YEAR, [])
-    ctx.saved = request.query_params.get("saved")
     try:
-        spec, ctx.scenario = _spec_from_query(request)
+        spec, scenario = _spec_from_query(request)
+        problem = None
     except ModuaiError as exc:
-        ctx.message = exc.message
-        spec, ctx.scenario = C.validate_spec(None), None
-    ctx.method, ctx.year = spec.method, spec.year
-    for ind in indicators():
-        ctx.items.append({"id": ind.id, "label": ind.label, "unit": ind.unit, "direction": ind.direction,
-                          "direction_label": ind.direction_label, "weight": spec.weights.get(ind.id, 0),
-                          "chosen_direction": spec.directions.get(ind.id, ind.direction if ind.direction != "neutral" else ""),
-                          "years": indicator_years(ind.id), "definition": ind.definition})
-    try:
-        ctx.scenarios = list_scenarios()
-    except SQLAlchemyError:  # the index works without a database; only saved scenarios need it
-        ctx.db_message = "저장된 시나리오를 읽지 못했습니다. 데이터베이스를 'moduai db-upgrade'로 최신화하세요."
-    try:
-        r = C.composite_index(spec, scenario=ctx.scenario)
-    except ModuaiError as exc:
-        ctx.message = exc.message
-        return render_page(request, "balance/composite.html", ctx, title="종합 균형지수")
-    ctx.result = r
-    ctx.top, ctx.bottom = r.ranking[:20], r.ranking[-10:]
-    ctx.query = "&".join([f"method={spec.method}", f"year={spec.year}"]
-                         + [f"w_{k}={v:g}" for k, v in spec.weights.items()]
-                         + [f"d_{k}={v}" for k, v in spec.directions.items()])
-    ctx.downloads = {"CSV": f"/balance/download/index.csv?{ctx.query}", "XLSX": f"/balance/download/index.xlsx?{ctx.query}"}
-    ctx.chart = charts.composite_figure(r)
-    scores = {u.code: u.score for u in r.ranking}
-    ctx.map_svg, ctx.legend = maps.sigungu_choropleth(scores, higher_is_better=True, title="종합 균형지수", unit="점", digits=1)
+        spec, scenario, problem = C.validate_spec(None), None, exc.message
+    d = B.composite_dashboard(spec, scenario, problem)
+    r, map_svg, legend, downloads = d.result, "", "", {}
+    if r is not None:
+        map_svg, legend = maps.sigungu_choropleth({u.code: u.score for u in r.ranking}, higher_is_better=True,
+                                                  title="종합 균형지수", unit="점", digits=1)
+        downloads = {"CSV": f"/balance/download/index.csv?{d.query}", "XLSX": f"/balance/download/index.xlsx?{d.query}"}
+    ctx = CompositeContext(
+        method=spec.method, methods=C.METHODS, year=spec.year, items=d.items, scenario=scenario, scenarios=d.scenarios,
+        message=d.message, saved=request.query_params.get("saved"), result=r, top=r.ranking[:20] if r else [],
+        bottom=r.ranking[-10:] if r else [], chart=charts.composite_figure(r) if r else None, map_svg=map_svg,
+        legend=legend, downloads=downloads, query=d.query, db_message=d.db_message)
     return render_page(request, "balance/composite.html", ctx, title="종합 균형지수")
 
 
@@ -279,69 +280,76 @@ def download_index(request: Request, ext: str):
 
 
 # ---------------------------------------------------------------------------------------- API
-@router.get("/api/v1/balance/indicators", tags=["balance"])
+@router.get("/api/v1/balance/indicators", tags=["balance"], response_model=S.IndicatorListPublic)
 def api_indicators():
     """지표 정의 목록 (정의·단위·방향·출처·연도)."""
-    return {"indicators": [i.to_dict() for i in indicators()]}
+    return api_response(indicator_list())
 
 
-@router.get("/api/v1/balance/indicators/{indicator_id}", tags=["balance"])
-def api_indicator_values(indicator_id: str, year: int = Query(..., ge=1900, le=2100),
-                         level: Literal[LEVELS] = "sigungu"):
+@router.get("/api/v1/balance/indicators/{indicator_id}", tags=["balance"], response_model=S.IndicatorValuesPublic)
+def api_indicator_values(indicator_id: str, year: int = Query(..., ge=1900, le=2100, description="연도"),
+                         level: Literal[LEVELS] = Query("sigungu", description="지역 단위")):
     """한 지표의 연도별 지역 값."""
     df = X.indicator_frame(indicator_id, year, level)
-    return {"indicator": get_indicator(indicator_id).to_dict(), "year": year, "level": level,
-            "values": to_jsonable(df.rename(columns={"코드": "code", "지역": "name", "값": "value", "순위": "rank"})
-                                  [["rank", "code", "name", "value"]])}
+    return api_response({"indicator": get_indicator(indicator_id), "year": year, "level": level,
+                         "values": df.rename(columns={"코드": "code", "지역": "name", "값": "value", "순위": "rank"})
+                         [["rank", "code", "name", "value"]]})
 
 
-@router.get("/api/v1/balance/disparity", tags=["balance"])
-def api_disparity(indicator: str, year: int = Query(..., ge=1900, le=2100), by: Literal[BY] = "5극3특",
-                  variant: Literal[VARIANTS] = "official", level: Literal[D.DISPARITY_LEVELS] = "sigungu",
-                  compare: int | None = Query(None, ge=1900, le=2100)):
+@router.get("/api/v1/balance/disparity", tags=["balance"], response_model=S.DisparityAnswer)
+def api_disparity(indicator: str = Query(..., description="지표 id (/api/v1/balance/indicators)"),
+                  year: int = Query(..., ge=1900, le=2100, description="연도"),
+                  by: Literal[BY] = Query("5극3특", description="타일 분해 묶음"),
+                  variant: Literal[VARIANTS] = Query("official", description="5극3특 구분"),
+                  level: Literal[D.DISPARITY_LEVELS] = Query("sigungu", description="지역 단위"),
+                  compare: int | None = Query(None, ge=1900, le=2100,
+                                              description="비교 연도: 주면 이 해에서 year까지의 변화 (DisparityChange)")):
     """격차: 지니·타일 T(권역 간·내)·CV·윌리엄슨·배율 (compare를 주면 두 해의 변화)."""
     if compare is not None:
-        return to_jsonable(D.disparity_change(indicator, compare, year, by=by, variant=variant, level=level))
-    return to_jsonable(D.measure_disparity(indicator, year, by=by, variant=variant, level=level))
+        return api_response(D.disparity_change(indicator, compare, year, by=by, variant=variant, level=level))
+    return api_response(D.measure_disparity(indicator, year, by=by, variant=variant, level=level))
 
 
-@router.get("/api/v1/balance/groups", tags=["balance"])
-def api_groups(indicator: str, by: Literal[BY] = "5극3특", variant: Literal[VARIANTS] = "official"):
+@router.get("/api/v1/balance/groups", tags=["balance"], response_model=S.GroupValuesPublic)
+def api_groups(indicator: str = Query(..., description="지표 id"),
+               by: Literal[BY] = Query("5극3특", description="타일 분해 묶음"),
+               variant: Literal[VARIANTS] = Query("official", description="5극3특 구분")):
     """권역(또는 시도)별 지표 값, 모든 연도."""
-    return {"indicator": indicator, "by": by, "variant": variant,
-            "groups": to_jsonable(group_values(indicator, by, variant))}
+    return api_response({"indicator": indicator, "by": by, "variant": variant,
+                         "groups": group_values(indicator, by, variant)})
 
 
-@router.get("/api/v1/balance/rank", tags=["balance"])
+@router.get("/api/v1/balance/rank", tags=["balance"], response_model=S.CompositeResultPublic, openapi_extra=_RANK_PARAMS)
 def api_rank(request: Request):
     """종합 균형지수 순위 (weights=지표=가중치,… method year scenario)."""
     spec, scenario = _spec_from_query(request)
-    return to_jsonable(C.composite_index(spec, scenario=scenario))
+    return api_response(C.composite_index(spec, scenario=scenario))
 
 
-@router.get("/api/v1/balance/scenarios", tags=["balance"])
+@router.get("/api/v1/balance/scenarios", tags=["balance"], response_model=S.ScenarioListPublic)
 def api_scenarios():
     """저장된 가중치 시나리오."""
     from moduai.balance.scenarios import list_scenarios
 
-    return {"scenarios": to_jsonable(list_scenarios())}
+    return api_response({"scenarios": list_scenarios()})
 
 
-@router.post("/api/v1/balance/scenarios", tags=["balance"], status_code=201)
-def api_save_scenario(payload: dict):
+@router.post("/api/v1/balance/scenarios", tags=["balance"], status_code=201, response_model=S.ScenarioPublic)
+def api_save_scenario(body: S.ScenarioCreate):
     """시나리오 저장: {"name", "weights": {id: w}, "method", "year", "directions", "description", "overwrite"}."""
     from moduai.balance.scenarios import save_scenario
 
-    if not isinstance(payload, dict) or "name" not in payload:
+    payload = body.model_dump(exclude_unset=True)
+    if "name" not in payload:
         raise InputError("시나리오에는 name이 필요합니다.", field="name")
     spec = C.spec_from_params(payload)
-    return to_jsonable(save_scenario(str(payload["name"]), spec, description=payload.get("description"),
-                                     overwrite=bool(payload.get("overwrite"))))
+    return api_response(save_scenario(str(payload["name"]), spec, description=payload.get("description"),
+                                      overwrite=bool(payload.get("overwrite"))), status_code=201)
 
 
-@router.get("/api/v1/balance/regions/{code}", tags=["balance"])
+@router.get("/api/v1/balance/regions/{code}", tags=["balance"], response_model=S.RegionIndicatorsPublic)
 def api_region(code: str):
     """한 지역의 모든 지표 값 (연도별)."""
-    return to_jsonable(region_indicators(code))
+    return api_response(region_indicators(code))
 
 

@@ -23,6 +23,7 @@ from moduai.commerce.importer import ImportReport, import_sangga_files
 from moduai.commerce.store import SnapshotInfo
 from moduai.errors import InputError, ModuaiError
 from moduai.results import to_jsonable
+from moduai.web.schemas import commerce as S
 from moduai.web.templating import render_page
 
 router = APIRouter()
@@ -88,13 +89,13 @@ def _page(request: Request, *, report=None, error=None, snapshot_input: str = ""
     return render_page(request, "commerce_data/index.html", ctx, title="상가 자료 가져오기", status_code=status)
 
 
-@router.get("/commerce/data")
+@router.get("/commerce/data", include_in_schema=False)
 def commerce_data_page(request: Request):
     """상가 자료: 스냅샷 목록과 가져오기 양식."""
     return _page(request)
 
 
-@router.post("/commerce/data")
+@router.post("/commerce/data", include_in_schema=False)
 def commerce_data_upload(request: Request, files: list[UploadFile] = File(default=[]), snapshot: str = Form(default="")):
     """상가정보 CSV를 올려 가져오고 거부된 행을 보여 줍니다."""
     try:
@@ -105,26 +106,26 @@ def commerce_data_upload(request: Request, files: list[UploadFile] = File(defaul
     return _page(request, report=report, snapshot_input=snapshot)
 
 
-@router.get("/api/v1/commerce/snapshots")
+@router.get("/api/v1/commerce/snapshots", tags=["commerce"], response_model=S.SnapshotListPublic)
 def api_snapshots() -> JSONResponse:
     """Snapshots: embedded (real 회기동, 강원 sample, synthetic default) and imported quarters."""
-    return JSONResponse(to_jsonable({"snapshots": snapshots.list_snapshots()}))
+    return JSONResponse(to_jsonable(snapshots.snapshot_list()))
 
 
-@router.post("/api/v1/commerce/import")
+@router.post("/api/v1/commerce/import", tags=["commerce"], response_model=S.ImportReportPublic)
 def api_import(files: list[UploadFile] = File(default=[]), snapshot: str = Form(default="")) -> JSONResponse:
     """Import published 상가(상권)정보 CSV files; returns rows stored and every rejected row."""
     return JSONResponse(to_jsonable(_import_uploads(files, snapshot)))
 
 
-@router.get("/api/v1/commerce/categories")
-def api_categories(level: Literal["major", "mid", "minor"] | None = Query(None, description="major | mid | minor")
+@router.get("/api/v1/commerce/categories", tags=["commerce"], response_model=S.CategoryListPublic)
+def api_categories(level: Literal["major", "mid", "minor"] | None = Query(None, description="업종 단계 (없으면 전부)")
                    ) -> JSONResponse:
     """The 2023 업종 taxonomy (10 대 / 75 중 / 247 소분류)."""
     return JSONResponse(to_jsonable({"categories": taxonomy.list_categories(level), "sources": ["upjong-2023"]}))
 
 
-@router.get("/api/v1/commerce/categories/resolve")
+@router.get("/api/v1/commerce/categories/resolve", tags=["commerce"], response_model=S.CategoryAnswerPublic)
 def api_resolve_category(text: str = Query(..., description="코드, 공식 이름 또는 흔한 이름 (카페, 치킨 …)")) -> JSONResponse:
     """Resolve what a user typed to a 2023 업종 (422 with suggestions when unknown)."""
     return JSONResponse(to_jsonable({"category": taxonomy.resolve_category(text),

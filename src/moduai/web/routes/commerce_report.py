@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse, Response
 from moduai.errors import InputError, NotFound
 from moduai.results import to_jsonable
 from moduai.web import maps
+from moduai.web.schemas import commerce as S
 from moduai.web.templating import render_page
 
 router = APIRouter()
@@ -131,31 +132,16 @@ def commerce_index(
     lon: float | None = Query(None),
 ):
     """상권 분석 시작: 장소와 업종 고르기."""
-    from moduai.commerce.demand import load_dong_demand, search_dongs
-    from moduai.commerce.trade_area import to_lonlat
+    from moduai.commerce.place_search import find_places
 
-    ctx = CommerceIndexContext(q=q, category=category, radius=radius, lat=lat, lon=lon)
-    if q:
-        d = load_dong_demand()
-        for i in search_dongs(q, limit=15):
-            lo, la = to_lonlat(d.cx[i], d.cy[i])
-            # by name: the report centres on the 동's busiest spot (report.locate_place)
-            name = str(d.name[i]).split(" ", 1)[-1]
-            href = "/commerce/report?" + urlencode({"place": name, "radius": radius, "category": category})
-            ctx.matches.append(PlaceMatch(str(d.name[i]), float(la), float(lo), "읍면동", href))
-        try:
-            from moduai.regions import search_regions
-
-            for reg in search_regions(q, limit=5):
-                if getattr(reg, "level", "") in ("sigungu", "gu") and reg.lat:
-                    href = "/commerce/report?" + urlencode({"lat": reg.lat, "lon": reg.lon, "radius": radius,
-                                                           "category": category})
-                    ctx.matches.append(PlaceMatch(reg.full_name, reg.lat, reg.lon, "시군구", href))
-        except Exception:  # noqa: BLE001 - the search box must still answer with 읍면동 only
-            pass
-        if not ctx.matches:
-            ctx.message = f"'{q}'에 해당하는 동이나 시군구를 찾지 못했습니다. '회기동', '포항시 남구', '강릉시'처럼 적어 보세요."
-    ctx.map_svg = maps.national_pick_map()
+    # a 동 by name (the report centres on its busiest spot, report.locate_place); a 시군구 by its centre
+    matches = [PlaceMatch(h.label, h.lat, h.lon, h.kind, "/commerce/report?" + urlencode(
+        {"place": h.place, "radius": radius, "category": category} if h.place else
+        {"lat": h.lat, "lon": h.lon, "radius": radius, "category": category})) for h in (find_places(q) if q else [])]
+    message = (f"'{q}'에 해당하는 동이나 시군구를 찾지 못했습니다. '회기동', '포항시 남구', '강릉시'처럼 적어 보세요."
+               if q and not matches else None)
+    ctx = CommerceIndexContext(q=q, category=category, radius=radius, lat=lat, lon=lon, matches=matches,
+                               message=message, map_svg=maps.national_pick_map())
     return render_page(request, "commerce/index.html", ctx, title="상권 분석")
 
 
@@ -178,8 +164,7 @@ def commerce_report_page(
         ctx = CommerceIndexContext(q=place, category=category, radius=radius, lat=lat, lon=lon,
                                    message=exc.message,
                                    suggestions=[c.get("label", str(c)) if isinstance(c, dict) else str(c)
-                                                for c in exc.candidates][:8])
-        ctx.map_svg = maps.national_pick_map()
+                                                for c in exc.candidates][:8], map_svg=maps.national_pick_map())
         return render_page(request, "commerce/index.html", ctx, title="상권 분석 — 입력 확인",
                            status_code=exc.http_status)
     q = _query(report.lat, report.lon, report.radius_m, category, None)
@@ -262,24 +247,24 @@ def commerce_sites_page(
     """입지 추천 페이지."""
     from moduai.commerce.sites import rank_sites
 
-    ctx = SitesPageContext(region=region, category=category, top=top, ranking=None)
-    if region:
-        try:
-            ctx.ranking = rank_sites(region, category, snapshot=snapshot, top=top)
-        except (InputError, NotFound) as exc:
-            ctx.message = exc.message
-            cands = [c.get("label", str(c)) if isinstance(c, dict) else str(c) for c in exc.candidates][:8]
-            if cands:
-                ctx.message += " 후보: " + ", ".join(cands)
-            return render_page(request, "commerce/sites.html", ctx, title="입지 추천 — 입력 확인",
-                               status_code=exc.http_status)
-        ctx.map_svg = maps.commerce_sites_map(ctx.ranking)
-        ctx.api_href = "/api/v1/commerce/sites?" + urlencode({"region": region, "category": category, "top": top})
+    if not region:
+        return render_page(request, "commerce/sites.html", SitesPageContext(region, category, top, None), title="입지 추천")
+    try:
+        ranking = rank_sites(region, category, snapshot=snapshot, top=top)
+    except (InputError, NotFound) as exc:
+        cands = [c.get("label", str(c)) if isinstance(c, dict) else str(c) for c in exc.candidates][:8]
+        ctx = SitesPageContext(region, category, top, None,
+                               message=exc.message + (" 후보: " + ", ".join(cands) if cands else ""))
+        return render_page(request, "commerce/sites.html", ctx, title="입지 추천 — 입력 확인",
+                           status_code=exc.http_status)
+    ctx = SitesPageContext(region, category, top, ranking, map_svg=maps.commerce_sites_map(ranking),
+                           api_href="/api/v1/commerce/sites?" + urlencode({"region": region, "category": category,
+                                                                          "top": top}))
     return render_page(request, "commerce/sites.html", ctx, title="입지 추천")
 
 
 # ----------------------------------------------------------------------------------------------- API
-@router.get("/api/v1/commerce/report", tags=["commerce"])
+@router.get("/api/v1/commerce/report", tags=["commerce"], response_model=S.CommerceReportPublic)
 def api_commerce_report(
     lat: float | None = Query(None, description="위도 (WGS84)"),
     lon: float | None = Query(None, description="경도 (WGS84)"),
@@ -293,13 +278,13 @@ def api_commerce_report(
     return JSONResponse(to_jsonable(report))
 
 
-@router.get("/api/v1/commerce/sites", tags=["commerce"])
+@router.get("/api/v1/commerce/sites", tags=["commerce"], response_model=S.SiteRankingPublic)
 def api_commerce_sites(
     region: str = Query(..., description="시군구 이름 또는 코드: 포항시, 강릉시, 47110"),
     category: str = Query(..., description="업종"),
     top: int = Query(10, ge=1, le=100, description="후보 셀 수 1~100"),
     resolution: int | None = Query(None, ge=6, le=10, description="H3 해상도 6~10 (기본 8)"),
-    snapshot: str | None = Query(None),
+    snapshot: str | None = Query(None, description="스냅샷 id (기본: 내장 기본값)"),
     previous: str | None = Query(None, description="생존율에 쓸 이전 스냅샷 id"),
 ):
     """입지 추천: 시군구 안 H3 셀 순위와 점수 구성 (JSON)."""

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 
-from moduai.data.catalog import Dataset, get_dataset, load_catalog
+from moduai.data.catalog import Dataset, get_dataset, list_datasets, load_catalog
+from moduai.web.api import api_response
+from moduai.web.schemas import data as S
 from moduai.web.templating import render_page
 
 router = APIRouter()
@@ -33,13 +35,13 @@ def data_page(request: Request):
     return render_page(request, "data.html", CatalogContext(groups, len(cat)), title="데이터 출처")
 
 
-@router.get("/api/v1/datasets", tags=["data"])
-def api_datasets():
-    """데이터셋 카탈로그 전체."""
-    return {"datasets": [d.__dict__ for d in load_catalog()]}
+@router.get("/api/v1/datasets", tags=["data"], response_model=S.DatasetListPublic)
+def api_datasets(domain: str | None = Query(None, description="이 도메인의 데이터셋만: regions, commerce, balance, programs, marketing …")):
+    """데이터셋 카탈로그 (출처·라이선스·연도·범위·합성 여부)."""
+    return api_response(list_datasets(domain))
 
 
-@router.get("/api/v1/datasets/{dataset_id}", tags=["data"])
+@router.get("/api/v1/datasets/{dataset_id}", tags=["data"], response_model=S.DatasetPublic)
 def api_dataset(dataset_id: str):
     """데이터셋 하나."""
-    return get_dataset(dataset_id).__dict__
+    return api_response(get_dataset(dataset_id))

@@ -18,9 +18,11 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from moduai.errors import InputError
+from moduai.marketing.reviews import TONES
 from moduai.results import to_jsonable
 from moduai.web.routes import marketing_content
 from moduai.web.routes.marketing_content import _quoted, _recent
+from moduai.web.schemas import marketing as S
 from moduai.web.templating import render_page
 from moduai.web.uploads import read_upload as _read_upload
 from moduai.web.uploads import spool_upload as _spool_upload
@@ -28,9 +30,6 @@ from moduai.web.uploads import spool_upload as _spool_upload
 router = APIRouter()
 router.include_router(marketing_content.router)
 
-# = moduai.marketing.reviews.TONES (a test pins them equal); that module is imported lazily, it loads the
-# Korean analyser. Stated in the OpenAPI spec so that generated requests use a valid tone.
-TONES = ("정중", "친근", "간결")
 
 
 INLINE_WAIT_S = 3.0  # a small file's job usually ends within this: the owner goes straight to the result
@@ -222,8 +221,9 @@ def reviews_shop_csv(name: str = Query(...), tone: str = "정중"):
                     headers={"Content-Disposition": _quoted(f"답글초안_{merged.shop}_전체.csv")})
 
 
-@router.get("/api/v1/marketing/reviews", tags=["marketing"])
-def api_reviews_shop(shop: str = Query(..., description="가게 이름"), tone: Literal[TONES] = "정중"):
+@router.get("/api/v1/marketing/reviews", tags=["marketing"], response_model=S.ShopReviewsPublic)
+def api_reviews_shop(shop: str = Query(..., description="가게 이름"),
+                     tone: Literal[TONES] = Query("정중", description="답글 말투")):
     """한 가게의 모든 리뷰 파일을 합친 분석 (같은 날짜·별점·내용·작성자 중복은 한 번만)."""
     merged, analysis = _shop_review_analysis(shop, tone)
     return JSONResponse(to_jsonable({"shop": merged.shop, "imports": merged.imports,
@@ -241,7 +241,7 @@ def reviews_replies_csv(import_id: int, tone: str = "정중", llm: bool = False)
                     headers={"Content-Disposition": _quoted(f"답글초안_{imp.shop}_{import_id}.csv")})
 
 
-@router.post("/api/v1/marketing/reviews", tags=["marketing"])
+@router.post("/api/v1/marketing/reviews", tags=["marketing"], response_model=S.ReviewsImportPublic)
 def api_reviews(file: UploadFile = File(...), shop: str = Form("내 가게"), tone: Literal[TONES] = Form("정중")):
     """리뷰 CSV(날짜, 평점, 내용)를 가져와 분석합니다. 잘못된 행이 있으면 아무것도 저장하지 않고 행별 사유를 돌려줍니다."""
     from moduai.marketing.reviews import validate_tone
@@ -254,8 +254,8 @@ def api_reviews(file: UploadFile = File(...), shop: str = Form("내 가게"), to
     return JSONResponse(to_jsonable({"import": summary, "analysis": analysis}))
 
 
-@router.get("/api/v1/marketing/reviews/{import_id:int}", tags=["marketing"])
-def api_reviews_get(import_id: int, tone: Literal[TONES] = "정중"):
+@router.get("/api/v1/marketing/reviews/{import_id:int}", tags=["marketing"], response_model=S.ReviewsImportPublic)
+def api_reviews_get(import_id: int, tone: Literal[TONES] = Query("정중", description="답글 말투")):
     """저장된 리뷰 가져오기의 분석 결과."""
     imp, analysis = _review_analysis(import_id, tone)
     return JSONResponse(to_jsonable({"import": imp, "analysis": analysis}))
@@ -356,7 +356,7 @@ def customers_xlsx(import_id: int):
                     headers={"Content-Disposition": _quoted(f"고객세그먼트_{imp.shop}_{import_id}.xlsx")})
 
 
-@router.post("/api/v1/marketing/customers", tags=["marketing"])
+@router.post("/api/v1/marketing/customers", tags=["marketing"], response_model=S.CustomersImportPublic)
 def api_customers(file: UploadFile = File(...), shop: str = Form("내 가게")):
     """매출 장부 CSV(고객, 날짜, 금액)를 가져와 RFM 세그먼트를 계산합니다 (고객 식별값은 마스킹해 저장)."""
     from moduai.marketing.store import import_ledger
@@ -367,8 +367,9 @@ def api_customers(file: UploadFile = File(...), shop: str = Form("내 가게")):
     return JSONResponse(to_jsonable({"import": summary, "analysis": analysis}))
 
 
-@router.get("/api/v1/marketing/customers/{import_id:int}", tags=["marketing"])
-def api_customers_get(import_id: int, as_of: str | None = None):
+@router.get("/api/v1/marketing/customers/{import_id:int}", tags=["marketing"], response_model=S.CustomersImportPublic)
+def api_customers_get(import_id: int, as_of: str | None = Query(None, description="기준일 YYYY-MM-DD",
+                                                               json_schema_extra={"format": "date"})):
     """저장된 매출 장부의 RFM 분석."""
     imp, analysis = _customer_analysis(import_id, as_of)
     return JSONResponse(to_jsonable({"import": imp, "analysis": analysis}))

@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
 from moduai.errors import InputError
-from moduai.results import to_jsonable
+from moduai.web.api import api_response
+from moduai.web.schemas import marketing as S
 from moduai.web.templating import render_page
 
 router = APIRouter()
@@ -123,15 +124,16 @@ def copy_page(request: Request):
     return render_page(request, "marketing/copy.html", ctx, title="홍보 문구")
 
 
-@router.post("/api/v1/marketing/copy", tags=["marketing"])
-def api_copy(body: dict):
+@router.post("/api/v1/marketing/copy", tags=["marketing"], response_model=S.CopyResultPublic)
+def api_copy(body: S.CopyRequest):
     """가게 정보(JSON)로 채널별 문구를 만듭니다. body: {profile: {...}, channels: [...], variants: 3, month: 5}."""
     from moduai.marketing.copy import generate_copy
     from moduai.marketing.profile import parse_profile
 
-    profile = parse_profile(body.get("profile") or {})
-    res = generate_copy(profile, body.get("channels"), variants=int(body.get("variants", 3)), month=body.get("month"))
-    return JSONResponse(to_jsonable(res))
+    data = body.model_dump(exclude_unset=True)
+    profile = parse_profile(data.get("profile") or {})
+    res = generate_copy(profile, data.get("channels"), variants=int(data.get("variants", 3)), month=data.get("month"))
+    return api_response(res)
 
 
 # ------------------------------------------------------------------------------------------- calendar
@@ -186,16 +188,17 @@ def calendar_ics(year: int = Query(...), category: str = "일반"):
     return _ics_response(year, category)
 
 
-@router.get("/api/v1/marketing/calendar", tags=["marketing"])
+@router.get("/api/v1/marketing/calendar", tags=["marketing"], response_model=S.ContentCalendarPublic)
 def api_calendar(year: int = Query(..., ge=2000, le=2100, description="연도"), category: str = Query("일반", description="업종")):
     """12개월 콘텐츠 달력 (JSON)."""
     from moduai.marketing.calendar import build_content_calendar
 
-    return JSONResponse(to_jsonable(build_content_calendar(year, category)))
+    return api_response(build_content_calendar(year, category))
 
 
-@router.get("/api/v1/marketing/calendar.ics", tags=["marketing"])
-def api_calendar_ics(year: int = Query(..., ge=2000, le=2100), category: str = Query("일반")):
+@router.get("/api/v1/marketing/calendar.ics", tags=["marketing"], response_class=Response,
+            responses={200: {"content": {"text/calendar": {"schema": {"type": "string"}}}, "description": "iCalendar"}})
+def api_calendar_ics(year: int = Query(..., ge=2000, le=2100, description="연도"), category: str = Query("일반", description="업종")):
     """12개월 콘텐츠 달력 (iCalendar, RFC 5545)."""
     return _ics_response(year, category)
 
@@ -220,11 +223,11 @@ def abtest_page(request: Request, a: str = "", b: str = "", alpha: float = 0.05)
     return render_page(request, "marketing/abtest.html", ctx, title="A/B 테스트")
 
 
-@router.get("/api/v1/marketing/abtest", tags=["marketing"])
+@router.get("/api/v1/marketing/abtest", tags=["marketing"], response_model=S.ABTestResultPublic)
 def api_abtest(a: str = Query(..., description="A안 성공/전체, 예: 120/1000"),
                b: str = Query(..., description="B안 성공/전체, 예: 150/1000"),
-               alpha: float = Query(0.05, gt=0, lt=0.5)):
+               alpha: float = Query(0.05, gt=0, lt=0.5, description="유의수준")):
     """두 비율 z-검정(합동), p값, 차이의 신뢰구간, 한국어 결론."""
     from moduai.marketing.abtest import parse_arm, two_proportion_test
 
-    return JSONResponse(to_jsonable(two_proportion_test(*parse_arm(a, "a"), *parse_arm(b, "b"), alpha=alpha)))
+    return api_response(two_proportion_test(*parse_arm(a, "a"), *parse_arm(b, "b"), alpha=alpha))

@@ -13,14 +13,17 @@ from moduai.accounts.deps import current_user, require_operator
 from moduai.accounts.schemas import UserPublic
 from moduai.errors import InputError
 from moduai.programs import service
-from moduai.programs.catalog import KINDS, SAMPLE_NOTICE
+from moduai.programs.catalog import KINDS
 from moduai.programs.criteria import CRITERION_TYPES
 from moduai.programs.forms import ProfileFormSpec, profile_dict_from_form
+from moduai.programs.listing import ProgramBrief, list_programs
 from moduai.programs.matching import MatchResult
 from moduai.programs.places import SIDO
 from moduai.programs.rules import check_ruleset
 from moduai.programs.search import MAX_QUERY_CHARS, METHODS, SearchResult
+from moduai.web.api import api_response
 from moduai.web.params import IsoDate, parse_iso_date
+from moduai.web.schemas import programs as S
 from moduai.web.templating import render_page
 
 router = APIRouter()
@@ -132,10 +135,8 @@ def _sido_options() -> list[tuple[str, str]]:
     return [(code, full) for code, (full, _short) in sorted(SIDO.items())]
 
 
-def _brief(p) -> dict[str, Any]:
-    return {"slug": p.slug, "name": p.name, "agency": p.agency, "kind": p.kind, "region_text": p.region_text,
-            "period_text": p.period_text, "apply_end": p.apply_end, "is_sample": p.is_sample, "status": p.status,
-            "has_rules": p.has_rules, "source_label": p.source_label}
+def _brief(p) -> ProgramBrief:
+    return ProgramBrief.of(p)
 
 
 # --- pages -----------------------------------------------------------------------------------------
@@ -328,53 +329,52 @@ def admin_status(request: Request, slug: str, status: str = Form(""),
 
 # --- JSON API --------------------------------------------------------------------------------------
 
-@router.get("/api/v1/programs")
-def api_list(kind: str | None = None, sido: str | None = None):
+@router.get("/api/v1/programs", tags=["programs"], response_model=S.ProgramListPublic)
+def api_list(kind: str | None = Query(None, description="사업 종류", json_schema_extra={"enum": list(KINDS)}),
+             sido: str | None = Query(None, description="시도 코드 (예: 51)", json_schema_extra={"enum": sorted(SIDO)}),
+             include_retired: bool = Query(False, description="종료(retired)된 사업 포함")):
     """지원사업 목록 (표본과 가져온 실제 공고)."""
-    programs = service.active_programs(kind=kind, sido=sido)
-    return {"programs": [_brief(p) for p in programs], "count": len(programs), "notice": SAMPLE_NOTICE,
-            "sources": sorted({p.dataset_id for p in programs})}
+    return api_response(list_programs(kind=kind, sido=sido, include_retired=include_retired))
 
 
-@router.get("/api/v1/programs/search")
-def api_search(q: str = Query(..., min_length=1, max_length=MAX_QUERY_CHARS), method: Literal[METHODS] = "hybrid",
-               limit: int = Query(10, ge=1, le=200), include_closed: bool = False):
+@router.get("/api/v1/programs/search", tags=["programs"], response_model=S.SearchResultPublic)
+def api_search(q: str = Query(..., min_length=1, max_length=MAX_QUERY_CHARS, description="검색어, 예: 스마트팜 청년"),
+               method: Literal[METHODS] = Query("hybrid", description="검색 방법"),
+               limit: int = Query(10, ge=1, le=200, description="결과 수"),
+               include_closed: bool = Query(False, description="마감된 사업도 검색")):
     """지원사업 한국어 검색 (기본: 마감된 사업 제외)."""
-    from moduai.results import to_jsonable
-
-    return to_jsonable(service.search(q, method=method, limit=limit, include_closed=include_closed))
+    return api_response(service.search(q, method=method, limit=limit, include_closed=include_closed))
 
 
-@router.post("/api/v1/programs/match")
-def api_match(profile: dict[str, Any] = Body(default_factory=dict),
+@router.post("/api/v1/programs/match", tags=["programs"], response_model=S.MatchResultPublic)
+def api_match(body: S.ProfileRequest = Body(default_factory=S.ProfileRequest),
               today: IsoDate | None = Query(None, description="기준일 YYYY-MM-DD (기본: 오늘)"),
-              include_closed: bool = False):
+              include_closed: bool = Query(False, description="마감된 사업도 '해당 안 됨'에 포함")):
     """프로필(JSON)로 지원사업 매칭: 조건별 해당/해당 안 됨/확인 필요와 이유."""
-    from moduai.results import to_jsonable
+    profile = body.model_dump(exclude_unset=True)
+    return api_response(service.match_profile(profile, today=today, include_closed=include_closed))
 
-    return to_jsonable(service.match_profile(profile, today=today, include_closed=include_closed))
 
-
-@router.post("/api/v1/programs/rules/validate")
-def api_validate_rules(rules_yaml: str = Body(..., embed=True), program: str | None = Body(None, embed=True)):
+@router.post("/api/v1/programs/rules/validate", tags=["programs"], response_model=S.RulesValidatePublic)
+def api_validate_rules(body: S.RulesValidateRequest):
     """자격 규칙 YAML 검사 (문법, 조건 유형, 범위, 내장 테스트)."""
-    ruleset = check_ruleset(rules_yaml, file="입력", program=program)
-    return {"ok": True, "criteria": [c.to_dict() for c in ruleset.criteria], "tests": len(ruleset.tests)}
+    ruleset = check_ruleset(body.rules_yaml, file="입력", program=body.program)
+    return api_response({"ok": True, "criteria": [c.to_dict() for c in ruleset.criteria], "tests": len(ruleset.tests)})
 
 
-@router.get("/api/v1/programs/calendar.ics")
-def api_calendar_ics(sido: str | None = None, kind: str | None = None):
+@router.get("/api/v1/programs/calendar.ics", tags=["programs"], response_class=Response,
+            responses={200: {"content": {"text/calendar": {"schema": {"type": "string"}}}, "description": "iCalendar"}})
+def api_calendar_ics(sido: str | None = Query(None, description="시도 코드 (예: 51)"),
+                     kind: str | None = Query(None, description="사업 종류")):
     """마감 달력 (iCalendar, RFC 5545)."""
     return _ics_response(service.deadline_ics(sido=sido, kind=kind))
 
 
-@router.get("/api/v1/programs/{slug}")
+@router.get("/api/v1/programs/{slug}", tags=["programs"], response_model=S.ProgramDetailPublic)
 def api_program(slug: str):
     """지원사업 하나 (규칙과 버전 이력 포함)."""
-    from moduai.results import to_jsonable
-
     detail = service.program_detail(slug)
-    return to_jsonable({"program": detail.program.to_dict(), "history": detail.history, "sources": detail.sources})
+    return api_response({"program": detail.program.to_dict(), "history": detail.history, "sources": detail.sources})
 
 
 _ = current_user  # re-exported for templates that show the signed-in user
