@@ -75,7 +75,7 @@ def create_app() -> FastAPI:
     def plotly_js() -> FileResponse:
         return FileResponse(PLOTLY_JS, media_type="application/javascript")
 
-    @app.get("/api/v1/csrf", tags=["security"])
+    @app.get("/api/v1/csrf", tags=["security"], responses=ERROR_RESPONSES)
     def api_csrf(request: Request) -> dict[str, str]:
         """CSRF 토큰: POST/PUT/PATCH/DELETE 요청에 이 값을 X-CSRF-Token 헤더로, 함께 받은 쿠키와 같이 보냅니다."""
         return {"csrf_token": csrf_token(request), "header": CSRF_HEADER}
