@@ -1,23 +1,30 @@
-"""Settings read from the environment (``MODUAI_*``), with safe embedded defaults.
+"""Settings read from the environment (``MODUAI_*``): the ONE place the code reads these variables.
 
-- ``MODUAI_HOME``: folder for the SQLite file and imported snapshots (default ``~/.moduai``).
+- ``MODUAI_HOME``: folder for the SQLite file, imported snapshots and the key files (default ``~/.moduai``).
 - ``MODUAI_DATABASE_URL``: SQLAlchemy URL; default ``sqlite:///$MODUAI_HOME/moduai.db``.
-- ``MODUAI_LLM_BASE_URL`` / ``MODUAI_LLM_MODEL`` / ``MODUAI_LLM_API_KEY``: an OpenAI-compatible server;
-  unset means the offline generator.
-- ``MODUAI_SECRET_KEY``: signs session cookies; must be set (not the placeholder) when
-  ``MODUAI_ENV=production``.
+- ``MODUAI_ENV``: ``development`` (default) or ``production`` (cookies marked ``Secure``).
+- ``MODUAI_SECRET_KEY``: signs session cookies and CSRF tokens. Unset → a random key written on first use
+  to ``$MODUAI_HOME/secret.key`` (mode 0600). A published placeholder or a short value is refused in every
+  mode (see :mod:`moduai.accounts.keys`).
+- ``MODUAI_IDENTIFIER_KEY``: keys the hashes of customer identifiers; unset → ``$MODUAI_HOME/identifier.key``.
+  Never stored in the database.
+- ``MODUAI_LLM_BASE_URL`` / ``MODUAI_LLM_MODEL`` / ``MODUAI_LLM_API_KEY`` / ``MODUAI_LLM_TIMEOUT``: an
+  OpenAI-compatible server; unset means the offline generator.
+- ``MODUAI_WARMUP``: ``0`` turns off the server's background warm-up.
+- ``MODUAI_DEBUG``: set → the CLI shows tracebacks of unexpected errors.
+
+The keys are read lazily (first use of ``secret_key`` / ``identifier_key``), so commands that never sign
+a cookie or hash an identifier do not create key files.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from moduai.errors import InputError
-
-_PLACEHOLDER_SECRET = "moduai-dev-secret-change-me"
 
 
 @dataclass(frozen=True)
@@ -25,44 +32,83 @@ class Settings:
     home: Path
     database_url: str
     env: str
-    secret_key: str
     llm_base_url: str | None
     llm_model: str | None
     llm_api_key: str | None
     llm_timeout_s: float
+    warmup: bool = True
+    debug: bool = False
+    secret_key_env: str | None = field(default=None, repr=False)
+    identifier_key_env: str | None = field(default=None, repr=False)
 
     @property
     def imports_dir(self) -> Path:
         return self.home / "imports"
 
+    def _key_environ(self) -> dict[str, str]:
+        env = {}
+        if self.secret_key_env is not None:
+            env["MODUAI_SECRET_KEY"] = self.secret_key_env
+        if self.identifier_key_env is not None:
+            env["MODUAI_IDENTIFIER_KEY"] = self.identifier_key_env
+        return env
+
+    @cached_property
+    def secret_key(self) -> str:
+        """The session-signing key: ``MODUAI_SECRET_KEY`` or ``$MODUAI_HOME/secret.key`` (created on first use)."""
+        from moduai.accounts.keys import session_key  # lazy: keys is a leaf module with no other imports
+
+        return session_key(self.home, self._key_environ()).decode("utf-8")
+
+    @cached_property
+    def identifier_key(self) -> bytes:
+        """The key of customer-identifier hashes: ``MODUAI_IDENTIFIER_KEY`` or ``$MODUAI_HOME/identifier.key``."""
+        from moduai.accounts.keys import identifier_key
+
+        return identifier_key(self.home, self._key_environ())
+
+
+def _flag(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() not in ("0", "false", "no", "off")
+
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
-    """Read settings from ``environ`` (default: ``os.environ``) and refuse unsafe production values."""
+    """Read settings from ``environ`` (default: ``os.environ``); refuse malformed values with a Korean message."""
     env = dict(os.environ if environ is None else environ)
     home = Path(env.get("MODUAI_HOME") or Path.home() / ".moduai").expanduser()
     database_url = env.get("MODUAI_DATABASE_URL") or f"sqlite:///{home / 'moduai.db'}"
     mode = env.get("MODUAI_ENV", "development")
-    secret = env.get("MODUAI_SECRET_KEY") or _PLACEHOLDER_SECRET
-    if mode == "production" and secret == _PLACEHOLDER_SECRET:
-        raise InputError(
-            "운영 모드(MODUAI_ENV=production)에서는 MODUAI_SECRET_KEY를 직접 정해야 합니다.",
-            field="MODUAI_SECRET_KEY",
-            detail="refusing the placeholder secret in production",
-        )
+    if mode not in ("development", "production"):
+        raise InputError(f"MODUAI_ENV는 development 또는 production이어야 합니다. 받은 값: {mode!r}.", field="MODUAI_ENV")
     try:
         timeout = float(env.get("MODUAI_LLM_TIMEOUT", "20"))
     except ValueError as exc:
         raise InputError("MODUAI_LLM_TIMEOUT은 초 단위 숫자여야 합니다.", field="MODUAI_LLM_TIMEOUT") from exc
-    return Settings(
+    settings = Settings(
         home=home,
         database_url=database_url,
         env=mode,
-        secret_key=secret,
         llm_base_url=env.get("MODUAI_LLM_BASE_URL") or None,
         llm_model=env.get("MODUAI_LLM_MODEL") or None,
         llm_api_key=env.get("MODUAI_LLM_API_KEY") or None,
         llm_timeout_s=timeout,
+        warmup=_flag(env.get("MODUAI_WARMUP"), True),
+        debug=_flag(env.get("MODUAI_DEBUG"), False),
+        # An empty variable counts as unset (the key file is used), as in ``MODUAI_SECRET_KEY=`` in a unit file.
+        secret_key_env=env.get("MODUAI_SECRET_KEY") or None,
+        identifier_key_env=env.get("MODUAI_IDENTIFIER_KEY") or None,
     )
+    if settings.secret_key_env is not None or settings.identifier_key_env is not None:
+        # A key given in the environment is checked now, in every mode: a placeholder never starts anything.
+        from moduai.accounts.keys import check_env_key
+
+        for name, value in (("MODUAI_SECRET_KEY", settings.secret_key_env),
+                            ("MODUAI_IDENTIFIER_KEY", settings.identifier_key_env)):
+            if value is not None:
+                check_env_key(name, value)
+    return settings
 
 
 @lru_cache(maxsize=1)
