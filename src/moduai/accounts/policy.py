@@ -21,6 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
+from starlette.requests import Request
 
 ROLES: tuple[str, ...] = ("admin", "operator", "mentor", "member", "planner")
 ANONYMOUS = "anonymous"
@@ -156,7 +157,7 @@ def principal_from_session_token(token: str | None) -> Principal:
 PRINCIPAL_SCOPE_KEY = "moduai.principal"
 
 
-def current_principal(request) -> Principal:
+def current_principal(request: Request) -> Principal:
     """FastAPI dependency: the caller. The access middleware resolves it once per request and keeps it in
     the ASGI scope; outside the app (a bare router in a test) it is resolved here from the cookie."""
     cached = request.scope.get(PRINCIPAL_SCOPE_KEY)

@@ -99,10 +99,10 @@ class CustomerAnalysis:
 
 # --------------------------------------------------------------------------------------------- read
 def parse_ledger_csv(data: bytes, source_name: str = "ledger.csv", *, today: dt.date | None = None,
-                     secret: str | None = None) -> tuple[CsvTable, list[Sale]]:
+                     key: bytes | None = None) -> tuple[CsvTable, list[Sale]]:
     """Read and check every row (customer, date, amount); any bad row refuses the whole file."""
     table = read_csv_table(data, source_name, required=LEDGER_COLUMNS, label="매출 장부")
-    secret = secret or get_settings().secret_key
+    key = key or get_settings().identifier_key
     sales: list[Sale] = []
     errors: list[RowError] = []
     for line, row in table.rows:
@@ -120,7 +120,7 @@ def parse_ledger_csv(data: bytes, source_name: str = "ledger.csv", *, today: dt.
             # The raw identifier is personal data: show only its masked form in messages.
             errors.append(RowError(line, "; ".join(problems), mask_identifier(who) if who else None))
             continue
-        sales.append(Sale(line, customer_key(who, secret), mask_identifier(who), day, amount))
+        sales.append(Sale(line, customer_key(who, key), mask_identifier(who), day, amount))
     if errors:
         raise_rejected(source_name, "매출 장부", errors)
     return table, sales

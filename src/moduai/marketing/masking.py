@@ -1,15 +1,13 @@
 """Masking of personal data in imported files: phone numbers (010-****-1234) and names (김*수).
 
 Masked values are what is stored and shown.  So that one customer's visits still group together, the
-ledger also stores ``customer_key`` = HMAC-SHA256(secret key, normalised identifier): it cannot be turned
-back into a phone number without the server's secret (a plain hash of a phone number could be
+ledger also stores ``customer_key`` = HMAC-SHA256(identifier key, normalised identifier): it cannot be turned
+back into a phone number without the identifier key (kept in MODUAI_HOME, never in the database) (a plain hash of a phone number could be
 brute-forced over the 10⁸ possible numbers).
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import re
 
 _PHONE = re.compile(r"(?<!\d)(?:\+?82[-\s.]?)?(0?1[016789]|0[2-6][0-9]?|0?2)[-\s.)]?(\d{3,4})[-\s.]?(\d{4})(?!\d)")
@@ -79,6 +77,10 @@ def normalise_identifier(value: str) -> str:
     return " ".join(v.split())
 
 
-def customer_key(value: str, secret: str) -> str:
-    """Keyed hash of the normalised identifier (groups visits; not reversible without ``secret``)."""
-    return hmac.new(secret.encode(), normalise_identifier(value).encode(), hashlib.sha256).hexdigest()[:32]
+def customer_key(value: str, key: bytes | None = None) -> str:
+    """Keyed hash of the normalised identifier (groups visits; not reversible without the identifier key,
+    which is never stored in the database): :func:`moduai.accounts.keys.keyed_hash` with purpose
+    ``customer``; ``key`` None means the server's identifier key."""
+    from moduai.accounts.keys import keyed_hash
+
+    return keyed_hash(normalise_identifier(value), purpose="customer", key=key)

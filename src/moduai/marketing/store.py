@@ -2,6 +2,11 @@
 
 ``import_reviews`` / ``import_ledger`` parse and check the file first (any bad row → ImportRejected, the
 database untouched), then write the shop, the import record and all rows in ONE transaction.
+
+Ownership: every import records its owner (the uploading user's id). Reads take the caller's
+:class:`~moduai.accounts.policy.Principal`: a member sees only their own imports, an admin sees all, and
+another owner's import answers NotFound (404) exactly like a missing one, so ids do not leak. ``principal``
+None means the server's own command line (no owner, no filter).
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from moduai.accounts.policy import Principal, owner_scope
 from moduai.db import get_engine, session_scope
 from moduai.db.models import ImportLog
 from moduai.errors import InputError, NotFound
@@ -32,6 +38,20 @@ class ImportSummary:
     encoding: str
     already_imported: bool
     created_at: dt.datetime | None = None
+    owner_id: int | None = None
+
+
+def _summary(i: MarketingImport, already: bool = True) -> ImportSummary:
+    return ImportSummary(i.id, i.shop.name, i.kind, i.source_name, i.row_count, i.encoding, already, i.created_at,
+                         i.owner_id)
+
+
+def _owned(q, principal: Principal | None):
+    """Restrict a query of imports to what ``principal`` may see (None: the local command line, no filter)."""
+    if principal is None:
+        return q
+    scope = owner_scope(principal)
+    return q if scope is None else q.where(MarketingImport.owner_id == scope)
 
 
 def validate_shop_name(name: str | None) -> str:
@@ -50,9 +70,10 @@ def _shop(session: Session, name: str) -> MarketingShop:
     return shop
 
 
-def _existing(session: Session, shop: MarketingShop, kind: str, sha: str) -> MarketingImport | None:
+def _existing(session: Session, shop: MarketingShop, kind: str, sha: str, owner_id: int | None) -> MarketingImport | None:
+    owner = MarketingImport.owner_id.is_(None) if owner_id is None else MarketingImport.owner_id == owner_id
     return session.scalar(select(MarketingImport).where(
-        MarketingImport.shop_id == shop.id, MarketingImport.kind == kind, MarketingImport.sha256 == sha))
+        MarketingImport.shop_id == shop.id, MarketingImport.kind == kind, MarketingImport.sha256 == sha, owner))
 
 
 def _log(session: Session, imp: MarketingImport, shop: str) -> None:
@@ -61,75 +82,79 @@ def _log(session: Session, imp: MarketingImport, shop: str) -> None:
                           rows_rejected=0, note=f"{imp.kind} · {shop} · import {imp.id}"))
 
 
-def _store_import(kind: str, shop: str, source_name: str, table, n_rows: int, make_rows) -> ImportSummary:
+def _store_import(kind: str, shop: str, source_name: str, table, n_rows: int, make_rows,
+                  owner_id: int | None = None) -> ImportSummary:
     """One transaction: the shop, the import row, its rows and the platform log — or the earlier identical
-    import of this shop (same content hash), untouched."""
+    import of this shop by the same owner (same content hash), untouched."""
     with session_scope(get_engine()) as s:
         sh = _shop(s, shop)
-        old = _existing(s, sh, kind, table.sha256)
+        old = _existing(s, sh, kind, table.sha256, owner_id)
         if old:
-            return ImportSummary(old.id, shop, kind, old.source_name, old.row_count, old.encoding, True, old.created_at)
+            return ImportSummary(old.id, shop, kind, old.source_name, old.row_count, old.encoding, True, old.created_at,
+                                 old.owner_id)
         imp = MarketingImport(shop_id=sh.id, kind=kind, source_name=source_name[:300], sha256=table.sha256,
-                              encoding=table.encoding, row_count=n_rows)
+                              encoding=table.encoding, row_count=n_rows, owner_id=owner_id)
         s.add(imp)
         s.flush()
         s.add_all(make_rows(imp.id))
         _log(s, imp, shop)
         s.flush()
-        return ImportSummary(imp.id, shop, kind, imp.source_name, n_rows, table.encoding, False)
+        return ImportSummary(imp.id, shop, kind, imp.source_name, n_rows, table.encoding, False, None, owner_id)
 
 
-def import_reviews(data: bytes, source_name: str, shop: str | None = None, *, today: dt.date | None = None) -> ImportSummary:
+def import_reviews(data: bytes, source_name: str, shop: str | None = None, *, today: dt.date | None = None,
+                   owner_id: int | None = None) -> ImportSummary:
     """Check and store a reviews CSV for ``shop``; returns the (new or existing) import."""
     name = validate_shop_name(shop)
     table, records = parse_reviews_csv(data, source_name, today=today)
     return _store_import("reviews", name, source_name, table, len(records), lambda import_id: (
         MarketingReview(import_id=import_id, line=r.line, review_date=r.date, rating=r.rating, text=r.text,
-                        author=r.author) for r in records))
+                        author=r.author) for r in records), owner_id)
 
 
-def import_ledger(data: bytes, source_name: str, shop: str | None = None, *, today: dt.date | None = None) -> ImportSummary:
+def import_ledger(data: bytes, source_name: str, shop: str | None = None, *, today: dt.date | None = None,
+                  owner_id: int | None = None) -> ImportSummary:
     """Check and store a sales-ledger CSV for ``shop`` (identifiers masked + keyed hash only)."""
     name = validate_shop_name(shop)
     table, sales = parse_ledger_csv(data, source_name, today=today)
     return _store_import("ledger", name, source_name, table, len(sales), lambda import_id: (
         MarketingSale(import_id=import_id, line=x.line, customer_key=x.customer_key,
-                      customer_display=x.customer_display, sale_date=x.date, amount=x.amount) for x in sales))
+                      customer_display=x.customer_display, sale_date=x.date, amount=x.amount) for x in sales),
+                         owner_id)
 
 
-def get_import(import_id: int, kind: str) -> ImportSummary:
+def get_import(import_id: int, kind: str, principal: Principal | None = None) -> ImportSummary:
     with session_scope(get_engine()) as s:
-        imp = s.get(MarketingImport, import_id)
+        imp = s.scalar(_owned(select(MarketingImport).where(MarketingImport.id == import_id), principal))
         if imp is None or imp.kind != kind:
             raise NotFound(f"가져오기 기록 {import_id}번({'리뷰' if kind == 'reviews' else '매출 장부'})을 찾을 수 없습니다. "
                            "파일을 다시 올려 주세요.", field="import_id")
-        return ImportSummary(imp.id, imp.shop.name, imp.kind, imp.source_name, imp.row_count, imp.encoding, True,
-                             imp.created_at)
+        return _summary(imp)
 
 
-def load_reviews(import_id: int) -> list[ReviewRecord]:
-    get_import(import_id, "reviews")
+def load_reviews(import_id: int, principal: Principal | None = None) -> list[ReviewRecord]:
+    get_import(import_id, "reviews", principal)
     with session_scope(get_engine()) as s:
         rows = s.scalars(select(MarketingReview).where(MarketingReview.import_id == import_id)
                          .order_by(MarketingReview.line)).all()
         return [ReviewRecord(r.line, r.review_date, r.rating, r.text, r.author, r.import_id) for r in rows]
 
 
-def load_sales(import_id: int) -> list[Sale]:
-    get_import(import_id, "ledger")
+def load_sales(import_id: int, principal: Principal | None = None) -> list[Sale]:
+    get_import(import_id, "ledger", principal)
     with session_scope(get_engine()) as s:
         rows = s.scalars(select(MarketingSale).where(MarketingSale.import_id == import_id)
                          .order_by(MarketingSale.line)).all()
         return [Sale(r.line, r.customer_key, r.customer_display, r.sale_date, r.amount) for r in rows]
 
 
-def list_imports(kind: str | None = None, limit: int = 20) -> list[ImportSummary]:
+def list_imports(kind: str | None = None, limit: int = 20, principal: Principal | None = None) -> list[ImportSummary]:
+    """Recent imports the caller may see (a member: only their own)."""
     with session_scope(get_engine()) as s:
-        q = select(MarketingImport).order_by(MarketingImport.id.desc()).limit(limit)
+        q = _owned(select(MarketingImport).order_by(MarketingImport.id.desc()).limit(limit), principal)
         if kind:
             q = q.where(MarketingImport.kind == kind)
-        return [ImportSummary(i.id, i.shop.name, i.kind, i.source_name, i.row_count, i.encoding, True, i.created_at)
-                for i in s.scalars(q).all()]
+        return [_summary(i) for i in s.scalars(q).all()]
 
 
 @dataclass
@@ -143,16 +168,17 @@ class ShopReviews:
     duplicates_dropped: int
 
 
-def load_shop_reviews(shop: str) -> ShopReviews:
+def load_shop_reviews(shop: str, principal: Principal | None = None) -> ShopReviews:
+    """Every review file of ``shop`` the caller owns (two owners may use the same shop name)."""
     name = validate_shop_name(shop)
     with session_scope(get_engine()) as s:
         sh = s.scalar(select(MarketingShop).where(MarketingShop.name == name))
         if sh is None:
             raise NotFound(f"'{name}' 가게의 리뷰가 없습니다. 먼저 리뷰 CSV를 올려 주세요.", field="shop")
-        imps = s.scalars(select(MarketingImport).where(MarketingImport.shop_id == sh.id, MarketingImport.kind == "reviews")
+        imps = s.scalars(_owned(select(MarketingImport).where(MarketingImport.shop_id == sh.id,
+                                                              MarketingImport.kind == "reviews"), principal)
                          .order_by(MarketingImport.id)).all()
-        summaries = [ImportSummary(i.id, name, i.kind, i.source_name, i.row_count, i.encoding, True, i.created_at)
-                     for i in imps]
+        summaries = [_summary(i) for i in imps]
         rows = s.scalars(select(MarketingReview).where(MarketingReview.import_id.in_([i.id for i in imps]))
                          .order_by(MarketingReview.review_date, MarketingReview.import_id, MarketingReview.line)).all()
         seen: set[tuple] = set()

@@ -11,6 +11,7 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from moduai import __version__
+from moduai.web.access import AccessMiddleware
 from moduai.web.errors import install_error_handlers
 from moduai.web.routes import accounts, apidocs, balance, commerce, data, home, marketing, programs, regions
 from moduai.web.templating import STATIC_DIR
@@ -36,6 +37,8 @@ def create_app() -> FastAPI:
         redoc_url=None,
     )
     install_error_handlers(app)
+    # Every request passes the permission table (accounts/permissions/*.yaml) before its route runs.
+    app.add_middleware(AccessMiddleware)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
 
     @app.get("/vendor/plotly.min.js", include_in_schema=False)

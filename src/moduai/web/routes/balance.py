@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.exc import SQLAlchemyError
 
+from moduai.accounts.policy import Principal, current_principal
 from moduai.balance import composite as C
 from moduai.balance import disparity as D
 from moduai.balance import exports as X
@@ -470,7 +471,7 @@ def balance_index_page(request: Request):
 
 @router.post("/balance/scenarios", include_in_schema=False)
 async def balance_save_scenario(request: Request, name: str = Form(...), description: str = Form(""),
-                                overwrite: str = Form("")):
+                                overwrite: str = Form(""), principal: Principal = Depends(current_principal)):
     """화면의 가중치를 시나리오로 저장."""
     from moduai.balance.scenarios import save_scenario
 
@@ -478,7 +479,7 @@ async def balance_save_scenario(request: Request, name: str = Form(...), descrip
     weights = {k[2:]: v for k, v in form.items() if k.startswith("w_") and v not in ("", None)}
     directions = {k[2:]: v for k, v in form.items() if k.startswith("d_") and v and _positive(weights.get(k[2:]))}
     spec = C.validate_spec(weights, str(form.get("method", C.DEFAULT_METHOD)), form.get("year", C.DEFAULT_YEAR), directions)
-    saved = save_scenario(name, spec, description=description or None, overwrite=bool(overwrite))
+    saved = save_scenario(name, spec, description=description or None, overwrite=bool(overwrite), principal=principal)
     from urllib.parse import quote
 
     return RedirectResponse(f"/balance/index?scenario={quote(saved.name)}&saved={quote(saved.name)}", status_code=303)
@@ -674,7 +675,7 @@ def api_scenarios():
 
 
 @router.post("/api/v1/balance/scenarios", tags=["balance"], status_code=201)
-def api_save_scenario(payload: dict):
+def api_save_scenario(payload: dict, principal: Principal = Depends(current_principal)):
     """시나리오 저장: {"name", "weights": {id: w}, "method", "year", "directions", "description", "overwrite"}."""
     from moduai.balance.scenarios import save_scenario
 
@@ -684,7 +685,7 @@ def api_save_scenario(payload: dict):
                            payload.get("year", C.DEFAULT_YEAR), payload.get("directions") or {},
                            payload.get("level", "sigungu"))
     return to_jsonable(save_scenario(str(payload["name"]), spec, description=payload.get("description"),
-                                     overwrite=bool(payload.get("overwrite"))))
+                                     overwrite=bool(payload.get("overwrite")), principal=principal))
 
 
 @router.get("/api/v1/balance/regions/{code}", tags=["balance"])
