@@ -284,6 +284,7 @@ def login(session: Session, email: str, password: str, client_ip: str | None = N
         user = authenticate(session, email, password)
     except Forbidden:
         record_failure(session, email, client_ip, now=now)
+        session.commit()  # the counter must survive the rollback the raised error causes
         raise
     clear_failures(session, email)
     return user, issue_session(user, session)

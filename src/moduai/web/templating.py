@@ -13,6 +13,8 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import JSONResponse
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
+from markupsafe import Markup
 
 from moduai.results import to_jsonable
 
@@ -48,6 +50,19 @@ def _fmt_smart(value: Any) -> str:
     a = abs(v)
     return _fmt_number(v, 2 if a < 10 else 1 if a < 100 else 0) if a < 100 else f"{int(round(v)):,}"
 
+
+def _csrf_field(context) -> Markup:
+    """Minimal stand-in until the hardening branch's ``csrf_field`` lands: the session's CSRF token as a hidden
+    ``csrf_token`` input (empty without a session)."""
+    from moduai.accounts.service import SESSION_COOKIE, csrf_token
+
+    request = context.get("request")
+    token = csrf_token(request.cookies.get(SESSION_COOKIE)) if request is not None else ""
+    return Markup(f'<input type="hidden" name="csrf_token" value="{token}">')
+
+
+if "csrf_field" not in templates.env.globals:
+    templates.env.globals["csrf_field"] = pass_context(_csrf_field)
 
 templates.env.filters["num"] = _fmt_number
 templates.env.filters["smart"] = _fmt_smart
