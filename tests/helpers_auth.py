@@ -1,0 +1,31 @@
+"""Sign a TestClient in as a user of a given role (through the real login form), for tests of protected routes."""
+
+from __future__ import annotations
+
+from moduai.accounts.schemas import UserPublic
+
+PASSWORD = "a-long-test-password"
+_SCOPE = {"operator": {"hub_id": 1}, "mentor": {"hub_id": 1}, "planner": {"region_code": "11"}}
+
+
+def make_user(role: str, email: str | None = None, **scope) -> UserPublic:
+    from moduai.accounts.service import create_user, user_create
+    from moduai.db import ensure_migrated, session_scope
+
+    ensure_migrated()
+    email = email or f"{role}@example.kr"
+    with session_scope() as s:
+        return create_user(s, user_create(email, PASSWORD, role=role), **{**_SCOPE.get(role, {}), **scope})
+
+
+def login_as(client, role: str, email: str | None = None, **scope) -> UserPublic:
+    """Create a user of ``role`` (operators and mentors in hub 1, planners in 서울) and sign ``client`` in."""
+    from moduai.accounts.service import SESSION_COOKIE
+
+    user = make_user(role, email, **scope)
+    client.cookies.clear()
+    r = client.post("/accounts/login", data={"email": user.email, "password": PASSWORD, "next": "/"},
+                    follow_redirects=False)
+    assert r.status_code == 303, r.text
+    assert client.cookies.get(SESSION_COOKIE)
+    return user
