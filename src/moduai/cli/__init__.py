@@ -11,7 +11,7 @@ import sys
 
 import typer
 
-from moduai.cli import balance, commerce, data, marketing, programs, regions, system
+from moduai.cli import balance, commerce, data, marketing, programs, regions, system, users
 from moduai.cli.output import ModuaiGroup
 
 app = typer.Typer(
@@ -29,6 +29,8 @@ app.add_typer(commerce.app, name="commerce", help="상권 분석: 가져오기, 
 app.add_typer(balance.app, name="balance", help="지역균형 지표, 격차, 종합지수")
 app.add_typer(programs.app, name="programs", help="지원사업 매칭과 검색")
 app.add_typer(marketing.app, name="marketing", help="소상공인 마케팅: 문구, 달력, 리뷰, 고객")
+app.add_typer(users.app, name="users", help="계정과 역할, 내보내기·삭제, 감사 기록")
+app.add_typer(users.keys_app, name="keys", help="세션 키와 고객 식별자 키 바꾸기")
 
 
 def main() -> None:
