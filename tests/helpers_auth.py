@@ -29,3 +29,16 @@ def login_as(client, role: str, email: str | None = None, **scope) -> UserPublic
     assert r.status_code == 303, r.text
     assert client.cookies.get(SESSION_COOKIE)
     return user
+
+
+def browser_login(page, live_server: str, role: str, next_path: str = "/") -> UserPublic:
+    """Create a fresh user of ``role`` in the live server's database and sign the browser page in."""
+    import uuid
+
+    user = make_user(role, f"{role}-{uuid.uuid4().hex[:8]}@example.kr")
+    page.goto(f"{live_server}/accounts/login?next={next_path}")
+    page.fill("#email", user.email)
+    page.fill("#password", PASSWORD)
+    page.click("main form button[type=submit]")
+    page.wait_for_url(f"**{next_path}")
+    return user

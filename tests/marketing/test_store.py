@@ -72,7 +72,7 @@ def test_marketing_migration_downgrades_and_upgrades_alone(db_url):
 
     from moduai.db.engine import alembic_config, migrate
 
-    command.downgrade(alembic_config(db_url), "marketing@-1")  # one step: marketing_0001 → core
+    command.downgrade(alembic_config(db_url), "marketing@-2")  # two steps: marketing_0002 → 0001 → core
     eng = sa.create_engine(db_url)
     tables = set(sa.inspect(eng).get_table_names())
     eng.dispose()
