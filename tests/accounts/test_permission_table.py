@@ -129,9 +129,8 @@ def test_allowed_personal_pages_answer_on_the_real_app(clients):
 
 
 def test_a_route_missing_from_the_table_is_refused(db_url):
-    from moduai.errors import Forbidden
-
     from moduai.accounts.policy import Principal, check_access
+    from moduai.errors import Forbidden
 
     with pytest.raises(Forbidden) as err:
         check_access(Principal(role="admin", user_id=1), "DELETE", "/nowhere/{id}")
