@@ -58,6 +58,9 @@ def matched_template(app, scope) -> str | None:
     return None
 
 
+_NO_PRINCIPAL = ("/static/", "/vendor/")
+
+
 class AccessMiddleware:
     def __init__(self, app) -> None:
         self.app = app
@@ -70,6 +73,8 @@ class AccessMiddleware:
             return await self.app(scope, receive, send)
         request = Request(scope)
         token = request.cookies.get(SESSION_COOKIE)
+        if token and template.startswith(_NO_PRINCIPAL):  # public files: no database look-up per asset
+            token = None
         principal = await run_in_threadpool(principal_from_session_token, token) if token else None
         if principal is None:
             from moduai.accounts.policy import Principal
