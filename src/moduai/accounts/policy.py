@@ -9,6 +9,8 @@ This module is the contract every domain builds on (the trust issue extends its 
 - The permission table lives in ``permissions/<domain>.yaml``: ``"METHOD /path/template": [roles]`` or
   ``public``. A route missing from the table is refused (deny by default); a test enumerates every
   route of the app against it.
+- Enforcement: ``moduai.web.access.AccessMiddleware`` looks every request up here (401 not signed in,
+  403 wrong role) before the route runs; routes get the caller with ``Depends(current_principal)``.
 - Ownership and tenant checks are the domain's job, given the ``Principal``: an object of another owner
   or hub answers ``NotFound`` (404), never 403, so ids do not leak.
 """
