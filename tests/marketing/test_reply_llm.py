@@ -92,7 +92,6 @@ def test_result_page_offers_and_uses_the_model(db_url, monkeypatch):
     from fastapi.testclient import TestClient
 
     from moduai.web.app import create_app
-
     from tests.helpers_auth import login_as
 
     client = TestClient(create_app())
