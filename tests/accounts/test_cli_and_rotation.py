@@ -148,3 +148,29 @@ def test_old_user_role_becomes_member_on_upgrade(tmp_path):
         rows = c.execute(sa.text("select email, role, session_version, hub_id from users order by email")).all()
     eng.dispose()
     assert [tuple(r) for r in rows] == [("o@example.kr", "operator", 0, None), ("u@example.kr", "member", 0, None)]
+
+
+def test_upgrade_rekeys_legacy_customer_hashes_under_the_identifier_key(db_url):
+    from alembic import command
+
+    from moduai.accounts.keys import rekey_hash
+    from moduai.db.engine import alembic_config
+
+    command.downgrade(alembic_config(db_url), "marketing@-1")
+    legacy = ["a" * 32, "a" * 32, "b" * 32]  # two visits of one customer, one of another (old 32-hex keys)
+    eng = sa.create_engine(db_url)
+    with eng.begin() as c:
+        c.execute(sa.text("insert into marketing_shop (id, name) values (1, '옛 가게')"))
+        c.execute(sa.text("insert into marketing_import (id, shop_id, kind, source_name, sha256, encoding, row_count) "
+                          "values (1, 1, 'ledger', 'old.csv', :s, 'utf-8', 3)"), {"s": "0" * 64})
+        for i, k in enumerate(legacy, start=1):
+            c.execute(sa.text("insert into marketing_sale (id, import_id, line, customer_key, customer_display, "
+                              "sale_date, amount) values (:i, 1, :i, :k, '010-****-0000', '2025-01-01', 1000)"),
+                      {"i": i, "k": k})
+    command.upgrade(alembic_config(db_url), "heads")
+    with eng.connect() as c:
+        keys = [r[0] for r in c.execute(sa.text("select customer_key from marketing_sale order by id"))]
+    eng.dispose()
+    key = get_settings().identifier_key
+    assert keys == [rekey_hash(k, new_key=key) for k in legacy]
+    assert keys[0] == keys[1] != keys[2] and all(len(k) == 64 for k in keys)
