@@ -30,10 +30,10 @@ SHARED = ROOT.parent / "shared" / "data" / "programs" / "bizinfo_announcements_2
 QUERIES = ROOT / "tests" / "programs" / "data" / "search_queries.yaml"
 
 
-def bizinfo_slice():
+def bizinfo_slice(path: Path = SHARED):
     from moduai.programs.importer import map_bizinfo_record
 
-    text = SHARED.read_text(encoding="utf-8")
+    text = Path(path).read_text(encoding="utf-8")
     seen, rows = set(), []
     for line, rec in enumerate(csv.DictReader(io.StringIO(text, newline="")), start=2):
         if rec["id"] in seen:

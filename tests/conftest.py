@@ -8,7 +8,9 @@
 
 from __future__ import annotations
 
+import gzip
 import os
+import re
 import shutil
 import socket
 import threading
@@ -20,8 +22,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED_DATA = ROOT.parent / "shared" / "data"
+# ../shared/data next to the checkout, or wherever MODUAI_SHARED_DATA points (an empty dir hides it)
+SHARED_DATA = Path(os.environ.get("MODUAI_SHARED_DATA") or ROOT.parent / "shared" / "data")
 SCREENSHOTS = ROOT / "tests" / "screenshots"
+FIXTURES = ROOT / "tests" / "fixtures"
 PG_ADMIN_URL = os.environ.get("MODUAI_TEST_PG_ADMIN", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 
 
@@ -51,10 +55,58 @@ def _isolated_home(request, tmp_path_factory, monkeypatch):
 
 
 @pytest.fixture(scope="session")
-def shared_data() -> Path:
+def fixture_data(tmp_path_factory) -> Path:
+    """The real test files of ``tests/fixtures`` laid out like ``../shared/data``, ``.gz`` files unpacked."""
+    out = tmp_path_factory.mktemp("fixture_data")
+    for src in FIXTURES.rglob("*"):
+        if not src.is_file() or src.name == "LICENCE.md":
+            continue
+        rel = src.relative_to(FIXTURES)
+        dst = out / rel
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        if src.suffix == ".gz":
+            with gzip.open(src, "rb") as fin, open(dst.with_suffix(""), "wb") as fout:
+                shutil.copyfileobj(fin, fout)
+        else:
+            shutil.copyfile(src, dst)
+    return out
+
+
+@pytest.fixture(scope="session")
+def _shared_data_dir() -> Path:
     if not SHARED_DATA.exists():
-        pytest.skip(f"../shared/data not found at {SHARED_DATA}")
+        pytest.skip(f"optional benchmark data: ../shared/data not found at {SHARED_DATA}")
     return SHARED_DATA
+
+
+@pytest.fixture
+def shared_data(request) -> Path:
+    """``../shared/data`` for optional large benchmarks only (tests marked ``benchmark`` or ``slow``)."""
+    if not (request.node.get_closest_marker("benchmark") or request.node.get_closest_marker("slow")):
+        pytest.fail("shared_data is only for tests marked benchmark/slow; ship a small copy under tests/fixtures "
+                    "and use the fixture_data fixture", pytrace=False)
+    return request.getfixturevalue("_shared_data_dir")
+
+
+_MISSING_FILE = re.compile(r"not found|no such file|missing file|\.\./shared|does not exist", re.IGNORECASE)
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """On CI (``CI=true``) a test skipped because a file is missing is a failure: the suite must run whole."""
+    outcome = yield
+    rep = outcome.get_result()
+    if not (_in_ci() and rep.skipped and not hasattr(rep, "wasxfail")):
+        return
+    reason = rep.longrepr[2] if isinstance(rep.longrepr, tuple) else str(rep.longrepr)
+    if _MISSING_FILE.search(reason):
+        rep.outcome = "failed"
+        rep.longrepr = (f"CI: {item.nodeid} was skipped for a missing file ({reason}). Tests must run from the "
+                        "repository alone: copy the small file under tests/fixtures (see its LICENCE.md).")
 
 
 def _pg_available() -> str | None:

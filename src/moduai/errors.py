@@ -116,16 +116,3 @@ class ImportRejected(ModuaiError):
         out = super().to_dict()
         out["rows"] = [r.to_dict() for r in self.rows]
         return out
-
-
-def check_range(name: str, value: float, lo: float, hi: float, *, unit: str = "", inclusive_lo: bool = True) -> float:
-    """Raise :class:`InputError` in the house style when ``value`` is outside ``[lo, hi]``."""
-    ok_lo = value >= lo if inclusive_lo else value > lo
-    if not (ok_lo and value <= hi):
-        lo_txt = f"{lo:g}{unit} 이상" if inclusive_lo else f"{lo:g}{unit} 초과"
-        raise InputError(
-            f"'{name}' 값은 {lo_txt} {hi:g}{unit} 이하여야 합니다. 받은 값: {value:g}{unit}.",
-            field=name,
-            detail=f"{name} must be in {'[' if inclusive_lo else '('}{lo:g}, {hi:g}], got {value:g}",
-        )
-    return value

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 
 from moduai.ai.korean import (
-    attach,
     fill_template,
     final_consonant,
     has_batchim,
     keywords,
     nouns,
+    particle_for,
     split_sentences,
 )
 
@@ -30,7 +30,7 @@ from moduai.ai.korean import (
     ],
 )
 def test_particles_follow_the_final_consonant(word, particle, expected):
-    assert attach(word, particle) == expected
+    assert word + particle_for(word, particle) == expected
 
 
 def test_final_consonant_reads_hangul_and_digits():

@@ -8,8 +8,9 @@ import json
 import pandas as pd
 import pytest
 
+from moduai.balance.indicators import region_census_summary
 from moduai.data import census
-from moduai.data.census import census_raw_rows, census_value, census_values, region_census_summary
+from moduai.data.census import census_raw_rows, census_value, census_values
 from moduai.errors import DataUnavailable, InputError
 
 
@@ -96,8 +97,8 @@ def test_merged_and_renamed_units_line_up_on_todays_codes():
     assert census_value("41190", "population_emd", 2015) is not None
 
 
-def test_crosswalk_covers_every_current_sigungu(shared_data):
-    atlas = json.loads((shared_data / "population" / "kosis_age_sex_by_sigungu_2015_2031_atlas.json").read_text("utf-8"))
+def test_crosswalk_covers_every_current_sigungu(fixture_data):
+    atlas = json.loads((fixture_data / "population" / "kosis_age_sex_by_sigungu_2015_2031_atlas.json").read_text("utf-8"))
     current = {code for s in atlas["sido"] for code in s["pyrSeries"]}
     assert len(current) == 229
     with census.CROSSWALK.open(encoding="utf-8") as fh:

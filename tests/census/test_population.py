@@ -17,8 +17,8 @@ def test_decline_index_check_figures(code, year, expected):
     assert round(pop.decline_index(code, year, source="mois").index, 3) == expected
 
 
-def test_decline_index_by_hand_from_the_raw_csv(shared_data):
-    raw = pd.read_csv(shared_data / "population" / "mois_age_sex_by_sigungu_2022_2024.csv", encoding="cp949",
+def test_decline_index_by_hand_from_the_raw_csv(fixture_data):
+    raw = pd.read_csv(fixture_data / "population" / "mois_age_sex_by_sigungu_2022_2024.csv", encoding="cp949",
                       thousands=",")
     row = raw[raw["행정구역"].str.contains(r"\(4682000000\)")].iloc[0]  # 전라남도 해남군
     women = sum(row[f"2024년_여_거주자_{a}~{a + 4}세"] for a in (20, 25, 30, 35))

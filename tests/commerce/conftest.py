@@ -82,13 +82,13 @@ class Cat:
 
 
 @pytest.fixture(scope="session")
-def hoegi_frame(shared_data) -> pd.DataFrame:
-    return read_official_csv(shared_data / "sangga" / "seoul_dongdaemun_hoegidong_2026q1.csv", "hoegi-2026q1")
+def hoegi_frame(fixture_data) -> pd.DataFrame:
+    return read_official_csv(fixture_data / "sangga" / "seoul_dongdaemun_hoegidong_2026q1.csv", "hoegi-2026q1")
 
 
 @pytest.fixture(scope="session")
-def gangwon_frame(shared_data) -> pd.DataFrame:
-    return read_official_csv(shared_data / "sangga" / "gangwon_first200.csv", "gangwon-sample")
+def gangwon_frame(fixture_data) -> pd.DataFrame:
+    return read_official_csv(fixture_data / "sangga" / "gangwon_first200.csv", "gangwon-sample")
 
 
 @pytest.fixture(scope="session")

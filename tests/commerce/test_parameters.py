@@ -6,7 +6,7 @@ import pytest
 
 from moduai.commerce.huff import estimate_huff_capture
 from moduai.commerce.report import build_commerce_report
-from moduai.commerce.trade_area import PARAMETER_CONSTRAINTS, build_trade_area
+from moduai.commerce.trade_area import build_trade_area
 from moduai.errors import InputError
 
 GOOD = {"lat": 37.5898, "lon": 127.0579, "radius": 500.0, "category": "카페"}
@@ -43,5 +43,7 @@ def test_bad_parameters_same_message(hoegi_stores, name, param, value, field, ne
 
 
 def test_constraints_are_declared_once():
-    assert set(PARAMETER_CONSTRAINTS) == {"radius_m", "lat", "lon", "category"}
-    assert "5000" in PARAMETER_CONSTRAINTS["radius_m"]
+    from moduai.params import PARAMS
+
+    assert {"radius", "lat", "lon", "category"} <= set(PARAMS)
+    assert PARAMS["radius"].allowed() == "0 m 초과 5,000 m 이하"

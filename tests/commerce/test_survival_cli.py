@@ -17,8 +17,8 @@ def _cli(*args):
 
 
 @pytest.fixture
-def two_quarters(shared_data, tmp_path):
-    src = shared_data / "sangga" / "gangwon_first200.csv"
+def two_quarters(fixture_data, tmp_path):
+    src = fixture_data / "sangga" / "gangwon_first200.csv"
     rows = list(csv.reader(src.open(encoding="utf-8-sig")))
     header, body = rows[0], rows[1:]
     before = body[:180]
@@ -56,10 +56,10 @@ def test_survival_cli_equals_set_arithmetic(two_quarters):
         assert (row["before"], row["after"], row["survived"]) == (len(sb), len(sa), len(sb & sa))
 
 
-def test_survival_cli_refuses_2023_regeneration(shared_data, two_quarters):
+def test_survival_cli_refuses_2023_regeneration(fixture_data, two_quarters):
     (p3, _), _, _ = two_quarters
     assert _cli("commerce", "import", str(p3), "--snapshot", "2025Q3").exit_code == 0
-    old = shared_data / "sangga" / "old_codes_seoul_202212_2rows.csv"
+    old = fixture_data / "sangga" / "old_codes_seoul_202212_2rows.csv"
     imp = _cli("commerce", "import", str(old), "--snapshot", "2022Q4")
     assert imp.exit_code == 0, imp.output
     res = _cli("commerce", "survival", "--from", "2022Q4", "--to", "2025Q3")

@@ -15,8 +15,8 @@ def _run(*args):
     return runner.invoke(app, list(args))
 
 
-def test_import_json_then_reimport_is_a_no_op(db_url, shared_data):
-    path = str(shared_data / "sangga/gangwon_first200_broken_shifted_row.csv")
+def test_import_json_then_reimport_is_a_no_op(db_url, fixture_data):
+    path = str(fixture_data / "sangga/gangwon_first200_broken_shifted_row.csv")
     r = _run("commerce", "import", path, "--snapshot", "2024Q1", "--json")
     assert r.exit_code == 0, r.output
     doc = json.loads(r.stdout)
@@ -27,14 +27,14 @@ def test_import_json_then_reimport_is_a_no_op(db_url, shared_data):
     assert {s["id"]: s["rows"] for s in snaps}["2024Q1"] == 199
 
 
-def test_old_code_files_infer_their_quarter(db_url, shared_data):
-    r = _run("commerce", "import", str(shared_data / "sangga/old_codes_jeonnam_202212_2rows.csv"), "--json")
+def test_old_code_files_infer_their_quarter(db_url, fixture_data):
+    r = _run("commerce", "import", str(fixture_data / "sangga/old_codes_jeonnam_202212_2rows.csv"), "--json")
     doc = json.loads(r.stdout)
     assert doc["snapshot"] == "2022Q4" and doc["files"][0]["code_system"] == "old"
 
 
-def test_errors_are_korean_json_on_stderr_with_exit_codes(db_url, shared_data, tmp_path):
-    r = _run("commerce", "import", str(shared_data / "sangga/gangwon_first200.csv"), "--json")
+def test_errors_are_korean_json_on_stderr_with_exit_codes(db_url, fixture_data, tmp_path):
+    r = _run("commerce", "import", str(fixture_data / "sangga/gangwon_first200.csv"), "--json")
     assert r.exit_code == 2 and r.stdout == ""
     err = json.loads(r.stderr)["error"]
     assert err["field"] == "snapshot" and "분기" in err["message"]

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 import shapely
 
-from moduai.commerce import generator, store
-from moduai.commerce.importer import read_sangga_frame
+from moduai.commerce import generator, snapshots, store
+from moduai.commerce.sangga_csv import read_sangga_frame
 
 UNIT = "37011"  # 포항시 남구 (통계청)
 
@@ -25,11 +25,11 @@ def test_same_seed_same_rows_other_seed_other_rows(pohang):
     assert len(other) != len(pohang) or not np.array_equal(other["x"].to_numpy(), pohang["x"].to_numpy())
 
 
-def test_calibration_counts_are_the_real_rows(shared_data):
+def test_calibration_counts_are_the_real_rows(fixture_data):
     cal = generator.calibration()
     real = pd.concat([
-        pd.read_csv(shared_data / "sangga/seoul_dongdaemun_hoegidong_2026q1.csv", dtype=str, encoding="utf-8-sig"),
-        pd.read_csv(shared_data / "sangga/gangwon_first200.csv", dtype=str),
+        pd.read_csv(fixture_data / "sangga/seoul_dongdaemun_hoegidong_2026q1.csv", dtype=str, encoding="utf-8-sig"),
+        pd.read_csv(fixture_data / "sangga/gangwon_first200.csv", dtype=str),
     ])
     rural = real["행정동명"].str.endswith(("읍", "면"))
     assert cal.real_counts_urban.sum() == (~rural).sum() == 1066
@@ -111,12 +111,12 @@ def test_hoegidong_is_not_generated():
 
 
 def test_ensure_units_adds_a_whole_sigungu_to_the_default():
-    s = generator.ensure_units(["39020"])  # 서귀포시
+    s = snapshots.ensure_units(["39020"])  # 서귀포시
     f = s.frame
     part = f[f["sigungu_code"] == "50130"]
     assert len(part) > 1000 and part["synthetic"].all()
     before = len(f)
-    generator.ensure_units(["39020"])  # idempotent
+    snapshots.ensure_units(["39020"])  # idempotent
     assert len(s.frame) == before
 
 
@@ -126,8 +126,8 @@ def test_generated_csv_imported_back_stays_synthetic(tmp_path):
     r = generator.generate_units_file(["39020"], tmp_path / "csv", fmt="csv", encoding="cp949")
     rep = import_sangga_files([tmp_path / "csv"])
     assert rep.rows_ok == r["rows"] and rep.snapshot == "2026Q1"
-    info = {i.id: i for i in store.list_snapshots()}["2026Q1"]
+    info = {i.id: i for i in snapshots.list_snapshots()}["2026Q1"]
     assert info.synthetic and info.synthetic_rows == info.rows == r["rows"]
     assert "sangga-synthetic" in info.sources
-    frame = store.get_store_set("2026Q1").frame
+    frame = snapshots.get_store_set("2026Q1").frame
     assert frame["synthetic"].all() and set(frame["dataset"]) == {"sangga-synthetic"}

@@ -10,8 +10,9 @@ import pandas as pd
 import pytest
 from sqlalchemy import text
 
-from moduai.commerce import importer, store
-from moduai.commerce.importer import import_sangga_files, infer_snapshot, read_sangga_frame
+from moduai.commerce import sangga_csv, snapshots, store
+from moduai.commerce.importer import import_sangga_files
+from moduai.commerce.sangga_csv import infer_snapshot, read_sangga_frame
 from moduai.errors import ImportRejected, InputError
 
 HOEGI = "sangga/seoul_dongdaemun_hoegidong_2026q1.csv"
@@ -27,8 +28,8 @@ def _field_counts(path) -> dict[int, int]:
     return out
 
 
-def _rows(shared_data, name=GANGWON):
-    with open(shared_data / name, encoding="utf-8-sig", newline="") as f:
+def _rows(fixture_data, name=GANGWON):
+    with open(fixture_data / name, encoding="utf-8-sig", newline="") as f:
         return list(csv.reader(f))
 
 
@@ -40,9 +41,9 @@ def _write(path, rows, *, encoding="utf-8", quoting=csv.QUOTE_ALL, newline="\r\n
     return path
 
 
-def test_hoegidong_counts_equal_pandas_value_counts(shared_data):
-    frame, rejected, facts = read_sangga_frame(shared_data / HOEGI, snapshot="2026Q1")
-    raw = pd.read_csv(shared_data / HOEGI, dtype=str, encoding="utf-8-sig")
+def test_hoegidong_counts_equal_pandas_value_counts(fixture_data):
+    frame, rejected, facts = read_sangga_frame(fixture_data / HOEGI, snapshot="2026Q1")
+    raw = pd.read_csv(fixture_data / HOEGI, dtype=str, encoding="utf-8-sig")
     assert rejected == [] and len(frame) == len(raw) == 963
     assert facts.encoding == "utf-8-sig" and facts.code_system == "2023"
     for ours, theirs in (("major_code", "상권업종대분류코드"), ("mid_code", "상권업종중분류코드"),
@@ -54,15 +55,15 @@ def test_hoegidong_counts_equal_pandas_value_counts(shared_data):
     assert not frame["synthetic"].any() and set(frame["snapshot"]) == {"2026Q1"}
 
 
-def test_shifted_row_is_the_only_rejection(shared_data):
-    path = shared_data / "sangga/gangwon_first200_broken_shifted_row.csv"
+def test_shifted_row_is_the_only_rejection(fixture_data):
+    path = fixture_data / "sangga/gangwon_first200_broken_shifted_row.csv"
     frame, rejected, _ = read_sangga_frame(path, snapshot="2024Q1")
     assert len(frame) == 199 and [r.line for r in rejected] == [2]
     assert "38개" in rejected[0].reason and "밀렸" in rejected[0].reason and "모자랍니다" in rejected[0].reason
 
 
-def test_truncated_rows_are_exactly_the_lines_with_a_wrong_field_count(shared_data):
-    path = shared_data / "sangga/gangwon_first200_broken_truncated_rows.csv"
+def test_truncated_rows_are_exactly_the_lines_with_a_wrong_field_count(fixture_data):
+    path = fixture_data / "sangga/gangwon_first200_broken_truncated_rows.csv"
     bad_lines = sorted(i for i, n in _field_counts(path).items() if n != 39)
     assert bad_lines == [2, 3, 4, 11, 15, 19, 25, 30, 34, 37, 54, 57, 59]
     frame, rejected, _ = read_sangga_frame(path, snapshot="2024Q1")
@@ -83,18 +84,18 @@ def test_truncated_rows_are_exactly_the_lines_with_a_wrong_field_count(shared_da
         ("utf-8", False, "\n", csv.QUOTE_MINIMAL),
     ],
 )
-def test_encodings_quoting_and_line_endings_give_the_same_rows(shared_data, tmp_path, encoding, bom, newline, quoting):
-    rows = _rows(shared_data, HOEGI)
+def test_encodings_quoting_and_line_endings_give_the_same_rows(fixture_data, tmp_path, encoding, bom, newline, quoting):
+    rows = _rows(fixture_data, HOEGI)
     path = _write(tmp_path / "hoegi.csv", rows, encoding=encoding, bom=bom, newline=newline, quoting=quoting)
     frame, rejected, facts = read_sangga_frame(path, snapshot="2026Q1")
-    reference, _, _ = read_sangga_frame(shared_data / HOEGI, snapshot="2026Q1")
+    reference, _, _ = read_sangga_frame(fixture_data / HOEGI, snapshot="2026Q1")
     assert rejected == []
     assert facts.encoding == {"cp949": "cp949", "euc-kr": "cp949", "utf-8": "utf-8-sig" if bom else "utf-8"}[encoding]
     pd.testing.assert_frame_equal(frame, reference)
 
 
-def test_every_kind_of_bad_row_is_reported_with_its_line_and_reason(shared_data, tmp_path):
-    rows = _rows(shared_data)
+def test_every_kind_of_bad_row_is_reported_with_its_line_and_reason(fixture_data, tmp_path):
+    rows = _rows(fixture_data)
     header, good = rows[0], rows[1:]
     col = {name: i for i, name in enumerate(header)}
     r = [list(x) for x in good[:10]]
@@ -119,8 +120,8 @@ def test_every_kind_of_bad_row_is_reported_with_its_line_and_reason(shared_data,
     assert len(frame) == 3
 
 
-def test_broken_quote_swallowing_lines_is_split_back(shared_data, tmp_path):
-    rows = _rows(shared_data)
+def test_broken_quote_swallowing_lines_is_split_back(fixture_data, tmp_path):
+    rows = _rows(fixture_data)
     buf = io.StringIO()
     csv.writer(buf, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n").writerows(rows[:9])
     lines = buf.getvalue().split("\r\n")
@@ -134,11 +135,11 @@ def test_broken_quote_swallowing_lines_is_split_back(shared_data, tmp_path):
     assert frame["store_id"].tolist() == [r[0] for r in rows[1:3] + rows[4:9]]
 
 
-def test_old_codes_of_2022_files_are_mapped_through_the_crosswalk(shared_data):
-    cw = pd.read_csv(shared_data / "sangga/codes/upjong_old_to_2023_crosswalk.csv", dtype=str)
+def test_old_codes_of_2022_files_are_mapped_through_the_crosswalk(fixture_data):
+    cw = pd.read_csv(fixture_data / "sangga/codes/upjong_old_to_2023_crosswalk.csv", dtype=str)
     for name in ("old_codes_seoul_202212_2rows.csv", "old_codes_jeonnam_202212_2rows.csv"):
-        raw = pd.read_csv(shared_data / "sangga" / name, dtype=str)
-        frame, rejected, facts = read_sangga_frame(shared_data / "sangga" / name, snapshot="2022Q4")
+        raw = pd.read_csv(fixture_data / "sangga" / name, dtype=str)
+        frame, rejected, facts = read_sangga_frame(fixture_data / "sangga" / name, snapshot="2022Q4")
         assert rejected == [] and facts.code_system == "old"
         expected = raw.merge(cw, left_on="상권업종소분류코드", right_on="old_code")["new_code"].tolist()
         assert frame["minor_code"].tolist() == expected
@@ -147,8 +148,8 @@ def test_old_codes_of_2022_files_are_mapped_through_the_crosswalk(shared_data):
         assert infer_snapshot(name) == "2022Q4"
 
 
-def test_region_codes_are_brought_to_today(tmp_path, shared_data):
-    rows = _rows(shared_data)
+def test_region_codes_are_brought_to_today(tmp_path, fixture_data):
+    rows = _rows(fixture_data)
     header, r = rows[0], [list(x) for x in rows[1:3]]
     col = {n: i for i, n in enumerate(header)}
     for row in r:  # pretend an old file: 강원 42
@@ -181,15 +182,15 @@ def test_unreadable_files_are_refused_whole(tmp_path, content, needle):
     assert needle in e.value.message
 
 
-def test_empty_file_and_missing_snapshot(tmp_path, shared_data):
+def test_empty_file_and_missing_snapshot(tmp_path, fixture_data):
     (tmp_path / "e.csv").write_bytes(b"")
     with pytest.raises(ImportRejected):
         read_sangga_frame(tmp_path / "e.csv", snapshot="2024Q1")
     with pytest.raises(InputError) as e:
-        import_sangga_files([shared_data / GANGWON])
+        import_sangga_files([fixture_data / GANGWON])
     assert "--snapshot" in e.value.message
     with pytest.raises(InputError):
-        import_sangga_files([shared_data / GANGWON], snapshot="2024-1")
+        import_sangga_files([fixture_data / GANGWON], snapshot="2024-1")
 
 
 def _log_rows(url):
@@ -200,8 +201,8 @@ def _log_rows(url):
                               "where domain = 'commerce' order by id")).fetchall()
 
 
-def test_import_stores_a_snapshot_and_reimport_changes_nothing(db_url, shared_data):
-    src = shared_data / "sangga/gangwon_first200_broken_truncated_rows.csv"
+def test_import_stores_a_snapshot_and_reimport_changes_nothing(db_url, fixture_data):
+    src = fixture_data / "sangga/gangwon_first200_broken_truncated_rows.csv"
     first = import_sangga_files([src], snapshot="2024Q1")
     assert (first.rows_ok, first.rows_rejected, first.already_imported) == (187, 13, False)
     path = store.snapshot_path("2024Q1")
@@ -211,18 +212,18 @@ def test_import_stores_a_snapshot_and_reimport_changes_nothing(db_url, shared_da
     assert (path.stat().st_mtime_ns, path.read_bytes()) == before
     logs = _log_rows(db_url)
     assert [(r[0], r[2], r[3]) for r in logs] == [(src.name, 187, 13)]
-    assert logs[0][1] == importer.file_sha256(src)
-    s = store.get_store_set("2024Q1")
+    assert logs[0][1] == sangga_csv.file_sha256(src)
+    s = snapshots.get_store_set("2024Q1")
     assert len(s) == 187 and s.snapshot.rows == 187 and not s.snapshot.synthetic
-    info = {i.id: i for i in store.list_snapshots()}["2024Q1"]
+    info = {i.id: i for i in snapshots.list_snapshots()}["2024Q1"]
     assert info.files[0]["sha256"] == logs[0][1] and info.sido_codes == ["51"]
 
 
-def test_a_failed_import_leaves_the_stored_snapshot_intact(db_url, shared_data, tmp_path):
-    import_sangga_files([shared_data / GANGWON], snapshot="2024Q1")
+def test_a_failed_import_leaves_the_stored_snapshot_intact(db_url, fixture_data, tmp_path):
+    import_sangga_files([fixture_data / GANGWON], snapshot="2024Q1")
     path = store.snapshot_path("2024Q1")
     before = path.read_bytes()
-    rows = _rows(shared_data)
+    rows = _rows(fixture_data)
     header = rows[0]
     col = header.index("경도")
     bad = [list(r) for r in rows[1:4]]
@@ -236,74 +237,74 @@ def test_a_failed_import_leaves_the_stored_snapshot_intact(db_url, shared_data, 
     assert not [p for p in path.parent.iterdir() if p.name.endswith(".tmp")]
 
 
-def test_folder_import_and_second_file_of_a_quarter(db_url, shared_data, tmp_path):
+def test_folder_import_and_second_file_of_a_quarter(db_url, fixture_data, tmp_path):
     folder = tmp_path / "q"
     folder.mkdir()
     for name in ("old_codes_seoul_202212_2rows.csv", "old_codes_jeonnam_202212_2rows.csv"):
-        (folder / name).write_bytes((shared_data / "sangga" / name).read_bytes())
+        (folder / name).write_bytes((fixture_data / "sangga" / name).read_bytes())
     rep = import_sangga_files([folder])
     assert rep.snapshot == "2022Q4" and rep.rows_ok == 4 and len(rep.files) == 2
-    info = {i.id: i for i in store.list_snapshots()}["2022Q4"]
+    info = {i.id: i for i in snapshots.list_snapshots()}["2022Q4"]
     assert info.rows == 4 and info.id_scheme == "pre2023" and info.code_system == "old"
     assert info.sido_codes == ["11", "46"]
     assert len(_log_rows(db_url)) == 2
 
 
-def test_churn_pair_refuses_ids_that_cannot_link(db_url, shared_data):
-    import_sangga_files([shared_data / "sangga/old_codes_seoul_202212_2rows.csv"])
-    import_sangga_files([shared_data / GANGWON], snapshot="2024Q1")
+def test_churn_pair_refuses_ids_that_cannot_link(db_url, fixture_data):
+    import_sangga_files([fixture_data / "sangga/old_codes_seoul_202212_2rows.csv"])
+    import_sangga_files([fixture_data / GANGWON], snapshot="2024Q1")
     with pytest.raises(InputError) as e:
-        store.compare_snapshots("2022Q4", "2024Q1")
+        snapshots.compare_snapshots("2022Q4", "2024Q1")
     assert "상가업소번호" in e.value.message and "2023" in e.value.message
     with pytest.raises(InputError):
-        store.compare_snapshots("2024Q1", "default")
+        snapshots.compare_snapshots("2024Q1", "default")
     with pytest.raises(InputError):
-        store.compare_snapshots("2024Q1", "2024Q1")
+        snapshots.compare_snapshots("2024Q1", "2024Q1")
 
 
-def test_churn_pair_of_two_2023_quarters(db_url, shared_data, tmp_path):
-    rows = _rows(shared_data)
+def test_churn_pair_of_two_2023_quarters(db_url, fixture_data, tmp_path):
+    rows = _rows(fixture_data)
     header, body = rows[0], rows[1:]
     import_sangga_files([_write(tmp_path / "a_2024q1.csv", [header] + body[:150])])
     import_sangga_files([_write(tmp_path / "b_2024q2.csv", [header] + body[50:])])
-    pair = store.compare_snapshots("2024Q1", "2024Q2")
+    pair = snapshots.compare_snapshots("2024Q1", "2024Q2")
     before = set(pair.before.frame["store_id"])
     after = set(pair.after.frame["store_id"])
     assert len(before & after) == 100 and len(after - before) == 50 and len(before - after) == 50
     assert pair.common_sido_codes == ["51"]
     with pytest.raises(InputError):
-        store.compare_snapshots("2024Q2", "2024Q1")
+        snapshots.compare_snapshots("2024Q2", "2024Q1")
 
 
-def test_no_temp_files_left_and_parquet_has_the_schema(db_url, shared_data):
+def test_no_temp_files_left_and_parquet_has_the_schema(db_url, fixture_data):
     import pyarrow.parquet as pq
 
-    import_sangga_files([shared_data / HOEGI])
+    import_sangga_files([fixture_data / HOEGI])
     path = store.snapshot_path("2026Q1")
     assert pq.read_schema(path).names == store.STORED_COLUMNS
     assert [p.name for p in path.parent.iterdir() if not p.name.endswith(".lock")] == ["2026Q1.parquet"]
     assert os.path.getsize(path) > 10_000
 
 
-def test_fast_and_careful_paths_agree(shared_data, monkeypatch):
+def test_fast_and_careful_paths_agree(fixture_data, monkeypatch):
     """pyarrow blocks and the line-exact Python path give the same rows, also across small blocks."""
-    path = shared_data / HOEGI
+    path = fixture_data / HOEGI
     fast, rej_fast, _ = read_sangga_frame(path, snapshot="2026Q1")
-    facts, chunks = importer.iter_sangga_chunks(path, snapshot="2026Q1", block_bytes=5_000)
+    facts, chunks = sangga_csv.iter_sangga_chunks(path, snapshot="2026Q1", block_bytes=5_000)
     small = pd.concat([f for f, _ in chunks], ignore_index=True)
     pd.testing.assert_frame_equal(small, fast)
-    monkeypatch.setattr(importer, "_fast_block", lambda *a, **k: None)
+    monkeypatch.setattr(sangga_csv, "_fast_block", lambda *a, **k: None)
     careful, rej_careful, _ = read_sangga_frame(path, snapshot="2026Q1")
     pd.testing.assert_frame_equal(careful, fast)
     assert rej_fast == rej_careful == []
-    trunc = shared_data / "sangga/gangwon_first200_broken_truncated_rows.csv"
-    facts, chunks = importer.iter_sangga_chunks(trunc, snapshot="2024Q1", block_bytes=3_000)
+    trunc = fixture_data / "sangga/gangwon_first200_broken_truncated_rows.csv"
+    facts, chunks = sangga_csv.iter_sangga_chunks(trunc, snapshot="2024Q1", block_bytes=3_000)
     rejected = [r.line for _, rej in chunks for r in rej]
     assert rejected == [2, 3, 4, 11, 15, 19, 25, 30, 34, 37, 54, 57, 59]
 
 
-def test_undecodable_bytes_reject_only_their_row(shared_data, tmp_path):
-    data = (shared_data / GANGWON).read_bytes().split(b"\r\n")
+def test_undecodable_bytes_reject_only_their_row(fixture_data, tmp_path):
+    data = (fixture_data / GANGWON).read_bytes().split(b"\r\n")
     data[5] = data[5].replace("강원특별자치도".encode(), b"\xff\xfe", 1)  # line 6: invalid UTF-8
     (tmp_path / "enc.csv").write_bytes(b"\r\n".join(data))
     frame, rejected, facts = read_sangga_frame(tmp_path / "enc.csv", snapshot="2024Q1")
@@ -312,23 +313,23 @@ def test_undecodable_bytes_reject_only_their_row(shared_data, tmp_path):
     assert len(frame) == 199
 
 
-def test_clean_blocks_take_the_fast_path_in_both_encodings(shared_data):
-    rows = _rows(shared_data, HOEGI)
+def test_clean_blocks_take_the_fast_path_in_both_encodings(fixture_data):
+    rows = _rows(fixture_data, HOEGI)
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\r\n").writerows(rows)
     text = buf.getvalue()
     body = text.split("\r\n", 1)[1]
     for enc, arrow_enc in (("utf-8", "utf8"), ("cp949", "cp949")):
-        frame = importer._fast_block(body.encode(enc), rows[0], arrow_enc)
+        frame = sangga_csv._fast_block(body.encode(enc), rows[0], arrow_enc)
         assert frame is not None and len(frame) == 963
-    broken = (shared_data / "sangga/gangwon_first200_broken_shifted_row.csv").read_bytes().split(b"\r\n", 1)[1]
-    assert importer._fast_block(broken, _rows(shared_data)[0], "utf8") is None  # → the careful path
+    broken = (fixture_data / "sangga/gangwon_first200_broken_shifted_row.csv").read_bytes().split(b"\r\n", 1)[1]
+    assert sangga_csv._fast_block(broken, _rows(fixture_data)[0], "utf8") is None  # → the careful path
 
 
-def test_folder_with_one_unreadable_file_stores_the_others(db_url, shared_data, tmp_path):
+def test_folder_with_one_unreadable_file_stores_the_others(db_url, fixture_data, tmp_path):
     folder = tmp_path / "mixed"
     folder.mkdir()
-    (folder / "good_2024q1.csv").write_bytes((shared_data / GANGWON).read_bytes())
+    (folder / "good_2024q1.csv").write_bytes((fixture_data / GANGWON).read_bytes())
     (folder / "notes_2024q1.csv").write_bytes(b"a,b\r\n1,2\r\n")
     rep = import_sangga_files([folder])
     by_name = {f.name: f for f in rep.files}
@@ -336,7 +337,7 @@ def test_folder_with_one_unreadable_file_stores_the_others(db_url, shared_data, 
     assert "필수 열" in by_name["notes_2024q1.csv"].refused
     assert rep.to_dict()["refused_files"][0]["name"] == "notes_2024q1.csv"
     assert [r[0] for r in _log_rows(db_url)] == ["good_2024q1.csv"]
-    info = {i.id: i for i in store.list_snapshots()}["2024Q1"]
+    info = {i.id: i for i in snapshots.list_snapshots()}["2024Q1"]
     assert [f["name"] for f in info.files] == ["good_2024q1.csv"]
     # every file refused: an error, and nothing stored
     bad = tmp_path / "bad"
@@ -349,11 +350,11 @@ def test_folder_with_one_unreadable_file_stores_the_others(db_url, shared_data, 
     assert not store.snapshot_path("2024Q2").exists()
 
 
-def test_concurrent_imports_into_one_quarter_lose_nothing(db_url, shared_data, tmp_path):
+def test_concurrent_imports_into_one_quarter_lose_nothing(db_url, fixture_data, tmp_path):
     """Two web workers importing different files of the same quarter at once: both files' rows are kept."""
     import threading
 
-    rows = _rows(shared_data)
+    rows = _rows(fixture_data)
     header, body = rows[0], rows[1:]
     a = _write(tmp_path / "a_2024q1.csv", [header] + body[:100])
     b = _write(tmp_path / "b_2024q1.csv", [header] + body[100:])
@@ -371,6 +372,6 @@ def test_concurrent_imports_into_one_quarter_lose_nothing(db_url, shared_data, t
     for t in threads:
         t.join()
     assert errors == []
-    info = {i.id: i for i in store.list_snapshots()}["2024Q1"]
+    info = {i.id: i for i in snapshots.list_snapshots()}["2024Q1"]
     assert info.rows == 200 and sorted(f["name"] for f in info.files) == ["a_2024q1.csv", "b_2024q1.csv"]
     assert len(_log_rows(db_url)) == 2

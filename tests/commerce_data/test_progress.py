@@ -5,8 +5,8 @@ from __future__ import annotations
 from moduai.commerce.importer import import_sangga_files
 
 
-def test_progress_reaches_the_total_bytes(shared_data, db_url):
-    src = shared_data / "sangga" / "gangwon_first200.csv"
+def test_progress_reaches_the_total_bytes(fixture_data, db_url):
+    src = fixture_data / "sangga" / "gangwon_first200.csv"
     calls: list[tuple[int, int]] = []
     report = import_sangga_files([src], snapshot="2026Q1", progress=lambda done, total: calls.append((done, total)))
     assert report.rows_ok == 200

@@ -8,7 +8,7 @@ import pytest
 import shapely
 from pyproj import Geod, Transformer
 
-from moduai.commerce import generator, store
+from moduai.commerce import generator, snapshots, store
 from moduai.commerce.spatial import haversine_m, to_lonlat, to_xy
 from moduai.errors import InputError, NotFound
 
@@ -16,9 +16,9 @@ HOEGI = "sangga/seoul_dongdaemun_hoegidong_2026q1.csv"
 
 
 @pytest.fixture(scope="module")
-def raw(shared_data):
+def raw(fixture_data):
     """The 회기동 CSV read by pandas with EPSG:5179 metres computed by a separate pyproj transformer."""
-    df = pd.read_csv(shared_data / HOEGI, dtype=str, encoding="utf-8-sig")
+    df = pd.read_csv(fixture_data / HOEGI, dtype=str, encoding="utf-8-sig")
     lon, lat = df["경도"].astype(float).to_numpy(), df["위도"].astype(float).to_numpy()
     t = Transformer.from_crs("EPSG:4326", "EPSG:5179", always_xy=True)
     x, y = t.transform(lon, lat)
@@ -27,7 +27,7 @@ def raw(shared_data):
 
 @pytest.fixture(scope="module")
 def hoegi():
-    return store.get_store_set(store.HOEGIDONG_SNAPSHOT)
+    return snapshots.get_store_set(store.HOEGIDONG_SNAPSHOT)
 
 
 CENTRES = [(127.0563, 37.5912), (127.0540, 37.5890), (127.0600, 37.5950), (127.0490, 37.5930)]
@@ -106,12 +106,12 @@ def test_xy_round_trip():
 
 def test_unknown_snapshot_lists_the_known_ones():
     with pytest.raises(NotFound) as e:
-        store.get_store_set("1999Q1")
+        snapshots.get_store_set("1999Q1")
     assert "default" in e.value.message and "gangwon-sample" in e.value.message
 
 
 def test_embedded_snapshots_say_what_they_are():
-    infos = {i.id: i for i in store.list_snapshots()}
+    infos = {i.id: i for i in snapshots.list_snapshots()}
     assert infos["default"].synthetic and infos["default"].real_rows == 963
     assert "sangga-synthetic" in infos["default"].sources
     assert not infos["hoegidong-2026Q1"].synthetic and infos["hoegidong-2026Q1"].rows == 963
@@ -120,7 +120,7 @@ def test_embedded_snapshots_say_what_they_are():
 
 
 def test_default_keeps_real_hoegidong_and_generates_around_it():
-    s = store.get_store_set()
+    s = snapshots.get_store_set()
     x0, y0 = to_xy(*CENTRES[0])
     pos = s.within(x0, y0, 500)
     f = s.frame
@@ -139,7 +139,7 @@ def test_default_keeps_real_hoegidong_and_generates_around_it():
 
 
 def test_default_serves_pohang_with_synthetic_rows_and_stable_masks():
-    s = store.get_store_set()
+    s = snapshots.get_store_set()
     x0, y0 = to_xy(129.343, 36.019)  # 포항시청
     pos = s.within(x0, y0, 500)
     f = s.frame

@@ -12,13 +12,13 @@ from moduai.errors import InputError
 
 
 @pytest.fixture(scope="module")
-def codes(shared_data):
-    return pd.read_csv(shared_data / "sangga/codes/upjong_codes_2023.csv", dtype=str)
+def codes(fixture_data):
+    return pd.read_csv(fixture_data / "sangga/codes/upjong_codes_2023.csv", dtype=str)
 
 
 @pytest.fixture(scope="module")
-def crosswalk(shared_data):
-    return pd.read_csv(shared_data / "sangga/codes/upjong_old_to_2023_crosswalk.csv", dtype=str)
+def crosswalk(fixture_data):
+    return pd.read_csv(fixture_data / "sangga/codes/upjong_old_to_2023_crosswalk.csv", dtype=str)
 
 
 def test_level_counts_match_the_published_code_list(codes):
@@ -27,9 +27,9 @@ def test_level_counts_match_the_published_code_list(codes):
     assert len(taxonomy.list_categories("minor")) == codes["소분류코드"].nunique() == 247
 
 
-def test_shipped_copy_is_identical_to_shared_data(shared_data):
+def test_shipped_copy_is_identical_to_shared_data(fixture_data):
     for name in ("upjong_codes_2023.csv", "upjong_old_to_2023_crosswalk.csv"):
-        assert (taxonomy.DATA_DIR / name).read_bytes() == (shared_data / "sangga/codes" / name).read_bytes()
+        assert (taxonomy.DATA_DIR / name).read_bytes() == (fixture_data / "sangga/codes" / name).read_bytes()
 
 
 def test_crosswalk_types_as_published(crosswalk):

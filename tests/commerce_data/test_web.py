@@ -20,8 +20,8 @@ def client(db_url):
     return c
 
 
-def test_api_import_reports_every_rejected_row_then_is_a_no_op(client, shared_data):
-    data = (shared_data / TRUNC).read_bytes()
+def test_api_import_reports_every_rejected_row_then_is_a_no_op(client, fixture_data):
+    data = (fixture_data / TRUNC).read_bytes()
     r = client.post("/api/v1/commerce/import", files=[("files", ("gangwon_2024q1.csv", data, "text/csv"))])
     assert r.status_code == 200
     body = r.json()
@@ -45,7 +45,7 @@ def test_api_import_refuses_a_file_that_is_not_sangga_data(client):
     assert r.status_code == 422 and r.json()["error"]["field"] == "snapshot"
 
 
-def test_data_page_lists_snapshots_and_shows_an_upload_report(client, shared_data):
+def test_data_page_lists_snapshots_and_shows_an_upload_report(client, fixture_data):
     page = client.get("/commerce/data")
     assert page.status_code == 200
     for text in ("상가 자료", "회기동", "합성 포함", 'label for="files"', 'label for="snapshot"'):
@@ -53,7 +53,7 @@ def test_data_page_lists_snapshots_and_shows_an_upload_report(client, shared_dat
     ctx = client.get("/commerce/data?format=json").json()
     assert [s["id"] for s in ctx["snapshots"]][:3] == ["default", "hoegidong-2026Q1", "gangwon-sample"]
     assert len(ctx["majors"]) == 10 and sum(m["minors"] for m in ctx["majors"]) == 247
-    data = (shared_data / "sangga/gangwon_first200_broken_shifted_row.csv").read_bytes()
+    data = (fixture_data / "sangga/gangwon_first200_broken_shifted_row.csv").read_bytes()
     r = client.post("/commerce/data", files=[("files", ("shifted.csv", data, "text/csv"))], data={"snapshot": "2024q2"})
     assert r.status_code == 200
     assert "199" in r.text and "열이 하나 모자랍니다" in r.text

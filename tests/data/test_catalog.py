@@ -24,7 +24,7 @@ def test_every_entry_has_the_required_fields():
 
 
 def test_region_sources_are_catalogued():
-    from moduai.regions.profile import SOURCES
+    from moduai.balance.profile import SOURCES
 
     ids = {d.id for d in catalog.load_catalog()}
     assert set(SOURCES) <= ids

@@ -33,13 +33,13 @@ def test_bad_profile_exits_2_with_korean_message(tmp_path):
     assert "모르는 항목" in r.stderr and "Traceback" not in r.output
 
 
-def test_search_seed_list_and_import(shared_data):
+def test_search_seed_list_and_import(fixture_data):
     migrate()
     s = runner.invoke(app, ["programs", "search", "스마트팜 청년", "--method", "bm25", "--json"])
     assert s.exit_code == 0 and json.loads(s.stdout)["hits"][0]["kind"] == "스마트팜"
     seed = json.loads(runner.invoke(app, ["programs", "seed", "--json"]).stdout)
     assert seed["unchanged"] == seed["programs"] >= 30
-    imp = runner.invoke(app, ["programs", "import", str(shared_data / "programs/kstartup_announcements_sample.json"),
+    imp = runner.invoke(app, ["programs", "import", str(fixture_data / "programs/kstartup_announcements_sample.json"),
                               "--json"])
     assert imp.exit_code == 0 and json.loads(imp.stdout)["created"] == 30
     listed = json.loads(runner.invoke(app, ["programs", "list", "--json"]).stdout)

@@ -27,8 +27,8 @@ def _count(**where) -> int:
         return s.scalar(q)
 
 
-def test_bizinfo_csv_import_matches_pandas(db_url, shared_data):
-    path = shared_data / BIZINFO
+def test_bizinfo_csv_import_matches_pandas(db_url, fixture_data):
+    path = fixture_data / BIZINFO
     df = pd.read_csv(path, dtype=str)
     first = df.drop_duplicates("id", keep="first")
     report = import_programs_file(path)
@@ -50,8 +50,8 @@ def test_bizinfo_csv_import_matches_pandas(db_url, shared_data):
     assert df["apply_end"].notna().sum() == 515
 
 
-def test_bizinfo_region_prefix_maps_to_sido(db_url, shared_data):
-    path = shared_data / BIZINFO
+def test_bizinfo_region_prefix_maps_to_sido(db_url, fixture_data):
+    path = fixture_data / BIZINFO
     df = pd.read_csv(path, dtype=str).drop_duplicates("id", keep="first")
     prefix = df["title"].str.extract(r"^\[([^\]]+)\]")[0]
     # Independent count: '[경기]' rows plus unprefixed rows whose 소관 is 경기도.
@@ -63,8 +63,8 @@ def test_bizinfo_region_prefix_maps_to_sido(db_url, shared_data):
     assert only_gyeonggi == expected
 
 
-def test_reimport_is_idempotent(db_url, shared_data):
-    path = shared_data / BIZINFO
+def test_reimport_is_idempotent(db_url, fixture_data):
+    path = fixture_data / BIZINFO
     import_programs_file(path)
     again = import_programs_file(path)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 1864)
@@ -72,8 +72,8 @@ def test_reimport_is_idempotent(db_url, shared_data):
     assert _count(source_kind="bizinfo") == 1864
 
 
-def test_kstartup_json_gets_machine_rules_from_listing_fields(db_url, shared_data):
-    path = shared_data / KSTARTUP
+def test_kstartup_json_gets_machine_rules_from_listing_fields(db_url, fixture_data):
+    path = fixture_data / KSTARTUP
     data = json.loads(path.read_text(encoding="utf-8"))
     report = import_programs_file(path)
     assert report.format == "kstartup-json" and report.created == len(data) == 30 and not report.rejected
@@ -91,8 +91,8 @@ def test_kstartup_json_gets_machine_rules_from_listing_fields(db_url, shared_dat
         assert "min: 20" in rules and "max:" not in rules.split("age_range")[1].split("}")[0]
 
 
-def test_feed_import_counts_and_sources(db_url, shared_data):
-    path = shared_data / FEED
+def test_feed_import_counts_and_sources(db_url, fixture_data):
+    path = fixture_data / FEED
     data = json.loads(path.read_text(encoding="utf-8"))
     items = [i for src in data["sources"].values() for i in src["items"]]
     unique = {i["id"] for i in items}
@@ -117,9 +117,9 @@ def test_missing_columns_reject_the_whole_file(db_url, tmp_path):
     assert _count() == 0
 
 
-def test_rows_without_id_or_title_are_reported_with_line_numbers(db_url, tmp_path, shared_data):
-    src = (shared_data / BIZINFO).read_text(encoding="utf-8")
-    df = pd.read_csv(shared_data / BIZINFO, dtype=str).head(3)
+def test_rows_without_id_or_title_are_reported_with_line_numbers(db_url, tmp_path, fixture_data):
+    src = (fixture_data / BIZINFO).read_text(encoding="utf-8")
+    df = pd.read_csv(fixture_data / BIZINFO, dtype=str).head(3)
     df.loc[1, "id"] = ""
     df.loc[2, "title"] = ""
     path = tmp_path / "three.csv"
@@ -133,10 +133,10 @@ def test_rows_without_id_or_title_are_reported_with_line_numbers(db_url, tmp_pat
         next(i + 1 for i, ln in enumerate(text) if ln.startswith(df.loc[2, "id"] + ",")),
     ]
     assert "id" in report.rejected[0].reason and "공고명" in report.rejected[1].reason
-    assert (shared_data / BIZINFO).read_text(encoding="utf-8") == src  # the shared file itself is untouched
+    assert (fixture_data / BIZINFO).read_text(encoding="utf-8") == src  # the shared file itself is untouched
 
 
-def test_failure_while_storing_leaves_nothing_half_written(db_url, shared_data, monkeypatch):
+def test_failure_while_storing_leaves_nothing_half_written(db_url, fixture_data, monkeypatch):
     import moduai.programs.repository as repo
 
     real = repo.upsert_programs
@@ -148,7 +148,7 @@ def test_failure_while_storing_leaves_nothing_half_written(db_url, shared_data, 
 
     monkeypatch.setattr(repo, "upsert_programs", explode)
     with pytest.raises(RuntimeError):
-        import_programs_file(shared_data / KSTARTUP)
+        import_programs_file(fixture_data / KSTARTUP)
     assert _count() == 0
 
 

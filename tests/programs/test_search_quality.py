@@ -24,11 +24,11 @@ def _precision_at_5(method, programs):
     return total / len(QUERIES["queries"])
 
 
-def test_query_set_covers_samples_and_real_rows(shared_data):
+def test_query_set_covers_samples_and_real_rows(fixture_data):
     sys.path.insert(0, str(ROOT / "benchmarks"))
     import programs_search
 
-    programs = list(load_starter_catalog()) + programs_search.bizinfo_slice()
+    programs = list(load_starter_catalog()) + programs_search.bizinfo_slice(fixture_data / "programs" / "bizinfo_announcements_2025.csv")
     assert len(programs) == 35 + 208
     slugs = {p.slug for p in programs}
     queries = QUERIES["queries"]

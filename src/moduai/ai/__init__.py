@@ -4,7 +4,6 @@ Kiwi and the sentiment model load lazily on first use, so importing this package
 """
 
 from moduai.ai.korean import (
-    attach,
     fill_template,
     get_kiwi,
     has_batchim,
@@ -18,6 +17,6 @@ from moduai.ai.llm import LLMResult, OfflineDraft, backend_status, generate
 from moduai.ai.sentiment import positive_probability
 
 __all__ = [
-    "LLMResult", "OfflineDraft", "attach", "backend_status", "fill_template", "generate", "get_kiwi", "has_batchim",
+    "LLMResult", "OfflineDraft", "backend_status", "fill_template", "generate", "get_kiwi", "has_batchim",
     "keywords", "nouns", "particle_for", "positive_probability", "split_sentences", "tokenize",
 ]

@@ -34,6 +34,7 @@ _lock = threading.Lock()
 
 @lru_cache(maxsize=1)
 def _build_kiwi():
+    # deferred: kiwipiepy loads a morphological analyser; only Korean text analysis needs it
     from kiwipiepy import Kiwi
 
     kiwi = Kiwi()
@@ -89,11 +90,6 @@ def particle_for(word: str, particle: str) -> str:
     if after_consonant == "으로":
         return "로" if jong in (0, RIEUL) else "으로"
     return after_consonant if jong else after_vowel
-
-
-def attach(word: str, particle: str) -> str:
-    """``word`` followed by the right form of ``particle``: ``attach("카페", "이") == "카페가"``."""
-    return word + particle_for(word, particle)
 
 
 # A one-syllable particle counts only when no Hangul follows it, so "{lead}이번 주" keeps 이번 (not a particle).

@@ -21,11 +21,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 
 from moduai.balance.indicators import get_indicator, indicator_table, indicators
 from moduai.errors import DataUnavailable, InputError
+from moduai.params import check
+from moduai.regions import get_region, list_regions
 
 METHODS = {"minmax": "최소-최대(0–100)", "zscore": "표준점수(T점수)", "rank": "순위 백분위"}
 DEFAULT_YEAR = 2020
@@ -51,25 +52,14 @@ class CompositeSpec:
 def validate_spec(weights: dict | None, method: str = DEFAULT_METHOD, year=DEFAULT_YEAR,
                   directions: dict | None = None, level: str = "sigungu") -> CompositeSpec:
     """Check every parameter of the composite index in one place (Korean messages naming the field)."""
-    if method not in METHODS:
-        raise InputError(f"정규화 방법(method)은 {', '.join(METHODS)} 중 하나여야 합니다. 받은 값: '{method}'.",
-                         field="method")
-    if level not in RANK_LEVELS:
-        raise InputError(f"순위 단위(level)는 'sigungu' 또는 'sido'여야 합니다. 받은 값: '{level}'.", field="level")
-    try:
-        year = int(year)
-    except (TypeError, ValueError):
-        raise InputError(f"연도(year)는 숫자여야 합니다. 받은 값: '{year}'.", field="year") from None
+    method = check("method", method, choices=tuple(METHODS))
+    level = check("level", level, choices=RANK_LEVELS)
+    year = check("year", year)
     weights = dict(default_weights() if weights is None else weights)
     clean: dict[str, float] = {}
     for iid, w in weights.items():
         get_indicator(iid)
-        try:
-            w = float(w)
-        except (TypeError, ValueError):
-            raise InputError(f"가중치 '{iid}'는 숫자여야 합니다. 받은 값: '{w}'.", field=f"weights.{iid}") from None
-        if not (0 <= w <= 100) or np.isnan(w):
-            raise InputError(f"가중치 '{iid}'는 0 이상 100 이하여야 합니다. 받은 값: {w:g}.", field=f"weights.{iid}")
+        w = check("weight", w, field=f"weights.{iid}")
         if w > 0:
             clean[iid] = w
     if not clean:
@@ -92,18 +82,67 @@ def validate_spec(weights: dict | None, method: str = DEFAULT_METHOD, year=DEFAU
     return CompositeSpec(clean, method, year, dirs, level)
 
 
-def parse_weights(text: str | None) -> dict[str, float] | None:
-    """'grdp_per_capita=2,tfr=1' → {'grdp_per_capita': 2.0, 'tfr': 1.0} (CLI and query strings)."""
-    if text is None or not text.strip():
-        return None
+def parse_weights(text: str | None) -> dict[str, str] | None:
+    """'grdp_per_capita=2,tfr=1' → {'grdp_per_capita': '2', 'tfr': '1'}; None when empty."""
+    return _pairs(text, "weights") or None
+
+
+def _pairs(value, field: str) -> dict[str, str]:
+    """``{id: v}`` from a dict, from 'id=v,id=v' text, or from a list of 'id=v' items (CLI options)."""
+    if value is None or value == "" or value == []:
+        return {}
+    if isinstance(value, dict):
+        return {str(k): v for k, v in value.items()}
+    items = value.split(",") if isinstance(value, str) else list(value)
     out = {}
-    for part in text.split(","):
-        if "=" not in part:
-            raise InputError(f"가중치는 '지표=숫자'를 쉼표로 이어 씁니다(예: grdp_per_capita=2,tfr=1). 받은 값: '{part}'.",
-                             field="weights")
-        k, v = part.split("=", 1)
+    for part in items:
+        if "=" not in str(part):
+            example = "grdp_per_capita=2,tfr=1" if field == "weights" else "tfr=lower_better"
+            what = "지표=숫자" if field == "weights" else "지표=방향"
+            raise InputError(f"'{field}'는 '{what}'를 쉼표로 이어 씁니다(예: {example}). 받은 값: '{part}'.",
+                             field=field)
+        k, v = str(part).split("=", 1)
         out[k.strip()] = v.strip()
     return out
+
+
+def _positive(value) -> bool:
+    try:
+        return float(value or 0) > 0
+    except (TypeError, ValueError):
+        return True  # keep it: validate_spec names the bad weight
+
+
+def spec_from_params(params, *, base: CompositeSpec | None = None) -> CompositeSpec:
+    """The one way outside input becomes a :class:`CompositeSpec`: CLI options, web form, query string, API body.
+
+    ``params`` is any mapping (a query string, a form, a JSON body, a dict of CLI options) with
+
+    * ``weights`` — ``{id: w}`` or ``"id=w,id=w"``; and/or one ``w_<id>`` key per indicator (forms);
+    * ``directions`` — ``{id: dir}``, ``"id=dir,…"`` or a list of ``"id=dir"``; and/or ``d_<id>`` keys;
+    * ``method``, ``year``, ``level``.
+
+    Missing values come from ``base`` (a saved scenario's spec) and then from the defaults.  A direction
+    given for an indicator without a positive weight is dropped (forms send one for every row).
+    """
+    weights = {k[2:]: v for k, v in params.items() if k.startswith("w_") and v not in ("", None)}
+    weights.update(_pairs(params.get("weights"), "weights"))
+    directions = {k[2:]: v for k, v in params.items() if k.startswith("d_") and v}
+    directions.update(_pairs(params.get("directions"), "directions"))
+    if not weights and base is not None:
+        weights = dict(base.weights)
+    if base is not None:
+        directions = {**base.directions, **directions}
+
+    def pick(name: str, default):
+        v = params.get(name)
+        return v if v not in (None, "") else (getattr(base, name) if base is not None else default)
+
+    used = weights or default_weights()
+    return validate_spec(
+        weights or None, pick("method", DEFAULT_METHOD), pick("year", DEFAULT_YEAR),
+        {k: v for k, v in directions.items() if _positive(used.get(k))}, pick("level", "sigungu"),
+    )
 
 
 def normalise(values: pd.Series, method: str, higher_is_better: bool) -> pd.Series:
@@ -180,8 +219,6 @@ def _value_at_or_before(indicator_id: str, year: int, level: str) -> tuple[pd.Se
 
 def composite_index(spec: CompositeSpec, *, scenario: str | None = None) -> CompositeResult:
     """Rank units by the weighted composite of normalised indicators (see the module docstring)."""
-    from moduai.regions import get_region
-
     total_w = sum(spec.weights.values())
     frames, comps = {}, []
     for iid, w in spec.weights.items():
@@ -192,8 +229,6 @@ def composite_index(spec: CompositeSpec, *, scenario: str | None = None) -> Comp
         comps.append(ComponentUsed(iid, ind.label, ind.unit, w, w / total_w, direction, used_year))
     raw = pd.DataFrame(frames)
     if spec.level == "sigungu":
-        from moduai.regions import list_regions
-
         raw = raw.reindex(sorted(r.code for r in list_regions("sigungu")))
     complete = raw.dropna()
     excluded = [{"code": c, "name": get_region(c).full_name,

@@ -8,6 +8,7 @@ import pandas as pd
 
 from moduai.balance.indicators import indicator_values
 from moduai.data.population import RISK_THRESHOLDS, population_decline_areas, risk_grade
+from moduai.regions import get_region
 
 GRADES = [label for _, label in RISK_THRESHOLDS] + ["소멸저위험"]
 DESIGNATIONS = ("인구감소지역", "관심지역", "지정 없음")
@@ -34,8 +35,6 @@ def decline_grade_summary(year: int) -> DeclineGradeSummary:
     Grades (한국고용정보원): < 0.2 소멸고위험, < 0.5 소멸위험진입, < 1.0 주의, < 1.5 보통, else 소멸저위험.
     Raises :class:`~moduai.errors.DataUnavailable` for a year without age data (before 2015).
     """
-    from moduai.regions import get_region
-
     values = indicator_values("aging_risk_index", year)
     kind = {a.code: a.kind for a in population_decline_areas()}
     df = pd.DataFrame({"code": values.index, "index": values.to_numpy()})

@@ -20,14 +20,16 @@ for indicators that can be negative (증감률) they are reported as not computa
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from moduai.balance.groups import assign_groups, check_grouping, groups
-from moduai.balance.indicators import get_indicator, indicator_values, indicator_years
+from moduai.balance.indicators import get_indicator, indicator_table, indicator_values, indicator_years
+from moduai.data.population import age_sex_table
 from moduai.errors import DataUnavailable, InputError
+from moduai.params import check
 
 SMALL = 1e-9  # same lift of exact zeros as PySAL's inequality.theil
 DISPARITY_LEVELS = ("sigungu", "sido")
@@ -78,10 +80,6 @@ class TheilDecomposition:
     between_share: float
     weighting: str  # 'units' or 'population'
     groups: list[GroupTheil] = field(default_factory=list)
-
-    @property
-    def residual(self) -> float:
-        return self.total - self.between - self.within
 
 
 def theil_decomposition(values, group_ids, weights=None, names: dict[str, str] | None = None) -> TheilDecomposition:
@@ -183,8 +181,6 @@ class DisparityResult:
         return self.theil.within if self.theil else None
 
     def to_dict(self) -> dict:
-        from dataclasses import asdict
-
         d = asdict(self)
         d.update(total=self.total, between=self.between, within=self.within)
         return d
@@ -193,14 +189,11 @@ class DisparityResult:
 def population_weights(year: int, level: str) -> tuple[pd.Series, str]:
     """Residents per unit for weighting: the census 'population' series, else the 읍면동 total (2025),
     else year-end registered residents from the age table (years between censuses)."""
-    from moduai.balance.indicators import indicator_table
-
     for iid, label in (("population", "인구총조사 시군구 집계표 인구"), ("population_emd", "인구총조사 읍면동 합계 총인구")):
         t = indicator_table(iid)
         sel = t[(t.level == level) & (t.year == int(year))]
         if not sel.empty:
             return sel.set_index("code")["value"], label
-    from moduai.data.population import age_sex_table
 
     a = age_sex_table("auto")
     sel = a[(a.level == level) & (a.year == int(year))]
@@ -211,19 +204,11 @@ def population_weights(year: int, level: str) -> tuple[pd.Series, str]:
 
 def _check(indicator_id: str, year, level: str, by: str, variant: str):
     ind = get_indicator(indicator_id)
-    if level not in DISPARITY_LEVELS:
-        raise InputError(
-            f"격차를 볼 지역 단위(level)는 'sigungu'(시군구) 또는 'sido'(시도)여야 합니다. 받은 값: '{level}'.",
-            field="level",
-        )
+    level = check("level", level, choices=DISPARITY_LEVELS)
     kind, variant = check_grouping(by, variant)
     if level == "sido" and kind == "sido":
         raise InputError("시도 단위 격차를 시도로 묶을 수는 없습니다. by='5극3특'을 쓰세요.", field="by")
-    try:
-        year = int(year)
-    except (TypeError, ValueError):
-        raise InputError(f"연도(year)는 숫자여야 합니다. 받은 값: '{year}'.", field="year") from None
-    return ind, year, kind, variant
+    return ind, check("year", year), kind, variant
 
 
 def measure_disparity(indicator_id: str, year: int, *, by: str = "5극3특", variant: str = "official",
@@ -307,6 +292,7 @@ def measure_disparity(indicator_id: str, year: int, *, by: str = "5극3특", var
 
 
 def _pysal(y: np.ndarray, group_ids: np.ndarray) -> PysalCheck:
+    # deferred: inequality (PySAL, ~5 s with its dependencies) is needed only for disparity statistics
     from inequality.gini import Gini
     from inequality.theil import TheilD
 

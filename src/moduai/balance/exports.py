@@ -8,11 +8,10 @@ import pandas as pd
 
 from moduai.balance.composite import CompositeResult
 from moduai.balance.indicators import get_indicator, indicator_values
+from moduai.regions import get_region, list_regions, megaregion_of
 
 
 def _names() -> dict[str, tuple[str, str]]:
-    from moduai.regions import get_region, list_regions, megaregion_of
-
     out = {}
     for level in ("sido", "sigungu", "gu"):
         for r in list_regions(level):

@@ -13,6 +13,7 @@ import pandas as pd
 
 from moduai.balance.indicators import get_indicator, indicator_components, value_from_components
 from moduai.errors import DataUnavailable, InputError
+from moduai.regions import list_regions, megaregions
 
 GROUPINGS = {"5극3특": "megaregion", "megaregion": "megaregion", "시도": "sido", "sido": "sido"}
 VARIANTS = ("official", "seed-blog")
@@ -45,10 +46,7 @@ def groups(by: str = "5극3특", variant: str = "official") -> list[Group]:
     """The groups of a grouping, in display order (극 before 특; 시도 by code)."""
     kind, variant = check_grouping(by, variant)
     if kind == "megaregion":
-        from moduai.regions import megaregions
-
         return [Group(g.id, g.name, g.kind, tuple(g.sido_codes)) for g in megaregions(variant)]
-    from moduai.regions import list_regions
 
     return [Group(r.code, r.short_name or r.name, "시도", (r.code,)) for r in list_regions("sido")]
 

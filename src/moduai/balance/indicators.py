@@ -16,14 +16,38 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from moduai.data.census import MEASURES, IndicatorValue, census_values
+from moduai.data.census import MEASURES, census_values, current_units
+from moduai.data.population import decline_index_table, fiscal_independence
 from moduai.errors import DataUnavailable, InputError
+from moduai.params import check
+from moduai.regions import get_region
 
 INDICATORS_YAML = Path(__file__).with_name("indicators.yaml")
 KINDS = ("measure", "ratio", "change", "decline_index", "fiscal")
 DIRECTIONS = {"higher_better": "높을수록 좋음", "lower_better": "낮을수록 좋음", "neutral": "방향 없음"}
 REQUIRED = ("id", "label", "definition", "unit", "direction", "kind", "sources")
 LEVELS = ("nation", "sido", "sigungu", "gu")
+
+
+@dataclass(frozen=True)
+class IndicatorValue:
+    """One indicator for one region and year, with where it came from."""
+
+    indicator: str
+    label: str
+    year: int | None  # None when the unit has no figure for this indicator
+    value: float | None
+    unit: str
+    source: str
+    note: str = ""
+    sources: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        v = self.value
+        if v is not None and (np.isnan(v) or np.isinf(v)):
+            v = None
+        return {"indicator": self.indicator, "label": self.label, "year": self.year, "value": v,
+                "unit": self.unit, "source": self.source, "note": self.note, "sources": self.sources or [self.source]}
 
 
 @dataclass(frozen=True)
@@ -152,12 +176,9 @@ def indicator_components(indicator_id: str) -> pd.DataFrame:
         before = v.assign(year=v.year + ind.lag).rename(columns={"value": "den"})
         df = v.rename(columns={"value": "num"}).merge(before, on=["code", "level", "year"])[cols]
     elif ind.kind == "decline_index":
-        from moduai.data.population import decline_index_table
-
         t = decline_index_table("auto")
         df = t.rename(columns={"women_20_39": "num", "residents_65_plus": "den"})[cols]
     else:  # fiscal
-        from moduai.data.population import fiscal_independence
 
         f = fiscal_independence()
         df = f.assign(level="sigungu", num=f.value, den=1.0)[cols]
@@ -196,11 +217,10 @@ def indicator_values(indicator_id: str, year: int, level: str = "sigungu") -> pd
     Raises :class:`DataUnavailable` (Korean message listing the years that exist) for a year without data.
     """
     ind = get_indicator(indicator_id)
-    if level not in LEVELS:
-        raise InputError(f"지역 단위(level)는 {', '.join(LEVELS)} 중 하나여야 합니다. 받은 값: '{level}'.",
-                         field="level")
+    level = check("level", level, choices=LEVELS)
+    year = check("year", year)
     t = indicator_table(indicator_id)
-    sel = t[(t.level == level) & (t.year == int(year))]
+    sel = t[(t.level == level) & (t.year == year)]
     if sel.empty:
         years = indicator_years(indicator_id, level)
         have = ", ".join(map(str, years)) if years else "없음"
@@ -256,11 +276,42 @@ class RegionIndicators:
 
 def region_indicators(code: str) -> RegionIndicators:
     """Every indicator of one region over all years (the ``moduai balance indicators`` result)."""
-    from moduai.regions import get_region
-
     region = get_region(code)
     values = indicator_series_for_region(region.code)
     used = sorted({v.indicator for v in values})
     defs = [get_indicator(i).to_dict() for i in used]
     sources = sorted({s for v in values for s in v.sources})
     return RegionIndicators(region.code, region.full_name, region.level, values, defs, sources)
+
+
+# ------------------------------------------------------------------------------------- summary
+SUMMARY_INDICATORS = (
+    "population", "population_change_5y", "population_emd", "foreign_share", "tfr", "grdp_per_capita",
+    "companies_per_1000", "income_per_capita", "doctors_per_1000", "welfare_per_10000", "vacancy_rate",
+    "aging_risk_index",
+)
+
+
+def region_census_summary(code: str) -> list[IndicatorValue]:
+    """Key indicators for one 시도/시군구/일반구 (행안부 code), each at its latest year with a value.
+
+    Indicators without any value for this unit (e.g. GRDP of a 일반구, published for the 시 only) are
+    left out.  The indicators and their definitions come from ``moduai/balance/indicators.yaml`` (one definition
+    for the whole platform); values are computed from :func:`census_values` and, for the
+    지방소멸위험지수, from :mod:`moduai.data.population`.
+
+    Examples
+    --------
+    >>> [iv.value for iv in region_census_summary("47110") if iv.indicator == "population" and iv.year == 2020]
+    ... # doctest: +SKIP
+    [484021.0]
+    """
+    if not isinstance(code, str) or not code.isdigit() or len(code) not in (2, 5):
+        raise InputError(
+            f"지역 코드는 행안부 2자리(시도) 또는 5자리(시군구·일반구) 숫자여야 합니다. 받은 값: '{code}'.",
+            field="code", detail="region code must be a 2- or 5-digit MOIS code",
+        )
+    if code not in current_units():
+        raise DataUnavailable(f"지역 코드 '{code}'에 대한 인구총조사 자료가 없습니다.", field="code")
+    # an indicator the census does not publish for this unit (GRDP of a 일반구) is left out, not shown empty
+    return [iv for iv in indicator_latest_values(code, SUMMARY_INDICATORS) if iv.value is not None]

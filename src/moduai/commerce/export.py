@@ -7,6 +7,7 @@ so an interrupted export never leaves a half-written file under the final name.
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import math
 import os
@@ -15,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from moduai.commerce.report import CommerceReport
+from moduai.commerce.trade_area import store_columns, to_xy
 from moduai.errors import DataUnavailable
 
 FONT = "NanumGothic"
@@ -23,8 +25,7 @@ FONT_BOLD = "NanumGothicBold"
 
 @lru_cache(maxsize=1)
 def _register_fonts() -> None:
-    import importlib.util
-
+    # deferred: reportlab (~0.35 s to import) is needed only for PDF export
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
@@ -66,10 +67,10 @@ def _fmt(v, digits: int = 0) -> str:
 def _map_drawing(r: CommerceReport, size: float = 250, stores=None):
     """A small offline map: the radius, every store of the area (grey, when ``stores`` is given),
     competitors (red), the centre."""
+    # deferred: reportlab (~0.35 s to import) is needed only for PDF export
     from reportlab.graphics.shapes import Circle, Drawing, Line, String
     from reportlab.lib import colors
 
-    from moduai.commerce.trade_area import to_xy
 
     ta = r.trade_area
     d = Drawing(size, size)
@@ -78,8 +79,6 @@ def _map_drawing(r: CommerceReport, size: float = 250, stores=None):
     d.add(Circle(cx, cy, r.radius_m * scale, fillColor=colors.HexColor("#eef4ff"), strokeColor=colors.HexColor("#3b6fd8")))
     x0, y0 = to_xy(r.lon, r.lat)
     if stores is not None and ta._positions is not None:
-        from moduai.commerce.trade_area import store_columns
-
         cols = store_columns(stores)
         for x, y in zip(cols["x"][ta._positions][:3000], cols["y"][ta._positions][:3000], strict=True):
             d.add(Circle(cx + (x - x0) * scale, cy + (y - y0) * scale, 0.9, fillColor=colors.HexColor("#9aa3b2"),
@@ -101,6 +100,7 @@ def _map_drawing(r: CommerceReport, size: float = 250, stores=None):
 
 
 def _bar_drawing(r: CommerceReport, width: float = 250, height: float = 170):
+    # deferred: reportlab (~0.35 s to import) is needed only for PDF export
     from reportlab.graphics.charts.barcharts import HorizontalBarChart
     from reportlab.graphics.shapes import Drawing
     from reportlab.lib import colors
@@ -129,6 +129,7 @@ def report_pdf_bytes(r: CommerceReport, stores=None) -> bytes:
     ``stores`` (the store set the report came from) adds the area's other stores to the map.
     """
     _register_fonts()
+    # deferred: reportlab (~0.35 s to import) is needed only for PDF export
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
@@ -224,6 +225,7 @@ def report_pdf_bytes(r: CommerceReport, stores=None) -> bytes:
 
 def report_xlsx_bytes(r: CommerceReport) -> bytes:
     """The report as an XLSX workbook: 요약, 업종별, 경쟁점포, 기준비교, Huff, 부족업종, 출처."""
+    # deferred: openpyxl (~0.25 s to import) is needed only for XLSX export
     from openpyxl import Workbook
     from openpyxl.styles import Font
 

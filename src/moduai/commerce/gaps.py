@@ -22,9 +22,12 @@ from typing import Any
 
 import numpy as np
 
-from moduai.commerce.saturation import dong_store_profile
+from moduai.commerce.demand import DEMAND_SOURCES, load_dong_demand
+from moduai.commerce.saturation import AREA_COVERAGE_WARN, _area_coverage, dong_store_profile
+from moduai.commerce.taxonomy import taxonomy_frame
 from moduai.commerce.trade_area import StoreSetLike, TradeArea, snapshot_id, store_columns
-from moduai.errors import check_range
+from moduai.korean import josa
+from moduai.params import validate_params
 
 DEFAULT_COMPARABLES = 30
 MIN_EXPECTED = 1.0
@@ -66,16 +69,8 @@ class GapAnalysis:
 @lru_cache(maxsize=1)
 def _minor_names() -> dict[str, tuple[str, str]]:
     """{소분류 code: (소분류 name, 중분류 name)} from the 2023 taxonomy."""
-    from moduai.commerce.taxonomy import taxonomy_frame
-
     t = taxonomy_frame()
     return {str(c): (str(n), str(m)) for c, n, m in zip(t["minor_code"], t["minor_name"], t["mid_name"], strict=True)}
-
-
-def _subject(name: str) -> str:
-    from moduai.ai.korean import has_batchim
-
-    return name + ("이" if has_batchim(name) else "가")
 
 
 def rank_gaps(
@@ -115,7 +110,7 @@ def rank_gaps(
         obs = int(observed[i])
         reason = (
             f"비슷한 지역 {k}곳의 업종 구성으로 보면 점포 {n_local:,}곳 규모의 이 상권에는 "
-            f"{_subject(nm)} 약 {expected[i]:.1f}곳 있을 만한데, 실제로는 {obs}곳입니다."
+            f"{josa(nm, '이/가')} 약 {expected[i]:.1f}곳 있을 만한데, 실제로는 {obs}곳입니다."
         )
         out.append(
             GapItem(code=code, name=nm, mid_name=mid, observed=obs, expected=float(expected[i]),
@@ -124,6 +119,7 @@ def rank_gaps(
     return out
 
 
+@validate_params(comparables="comparables", top="top")
 def find_gaps(
     area: TradeArea,
     stores: StoreSetLike,
@@ -138,10 +134,6 @@ def find_gaps(
     >>> gaps = find_gaps(build_trade_area(37.5912, 127.0563, 500, "카페"), get_store_set())  # doctest: +SKIP
     >>> gaps.items[0].reason  # doctest: +SKIP
     """
-    check_range("comparables", comparables, 3, 300)
-    check_range("top", top, 1, 100)
-    from moduai.commerce.demand import DEMAND_SOURCES, load_dong_demand
-
     d = load_dong_demand()
     prof = dong_store_profile(stores)
     pos = area._positions if area._positions is not None else np.zeros(0, dtype=np.int64)
@@ -180,7 +172,6 @@ def find_gaps(
     ]
     if len(pick) < comparables:
         note = f"자료가 있는 비교 지역이 {len(pick)}곳뿐이라 추천의 근거가 약합니다."
-    from moduai.commerce.saturation import AREA_COVERAGE_WARN, _area_coverage
 
     area_cov = _area_coverage(area, prof)
     if area_cov is not None and area_cov < AREA_COVERAGE_WARN:

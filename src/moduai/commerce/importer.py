@@ -51,25 +51,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from moduai.commerce import snapshots
 from moduai.commerce import store as store_mod
-
-# The parser lives in sangga_csv; its public names stay importable from here.
-from moduai.commerce.sangga_csv import (  # noqa: F401 - re-exported
-    CHUNK_ROWS,
+from moduai.commerce.sangga_csv import (
     IMPORTED_DATASET,
-    N_COLUMNS,
-    FileFacts,
-    _fast_block,
     check_snapshot_id,
-    detect_encoding,
     file_sha256,
     infer_snapshot,
     iter_sangga_chunks,
-    read_sangga_frame,
 )
-from moduai.commerce.store import OFFICIAL_COLUMNS, STORED_COLUMNS  # noqa: F401 - re-exported
 from moduai.config import get_settings
-from moduai.db import ensure_migrated
+from moduai.db import ensure_migrated, session_scope
+from moduai.db.models import ImportLog
 from moduai.errors import ImportRejected, InputError, RowError
 
 DOMAIN = "commerce"
@@ -163,7 +156,7 @@ def _snapshot_lock(snapshot_id: str):
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "a+") as fh:
             try:
-                import fcntl
+                import fcntl  # POSIX only: on Windows the thread lock still serialises one process
 
                 fcntl.flock(fh, fcntl.LOCK_EX)
             except ImportError:  # pragma: no cover - Windows: the thread lock still serialises one process
@@ -197,9 +190,6 @@ def import_sangga_files(paths: Iterable[str | Path] | str | Path, snapshot: str 
     InputError
         No snapshot given and none in the file name, or a malformed snapshot label.
     """
-    from moduai.db import session_scope
-    from moduai.db.models import ImportLog
-
     if isinstance(paths, (str, Path)):
         paths = [paths]
     files = _expand_paths(paths)
@@ -280,7 +270,7 @@ def import_sangga_files(paths: Iterable[str | Path] | str | Path, snapshot: str 
                 known[fr.sha256] = sid
             reports.extend(file_reports)
             written.append(str(target))
-    store_mod.clear_cache()
+    snapshots.clear_cache()
     refused = [fr for fr in reports if fr.refused]
     if refused and all(fr.refused for fr in reports):  # nothing stored, nothing already there: an error
         rows = [RowError(r.line, f"[{fr.name}] {r.reason}", r.value) for fr in refused for r in fr.rejected]
@@ -314,6 +304,7 @@ def _write_snapshot(sid: str, target: Path, meta: dict, todo: list[tuple[Path, s
     With ``allow_partial`` (several files in one call) a file that is refused whole is reported with
     ``refused`` and skipped, and the others are stored; otherwise the refusal is raised.
     """
+    # deferred: pyarrow (~0.4 s to import) is needed only for Parquet/Arrow I/O
     import pyarrow.parquet as pq
 
     tmp = target.with_name(f".{target.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")

@@ -11,6 +11,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
+from moduai.commerce.demand import find_dong_by_name, load_dong_demand
 from moduai.commerce.gaps import GapAnalysis, find_gaps
 from moduai.commerce.huff import HuffResult, estimate_huff_capture
 from moduai.commerce.saturation import Saturation, assess_saturation
@@ -21,10 +24,13 @@ from moduai.commerce.trade_area import (
     build_trade_area,
     get_stores,
     resolve_category_param,
+    store_columns,
     to_lonlat,
-    validate_radius,
 )
 from moduai.errors import InputError, NotFound
+from moduai.korean import josa
+from moduai.params import validate_params
+from moduai.regions import resolve_region
 
 
 @dataclass
@@ -72,24 +78,19 @@ def locate_place(text: str, stores: StoreSetLike | None = None) -> tuple[float, 
     :data:`BUSIEST_SPOT_RADIUS_M` — because a 읍/면's geometric centre is often fields or hills while its
     상권 is the town; without stores (or with none inside), to the polygon's representative point.
     """
-    from moduai.commerce.demand import find_dong_by_name, load_dong_demand
-
     try:
         i = find_dong_by_name(text)
     except NotFound as first:
         try:
-            from moduai.regions import resolve_region
-
             reg = resolve_region(text)
         except NotFound:
             raise first from None
         return float(reg.lat), float(reg.lon), reg.full_name
     d = load_dong_demand()
     if stores is not None:
-        import numpy as np
+        # deferred: scipy (~1.7 s to import) is needed only for this computation
         from scipy.spatial import cKDTree
 
-        from moduai.commerce.trade_area import store_columns
 
         pos = np.asarray(stores.in_polygon(d.geoms[i]), dtype=np.int64)
         if len(pos):
@@ -111,12 +112,6 @@ def _snapshot_summary(st: StoreSetLike) -> SnapshotSummary:
     )
 
 
-def _josa(word: str, pair: tuple[str, str]) -> str:
-    from moduai.ai.korean import has_batchim
-
-    return word + (pair[0] if has_batchim(word) else pair[1])
-
-
 def write_summary(ta: TradeArea, sat: Saturation, huff: HuffResult, gaps: GapAnalysis) -> list[str]:
     """Four or five short Korean sentences a merchant can read in ten seconds."""
     name = ta.category["name"]
@@ -130,7 +125,7 @@ def write_summary(ta: TradeArea, sat: Saturation, huff: HuffResult, gaps: GapAna
     out.append(f"과밀 판단: {sat.verdict}. {sat.verdict_reason}")
     lo, hi = huff.captured_range
     out.append(
-        f"이 자리에 {_josa(name, ('을', '를'))} 새로 열면 반경 안 주민 약 {huff.residents:,.0f}명 가운데 "
+        f"이 자리에 {josa(name, '을/를')} 새로 열면 반경 안 주민 약 {huff.residents:,.0f}명 가운데 "
         f"{huff.captured_residents:,.0f}명({huff.captured_share:.1%})이 이 가게를 고를 것으로 추정됩니다 "
         f"(Huff 모형 α={huff.alpha:g}, β={huff.beta:g}; 가정에 따라 {lo:,.0f}~{hi:,.0f}명)."
     )
@@ -147,6 +142,7 @@ def write_summary(ta: TradeArea, sat: Saturation, huff: HuffResult, gaps: GapAna
     return out
 
 
+@validate_params(lat="lat", lon="lon", radius_m="radius")
 def build_commerce_report(
     lat: float | None = None,
     lon: float | None = None,
@@ -177,7 +173,6 @@ def build_commerce_report(
     """
     t0 = time.perf_counter()
     timings: dict[str, float] = {}
-    validate_radius(radius_m)
     cat = resolve_category_param(category)
     if lat is None or lon is None:
         if not place:

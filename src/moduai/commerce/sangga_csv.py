@@ -26,6 +26,7 @@ from moduai.commerce import taxonomy
 from moduai.commerce.spatial import KOREA_LAT, KOREA_LON, to_xy
 from moduai.commerce.store import OFFICIAL_COLUMNS, STORED_COLUMNS
 from moduai.errors import ImportRejected, InputError, RowError
+from moduai.regions.spine import modernise_codes
 
 N_COLUMNS = len(OFFICIAL_COLUMNS)
 CHUNK_ROWS = 100_000
@@ -179,27 +180,14 @@ def _records(text_file, width: int = N_COLUMNS) -> Iterator[tuple[int, list[str]
         start = end + 1
 
 
-_REGION_RENAMES = {"42": ("51", "강원특별자치도"), "45": ("52", "전북특별자치도")}
-
-
 def _modernise_regions(df: pd.DataFrame) -> None:
-    """강원 42→51, 전북 45→52, 군위 47720→27720 (대구), 10-digit 행정동코드 → 8 digits; in place."""
+    """10-digit 행정동코드 → 8 digits; then old region codes to today's through the spine; in place."""
     adm = df["adm_dong_code"]
     ten = adm.str.len().eq(10) & adm.str.endswith("00")
     if ten.any():
         df.loc[ten, "adm_dong_code"] = adm[ten].str[:8]
-    gunwi = df["sigungu_code"].eq("47720")
-    if gunwi.any():
-        for col in ("sigungu_code", "adm_dong_code", "legal_dong_code"):
-            df.loc[gunwi, col] = "27720" + df.loc[gunwi, col].str[5:]
-        df.loc[gunwi, "sido_code"] = "27"
-        df.loc[gunwi, "sido_name"] = "대구광역시"
-    for old, (new, name) in _REGION_RENAMES.items():
-        hit = df["sido_code"].eq(old)
-        if hit.any():
-            for col in ("sido_code", "sigungu_code", "adm_dong_code", "legal_dong_code"):
-                df.loc[hit, col] = new + df.loc[hit, col].str[2:]
-            df.loc[hit, "sido_name"] = name
+    modernise_codes(df, ("sido_code", "sigungu_code", "adm_dong_code", "legal_dong_code"),
+                    sido_name_column="sido_name")
 
 
 class _CodeBook:
@@ -213,6 +201,7 @@ class _CodeBook:
 
     def name_arrays(self, codes: pd.Series) -> dict[str, pd.Series]:
         """major/mid/minor names of 2023 소분류 codes, taken from the 247-row table in Arrow (no Python loop)."""
+        # deferred: pyarrow (~0.4 s to import) is needed only for Parquet/Arrow I/O
         import pyarrow as pa
         import pyarrow.compute as pc
 
@@ -240,6 +229,7 @@ _KEY_COLUMNS = ("store_id", "major_code", "mid_code", "minor_code", "ksic_code",
 
 def _frame_from_records(rows: list[list[str]], header_index: list[int]) -> pd.DataFrame:
     """Records of the careful path → a frame with the normalised column names (all strings)."""
+    # deferred: pyarrow (~0.4 s to import) is needed only for Parquet/Arrow I/O
     import pyarrow as pa
 
     names = list(OFFICIAL_COLUMNS.values())
@@ -251,6 +241,7 @@ def _frame_from_records(rows: list[list[str]], header_index: list[int]) -> pd.Da
 
 
 def _str_mapper(dtype):
+    # deferred: pyarrow (~0.4 s to import) is needed only for Parquet/Arrow I/O
     import pyarrow as pa
 
     if dtype in (pa.string(), pa.large_string()):
@@ -260,6 +251,7 @@ def _str_mapper(dtype):
 
 def _to_float(col: pd.Series) -> np.ndarray:
     """Strings → float64; NaN where a value is empty or not a number (fast cast first, slow path on failure)."""
+    # deferred: pyarrow (~0.4 s to import) is needed only for Parquet/Arrow I/O
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -448,6 +440,7 @@ def _fast_block(block: bytes, header: list[str], encoding: str):
     The careful path takes over whenever anything is unusual: a row with the wrong field count, a quote
     that swallows line ends, blank lines, undecodable bytes — so line numbers and reasons stay exact.
     """
+    # deferred: pyarrow (~0.4 s to import) is needed only for Parquet/Arrow I/O
     import pyarrow as pa
     import pyarrow.csv as pacsv
 

@@ -22,13 +22,14 @@ Formulas
 from __future__ import annotations
 
 import math
-import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import shapely
 
+from moduai.commerce.demand import DEMAND_SOURCES, dongs_in_polygon, load_dong_demand
+from moduai.commerce.store import frame_cache
 from moduai.commerce.trade_area import (
     CategoryLike,
     StoreSetLike,
@@ -37,6 +38,7 @@ from moduai.commerce.trade_area import (
     snapshot_id,
     store_columns,
 )
+from moduai.errors import InputError
 
 #: a census 읍면동 counts as covered by a snapshot when it holds at least this many stores
 COVERED_MIN_STORES = 5
@@ -75,23 +77,17 @@ class DongStoreProfile:
         return self.counts[:, cols].sum(axis=1)
 
 
-_PROFILE_CACHE: dict[tuple[str | None, int], tuple[Any, DongStoreProfile]] = {}
-
-
 def _norm_dong(name: str) -> str:
     """행정동 names compared without spaces and separators ("종로1·2·3·4가동" = "종로1.2.3.4가동")."""
     return name.replace(" ", "").replace("·", "").replace(".", "").replace(",", "")
 
 
 def dong_store_profile(stores: StoreSetLike) -> DongStoreProfile:
-    """Assign each store to its census 읍면동 and count by 소분류; cached per store set."""
-    key = (snapshot_id(stores), id(stores.frame))
-    hit = _PROFILE_CACHE.get(key)
-    if hit is not None and hit[0]() is stores.frame:
-        return hit[1]
-    f = stores.frame
-    from moduai.commerce.demand import load_dong_demand
+    """Assign each store to its census 읍면동 and count by 소분류; cached per store frame."""
+    return frame_cache(stores.frame, "dong-profile", lambda: _dong_store_profile(stores))
 
+
+def _dong_store_profile(stores: StoreSetLike) -> DongStoreProfile:
     d = load_dong_demand()
     cols = store_columns(stores)
     n_rows = len(cols["x"])
@@ -144,11 +140,7 @@ def dong_store_profile(stores: StoreSetLike) -> DongStoreProfile:
     # assigned by their own 행정동 name.
     own = np.bincount(dong_of[by_name], minlength=len(d.residents))
     covered = (totals >= COVERED_MIN_STORES) & (own >= COVERED_OWN_NAME_SHARE * totals)
-    prof = DongStoreProfile(dong_of, codes, counts, totals, covered)
-    if len(_PROFILE_CACHE) > 8:
-        _PROFILE_CACHE.clear()
-    _PROFILE_CACHE[key] = (weakref.ref(f), prof)
-    return prof
+    return DongStoreProfile(dong_of, codes, counts, totals, covered)
 
 
 @dataclass
@@ -220,8 +212,6 @@ def shannon_hhi(counts: np.ndarray) -> tuple[float, float | None, float, int]:
 def _region_baseline(
     level: str, code: str | None, name: str, sel: np.ndarray, prof: DongStoreProfile, cat_counts: np.ndarray
 ) -> Baseline:
-    from moduai.commerce.demand import load_dong_demand
-
     d = load_dong_demand()
     cov = sel & prof.covered
     res_all = float(d.residents[sel].sum())
@@ -263,12 +253,9 @@ def assess_saturation(
     → 과밀; ratio ≤ 1/1.5 **and** LQ ≤ 0.8 → 부족; otherwise 적정.
     """
     if mix_level not in ("major", "mid", "minor"):
-        from moduai.errors import InputError
-
         raise InputError(
             f"'mix_level'은 major/mid/minor 중 하나여야 합니다. 받은 값: {mix_level!r}.", field="mix_level"
         )
-    from moduai.commerce.demand import DEMAND_SOURCES, load_dong_demand
 
     d = load_dong_demand()
     prof = dong_store_profile(stores)
@@ -328,7 +315,6 @@ def _area_coverage(area: TradeArea, prof: DongStoreProfile) -> float | None:
     """Share of the area's residents (areal interpolation) in 읍면동 the snapshot covers."""
     if area._shape_5179 is None:
         return None
-    from moduai.commerce.demand import dongs_in_polygon, load_dong_demand
 
     d = load_dong_demand()
     idx, share = dongs_in_polygon(area._shape_5179)

@@ -26,6 +26,7 @@ import numpy as np
 import shapely
 import yaml
 
+from moduai.commerce.demand import DEMAND_SOURCES, load_dong_demand
 from moduai.commerce.trade_area import (
     StoreSetLike,
     category_dict,
@@ -39,7 +40,9 @@ from moduai.commerce.trade_area import (
     to_lonlat,
     to_xy,
 )
-from moduai.errors import InputError, check_range
+from moduai.errors import InputError
+from moduai.params import check, validate_params
+from moduai.regions import children, get_region, resolve_region
 
 WEIGHTS_FILE = Path(__file__).with_name("sites_weights.yaml")
 PARTS = ("demand", "competition", "gap", "churn")
@@ -116,8 +119,6 @@ class SiteRanking:
 
 
 def _region_codes(region: Any) -> tuple[str, str, list[str]]:
-    from moduai.regions import children, get_region, resolve_region
-
     if hasattr(region, "code"):
         reg = region
     elif str(region).strip().isdigit():
@@ -135,6 +136,7 @@ def _region_codes(region: Any) -> tuple[str, str, list[str]]:
 
 def _percentile(v: np.ndarray) -> np.ndarray:
     """Average-rank percentile in 0..1 (ties share a rank); constant input → 0.5 everywhere."""
+    # deferred: scipy (~1.7 s to import) is needed only for this computation
     from scipy.stats import rankdata
 
     if len(v) <= 1 or np.all(v == v[0]):
@@ -143,9 +145,9 @@ def _percentile(v: np.ndarray) -> np.ndarray:
 
 
 def _cells_of_region(dong_idx: np.ndarray, res: int) -> list[str]:
+    # deferred: h3 is needed only for hexagon grids
     import h3
 
-    from moduai.commerce.demand import load_dong_demand
 
     d = load_dong_demand()
     cells: set[str] = set()
@@ -166,6 +168,7 @@ def _cells_of_region(dong_idx: np.ndarray, res: int) -> list[str]:
     return sorted(cells)
 
 
+@validate_params(top="top", resolution="resolution", ring="ring")
 def rank_sites(
     region: Any,
     category: Any,
@@ -186,17 +189,15 @@ def rank_sites(
     >>> r = rank_sites("포항시", "카페", top=5)  # doctest: +SKIP
     >>> r.cells[0].reason  # doctest: +SKIP
     """
+    # deferred: h3 is needed only for hexagon grids
     import h3
 
-    from moduai.commerce.demand import DEMAND_SOURCES, load_dong_demand
 
     settings = default_site_settings()
     w = validate_weights(weights if weights is not None else settings["weights"])
-    res = int(resolution if resolution is not None else settings["resolution"])
-    k_ring = int(ring if ring is not None else settings["ring"])
-    check_range("resolution", res, 6, 10)
-    check_range("ring", k_ring, 0, 3)
-    check_range("top", top, 1, 100)
+    res = resolution if resolution is not None else settings["resolution"]
+    k_ring = ring if ring is not None else settings["ring"]
+    res, k_ring = check("resolution", res), check("ring", k_ring)  # the settings file's values too
     cat = resolve_category_param(category)
     code, name, codes = _region_codes(region)
     st = get_stores(stores, snapshot)

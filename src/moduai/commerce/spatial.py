@@ -5,8 +5,6 @@ Every distance and area in ``moduai.commerce`` is measured in EPSG:5179 metres, 
 
 - :func:`to_xy` ``(lon, lat) -> (x, y)`` and :func:`to_lonlat` ``(x, y) -> (lon, lat)``; both accept scalars
   or NumPy arrays and are vectorised (pyproj, ``always_xy=True``).
-- :func:`check_in_korea` ``(lon, lat, field=...)``: InputError in Korean for a point outside the country's
-  bounding box (swapped latitude/longitude is detected and explained).
 - :data:`KOREA_LON`, :data:`KOREA_LAT`: the bounding box used by the importer to reject rows.
 """
 
@@ -17,7 +15,6 @@ from functools import lru_cache
 import numpy as np
 from pyproj import Transformer
 
-from moduai.errors import InputError
 from moduai.regions.point import KOREA_BBOX
 
 # The region spine's box (mainland, Jeju, Ulleung-do, Dokdo 131.87°E; Marado 33.11°N), as ranges.
@@ -60,19 +57,6 @@ def in_korea(lon, lat) -> np.ndarray:
     lat = np.asarray(lat, dtype="float64")
     with np.errstate(invalid="ignore"):
         return (lon >= KOREA_LON[0]) & (lon <= KOREA_LON[1]) & (lat >= KOREA_LAT[0]) & (lat <= KOREA_LAT[1])
-
-
-def check_in_korea(lon: float, lat: float, *, field: str = "lat/lon") -> tuple[float, float]:
-    """Return (lon, lat) or raise InputError naming the allowed range and the likely fix."""
-    if bool(in_korea(lon, lat)):
-        return float(lon), float(lat)
-    swapped = bool(in_korea(lat, lon))
-    fix = " 위도와 경도가 서로 바뀐 것 같습니다." if swapped else ""
-    raise InputError(
-        f"좌표(위도 {lat}, 경도 {lon})가 대한민국 범위(위도 {KOREA_LAT[0]}–{KOREA_LAT[1]}, "
-        f"경도 {KOREA_LON[0]}–{KOREA_LON[1]}) 밖입니다.{fix} 지도에서 다시 고르거나 좌표를 확인해 주세요.",
-        field=field, detail="point outside the Korean bounding box",
-    )
 
 
 def haversine_m(lon1, lat1, lon2, lat2) -> np.ndarray:

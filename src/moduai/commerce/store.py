@@ -11,19 +11,16 @@ Public API (the analysis modules code against these names; keep them stable):
   as published when it was an old one) and ``dataset`` (catalog id of the row's source).
 - :class:`SnapshotInfo` ``(id, label, rows, synthetic, sources, imported_at, path, kind, real_rows,
   synthetic_rows, code_system, id_scheme, sido_codes, coverage, note)``.
-- :func:`list_snapshots` ``() -> list[SnapshotInfo]``: the embedded ones first, then every imported quarter.
-- :func:`get_store_set` ``(snapshot=None) -> StoreSet`` (cached per process). ``None`` or ``"default"``
-  is the embedded default (see below); ``"hoegidong-2026Q1"`` and ``"gangwon-sample"`` are the two real
-  extracts alone; ``"2024Q3"``-style ids are imported quarters.
+- The registry (``list_snapshots``, ``get_store_set``, ``compare_snapshots``) and its cache live one
+  step up, in :mod:`moduai.commerce.snapshots`; this module only knows the type and the on-disk layout.
 - :class:`StoreSet`: ``frame`` (DataFrame with STORE_COLUMNS + EXTRA_COLUMNS), ``snapshot``,
   ``within(x, y, radius_m) -> positions``, ``nearest(x, y, k, mask=None) -> (positions, distances_m)``,
   ``in_polygon(polygon_5179) -> positions``, ``counts_within(x, y, radius_m, level)``,
   ``ensure_around(x, y, radius_m)``. Positions are row positions into ``frame`` (use ``frame.iloc``),
   sorted ascending except for ``nearest`` (nearest first). Distances are metres in EPSG:5179.
-- :func:`compare_snapshots` ``(before, after) -> SnapshotPair`` for churn: refuses (InputError) a pair
-  whose 상가업소번호 cannot link (pre-2023 numeric IDs against 2023 ``MA…`` IDs, or synthetic sets).
+- :class:`SnapshotPair`: two store sets matched for churn (made by ``snapshots.compare_snapshots``).
 
-The embedded default (``get_store_set()``) serves any 시군구 on a fresh install: the 963 real rows of
+The embedded default (``snapshots.get_store_set()``) serves any 시군구 on a fresh install: the 963 real rows of
 서울 동대문구 회기동 (a complete 행정동, so nothing is generated there) plus synthetic rows generated
 lazily per 시군구 (:mod:`moduai.commerce.generator`, deterministic seed per 통계청 시군구 code, cached as
 Parquet under ``MODUAI_HOME/cache/commerce/``) the first time a query touches it. Every row carries
@@ -41,16 +38,19 @@ import datetime as dt
 import json
 import re
 import threading
+import weakref
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
 
 from moduai.config import get_settings
-from moduai.errors import InputError, NotFound
-from moduai.korean import josa
+from moduai.errors import InputError
+from moduai.params import check
 
 # The 39 columns of 소상공인시장진흥공단 상가(상권)정보, in published order, with their normalised names.
 OFFICIAL_COLUMNS: dict[str, str] = {
@@ -114,6 +114,7 @@ EXTRA_COLUMNS: list[str] = [
 ]
 
 STORED_COLUMNS: list[str] = STORE_COLUMNS + EXTRA_COLUMNS
+T = TypeVar("T")
 FLOAT_COLUMNS = ("lon", "lat", "x", "y")
 LEVEL_COLUMNS = {"major": "major_code", "mid": "mid_code", "minor": "minor_code"}
 
@@ -127,6 +128,37 @@ QUARTER_RE = re.compile(r"^(\d{4})Q([1-4])$")
 # nearest-competitor list is not cut short at a 시군구 border and a mask built after ``within`` stays
 # valid for ``nearest`` at the same point.
 NEAREST_COVER_M = 1_500.0
+
+
+# ------------------------------------------------------------------------------------ frame cache
+# The one cache of arrays derived from a store frame (업종 codes, the analysis columns, the 읍면동
+# profile): keyed by the frame object and a name, held while the frame lives, at most FRAME_CACHE_MAXSIZE
+# entries (least recently used evicted).  A grown default set is a new frame, so it misses by itself.
+FRAME_CACHE_MAXSIZE = 32
+_FRAME_CACHE: OrderedDict[tuple[int, str], tuple[weakref.ref, object]] = OrderedDict()
+_FRAME_CACHE_LOCK = threading.Lock()
+
+
+def frame_cache(frame: pd.DataFrame, name: str, build: Callable[[], T]) -> T:
+    """``build()`` computed once per (frame, name) and kept while ``frame`` lives (bounded LRU)."""
+    key = (id(frame), name)
+    with _FRAME_CACHE_LOCK:
+        hit = _FRAME_CACHE.get(key)
+        if hit is not None and hit[0]() is frame:
+            _FRAME_CACHE.move_to_end(key)
+            return hit[1]  # type: ignore[return-value]
+    value = build()
+    with _FRAME_CACHE_LOCK:
+        _FRAME_CACHE[key] = (weakref.ref(frame), value)
+        _FRAME_CACHE.move_to_end(key)
+        while len(_FRAME_CACHE) > FRAME_CACHE_MAXSIZE:
+            _FRAME_CACHE.popitem(last=False)
+    return value
+
+
+def frame_cache_size() -> int:
+    with _FRAME_CACHE_LOCK:
+        return len(_FRAME_CACHE)
 
 
 @dataclass
@@ -208,6 +240,7 @@ class StoreSet:
 
     def _index(self):
         if self._tree is None:
+            # deferred: scipy (~1.7 s to import) is needed only for this computation
             from scipy.spatial import cKDTree
 
             with self._lock:
@@ -250,7 +283,7 @@ class StoreSet:
         return out
 
     def _within_unsorted(self, x: float, y: float, radius_m: float) -> np.ndarray:
-        _check_radius(radius_m)
+        radius_m = check("search_radius", radius_m)
         self.ensure_around(x, y, max(radius_m, NEAREST_COVER_M))
         if len(self._frame) == 0:
             return np.empty(0, dtype=np.int64)
@@ -268,13 +301,13 @@ class StoreSet:
     def _level_codes(self, level: str) -> tuple[np.ndarray, np.ndarray]:
         """Integer codes of a level's column (cached per frame) for bincount-speed counting."""
         col = _level_column(level)
-        cache = self.__dict__.setdefault("_codes_cache", {})
-        hit = cache.get(col)
-        if hit is None or len(hit[0]) != len(self._frame):
-            codes, labels = pd.factorize(self._frame[col], sort=True)
-            hit = (codes.astype(np.int32), np.asarray(labels, dtype=object))
-            cache[col] = hit
-        return hit
+        frame = self._frame
+
+        def build() -> tuple[np.ndarray, np.ndarray]:
+            codes, labels = pd.factorize(frame[col], sort=True)
+            return codes.astype(np.int32), np.asarray(labels, dtype=object)
+
+        return frame_cache(frame, f"level-codes:{col}", build)
 
     def nearest(
         self, x: float, y: float, k: int, mask: np.ndarray | None = None
@@ -314,6 +347,7 @@ class StoreSet:
 
     def in_polygon(self, polygon) -> np.ndarray:
         """Row positions of stores inside a shapely (Multi)Polygon given in EPSG:5179 metres, ascending."""
+        # deferred: shapely (~0.2 s to import) is needed only once geometry is built
         import shapely
 
         if polygon is None or polygon.is_empty:
@@ -338,13 +372,6 @@ class StoreSet:
         return out
 
 
-def _check_radius(radius_m: float) -> None:
-    if not (radius_m > 0) or not np.isfinite(radius_m):
-        raise InputError(
-            f"반경('radius_m')은 0보다 큰 미터 값이어야 합니다. 받은 값: {radius_m}.", field="radius_m"
-        )
-
-
 def _level_column(level: str) -> str:
     if level not in LEVEL_COLUMNS:
         raise InputError(
@@ -365,12 +392,22 @@ def cache_dir() -> Path:
     return get_settings().home / "cache" / "commerce"
 
 
+_STORED_ID_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_-]{0,63}$")
+
+
 def snapshot_path(snapshot_id: str) -> Path:
+    """Where an imported snapshot lives; the id must be a plain name (no separators, no dots)."""
+    if not isinstance(snapshot_id, str) or not _STORED_ID_RE.match(snapshot_id):
+        raise InputError(
+            f"상가 스냅샷 이름('snapshot')에는 영문·숫자·'-'·'_'만 쓸 수 있습니다. 받은 값: {snapshot_id!r}.",
+            field="snapshot", detail="snapshot ids are names, never paths",
+        )
     return snapshot_dir() / f"{snapshot_id}.parquet"
 
 
 def read_snapshot_meta(path: Path) -> dict:
     """The ``moduai`` key-value metadata written by the importer into a snapshot Parquet file."""
+    # deferred: pyarrow (~0.4 s to import) is needed only for Parquet/Arrow I/O
     import pyarrow.parquet as pq
 
     md = pq.read_metadata(path).metadata or {}
@@ -378,7 +415,7 @@ def read_snapshot_meta(path: Path) -> dict:
     return json.loads(raw.decode("utf-8")) if raw else {}
 
 
-def _imported_info(path: Path) -> SnapshotInfo:
+def imported_info(path: Path) -> SnapshotInfo:
     meta = read_snapshot_meta(path)
     rows = int(meta.get("rows", 0))
     files = meta.get("files", [])
@@ -414,6 +451,7 @@ DICTIONARY_COLUMNS: list[str] = [
 
 def arrow_schema():
     """The Arrow schema of a stored snapshot: STORED_COLUMNS, floats for coordinates, bool for ``synthetic``."""
+    # deferred: pyarrow (~0.4 s to import) is needed only for Parquet/Arrow I/O
     import pyarrow as pa
 
     fields = []
@@ -429,6 +467,7 @@ def arrow_schema():
 
 def frame_to_table(frame: pd.DataFrame, schema):
     """A store frame as an Arrow table of ``schema`` (arrow-backed strings cross without copies to Python)."""
+    # deferred: pyarrow (~0.4 s to import) is needed only for Parquet/Arrow I/O
     import pyarrow as pa
 
     arrays = []
@@ -461,86 +500,6 @@ def imported_snapshot_ids() -> list[str]:
     return sorted(p.stem for p in d.glob("*.parquet"))
 
 
-def list_snapshots() -> list[SnapshotInfo]:
-    """Every snapshot: the embedded default and the two real extracts, then imported quarters (oldest first)."""
-    from moduai.commerce import generator
-
-    out = [generator.embedded_snapshot_info(sid) for sid in EMBEDDED_IDS]
-    for sid in imported_snapshot_ids():
-        out.append(_imported_info(snapshot_path(sid)))
-    with _CACHE_LOCK:
-        live = _CACHE.get(DEFAULT_SNAPSHOT)
-    if live is not None:  # the default has grown in this process: say so
-        out[0] = live.snapshot
-    return out
-
-
-def get_snapshot_info(snapshot_id: str) -> SnapshotInfo:
-    for info in list_snapshots():
-        if info.id == snapshot_id:
-            return info
-    raise _unknown_snapshot(snapshot_id)
-
-
-def _unknown_snapshot(snapshot_id: str) -> NotFound:
-    known = ", ".join(list(EMBEDDED_IDS) + imported_snapshot_ids())
-    return NotFound(
-        f"상가 스냅샷 {josa(repr(snapshot_id), '이/가')} 없습니다. 있는 스냅샷: {known}. "
-        "'moduai commerce snapshots'로 목록을 보거나 'moduai commerce import'로 가져오세요.",
-        field="snapshot", detail=f"unknown snapshot {snapshot_id!r}",
-    )
-
-
-_CACHE: dict[str, StoreSet] = {}
-_CACHE_KEYS: dict[str, tuple] = {}
-_CACHE_LOCK = threading.RLock()
-
-
-def _cache_key(snapshot_id: str) -> tuple:
-    """Changes when the data behind a snapshot changes (new MODUAI_HOME, re-import)."""
-    home = str(get_settings().home)
-    if snapshot_id in EMBEDDED_IDS:
-        return (home,)
-    p = snapshot_path(snapshot_id)
-    st = p.stat() if p.exists() else None
-    return (home, st.st_mtime_ns if st else None, st.st_size if st else None)
-
-
-def clear_cache() -> None:
-    """Forget cached store sets (tests; after an import the key changes by itself)."""
-    with _CACHE_LOCK:
-        _CACHE.clear()
-        _CACHE_KEYS.clear()
-
-
-def get_store_set(snapshot: str | None = None) -> StoreSet:
-    """The store set of a snapshot id (``None`` → the embedded default), cached per process.
-
-    Raises
-    ------
-    NotFound
-        Unknown snapshot id, with the list of known ones.
-    """
-    from moduai.commerce import generator
-
-    sid = DEFAULT_SNAPSHOT if snapshot in (None, "") else str(snapshot).strip()
-    key = _cache_key(sid)
-    with _CACHE_LOCK:
-        cached = _CACHE.get(sid)
-        if cached is not None and _CACHE_KEYS.get(sid) == key:
-            return cached
-        if sid in EMBEDDED_IDS:
-            store_set = generator.build_embedded_store_set(sid)
-        else:
-            path = snapshot_path(sid)
-            if not path.exists():
-                raise _unknown_snapshot(sid)
-            store_set = load_store_set(path, _imported_info(path))
-        _CACHE[sid] = store_set
-        _CACHE_KEYS[sid] = key
-        return store_set
-
-
 def load_store_set(path: str | Path, info: SnapshotInfo | None = None) -> StoreSet:
     """A StoreSet from any Parquet file with STORE_COLUMNS (imported snapshots, the national benchmark set)."""
     path = Path(path)
@@ -557,51 +516,6 @@ def load_store_set(path: str | Path, info: SnapshotInfo | None = None) -> StoreS
         if col not in frame.columns:
             frame[col] = ""
     return StoreSet(frame, info)
-
-
-def compare_snapshots(before: str, after: str) -> SnapshotPair:
-    """Two snapshots side by side for churn, matched on 상가업소번호 (``store_id``).
-
-    Raises
-    ------
-    InputError
-        When the IDs cannot link: the 2023 revision regenerated 상가업소번호, so a pre-2023 snapshot
-        cannot be matched with a 2023+ one; synthetic sets have no real IDs; a snapshot with itself.
-    """
-    if before == after:
-        raise InputError(
-            f"같은 스냅샷('{before}')끼리는 개업·폐업을 비교할 수 없습니다. 서로 다른 두 분기를 고르세요.",
-            field="after",
-        )
-    a, b = get_store_set(before), get_store_set(after)
-    for s, name in ((a, "before"), (b, "after")):
-        if s.snapshot.synthetic_rows:
-            raise InputError(
-                f"스냅샷 '{s.snapshot.id}'에는 합성 자료가 들어 있어 상가업소번호로 개업·폐업을 셀 수 없습니다. "
-                "실제 상가정보 두 분기를 가져와(import) 비교해 주세요.",
-                field=name, detail="synthetic rows have no real store IDs",
-            )
-    schemes = {a.snapshot.id_scheme, b.snapshot.id_scheme}
-    if "pre2023" in schemes or "mixed" in schemes:
-        if schemes != {"pre2023"}:
-            raise InputError(
-                f"'{before}'와 '{after}'는 상가업소번호 체계가 다릅니다: 2023년 업종 개편 때 상가업소번호가 새로 "
-                "매겨져 2022년 이전 번호와 이어지지 않습니다. 같은 체계(둘 다 2023년 이후)의 분기를 비교하세요.",
-                field="before", detail=f"id schemes {sorted(schemes)} do not link (IDs regenerated in 2023)",
-            )
-    qa, qb = QUARTER_RE.match(a.snapshot.id), QUARTER_RE.match(b.snapshot.id)
-    if qa and qb and (int(qa[1]), int(qa[2])) > (int(qb[1]), int(qb[2])):
-        raise InputError(
-            f"'before'({before})가 'after'({after})보다 늦은 분기입니다. 이전 분기를 먼저 주세요.", field="before"
-        )
-    common = sorted(set(a.snapshot.sido_codes) & set(b.snapshot.sido_codes))
-    if a.snapshot.sido_codes and b.snapshot.sido_codes and not common:
-        raise InputError(
-            f"'{before}'와 '{after}'에 함께 들어 있는 시도가 없습니다 (각각 {a.snapshot.sido_codes}, "
-            f"{b.snapshot.sido_codes}). 같은 시도의 파일을 두 분기 모두 가져오세요.",
-            field="after",
-        )
-    return SnapshotPair(a, b, common)
 
 
 def now_iso() -> str:

@@ -8,8 +8,7 @@ Public API (the analysis modules code against these names):
   (``data/upjong_aliases.yaml``: ``"커피"``, ``"치킨"``, ``"편의점"``, ``"미용실"``, ``"빵집"`` …).
   Unknown text raises :class:`~moduai.errors.InputError` with suggestions
   (``'카패'를 찾을 수 없습니다. 혹시 '카페'?``).
-- :func:`minor_codes_under` ``(code) -> list[str]``: the 소분류 codes under a 대/중/소 code.
-- :func:`get_category` ``(code) -> Category`` for a 2023 code (NotFound otherwise),
+- :func:`minor_codes_under` ``(code) -> list[str]``: the 소분류 codes under a 대/중/소 code;
   :func:`list_categories` ``(level)``, :func:`taxonomy_frame` (the 247-row table).
 - :func:`map_old_code` ``(old_minor_code, ksic_code=None) -> OldCodeMapping``: how the importer turns an old
   소분류 code into a 2023 소분류 code (or why it cannot).
@@ -36,7 +35,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from moduai.errors import InputError, NotFound
+from moduai.errors import InputError
 from moduai.korean import josa, to_jamo
 
 DATA_DIR = Path(__file__).with_name("data")
@@ -45,7 +44,6 @@ CROSSWALK_CSV = DATA_DIR / "upjong_old_to_2023_crosswalk.csv"
 ALIASES_YAML = DATA_DIR / "upjong_aliases.yaml"
 
 LEVELS = ("major", "mid", "minor")
-LEVEL_KO = {"major": "대분류", "mid": "중분류", "minor": "소분류"}
 
 _NEW_CODE = re.compile(r"^[A-Z]\d(\d{2}(\d{2})?)?$")  # I2, I212, I21201
 _OLD_CODE = re.compile(r"^[A-Z](\d{2}([A-Z]\d{2})?)?$")  # Q, Q01, Q01A01
@@ -81,15 +79,6 @@ class Category:
     def label(self) -> str:
         """``"음식점업 > 비알코올 음료점업 > 카페"``."""
         return " > ".join(self.path)
-
-    @property
-    def level_ko(self) -> str:
-        return LEVEL_KO[self.level]
-
-    @property
-    def code_column(self) -> str:
-        """The STORE_COLUMNS column holding codes of this level (``major_code``/``mid_code``/``minor_code``)."""
-        return f"{self.level}_code"
 
     def to_dict(self) -> dict:
         return {
@@ -219,14 +208,6 @@ def _old_names() -> dict[str, str]:
 
 
 # ------------------------------------------------------------------------------------------ public API
-def get_category(code: str) -> Category:
-    """The 2023 category with this exact code; :class:`NotFound` otherwise."""
-    c = _nodes().get(str(code).strip().upper())
-    if c is None:
-        raise NotFound(f"업종 코드 '{code}'는 2023 상권업종분류에 없습니다.", field="category")
-    return c
-
-
 def list_categories(level: str | None = None) -> list[Category]:
     """Every category of ``level`` ('major' 10, 'mid' 75, 'minor' 247), or all 332 in code order."""
     if level is not None and level not in LEVELS:
@@ -264,17 +245,6 @@ def map_old_code(old_code: str, ksic_code: str | None = None) -> OldCodeMapping:
                 chosen = (new, kind)
                 break
     return OldCodeMapping(old, chosen[0], chosen[1], alternatives=tuple(n for n, _ in usable if n != chosen[0]))
-
-
-def is_new_code(code: str) -> bool:
-    """True for a code of the 2023 taxonomy (any level)."""
-    return str(code).strip().upper() in _nodes()
-
-
-def is_old_code(code: str) -> bool:
-    """True for a code of the pre-2023 system known to the crosswalk (any level)."""
-    c = str(code).strip().upper()
-    return c in _old_minor_targets() or c in _old_group_targets()
 
 
 def _with_input(cat: Category, matched_by: str, text: str, note: str | None = None) -> Category:

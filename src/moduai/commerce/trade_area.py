@@ -1,9 +1,9 @@
 """Trade area (상권) by point + radius, by polygon or by 행정동: stores by 업종, densities, competitors.
 
-This module is also the ONE declared place where the analyses' shared parameters are validated
-(:data:`PARAMETER_CONSTRAINTS`, :func:`validate_radius`, :func:`validate_point`,
-:func:`resolve_category_param`); every other analysis module calls these, so the same bad value gives
-the same Korean message in the CLI, the API and the pages.
+The analyses' shared parameters (radius, lat/lon, category …) are declared once in :mod:`moduai.params`
+and checked at each public analysis by :func:`moduai.params.validate_params`, so the same bad value gives
+the same Korean message in the CLI, the API and the pages; :func:`validate_point` and
+:func:`resolve_category_param` then turn valid values into a place and an 업종.
 
 Distances and areas are measured in EPSG:5179 (Korea 2000 / Unified CS, metres).  Its scale error is
 below 0.1 % over the peninsula, far under the positional error of the store coordinates themselves.
@@ -13,50 +13,24 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
 import shapely
 
-from moduai.errors import DataUnavailable, InputError
+from moduai.commerce.demand import CENSUS_YEAR, DEMAND_SOURCES, find_dong_by_name, load_dong_demand
+from moduai.commerce.snapshots import get_store_set
+from moduai.commerce.spatial import to_lonlat, to_xy
+from moduai.commerce.store import frame_cache
+from moduai.commerce.taxonomy import resolve_category
+from moduai.errors import InputError
+from moduai.params import RADIUS_M_MAX, check, validate_params
+from moduai.regions import region_at
 from moduai.regions.point import KOREA_BBOX as REGIONS_KOREA_BBOX
 
-# --------------------------------------------------------------------------------------------------
-# Parameters: declared once, checked once.
-# --------------------------------------------------------------------------------------------------
-
-RADIUS_M_MAX = 5000.0
 #: lon_min, lat_min, lon_max, lat_max (the spine's): 마라도 33.1 … 고성 38.6; 백령도 124.6 … 독도 131.9
 KOREA_BBOX = REGIONS_KOREA_BBOX
-
-PARAMETER_CONSTRAINTS: dict[str, str] = {
-    "radius_m": f"0 m 초과 {RADIUS_M_MAX:g} m 이하 (반경)",
-    "lat": f"{KOREA_BBOX[1]}~{KOREA_BBOX[3]} (위도, 대한민국 육지)",
-    "lon": f"{KOREA_BBOX[0]}~{KOREA_BBOX[2]} (경도, 대한민국 육지)",
-    "category": "업종 코드(I212, I21201) 또는 업종명/일상어(카페, 커피 전문점, 편의점)",
-}
-
-
-def validate_radius(radius_m: Any) -> float:
-    """Radius in metres, ``0 < r ≤ 5,000``; anything else raises :class:`InputError` in Korean."""
-    try:
-        r = float(radius_m)
-    except (TypeError, ValueError):
-        raise InputError(
-            f"'radius'(반경)는 숫자(미터)여야 합니다. 받은 값: {radius_m!r}. 예: 500.",
-            field="radius",
-            detail="radius must be a number of metres",
-        ) from None
-    if not math.isfinite(r) or r <= 0 or r > RADIUS_M_MAX:
-        raise InputError(
-            f"'radius'(반경)는 0 m 초과 {RADIUS_M_MAX:,.0f} m(5 km) 이하여야 합니다. 받은 값: {r:g} m. "
-            "상권 분석에는 보통 300~1,000 m를 씁니다.",
-            field="radius",
-            detail=f"radius must be in (0, {RADIUS_M_MAX:g}] m, got {r:g}",
-        )
-    return r
 
 
 @dataclass(frozen=True)
@@ -84,8 +58,6 @@ def validate_point(lat: Any, lon: Any) -> PointPlace:
     lat/lon, shore snapping).  For cities split into 일반구 (포항시 → 남구/북구) the 구 is the 시군구 of the
     store files (47111), so ``sigungu_code`` is the 구's code and ``sigungu_name`` "포항시 남구".
     """
-    from moduai.regions import region_at
-
     r = region_at(lat, lon)
     sg = r.gu or r.sigungu
     return PointPlace(
@@ -102,17 +74,9 @@ class CategoryLike(Protocol):
 
 def resolve_category_param(category: Any) -> CategoryLike:
     """The 업종 the user asked for; unknown text → InputError with suggestions (from the taxonomy)."""
-    if category is None or (isinstance(category, str) and not category.strip()):
-        raise InputError(
-            "'category'(업종)를 정해 주세요. 예: 카페, 편의점, I21201.", field="category",
-            detail="category is required",
-        )
+    check("category", category)
     if all(hasattr(category, a) for a in ("level", "code", "name")):
         return category
-    try:
-        from moduai.commerce.taxonomy import resolve_category
-    except ImportError as exc:  # pragma: no cover - the taxonomy ships with the package
-        raise DataUnavailable("업종 분류표를 불러올 수 없습니다.", detail=str(exc)) from exc
     return resolve_category(str(category).strip())
 
 
@@ -123,23 +87,6 @@ def category_dict(cat: CategoryLike) -> dict[str, str]:
 def category_mask(frame: pd.DataFrame | dict, cat: CategoryLike) -> np.ndarray:
     """Boolean mask of the rows of ``frame`` (a DataFrame or a dict of arrays) in 업종 ``cat`` (대/중/소분류)."""
     return np.asarray(frame[f"{cat.level}_code"]) == cat.code
-
-
-@lru_cache(maxsize=2)
-def _transformer(src: int, dst: int):
-    from pyproj import Transformer
-
-    return Transformer.from_crs(src, dst, always_xy=True)
-
-
-def to_xy(lon, lat):
-    """WGS84 lon/lat → EPSG:5179 metres (the store index's coordinates)."""
-    return _transformer(4326, 5179).transform(lon, lat)
-
-
-def to_lonlat(x, y):
-    """EPSG:5179 metres → WGS84 lon/lat."""
-    return _transformer(5179, 4326).transform(x, y)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -160,7 +107,6 @@ def get_stores(stores: StoreSetLike | None = None, snapshot: str | None = None) 
     """The given store set, or the installed default snapshot."""
     if stores is not None:
         return stores
-    from moduai.commerce.store import get_store_set
 
     return get_store_set(snapshot)
 
@@ -208,6 +154,7 @@ class _ArrowTaker:
     """A many-valued text column kept as one contiguous Arrow array; ``[pos]`` → object array."""
 
     def __init__(self, series: pd.Series):
+        # deferred: pyarrow (~0.4 s to import) is needed only for Parquet/Arrow I/O
         import pyarrow as pa
 
         arr = pa.array(series.astype(object)) if not hasattr(series.array, "_pa_array") else series.array._pa_array
@@ -217,6 +164,7 @@ class _ArrowTaker:
         return len(self.arr)
 
     def __getitem__(self, pos):
+        # deferred: pyarrow (~0.4 s to import) is needed only for Parquet/Arrow I/O
         import pyarrow as pa
 
         idx = np.atleast_1d(np.asarray(pos))
@@ -266,22 +214,10 @@ class StoreColumns:
         return {c: self._cols[c][pos] for c in (columns or self._cols) if c in self._cols}
 
 
-_COLUMN_CACHE: dict[int, tuple[Any, StoreColumns]] = {}
-
-
 def store_columns(stores: StoreSetLike) -> StoreColumns:
-    """The analysis columns of ``stores.frame`` (cached per frame object; see :class:`StoreColumns`)."""
-    import weakref
-
+    """The analysis columns of ``stores.frame`` (in the store frame cache; see :class:`StoreColumns`)."""
     f = stores.frame
-    hit = _COLUMN_CACHE.get(id(f))
-    if hit is not None and hit[0]() is f:
-        return hit[1]
-    cols = StoreColumns(f)
-    if len(_COLUMN_CACHE) > 8:
-        _COLUMN_CACHE.clear()
-    _COLUMN_CACHE[id(f)] = (weakref.ref(f), cols)
-    return cols
+    return frame_cache(f, "analysis-columns", lambda: StoreColumns(f))
 
 
 def subframe(stores: StoreSetLike, positions: np.ndarray, columns: tuple[str, ...] | None = None) -> pd.DataFrame:
@@ -437,8 +373,6 @@ def _assemble(
     lat: float, lon: float, radius_m: float | None, place: PointPlace | None, cat: CategoryLike,
     max_competitors: int, residents: float | None = None,
 ) -> TradeArea:
-    from moduai.commerce.demand import CENSUS_YEAR, DEMAND_SOURCES, load_dong_demand
-
     pos = np.sort(np.asarray(pos, dtype=np.int64))
     sub = store_columns(stores).take(pos)
     area_km2 = float(shapely.area(shape_5179)) / 1e6
@@ -480,6 +414,7 @@ def _to_xy(lon: float, lat: float) -> tuple[float, float]:
     return float(x), float(y)
 
 
+@validate_params(lat="lat", lon="lon", radius_m="radius")
 def build_trade_area(
     lat: float,
     lon: float,
@@ -515,7 +450,7 @@ def build_trade_area(
     >>> ta = build_trade_area(37.5912, 127.0563, 500, "카페")  # doctest: +SKIP
     >>> ta.category_count, ta.competitors[0].distance_m  # doctest: +SKIP
     """
-    r = validate_radius(radius_m)
+    r = radius_m
     place = validate_point(lat, lon)
     cat = resolve_category_param(category)
     st = get_stores(stores, snapshot)
@@ -567,8 +502,6 @@ def build_trade_area_dong(
     max_competitors: int = 50,
 ) -> TradeArea:
     """Stores of one 행정동 (census 2020 boundary), e.g. "동대문구 회기동"; residents are the 동's own."""
-    from moduai.commerce.demand import find_dong_by_name, load_dong_demand
-
     cat = resolve_category_param(category)
     st = get_stores(stores, snapshot)
     d = load_dong_demand()

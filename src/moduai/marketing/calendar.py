@@ -97,6 +97,7 @@ def suneung_date(year: int) -> tuple[dt.date, bool]:
 
 
 def _holiday_events(year: int, cat: Category) -> list[CalendarEvent]:
+    # deferred: holidays (~0.2 s to import) is needed only for calendars
     import holidays
 
     data = _data()
@@ -129,6 +130,7 @@ def _holiday_events(year: int, cat: Category) -> list[CalendarEvent]:
 
 def _holiday_date(year: int, name: str) -> dt.date:
     """The (first) date the holidays package gives ``name`` in ``year`` (e.g. 추석 → the day itself)."""
+    # deferred: holidays (~0.2 s to import) is needed only for calendars
     import holidays
 
     for day, label in sorted(holidays.KR(years=year, language="ko").items()):

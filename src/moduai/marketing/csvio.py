@@ -130,6 +130,7 @@ def _xlsx_lines(data: bytes, source_name: str):
     Row numbers are Excel's, so a message such as "3행" points at the row the owner sees.  Trailing empty
     cells are trimmed, then every row is padded to the header's width (Excel does not store empty cells).
     """
+    # deferred: openpyxl (~0.25 s to import) is needed only for XLSX export
     from openpyxl import load_workbook
 
     try:

@@ -35,6 +35,7 @@ def segments_csv(res: CustomerAnalysis) -> bytes:
 
 
 def segments_xlsx(res: CustomerAnalysis) -> bytes:
+    # deferred: openpyxl (~0.25 s to import) is needed only for XLSX export
     from openpyxl import Workbook
     from openpyxl.styles import Font
 

@@ -95,10 +95,6 @@ class AspectSummary:
     positive: int
     negative: int
 
-    @property
-    def net(self) -> int:
-        return self.positive - self.negative
-
 
 @dataclass
 class MonthTrend:

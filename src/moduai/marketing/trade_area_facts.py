@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from moduai.commerce import trade_area
 from moduai.errors import ModuaiError
 from moduai.marketing.profile import ShopProfile
 
@@ -44,11 +45,7 @@ def fetch_trade_area_facts(profile: ShopProfile, radius_m: int = DEFAULT_RADIUS_
     if profile.lat is None or profile.lon is None:
         return None, "좌표(위도·경도)가 없어 상권 정보 없이 작성했습니다."
     try:
-        from moduai.commerce.trade_area import build_trade_area
-    except ImportError:
-        return None, "상권 분석 모듈을 쓸 수 없어 상권 정보 없이 작성했습니다."
-    try:
-        ta = build_trade_area(profile.lat, profile.lon, radius_m, profile.category)
+        ta = trade_area.build_trade_area(profile.lat, profile.lon, radius_m, profile.category)
         count = int(ta.category_count)
         place = getattr(ta, "place", None)
         area = getattr(place, "emd_name", None) if place is not None else None

@@ -18,7 +18,6 @@ import yaml
 
 from moduai.errors import InputError
 from moduai.programs.criteria import ApplicationWindow, Region, RuleError, korean_date
-from moduai.programs.places import SIDO
 from moduai.programs.rules import RuleSet, dump_yaml, parse_ruleset
 
 KINDS = (
@@ -227,5 +226,3 @@ def check_kind(kind: str) -> str:
     return kind
 
 
-def sido_list_text(codes: set[str]) -> str:
-    return ", ".join(SIDO[c][1] for c in sorted(codes) if c in SIDO)

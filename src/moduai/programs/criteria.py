@@ -23,7 +23,7 @@ from moduai.programs.places import (
     place_name,
     short_place_name,
 )
-from moduai.programs.profile import BUSINESS_STATUSES, FLAGS, TARGET_GROUPS, Profile
+from moduai.programs.profile import BUSINESS_STATUSES, FLAG_FIX, FLAG_LABELS, FLAGS, TARGET_GROUPS, Profile
 
 PASS, FAIL, UNKNOWN = "pass", "fail", "unknown"
 STATUS_LABELS = {PASS: "해당", FAIL: "해당 안 됨", UNKNOWN: "확인 필요"}
@@ -63,10 +63,6 @@ class CriterionResult:
     reason: str  # "만 39세 이하 조건: 만 42세로 해당되지 않습니다"
     fix: str | None = None  # for fails: what would have to change
     changeable: bool = True  # False when no action can change it (age, a passed deadline)
-
-    @property
-    def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
 
 
 @dataclass
@@ -482,26 +478,6 @@ class TargetGroup(Criterion):
         if hit:
             return self._result(PASS, f"{josa(hit[0], '으로/로')} 해당됩니다")
         return self._result(FAIL, "해당하는 대상이 없습니다", f"{self.describe()}에 해당해야 합니다.")
-
-
-FLAG_FIX = {
-    "사업자등록": "사업자등록을 하면", "소상공인확인서": "소상공인확인서를 발급받으면",
-    "농업경영체등록": "농업경영체로 등록하면", "벤처기업인증": "벤처기업 인증을 받으면",
-    "여성기업확인": "여성기업 확인서를 받으면", "장애인기업확인": "장애인기업 확인서를 받으면",
-    "스마트공장도입": "스마트공장을 도입하면", "공장등록": "공장등록을 하면",
-    "이노비즈인증": "이노비즈 인증을 받으면", "국세체납": "국세 체납을 해소하면",
-    "지방세체납": "지방세 체납을 해소하면", "정부지원사업참여제한": "참여 제한 기간이 끝나면",
-    "연구소보유": "기업부설연구소(전담부서)를 두면", "수출실적": "수출 실적이 생기면",
-}
-
-
-FLAG_LABELS = {
-    "사업자등록": "사업자등록", "소상공인확인서": "소상공인확인서", "농업경영체등록": "농업경영체 등록",
-    "벤처기업인증": "벤처기업 인증", "여성기업확인": "여성기업 확인서", "장애인기업확인": "장애인기업 확인서",
-    "스마트공장도입": "스마트공장 도입", "공장등록": "공장등록", "이노비즈인증": "이노비즈 인증",
-    "국세체납": "국세 체납", "지방세체납": "지방세 체납", "정부지원사업참여제한": "정부지원사업 참여 제한",
-    "연구소보유": "기업부설연구소(전담부서)", "수출실적": "수출 실적",
-}
 
 
 def _flag_names(flags: list[str]) -> str:

@@ -12,8 +12,8 @@ from typing import Any
 
 from moduai.errors import InputError
 from moduai.programs.catalog import KINDS
-from moduai.programs.criteria import FLAG_LABELS
-from moduai.programs.profile import TARGET_GROUPS
+from moduai.programs.places import resolve_place
+from moduai.programs.profile import FLAG_LABELS, TARGET_GROUPS
 
 COMMON_FLAGS = ("사업자등록", "소상공인확인서", "농업경영체등록", "스마트공장도입", "국세체납")
 OTHER_FLAGS = tuple(f for f in FLAG_LABELS if f not in COMMON_FLAGS)
@@ -55,8 +55,6 @@ def profile_dict_from_form(form: Any) -> tuple[dict[str, Any], str | None]:
     place_name = None
     region = _get(form, "region")
     if region:
-        from moduai.programs.places import resolve_place
-
         try:
             place = resolve_place(region)
         except InputError as exc:  # Ambiguous: keep the candidates for the page

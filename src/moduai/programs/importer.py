@@ -22,11 +22,19 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+
+from moduai.db import session_scope
+from moduai.db.models import ImportLog
 from moduai.errors import ImportRejected, InputError, RowError
 from moduai.korean import josa
+from moduai.programs import repository
 from moduai.programs.catalog import Program, apply_ruleset
+from moduai.programs.models import ProgramRow
 from moduai.programs.places import SIDO, canonical_megaregion, sido_code_for_name
+from moduai.programs.repository import row_to_program
 from moduai.programs.rules import dump_yaml, parse_ruleset
+from moduai.regions import resolve_region
 
 BIZINFO_COLUMNS = ("id", "title", "author", "excInsttNm", "lcategory", "pubDate", "apply_start", "apply_end",
                    "trgetNm", "description")
@@ -141,10 +149,6 @@ _PREFIX = re.compile(r"^\s*\[([^\]]+)\]\s*")
 @lru_cache(maxsize=2048)
 def _sigungu_in_sido(sido: str, token: str) -> str | None:
     """'41', '수원시' → '41110' via the region spine; None if not a 시군구 of that 시도."""
-    try:
-        from moduai.regions import resolve_region
-    except ImportError:
-        return None
     try:
         region = resolve_region(f"{SIDO[sido][0]} {token}")
     except Exception:  # noqa: BLE001 - not a place: leave the scope at 시도 level
@@ -479,13 +483,6 @@ def import_programs_file(path: str | Path, *, today: dt.date | None = None) -> I
     Returns an :class:`ImportReport` listing every rejected and partly mapped row; raises
     :class:`ImportRejected` (nothing stored) when the file itself is unreadable or of an unknown shape.
     """
-    from sqlalchemy import select
-
-    from moduai.db import session_scope
-    from moduai.db.models import ImportLog
-    from moduai.programs.models import ProgramRow
-    from moduai.programs.repository import row_to_program, upsert_programs
-
     path = Path(path)
     if not path.is_file():
         raise InputError(f"파일 {josa(repr(str(path)), '이/가')} 없습니다. 경로를 확인해 주세요.", field="file")
@@ -514,7 +511,7 @@ def import_programs_file(path: str | Path, *, today: dt.date | None = None) -> I
                 old_rows[row.slug] = row
         programs = [_merge_missing(p, row_to_program(old_rows[p.slug], today)) if p.slug in old_rows else p
                     for _n, p in mapped]
-        counts = upsert_programs(session, programs, author=f"import:{path.name}")
+        counts = repository.upsert_programs(session, programs, author=f"import:{path.name}")
         session.add(ImportLog(domain="programs", source_name=path.name, sha256=sha, rows_ok=len(programs),
                               rows_rejected=len(rejected), note=fmt))
     sources = sorted({p.dataset_id for _n, p in mapped})

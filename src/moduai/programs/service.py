@@ -8,16 +8,25 @@ from __future__ import annotations
 
 import calendar as _calendar
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from moduai.db import session_scope
+from moduai.db import ensure_migrated, session_scope
 from moduai.errors import InputError
 from moduai.korean import josa
 from moduai.programs import repository as repo
-from moduai.programs.catalog import KINDS, Program, apply_ruleset, check_kind, korean_date
+from moduai.programs.catalog import (
+    KINDS,
+    Program,
+    apply_ruleset,
+    check_kind,
+    korean_date,
+    load_starter_catalog,
+)
 from moduai.programs.ics import deadline_calendar
+from moduai.programs.importer import import_programs_file
 from moduai.programs.matching import MatchResult, build_match, match_programs
 from moduai.programs.profile import Profile, profile_from_dict
 from moduai.programs.rules import check_ruleset
@@ -27,8 +36,6 @@ from moduai.programs.search import SearchResult, default_cache_dir, get_index, s
 def ensure_schema() -> None:
     """The programs and users tables exist: ``moduai serve`` migrates at start, and this covers an app
     created another way (tests, another ASGI server) so the first page view works."""
-    from moduai.db import ensure_migrated
-
     ensure_migrated()
 
 
@@ -46,8 +53,6 @@ def active_programs(*, today: dt.date | None = None, include_retired: bool = Fal
 
 
 def seed_catalog() -> dict[str, Any]:
-    from moduai.programs.catalog import load_starter_catalog
-
     ensure_schema()
     with session_scope() as session:
         counts = repo.seed_samples(session)
@@ -185,8 +190,6 @@ class ProgramForm:
 
 
 def program_from_form(form: ProgramForm, *, file: str = "운영자 입력") -> Program:
-    import re
-
     slug = form.slug.strip()
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]{2,100}", slug):
         raise InputError("id는 영문 소문자·숫자·하이픈 3~100자여야 합니다 (예: sample-gangneung-cafe). "
@@ -238,8 +241,6 @@ def form_for(program: Program) -> ProgramForm:
 
 
 def import_file(path: str | Path) -> Any:
-    from moduai.programs.importer import import_programs_file
-
     ensure_schema()
     return import_programs_file(path)
 

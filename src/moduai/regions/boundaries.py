@@ -11,6 +11,7 @@ import json
 from functools import lru_cache
 
 from moduai.errors import DataUnavailable
+from moduai.regions.point import _emd_polygons
 from moduai.regions.spine import DATA, get_region
 
 Rings = list[list[list[float]]]
@@ -28,6 +29,7 @@ def sido_boundaries() -> dict[str, Rings]:
 
 
 def _rings(geom, tolerance: float) -> Rings:
+    # deferred: shapely (~0.2 s to import) is needed only once geometry is built
     from shapely.geometry import Polygon
 
     g = geom.simplify(tolerance, preserve_topology=True)
@@ -38,9 +40,9 @@ def _rings(geom, tolerance: float) -> Rings:
 @lru_cache(maxsize=512)
 def boundary_of(code: str) -> Rings:
     """Rings of any current region: 시도, 시군구, 일반구 or 읍면동."""
+    # deferred: shapely (~0.2 s to import) is needed only once geometry is built
     from shapely.ops import unary_union
 
-    from moduai.regions.point import _emd_polygons
 
     region = get_region(code)
     if region.level == "sido":

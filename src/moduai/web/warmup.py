@@ -23,7 +23,7 @@ def _regions() -> None:
 
 
 def _census() -> None:
-    from moduai.data.census import region_census_summary
+    from moduai.balance.indicators import region_census_summary
 
     region_census_summary("47110")
 

@@ -397,13 +397,6 @@ class CompositeContext:
     db_message: str | None = None
 
 
-def _positive(value) -> bool:
-    try:
-        return float(value or 0) > 0
-    except (TypeError, ValueError):
-        return True  # let validate_spec name the bad weight
-
-
 def _spec_from_query(request: Request) -> tuple[C.CompositeSpec, str | None]:
     """Weights come as w_<id>=number, directions as d_<id>=higher_better|lower_better, or a saved scenario."""
     qp = request.query_params
@@ -412,14 +405,7 @@ def _spec_from_query(request: Request) -> tuple[C.CompositeSpec, str | None]:
         from moduai.balance.scenarios import get_scenario
 
         return get_scenario(scenario).spec, scenario
-    weights = {k[2:]: v for k, v in qp.items() if k.startswith("w_") and v not in ("", None)}
-    directions = {k[2:]: v for k, v in qp.items() if k.startswith("d_") and v}
-    if "weights" in qp:
-        weights = C.parse_weights(qp["weights"]) or {}
-    spec = C.validate_spec(weights or None, qp.get("method", C.DEFAULT_METHOD), qp.get("year", C.DEFAULT_YEAR),
-                           {k: v for k, v in directions.items() if _positive(weights.get(k))},
-                           qp.get("level", "sigungu"))
-    return spec, None
+    return C.spec_from_params(qp), None
 
 
 @router.get("/balance/index", include_in_schema=False)
@@ -476,9 +462,7 @@ async def balance_save_scenario(request: Request, name: str = Form(...), descrip
     from moduai.balance.scenarios import save_scenario
 
     form = await request.form()
-    weights = {k[2:]: v for k, v in form.items() if k.startswith("w_") and v not in ("", None)}
-    directions = {k[2:]: v for k, v in form.items() if k.startswith("d_") and v and _positive(weights.get(k[2:]))}
-    spec = C.validate_spec(weights, str(form.get("method", C.DEFAULT_METHOD)), form.get("year", C.DEFAULT_YEAR), directions)
+    spec = C.spec_from_params({k: v for k, v in form.items() if k not in ("level", "weights", "directions")})
     saved = save_scenario(name, spec, description=description or None, overwrite=bool(overwrite), principal=principal)
     from urllib.parse import quote
 
@@ -681,9 +665,7 @@ def api_save_scenario(payload: dict, principal: Principal = Depends(current_prin
 
     if not isinstance(payload, dict) or "name" not in payload:
         raise InputError("시나리오에는 name이 필요합니다.", field="name")
-    spec = C.validate_spec(payload.get("weights"), payload.get("method", C.DEFAULT_METHOD),
-                           payload.get("year", C.DEFAULT_YEAR), payload.get("directions") or {},
-                           payload.get("level", "sigungu"))
+    spec = C.spec_from_params(payload)
     return to_jsonable(save_scenario(str(payload["name"]), spec, description=payload.get("description"),
                                      overwrite=bool(payload.get("overwrite")), principal=principal))
 

@@ -20,8 +20,9 @@ from fastapi.responses import JSONResponse
 
 from moduai.accounts.policy import Principal, current_principal
 from moduai.accounts.service import record_audit
-from moduai.commerce import store, taxonomy
+from moduai.commerce import snapshots, taxonomy
 from moduai.commerce.importer import ImportReport, import_sangga_files
+from moduai.commerce.store import SnapshotInfo
 from moduai.errors import InputError, ModuaiError
 from moduai.results import to_jsonable
 from moduai.web.templating import render_page
@@ -41,7 +42,7 @@ class MajorSummary:
 class CommerceDataContext:
     """The data page: snapshots, the upload form, and the last import's report or error."""
 
-    snapshots: list[store.SnapshotInfo]
+    snapshots: list[SnapshotInfo]
     majors: list[MajorSummary]
     report: ImportReport | None = None
     error: dict | None = None
@@ -87,7 +88,7 @@ def _import_uploads(files: list[UploadFile], snapshot: str | None, principal: Pr
 
 
 def _page(request: Request, *, report=None, error=None, snapshot_input: str = "", status: int = 200):
-    ctx = CommerceDataContext(store.list_snapshots(), _majors(), report, error, snapshot_input)
+    ctx = CommerceDataContext(snapshots.list_snapshots(), _majors(), report, error, snapshot_input)
     return render_page(request, "commerce_data/index.html", ctx, title="상가 자료 가져오기", status_code=status)
 
 
@@ -112,7 +113,7 @@ def commerce_data_upload(request: Request, files: list[UploadFile] = File(defaul
 @router.get("/api/v1/commerce/snapshots")
 def api_snapshots() -> JSONResponse:
     """Snapshots: embedded (real 회기동, 강원 sample, synthetic default) and imported quarters."""
-    return JSONResponse(to_jsonable({"snapshots": store.list_snapshots()}))
+    return JSONResponse(to_jsonable({"snapshots": snapshots.list_snapshots()}))
 
 
 @router.post("/api/v1/commerce/import")

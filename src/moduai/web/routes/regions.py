@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse
 from markupsafe import Markup
 
 from moduai import regions as R
-from moduai.regions.profile import RegionProfile, region_profile
+from moduai.balance.profile import RegionProfile, region_profile
 from moduai.results import to_jsonable
 from moduai.web.svgmap import Legend, MapFeature, legend_html, svg_map
 from moduai.web.templating import render_page

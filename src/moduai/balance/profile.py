@@ -1,9 +1,14 @@
-"""Everything a region page shows, as one typed result (pages are data first)."""
+"""Everything a region page shows, as one typed result (pages are data first).
+
+It lives in ``balance`` (not in the ``regions`` spine) because it joins the spine with census indicators,
+which sit on a higher floor than the spine.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from moduai.balance.indicators import IndicatorValue, region_census_summary
 from moduai.regions.megaregions import MegaRegion, megaregion_of
 from moduai.regions.spine import Region, ancestors, children, get_region
 
@@ -17,7 +22,7 @@ class RegionProfile:
     children: list[Region]
     megaregion: MegaRegion
     megaregion_seed_blog: MegaRegion
-    indicators: list = field(default_factory=list)  # moduai.data.census.IndicatorValue
+    indicators: list[IndicatorValue] = field(default_factory=list)
     indicators_note: str | None = None
     sources: list[str] = field(default_factory=lambda: list(SOURCES))
 
@@ -25,17 +30,13 @@ class RegionProfile:
 def region_profile(code: str) -> RegionProfile:
     """The region, its parents and children, its 5극3특 groups and its key census indicators."""
     region = get_region(code)
-    indicators: list = []
+    indicators: list[IndicatorValue] = []
     note = None
     census_code = region.code if region.level in ("sido", "sigungu", "gu") else region.parent_code
     try:
-        from moduai.data.census import region_census_summary
-
         indicators = region_census_summary(census_code or region.code)
         if region.level == "emd":
             note = "읍면동 단위 지표는 아직 없어 상위 시군구·일반구 지표를 보여 줍니다."
-    except ImportError:  # the census loader is optional for the spine
-        note = "인구총조사 지표를 불러올 수 없습니다."
     except Exception as exc:  # noqa: BLE001 - a page without indicators beats no page; say why
         note = f"이 지역의 인구총조사 지표를 만들 수 없습니다: {getattr(exc, 'message', exc)}"
     sources = list(SOURCES) + sorted({s for iv in indicators for s in ([iv.source] + list(iv.sources)) if s})
