@@ -20,6 +20,8 @@ a cookie or hash an identifier do not create key files.
 from __future__ import annotations
 
 import os
+import secrets
+import time
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -56,16 +58,12 @@ class Settings:
     @cached_property
     def secret_key(self) -> str:
         """The session-signing key: ``MODUAI_SECRET_KEY`` or ``$MODUAI_HOME/secret.key`` (created on first use)."""
-        from moduai.accounts.keys import session_key  # lazy: keys is a leaf module with no other imports
-
-        return session_key(self.home, self._key_environ()).decode("utf-8")
+        return load_key("MODUAI_SECRET_KEY", SESSION_KEY_FILE, self.home, self._key_environ()).decode("utf-8")
 
     @cached_property
     def identifier_key(self) -> bytes:
         """The key of customer-identifier hashes: ``MODUAI_IDENTIFIER_KEY`` or ``$MODUAI_HOME/identifier.key``."""
-        from moduai.accounts.keys import identifier_key
-
-        return identifier_key(self.home, self._key_environ())
+        return load_key("MODUAI_IDENTIFIER_KEY", IDENTIFIER_KEY_FILE, self.home, self._key_environ())
 
 
 def _flag(value: str | None, default: bool) -> bool:
@@ -102,13 +100,86 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     )
     if settings.secret_key_env is not None or settings.identifier_key_env is not None:
         # A key given in the environment is checked now, in every mode: a placeholder never starts anything.
-        from moduai.accounts.keys import check_env_key
-
         for name, value in (("MODUAI_SECRET_KEY", settings.secret_key_env),
                             ("MODUAI_IDENTIFIER_KEY", settings.identifier_key_env)):
             if value is not None:
                 check_env_key(name, value)
     return settings
+
+
+# --- key files ---------------------------------------------------------------------------------------
+# The primitives live here (floor 0) so Settings can read its keys without importing a domain;
+# moduai.accounts.keys is the public face (keyed_hash, rotation helpers) and re-exports these.
+
+# Strings that were ever published as defaults; a key equal to one of them is refused.
+PUBLISHED_PLACEHOLDERS = frozenset({"moduai-dev-secret-change-me", "change-me", "changeme", "secret", ""})
+MIN_KEY_LENGTH = 32
+SESSION_KEY_FILE = "secret.key"
+IDENTIFIER_KEY_FILE = "identifier.key"
+
+
+def check_env_key(env_name: str, value: str) -> bytes:
+    """Refuse a published placeholder or a short key given in the environment."""
+    if value in PUBLISHED_PLACEHOLDERS or len(value) < MIN_KEY_LENGTH or "change-me" in value.lower():
+        raise InputError(
+            f"{env_name}에 공개된 자리표시 값이나 {MIN_KEY_LENGTH}자보다 짧은 값은 쓸 수 없습니다. "
+            f"`python3 -c 'import secrets; print(secrets.token_urlsafe(48))'`로 만든 값을 넣거나 변수를 비워 "
+            f"두면 첫 실행에서 무작위 키를 만듭니다.",
+            field=env_name,
+        )
+    return value.encode("utf-8")
+
+
+def _read_key_file(path: Path) -> bytes:
+    # Another process may have created the file (O_EXCL) a moment before writing it: wait for its bytes.
+    for _ in range(50):
+        key = path.read_bytes().strip()
+        if key:
+            if key.decode("utf-8", "replace") in PUBLISHED_PLACEHOLDERS or len(key) < MIN_KEY_LENGTH:
+                raise InputError(f"{path}의 키가 너무 짧거나 공개된 자리표시 값입니다. 파일을 지우면 새 키를 만듭니다.",
+                                 field=path.name)
+            return key
+        time.sleep(0.02)
+    raise InputError(f"{path} 키 파일이 비어 있습니다. 파일을 지우고 다시 시작하면 새 키를 만듭니다.", field=path.name)
+
+
+def new_key() -> bytes:
+    return secrets.token_urlsafe(48).encode("ascii")
+
+
+def write_key_file(path: Path, key: bytes, *, replace: bool = False) -> None:
+    """Write ``key`` with mode 0600; ``replace`` swaps it in atomically (temp file + rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not replace:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(key)
+        return
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(key)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def load_key(env_name: str, filename: str, home: Path, environ: dict[str, str] | None = None) -> bytes:
+    """The key from ``environ[env_name]`` when set (checked), else from ``home/filename``, written with
+    random bytes on first use (O_EXCL: two processes starting at once never overwrite each other's key)."""
+    env = os.environ if environ is None else environ
+    value = env.get(env_name)
+    if value:
+        return check_env_key(env_name, value)
+    path = home / filename
+    if path.exists():
+        return _read_key_file(path)
+    key = new_key()
+    try:
+        write_key_file(path, key)
+    except FileExistsError:
+        return _read_key_file(path)
+    return key
 
 
 @lru_cache(maxsize=1)

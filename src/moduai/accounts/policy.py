@@ -23,7 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
-from starlette.requests import Request
+from fastapi import Request
 
 ROLES: tuple[str, ...] = ("admin", "operator", "mentor", "member", "planner")
 ANONYMOUS = "anonymous"
@@ -137,39 +137,14 @@ def check_access(principal: Principal, method: str, route_path: str, *, login_hr
                     detail=f"role {principal.role!r} not in {list(roles)}")
 
 
-def principal_from_session_token(token: str | None) -> Principal:
-    """The principal of a session cookie: anonymous unless the signature, age, session version and the
-    account (active) all check out. A database that is not migrated yet means anonymous."""
-    if not token:
-        return Principal()
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from moduai.accounts.service import principal_of, read_session_payload, session_user
-    from moduai.db import session_scope
-
-    if read_session_payload(token) is None:  # forged or expired: no database round trip
-        return Principal()
-    try:
-        with session_scope() as session:
-            return principal_of(session_user(session, token))
-    except SQLAlchemyError:
-        return Principal()
-
-
 PRINCIPAL_SCOPE_KEY = "moduai.principal"
 
 
 def current_principal(request: Request) -> Principal:
-    """FastAPI dependency: the caller. The access middleware resolves it once per request and keeps it in
-    the ASGI scope; outside the app (a bare router in a test) it is resolved here from the cookie."""
+    """FastAPI dependency: the caller, as the access middleware (``moduai.web.access``) resolved it once for
+    this request from the session cookie. Without the middleware there is no verified caller: anonymous."""
     cached = request.scope.get(PRINCIPAL_SCOPE_KEY)
-    if isinstance(cached, Principal):
-        return cached
-    from moduai.accounts.service import SESSION_COOKIE
-
-    principal = principal_from_session_token(request.cookies.get(SESSION_COOKIE))
-    request.scope[PRINCIPAL_SCOPE_KEY] = principal
-    return principal
+    return cached if isinstance(cached, Principal) else Principal()
 
 
 def owner_scope(principal: Principal) -> int | None:

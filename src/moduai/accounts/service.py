@@ -25,11 +25,14 @@ from dataclasses import dataclass
 
 from pydantic import ValidationError
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from moduai.accounts.models import ROLES, AuditRow, InviteRow, LoginThrottleRow, UserRow
 from moduai.accounts.policy import Principal
 from moduai.accounts.schemas import UserCreate, UserPublic
+from moduai.config import get_settings
+from moduai.db import session_scope
 from moduai.errors import Forbidden, InputError, NotFound
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
@@ -128,8 +131,6 @@ def _now(now: dt.datetime | None = None) -> dt.datetime:
 # --- signed session cookies ------------------------------------------------------------------------
 
 def _secret() -> bytes:
-    from moduai.config import get_settings
-
     return get_settings().secret_key.encode("utf-8")
 
 
@@ -418,8 +419,6 @@ def audit(session: Session, actor: Principal | None, action: str, object_type: s
 def record_audit(actor: Principal | None, action: str, object_type: str, object_id: object = None,
                  detail: dict | None = None) -> None:
     """An audit row in its own transaction (views and exports of personal data)."""
-    from moduai.db import session_scope
-
     with session_scope() as session:
         audit(session, actor, action, object_type, object_id, detail)
 
@@ -451,3 +450,15 @@ def principal_of(row: UserRow | None) -> Principal:
     if row is None:
         return Principal()
     return Principal(role=row.role, user_id=row.id, hub_id=row.hub_id, region_code=row.region_code)
+
+
+def principal_from_session_token(token: str | None) -> Principal:
+    """The principal of a session cookie: anonymous unless the signature, age, session version and the
+    account (active) all check out. A database that is not migrated yet means anonymous."""
+    if not token or read_session_payload(token) is None:  # forged or expired: no database round trip
+        return Principal()
+    try:
+        with session_scope() as session:
+            return principal_of(session_user(session, token))
+    except SQLAlchemyError:
+        return Principal()

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from moduai.accounts.keys import keyed_hash
+
 _PHONE = re.compile(r"(?<!\d)(?:\+?82[-\s.]?)?(0?1[016789]|0[2-6][0-9]?|0?2)[-\s.)]?(\d{3,4})[-\s.]?(\d{4})(?!\d)")
 _MOBILE_ONLY = re.compile(r"^\+?[\d\s\-.()]{9,16}$")
 _HANGUL_NAME = re.compile(r"^[가-힣]{2,5}$")
@@ -81,6 +83,4 @@ def customer_key(value: str, key: bytes | None = None) -> str:
     """Keyed hash of the normalised identifier (groups visits; not reversible without the identifier key,
     which is never stored in the database): :func:`moduai.accounts.keys.keyed_hash` with purpose
     ``customer``; ``key`` None means the server's identifier key."""
-    from moduai.accounts.keys import keyed_hash
-
     return keyed_hash(normalise_identifier(value), purpose="customer", key=key)

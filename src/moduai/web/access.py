@@ -16,8 +16,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.routing import Mount
 
-from moduai.accounts.policy import PRINCIPAL_SCOPE_KEY, check_access, principal_from_session_token
-from moduai.accounts.service import SESSION_COOKIE
+from moduai.accounts.policy import PRINCIPAL_SCOPE_KEY, Principal, check_access
+from moduai.accounts.service import SESSION_COOKIE, principal_from_session_token
 from moduai.errors import ModuaiError
 
 
@@ -77,8 +77,6 @@ class AccessMiddleware:
             token = None
         principal = await run_in_threadpool(principal_from_session_token, token) if token else None
         if principal is None:
-            from moduai.accounts.policy import Principal
-
             principal = Principal()
         scope[PRINCIPAL_SCOPE_KEY] = principal
         try:

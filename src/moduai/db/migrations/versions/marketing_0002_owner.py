@@ -10,8 +10,13 @@ they could be brute-forced back to phone numbers) are re-keyed by chaining under
 Revision ID: marketing_0002
 """
 
+import hashlib
+import hmac
+
 import sqlalchemy as sa
 from alembic import op
+
+from moduai.config import get_settings
 
 revision = "marketing_0002"
 down_revision = "marketing_0001"
@@ -45,13 +50,12 @@ def _rekey_legacy_customer_keys() -> None:
     rows = bind.execute(sa.text("SELECT id, customer_key FROM marketing_sale WHERE length(customer_key) = 32")).all()
     if not rows:
         return
-    from moduai.accounts.keys import rekey_hash
-    from moduai.config import get_settings
-
     key = get_settings().identifier_key
     for pk, value in rows:
-        bind.execute(sa.text("UPDATE marketing_sale SET customer_key = :k WHERE id = :i"),
-                     {"k": rekey_hash(value, new_key=key), "i": pk})
+        # the same chaining as moduai.accounts.keys.rekey_hash (a migration may not import a domain; a test
+        # checks the two agree)
+        new = hmac.new(key, f"rekey\x00{value}".encode(), hashlib.sha256).hexdigest()
+        bind.execute(sa.text("UPDATE marketing_sale SET customer_key = :k WHERE id = :i"), {"k": new, "i": pk})
 
 
 def downgrade() -> None:
