@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from moduai.errors import InputError
+
 _HANGUL_FIRST, _HANGUL_LAST = 0xAC00, 0xD7A3
 RIEUL = 8  # jongseong index of ㄹ
 # Jongseong index of each digit's Sino-Korean reading: 영(ㅇ) 일(ㄹ) 이 삼(ㅁ) 사 오 육(ㄱ) 칠(ㄹ) 팔(ㄹ) 구.
@@ -81,8 +83,15 @@ def josa(word: str, pair: str) -> str:
 
 
 def won(amount: float | int) -> str:
-    """A KRW amount in everyday units: 300000000 → '3억 원', 15000000 → '1,500만 원'."""
+    """A KRW amount in everyday units: 300000000 → '3억 원', 15000000 → '1,500만 원',
+    10600000000000 → '10조 6,000억 원'."""
     amount = int(amount)
+    if amount < 0:
+        return "-" + won(-amount)
+    if amount >= 10**12:
+        jo, rest = divmod(amount, 10**12)
+        eok = rest // 100_000_000
+        return f"{jo:,}조 {eok:,}억 원" if eok else f"{jo:,}조 원"
     if amount >= 100_000_000:
         eok, rest = divmod(amount, 100_000_000)
         man = rest // 10_000
@@ -96,3 +105,32 @@ def to_jamo(text: str) -> str:
     """Hangul decomposed into jamo, so '카패' and '카페' (or '포함시' and '포항시') differ by one letter,
     not one syllable — what fuzzy suggestions should compare."""
     return unicodedata.normalize("NFD", text)
+
+
+_WON_UNITS = {"조": 10**12, "억": 10**8, "천만": 10**7, "백만": 10**6, "만": 10**4, "천": 10**3}
+_WON_PART = re.compile(r"(\d+(?:\.\d+)?)\s*(조|억|천만|백만|만|천)?")
+
+
+def parse_won(text: str | int | float, *, field: str = "금액") -> int:
+    """The inverse of :func:`won` for what people type: '10.6조' → 10,600,000,000,000, '120억' →
+    12,000,000,000, '3억 5천만' → 350,000,000, '1,500,000원' → 1,500,000. Refuses anything else with a
+    Korean message naming ``field``."""
+
+    if isinstance(text, bool):
+        raise InputError(f"{field}은 금액이어야 합니다 (예: 120억, 10.6조, 1500000).", field=field)
+    if isinstance(text, (int, float)):
+        if text < 0 or text != text:
+            raise InputError(f"{field}은 0 이상의 금액이어야 합니다. 받은 값: {text}.", field=field)
+        return int(round(text))
+    s = str(text).replace(",", "").replace(" ", "").removesuffix("원")
+    pos, total, seen = 0, 0.0, False
+    while pos < len(s):
+        m = _WON_PART.match(s, pos)
+        if not m or m.end() == pos:
+            raise InputError(f"{field} '{text}'을 금액으로 읽을 수 없습니다. 예: 120억, 10.6조, 3억 5천만, 1500000.",
+                             field=field)
+        total += float(m.group(1)) * _WON_UNITS.get(m.group(2) or "", 1)
+        seen, pos = True, m.end()
+    if not seen:
+        raise InputError(f"{field}이 비어 있습니다. 예: 120억, 10.6조.", field=field)
+    return int(round(total))

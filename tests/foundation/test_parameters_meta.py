@@ -23,6 +23,10 @@ from moduai.commerce.report import build_commerce_report
 from moduai.commerce.sites import rank_sites
 from moduai.commerce.trade_area import build_trade_area
 from moduai.errors import InputError
+from moduai.fieldai.anomalies import detect
+from moduai.fieldai.forecast import forecast
+from moduai.fieldai.generator import generate_greenhouse
+from moduai.fieldai.quality import defect_model
 
 POINT = {"lat": 37.5898, "lon": 127.0579}
 
@@ -50,6 +54,11 @@ ANALYSES = {
                           {"year": "year", "level": "level"}),
     "indicator_values": (lambda **kw: indicator_values(**{"indicator_id": "population", "year": 2020, **kw}),
                          {"year": "year", "level": "level"}),
+    # 현장 AI: the parameters are checked before the file (None here) is touched
+    "fieldai detect": (lambda **kw: detect(None, **kw), {"z_threshold": "z_threshold"}),
+    "fieldai forecast": (lambda **kw: forecast(None, **kw), {"horizon": "horizon"}),
+    "fieldai defect_model": (lambda **kw: defect_model(None, **kw), {"train_share": "train_share"}),
+    "fieldai generate_greenhouse": (lambda **kw: generate_greenhouse(**kw), {"days": "days"}),
 }
 
 

@@ -11,7 +11,21 @@ import sys
 
 import typer
 
-from moduai.cli import balance, commerce, data, marketing, programs, regions, system, users
+from moduai.cli import (
+    assistant,
+    balance,
+    commerce,
+    data,
+    fieldai,
+    grants,
+    impact,
+    marketing,
+    programs,
+    regions,
+    system,
+    talent,
+    users,
+)
 from moduai.cli.output import ModuaiGroup
 
 app = typer.Typer(
@@ -23,12 +37,17 @@ app = typer.Typer(
 )
 
 regions.register(app)
+assistant.register(app)
 system.register(app)
 app.add_typer(data.app, name="data", help="데이터셋 카탈로그 (출처·라이선스·연도·범위)")
 app.add_typer(commerce.app, name="commerce", help="상권 분석: 가져오기, 보고서, 입지 추천")
 app.add_typer(balance.app, name="balance", help="지역균형 지표, 격차, 종합지수")
 app.add_typer(programs.app, name="programs", help="지원사업 매칭과 검색")
 app.add_typer(marketing.app, name="marketing", help="소상공인 마케팅: 문구, 달력, 리뷰, 고객")
+app.add_typer(talent.app, name="talent", help="AI 인재: 훈련 성과, 권역 상한·하한 매칭, 지역 잔류")
+app.add_typer(grants.app, name="grants", help="자율형 포괄보조: 배분 모의실험, 비교, 사업 조합")
+app.add_typer(impact.app, name="impact", help="성과 추적: 지원 집중도, 이중차분 효과, 생존")
+app.add_typer(fieldai.app, name="fieldai", help="현장 AI: 센서 기록 점검, 이상 탐지, 예측, 경보")
 app.add_typer(users.app, name="users", help="계정과 역할, 내보내기·삭제, 감사 기록")
 app.add_typer(users.keys_app, name="keys", help="세션 키와 고객 식별자 키 바꾸기")
 

@@ -329,6 +329,9 @@ def _verdict(cat, local: Baseline, bases: list[Baseline], lq, r1000) -> tuple[st
         return "판단 보류", "비교할 기준 지역의 자료가 부족해 과밀 여부를 판단하지 않았습니다."
     ratio = r1000.get(ref.level)
     q = lq.get(ref.level)
+    if ratio is None or q is None:
+        return "판단 보류", (f"{ref.name}과 견줄 배율이나 입지계수(LQ)를 계산할 수 없어 과밀 여부를 판단하지 않았습니다 "
+                             "(주변에 같은 업종이나 주민 자료가 없음).")
     name = cat.name
     where = ref.name
     if ratio is not None and q is not None and ratio >= SATURATED_RATIO and q >= 1.2:

@@ -251,3 +251,22 @@ def fiscal_independence() -> pd.DataFrame:
         rows.append({"code": code, "year": int(v.get("fiscal_year") or 0), "value": float(v["fiscal_independence_pct"]),
                      "note": "시도 단위 값으로 대체" if str(v.get("level", "")).startswith("시도") else ""})
     return pd.DataFrame(rows)
+
+
+@lru_cache(maxsize=2)
+def repeated_years(source: str = "kosis") -> frozenset[tuple[str, int]]:
+    """(code, year) pairs whose whole age-by-sex table equals the previous year's, value for value.
+
+    Real year-end registers never repeat all 42 cells of a 시군구; the KOSIS atlas holds one table for
+    군위군 in every year 2015–2023 and one for 미추홀구 in 2015–2018. Every year of such a run is returned:
+    which of them, if any, is the real year cannot be told from the file, so callers drop them all."""
+    t = kosis_age_sex() if source == "kosis" else mois_age_sex()
+    piv = t.pivot_table(index=["code", "year"], columns=["sex", "age"], values="value").sort_index()
+    out: set[tuple[str, int]] = set()
+    for code, g in piv.groupby(level=0):
+        years = [y for _, y in g.index]
+        values = g.to_numpy()
+        for i in range(1, len(values)):
+            if (values[i] == values[i - 1]).all():
+                out.update({(str(code), int(years[i - 1])), (str(code), int(years[i]))})
+    return frozenset(out)

@@ -13,7 +13,22 @@ from fastapi.staticfiles import StaticFiles
 from moduai import __version__
 from moduai.web.access import AccessMiddleware
 from moduai.web.errors import install_error_handlers
-from moduai.web.routes import accounts, apidocs, balance, commerce, data, home, marketing, programs, regions
+from moduai.web.routes import (
+    accounts,
+    apidocs,
+    assistant,
+    balance,
+    commerce,
+    data,
+    fieldai,
+    grants,
+    home,
+    impact,
+    marketing,
+    programs,
+    regions,
+    talent,
+)
 from moduai.web.templating import STATIC_DIR
 from moduai.web.warmup import start_warmup
 
@@ -45,7 +60,8 @@ def create_app() -> FastAPI:
     def plotly_js() -> FileResponse:
         return FileResponse(PLOTLY_JS, media_type="application/javascript")
 
-    for module in (home, regions, data, commerce, balance, programs, marketing, accounts):
+    for module in (home, regions, data, commerce, balance, programs, marketing, talent, fieldai, grants, impact,
+                   assistant, accounts):
         app.include_router(module.router)
     app.include_router(apidocs.router)
     return app

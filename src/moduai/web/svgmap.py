@@ -48,6 +48,45 @@ class MapCircle:
 
 
 @dataclass
+class MapLabel:
+    """A text label at a point, drawn above the regions and under the points (dy shifts it down, px)."""
+
+    lon: float
+    lat: float
+    text: str
+    css_class: str = "map-label"
+    dy: float = 0.0
+
+
+@dataclass(frozen=True)
+class Projection:
+    """The map's lon/lat → pixel projection (the same numbers the <svg> carries as ``data-*``)."""
+
+    lon0: float
+    lat_top: float
+    scale: float
+    coslat: float
+    pad: float
+
+    def xy(self, lon: float, lat: float) -> tuple[float, float]:
+        return (self.pad + (lon - self.lon0) * self.coslat * self.scale, self.pad + (self.lat_top - lat) * self.scale)
+
+
+@dataclass
+class MapDrawing:
+    """What the map builder returns: the SVG and the projection it used (to place anything else on it)."""
+
+    svg: Markup
+    projection: Projection | None
+
+    def __html__(self) -> str:
+        return str(self.svg)
+
+    def __str__(self) -> str:
+        return str(self.svg)
+
+
+@dataclass
 class Legend:
     title: str
     items: list[tuple[str, str]] = field(default_factory=list)  # (colour, label)
@@ -75,8 +114,16 @@ def quantile_bins(values: Sequence[float | None], palette: Sequence[str] = PALET
 
 def svg_map(features: Sequence[MapFeature], *, points: Sequence[MapPoint] = (), circles: Sequence[MapCircle] = (),
             width: int = 640, title: str = "지도", focus_code: str | None = None, pad: int = 8,
-            bbox_from: Sequence[MapFeature] | None = None) -> Markup:
+            bbox_from: Sequence[MapFeature] | None = None, labels: Sequence[MapLabel] = ()) -> Markup:
     """An accessible inline SVG map of ``features`` (and points/circles on top)."""
+    return draw_map(features, points=points, circles=circles, width=width, title=title, focus_code=focus_code,
+                    pad=pad, bbox_from=bbox_from, labels=labels).svg
+
+
+def draw_map(features: Sequence[MapFeature], *, points: Sequence[MapPoint] = (), circles: Sequence[MapCircle] = (),
+             width: int = 640, title: str = "지도", focus_code: str | None = None, pad: int = 8,
+             bbox_from: Sequence[MapFeature] | None = None, labels: Sequence[MapLabel] = ()) -> MapDrawing:
+    """:func:`svg_map` plus the :class:`Projection` it chose; ``labels`` go between the regions and the points."""
     frame = list(bbox_from or features)
     xs = [p[0] for f in frame for ring in f.rings for p in ring]
     ys = [p[1] for f in frame for ring in f.rings for p in ring]
@@ -86,7 +133,7 @@ def svg_map(features: Sequence[MapFeature], *, points: Sequence[MapPoint] = (), 
         xs += [c.lon - dlon, c.lon + dlon]
         ys += [c.lat - dlat, c.lat + dlat]
     if not xs:
-        return Markup('<p class="warn">지도에 그릴 경계가 없습니다.</p>')
+        return MapDrawing(Markup('<p class="warn">지도에 그릴 경계가 없습니다.</p>'), None)
     lat0 = (min(ys) + max(ys)) / 2
     coslat = math.cos(math.radians(lat0))
     span_x = max((max(xs) - min(xs)) * coslat, 1e-9)
@@ -94,9 +141,8 @@ def svg_map(features: Sequence[MapFeature], *, points: Sequence[MapPoint] = (), 
     scale = (width - 2 * pad) / span_x
     height = int(span_y * scale + 2 * pad)
     lon0, lat_top = min(xs), max(ys)
-
-    def proj(lon: float, lat: float) -> tuple[float, float]:
-        return (pad + (lon - lon0) * coslat * scale, pad + (lat_top - lat) * scale)
+    projection = Projection(lon0, lat_top, scale, coslat, pad)
+    proj = projection.xy
 
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
@@ -114,6 +160,10 @@ def svg_map(features: Sequence[MapFeature], *, points: Sequence[MapPoint] = (), 
         if f.href:
             path = f'<a href="{html.escape(f.href)}" aria-label="{html.escape(f.label)}">{path}</a>'
         out.append(path)
+    for lb in labels:
+        x, y = proj(lb.lon, lb.lat)
+        out.append(f'<text class="{lb.css_class}" x="{x:.1f}" y="{y + lb.dy if lb.dy else y:.1f}" text-anchor="middle">'
+                   f"{html.escape(lb.text)}</text>")
     for c in circles:
         x, y = proj(c.lon, c.lat)
         r = c.radius_m / 110_540 * scale
@@ -124,7 +174,7 @@ def svg_map(features: Sequence[MapFeature], *, points: Sequence[MapPoint] = (), 
         tip = f"<title>{html.escape(p.label)}</title>" if p.label else ""
         out.append(f'<circle class="{p.css_class}" cx="{x:.1f}" cy="{y:.1f}" r="{p.radius_px}" fill="{p.fill}">{tip}</circle>')
     out.append("</svg>")
-    return Markup("".join(out))
+    return MapDrawing(Markup("".join(out)), projection)
 
 
 def legend_html(legend: Legend) -> Markup:

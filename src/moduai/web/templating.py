@@ -16,6 +16,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from markupsafe import Markup
 
+from moduai.korean import won
 from moduai.results import to_jsonable
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
@@ -66,6 +67,7 @@ if "csrf_field" not in templates.env.globals:
 
 templates.env.filters["num"] = _fmt_number
 templates.env.filters["smart"] = _fmt_smart
+templates.env.filters["won"] = won
 
 NAV = [
     ("/", "홈"),
@@ -74,6 +76,11 @@ NAV = [
     ("/balance", "지역균형"),
     ("/programs", "지원사업"),
     ("/marketing", "마케팅"),
+    ("/fieldai", "현장 AI"),
+    ("/talent", "AI 인재"),
+    ("/grants", "포괄보조"),
+    ("/impact", "성과 추적"),
+    ("/ask", "AI 도우미"),
     ("/data", "데이터 출처"),
 ]
 

@@ -29,9 +29,11 @@ def _census() -> None:
 
 
 def _balance() -> None:
-    from moduai.web.routes.balance import warm_caches
+    from moduai.balance.dashboard import warm_dashboard_caches
+    from moduai.web.maps import warm_map_caches
 
-    warm_caches()
+    warm_map_caches()
+    warm_dashboard_caches()
 
 
 def _kiwi() -> None:

