@@ -64,11 +64,12 @@ def test_purge_exports_then_deletes_everything_of_a_member(db_url, tmp_path):
 
     out = tmp_path / "export.zip"
     exported = _run("users", "export", "m@example.kr", "--out", str(out))
-    assert exported["counts"] == {"balance_scenarios": 1, "marketing_import": 1, "marketing_sale": 4,
-                                  "marketing_review": 0}
+    # Other domains' owner tables appear with 0 rows: only the non-empty ones are compared.
+    assert {k: v for k, v in exported["counts"].items() if v} == {"balance_scenarios": 1, "marketing_import": 1,
+                                                                  "marketing_sale": 4}
     report = _run("users", "purge", "m@example.kr", "--out", str(tmp_path / "purge.zip"), "--yes")
-    assert report["deleted"] == {"balance_scenarios": 1, "marketing_import": 1, "marketing_sale": 4,
-                                 "marketing_review": 0}
+    assert {k: v for k, v in report["deleted"].items() if v} == {"balance_scenarios": 1, "marketing_import": 1,
+                                                                 "marketing_sale": 4}
     with zipfile.ZipFile(tmp_path / "purge.zip") as zf:
         sales = json.loads(zf.read("marketing_sale.json"))
         assert sorted(s["amount"] for s in sales) == [5000, 8000, 9000, 12000]
