@@ -29,7 +29,7 @@ def test_held_out_routing_meets_the_targets_and_beats_keywords():
 
 
 def test_question_set_labels_resolve():
-    from moduai.commerce.taxonomy import get_category
+    from moduai.commerce.taxonomy import resolve_category
     from moduai.regions import search_regions
 
     names = {t.name for t in load_tools()}
@@ -38,7 +38,7 @@ def test_question_set_labels_resolve():
         if "place" in q:
             assert q["place"] in {r.full_name for r in search_regions(q["place"])}
         if "category" in q:
-            get_category(q["category"])
+            assert resolve_category(q["category"]).code == q["category"]
 
 
 @pytest.mark.parametrize("question,expect", [

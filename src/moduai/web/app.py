@@ -23,6 +23,7 @@ from moduai.web.routes import (
     fieldai,
     grants,
     home,
+    hubs,
     impact,
     marketing,
     programs,
@@ -61,7 +62,7 @@ def create_app() -> FastAPI:
         return FileResponse(PLOTLY_JS, media_type="application/javascript")
 
     for module in (home, regions, data, commerce, balance, programs, marketing, talent, fieldai, grants, impact,
-                   assistant, accounts):
+                   assistant, accounts, hubs):
         app.include_router(module.router)
     app.include_router(apidocs.router)
     return app

@@ -76,6 +76,7 @@ NAV = [
     ("/balance", "지역균형"),
     ("/programs", "지원사업"),
     ("/marketing", "마케팅"),
+    ("/hubs", "거점센터"),
     ("/fieldai", "현장 AI"),
     ("/talent", "AI 인재"),
     ("/grants", "포괄보조"),

@@ -1,0 +1,641 @@
+"""Pages and API for `hubs` (thin: parse, call the domain, render).
+
+Pages: /hubs (거점센터 목록), /hubs/{hub} (운영 대시보드), /hubs/{hub}/kpis/{kpi_id} (KPI 정의와 근거 행),
+/hubs/{hub}/cohorts/{cohort_id} (기수), /hubs/{hub}/organisations (기관), /hubs/organisations/{org_id}
+(기관 타임라인), /hubs/{hub}/consultations/new (상담 + 분석), /hubs/consultations/{id}, /hubs/{hub}/merge
+(중복 후보), /hubs/planner (시군구 집계 지도). JSON under /api/v1/hubs/….
+
+Until the trust work's ``moduai.accounts.policy.current_principal`` dependency lands, :func:`hub_principal`
+builds the Principal from ``accounts.deps.current_user`` (users without ``hub_id``/``region_code`` columns
+get none: an operator without a hub sees no hub). Every route is checked against
+``accounts/permissions/hubs.yaml`` by :func:`_check_permission`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel
+
+from moduai.accounts.policy import Principal, allowed
+from moduai.db import ensure_migrated, session_scope
+from moduai.errors import Forbidden, InputError
+from moduai.hubs import io as IO
+from moduai.hubs import kpis as K
+from moduai.hubs import service as S
+from moduai.hubs.planner import planner_overview
+from moduai.hubs.schemas import (
+    CohortPage,
+    CohortPublic,
+    ConsultationPublic,
+    DuplicateProposal,
+    HubPublic,
+    MergeResult,
+    OrganisationPublic,
+    OrganisationTimeline,
+    PlannerOverview,
+)
+from moduai.results import to_jsonable
+from moduai.web.templating import render_page
+
+ROLE_ALIASES = {"user": "member"}  # the accounts table's older role name
+
+
+# ------------------------------------------------------------------------------------------ caller
+def hub_principal(request: Request) -> Principal:
+    """The caller as a Principal (local stand-in for ``accounts.policy.current_principal``)."""
+    from moduai.accounts.deps import current_user
+
+    user = current_user(request)
+    if user is None:
+        return Principal()
+    hub_id = region = None
+    try:
+        from moduai.accounts.models import UserRow
+
+        with session_scope() as s:
+            row = s.get(UserRow, user.id)
+            hub_id, region = getattr(row, "hub_id", None), getattr(row, "region_code", None)
+    except Exception:  # noqa: BLE001 - older schema: no tenancy columns yet
+        pass
+    return Principal(role=ROLE_ALIASES.get(user.role, user.role), user_id=user.id, hub_id=hub_id, region_code=region)
+
+
+def _check_permission(request: Request, principal: Principal = Depends(hub_principal)) -> Principal:
+    route = request.scope.get("route")
+    path = getattr(route, "path", request.url.path)
+    if not allowed(principal, request.method, path):
+        if principal.is_anonymous:
+            raise Forbidden("거점센터 화면은 로그인한 운영자·멘토·기획 담당자만 볼 수 있습니다. 먼저 로그인해 주세요.",
+                            detail="not signed in",
+                            candidates=[{"href": f"/accounts/login?next={request.url.path}", "label": "로그인"}])
+        raise Forbidden("이 화면을 쓸 권한이 없는 계정입니다. 관리자에게 역할을 요청하세요.", detail="role not allowed")
+    ensure_migrated()
+    return principal
+
+
+router = APIRouter(dependencies=[Depends(_check_permission)])
+
+
+def _csrf(request: Request) -> str:
+    from moduai.accounts.service import SESSION_COOKIE, csrf_token
+
+    return csrf_token(request.cookies.get(SESSION_COOKIE))
+
+
+def _check_csrf(request: Request, token: str) -> None:
+    from moduai.accounts.service import SESSION_COOKIE, check_csrf
+
+    check_csrf(request.cookies.get(SESSION_COOKIE), token)
+
+
+def _year(value: str | int | None, default: int) -> int:
+    if value in (None, ""):
+        return default
+    try:
+        y = int(value)
+    except (TypeError, ValueError):
+        raise InputError(f"연도(year)는 숫자여야 합니다. 받은 값: '{value}'.", field="year") from None
+    if not 2000 <= y <= 2100:
+        raise InputError(f"연도(year)는 2000~2100이어야 합니다. 받은 값: {y}.", field="year")
+    return y
+
+
+def _default_year(session, hub_id: int) -> int:
+    from sqlalchemy import func, select
+
+    from moduai.hubs.models import CohortRow
+
+    y = session.scalar(select(func.max(CohortRow.year)).where(CohortRow.hub_id == hub_id))
+    return int(y) if y else dt.date.today().year
+
+
+def _fmt_kpi(k) -> str:
+    if k.value is None:
+        return "—"
+    if k.unit == "비율":
+        return f"{k.value * 100:.1f}%"
+    if k.unit == "원":
+        return f"{k.value / 1e8:,.1f}억원" if abs(k.value) >= 1e8 else f"{k.value:,}원"
+    return f"{k.value:,}{k.unit}"
+
+
+# ------------------------------------------------------------------------------------------ pages
+@dataclass
+class HubListContext:
+    hubs: list[HubPublic]
+    role: str
+    sources: list[str] = field(default_factory=lambda: ["hubs-records"])
+
+
+@router.get("/hubs", include_in_schema=False)
+def hubs_page(request: Request, principal: Principal = Depends(hub_principal)):
+    """거점센터 목록."""
+    with session_scope() as s:
+        ctx = HubListContext(S.list_hubs(s, principal), principal.role)
+    return render_page(request, "hubs/index.html", ctx, title="거점센터")
+
+
+@dataclass
+class DashboardContext:
+    hub: HubPublic
+    year: int
+    years: list[int]
+    cards: list[dict]
+    stale: int
+    stale_ids: list[int]
+    cohorts: list[CohortPublic]
+    counts: dict[str, int]
+    consultations: list[ConsultationPublic]
+    open_duplicates: int
+    alert: str | None
+    label: str | None
+    sees_personal: bool
+    csrf: str
+    entities: list[dict]
+    message: str | None = None
+    sources: list[str] = field(default_factory=lambda: list(K.SOURCES))
+
+
+@router.get("/hubs/planner", include_in_schema=False)
+def planner_page(request: Request, year: str | None = None, principal: Principal = Depends(hub_principal)):
+    """지자체 기획: 관할 거점센터의 시군구별 집계 (개인 정보 없음)."""
+    from moduai.web.routes.hubs_map import planner_map
+
+    y = _year(year, dt.date.today().year - 1)
+    with session_scope() as s:
+        overview = planner_overview(s, principal, y)
+    ctx = PlannerContext(overview, y, *planner_map(overview))
+    return render_page(request, "hubs/planner.html", ctx, title="지역 집계")
+
+
+@dataclass
+class PlannerContext:
+    overview: PlannerOverview
+    year: int
+    map_svg: str
+    legend: str
+
+
+@router.get("/hubs/organisations/{org_id}", include_in_schema=False)
+def timeline_page(request: Request, org_id: int, principal: Principal = Depends(hub_principal)):
+    """기관 타임라인: 신청부터 성과까지, 거점센터를 가로질러 날짜순."""
+    with session_scope() as s:
+        tl = S.organisation_timeline(s, principal, org_id)
+    return render_page(request, "hubs/timeline.html", tl, title=f"{tl.organisation.name} 타임라인")
+
+
+@router.get("/hubs/consultations/{consultation_id}", include_in_schema=False)
+def consultation_page(request: Request, consultation_id: int, principal: Principal = Depends(hub_principal)):
+    """저장된 상담과 분석 결과."""
+    with session_scope() as s:
+        c = S.get_consultation(s, principal, consultation_id)
+        hub = S.hub_public(S.get_hub_row(s, principal, c.hub_id))
+    return render_page(request, "hubs/consultation.html", ConsultationContext(c, hub), title="상담 기록")
+
+
+@dataclass
+class ConsultationContext:
+    consultation: ConsultationPublic
+    hub: HubPublic
+
+
+@router.get("/hubs/templates/{entity}.csv", include_in_schema=False)
+def template_download(entity: str):
+    """가져오기 양식 (CSV, UTF-8 BOM)."""
+    data = IO.template_csv(entity)
+    return Response(data, media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f"attachment; filename=hubs_{entity}.csv"})
+
+
+@router.get("/hubs/{hub}", include_in_schema=False)
+def dashboard_page(request: Request, hub: str, year: str | None = None, message: str | None = None,
+                   principal: Principal = Depends(hub_principal)):
+    """운영 대시보드: KPI 카드와 추이, 알림, 기수, 최근 상담."""
+    with session_scope() as s:
+        row = S.get_hub_row(s, principal, hub)
+        y = _year(year, _default_year(s, row.id))
+        years = [y - 3, y - 2, y - 1, y]
+        trend = K.kpi_trend(s, principal, row.id, years)
+        personal = principal.sees_personal_data
+        stale = S.stale_organisations(s, principal, row.id, today=min(dt.date.today(), dt.date(y, 12, 31))) \
+            if personal else []
+        cohorts = S.list_cohorts(s, principal, row.id)
+        cons = S.list_consultations(s, principal, row.id, limit=8) if personal else []
+        dups = len(S.list_proposals(s, principal, row.id)) if principal.role in S.WRITE_ROLES else 0
+        counts = S.count_rows(s, row.id)
+        hub_pub = S.hub_public(row)
+    cards = []
+    for i, k in enumerate(trend[y]):
+        series = [trend[yy][i].value for yy in years]
+        cards.append({"id": k.id, "name": k.name, "value": _fmt_kpi(k), "unit": k.unit, "numerator": k.numerator,
+                      "denominator": k.denominator, "trend": list(zip(years, series, strict=True)),
+                      "spark": _spark(series)})
+    alert = f"{len(stale)}곳은 12개월 동안 성과 기록이 없습니다." if stale else None
+    ctx = DashboardContext(hub_pub, y, years, cards, len(stale), stale[:50], cohorts, counts, cons, dups, alert,
+                           hub_pub.label, personal, _csrf(request),
+                           [{"id": e, "label": t["label"]} for e, t in IO.TEMPLATES.items()], message)
+    return render_page(request, "hubs/dashboard.html", ctx, title=f"{hub_pub.name} 대시보드")
+
+
+def _spark(values: list[float | None], w: int = 120, h: int = 28) -> str:
+    """A tiny inline SVG polyline of a KPI's trend (no script)."""
+    pts = [(i, v) for i, v in enumerate(values) if v is not None]
+    if len(pts) < 2:
+        return ""
+    lo, hi = min(v for _, v in pts), max(v for _, v in pts)
+    span = (hi - lo) or 1
+    step = w / (len(values) - 1)
+    coords = " ".join(f"{i * step:.1f},{h - 3 - (v - lo) / span * (h - 6):.1f}" for i, v in pts)
+    return (f'<svg class="spark" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="추이">'
+            f'<polyline fill="none" stroke="#0b6e4f" stroke-width="2" points="{coords}"/></svg>')
+
+
+@dataclass
+class KpiPageContext:
+    hub: HubPublic
+    year: int
+    kpi: Any
+    rows: list[dict]
+    label: str | None
+
+
+@router.get("/hubs/{hub}/kpis/{kpi_id}", include_in_schema=False)
+def kpi_page(request: Request, hub: str, kpi_id: str, year: str | None = None, cohort: int | None = None,
+             principal: Principal = Depends(hub_principal)):
+    """KPI 하나: 정의, 분자·분모, 그 뒤의 기록."""
+    from sqlalchemy import select
+
+    from moduai.hubs import models as M
+
+    with session_scope() as s:
+        row = S.get_hub_row(s, principal, hub)
+        y = _year(year, _default_year(s, row.id))
+        report = K.compute_kpis(s, principal, row.id, y, cohort)
+        k = next((x for x in report.kpis if x.id == kpi_id), None)
+        if k is None:
+            raise S._not_found("KPI", kpi_id)
+        rows = []
+        if k.rows and k.entity == "hub_organisations":
+            ids = sorted(set(k.rows["denominator"]) | set(k.rows["numerator"]))[:500]
+            names = dict(s.execute(select(M.OrganisationRow.id, M.OrganisationRow.name)
+                                   .where(M.OrganisationRow.id.in_(ids or [-1]))).all())
+            num = set(k.rows["numerator"])
+            rows = [{"id": i, "name": names.get(i, ""), "in_numerator": i in num} for i in ids]
+        elif k.rows:
+            num = set(k.rows["numerator"])
+            rows = [{"id": i, "name": f"신청 {i}", "in_numerator": i in num} for i in k.rows["denominator"][:500]]
+    return render_page(request, "hubs/kpi.html", KpiPageContext(report.hub, y, k, rows, report.label),
+                       title=f"{k.name} · {report.hub.name}")
+
+
+@router.get("/hubs/{hub}/cohorts/{cohort_id}", include_in_schema=False)
+def cohort_page(request: Request, hub: str, cohort_id: int, principal: Principal = Depends(hub_principal)):
+    """기수: 신청·심사 점수와 근거·선정·참여·수료."""
+    with session_scope() as s:
+        row = S.get_hub_row(s, principal, hub)
+        page = S.get_cohort_page(s, principal, cohort_id)
+        if page.cohort.hub_id != row.id:
+            raise S._not_found("기수", cohort_id)
+        hub_pub = S.hub_public(row)
+    return render_page(request, "hubs/cohort.html", CohortContext(hub_pub, page), title=page.cohort.name)
+
+
+@dataclass
+class CohortContext:
+    hub: HubPublic
+    page: CohortPage
+
+
+@dataclass
+class OrganisationsContext:
+    hub: HubPublic
+    q: str
+    organisations: list[OrganisationPublic]
+
+
+@router.get("/hubs/{hub}/organisations", include_in_schema=False)
+def organisations_page(request: Request, hub: str, q: str = "", principal: Principal = Depends(hub_principal)):
+    """기관 목록과 찾기."""
+    with session_scope() as s:
+        row = S.get_hub_row(s, principal, hub)
+        orgs = S.list_organisations(s, principal, row.id, q=q or None)
+        hub_pub = S.hub_public(row)
+    return render_page(request, "hubs/organisations.html", OrganisationsContext(hub_pub, q, orgs), title="기관")
+
+
+@dataclass
+class ConsultFormContext:
+    hub: HubPublic
+    organisations: list[OrganisationPublic]
+    topics: list[str]
+    csrf: str
+    error: str | None = None
+
+
+@router.get("/hubs/{hub}/consultations/new", include_in_schema=False)
+def consult_form(request: Request, hub: str, principal: Principal = Depends(hub_principal)):
+    """상담 기록 + moduai 분석 실행."""
+    with session_scope() as s:
+        row = S.get_hub_row(s, principal, hub)
+        ctx = ConsultFormContext(S.hub_public(row), S.list_organisations(s, principal, row.id, limit=500),
+                                 list(S.TOPICS), _csrf(request))
+    return render_page(request, "hubs/consult_form.html", ctx, title="상담 기록")
+
+
+@router.post("/hubs/{hub}/consultations", include_in_schema=False)
+def consult_submit(request: Request, hub: str, csrf: str = Form(""), topic: str = Form(""),
+                   held_on: str = Form(""), organisation_id: str = Form(""), notes: str = Form(""),
+                   run_match: str = Form(""), region_code: str = Form(""), business_status: str = Form(""),
+                   employees: str = Form(""), industry: str = Form(""),
+                   principal: Principal = Depends(hub_principal)):
+    """상담 저장 (분석을 고르면 실행해 입력·출처와 함께 저장)."""
+    _check_csrf(request, csrf)
+    inputs: dict[str, Any] = {}
+    if run_match:
+        inputs = {k: v for k, v in {"region_code": region_code or None, "business_status": business_status or None,
+                                    "employees": int(employees) if employees.strip().isdigit() else None,
+                                    "industry": industry or None}.items() if v is not None}
+    with session_scope() as s:
+        c = S.add_consultation(s, principal, hub, held_on=held_on or dt.date.today().isoformat(), topic=topic,
+                               notes=notes, organisation_id=int(organisation_id) if organisation_id.isdigit() else None,
+                               analysis_kind="programs_match" if run_match else None, analysis_inputs=inputs)
+    return RedirectResponse(f"/hubs/consultations/{c.id}", status_code=303)
+
+
+@dataclass
+class MergeContext:
+    hub: HubPublic
+    proposals: list[DuplicateProposal]
+    names: dict[str, str]
+    log: list[dict]
+    csrf: str
+
+
+@router.get("/hubs/{hub}/merge", include_in_schema=False)
+def merge_page(request: Request, hub: str, principal: Principal = Depends(hub_principal)):
+    """중복 후보 (사람이 확인해 병합, 되돌릴 수 있음)."""
+    from moduai.hubs import models as M
+
+    with session_scope() as s:
+        row = S.get_hub_row(s, principal, hub)
+        S.propose_duplicates(s, principal, row.id)
+        props = S.list_proposals(s, principal, row.id)
+        names = {}
+        for p in props:
+            model = M.OrganisationRow if p.entity == "organisation" else M.PersonRow
+            for i in (p.keep_id, p.other_id):
+                r = s.get(model, i)
+                names[f"{p.entity}:{i}"] = r.name if p.entity == "organisation" else r.name_masked
+        ctx = MergeContext(S.hub_public(row), props, names, S.merge_log(s, principal, row.id), _csrf(request))
+    return render_page(request, "hubs/merge.html", ctx, title="중복 후보")
+
+
+@router.post("/hubs/{hub}/merge/{proposal_id}", include_in_schema=False)
+def merge_submit(request: Request, hub: str, proposal_id: int, csrf: str = Form(""),
+                 principal: Principal = Depends(hub_principal)):
+    """병합 실행."""
+    _check_csrf(request, csrf)
+    with session_scope() as s:
+        row = S.get_hub_row(s, principal, hub)
+        S.merge(s, principal, proposal_id)
+    return RedirectResponse(f"/hubs/{row.slug}/merge", status_code=303)
+
+
+@router.post("/hubs/{hub}/merges/{log_id}/undo", include_in_schema=False)
+def undo_submit(request: Request, hub: str, log_id: int, csrf: str = Form(""),
+                principal: Principal = Depends(hub_principal)):
+    """병합 되돌리기."""
+    _check_csrf(request, csrf)
+    with session_scope() as s:
+        row = S.get_hub_row(s, principal, hub)
+        S.undo_merge(s, principal, log_id)
+    return RedirectResponse(f"/hubs/{row.slug}/merge", status_code=303)
+
+
+@router.post("/hubs/{hub}/import", include_in_schema=False)
+def import_submit(request: Request, hub: str, csrf: str = Form(""), entity: str = Form(""),
+                  file: UploadFile = File(...), principal: Principal = Depends(hub_principal)):
+    """엑셀·CSV 가져오기 (문제가 있으면 행마다 이유를 보여 주고 아무것도 저장하지 않음)."""
+    _check_csrf(request, csrf)
+    data = file.file.read(20 * 1024 * 1024 + 1)
+    if len(data) > 20 * 1024 * 1024:
+        raise InputError("파일은 20MB까지 올릴 수 있습니다.", field="file")
+    with session_scope() as s:
+        row = S.get_hub_row(s, principal, hub)
+        r = IO.import_file(s, principal, row.id, entity, data, file.filename or "upload.csv")
+    return RedirectResponse(f"/hubs/{row.slug}?message={r.rows}행 읽음, 새로 {r.inserted}행 저장, 이미 있음 {r.unchanged}행",
+                            status_code=303)
+
+
+@router.get("/hubs/{hub}/export.xlsx", include_in_schema=False)
+def export_xlsx(hub: str, year: str | None = None, principal: Principal = Depends(hub_principal)):
+    """연도별 성과 보고 XLSX."""
+    with session_scope() as s:
+        row = S.get_hub_row(s, principal, hub)
+        y = _year(year, _default_year(s, row.id))
+        data = IO.performance_report_xlsx(s, principal, row.id, y)
+    return Response(data, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f"attachment; filename={row.slug}_{y}_report.xlsx"})
+
+
+# -------------------------------------------------------------------------------------------- API
+class KpiModel(BaseModel):
+    id: str
+    name: str
+    unit: str
+    definition: str
+    numerator_label: str
+    denominator_label: str | None
+    value: float | None
+    numerator: float
+    denominator: int | None
+    entity: str
+    rows: dict[str, list[int]] | None = None
+    extra: dict[str, Any] = {}
+
+
+class KpiReportModel(BaseModel):
+    hub: HubPublic
+    year: int
+    cohort_id: int | None
+    as_of: dt.date
+    kpis: list[KpiModel]
+    label: str | None = None
+    sources: list[str]
+
+
+class ImportResultModel(BaseModel):
+    entity: str
+    hub: str
+    rows: int
+    inserted: int
+    unchanged: int
+    label: str | None = None
+    sources: list[str]
+
+
+class HubCreate(BaseModel):
+    name: str
+    region: str
+    focus: list[str] = []
+    slug: str | None = None
+
+
+class OrganisationCreate(BaseModel):
+    name: str
+    brn: str | None = None
+    region_code: str | None = None
+    sector: str | None = None
+    founded_on: dt.date | None = None
+
+
+class OutcomeCreate(BaseModel):
+    observed_on: dt.date
+    kind: str
+    evidence: str
+    amount_krw: int | None = None
+    headcount: int | None = None
+    revenue_band: str | None = None
+    region_code: str | None = None
+    note: str | None = None
+
+
+class ConsultationCreate(BaseModel):
+    held_on: dt.date
+    topic: str
+    notes: str = ""
+    organisation_id: int | None = None
+    analysis_kind: str | None = None
+    analysis_inputs: dict[str, Any] | None = None
+
+
+@router.get("/api/v1/hubs", response_model=list[HubPublic])
+def api_hubs(principal: Principal = Depends(hub_principal)):
+    """거점센터 목록 (보이는 것만)."""
+    with session_scope() as s:
+        return S.list_hubs(s, principal)
+
+
+@router.post("/api/v1/hubs", response_model=HubPublic)
+def api_create_hub(body: HubCreate, principal: Principal = Depends(hub_principal)):
+    """거점센터 만들기 (관리자)."""
+    with session_scope() as s:
+        return S.create_hub(s, principal, name=body.name, region=body.region, focus=body.focus, slug=body.slug)
+
+
+@router.get("/api/v1/hubs/planner", response_model=PlannerOverview)
+def api_planner(year: int = Query(..., ge=2000, le=2100), principal: Principal = Depends(hub_principal)):
+    """관할 거점센터의 시군구별 집계와 KPI (개인 정보 없음)."""
+    with session_scope() as s:
+        return planner_overview(s, principal, year)
+
+
+@router.get("/api/v1/hubs/organisations/{org_id}/timeline", response_model=OrganisationTimeline)
+def api_timeline(org_id: int, principal: Principal = Depends(hub_principal)):
+    """기관 타임라인."""
+    with session_scope() as s:
+        return S.organisation_timeline(s, principal, org_id)
+
+
+@router.post("/api/v1/hubs/organisations/{org_id}/outcomes", response_model=dict)
+def api_add_outcome(org_id: int, body: OutcomeCreate, principal: Principal = Depends(hub_principal)):
+    """성과 기록 추가."""
+    with session_scope() as s:
+        oid = S.add_outcome(s, principal, org_id, **body.model_dump())
+    return {"id": oid}
+
+
+@router.get("/api/v1/hubs/cohorts/{cohort_id}", response_model=CohortPage)
+def api_cohort(cohort_id: int, principal: Principal = Depends(hub_principal)):
+    """기수 (신청·점수 근거·참여·수료)."""
+    with session_scope() as s:
+        return S.get_cohort_page(s, principal, cohort_id)
+
+
+@router.get("/api/v1/hubs/consultations/{consultation_id}", response_model=ConsultationPublic)
+def api_consultation(consultation_id: int, principal: Principal = Depends(hub_principal)):
+    """저장된 상담과 분석."""
+    with session_scope() as s:
+        return S.get_consultation(s, principal, consultation_id)
+
+
+@router.post("/api/v1/hubs/duplicates/{proposal_id}/merge", response_model=MergeResult)
+def api_merge(proposal_id: int, principal: Principal = Depends(hub_principal)):
+    """중복 후보 병합."""
+    with session_scope() as s:
+        return S.merge(s, principal, proposal_id)
+
+
+@router.post("/api/v1/hubs/merges/{log_id}/undo", response_model=MergeResult)
+def api_undo(log_id: int, principal: Principal = Depends(hub_principal)):
+    """병합 되돌리기."""
+    with session_scope() as s:
+        return S.undo_merge(s, principal, log_id)
+
+
+@router.get("/api/v1/hubs/{hub}", response_model=HubPublic)
+def api_hub(hub: str, principal: Principal = Depends(hub_principal)):
+    """거점센터 하나."""
+    with session_scope() as s:
+        return S.hub_public(S.get_hub_row(s, principal, hub))
+
+
+@router.get("/api/v1/hubs/{hub}/kpis", response_model=KpiReportModel)
+def api_kpis(hub: str, year: int = Query(..., ge=2000, le=2100), cohort: int | None = Query(None, ge=1, le=2**31 - 1),
+             principal: Principal = Depends(hub_principal)):
+    """KPI (정의·분자·분모·근거 행 id; 기획 담당자에게는 행 id 없음)."""
+    with session_scope() as s:
+        return to_jsonable(K.compute_kpis(s, principal, hub, year, cohort))
+
+
+@router.get("/api/v1/hubs/{hub}/cohorts", response_model=list[CohortPublic])
+def api_cohorts(hub: str, principal: Principal = Depends(hub_principal)):
+    """기수 목록."""
+    with session_scope() as s:
+        return S.list_cohorts(s, principal, hub)
+
+
+@router.get("/api/v1/hubs/{hub}/organisations", response_model=list[OrganisationPublic])
+def api_organisations(hub: str, q: str | None = None, principal: Principal = Depends(hub_principal)):
+    """기관 목록."""
+    with session_scope() as s:
+        return S.list_organisations(s, principal, hub, q=q)
+
+
+@router.post("/api/v1/hubs/{hub}/organisations", response_model=OrganisationPublic)
+def api_add_organisation(hub: str, body: OrganisationCreate, principal: Principal = Depends(hub_principal)):
+    """기관 추가 (사업자등록번호 검증; 예비창업자는 비움)."""
+    with session_scope() as s:
+        return S.add_organisation(s, principal, hub, **body.model_dump())
+
+
+@router.post("/api/v1/hubs/{hub}/consultations", response_model=ConsultationPublic)
+def api_add_consultation(hub: str, body: ConsultationCreate, principal: Principal = Depends(hub_principal)):
+    """상담 기록 (analysis_kind=programs_match면 분석을 실행해 입력·출처와 함께 저장)."""
+    with session_scope() as s:
+        return S.add_consultation(s, principal, hub, **body.model_dump())
+
+
+@router.get("/api/v1/hubs/{hub}/duplicates", response_model=list[DuplicateProposal])
+def api_duplicates(hub: str, principal: Principal = Depends(hub_principal)):
+    """중복 후보 찾기와 목록 (병합은 사람이)."""
+    with session_scope() as s:
+        S.propose_duplicates(s, principal, hub)
+        return S.list_proposals(s, principal, hub)
+
+
+@router.post("/api/v1/hubs/{hub}/import/{entity}", response_model=ImportResultModel)
+def api_import(hub: str, entity: str, file: UploadFile = File(...), principal: Principal = Depends(hub_principal)):
+    """CSV/XLSX 가져오기 (오류가 있으면 422와 행별 이유, 아무것도 저장 안 함)."""
+    data = file.file.read(20 * 1024 * 1024 + 1)
+    if len(data) > 20 * 1024 * 1024:
+        raise InputError("파일은 20MB까지 올릴 수 있습니다.", field="file")
+    with session_scope() as s:
+        return to_jsonable(IO.import_file(s, principal, hub, entity, data, file.filename or "upload.csv"))
+
+

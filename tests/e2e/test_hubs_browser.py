@@ -1,0 +1,77 @@
+"""The 합성 demo hub renders every hubs page in headless Chromium at 390 and 1280 px (screenshots in
+tests/screenshots/hubs_*.png), offline, labelled 합성, without horizontal overflow on a phone."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import screenshot
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def demo_admin(live_server):
+    """The demo tenant in the live server's database and an admin session cookie."""
+    from sqlalchemy import select
+
+    from moduai.accounts.models import UserRow
+    from moduai.accounts.policy import Principal
+    from moduai.accounts.service import hash_password, sign_session
+    from moduai.db import session_scope
+    from moduai.hubs import models as M
+    from moduai.hubs.demo import create_demo
+
+    with session_scope() as s:
+        if s.scalar(select(M.HubRow).where(M.HubRow.slug == "demo")) is None:
+            create_demo(s, Principal(role="admin", user_id=None), n_orgs=120)
+        user = s.scalar(select(UserRow).where(UserRow.email == "hubs-admin@example.kr"))
+        if user is None:
+            user = UserRow(email="hubs-admin@example.kr", password_hash=hash_password("x" * 12), role="admin",
+                           is_active=True)
+            s.add(user)
+            s.flush()
+        cohort = s.scalar(select(M.CohortRow.id).where(M.CohortRow.year == 2024).order_by(M.CohortRow.id))
+        org = s.scalar(select(M.ApplicationRow.organisation_id).where(M.ApplicationRow.cohort_id == cohort,
+                                                                     M.ApplicationRow.status == "completed"))
+        cons = s.scalar(select(M.ConsultationRow.id).order_by(M.ConsultationRow.id))
+        return {"cookie": sign_session(user.id), "cohort": cohort, "org": org, "consultation": cons}
+
+
+def _pages(d):
+    return [("index", "/hubs"), ("dashboard", "/hubs/demo?year=2025"),
+            ("kpi", "/hubs/demo/kpis/survival_5y?year=2025"), ("cohort", f"/hubs/demo/cohorts/{d['cohort']}"),
+            ("organisations", "/hubs/demo/organisations"), ("timeline", f"/hubs/organisations/{d['org']}"),
+            ("consult_form", "/hubs/demo/consultations/new"), ("consultation", f"/hubs/consultations/{d['consultation']}"),
+            ("merge", "/hubs/demo/merge"), ("planner", "/hubs/planner?year=2025")]
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_demo_hub_pages_render(page, live_server, demo_admin, width):
+    from moduai.accounts.service import SESSION_COOKIE
+
+    page.context.add_cookies([{"name": SESSION_COOKIE, "value": demo_admin["cookie"], "url": live_server}])
+    page.set_viewport_size({"width": width, "height": 900})
+    for name, path in _pages(demo_admin):
+        resp = page.goto(live_server + path)
+        assert resp is not None and resp.status == 200, (path, resp and resp.status)
+        body = page.locator("main").inner_text()
+        assert "합성" in body, f"{path}: no 합성 label"
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 1, f"{path} overflows by {overflow}px at {width}px"
+        screenshot(page, f"hubs_{name}_{width}")
+    assert page.external_requests == []
+
+
+def test_consultation_form_runs_analysis_in_browser(page, live_server, demo_admin):
+    from moduai.accounts.service import SESSION_COOKIE
+
+    page.context.add_cookies([{"name": SESSION_COOKIE, "value": demo_admin["cookie"], "url": live_server}])
+    page.goto(live_server + "/hubs/demo/consultations/new")
+    page.fill("input[name=held_on]", "2025-06-02")
+    page.select_option("select[name=topic]", "지원사업")
+    page.fill("textarea[name=notes]", "AI 도입 바우처 문의")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/hubs/consultations/*")
+    assert "저장된 분석: 지원사업 매칭" in page.locator("main").inner_text()
+    screenshot(page, "hubs_consultation_saved_1280")
