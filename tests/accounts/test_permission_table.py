@@ -30,7 +30,7 @@ def _routes(app) -> list[tuple[str, str, str]]:
     """(method, template with convertors, concrete path) for every route; HEAD is covered by GET."""
     out = []
     for _regex, methods, template in route_table(app):
-        concrete = re.sub(r"\{([^}:]+)(:[^}]+)?\}", lambda m: SAMPLE[m.group(1)], template)
+        concrete = re.sub(r"\{([^}:]+)(:[^}]+)?\}", lambda m: SAMPLE.get(m.group(1), "1"), template)
         for method in sorted(methods or {"GET"}):
             if method != "HEAD":
                 out.append((method, template, concrete))
