@@ -82,6 +82,13 @@ class Forbidden(ModuaiError):
     exit_code = 5
 
 
+class NotSignedIn(Forbidden):
+    """The page or action needs a signed-in account and the request has none (HTTP 401)."""
+
+    kind = "not_signed_in"
+    http_status = 401
+
+
 @dataclass
 class RowError:
     """One rejected row of an import: where it was and why, in Korean."""

@@ -94,7 +94,12 @@ def test_api_errors_are_korean(client):
 
 
 def test_scenario_saved_from_the_page_persists(db_url):
+    from tests.helpers_auth import login_as
+
     client = with_csrf(TestClient(create_app()))
+    anonymous = client.post("/balance/scenarios", data={"name": "x", "w_tfr": "1"}, follow_redirects=False)
+    assert anonymous.status_code == 401
+    login_as(client, "planner")
     r = client.post("/balance/scenarios", data={"name": "청년 정주", "method": "rank", "year": "2020", "w_tfr": "2",
                                                 "d_tfr": "higher_better", "w_vacancy_rate": "1"}, follow_redirects=False)
     assert r.status_code == 303

@@ -10,7 +10,9 @@ pytestmark = pytest.mark.e2e
 
 
 def test_upload_shows_rejected_rows(page, live_server, fixture_data):
-    page.goto(live_server + "/commerce/data")
+    from tests.helpers_auth import browser_login
+
+    browser_login(page, live_server, "operator", "/commerce/data")  # importing snapshots is an operator's job
     assert page.locator("h1").first.inner_text().startswith("상가 자료")
     assert page.locator("#snapshots tbody tr").count() >= 3
     page.set_input_files("#files", str(fixture_data / "sangga/gangwon_first200_broken_truncated_rows.csv"))

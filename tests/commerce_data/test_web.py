@@ -13,7 +13,12 @@ TRUNC = "sangga/gangwon_first200_broken_truncated_rows.csv"
 
 @pytest.fixture
 def client(db_url):
-    return with_csrf(TestClient(create_app()))
+    """An operator signed in: importing 상가 snapshots changes what everyone sees."""
+    from tests.helpers_auth import login_as
+
+    c = TestClient(create_app())
+    login_as(c, "operator")
+    return c
 
 
 def test_api_import_reports_every_rejected_row_then_is_a_no_op(client, fixture_data):

@@ -51,10 +51,15 @@ def test_settings_defaults_and_env(tmp_path):
     assert s.database_url.startswith("postgresql")
 
 
-def test_production_refuses_the_placeholder_secret(tmp_path):
-    with pytest.raises(InputError, match="MODUAI_SECRET_KEY"):
-        load_settings({"MODUAI_HOME": str(tmp_path), "MODUAI_ENV": "production"})
-    ok = load_settings({"MODUAI_HOME": str(tmp_path), "MODUAI_ENV": "production", "MODUAI_SECRET_KEY": "s3cr3t-long"})
-    assert ok.secret_key == "s3cr3t-long"
+def test_placeholder_secret_is_refused_in_every_mode_and_a_fresh_home_gets_its_own_key(tmp_path):
+    for mode in ("development", "production"):
+        with pytest.raises(InputError, match="MODUAI_SECRET_KEY"):
+            load_settings({"MODUAI_HOME": str(tmp_path), "MODUAI_ENV": mode,
+                           "MODUAI_SECRET_KEY": "moduai-dev-secret-change-me"})
+    strong = "k" * 20 + "-strong-secret-0123456789"
+    ok = load_settings({"MODUAI_HOME": str(tmp_path), "MODUAI_ENV": "production", "MODUAI_SECRET_KEY": strong})
+    assert ok.secret_key == strong
+    unset = load_settings({"MODUAI_HOME": str(tmp_path / "a"), "MODUAI_ENV": "production"})
+    assert len(unset.secret_key) >= 32 and (tmp_path / "a" / "secret.key").stat().st_mode & 0o777 == 0o600
     with pytest.raises(InputError, match="MODUAI_LLM_TIMEOUT"):
         load_settings({"MODUAI_HOME": str(tmp_path), "MODUAI_LLM_TIMEOUT": "soon"})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import screenshot
+from tests.helpers_auth import browser_login
 
 pytestmark = pytest.mark.e2e
 
@@ -73,7 +74,7 @@ def test_hub_and_calendar(page, live_server):
 def test_reviews_upload(page, live_server, tmp_path):
     f = tmp_path / "리뷰.csv"
     f.write_bytes(REVIEWS.encode("cp949"))
-    page.goto(live_server + "/marketing/reviews")
+    browser_login(page, live_server, "member", "/marketing/reviews")  # review files belong to a signed-in owner
     page.get_by_label("리뷰 CSV 파일").set_input_files(str(f))
     page.get_by_label("가게 이름").fill("모두 카페")
     page.get_by_label("답글 말투").select_option("친근")
@@ -88,7 +89,7 @@ def test_reviews_upload(page, live_server, tmp_path):
 def test_customers_upload_and_abtest(page, live_server, tmp_path):
     f = tmp_path / "장부.csv"
     f.write_text(LEDGER, encoding="utf-8")
-    page.goto(live_server + "/marketing/customers")
+    browser_login(page, live_server, "member", "/marketing/customers")
     page.get_by_label("매출 장부 CSV 파일").set_input_files(str(f))
     page.get_by_role("button", name="올리고 분석하기").click()
     page.wait_for_selector("#seg")
@@ -106,7 +107,7 @@ def test_customers_upload_and_abtest(page, live_server, tmp_path):
 def test_bad_upload_shows_row_errors(page, live_server, tmp_path):
     f = tmp_path / "bad.csv"
     f.write_text("날짜,평점,내용\n2025-01-01,9,좋아요\n2025-13-02,5,\n", encoding="utf-8")
-    page.goto(live_server + "/marketing/reviews")
+    browser_login(page, live_server, "member", "/marketing/reviews")
     page.get_by_label("리뷰 CSV 파일").set_input_files(str(f))
     page.get_by_role("button", name="올리고 분석하기").click()
     assert "아무것도 저장하지 않았습니다" in page.locator(".message").inner_text()

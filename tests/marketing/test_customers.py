@@ -26,7 +26,7 @@ C-006,2025/03/10,30000
 
 
 def test_rfm_scores_and_segments_equal_hand_computation():
-    _table, sales = parse_ledger_csv(LEDGER, secret="s")
+    _table, sales = parse_ledger_csv(LEDGER, key=b"s" * 32)
     res = analyze_customers(sales)
     # by hand, as of the last date 2025-03-10:
     #   A 010-1111-2222: R 9,  F 3, M 45,000    B 김민수: R 18, F 1 (two sales, one day), M 12,000
@@ -55,7 +55,7 @@ def test_rfm_scores_and_segments_equal_hand_computation():
 
 
 def test_as_of_before_last_sale_is_refused():
-    _t, sales = parse_ledger_csv(LEDGER, secret="s")
+    _t, sales = parse_ledger_csv(LEDGER, key=b"s" * 32)
     with pytest.raises(InputError, match="as_of"):
         analyze_customers(sales, as_of=dt.date(2025, 1, 1))
 
@@ -63,24 +63,24 @@ def test_as_of_before_last_sale_is_refused():
 def test_malformed_ledger_reports_every_row():
     bad = "고객,날짜,금액\n010-1234-5678,2025-02-30,1000\n,2025-01-01,1000\nC-1,2025-01-02,-500\nC-2,2025-01-03,abc\nC-3,2025-01-04\n"
     with pytest.raises(ImportRejected) as ei:
-        parse_ledger_csv(bad.encode(), "장부.csv", secret="s")
+        parse_ledger_csv(bad.encode(), "장부.csv", key=b"s" * 32)
     rows = ei.value.rows
     # csv rows with the wrong field count are reported first (nothing else is checked then)
     assert [(r.line, r.reason[:10]) for r in rows] == [(6, "열 개수가 머리글과")]
     fixed = bad.rsplit("\n", 2)[0] + "\n"
     with pytest.raises(ImportRejected) as ei:
-        parse_ledger_csv(fixed.encode(), "장부.csv", secret="s")
+        parse_ledger_csv(fixed.encode(), "장부.csv", key=b"s" * 32)
     got = {r.line: r.reason for r in ei.value.rows}
     assert set(got) == {2, 3, 4, 5}
     assert "없는 날짜" in got[2] and "비어 있습니다" in got[3] and "음수" in got[4] and "숫자가 아닙니다" in got[5]
     assert ei.value.rows[0].value == "010-****-5678"  # messages never echo the raw phone number
     with pytest.raises(ImportRejected, match="필요한 열이 없습니다"):
-        parse_ledger_csv("이름,전화\n김,010\n".encode(), "x.csv", secret="s")
+        parse_ledger_csv("이름,전화\n김,010\n".encode(), "x.csv", key=b"s" * 32)
 
 
 def test_cp949_ledger_is_read():
     data = "고객번호,결제일,결제금액\nC-1,2025-01-02,1000\n홍길동,2025-01-03,2000\n".encode("cp949")
-    table, sales = parse_ledger_csv(data, secret="s")
+    table, sales = parse_ledger_csv(data, key=b"s" * 32)
     assert table.encoding == "CP949"
     assert [s.customer_display for s in sales] == ["C-1", "홍*동"]
 
@@ -93,7 +93,7 @@ def test_masking_rules():
     assert mask_name("김민수") == "김*수" and mask_name("김수") == "김*" and mask_name("남궁민수") == "남**수"
     assert mask_identifier("C-0012") == "C-0012"
     assert mask_text("연락처 010-9876-5432 입니다") == "연락처 010-****-5432 입니다"
-    assert customer_key("010-1234-5678", "k") == customer_key("01012345678", "k") != customer_key("01012345678", "k2")
+    assert customer_key("010-1234-5678", b"k" * 32) == customer_key("01012345678", b"k" * 32) != customer_key("01012345678", b"q" * 32)
 
 
 def test_two_proportion_z_test_equals_the_formula():
@@ -172,7 +172,7 @@ def test_xlsx_ledger_is_read_with_excel_row_numbers():
     ws.append(["김민수", dt.date(2025, 2, 20), 8000.0])
     buf = io.BytesIO()
     wb.save(buf)
-    table, sales = parse_ledger_csv(buf.getvalue(), "장부.xlsx", secret="s")
+    table, sales = parse_ledger_csv(buf.getvalue(), "장부.xlsx", key=b"s" * 32)
     assert table.encoding == "XLSX"
     assert [(s.line, s.customer_display, s.date, s.amount) for s in sales] == [
         (2, "010-****-2222", dt.date(2025, 1, 5), 10000), (3, "김*수", dt.date(2025, 2, 20), 8000)]
@@ -180,7 +180,7 @@ def test_xlsx_ledger_is_read_with_excel_row_numbers():
     buf = io.BytesIO()
     wb.save(buf)
     with pytest.raises(ImportRejected) as ei:
-        parse_ledger_csv(buf.getvalue(), "장부.xlsx", secret="s")
+        parse_ledger_csv(buf.getvalue(), "장부.xlsx", key=b"s" * 32)
     assert [r.line for r in ei.value.rows] == [4] and "음수" in ei.value.rows[0].reason
     with pytest.raises(ImportRejected, match="엑셀 파일을 열 수 없습니다"):
-        parse_ledger_csv(b"PK\x03\x04broken", "x.xlsx", secret="s")
+        parse_ledger_csv(b"PK\x03\x04broken", "x.xlsx", key=b"s" * 32)

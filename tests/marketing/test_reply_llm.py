@@ -92,9 +92,10 @@ def test_result_page_offers_and_uses_the_model(db_url, monkeypatch):
     from fastapi.testclient import TestClient
 
     from moduai.web.app import create_app
-    from tests.helpers_web import with_csrf
+    from tests.helpers_auth import login_as
 
-    client = with_csrf(TestClient(create_app()))
+    client = TestClient(create_app())
+    login_as(client, "member")  # review files belong to a signed-in owner
     files = {"file": ("r.csv", io.BytesIO(CSV), "text/csv")}
     loc = client.post("/marketing/reviews", files=files, data={"shop": "모두 빵집"}, follow_redirects=False).headers["location"]
     assert "언어 모델로 급한 리뷰" not in client.get(loc).text  # nothing configured: no button

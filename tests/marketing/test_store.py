@@ -72,11 +72,11 @@ def test_marketing_migration_downgrades_and_upgrades_alone(db_url):
 
     from moduai.db.engine import alembic_config, migrate
 
-    command.downgrade(alembic_config(db_url), "marketing@-1")  # marketing_0002 → 0001: the column goes
+    command.downgrade(alembic_config(db_url), "marketing@-1")  # marketing_0003 → 0002: the column goes
     eng = sa.create_engine(db_url)
     assert "duplicate_lines" not in {c["name"] for c in sa.inspect(eng).get_columns("marketing_import")}
     eng.dispose()
-    command.downgrade(alembic_config(db_url), "marketing@-1")  # one step: marketing_0001 → core
+    command.downgrade(alembic_config(db_url), "marketing@-2")  # two steps: marketing_0002 → 0001 → core
     eng = sa.create_engine(db_url)
     tables = set(sa.inspect(eng).get_table_names())
     eng.dispose()

@@ -16,7 +16,12 @@ LEDGER = "고객,날짜,금액\n010-1111-2222,2025-01-05,10000\n010-1111-2222,20
 
 @pytest.fixture
 def client(db_url):
-    return with_csrf(TestClient(create_app()))
+    """A shop owner signed in: review files and ledgers are theirs (anonymous callers get 401)."""
+    from tests.helpers_auth import login_as
+
+    c = TestClient(create_app())
+    login_as(c, "member")
+    return c
 
 
 def test_hub_and_pages_render(client):

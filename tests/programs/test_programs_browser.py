@@ -64,7 +64,7 @@ def test_operator_sees_rule_errors_inline(page, live_server):
     with session_scope() as s:
         create_user(s, user_create("e2e-op@example.kr", "a-long-password", role="operator"))
     page.goto(live_server + "/programs/admin")
-    assert "운영자만" in page.content()
+    assert "로그인이 필요한" in page.content()  # 401 from the access middleware, with a sign-in link
     page.goto(live_server + "/accounts/login?next=/programs/admin/new")
     page.get_by_label("이메일").fill("e2e-op@example.kr")
     page.get_by_label("비밀번호").fill("a-long-password")

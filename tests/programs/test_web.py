@@ -108,10 +108,11 @@ def test_api_match_and_rule_validation(client):
 
 def test_operator_pages_need_sign_in(client):
     r = client.get("/programs/admin")
-    assert r.status_code == 403 and "/accounts/login?next=/programs/admin" in r.text
+    # Not signed in: 401 with a link to sign in (the access middleware, before the route runs).
+    assert r.status_code == 401 and "/accounts/login?next=/programs/admin" in r.text
     token = csrf_token(client, "/accounts/login")
     assert client.post("/programs/admin/sample-smart-store/status",
-                       data={"status": "retired", "csrf_token": token}).status_code == 403
+                       data={"status": "retired", "csrf_token": token}).status_code == 401
     bad = client.post("/accounts/login", data={"email": "x@example.kr", "password": "nope-nope-nope",
                                                "csrf_token": token})
     assert bad.status_code == 403 and "맞지 않습니다" in bad.text

@@ -78,5 +78,8 @@ def test_warmup_steps_call_real_entry_points(monkeypatch):
     report = warmup.run_warmup()
     assert set(report) == {"regions", "census", "balance", "kiwi"}
     assert all(isinstance(v, float) for v in report.values()), report
+    from moduai.config import get_settings
+
     monkeypatch.setenv("MODUAI_WARMUP", "0")
+    get_settings.cache_clear()
     assert warmup.start_warmup() is None

@@ -13,7 +13,7 @@ class UserCreate(BaseModel):
     email: str
     password: str
     display_name: str | None = None
-    role: str = "user"
+    role: str = "member"
 
     @field_validator("email")
     @classmethod
@@ -33,3 +33,5 @@ class UserPublic(BaseModel):
     display_name: str | None = None
     role: str
     is_active: bool
+    hub_id: int | None = None
+    region_code: str | None = None

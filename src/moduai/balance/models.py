@@ -22,6 +22,8 @@ class BalanceScenarioRow(Base):
     method: Mapped[str] = mapped_column(String(20))
     year: Mapped[int] = mapped_column(Integer)
     level: Mapped[str] = mapped_column(String(20), default="sigungu")
+    # The user who saved it (accounts.users.id); NULL for scenarios from before accounts (admin only).
+    owner_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()

@@ -1,4 +1,9 @@
-"""Saved composite-index scenarios: the only place that queries ``balance_scenarios``."""
+"""Saved composite-index scenarios: the only place that queries ``balance_scenarios``.
+
+Scenarios are aggregates (no personal data): everyone may read and use them. Each has an owner (the user
+who saved it); only the owner or an admin may overwrite or delete it — for anyone else the name is taken.
+Scenarios from before accounts have no owner: admin only. ``principal`` None is the local command line.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from moduai.accounts.policy import Principal, can_touch
 from moduai.balance.composite import CompositeSpec, validate_spec
 from moduai.balance.models import BalanceScenarioRow
 from moduai.db import session_scope
@@ -25,6 +31,7 @@ class Scenario:
     level: str
     created_at: str | None = None
     updated_at: str | None = None
+    owner_id: int | None = None
 
     @property
     def spec(self) -> CompositeSpec:
@@ -34,7 +41,7 @@ class Scenario:
 def _public(row: BalanceScenarioRow) -> Scenario:
     return Scenario(row.name, row.description, dict(row.weights), dict(row.directions or {}), row.method, row.year,
                     row.level, row.created_at.isoformat() if row.created_at else None,
-                    row.updated_at.isoformat() if row.updated_at else None)
+                    row.updated_at.isoformat() if row.updated_at else None, row.owner_id)
 
 
 def _check_name(name: str) -> str:
@@ -45,7 +52,7 @@ def _check_name(name: str) -> str:
 
 
 def save_scenario(name: str, spec: CompositeSpec, *, description: str | None = None, overwrite: bool = False,
-                  engine=None) -> Scenario:
+                  engine=None, principal: Principal | None = None) -> Scenario:
     """Store a scenario (validated again here); an existing name is replaced only with ``overwrite``."""
     name = _check_name(name)
     spec = validate_spec(spec.weights, spec.method, spec.year, spec.directions, spec.level)
@@ -56,8 +63,11 @@ def save_scenario(name: str, spec: CompositeSpec, *, description: str | None = N
                 f"'{name}' 시나리오가 이미 있습니다. 덮어쓰려면 --overwrite(화면에서는 '덮어쓰기')를 고르거나 다른 이름을 쓰세요.",
                 field="name",
             )
+        if row is not None and principal is not None and not can_touch(principal, row.owner_id):
+            raise InputError(f"'{name}' 시나리오는 다른 사람이 저장한 것이라 덮어쓸 수 없습니다. 다른 이름을 쓰세요.",
+                             field="name")
         if row is None:
-            row = BalanceScenarioRow(name=name)
+            row = BalanceScenarioRow(name=name, owner_id=principal.user_id if principal else None)
             s.add(row)
         row.description = description
         row.weights = dict(spec.weights)
@@ -85,9 +95,9 @@ def get_scenario(name: str, engine=None) -> Scenario:
         return _public(row)
 
 
-def delete_scenario(name: str, engine=None) -> None:
+def delete_scenario(name: str, engine=None, principal: Principal | None = None) -> None:
     with session_scope(engine) as s:
         row = s.scalar(select(BalanceScenarioRow).where(BalanceScenarioRow.name == name))
-        if row is None:
+        if row is None or (principal is not None and not can_touch(principal, row.owner_id)):
             raise NotFound(f"'{name}' 시나리오가 없습니다.", field="scenario")
         s.delete(row)

@@ -25,6 +25,7 @@ from moduai.cli import (
     regions,
     system,
     talent,
+    users,
 )
 from moduai.cli.output import ModuaiGroup
 
@@ -49,6 +50,8 @@ app.add_typer(grants.app, name="grants", help="자율형 포괄보조: 배분 �
 app.add_typer(impact.app, name="impact", help="성과 추적: 지원 집중도, 이중차분 효과, 생존")
 app.add_typer(fieldai.app, name="fieldai", help="현장 AI: 센서 기록 점검, 이상 탐지, 예측, 경보")
 app.add_typer(hubs.app, name="hubs", help="지역 AI 거점센터: 기관·기수·성과 기록과 KPI")
+app.add_typer(users.app, name="users", help="계정과 역할, 내보내기·삭제, 감사 기록")
+app.add_typer(users.keys_app, name="keys", help="세션 키와 고객 식별자 키 바꾸기")
 
 
 def main() -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextvars
 import json
-import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -79,7 +78,13 @@ class ModuaiGroup(TyperGroup):
         except KeyboardInterrupt:
             raise
         except Exception as exc:  # noqa: BLE001 - the one place that turns surprises into a message
-            if os.environ.get("MODUAI_DEBUG"):
+            from moduai.config import get_settings
+
+            try:
+                debug = get_settings().debug
+            except Exception:  # noqa: BLE001 - a broken setting must not hide the original error
+                debug = False
+            if debug:
                 raise
             internal = ModuaiError(
                 "내부 오류가 났습니다. 입력을 확인해 다시 시도하고, 계속되면 MODUAI_DEBUG=1 로 실행한 결과와 함께 알려 주세요.",

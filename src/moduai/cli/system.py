@@ -17,8 +17,12 @@ def register(app: typer.Typer) -> None:
         """웹 플랫폼을 시작합니다 (기본: http://127.0.0.1:8000)."""
         import uvicorn
 
+        from moduai.config import get_settings
         from moduai.db import migrate
 
+        # The session key is read (or, on a fresh install, created in MODUAI_HOME with mode 0600) before the
+        # server starts; a published placeholder in MODUAI_SECRET_KEY stops it here with a Korean message.
+        _ = get_settings().secret_key
         migrate()
         typer.echo(f"moduai 웹 플랫폼: http://{host}:{port}  (종료: Ctrl+C)")
         from moduai.config import get_settings

@@ -99,10 +99,10 @@ class CustomerAnalysis:
 
 # --------------------------------------------------------------------------------------------- read
 def parse_ledger_csv(data: bytes, source_name: str = "ledger.csv", *, today: dt.date | None = None,
-                     secret: str | None = None) -> tuple[CsvTable, list[Sale]]:
+                     key: bytes | None = None) -> tuple[CsvTable, list[Sale]]:
     """Read and check every row (customer, date, amount); any bad row refuses the whole file."""
     table = read_csv_table(data, source_name, required=LEDGER_COLUMNS, label="매출 장부")
-    secret = secret or get_settings().secret_key
+    key = key or get_settings().identifier_key
     sales: list[Sale] = []
     errors: list[RowError] = []
     # A ledger names the same customers again and again: mask and hash each identifier once.
@@ -124,7 +124,7 @@ def parse_ledger_csv(data: bytes, source_name: str = "ledger.csv", *, today: dt.
             continue
         ident = seen.get(who)
         if ident is None:
-            ident = seen[who] = (customer_key(who, secret), mask_identifier(who))
+            ident = seen[who] = (customer_key(who, key), mask_identifier(who))
         sales.append(Sale(line, ident[0], ident[1], day, amount))
     if errors:
         raise_rejected(source_name, "매출 장부", errors)

@@ -5,16 +5,14 @@ title, in cells and in free text) live in the floor module :mod:`moduai.privacy`
 same way; this module re-exports them for marketing.
 
 Masked values are what is stored and shown.  So that one customer's visits still group together, the
-ledger also stores ``customer_key`` = HMAC-SHA256(secret key, normalised identifier): it cannot be turned
-back into a phone number without the server's secret (a plain hash of a phone number could be
+ledger also stores ``customer_key`` = HMAC-SHA256(identifier key, normalised identifier): it cannot be turned
+back into a phone number without the identifier key (kept in MODUAI_HOME, never in the database) (a plain hash of a phone number could be
 brute-forced over the 10⁸ possible numbers).
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-
+from moduai.accounts.keys import keyed_hash
 from moduai.privacy import (  # noqa: F401 - re-exported
     find_personal,
     is_phone,
@@ -37,6 +35,8 @@ def normalise_identifier(value: str) -> str:
     return " ".join(v.split())
 
 
-def customer_key(value: str, secret: str) -> str:
-    """Keyed hash of the normalised identifier (groups visits; not reversible without ``secret``)."""
-    return hmac.new(secret.encode(), normalise_identifier(value).encode(), hashlib.sha256).hexdigest()[:32]
+def customer_key(value: str, key: bytes | None = None) -> str:
+    """Keyed hash of the normalised identifier (groups visits; not reversible without the identifier key,
+    which is never stored in the database): :func:`moduai.accounts.keys.keyed_hash` with purpose
+    ``customer``; ``key`` None means the server's identifier key."""
+    return keyed_hash(normalise_identifier(value), purpose="customer", key=key)

@@ -23,7 +23,7 @@ class MarketingShop(Base):
 
 class MarketingImport(Base):
     __tablename__ = "marketing_import"
-    __table_args__ = (UniqueConstraint("shop_id", "kind", "sha256", name="uq_marketing_import_file"),)
+    __table_args__ = (UniqueConstraint("shop_id", "kind", "sha256", "owner_id", name="uq_marketing_import_file"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     shop_id: Mapped[int] = mapped_column(ForeignKey("marketing_shop.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(20))  # 'reviews' | 'ledger'
@@ -34,6 +34,8 @@ class MarketingImport(Base):
     # JSON [[line, line of the first copy], …]: rows identical to an earlier row, left out (not stored).
     duplicate_lines: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # The user who uploaded it (accounts.users.id); NULL for imports from before accounts (admin only).
+    owner_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
     shop: Mapped[MarketingShop] = relationship()
 
 

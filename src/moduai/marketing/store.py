@@ -2,6 +2,11 @@
 
 ``import_reviews`` / ``import_ledger`` parse and check the file first (any bad row → ImportRejected, the
 database untouched), then write the shop, the import record and all rows in ONE transaction.
+
+Ownership: every import records its owner (the uploading user's id). Reads take the caller's
+:class:`~moduai.accounts.policy.Principal`: a member sees only their own imports, an admin sees all, and
+another owner's import answers NotFound (404) exactly like a missing one, so ids do not leak. ``principal``
+None means the server's own command line (no owner, no filter).
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from moduai.accounts.policy import Principal, owner_scope
 from moduai.db import get_engine, session_scope
 from moduai.db.models import ImportLog
 from moduai.errors import InputError, NotFound
@@ -37,13 +43,23 @@ class ImportSummary:
     # Rows of the file identical to an earlier row: (line, first line). They were not stored (kept once).
     duplicate_rows: list[tuple[int, int]] = field(default_factory=list)
     duplicates_note: str | None = None
+    owner_id: int | None = None
 
 
-def _summary(imp: MarketingImport, shop: str, already: bool) -> ImportSummary:
+def _summary(imp: MarketingImport, shop: str | None = None, already: bool = True) -> ImportSummary:
     dups = [tuple(d) for d in json.loads(imp.duplicate_lines)] if imp.duplicate_lines else []
     label = "리뷰" if imp.kind == "reviews" else "매출 장부"
-    return ImportSummary(imp.id, shop, imp.kind, imp.source_name, imp.row_count, imp.encoding, already,
-                         imp.created_at, dups, duplicates_note(dups, label))
+    return ImportSummary(imp.id, shop if shop is not None else imp.shop.name, imp.kind, imp.source_name,
+                         imp.row_count, imp.encoding, already, imp.created_at, dups, duplicates_note(dups, label),
+                         imp.owner_id)
+
+
+def _owned(q, principal: Principal | None):
+    """Restrict a query of imports to what ``principal`` may see (None: the local command line, no filter)."""
+    if principal is None:
+        return q
+    scope = owner_scope(principal)
+    return q if scope is None else q.where(MarketingImport.owner_id == scope)
 
 
 def validate_shop_name(name: str | None) -> str:
@@ -62,9 +78,10 @@ def _shop(session: Session, name: str) -> MarketingShop:
     return shop
 
 
-def _existing(session: Session, shop: MarketingShop, kind: str, sha: str) -> MarketingImport | None:
+def _existing(session: Session, shop: MarketingShop, kind: str, sha: str, owner_id: int | None) -> MarketingImport | None:
+    owner = MarketingImport.owner_id.is_(None) if owner_id is None else MarketingImport.owner_id == owner_id
     return session.scalar(select(MarketingImport).where(
-        MarketingImport.shop_id == shop.id, MarketingImport.kind == kind, MarketingImport.sha256 == sha))
+        MarketingImport.shop_id == shop.id, MarketingImport.kind == kind, MarketingImport.sha256 == sha, owner))
 
 
 def _log(session: Session, imp: MarketingImport, shop: str) -> None:
@@ -73,16 +90,17 @@ def _log(session: Session, imp: MarketingImport, shop: str) -> None:
                           rows_rejected=0, note=f"{imp.kind} · {shop} · import {imp.id}"))
 
 
-def _store_import(kind: str, shop: str, source_name: str, table, n_rows: int, make_rows) -> ImportSummary:
+def _store_import(kind: str, shop: str, source_name: str, table, n_rows: int, make_rows,
+                  owner_id: int | None = None) -> ImportSummary:
     """One transaction: the shop, the import row, its rows and the platform log — or the earlier identical
-    import of this shop (same content hash), untouched."""
+    import of this shop by the same owner (same content hash), untouched."""
     with session_scope(get_engine()) as s:
         sh = _shop(s, shop)
-        old = _existing(s, sh, kind, table.sha256)
+        old = _existing(s, sh, kind, table.sha256, owner_id)
         if old:
             return _summary(old, shop, True)
         imp = MarketingImport(shop_id=sh.id, kind=kind, source_name=source_name[:300], sha256=table.sha256,
-                              encoding=table.encoding, row_count=n_rows,
+                              encoding=table.encoding, row_count=n_rows, owner_id=owner_id,
                               duplicate_lines=json.dumps(table.duplicates) if table.duplicates else None)
         s.add(imp)
         s.flush()
@@ -95,43 +113,45 @@ def _store_import(kind: str, shop: str, source_name: str, table, n_rows: int, ma
         return _summary(imp, shop, False)
 
 
-def import_reviews(data: bytes, source_name: str, shop: str | None = None, *, today: dt.date | None = None) -> ImportSummary:
+def import_reviews(data: bytes, source_name: str, shop: str | None = None, *, today: dt.date | None = None,
+                   owner_id: int | None = None) -> ImportSummary:
     """Check and store a reviews CSV for ``shop``; returns the (new or existing) import."""
     name = validate_shop_name(shop)
     table, records = parse_reviews_csv(data, source_name, today=today)
     return _store_import("reviews", name, source_name, table, len(records), lambda import_id: (MarketingReview, [
         {"import_id": import_id, "line": r.line, "review_date": r.date, "rating": r.rating, "text": r.text,
-         "author": r.author} for r in records]))
+         "author": r.author} for r in records]), owner_id)
 
 
-def import_ledger(data: bytes, source_name: str, shop: str | None = None, *, today: dt.date | None = None) -> ImportSummary:
+def import_ledger(data: bytes, source_name: str, shop: str | None = None, *, today: dt.date | None = None,
+                  owner_id: int | None = None) -> ImportSummary:
     """Check and store a sales-ledger CSV for ``shop`` (identifiers masked + keyed hash only)."""
     name = validate_shop_name(shop)
     table, sales = parse_ledger_csv(data, source_name, today=today)
     return _store_import("ledger", name, source_name, table, len(sales), lambda import_id: (MarketingSale, [
         {"import_id": import_id, "line": x.line, "customer_key": x.customer_key,
-         "customer_display": x.customer_display, "sale_date": x.date, "amount": x.amount} for x in sales]))
+         "customer_display": x.customer_display, "sale_date": x.date, "amount": x.amount} for x in sales]), owner_id)
 
 
-def get_import(import_id: int, kind: str) -> ImportSummary:
+def get_import(import_id: int, kind: str, principal: Principal | None = None) -> ImportSummary:
     with session_scope(get_engine()) as s:
-        imp = s.get(MarketingImport, import_id)
+        imp = s.scalar(_owned(select(MarketingImport).where(MarketingImport.id == import_id), principal))
         if imp is None or imp.kind != kind:
             raise NotFound(f"가져오기 기록 {import_id}번({'리뷰' if kind == 'reviews' else '매출 장부'})을 찾을 수 없습니다. "
                            "파일을 다시 올려 주세요.", field="import_id")
         return _summary(imp, imp.shop.name, True)
 
 
-def load_reviews(import_id: int) -> list[ReviewRecord]:
-    get_import(import_id, "reviews")
+def load_reviews(import_id: int, principal: Principal | None = None) -> list[ReviewRecord]:
+    get_import(import_id, "reviews", principal)
     with session_scope(get_engine()) as s:
         rows = s.scalars(select(MarketingReview).where(MarketingReview.import_id == import_id)
                          .order_by(MarketingReview.line)).all()
         return [ReviewRecord(r.line, r.review_date, r.rating, r.text, r.author, r.import_id) for r in rows]
 
 
-def load_sales(import_id: int) -> list[Sale]:
-    get_import(import_id, "ledger")
+def load_sales(import_id: int, principal: Principal | None = None) -> list[Sale]:
+    get_import(import_id, "ledger", principal)
     with session_scope(get_engine()) as s:
         rows = s.execute(select(MarketingSale.line, MarketingSale.customer_key, MarketingSale.customer_display,
                                 MarketingSale.sale_date, MarketingSale.amount)
@@ -139,9 +159,10 @@ def load_sales(import_id: int) -> list[Sale]:
         return [Sale(*r) for r in rows]
 
 
-def list_imports(kind: str | None = None, limit: int = 20) -> list[ImportSummary]:
+def list_imports(kind: str | None = None, limit: int = 20, principal: Principal | None = None) -> list[ImportSummary]:
+    """Recent imports the caller may see (a member: only their own)."""
     with session_scope(get_engine()) as s:
-        q = select(MarketingImport).order_by(MarketingImport.id.desc()).limit(limit)
+        q = _owned(select(MarketingImport).order_by(MarketingImport.id.desc()).limit(limit), principal)
         if kind:
             q = q.where(MarketingImport.kind == kind)
         return [_summary(i, i.shop.name, True) for i in s.scalars(q).all()]
@@ -158,13 +179,15 @@ class ShopReviews:
     duplicates_dropped: int
 
 
-def load_shop_reviews(shop: str) -> ShopReviews:
+def load_shop_reviews(shop: str, principal: Principal | None = None) -> ShopReviews:
+    """Every review file of ``shop`` the caller owns (two owners may use the same shop name)."""
     name = validate_shop_name(shop)
     with session_scope(get_engine()) as s:
         sh = s.scalar(select(MarketingShop).where(MarketingShop.name == name))
         if sh is None:
             raise NotFound(f"'{name}' 가게의 리뷰가 없습니다. 먼저 리뷰 CSV를 올려 주세요.", field="shop")
-        imps = s.scalars(select(MarketingImport).where(MarketingImport.shop_id == sh.id, MarketingImport.kind == "reviews")
+        imps = s.scalars(_owned(select(MarketingImport).where(MarketingImport.shop_id == sh.id,
+                                                              MarketingImport.kind == "reviews"), principal)
                          .order_by(MarketingImport.id)).all()
         summaries = [_summary(i, name, True) for i in imps]
         rows = s.scalars(select(MarketingReview).where(MarketingReview.import_id.in_([i.id for i in imps]))

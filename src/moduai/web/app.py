@@ -11,6 +11,7 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from moduai import __version__
+from moduai.web.access import AccessMiddleware
 from moduai.web.api import operation_id
 from moduai.web.errors import error_response, install_error_handlers
 from moduai.web.routes import (
@@ -68,6 +69,9 @@ def create_app() -> FastAPI:
         generate_unique_id_function=operation_id,
     )
     install_error_handlers(app)
+    # Every request passes the permission table (accounts/permissions/*.yaml) before its route runs.
+    app.add_middleware(AccessMiddleware)
+    # Added last, so it runs first: hosts, origins, body size, security headers (moduai.web.security).
     app.add_middleware(SecurityMiddleware, respond=error_response)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
 

@@ -8,7 +8,6 @@ that cache loads it on demand as before.  Disabled with ``MODUAI_WARMUP=0`` (tes
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from collections.abc import Callable
@@ -64,7 +63,9 @@ def run_warmup() -> dict[str, float | str]:
 
 
 def start_warmup() -> threading.Thread | None:
-    if os.environ.get("MODUAI_WARMUP", "1") == "0":
+    from moduai.config import get_settings
+
+    if not get_settings().warmup:
         return None
     thread = threading.Thread(target=run_warmup, name="moduai-warmup", daemon=True)
     thread.start()

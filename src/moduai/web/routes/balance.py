@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Literal
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from moduai.accounts.policy import Principal, current_principal
 from moduai.balance import composite as C
 from moduai.balance import dashboard as B
 from moduai.balance import disparity as D
@@ -200,13 +201,13 @@ def balance_index_page(request: Request):
 
 @router.post("/balance/scenarios", include_in_schema=False)
 async def balance_save_scenario(request: Request, name: str = Form(...), description: str = Form(""),
-                                overwrite: str = Form("")):
+                                overwrite: str = Form(""), principal: Principal = Depends(current_principal)):
     """화면의 가중치를 시나리오로 저장."""
     from moduai.balance.scenarios import save_scenario
 
     form = await request.form()
     spec = C.spec_from_params({k: v for k, v in form.items() if k not in ("level", "weights", "directions")})
-    saved = save_scenario(name, spec, description=description or None, overwrite=bool(overwrite))
+    saved = save_scenario(name, spec, description=description or None, overwrite=bool(overwrite), principal=principal)
     from urllib.parse import quote
 
     return RedirectResponse(f"/balance/index?scenario={quote(saved.name)}&saved={quote(saved.name)}", status_code=303)
@@ -335,7 +336,7 @@ def api_scenarios():
 
 
 @router.post("/api/v1/balance/scenarios", tags=["balance"], status_code=201, response_model=S.ScenarioPublic)
-def api_save_scenario(body: S.ScenarioCreate):
+def api_save_scenario(body: S.ScenarioCreate, principal: Principal = Depends(current_principal)):
     """시나리오 저장: {"name", "weights": {id: w}, "method", "year", "directions", "description", "overwrite"}."""
     from moduai.balance.scenarios import save_scenario
 
@@ -344,7 +345,7 @@ def api_save_scenario(body: S.ScenarioCreate):
         raise InputError("시나리오에는 name이 필요합니다.", field="name")
     spec = C.spec_from_params(payload)
     return api_response(save_scenario(str(payload["name"]), spec, description=payload.get("description"),
-                                      overwrite=bool(payload.get("overwrite"))), status_code=201)
+                                      overwrite=bool(payload.get("overwrite")), principal=principal), status_code=201)
 
 
 @router.get("/api/v1/balance/regions/{code}", tags=["balance"], response_model=S.RegionIndicatorsPublic)

@@ -15,9 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
 
+from moduai.accounts.policy import Principal, current_principal
+from moduai.accounts.service import record_audit
 from moduai.commerce import snapshots, taxonomy
 from moduai.commerce.importer import ImportReport, import_sangga_files
 from moduai.commerce.store import SnapshotInfo
@@ -68,7 +70,7 @@ def _safe_name(name: str | None, i: int) -> str:
     return re.sub(r"[\x00-\x1f/\\]", "_", base)[:200]
 
 
-def _import_uploads(files: list[UploadFile], snapshot: str | None) -> ImportReport:
+def _import_uploads(files: list[UploadFile], snapshot: str | None, principal: Principal) -> ImportReport:
     if not files or all(not (f.filename or "").strip() for f in files):
         raise InputError("가져올 CSV 파일을 하나 이상 골라 주세요.", field="files")
     from moduai.housekeeping import spooled_upload_folder
@@ -81,7 +83,11 @@ def _import_uploads(files: list[UploadFile], snapshot: str | None) -> ImportRepo
             with target.open("wb") as out:
                 shutil.copyfileobj(f.file, out, length=1 << 20)
             paths.append(target)
-        return import_sangga_files(paths, snapshot=(snapshot or "").strip() or None)
+        report = import_sangga_files(paths, snapshot=(snapshot or "").strip() or None)
+    # Snapshots are shared public data (operators import them); who imported what goes to the audit log.
+    record_audit(principal, "import", "commerce_snapshot", report.snapshot,
+                 {"files": [f.filename for f in files]})
+    return report
 
 
 def _page(request: Request, *, report=None, error=None, snapshot_input: str = "", status: int = 200):
@@ -96,10 +102,11 @@ def commerce_data_page(request: Request):
 
 
 @router.post("/commerce/data", include_in_schema=False)
-def commerce_data_upload(request: Request, files: list[UploadFile] = File(default=[]), snapshot: str = Form(default="")):
+def commerce_data_upload(request: Request, files: list[UploadFile] = File(default=[]), snapshot: str = Form(default=""),
+                         principal: Principal = Depends(current_principal)):
     """상가정보 CSV를 올려 가져오고 거부된 행을 보여 줍니다."""
     try:
-        report = _import_uploads(files, snapshot)
+        report = _import_uploads(files, snapshot, principal)
     except ModuaiError as exc:  # show the message and every rejected row on the same page
         err = exc.to_dict()
         return _page(request, error=err, snapshot_input=snapshot, status=exc.http_status)
@@ -113,9 +120,10 @@ def api_snapshots() -> JSONResponse:
 
 
 @router.post("/api/v1/commerce/import", tags=["commerce"], response_model=S.ImportReportPublic)
-def api_import(files: list[UploadFile] = File(default=[]), snapshot: str = Form(default="")) -> JSONResponse:
+def api_import(files: list[UploadFile] = File(default=[]), snapshot: str = Form(default=""),
+               principal: Principal = Depends(current_principal)) -> JSONResponse:
     """Import published 상가(상권)정보 CSV files; returns rows stored and every rejected row."""
-    return JSONResponse(to_jsonable(_import_uploads(files, snapshot)))
+    return JSONResponse(to_jsonable(_import_uploads(files, snapshot, principal)))
 
 
 @router.get("/api/v1/commerce/categories", tags=["commerce"], response_model=S.CategoryListPublic)

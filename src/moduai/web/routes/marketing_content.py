@@ -10,9 +10,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
+from moduai.accounts.policy import Principal, current_principal
 from moduai.errors import InputError
 from moduai.web.api import api_response
 from moduai.web.schemas import marketing as S
@@ -27,14 +28,15 @@ def _quoted(name: str) -> str:
     return f"attachment; filename*=UTF-8''{quote(name)}"
 
 
-def _recent(kind: str | None, limit: int = 20) -> tuple[list[Any], str | None]:
-    """Recent imports, or an empty list and a Korean note when the database is not migrated yet."""
+def _recent(kind: str | None, principal: Principal, limit: int = 20) -> tuple[list[Any], str | None]:
+    """The caller's recent imports (anonymous: none), or an empty list and a Korean note when the database
+    is not migrated yet."""
     from sqlalchemy.exc import SQLAlchemyError
 
     from moduai.marketing.store import list_imports
 
     try:
-        return list_imports(kind, limit), None
+        return list_imports(kind, limit, principal), None
     except SQLAlchemyError:
         return [], "데이터베이스가 준비되지 않아 이전 가져오기 목록을 보여 줄 수 없습니다 (moduai db-upgrade)."
 
@@ -69,13 +71,13 @@ FEATURES = [
 
 
 @router.get("/marketing", include_in_schema=False)
-def marketing_hub(request: Request, category: str = "일반"):
+def marketing_hub(request: Request, category: str = "일반", principal: Principal = Depends(current_principal)):
     """마케팅 자동화 첫 화면."""
     from moduai.ai.llm import backend_status
     from moduai.ai.phrasebank import load_phrasebank, resolve_category
     from moduai.marketing.calendar import upcoming_posts
 
-    recent, note = _recent(None, 10)
+    recent, note = _recent(None, principal, 10)  # anonymous: none; a member: their own
     cat = resolve_category(category).key
     today = dt.date.today()
     ctx = MarketingHubContext(backend_status(), FEATURES, recent, note, cat, list(load_phrasebank()), today,

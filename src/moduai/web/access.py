@@ -1,0 +1,90 @@
+"""The one enforcement point of the permission table: an ASGI middleware in front of every route.
+
+For each HTTP request it finds the route the router will pick (the same ``matches`` the router uses), looks
+up ``"METHOD /template"`` in :func:`moduai.accounts.policy.permission_table` and answers 401 (not signed
+in: Korean message and a link to sign in) or 403 (wrong role) before the route runs — before an upload
+body is read. A route missing from the table is refused (deny by default). The resolved principal is kept
+in the ASGI scope for :func:`moduai.accounts.policy.current_principal`. Unmatched paths and wrong methods
+fall through to the router's own 404/405.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.routing import Mount
+
+from moduai.accounts.policy import PRINCIPAL_SCOPE_KEY, Principal, check_access
+from moduai.accounts.service import SESSION_COOKIE, principal_from_session_token
+from moduai.errors import ModuaiError
+
+
+def route_table(app) -> list[tuple[object, frozenset[str] | None, str]]:
+    """Every route of ``app`` in the router's order as ``(path regex, methods or None for mounts, template)``;
+    included routers are flattened the way FastAPI resolves them."""
+    cached = getattr(app.state, "moduai_route_table", None)
+    if cached is not None:
+        return cached
+    try:
+        from fastapi.routing import iter_route_contexts
+    except ImportError:  # older FastAPI keeps a flat route list
+        contexts = list(app.routes)
+    else:
+        contexts = list(iter_route_contexts(app.routes))
+    out = []
+    for rc in contexts:
+        regex = getattr(rc, "path_regex", None)
+        path = getattr(rc, "path", None)
+        if regex is None or path is None:
+            continue
+        if isinstance(getattr(rc, "original_route", rc), Mount) or isinstance(rc, Mount):
+            out.append((regex, None, path.rstrip("/") + "/{path}"))
+        else:
+            out.append((regex, frozenset(rc.methods or ()), path))
+    app.state.moduai_route_table = out
+    return out
+
+
+def matched_template(app, scope) -> str | None:
+    """The template of the route the router will run for ``scope``; None → the router's own 404/405."""
+    path, method = scope["path"], scope["method"]
+    for regex, methods, template in route_table(app):
+        if regex.match(path) is None:
+            continue
+        if methods is None or method in methods:
+            return template
+    return None
+
+
+_NO_PRINCIPAL = ("/static/", "/vendor/")
+
+
+class AccessMiddleware:
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        template = matched_template(scope["app"], scope)
+        if template is None:
+            return await self.app(scope, receive, send)
+        request = Request(scope)
+        token = request.cookies.get(SESSION_COOKIE)
+        if token and template.startswith(_NO_PRINCIPAL):  # public files: no database look-up per asset
+            token = None
+        principal = await run_in_threadpool(principal_from_session_token, token) if token else None
+        if principal is None:
+            principal = Principal()
+        scope[PRINCIPAL_SCOPE_KEY] = principal
+        try:
+            check_access(principal, scope["method"], template,
+                         login_href="/accounts/login?next=" + quote(scope["path"], safe="/"))
+        except ModuaiError as exc:
+            from moduai.web.errors import _respond as respond
+
+            response = respond(request, exc)
+            return await response(scope, receive, send)
+        return await self.app(scope, receive, send)
