@@ -21,7 +21,6 @@ def make_user(role: str, email: str | None = None, **scope) -> UserPublic:
 def login_as(client, role: str, email: str | None = None, **scope) -> UserPublic:
     """Create a user of ``role`` (operators and mentors in hub 1, planners in 서울) and sign ``client`` in."""
     from moduai.accounts.service import SESSION_COOKIE
-
     from tests.helpers_web import csrf_token
 
     user = make_user(role, email, **scope)

@@ -6,7 +6,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from moduai.web.app import create_app
-from tests.helpers_web import with_csrf
 
 TRUNC = "sangga/gangwon_first200_broken_truncated_rows.csv"
 

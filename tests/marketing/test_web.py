@@ -8,7 +8,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from moduai.web.app import create_app
-from tests.helpers_web import with_csrf
 
 REVIEWS = "날짜,평점,내용,작성자\n2025-03-02,5,커피가 맛있고 친절해요,김민수\n2025-04-03,1,머리카락이 나왔어요 환불해 주세요,\n"
 LEDGER = "고객,날짜,금액\n010-1111-2222,2025-01-05,10000\n010-1111-2222,2025-03-01,5000\nC-2,2025-02-20,8000\n"
