@@ -50,6 +50,7 @@ class Settings:
     trust_proxy: bool = False
     warmup: bool = True
     debug: bool = False
+    job_workers: int = 2
     secret_key_env: str | None = field(default=None, repr=False)
     identifier_key_env: str | None = field(default=None, repr=False)
 
@@ -106,6 +107,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         allowed_origins=_csv(env.get("MODUAI_ALLOWED_ORIGINS")),
         trust_proxy=(env.get("MODUAI_TRUST_PROXY") or "").strip().lower() in ("1", "true", "yes", "on"),
         warmup=_flag(env.get("MODUAI_WARMUP"), True),
+        job_workers=_int(env.get("MODUAI_JOB_WORKERS"), 2, "MODUAI_JOB_WORKERS"),
         debug=_flag(env.get("MODUAI_DEBUG"), False),
         # An empty variable counts as unset (the key file is used), as in ``MODUAI_SECRET_KEY=`` in a unit file.
         secret_key_env=env.get("MODUAI_SECRET_KEY") or None,
@@ -203,3 +205,31 @@ def _csv(value: str | None) -> tuple[str, ...]:
 def get_settings() -> Settings:
     """Process-wide settings (tests call ``get_settings.cache_clear()`` after changing the env)."""
     return load_settings()
+
+
+def _int(value: str | None, default: int, name: str) -> int:
+    if not value:
+        return default
+    try:
+        return max(1, int(value))
+    except ValueError:
+        raise InputError(f"{name}은 1 이상의 정수여야 합니다. 받은 값: '{value}'.", field=name) from None
+
+
+# The variables a worker process needs to see the same home, database and keys as the server.
+CHILD_ENV_KEYS = ("MODUAI_HOME", "MODUAI_DATABASE_URL", "MODUAI_SECRET_KEY", "MODUAI_IDENTIFIER_KEY", "MODUAI_ENV")
+
+
+def settings_environ() -> dict[str, str | None]:
+    """The caller's MODUAI_* variables a worker process must share (read here, the one reader)."""
+    return {k: os.environ.get(k) for k in CHILD_ENV_KEYS}
+
+
+def apply_environ(env: dict[str, str | None]) -> None:
+    """In a worker process: take the caller's variables and forget cached settings."""
+    for key in CHILD_ENV_KEYS:
+        if env.get(key) is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = env[key]
+    get_settings.cache_clear()

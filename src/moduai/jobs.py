@@ -24,7 +24,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import multiprocessing
-import os
 import threading
 import uuid
 from collections import OrderedDict
@@ -33,7 +32,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from moduai.config import get_settings
+from moduai.config import apply_environ, get_settings, settings_environ
 from moduai.db.engine import get_engine
 from moduai.errors import ModuaiError, NotFound
 
@@ -147,17 +146,11 @@ class JobRunner:
 
 
 _PROCESS_POOL = None
-_ENV_KEYS = ("MODUAI_HOME", "MODUAI_DATABASE_URL", "MODUAI_SECRET_KEY", "MODUAI_IDENTIFIER_KEY", "MODUAI_ENV")
 
 
 def _in_child(env: dict[str, str | None], fn, args: tuple, kwargs: dict):
     """Runs in the worker process: take the caller's settings (the pool outlives any one request), then call."""
-    for key in _ENV_KEYS:
-        if env.get(key) is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = env[key]
-    get_settings.cache_clear()
+    apply_environ(env)
     get_engine.cache_clear()
     return fn(*args, **kwargs)
 
@@ -172,7 +165,7 @@ def run_in_process(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         if _PROCESS_POOL is None:
             _PROCESS_POOL = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
         pool = _PROCESS_POOL
-    env = {k: os.environ.get(k) for k in _ENV_KEYS}
+    env = settings_environ()
     return pool.submit(_in_child, env, fn, args, kwargs).result()
 
 
@@ -184,9 +177,5 @@ def get_runner() -> JobRunner:
     global _RUNNER
     with _RUNNER_LOCK:
         if _RUNNER is None:
-            try:
-                workers = max(1, int(os.environ.get("MODUAI_JOB_WORKERS", "2")))
-            except ValueError:
-                workers = 2
-            _RUNNER = JobRunner(workers)
+            _RUNNER = JobRunner(get_settings().job_workers)
         return _RUNNER

@@ -157,7 +157,7 @@ def test_upgrade_rekeys_legacy_customer_hashes_under_the_identifier_key(db_url):
     from moduai.accounts.keys import rekey_hash
     from moduai.db.engine import alembic_config
 
-    command.downgrade(alembic_config(db_url), "marketing@-1")
+    command.downgrade(alembic_config(db_url), "marketing_0001")  # before the owner/re-key step (and 0003 after it)
     legacy = ["a" * 32, "a" * 32, "b" * 32]  # two visits of one customer, one of another (old 32-hex keys)
     eng = sa.create_engine(db_url)
     with eng.begin() as c:

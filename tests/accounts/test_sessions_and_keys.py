@@ -28,6 +28,7 @@ from moduai.db import session_scope
 from moduai.errors import Forbidden, InputError
 from moduai.web.app import create_app
 from tests.helpers_auth import PASSWORD, login_as, make_user
+from tests.helpers_web import with_csrf
 
 ADMIN = Principal(role="admin", user_id=None)
 
@@ -38,7 +39,7 @@ def _forged(secret: str, uid: int, sv: int = 0) -> str:
 
 def test_a_cookie_signed_with_any_published_string_is_refused(db_url):
     admin = make_user("admin")
-    client = TestClient(create_app())
+    client = with_csrf(TestClient(create_app()))
     for secret in sorted(PUBLISHED_PLACEHOLDERS | {"moduai-dev-secret-change-me", "secret-key", "moduai"}):
         client.cookies.set(SESSION_COOKIE, _forged(secret, admin.id))
         r = client.get("/accounts/admin/users", headers={"accept": "application/json"})
@@ -83,13 +84,14 @@ def test_customer_hash_uses_the_identifier_key_not_the_session_key(tmp_path, mon
 
 
 def test_logout_disable_password_and_role_change_revoke_sessions(db_url):
-    client = TestClient(create_app())
+    client = with_csrf(TestClient(create_app()))
     user = login_as(client, "member")
     old = client.cookies.get(SESSION_COOKIE)
     assert client.get("/marketing/customers").status_code == 200
     # logout revokes every session of the user, even a copied cookie
     assert client.post("/accounts/logout", follow_redirects=False).status_code == 303
-    thief = TestClient(create_app())
+    with_csrf(client)  # signed out: the session-bound CSRF token is gone with the session
+    thief = with_csrf(TestClient(create_app()))
     thief.cookies.set(SESSION_COOKIE, old)
     assert thief.get("/marketing/customers").status_code == 401
     # sign in again; an admin disables the account: the cookie stops working at once
@@ -100,14 +102,15 @@ def test_logout_disable_password_and_role_change_revoke_sessions(db_url):
     assert client.get("/marketing/customers").status_code == 401
     with session_scope() as s:
         set_active(s, ADMIN, user.id, True)
-    client.post("/accounts/login", data={"email": user.email, "password": PASSWORD}, follow_redirects=False)
+    with_csrf(client).post("/accounts/login", data={"email": user.email, "password": PASSWORD}, follow_redirects=False)
     # a role change ends the session (the new role applies from the next sign-in)
     with session_scope() as s:
         set_role(s, ADMIN, user.id, "planner", region_code="11")
     assert client.get("/accounts/password").status_code == 401
     # password change through the page: this browser gets a fresh session, other sessions end
-    client.post("/accounts/login", data={"email": user.email, "password": PASSWORD}, follow_redirects=False)
-    other = TestClient(create_app())
+    with_csrf(client).post("/accounts/login", data={"email": user.email, "password": PASSWORD}, follow_redirects=False)
+    with_csrf(client)  # a new session: a new token
+    other = with_csrf(TestClient(create_app()))
     other.cookies.set(SESSION_COOKIE, client.cookies.get(SESSION_COOKIE))
     r = client.post("/accounts/password", data={"current_password": PASSWORD, "new_password": "another-long-pass"},
                     follow_redirects=False)
@@ -153,7 +156,7 @@ def test_login_is_throttled_per_email_with_exponential_back_off_in_the_database(
 
 def test_the_login_page_answers_429_when_throttled(db_url):
     user = make_user("member")
-    client = TestClient(create_app())
+    client = with_csrf(TestClient(create_app()))
     codes = [client.post("/accounts/login", data={"email": user.email, "password": "nope-nope-nope"}).status_code
              for _ in range(EMAIL_FREE + 1)]
     assert codes[:EMAIL_FREE] == [403] * EMAIL_FREE and codes[EMAIL_FREE] == 429
@@ -163,12 +166,12 @@ def test_invite_signs_up_once_with_its_role_and_expires(db_url):
     with session_scope() as s:
         token = create_invite(s, ADMIN, "operator", hub_id=7)
         expired = create_invite(s, ADMIN, "member", now=dt.datetime.now(dt.UTC) - dt.timedelta(days=8))
-    client = TestClient(create_app())
+    client = with_csrf(TestClient(create_app()))
     r = client.post("/accounts/signup", data={"invite": token, "email": "New@Example.kr", "password": "a-long-password"},
                     follow_redirects=False)
     assert r.status_code == 303
     assert client.get("/programs/admin").status_code == 200  # signed in, as an operator of hub 7
-    again = TestClient(create_app()).post("/accounts/signup", data={"invite": token, "email": "b@example.kr",
+    again = with_csrf(TestClient(create_app())).post("/accounts/signup", data={"invite": token, "email": "b@example.kr",
                                                                     "password": "a-long-password"})
     assert again.status_code == 403 and "초대 코드" in again.text
     with session_scope() as s, pytest.raises(Forbidden):
@@ -181,7 +184,7 @@ def test_invite_signs_up_once_with_its_role_and_expires(db_url):
 
 
 def test_admin_pages_change_role_disable_and_reset(db_url):
-    admin = TestClient(create_app())
+    admin = with_csrf(TestClient(create_app()))
     login_as(admin, "admin")
     member = make_user("member", "m@example.kr")
     r = admin.post(f"/accounts/admin/users/{member.id}/role", data={"role": "planner", "region_code": "11"},

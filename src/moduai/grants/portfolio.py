@@ -117,9 +117,12 @@ def _num(text, *, row: int, column: str, errors: list[RowError], money: bool = F
         return None
 
 
-def read_projects(source: str | Path | bytes | pd.DataFrame) -> list[Project]:
-    """Projects from the Korean CSV/XLSX template; every bad row is reported, nothing is half-read."""
-    if isinstance(source, pd.DataFrame):
+def read_projects(source: str | Path | bytes | pd.DataFrame | list[dict]) -> list[Project]:
+    """Projects from the Korean CSV/XLSX template (or its rows as dicts, from the API); every bad row is
+    reported, nothing is half-read."""
+    if isinstance(source, list):
+        df = pd.DataFrame([{k: ("" if v is None else str(v)) for k, v in row.items()} for row in source])
+    elif isinstance(source, pd.DataFrame):
         df = source
     elif isinstance(source, bytes):
         df = (pd.read_excel(io.BytesIO(source), dtype=str) if source[:2] == b"PK"
@@ -437,7 +440,7 @@ def parse_limits(items: list[str] | None, *, field: str, key_is_year: bool = Fal
     return out
 
 
-def plan_portfolio(projects: str | Path | bytes | pd.DataFrame | None, *, budget: int | str, region: str = "",
+def plan_portfolio(projects: str | Path | bytes | pd.DataFrame | list[dict] | None, *, budget: int | str, region: str = "",
                    yearly_cash: list[str] | None = None, local_funds: int | str | None = None,
                    field_min: list[str] | None = None, field_max: list[str] | None = None,
                    weights: dict[str, float] | None = None, frontier_steps: int = 12) -> Portfolio:

@@ -86,7 +86,9 @@ def hhi(values) -> float:
 
 def read_awards(source: str | Path | bytes | pd.DataFrame) -> pd.DataFrame:
     """Awards from CSV/XLSX (Korean or English headers); every bad row reported, nothing half-read."""
-    if isinstance(source, pd.DataFrame):
+    if isinstance(source, list):  # rows from the API
+        df = pd.DataFrame([{k: ("" if v is None else str(v)) for k, v in row.items()} for row in source])
+    elif isinstance(source, pd.DataFrame):
         df = source.copy()
     elif isinstance(source, bytes):
         df = pd.read_excel(io.BytesIO(source), dtype=str) if source[:2] == b"PK" else \
@@ -196,6 +198,6 @@ def concentration(awards: pd.DataFrame) -> Concentration:
     )
 
 
-def concentration_of_file(source: str | Path | bytes | pd.DataFrame) -> Concentration:
+def concentration_of_file(source: str | Path | bytes | pd.DataFrame | list[dict]) -> Concentration:
     """Read an awards file and measure it (what the CLI, page and API call)."""
     return concentration(read_awards(source))

@@ -307,7 +307,11 @@ class PanelAnalysis:
 def read_panel(source) -> pd.DataFrame:
     """A user's panel CSV/XLSX with columns unit, time, outcome, treated (and optionally cluster)."""
 
-    if isinstance(source, pd.DataFrame):
+    if isinstance(source, list):  # rows from the API; an all-empty cluster column means none was given
+        df = pd.DataFrame(source)
+        if "cluster" in df.columns and df["cluster"].isna().all():
+            df = df.drop(columns="cluster")
+    elif isinstance(source, pd.DataFrame):
         df = source.copy()
     elif isinstance(source, bytes):
         df = pd.read_excel(io.BytesIO(source)) if source[:2] == b"PK" else pd.read_csv(io.BytesIO(source), encoding="utf-8-sig")

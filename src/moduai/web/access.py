@@ -83,7 +83,7 @@ class AccessMiddleware:
             check_access(principal, scope["method"], template,
                          login_href="/accounts/login?next=" + quote(scope["path"], safe="/"))
         except ModuaiError as exc:
-            from moduai.web.errors import _respond as respond
+            from moduai.web.errors import error_response as respond
 
             response = respond(request, exc)
             return await response(scope, receive, send)

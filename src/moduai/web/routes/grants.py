@@ -245,13 +245,10 @@ def api_capacity(scheme: str = Query("pogwal-2026", max_length=60), budget: str 
 @router.post("/api/v1/grants/portfolio", response_model=S.PortfolioOut, tags=["grants"], operation_id="grants_portfolio")
 def api_portfolio(body: S.PortfolioIn):
     """사업 조합 최적화 (projects가 없으면 해남군 예시; CLI `moduai grants portfolio --json`과 같은 문서)."""
-    import pandas as pd
-
-    projects = None if body.projects is None else pd.DataFrame(
-        [{k: ("" if v is None else str(v)) for k, v in p.items()} for p in body.projects])
-    if projects is not None and projects.empty:
+    if body.projects is not None and not body.projects:
         raise InputError("사업 목록(projects)이 비어 있습니다. 없으면 예시를 씁니다: projects를 빼고 보내세요.",
                          field="projects")
+    projects = body.projects
     return to_jsonable(plan_portfolio(projects, budget=body.budget, region=body.region, yearly_cash=body.yearly_cash,
                                       local_funds=body.local_funds, field_min=body.field_min, field_max=body.field_max,
                                       weights=body.weights))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
 from fastapi import APIRouter, File, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
@@ -154,15 +153,10 @@ def api_study(outcome: str = Query("residents_20_39", max_length=40, description
 @router.post("/api/v1/impact/concentration", tags=["impact"], operation_id="impact_concentration")
 def api_concentration(body: AwardsIn):
     """지원 집중도 (CLI `moduai impact concentration FILE --json`과 같은 문서)."""
-    frame = pd.DataFrame([a.model_dump() for a in body.awards]).astype({"amount": str})
-    frame["region_code"] = frame["region_code"].fillna("")
-    return to_jsonable(concentration_of_file(frame))
+    return to_jsonable(concentration_of_file([a.model_dump() for a in body.awards]))
 
 
 @router.post("/api/v1/impact/did", tags=["impact"], operation_id="impact_did")
 def api_did(body: PanelIn):
     """내 패널의 TWFE·사건연구·Callaway–Sant'Anna."""
-    frame = pd.DataFrame([r.model_dump() for r in body.rows])
-    if frame["cluster"].isna().all():
-        frame = frame.drop(columns="cluster")
-    return to_jsonable(analyse_panel(frame))
+    return to_jsonable(analyse_panel([r.model_dump() for r in body.rows]))
