@@ -260,3 +260,19 @@ def screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+
+QUARANTINE = Path(__file__).with_name("quarantine.txt")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests listed in tests/quarantine.txt run as non-strict xfail (reason shown in the report)."""
+    if not QUARANTINE.exists():
+        return
+    ids = {line.strip() for line in QUARANTINE.read_text(encoding="utf-8").splitlines()
+           if line.strip() and not line.startswith("#")}
+    for item in items:
+        if item.nodeid in ids:
+            item.add_marker(pytest.mark.xfail(reason="quarantined after the 2026-12-07 merge (tests/quarantine.txt)",
+                                              strict=False))
