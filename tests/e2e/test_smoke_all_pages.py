@@ -38,4 +38,6 @@ def test_nav_pages_and_their_first_level_links(page, live_server):
                         and not url.path.endswith((".pdf", ".xlsx", ".csv", ".ics")):
                     queue.append(url.path + (f"?{url.query}" if url.query else ""))
     assert page.external_requests == [], page.external_requests
+    # a page that needs signing in (거점센터) answers 401 to an anonymous visitor; the browser logs that as an error
+    console_errors = [m for m in console_errors if "status of 401" not in m]
     assert console_errors == [], console_errors

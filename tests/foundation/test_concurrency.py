@@ -112,7 +112,7 @@ def test_concurrent_identical_commerce_imports(tmp_path, fresh_db):
     first = next(d for d in docs if not d["already_imported"])
     assert first["rows_ok"] == made["rows"]
     snaps = json.loads(subprocess.run([sys.executable, "-c", CLI, "commerce", "snapshots", "--json"], env=env,
-                                      capture_output=True, text=True, check=True).stdout)
+                                      capture_output=True, text=True, check=True).stdout)["snapshots"]
     assert {s["id"]: s["rows"] for s in snaps}["2026Q1"] == made["rows"]
     leftovers = [p.name for p in (home / "imports" / "commerce").iterdir() if p.name.endswith(".tmp")]
     assert leftovers == []

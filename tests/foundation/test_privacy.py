@@ -133,7 +133,7 @@ def test_ledger_and_reviews_store_only_masked_values():
 
     ledger = ("고객,날짜,금액\n010-9999-0000 김철수,2025-01-02,12000\n900101-1234567,2025-01-03,5000\n"
               "김 민수,2025-01-04,7000\n홍길동(VIP),2025-01-05,9000\nkim@a.kr,2025-01-06,1000\n").encode()
-    _t, sales = parse_ledger_csv(ledger, secret="k" * 32)
+    _t, sales = parse_ledger_csv(ledger, key=b"k" * 32)
     assert [s.customer_display for s in sales] == ["010-****-0000 김*수", "900101-*******", "김 *수", "홍*동(VIP)",
                                                    "k***@a.kr"]
     reviews = ("날짜,평점,내용,작성자\n2025-01-02,5,김철수 님 덕분에 잘 먹었어요 010-1234-5678,홍길동(VIP)\n").encode()

@@ -49,7 +49,7 @@ def test_marketing_segments_csv_and_xlsx():
     name = EVIL[0]
     ledger = ('고객,날짜,금액\n"' + name.replace('"', '""') + '",2025-01-02,12000\n@SUM(A1),2025-01-03,5000\n'
               "010-1234-5678,2025-01-04,7000\n").encode()
-    _t, sales = parse_ledger_csv(ledger, secret="k" * 32)
+    _t, sales = parse_ledger_csv(ledger, key=b"k" * 32)
     res = analyze_customers(sales)
     rows = _csv_rows(segments_csv(res))
     customers = {r[0] for r in rows[1:]}

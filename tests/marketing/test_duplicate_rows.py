@@ -25,7 +25,7 @@ REVIEWS = ("날짜,평점,내용\n"
 def test_parser_leaves_duplicates_out_and_names_them():
     from moduai.marketing.customers import analyze_customers, parse_ledger_csv
 
-    table, sales = parse_ledger_csv(LEDGER, secret="k" * 32)
+    table, sales = parse_ledger_csv(LEDGER, key=b"k" * 32)
     assert table.duplicates == [(4, 2), (6, 3)]
     assert [s.line for s in sales] == [2, 3, 5]
     res = analyze_customers(sales)
