@@ -40,12 +40,13 @@ def client_as(world):  # noqa: F811
 
 
 def hub_routes(app):
-    """Every route of the hubs router (included without a prefix), checked to be mounted in the app."""
-    from moduai.web.routes import hubs
+    """Every route of the hubs page and API routers (included without a prefix), checked to be mounted."""
+    from moduai.web.routes import hubs, hubs_api
 
     assert any(getattr(r, "original_router", None) is hubs.router or r is hubs.router for r in app.routes) or any(
         getattr(r, "path", "").startswith("/hubs") for r in app.routes)
-    return [(m, r.path) for r in hubs.router.routes for m in sorted(r.methods - {"HEAD"})]
+    return [(m, r.path) for router in (hubs.router, hubs_api.router) for r in router.routes
+            for m in sorted(r.methods - {"HEAD"})]
 
 
 def test_permission_table_lists_every_hubs_route(client_as):

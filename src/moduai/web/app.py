@@ -25,6 +25,7 @@ from moduai.web.routes import (
     grants,
     home,
     hubs,
+    hubs_api,
     impact,
     marketing,
     programs,
@@ -85,7 +86,7 @@ def create_app() -> FastAPI:
         return {"csrf_token": csrf_token(request), "header": CSRF_HEADER}
 
     for module in (home, regions, data, commerce, balance, programs, marketing, talent, fieldai, grants, impact,
-                   assistant, accounts, hubs, job_routes):
+                   assistant, accounts, hubs, hubs_api, job_routes):
         app.include_router(module.router, responses=ERROR_RESPONSES)
     app.include_router(apidocs.router)
     document_csrf_in_openapi(app)
