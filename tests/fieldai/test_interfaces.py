@@ -16,7 +16,9 @@ from moduai.web.app import create_app
 from tests.helpers_web import with_csrf
 
 
-@pytest.fixture(scope="module")
+# per test: every test has its own MODUAI_HOME and so its own secret key, which signs the CSRF cookie;
+# a module-wide client would carry a token the next test's key no longer accepts
+@pytest.fixture
 def client():
     with TestClient(create_app()) as c:
         with_csrf(c)

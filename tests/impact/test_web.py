@@ -14,7 +14,9 @@ from tests.helpers_web import with_csrf
 from tests.impact.test_impact import AWARDS, _panel_sim
 
 
-@pytest.fixture(scope="module")
+# per test: every test has its own MODUAI_HOME and so its own secret key, which signs the CSRF cookie;
+# a module-wide client would carry a token the next test's key no longer accepts
+@pytest.fixture
 def client():
     return with_csrf(TestClient(create_app()))
 

@@ -3,16 +3,18 @@
 import pytest
 from fastapi.testclient import TestClient
 
-from moduai.accounts.policy import Principal, permission_table
+from moduai.accounts.policy import permission_table
 from moduai.results import to_jsonable
 from moduai.talent.outcomes import outcomes_report
 from moduai.talent.synthetic import synthetic_tables
 from moduai.web import app as webapp
-from moduai.web.routes import talent as routes
+from tests.helpers_auth import login_as
 from tests.helpers_web import with_csrf
 
 
-@pytest.fixture(scope="module")
+# per test: every test has its own MODUAI_HOME and so its own secret key, which signs the CSRF cookie;
+# a module-wide client would carry a token the next test's key no longer accepts
+@pytest.fixture
 def client():
     return with_csrf(TestClient(webapp.create_app()))
 
@@ -49,13 +51,15 @@ def test_demo_matching_is_public_and_labelled_synthetic(client):
     assert "합성 자료" in html and "T00002" in html and "지망" in html
 
 
-def test_uploads_need_an_operator_and_are_matched(client, monkeypatch):
+def test_uploads_need_an_operator_and_are_matched(client):
     t, s = synthetic_tables(80, 20, seed=1)
     files = {"trainees": ("t.csv", t.to_csv(index=False).encode()), "slots": ("s.csv", s.to_csv(index=False).encode())}
-    assert client.post("/api/v1/talent/match", files=files).status_code == 403
-    monkeypatch.setattr(routes, "_principal", lambda request: Principal("planner", 5, region_code="29"))
+    assert client.post("/api/v1/talent/match", files=files).status_code == 401  # anonymous: sign in first
+    login_as(client, "planner")
     assert client.post("/api/v1/talent/match", files=files).status_code == 403  # planners never get personal files
-    monkeypatch.setattr(routes, "_principal", lambda request: Principal("operator", 7, hub_id=1))
+    login_as(client, "mentor")
+    assert client.post("/api/v1/talent/match", files=files).status_code == 403
+    login_as(client, "operator")
     r = client.post("/api/v1/talent/match", files=files, data={"cap": "수도권=0.7", "explain": "T00001"})
     assert r.status_code == 200, r.text
     assert r.json()["result"]["trainees"] == 80

@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 from pydantic import TypeAdapter
 
 from moduai.web.app import create_app
+from tests.helpers_auth import login_as
 
 APP = create_app()
 SPEC = APP.openapi()
@@ -123,7 +124,10 @@ SAMPLES = [
 
 @pytest.fixture
 def client(db_url):
-    return TestClient(create_app())
+    """A planner (saving a scenario needs one), sending the CSRF header on every post."""
+    client = TestClient(create_app())
+    login_as(client, "planner")
+    return client
 
 
 @pytest.mark.parametrize(("method", "url", "payload", "route"), SAMPLES, ids=[f"{s[0]} {s[1]}" for s in SAMPLES])

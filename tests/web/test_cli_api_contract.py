@@ -95,8 +95,11 @@ def files(tmp_path_factory):
 @pytest.fixture
 def client(db_url):
     from moduai.web.app import create_app
+    from tests.helpers_auth import login_as
 
-    return TestClient(create_app())
+    client = TestClient(create_app())
+    login_as(client, "planner")  # signed in, with the CSRF header on every post
+    return client
 
 
 def _cli(args: list[str], files: dict) -> dict:

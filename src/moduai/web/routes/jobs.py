@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Path, Request
-from fastapi.responses import JSONResponse
-
 from moduai.jobs import get_runner
+from moduai.web.schemas.common import ERROR_RESPONSES
+from moduai.web.schemas.jobs import JobPublic
 from moduai.web.templating import render_page
 
 router = APIRouter()
@@ -29,7 +29,7 @@ def job_page(request: Request, job_id: str = JOB_ID):
     return render_page(request, "jobs/status.html", JobPageContext(job), title=f"{job.title} · {job.status_ko}")
 
 
-@router.get("/api/v1/jobs/{job_id}", tags=["jobs"])
-def api_job(job_id: str = JOB_ID) -> JSONResponse:
+@router.get("/api/v1/jobs/{job_id}", tags=["jobs"], response_model=JobPublic, responses=ERROR_RESPONSES)
+def api_job(job_id: str = JOB_ID) -> dict:
     """작업 상태: status(queued|running|done|failed), progress(0~1), note, result_url, error."""
-    return JSONResponse(get_runner().get(job_id).public())
+    return get_runner().get(job_id).public()

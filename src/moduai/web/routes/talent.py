@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from pydantic import BaseModel, Field
 
-from moduai.accounts.policy import ANONYMOUS, Principal, allowed
-from moduai.errors import Forbidden, InputError, ModuaiError
+from moduai.accounts.policy import allowed, current_principal
+from moduai.errors import InputError, ModuaiError
 from moduai.results import to_jsonable
 from moduai.talent.matching import parse_constraint_args
 from moduai.talent.outcomes import GROUPINGS, OutcomesReport, outcomes_report
@@ -31,25 +31,6 @@ router = APIRouter()
 MAX_UPLOAD = 20 * 1024 * 1024
 BY_LABELS = {k: v[2] for k, v in GROUPINGS.items()}
 MAP_METRICS = {"supply": ("청년 1만 명당 회차", "회", 2), "jobs": ("6개월 취업률", "%", 1)}
-
-
-def _principal(request: Request) -> Principal:
-    from moduai.accounts.deps import current_user
-
-    user = current_user(request)
-    return Principal(role=user.role, user_id=user.id) if user else Principal(ANONYMOUS)
-
-
-def _require(request: Request, method: str, route: str) -> Principal:
-    """The permission table's answer for this caller (until the shared current_principal dependency lands)."""
-    who = _principal(request)
-    if not allowed(who, method, route):
-        if who.is_anonymous:
-            raise Forbidden("훈련생 파일에는 개인정보가 있어 운영자·관리자만 올릴 수 있습니다. 먼저 로그인해 주세요. "
-                            "합성 예시는 로그인 없이 돌려 볼 수 있습니다.", detail="not signed in",
-                            candidates=[{"href": f"/accounts/login?next={request.url.path}", "label": "로그인"}])
-        raise Forbidden("훈련생 파일(개인정보)은 거점센터 운영자와 관리자만 올릴 수 있습니다.", detail=f"role {who.role}")
-    return who
 
 
 # ------------------------------------------------------------------------------------ dashboard
@@ -156,7 +137,7 @@ def talent_match_page(request: Request, demo: int = 0, cap: str = "수도권=0.6
                       explain: str | None = None):
     """매칭 페이지: 합성 예시 실행(demo=1) 또는 파일 올리기 양식."""
     ctx = TalentMatchContext(bool(demo), cap, floor, seed, explain,
-                             can_upload=allowed(_principal(request), "POST", "/talent/match"))
+                             can_upload=allowed(current_principal(request), "POST", "/talent/match"))
     if demo:
         t, s = _demo_files(seed)
         return _run_page(request, ctx, t, s)
@@ -177,7 +158,6 @@ async def talent_match_upload(request: Request, trainees: UploadFile = File(...)
                               cap: str = Form(""), floor: str = Form(""), seed: int = Form(0),
                               explain: str = Form("")):
     """올린 훈련생·자리 파일로 매칭 (운영자·관리자; 파일은 저장하지 않음)."""
-    _require(request, "POST", "/talent/match")
     ctx = TalentMatchContext(False, cap, floor, seed, explain or None, can_upload=True)
     return _run_page(request, ctx, await _read_upload(trainees, "훈련생"), await _read_upload(slots, "자리"))
 
@@ -215,7 +195,6 @@ def api_match_demo(payload: DemoMatchRequest):
 async def api_match(request: Request, trainees: UploadFile = File(...), slots: UploadFile = File(...),
                     cap: str = Form(""), floor: str = Form(""), seed: int = Form(0), explain: str = Form("")):
     """올린 훈련생·자리 파일로 매칭 (운영자·관리자; 저장하지 않음). cap/floor: '수도권=0.3,호남권=…'."""
-    _require(request, "POST", "/api/v1/talent/match")
     rep, _ = match_report(await _read_upload(trainees, "훈련생"), await _read_upload(slots, "자리"),
                           parse_constraint_args([cap], "cap"), parse_constraint_args([floor], "floor"),
                           seed=seed, explain=explain or None)
@@ -225,5 +204,4 @@ async def api_match(request: Request, trainees: UploadFile = File(...), slots: U
 @router.post("/api/v1/talent/retention", tags=["talent"], response_model=RetentionResult)
 async def api_retention(request: Request, file: UploadFile = File(...)):
     """배정 이력 파일 → 1년·3년 지역 잔류율 (운영자·관리자; 저장하지 않음)."""
-    _require(request, "POST", "/api/v1/talent/retention")
     return to_jsonable(retention(await _read_upload(file, "배정")))
