@@ -18,7 +18,13 @@ import time
 
 import httpx
 
+from tests.helpers_auth import PASSWORD, make_user
+
 ROWS = 190_000
+
+
+def _token(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
 
 
 def synthetic_ledger(rows: int, seed: int = 1) -> bytes:
@@ -34,10 +40,11 @@ def synthetic_ledger(rows: int, seed: int = 1) -> bytes:
 
 UPLOADER = """
 import json, sys, httpx
-url, path = sys.argv[1], sys.argv[2]
+url, path, cookies, token = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), sys.argv[4]
 with open(path, "rb") as fh:
     r = httpx.post(url + "/marketing/customers", files={"file": ("ledger.csv", fh, "text/csv")},
-                   data={"shop": "부하 시험 가게"}, follow_redirects=False, timeout=600)
+                   data={"shop": "부하 시험 가게", "csrf_token": token}, cookies=cookies,
+                   follow_redirects=False, timeout=600)
 print(json.dumps({"status": r.status_code, "location": r.headers.get("location")}))
 """
 
@@ -47,11 +54,20 @@ def test_megaregions_answers_while_a_large_ledger_is_analysed(live_server, tmp_p
     ledger.write_bytes(synthetic_ledger(ROWS))
     with httpx.Client(base_url=live_server, timeout=600) as client:
         assert client.get("/api/v1/megaregions").status_code == 200  # warm
+        # a signed-in shop owner (uploads of customer ledgers need one), as the browser would be
+        user = make_user("member")
+        login_page = client.get("/accounts/login").text
+        r = client.post("/accounts/login", data={"email": user.email, "password": PASSWORD, "next": "/",
+                                                 "csrf_token": _token(login_page)}, follow_redirects=False)
+        assert r.status_code == 303, r.text
+        token = _token(client.get("/marketing/customers").text)
+        cookies = json.dumps(dict(client.cookies.items()))
         posted: dict = {}
 
         def upload() -> None:
             # Another process uploads (as a browser would): the test process only runs the server and probes.
-            out = subprocess.run([sys.executable, "-c", UPLOADER, live_server, str(ledger)], capture_output=True,
+            out = subprocess.run([sys.executable, "-c", UPLOADER, live_server, str(ledger), cookies, token],
+                                 capture_output=True,
                                  text=True, timeout=900)
             posted.update(json.loads(out.stdout) if out.returncode == 0 else {"error": out.stderr[-2000:]})
 
@@ -59,7 +75,7 @@ def test_megaregions_answers_while_a_large_ledger_is_analysed(live_server, tmp_p
         th.start()
         upload_phase: list[float] = []  # while the 5.8 MB body is sent and parsed, until the POST answers
         latencies: list[float] = []  # while the job imports and analyses the ledger
-        with httpx.Client(base_url=live_server, timeout=60) as probe:
+        with httpx.Client(base_url=live_server, timeout=60, cookies=client.cookies) as probe:
             while th.is_alive() or not posted:
                 t0 = time.perf_counter()
                 assert probe.get("/api/v1/megaregions").status_code == 200
