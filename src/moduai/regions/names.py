@@ -7,6 +7,7 @@ suggestions by Hangul jamo similarity ("'포함시'를 찾을 수 없습니다. 
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 from collections import defaultdict
@@ -17,7 +18,7 @@ import yaml
 
 from moduai.errors import Ambiguous, InputError, NotFound
 from moduai.korean import josa, to_jamo
-from moduai.regions.spine import Region, _table, ancestors
+from moduai.regions.spine import Region, _table, ancestors, get_region
 
 _LEVEL_RANK = {"sido": 0, "sigungu": 1, "gu": 2, "emd": 3}
 _SIDO_YAML = Path(__file__).with_name("data") / "sido.yaml"
@@ -60,24 +61,39 @@ def _ancestor_forms(r: Region) -> list[list[str]]:
     return [_own_forms(a) for a in ancestors(r)]
 
 
+def _lineages(r: Region) -> list[list[list[str]]]:
+    """Ancestor forms of ``r`` in every dated version (운서동: under 중구 until 2026-06, 영종구 after)."""
+    out = [_ancestor_forms(r)]
+    if r.level == "emd":
+        later = get_region(r.code, on=_FAR_FUTURE)
+        if later.parent_code != r.parent_code:
+            out.append([_own_forms(a) for a in ancestors(later)])
+    return out
+
+
+_FAR_FUTURE = dt.date(2100, 1, 1)
+
+
 @lru_cache(maxsize=1)
 def _index() -> dict[str, set[str]]:
     """normalised key → region codes. Keys are own forms, optionally preceded by ancestor forms."""
     idx: dict[str, set[str]] = defaultdict(set)
     for r in _table().values():
         own = {normalize(f) for f in _own_forms(r)}
-        prefixes = {""}
-        for forms in _ancestor_forms(r):
-            prefixes |= {p + normalize(f) for p in prefixes for f in forms}
-        for p in prefixes:
-            for o in own:
-                idx[p + o].add(r.code)
+        for lineage in _lineages(r):
+            prefixes = {""}
+            for forms in lineage:
+                prefixes |= {p + normalize(f) for p in prefixes for f in forms}
+            for p in prefixes:
+                for o in own:
+                    idx[p + o].add(r.code)
     return idx
 
 
 def _tokens_match(r: Region, tokens: list[str]) -> bool:
     """Every query token but the last names an ancestor (or part of the region's own name)."""
-    pool = {normalize(f) for forms in _ancestor_forms(r) for f in forms} | {normalize(f) for f in _own_forms(r)}
+    pool = {normalize(f) for lineage in _lineages(r) for forms in lineage for f in forms}
+    pool |= {normalize(f) for f in _own_forms(r)}
     return all(t in pool for t in tokens)
 
 
