@@ -169,3 +169,18 @@ def test_yeoju_names_are_todays():
     assert {"세종대왕면", "가남읍"} <= names and not ({"능서면", "가남면"} & names)
     assert _codes("능서면") == ["41670350"] and find_places("능서면").candidates[0].matched == "옛 이름"
     assert _codes("경기 가남면") == ["41670320"]
+
+
+def test_resolve_region_answers_as_of_a_date():
+    from moduai.errors import Ambiguous, NotFound
+    from moduai.regions import resolve_region
+
+    assert resolve_region("동탄구", on=TODAY).code == "41597"
+    with pytest.raises(NotFound):
+        resolve_region("동탄구", on=dt.date(2025, 6, 1))
+    assert resolve_region("인천 중구", on=dt.date(2026, 6, 30)).code == "28110"
+    with pytest.raises(Ambiguous) as err:
+        resolve_region("인천 중구", on=TODAY)
+    assert [c["code"] for c in err.value.candidates] == ["28125", "28155"]
+    assert "2026-06-30까지" in err.value.message and "영종구로 나뉘었으니" in err.value.message
+    assert resolve_region("운서동", on=TODAY).full_name == "인천광역시 영종구 운서동"
