@@ -334,8 +334,8 @@ def copied_years(measure_id: str) -> pd.DataFrame:
     return m[m["_merge"] == "left_only"][["code", "level", "year", "value"]].reset_index(drop=True)
 
 
-@lru_cache(maxsize=64)
 def _census_values_all(measure_id: str) -> pd.DataFrame:
+    """Every computed value, copied years included (from the disk cache when there is one)."""
     path = _disk_cache_path(measure_id)
     if path is not None and path.exists():
         try:
