@@ -82,3 +82,9 @@ def test_address_is_found_and_the_page_says_it_used_the_dong(client):
 def test_census_admin_dong_names_still_work():
     hits = find_places("양덕1동").hits
     assert [h.label for h in hits] == ["경상남도 창원시 마산회원구 양덕1동"] and hits[0].kind == "행정동"
+
+
+def test_old_name_rows_say_why_they_lead_there(client):
+    text = html.unescape(client.get("/commerce", params={"q": "마산시"}).text)
+    assert "경상남도 창원시 마산합포구" in text and "경상남도 창원시 마산회원구" in text
+    assert "'마산시'는 옛 이름입니다" in text

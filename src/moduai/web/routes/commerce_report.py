@@ -32,8 +32,9 @@ class PlaceMatch:
     label: str
     lat: float
     lon: float
-    kind: str  # '읍면동' | '시군구'
+    kind: str  # '읍면동' | '리' | '시군구' | '일반구' | '행정동' …
     href: str
+    note: str = ""  # e.g. why an old name leads here
 
 
 @dataclass
@@ -152,7 +153,8 @@ def commerce_index(
 def _place_match(h, category, radius) -> PlaceMatch:
     """A search hit → a row whose link opens the report directly (``place`` never needs searching again)."""
     return PlaceMatch(h.label, h.lat, h.lon, h.kind,
-                      "/commerce/report?" + urlencode({"place": h.place, "radius": radius, "category": category}))
+                      "/commerce/report?" + urlencode({"place": h.place, "radius": radius, "category": category}),
+                      h.note)
 
 
 def _candidate_links(candidates, category, radius) -> list[PlaceMatch]:
