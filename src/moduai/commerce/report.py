@@ -27,10 +27,10 @@ from moduai.commerce.trade_area import (
     store_columns,
     to_lonlat,
 )
-from moduai.errors import InputError, NotFound
+from moduai.errors import Ambiguous, InputError, NotFound
 from moduai.korean import josa
 from moduai.params import validate_params
-from moduai.regions import resolve_region
+from moduai.regions import SERIES_BASE, find_places, get_region, place_by_code, suggest_places
 
 
 @dataclass
@@ -72,25 +72,53 @@ BUSIEST_SPOT_RADIUS_M = 200.0
 
 
 def locate_place(text: str, stores: StoreSetLike | None = None) -> tuple[float, float, str]:
-    """(lat, lon, label) of a 읍면동 name ("회기동", "동대문구 회기동") or, failing that, a 시군구 name.
+    """(lat, lon, label) of a place: a 행안부 code (from a search link), a census 읍면동 name ("회기동",
+    "동대문구 회기동"), or anything the region spine finds (법정동, 리, 시군구, old names, addresses:
+    :func:`moduai.regions.find_places`).
 
-    With ``stores``, a 읍면동 resolves to its busiest spot — the store with the most other stores within
-    :data:`BUSIEST_SPOT_RADIUS_M` — because a 읍/면's geometric centre is often fields or hills while its
-    상권 is the town; without stores (or with none inside), to the polygon's representative point.
+    With ``stores``, a census 읍면동 resolves to its busiest spot — the store with the most other stores
+    within :data:`BUSIEST_SPOT_RADIUS_M` — because a 읍/면's geometric centre is often fields or hills while
+    its 상권 is the town; otherwise to the representative point of the 읍면동 (or 리) polygon, a 시군구 to
+    its centre.  Several candidates → :class:`Ambiguous` whose ``candidates`` carry codes (a link with
+    ``place=<code>`` always resolves); none → :class:`NotFound` with close names, also with codes.
     """
+    text = str(text).strip()
+    if text.isdigit():
+        cand = place_by_code(text)
+        census_name = get_region(text[:8], on=SERIES_BASE).full_name if cand.level in ("emd", "ri") else None
+        if cand.level == "emd" and census_name:
+            try:
+                return _census_dong_point(find_dong_by_name(census_name), stores)
+            except (NotFound, Ambiguous):
+                pass
+        return cand.lat, cand.lon, cand.label
     try:
-        i = find_dong_by_name(text)
-    except NotFound as first:
-        try:
-            reg = resolve_region(text)
-        except NotFound:
-            raise first from None
-        return float(reg.lat), float(reg.lon), reg.full_name
+        return _census_dong_point(find_dong_by_name(text), stores)
+    except (NotFound, Ambiguous) as first:
+        found = find_places(text)
+        if len(found.candidates) == 1:
+            return locate_place(found.candidates[0].code, stores)
+        if found.candidates:
+            raise Ambiguous(
+                f"'{text}'에 해당하는 곳이 {len(found.candidates)}곳입니다. 시군구 이름을 함께 적거나 "
+                f"(예: '{found.candidates[0].label}') 후보 가운데 하나를 고르세요.", field="place",
+                candidates=[{"code": c.code, "label": c.label, "level": c.level_label} for c in found.candidates],
+            ) from None
+        if isinstance(first, Ambiguous):
+            raise
+        near = suggest_places(text)
+        raise NotFound(
+            f"{josa(repr(text), '을/를')} 찾지 못했습니다. 읍면동·시군구 이름이나 주소로 적어 주세요 (예: '회기동', "
+            "'포항시 남구 대잠동').",
+            field="place", candidates=[{"code": c.code, "label": c.label, "level": c.level_label} for c in near],
+        ) from None
+
+
+def _census_dong_point(i: int, stores: StoreSetLike | None) -> tuple[float, float, str]:
     d = load_dong_demand()
     if stores is not None:
         # deferred: scipy (~1.7 s to import) is needed only for this computation
         from scipy.spatial import cKDTree
-
 
         pos = np.asarray(stores.in_polygon(d.geoms[i]), dtype=np.int64)
         if len(pos):

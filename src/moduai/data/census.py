@@ -303,7 +303,39 @@ def census_values(measure_id: str) -> pd.DataFrame:
     was made: ``direct`` (one census row), ``sum_of_gu``, ``merged_sum`` (predecessors of a merged unit),
     ``sum_of_sigungu`` (시도) or ``sum_of_sido`` (전국).  Non-additive measures (rates) exist only ``direct``.
     Computed once per installation and kept on disk (reading the 836,761-row census takes seconds).
+    Years that copy the previous census value (:func:`drop_copied_years`) are left out.
     """
+    return drop_copied_years(_census_values_all(measure_id))
+
+
+#: a census value at least this large that equals the unit's previous census exactly is a copied year
+#: (park area, road length, apartments, foreign residents carried forward by the source), not a
+#: measurement; smaller values (0 mining GRDP, 3 welfare facilities, a few doctors) really repeat.
+COPIED_VALUE_MIN = 1000.0
+
+
+def drop_copied_years(values: pd.DataFrame) -> pd.DataFrame:
+    """``values`` without (code, year) pairs equal to the previous census of the same unit (both years:
+    which of them was measured cannot be told), for values ≥ :data:`COPIED_VALUE_MIN`."""
+    v = values.sort_values(["code", "year"])
+    same_prev = v.groupby("code")["value"].diff().eq(0)
+    same_next = v.groupby("code")["value"].diff(-1).eq(0)
+    copied = (same_prev | same_next) & v["value"].abs().ge(COPIED_VALUE_MIN)
+    if not copied.any():
+        return values
+    return values.drop(index=v.index[copied.to_numpy()]).reset_index(drop=True)
+
+
+def copied_years(measure_id: str) -> pd.DataFrame:
+    """The (code, year, value) rows :func:`census_values` leaves out as copied years."""
+    allv = _census_values_all(measure_id)
+    kept = drop_copied_years(allv)
+    m = allv.merge(kept[["code", "year"]], on=["code", "year"], how="left", indicator=True)
+    return m[m["_merge"] == "left_only"][["code", "level", "year", "value"]].reset_index(drop=True)
+
+
+def _census_values_all(measure_id: str) -> pd.DataFrame:
+    """Every computed value, copied years included (from the disk cache when there is one)."""
     path = _disk_cache_path(measure_id)
     if path is not None and path.exists():
         try:

