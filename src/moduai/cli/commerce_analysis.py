@@ -81,7 +81,7 @@ def _render_survival(r) -> None:
     tot = r.total
     console.print(
         f"[bold]{r.from_snapshot} → {r.to_snapshot}[/]: 이전 {tot.before:,} · 이후 {tot.after:,} · 생존 {tot.survived:,} "
-        f"({(tot.survival_rate or 0):.1%}) · 개업 {tot.opened:,} · 폐업 {tot.closed:,}",
+        f"({tot.survival_text}) · 개업 {tot.opened:,} · 폐업 {tot.closed:,}",
         highlight=False,
     )
     for title, rows in (("업종별", r.by_category), ("지역별", r.by_area)):
@@ -89,8 +89,8 @@ def _render_survival(r) -> None:
         for col in ("이름", "이전", "이후", "생존율", "개업률", "폐업률"):
             t.add_column(col)
         for x in rows[:30]:
-            t.add_row(x.name, f"{x.before:,}", f"{x.after:,}", f"{(x.survival_rate or 0):.1%}",
-                      f"{(x.opening_rate or 0):.1%}", f"{(x.closure_rate or 0):.1%}")
+            t.add_row(x.name, f"{x.before:,}", f"{x.after:,}", x.survival_text, x.opening_text,
+                      x.closure_text)
         console.print(t)
 
 

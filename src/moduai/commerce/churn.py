@@ -59,6 +59,9 @@ class ChurnRow:
     opening_rate: float | None
     closure_rate: float | None
     net: int
+    survival_text: str = ""  # "87.5 %" or "판단할 수 없음(이전 시점에 점포가 없음 …)": what every adapter prints
+    opening_text: str = ""
+    closure_text: str = ""
 
 
 @dataclass
@@ -93,14 +96,29 @@ def snapshot_year(stores: StoreSetLike) -> int | None:
     return None
 
 
+UNDEFINED_RATE = "판단할 수 없음"
+
+
+def rate_text(rate: float | None, before: int, opened: int) -> str:
+    """A rate as printed (``87.5 %``), or why it has none: the denominator is the earlier quarter's count,
+    so an 업종 or area with no store before has no rate — never "0.0 %" next to its openings."""
+    if rate is None:
+        why = f"이전 시점에 점포가 없어 비율의 분모가 0입니다; 새로 생긴 점포 {opened:,}곳" if before == 0 else "분모가 0"
+        return f"{UNDEFINED_RATE}({why})"
+    return f"{rate * 100:.1f} %"
+
+
 def _row(code, name, before: int, after: int, survived: int, opened: int, closed: int) -> ChurnRow:
     def rate(n):
         return n / before if before else None
 
+    surv, op, cl = rate(survived), rate(opened), rate(closed)
     return ChurnRow(
         code=None if code is None else str(code), name=str(name), before=before, after=after,
-        survived=survived, opened=opened, closed=closed, survival_rate=rate(survived),
-        opening_rate=rate(opened), closure_rate=rate(closed), net=after - before,
+        survived=survived, opened=opened, closed=closed, survival_rate=surv,
+        opening_rate=op, closure_rate=cl, net=after - before,
+        survival_text=rate_text(surv, before, opened), opening_text=rate_text(op, before, opened),
+        closure_text=rate_text(cl, before, opened),
     )
 
 
