@@ -61,8 +61,14 @@ def _render_sites(r) -> None:
     )
     ko = {"demand": "수요", "competition": "경쟁", "gap": "부족", "churn": "생존"}
     console.print("가중치: " + ", ".join(f"{ko[k]} {v:.2f}" for k, v in r.weights.items()), highlight=False)
+    if r.data_note:
+        console.print(f"[bold red]{r.data_note}[/]", highlight=False)
     if r.note:
         console.print(f"[yellow]{r.note}[/]")
+    if r.excluded_no_stores:
+        console.print(f"주변에 점포가 하나도 없는 셀 {r.excluded_no_stores:,}곳은 후보에서 뺐습니다.", highlight=False)
+    if r.border_note:
+        console.print(r.border_note, highlight=False)
     t = Table()
     parts = list(r.weights)
     short = {"demand": "수요", "competition": "경쟁", "gap": "부족", "churn": "생존"}
