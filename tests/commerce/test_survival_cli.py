@@ -93,3 +93,34 @@ def test_survival_of_an_upjong_absent_before_is_undefined_not_zero(fixture_data,
     assert other["survival_text"] == f"{other['survived'] / other['before'] * 100:.1f} %"
     human = " ".join(_cli("commerce", "survival", "--from", "2025Q3", "--to", "2025Q4").output.split())
     assert "판단할 수" in human and "0.0%" not in human
+
+
+def test_bulk_id_reissue_is_measured(fixture_data, tmp_path):
+    """30 real stores get new 상가업소번호 between quarters (as in the 2024 Q3→Q4 re-issue) and 10 really close:
+    naive churn counts 40 closures and 30 openings; the same-store match finds the 30 re-issued IDs."""
+    src = fixture_data / "sangga" / "gangwon_first200.csv"
+    rows = list(csv.reader(src.open(encoding="utf-8-sig")))
+    header, body = rows[0], rows[1:]
+    reissued = set(range(0, 180, 6))  # 30 rows
+    gone = {i for i in range(3, 200, 19)} - reissued  # 11 rows, disjoint from the re-issued ones
+    after = []
+    for i, r in enumerate(body):
+        if i in gone:
+            continue
+        r = list(r)
+        if i in reissued:
+            r[0] = f"MA9999{i:014d}"
+        after.append(r)
+    for name, part, q in (("a.csv", body, "2025Q3"), ("b.csv", after, "2025Q4")):
+        p = tmp_path / name
+        with p.open("w", encoding="utf-8-sig", newline="") as fh:
+            w = csv.writer(fh)
+            w.writerow(header)
+            w.writerows(part)
+        assert _cli("commerce", "import", str(p), "--snapshot", q).exit_code == 0
+    doc = json.loads(_cli("commerce", "survival", "--from", "2025Q3", "--to", "2025Q4", "--json").stdout)
+    tot = doc["total"]
+    assert (tot["closed"], tot["opened"]) == (len(gone) + 30, 30)
+    assert doc["id_changed"] == 30
+    assert doc["survival_rate_same_store"] == pytest.approx((200 - len(gone)) / 200)
+    assert "30쌍" in doc["id_note"]

@@ -90,6 +90,8 @@ def _render_survival(r) -> None:
         f"({tot.survival_text}) · 개업 {tot.opened:,} · 폐업 {tot.closed:,}",
         highlight=False,
     )
+    if r.id_note:
+        console.print(f"[yellow]{r.id_note}[/]", highlight=False)
     for title, rows in (("업종별", r.by_category), ("지역별", r.by_area)):
         t = Table(title=title)
         for col in ("이름", "이전", "이후", "생존율", "개업률", "폐업률"):
