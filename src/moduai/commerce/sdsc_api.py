@@ -272,6 +272,7 @@ def fetch_stores(
     timeout_s: float = 20.0,
     transport: httpx.BaseTransport | None = None,
     sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
     progress: Callable[[int, int], None] | None = None,
 ) -> FetchReport:
     """Fetch one 행정동 or one circle of stores from the API and store them as a snapshot.
@@ -327,11 +328,11 @@ def fetch_stores(
         def get(page_no: int) -> tuple[dict, list[dict]]:
             q = {"serviceKey": key, "pageNo": str(page_no), "numOfRows": str(page_size), "type": "json", **params}
             for attempt in range(retries + 1):
-                wait = state["last"] + min_interval_s - time.monotonic()
-                if wait > 0:
+                wait = state["last"] + min_interval_s - clock()
+                if state["requests"] and wait > 0:
                     sleep(wait)
                 state["requests"] += 1
-                state["last"] = time.monotonic()
+                state["last"] = clock()
                 try:
                     return _parse_page(client.get(url, params=q))
                 except (_Retryable, httpx.TimeoutException, httpx.TransportError) as exc:
