@@ -23,7 +23,12 @@ from typing import Any
 import numpy as np
 
 from moduai.commerce.demand import DEMAND_SOURCES, load_dong_demand
-from moduai.commerce.saturation import AREA_COVERAGE_WARN, _area_coverage, area_major_scope, dong_store_profile
+from moduai.commerce.saturation import (
+    AREA_COVERAGE_WARN,
+    _area_coverage,
+    area_major_scope,
+    dong_store_profile,
+)
 from moduai.commerce.taxonomy import taxonomy_frame
 from moduai.commerce.trade_area import StoreSetLike, TradeArea, snapshot_id, store_columns
 from moduai.korean import josa
