@@ -12,6 +12,9 @@
   OpenAI-compatible server; unset means the offline generator.
 - ``MODUAI_WARMUP``: ``0`` turns off the server's background warm-up.
 - ``MODUAI_DEBUG``: set → the CLI shows tracebacks of unexpected errors.
+- ``MODUAI_DATA_GO_KR_KEY``: the user's own 공공데이터포털 service key (상가(상권)정보 API,
+  ``moduai commerce fetch``); unset → only the offline data. ``MODUAI_DATA_GO_KR_URL`` overrides the API's
+  base address (a proxy, or the local replay server of the tests).
 
 The keys are read lazily (first use of ``secret_key`` / ``identifier_key``), so commands that never sign
 a cookie or hash an identifier do not create key files.
@@ -51,6 +54,8 @@ class Settings:
     warmup: bool = True
     debug: bool = False
     job_workers: int = 2
+    data_go_kr_key: str | None = field(default=None, repr=False)
+    data_go_kr_url: str | None = None
     secret_key_env: str | None = field(default=None, repr=False)
     identifier_key_env: str | None = field(default=None, repr=False)
 
@@ -109,6 +114,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         warmup=_flag(env.get("MODUAI_WARMUP"), True),
         job_workers=_int(env.get("MODUAI_JOB_WORKERS"), 2, "MODUAI_JOB_WORKERS"),
         debug=_flag(env.get("MODUAI_DEBUG"), False),
+        data_go_kr_key=(env.get("MODUAI_DATA_GO_KR_KEY") or "").strip() or None,
+        data_go_kr_url=(env.get("MODUAI_DATA_GO_KR_URL") or "").strip() or None,
         # An empty variable counts as unset (the key file is used), as in ``MODUAI_SECRET_KEY=`` in a unit file.
         secret_key_env=env.get("MODUAI_SECRET_KEY") or None,
         identifier_key_env=env.get("MODUAI_IDENTIFIER_KEY") or None,
@@ -217,7 +224,8 @@ def _int(value: str | None, default: int, name: str) -> int:
 
 
 # The variables a worker process needs to see the same home, database and keys as the server.
-CHILD_ENV_KEYS = ("MODUAI_HOME", "MODUAI_DATABASE_URL", "MODUAI_SECRET_KEY", "MODUAI_IDENTIFIER_KEY", "MODUAI_ENV")
+CHILD_ENV_KEYS = ("MODUAI_HOME", "MODUAI_DATABASE_URL", "MODUAI_SECRET_KEY", "MODUAI_IDENTIFIER_KEY", "MODUAI_ENV",
+                  "MODUAI_DATA_GO_KR_KEY", "MODUAI_DATA_GO_KR_URL")
 
 
 def settings_environ() -> dict[str, str | None]:

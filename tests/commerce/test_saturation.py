@@ -80,3 +80,37 @@ def test_name_assignment_agrees_with_polygons(hoegi_stores, hoegi_frame):
     assert np.all(prof.dong_of_store == i)
     inside = shapely.contains_xy(d.geoms[i], hoegi_frame["x"].to_numpy(), hoegi_frame["y"].to_numpy())
     assert inside.mean() > 0.9  # 904 of 963: the rest lie just across the 2020 census boundary
+
+
+def _base(level, name, per1000, share):
+    from moduai.commerce.saturation import Baseline
+
+    return Baseline(level=level, code=None, name=name, category_count=0, store_count=0, residents=0.0,
+                    land_area_km2=0.0, per_km2=None, per_1000_residents=per1000, share=share, coverage=None)
+
+
+@pytest.mark.parametrize("local_per, local_share, verdict, says", [
+    # 4.4× the 구 density but the same share of all stores (LQ 1.0): dense centre, not this 업종 → 적정, explained
+    (4.4, 0.10, "적정", "점포 전체가 많은 것"),
+    (2.0, 0.15, "과밀", "판정 규칙"),
+    (0.5, 0.06, "부족", "판정 규칙"),
+    (0.5, 0.10, "적정", "점포 전체가 적은 것"),
+    (1.2, 0.15, "적정", "업종 비중(LQ)은 높지만"),
+    (1.0, 0.10, "적정", "모두 기준 안에"),
+])
+def test_verdict_sentence_states_its_rule(local_per, local_share, verdict, says):
+    from moduai.commerce.saturation import _verdict
+
+    class Cat:
+        name = "한식"
+
+    local = _base("area", "분석 상권", local_per, local_share)
+    gu = _base("sigungu", "대전 중구", 1.0, 0.10)
+    ratio = local_per / 1.0
+    lq = local_share / 0.10
+    v, reason = _verdict(Cat, local, [gu], {"sigungu": lq}, {"sigungu": ratio})
+    assert v == verdict
+    assert says in reason
+    assert f"{ratio:.1f}배" in reason and "과밀" in reason and "LQ" in reason
+    if verdict == "적정":
+        assert "1.5배 이상" in reason and "1.2 이상" in reason  # the rule, in the sentence

@@ -75,3 +75,63 @@ def test_bad_site_parameters(gangwon_stores, kw, field):
     with pytest.raises(InputError) as e:
         rank_sites("원주시", "카페", stores=gangwon_stores, **kw)
     assert e.value.field == field
+
+
+@pytest.fixture(scope="module")
+def mixed_stores(hoegi_frame, gangwon_frame):
+    """회기동's real rows + the 강원 rows, a third of 원주's marked generated: one snapshot, three datasets."""
+    import pandas as pd
+
+    g = gangwon_frame.copy()
+    g["dataset"] = "sangga-gangwon-sample"
+    wonju = np.flatnonzero(g["sigungu_code"].to_numpy() == "51130")
+    fake = wonju[::3]
+    g.loc[fake, "synthetic"] = True
+    g.loc[fake, "dataset"] = "sangga-synthetic"
+    h = hoegi_frame.copy()
+    h["dataset"] = "sangga-hoegidong-2026q1"
+    frame = pd.concat([h, g], ignore_index=True)
+    return FrameStoreSet(frame, "default", ["sangga-hoegidong-2026q1", "sangga-gangwon-sample", "sangga-synthetic"]), \
+        len(fake) / len(wonju)
+
+
+def test_sites_say_synthetic_and_cite_only_the_rows_used(mixed_stores):
+    st, share = mixed_stores
+    r = rank_sites("원주시", "I2", stores=st, top=10)
+    assert r.synthetic and r.synthetic_share == pytest.approx(share)
+    assert "합성" in r.data_note and f"{share:.0%}" in r.data_note
+    assert all("합성" in c.reason for c in r.cells)
+    # 원주's answer cites the 강원 rows and the generated ones, never 회기동's file
+    assert "sangga-hoegidong-2026q1" not in r.sources
+    assert {"sangga-gangwon-sample", "sangga-synthetic"} <= set(r.sources)
+
+
+def test_sites_real_data_has_no_synthetic_note(gangwon_stores):
+    r = rank_sites("원주시", "I2", stores=gangwon_stores, top=5)
+    assert not r.synthetic and r.synthetic_share == 0 and r.data_note is None
+
+
+def test_cells_without_any_store_are_not_candidates(gangwon_stores, gangwon_frame):
+    # the 강원 sample holds ~200 stores: most of 원주's inhabited cells have none around them
+    r = rank_sites("원주시", "I2", stores=gangwon_stores, top=100)
+    assert all(c.stores > 0 for c in r.cells)
+    assert r.excluded_no_stores > 0
+    # by brute force: candidate cells = inhabited cells with ≥ 1 store in their disk; every store's cell
+    # disk (ring 1) covers exactly those, so the candidates are at most the cells within 1 ring of a store
+    f = gangwon_frame[gangwon_frame["sigungu_code"] == "51130"]
+    near = set()
+    for la, lo in zip(f["lat"], f["lon"], strict=True):
+        near |= set(h3.grid_disk(h3.latlng_to_cell(la, lo, r.resolution), r.ring))
+    assert r.candidates <= len(near)
+    assert {c.h3_cell for c in r.cells} <= near
+
+
+def test_border_cells_are_said(gangwon_stores):
+    # 강릉's stores along the coast and the 시 border: some candidates' ring-1 disks leave the 시군구
+    r = rank_sites("강릉시", "I2", stores=gangwon_stores, top=100)
+    border = [c for c in r.cells if c.at_border]
+    assert border and r.border_note and "강릉" in r.border_note and f"{len(border)}곳" in r.border_note
+    for c in r.cells:
+        assert ("경계 너머" in c.reason) == c.at_border
+        # a full ring-1 disk is 7 cells; a border cell's disk has some outside the 시군구's cell set
+        assert len(h3.grid_disk(c.h3_cell, r.ring)) == 7

@@ -166,3 +166,21 @@ def test_resident_grid_covers_the_whole_shape(radius):
     circle = shapely.Point(x, y).buffer(radius, quad_segs=32)
     g = resident_grid(circle, 250.0)
     assert g.residents.sum() == pytest.approx(residents_in_polygon(circle), rel=1e-9)
+
+
+def test_sources_are_those_of_the_rows_used(hoegi_frame, gangwon_frame):
+    """A 원주 trade area on a snapshot that also holds 회기동's file does not cite 회기동's file."""
+    import pandas as pd
+
+    from tests.commerce.conftest import FrameStoreSet
+
+    g = gangwon_frame.assign(dataset="sangga-gangwon-sample")
+    h = hoegi_frame.assign(dataset="sangga-hoegidong-2026q1")
+    st = FrameStoreSet(pd.concat([h, g], ignore_index=True), "default",
+                       ["sangga-hoegidong-2026q1", "sangga-gangwon-sample"])
+    lat, lon = float(g["lat"].iloc[0]), float(g["lon"].iloc[0])
+    ta = build_trade_area(lat, lon, 500, CAFE, stores=st)
+    assert ta.store_count > 0
+    assert "sangga-gangwon-sample" in ta.sources and "sangga-hoegidong-2026q1" not in ta.sources
+    ta2 = build_trade_area(37.5898, 127.0579, 500, CAFE, stores=st)
+    assert "sangga-hoegidong-2026q1" in ta2.sources and "sangga-gangwon-sample" not in ta2.sources

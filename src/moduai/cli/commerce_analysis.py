@@ -61,8 +61,14 @@ def _render_sites(r) -> None:
     )
     ko = {"demand": "수요", "competition": "경쟁", "gap": "부족", "churn": "생존"}
     console.print("가중치: " + ", ".join(f"{ko[k]} {v:.2f}" for k, v in r.weights.items()), highlight=False)
+    if r.data_note:
+        console.print(f"[bold red]{r.data_note}[/]", highlight=False)
     if r.note:
         console.print(f"[yellow]{r.note}[/]")
+    if r.excluded_no_stores:
+        console.print(f"주변에 점포가 하나도 없는 셀 {r.excluded_no_stores:,}곳은 후보에서 뺐습니다.", highlight=False)
+    if r.border_note:
+        console.print(r.border_note, highlight=False)
     t = Table()
     parts = list(r.weights)
     short = {"demand": "수요", "competition": "경쟁", "gap": "부족", "churn": "생존"}
@@ -81,16 +87,18 @@ def _render_survival(r) -> None:
     tot = r.total
     console.print(
         f"[bold]{r.from_snapshot} → {r.to_snapshot}[/]: 이전 {tot.before:,} · 이후 {tot.after:,} · 생존 {tot.survived:,} "
-        f"({(tot.survival_rate or 0):.1%}) · 개업 {tot.opened:,} · 폐업 {tot.closed:,}",
+        f"({tot.survival_text}) · 개업 {tot.opened:,} · 폐업 {tot.closed:,}",
         highlight=False,
     )
+    if r.id_note:
+        console.print(f"[yellow]{r.id_note}[/]", highlight=False)
     for title, rows in (("업종별", r.by_category), ("지역별", r.by_area)):
         t = Table(title=title)
         for col in ("이름", "이전", "이후", "생존율", "개업률", "폐업률"):
             t.add_column(col)
         for x in rows[:30]:
-            t.add_row(x.name, f"{x.before:,}", f"{x.after:,}", f"{(x.survival_rate or 0):.1%}",
-                      f"{(x.opening_rate or 0):.1%}", f"{(x.closure_rate or 0):.1%}")
+            t.add_row(x.name, f"{x.before:,}", f"{x.after:,}", x.survival_text, x.opening_text,
+                      x.closure_text)
         console.print(t)
 
 

@@ -30,6 +30,17 @@ def _render_import(report) -> None:
             console.print(f"  … 외 {len(report.rejected) - 200:,}행 (--json으로 전체를 볼 수 있습니다)")
 
 
+def _render_fetch(report) -> None:
+    where = report.query.get("key") or f"반경 {report.query.get('radius')} m"
+    console.print(f"[bold]{report.message}[/] · {report.operation} {where} · 기준연월 {report.stdr_ym or '-'} · "
+                  f"전체 {report.total_count:,}건 · {report.pages}쪽 · 요청 {report.requests}번 (재시도 {report.retries}번)",
+                  highlight=False)
+    for note in report.notes:
+        console.print(f"  · {note}", highlight=False)
+    if report.imported is not None:
+        _render_import(report.imported)
+
+
 def _render_snapshots(doc) -> None:
     table = Table(title="상가 스냅샷")
     for col in ("id", "설명", "행 수", "실제/합성", "종류"):
@@ -56,6 +67,24 @@ def register(app: typer.Typer) -> None:
         with progress_bar("상가정보 가져오는 중", bytes_unit=True) as update:
             report = import_sangga_files(paths, snapshot=snapshot, progress=update)
         emit(report, as_json, _render_import)
+
+    @app.command("fetch")
+    def fetch_cmd(
+        dong: str | None = typer.Option(None, "--dong", help="행정동 코드 8자리 (예: 11230710 회기동)"),
+        radius: float | None = typer.Option(None, "--radius", help="반경(m, 2,000 이하); --lat, --lon과 함께"),
+        lat: float | None = typer.Option(None, "--lat", help="중심 위도"),
+        lon: float | None = typer.Option(None, "--lon", help="중심 경도"),
+        major: str | None = typer.Option(None, "--major", help="업종 대분류 코드만 (예: I2 음식)"),
+        snapshot: str | None = typer.Option(None, "--snapshot", help="기준 분기 (없으면 API 답의 기준연월)"),
+        as_json: bool = JSON_OPTION,
+    ) -> None:
+        """공공데이터포털 상가(상권)정보 API에서 실제 점포를 받아 가져옵니다 (MODUAI_DATA_GO_KR_KEY 필요)."""
+        from moduai.commerce.sdsc_api import fetch_stores
+
+        with progress_bar("상가정보 API에서 받는 중") as update:
+            report = fetch_stores(dong, lat=lat, lon=lon, radius_m=radius, major=major, snapshot=snapshot,
+                                  progress=update)
+        emit(report, as_json, _render_fetch)
 
     @app.command("snapshots")
     def snapshots_cmd(as_json: bool = JSON_OPTION) -> None:

@@ -59,6 +59,9 @@ class ChurnRow:
     opening_rate: float | None
     closure_rate: float | None
     net: int
+    survival_text: str = ""  # "87.5 %" or "판단할 수 없음(이전 시점에 점포가 없음 …)": what every adapter prints
+    opening_text: str = ""
+    closure_text: str = ""
 
 
 @dataclass
@@ -74,6 +77,9 @@ class SurvivalResult:
     category_level: str
     area_level: str
     changed_category: int  # survived but with another 소분류 in *after*
+    id_changed: int = 0  # 'closed' and 'opened' pairs with the same 상호, address and place: a new ID, same store
+    survival_rate_same_store: float | None = None  # (survived + id_changed) / before
+    id_note: str | None = None
     inputs: dict[str, Any] = field(default_factory=dict)
     units: dict[str, str] = field(
         default_factory=lambda: {"rates": "비율 0~1, 분모 = 이전 시점 점포 수", "counts": "점포 수"}
@@ -93,14 +99,29 @@ def snapshot_year(stores: StoreSetLike) -> int | None:
     return None
 
 
+UNDEFINED_RATE = "판단할 수 없음"
+
+
+def rate_text(rate: float | None, before: int, opened: int) -> str:
+    """A rate as printed (``87.5 %``), or why it has none: the denominator is the earlier quarter's count,
+    so an 업종 or area with no store before has no rate — never "0.0 %" next to its openings."""
+    if rate is None:
+        why = f"이전 시점에 점포가 없어 비율의 분모가 0입니다; 새로 생긴 점포 {opened:,}곳" if before == 0 else "분모가 0"
+        return f"{UNDEFINED_RATE}({why})"
+    return f"{rate * 100:.1f} %"
+
+
 def _row(code, name, before: int, after: int, survived: int, opened: int, closed: int) -> ChurnRow:
     def rate(n):
         return n / before if before else None
 
+    surv, op, cl = rate(survived), rate(opened), rate(closed)
     return ChurnRow(
         code=None if code is None else str(code), name=str(name), before=before, after=after,
-        survived=survived, opened=opened, closed=closed, survival_rate=rate(survived),
-        opening_rate=rate(opened), closure_rate=rate(closed), net=after - before,
+        survived=survived, opened=opened, closed=closed, survival_rate=surv,
+        opening_rate=op, closure_rate=cl, net=after - before,
+        survival_text=rate_text(surv, before, opened), opening_text=rate_text(op, before, opened),
+        closure_text=rate_text(cl, before, opened),
     )
 
 
@@ -116,6 +137,41 @@ def _grouped(b: pd.DataFrame, a: pd.DataFrame, in_after: np.ndarray, in_before: 
         rows.append(_row(code, name, int(nb), int(na), int(ns), int(no), int(nb - ns)))
     rows.sort(key=lambda r: (-r.before, -r.after, r.name))
     return rows
+
+
+SAME_STORE_MAX_M = 20.0
+
+
+def _norm_text(v: pd.Series) -> pd.Series:
+    return v.fillna("").astype(str).str.replace(r"\s+", "", regex=True)
+
+
+def same_store_new_id(closed: pd.DataFrame, opened: pd.DataFrame, max_m: float = SAME_STORE_MAX_M) -> int:
+    """How many 'closed' rows reappear among the 'opened' ones under a new 상가업소번호: the same 상호 (blanks
+    ignored), the same road or lot address, within ``max_m`` metres (EPSG:5179); each row pairs at most once.
+
+    A bulk re-issue of IDs between two quarters (as in 2024 Q3 → Q4) shows up in naive churn as as many
+    closures as openings; this count measures it.
+    """
+    if len(closed) == 0 or len(opened) == 0:
+        return 0
+
+    def keyed(f: pd.DataFrame) -> pd.DataFrame:
+        addr = _norm_text(f["road_address"]) if "road_address" in f else pd.Series("", index=f.index)
+        if "jibun_address" in f:
+            addr = addr.where(addr != "", _norm_text(f["jibun_address"]))
+        return pd.DataFrame({"k": _norm_text(f["name"]) + "|" + addr, "x": f["x"].to_numpy(float),
+                             "y": f["y"].to_numpy(float)}).reset_index(drop=True).rename_axis("i").reset_index()
+
+    kb, ka = keyed(closed), keyed(opened)
+    kb, ka = kb[kb["k"].str.len() > 1], ka[ka["k"].str.len() > 1]
+    m = kb.merge(ka, on="k", suffixes=("_b", "_a"))
+    if m.empty:
+        return 0
+    m["d"] = np.hypot(m["x_b"] - m["x_a"], m["y_b"] - m["y_a"])
+    m = m[m["d"] <= max_m].sort_values("d", kind="stable")
+    m = m.drop_duplicates("i_b").drop_duplicates("i_a")
+    return int(len(m))
 
 
 def survival_between(
@@ -205,9 +261,17 @@ def survival_between(
         on="store_id", suffixes=("_b", "_a"),
     )
     changed = int((m["minor_code_b"] != m["minor_code_a"]).sum())
+    relabelled = same_store_new_id(b.loc[~in_after], a.loc[~in_before])
+    same_rate = (survived + relabelled) / len(b) if len(b) else None
+    id_note = None
+    if relabelled:
+        id_note = (f"'폐업'과 '개업' 가운데 {relabelled:,}쌍은 상호·주소가 같고 {SAME_STORE_MAX_M:.0f} m 안에 있어 번호만 바뀐 같은 "
+                   f"점포로 보입니다(분기 사이 상가업소번호 일괄 재부여). 번호로만 센 생존율은 {total.survival_text}, "
+                   f"같은 점포로 보면 {rate_text(same_rate, len(b), total.opened)}입니다.")
     return SurvivalResult(
         from_snapshot=sid_b, to_snapshot=sid_a, common_sigungu=common, total=total, by_category=by_cat,
         by_area=by_area, category_level=category_level, area_level=area_level, changed_category=changed,
+        id_changed=relabelled, survival_rate_same_store=same_rate, id_note=id_note,
         inputs={"category": None if category is None else str(category), "min_id_overlap": MIN_ID_OVERLAP,
                 "from_year": yb, "to_year": ya},
         sources=list(dict.fromkeys(store_sources(before) + store_sources(after))),

@@ -23,7 +23,12 @@ from typing import Any
 import numpy as np
 
 from moduai.commerce.demand import DEMAND_SOURCES, load_dong_demand
-from moduai.commerce.saturation import AREA_COVERAGE_WARN, _area_coverage, dong_store_profile
+from moduai.commerce.saturation import (
+    AREA_COVERAGE_WARN,
+    _area_coverage,
+    area_major_scope,
+    dong_store_profile,
+)
 from moduai.commerce.taxonomy import taxonomy_frame
 from moduai.commerce.trade_area import StoreSetLike, TradeArea, snapshot_id, store_columns
 from moduai.korean import josa
@@ -59,6 +64,8 @@ class GapAnalysis:
     area_stores_per_km2: float | None
     note: str | None
     area_coverage: float | None = None  # share of the area's residents in 읍면동 the snapshot covers
+    compared_majors: list[str] = field(default_factory=list)  # 대분류 names compared (see saturation.MajorScope)
+    scope_note: str | None = None
     inputs: dict[str, Any] = field(default_factory=dict)
     units: dict[str, str] = field(
         default_factory=lambda: {"expected": "점포 수 (비슷한 지역의 업종 비중 × 이곳 점포 수)", "z_score": "(E−O)/√E"}
@@ -138,12 +145,14 @@ def find_gaps(
     prof = dong_store_profile(stores)
     pos = area._positions if area._positions is not None else np.zeros(0, dtype=np.int64)
     uniq, cnt = np.unique(store_columns(stores)["minor_code"][pos].astype(str), return_counts=True)
-    local_counts = {str(c): int(n) for c, n in zip(uniq, cnt, strict=True)}
+    scope = area_major_scope(area, stores, prof)
+    # only the 대분류 present around the area are compared (a 숙소-only file must not make 여관 a gap elsewhere)
+    local_counts = {str(c): int(n) for c, n in zip(uniq, cnt, strict=True) if str(c)[:2] in scope.majors}
     names = _minor_names()
     land = area.land_area_km2
     res_den = area.residents / land if land > 0 else None
     st_den = area.store_count / land if land > 0 else None
-    cand = np.flatnonzero(prof.covered & (d.residents > 0) & (d.area_km2 > 0))
+    cand = np.flatnonzero(scope.comparable & (d.residents > 0) & (d.area_km2 > 0))
     # the 읍면동 that make up the area itself are not its own comparables
     if area._shape_5179 is not None:
         own = d.tree.query(area._shape_5179.centroid, predicate="intersects")
@@ -155,13 +164,15 @@ def find_gaps(
             if len(cand) < 3 else "상권 안에 점포나 거주 인구가 없어 부족 업종을 계산하지 않았습니다."
         )
         return GapAnalysis([], [], 0, area.store_count, res_den, st_den, note,
+                           compared_majors=scope.major_names, scope_note=scope.note,
                            inputs={"comparables": comparables, "snapshot": snapshot_id(stores)},
                            sources=list(dict.fromkeys(area.sources + DEMAND_SOURCES)))
     c_res = np.log(d.residents[cand] / d.area_km2[cand])
     c_st = np.log(np.maximum(prof.totals[cand], 1) / d.area_km2[cand])
     dist = np.hypot(c_res - np.log(max(res_den, 1e-6)), c_st - np.log(max(st_den, 1e-6)))
     pick = cand[np.argsort(dist, kind="stable")[:comparables]]
-    items = rank_gaps(local_counts, prof.counts[pick], prof.minor_codes, names, top=top)
+    items = rank_gaps(local_counts, prof.counts[pick][:, scope.minor_mask], prof.minor_codes[scope.minor_mask], names,
+                      top=top)
     comp_rows = [
         {
             "name": str(d.name[i]), "residents": float(d.residents[i]),
@@ -188,6 +199,7 @@ def find_gaps(
     return GapAnalysis(
         items=items, comparables=comp_rows, comparable_count=len(pick), area_store_count=area.store_count,
         area_residents_per_km2=res_den, area_stores_per_km2=st_den, note=note, area_coverage=area_cov,
+        compared_majors=scope.major_names, scope_note=scope.note,
         inputs={"comparables": comparables, "top": top, "min_expected": MIN_EXPECTED,
                 "min_presence": MIN_PRESENCE, "snapshot": snapshot_id(stores)},
         sources=list(dict.fromkeys(area.sources + DEMAND_SOURCES)),

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -30,6 +31,7 @@ import shapely
 
 from moduai.commerce.demand import DEMAND_SOURCES, dongs_in_polygon, load_dong_demand
 from moduai.commerce.store import frame_cache
+from moduai.commerce.taxonomy import taxonomy_frame
 from moduai.commerce.trade_area import (
     CategoryLike,
     StoreSetLike,
@@ -47,6 +49,8 @@ COVERED_OWN_NAME_SHARE = 0.5
 #: verdict thresholds on the per-1,000-residents ratio to the 시군구 baseline (and on LQ)
 SATURATED_RATIO = 1.5
 UNDERSUPPLIED_RATIO = 1 / 1.5
+SATURATED_LQ = 1.2
+UNDERSUPPLIED_LQ = 0.8
 #: below this share of the area's residents in covered 읍면동, the local counts are incomplete: no verdict
 AREA_COVERAGE_WARN = 0.9
 #: how far outside every 읍면동 polygon a store may lie and still be assigned (piers, reclaimed land)
@@ -71,10 +75,89 @@ class DongStoreProfile:
         uniq, inv = np.unique(keys, return_inverse=True)
         return np.bincount(inv, weights=per_minor, minlength=len(uniq))
 
+    def major_counts(self) -> tuple[np.ndarray, np.ndarray]:
+        """(대분류 codes, stores per 읍면동 and 대분류 as an (n_dongs, n_majors) array); computed once."""
+        cached = getattr(self, "_major_counts", None)
+        if cached is None:
+            keys = np.array([c[:2] for c in self.minor_codes.astype(str)])
+            uniq, inv = np.unique(keys, return_inverse=True)
+            per = np.stack([self.counts[:, inv == j].sum(axis=1) for j in range(len(uniq))], axis=1) \
+                if len(uniq) else np.zeros((self.counts.shape[0], 0), dtype=np.int64)
+            cached = (uniq, per)
+            object.__setattr__(self, "_major_counts", cached)
+        return cached
+
     def category_counts(self, cat: CategoryLike) -> np.ndarray:
         """Stores of ``cat`` per 읍면동: sum of the 소분류 columns under it (codes nest by prefix)."""
         cols = np.char.startswith(self.minor_codes.astype(str), cat.code)
         return self.counts[:, cols].sum(axis=1)
+
+
+#: a 읍면동 is comparable when it holds at least this share of the 대분류 present around the analysed area
+MAJOR_COVERAGE_MIN = 0.6
+ALL_MAJORS = 10
+
+
+@dataclass
+class MajorScope:
+    """Which 대분류 an analysis may compare, and which 읍면동 are comparable on them.
+
+    A snapshot can hold files of only some 대분류 (a 식당-only or 숙소-only extract, or ``fetch --major``).
+    Comparing such a 읍면동's 업종 mix with a full one makes whatever it holds look missing elsewhere
+    (a 숙소 file made "여관/모텔" the top gap of a restaurant street). So: the 대분류 compared are those
+    present in the 읍면동 around the area; a 읍면동 holding fewer than :data:`MAJOR_COVERAGE_MIN` of them is
+    left out of the comparisons, and shares are taken over the compared 대분류 only.
+    """
+
+    majors: list[str]
+    major_names: list[str]
+    comparable: np.ndarray  # bool per census 읍면동
+    minor_mask: np.ndarray  # bool per column of DongStoreProfile.counts (its 대분류 is compared)
+    excluded_dongs: int  # covered 읍면동 left out because they hold too few of the 대분류
+    note: str | None
+
+
+def major_scope(prof: DongStoreProfile, area_dongs: np.ndarray, local_majors: np.ndarray) -> MajorScope:
+    """The :class:`MajorScope` of an area lying in ``area_dongs`` (census positions) with stores of ``local_majors``."""
+    codes, per = prof.major_counts()
+    area_dongs = np.asarray(area_dongs, dtype=np.int64)
+    area_dongs = area_dongs[prof.covered[area_dongs]] if len(area_dongs) else area_dongs
+    if len(area_dongs):
+        present = per[area_dongs].sum(axis=0) > 0
+    else:
+        present = np.isin(codes, np.asarray(local_majors, dtype=str))
+    majors = [str(c) for c in codes[present]]
+    held = (per[:, present] > 0).sum(axis=1)
+    need = max(1, int(math.ceil(MAJOR_COVERAGE_MIN * len(majors))))
+    comparable = prof.covered & (held >= need)
+    excluded = int((prof.covered & ~comparable).sum())
+    mask = np.isin(np.array([c[:2] for c in prof.minor_codes.astype(str)]), majors)
+    names = _major_names()
+    major_names = [names.get(c, c) for c in majors]
+    parts = []
+    if 0 < len(majors) < ALL_MAJORS:
+        parts.append(f"이 지역 자료에는 업종 대분류 {ALL_MAJORS}개 가운데 {len(majors)}개({', '.join(major_names)})만 있어 "
+                     "그 대분류끼리만 비교했습니다")
+    if excluded:
+        parts.append(f"이 대분류를 {need}개 미만 담은 읍면동 {excluded:,}곳(업종 일부만 담은 파일)은 비교에서 뺐습니다")
+    return MajorScope(majors, major_names, comparable, mask, excluded, ". ".join(parts) + "." if parts else None)
+
+
+@lru_cache(maxsize=1)
+def _major_names() -> dict[str, str]:
+    t = taxonomy_frame()
+    return {str(c): str(n) for c, n in zip(t["major_code"], t["major_name"], strict=True)}
+
+
+def area_major_scope(area: TradeArea, stores: StoreSetLike, prof: DongStoreProfile) -> MajorScope:
+    """:func:`major_scope` for a trade area: its 읍면동 are those its shape touches (else its stores')."""
+    pos = area._positions if area._positions is not None else np.zeros(0, dtype=np.int64)
+    if area._shape_5179 is not None:
+        dongs = load_dong_demand().tree.query(area._shape_5179, predicate="intersects")
+    else:
+        dongs = np.unique(prof.dong_of_store[pos][prof.dong_of_store[pos] >= 0])
+    local = np.unique(store_columns(stores)["major_code"][pos].astype(str)) if len(pos) else np.zeros(0, dtype=str)
+    return major_scope(prof, dongs, local)
 
 
 def _norm_dong(name: str) -> str:
@@ -179,6 +262,8 @@ class Saturation:
     mix_types: int
     baseline_shannon: float | None  # the 시군구's, for comparison
     area_coverage: float | None = None  # share of the area's residents living in 읍면동 the snapshot covers
+    compared_majors: list[str] = field(default_factory=list)  # 대분류 names the shares and baselines use
+    scope_note: str | None = None  # which 대분류 were compared and which 읍면동 were left out, when not all
     inputs: dict[str, Any] = field(default_factory=dict)
     units: dict[str, str] = field(
         default_factory=lambda: {
@@ -210,15 +295,16 @@ def shannon_hhi(counts: np.ndarray) -> tuple[float, float | None, float, int]:
 
 
 def _region_baseline(
-    level: str, code: str | None, name: str, sel: np.ndarray, prof: DongStoreProfile, cat_counts: np.ndarray
+    level: str, code: str | None, name: str, sel: np.ndarray, prof: DongStoreProfile, cat_counts: np.ndarray,
+    scope: MajorScope | None = None,
 ) -> Baseline:
     d = load_dong_demand()
-    cov = sel & prof.covered
+    cov = sel & (prof.covered if scope is None else scope.comparable)
     res_all = float(d.residents[sel].sum())
     res = float(d.residents[cov].sum())
     land = float(d.area_km2[cov].sum())
     n_cat = int(cat_counts[cov].sum())
-    n_all = int(prof.totals[cov].sum())
+    n_all = int(prof.totals[cov].sum()) if scope is None else int(prof.counts[np.flatnonzero(cov)][:, scope.minor_mask].sum())
     return Baseline(
         level=level, code=code, name=name, category_count=n_cat, store_count=n_all, residents=res,
         land_area_km2=land, per_km2=_per(n_cat, land), per_1000_residents=_per(1000.0 * n_cat, res),
@@ -262,24 +348,29 @@ def assess_saturation(
     cat_counts = prof.category_counts(cat)
     pos = area._positions if area._positions is not None else np.zeros(0, dtype=np.int64)
     codes_here = store_columns(stores)[f"{mix_level}_code"][pos]
+    scope = area_major_scope(area, stores, prof)
+    majors_here = store_columns(stores)["major_code"][pos].astype(str) if len(pos) else np.zeros(0, dtype=str)
+    n_scope = int(np.isin(majors_here, scope.majors).sum()) if scope.majors else area.store_count
     local = Baseline(
         level="area", code=None, name="분석 상권", category_count=area.category_count,
-        store_count=area.store_count, residents=area.residents, land_area_km2=area.land_area_km2,
+        store_count=n_scope, residents=area.residents, land_area_km2=area.land_area_km2,
         per_km2=area.category_per_km2, per_1000_residents=area.category_per_1000_residents,
-        share=_per(area.category_count, area.store_count), coverage=None,
+        share=_per(area.category_count, n_scope), coverage=None,
     )
     place = area.place
     bases: list[Baseline] = []
     if place is not None and place.sigungu_code:
         sel = d.sigungu_code == place.sigungu_code
         if sel.any():
-            bases.append(_region_baseline("sigungu", place.sigungu_code, place.sigungu_name or "", sel, prof, cat_counts))
+            bases.append(_region_baseline("sigungu", place.sigungu_code, place.sigungu_name or "", sel, prof, cat_counts,
+                                          scope))
     if place is not None and place.sido_code:
         sel = d.sido_code == place.sido_code
         if sel.any():
-            bases.append(_region_baseline("sido", place.sido_code, place.sido_name or "", sel, prof, cat_counts))
+            bases.append(_region_baseline("sido", place.sido_code, place.sido_name or "", sel, prof, cat_counts, scope))
     bases.append(
-        _region_baseline("national", None, "전국(자료 포함 지역)", np.ones(len(d.residents), bool), prof, cat_counts)
+        _region_baseline("national", None, "전국(자료 포함 지역)", np.ones(len(d.residents), bool), prof, cat_counts,
+                         scope)
     )
     lq = {b.level: _ratio(local.share, b.share) for b in bases}
     r1000 = {b.level: _ratio(local.per_1000_residents, b.per_1000_residents) for b in bases}
@@ -294,6 +385,13 @@ def assess_saturation(
             f"반경 안 주민의 {1 - area_cov:.0%}가 이 스냅샷에 점포 자료가 없는 읍면동에 살아, 점포 수가 실제보다 "
             "적게 잡힙니다. 과밀 여부는 판단하지 않았습니다. 주변 지역까지 담은 자료로 다시 분석해 주세요."
         )
+    cat_major = str(getattr(cat, "code", ""))[:2]
+    if scope.majors and cat_major and cat_major not in scope.majors:
+        verdict = "판단 보류"
+        reason = (f"이 지역 자료에는 {cat.name}의 대분류 점포가 없습니다(업종 일부만 담은 파일). 과밀 여부는 판단하지 "
+                  "않았습니다. 모든 업종을 담은 자료를 가져와 다시 분석해 주세요.")
+    elif scope.note and verdict != "판단 보류":
+        reason = f"{reason} ({scope.note})"
     h, even, hhi, k = shannon_hhi(np.unique(codes_here.astype(str), return_counts=True)[1] if len(pos) else np.zeros(0))
     base_h = None
     if bases and bases[0].level == "sigungu" and place is not None:
@@ -304,7 +402,7 @@ def assess_saturation(
         category=category_dict(cat), area=local, baselines=bases, location_quotient=lq,
         ratio_per_1000=r1000, ratio_per_km2=rkm2, verdict=verdict, verdict_reason=reason,
         mix_level=mix_level, shannon=h, shannon_evenness=even, hhi=hhi, mix_types=k, baseline_shannon=base_h,
-        area_coverage=area_cov,
+        area_coverage=area_cov, compared_majors=scope.major_names, scope_note=scope.note,
         inputs={"snapshot": snapshot_id(stores), "covered_min_stores": COVERED_MIN_STORES,
                 "saturated_ratio": SATURATED_RATIO, "undersupplied_ratio": UNDERSUPPLIED_RATIO},
         sources=list(dict.fromkeys(area.sources + DEMAND_SOURCES)),
@@ -334,17 +432,32 @@ def _verdict(cat, local: Baseline, bases: list[Baseline], lq, r1000) -> tuple[st
                              "(주변에 같은 업종이나 주민 자료가 없음).")
     name = cat.name
     where = ref.name
-    if ratio is not None and q is not None and ratio >= SATURATED_RATIO and q >= 1.2:
+    lq_hi, lq_lo = SATURATED_LQ, UNDERSUPPLIED_LQ
+    rule = (f"판정 규칙: 주민 1,000명당 점포 수가 {where} 평균의 {SATURATED_RATIO:.1f}배 이상이고 업종 비중(LQ)도 "
+            f"{lq_hi:.1f} 이상이면 과밀, {UNDERSUPPLIED_RATIO:.2f}배 이하이고 LQ {lq_lo:.1f} 이하이면 부족, "
+            "둘 중 하나만 맞거나 둘 다 안 맞으면 적정입니다.")
+    if ratio >= SATURATED_RATIO and q >= lq_hi:
         return "과밀", (
             f"주민 1,000명당 {name} 점포가 {local.per_1000_residents:.2f}곳으로 {where} 평균"
-            f"({ref.per_1000_residents:.2f}곳)의 {ratio:.1f}배이고, 점포 구성 비중도 {q:.1f}배(LQ)입니다."
+            f"({ref.per_1000_residents:.2f}곳)의 {ratio:.1f}배이고, 점포 구성 비중도 {q:.1f}배(LQ)입니다. {rule}"
         )
-    if ratio is not None and q is not None and ratio <= UNDERSUPPLIED_RATIO and q <= 0.8:
+    if ratio <= UNDERSUPPLIED_RATIO and q <= lq_lo:
         return "부족", (
             f"주민 1,000명당 {name} 점포가 {local.per_1000_residents:.2f}곳으로 {where} 평균"
-            f"({ref.per_1000_residents:.2f}곳)의 {ratio:.1f}배에 그치고, 점포 구성 비중도 {q:.1f}배(LQ)입니다."
+            f"({ref.per_1000_residents:.2f}곳)의 {ratio:.1f}배에 그치고, 점포 구성 비중도 {q:.1f}배(LQ)입니다. {rule}"
         )
-    return "적정", (
-        f"주민 1,000명당 {name} 점포 {local.per_1000_residents:.2f}곳은 {where} 평균"
-        f"({ref.per_1000_residents:.2f}곳)의 {ratio:.1f}배이고 LQ는 {q:.2f}입니다. 뚜렷한 과밀이나 부족은 아닙니다."
-    )
+    head = (f"주민 1,000명당 {name} 점포 {local.per_1000_residents:.2f}곳은 {where} 평균"
+            f"({ref.per_1000_residents:.2f}곳)의 {ratio:.1f}배이고 LQ는 {q:.2f}입니다. ")
+    if ratio >= SATURATED_RATIO:
+        why = (f"주민당 밀도는 기준({SATURATED_RATIO:.1f}배)을 넘지만 LQ가 {lq_hi:.1f}에 못 미쳐, 이 업종만 몰린 것이 아니라 "
+               "이 상권에 점포 전체가 많은 것(중심지·유동 인구)으로 보고 적정으로 판정했습니다.")
+    elif q >= lq_hi:
+        why = (f"업종 비중(LQ)은 높지만 주민당 밀도가 {SATURATED_RATIO:.1f}배에 못 미쳐 적정으로 판정했습니다.")
+    elif ratio <= UNDERSUPPLIED_RATIO:
+        why = (f"주민당 밀도는 낮지만 LQ가 {lq_lo:.1f}보다 커 이 업종 비중은 평범합니다: 이 상권에 점포 전체가 적은 것으로 보고 "
+               "적정으로 판정했습니다.")
+    elif q <= lq_lo:
+        why = (f"업종 비중(LQ)은 낮지만 주민당 밀도가 {UNDERSUPPLIED_RATIO:.2f}배보다 커 적정으로 판정했습니다.")
+    else:
+        why = "주민당 밀도와 업종 비중이 모두 기준 안에 있어 뚜렷한 과밀이나 부족이 아닙니다."
+    return "적정", head + why + " " + rule

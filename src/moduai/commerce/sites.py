@@ -92,6 +92,7 @@ class SiteCell:
     expected: float
     survival_rate: float | None
     reason: str
+    at_border: bool = False  # part of the catchment lies outside the 시군구 and is not counted
 
 
 @dataclass
@@ -109,6 +110,11 @@ class SiteRanking:
     category_share_in_region: float
     cells: list[SiteCell]
     note: str | None = None
+    synthetic: bool = False  # some of the region's stores are generated (합성), not real 상가정보
+    synthetic_share: float = 0.0
+    data_note: str | None = None  # the 합성 warning, in Korean, for every adapter
+    excluded_no_stores: int = 0  # cells with residents but no store at all in their catchment
+    border_note: str | None = None
     inputs: dict[str, Any] = field(default_factory=dict)
     units: dict[str, str] = field(
         default_factory=lambda: {
@@ -227,7 +233,8 @@ def rank_sites(
     # stores per cell
     cols = store_columns(st)
     in_region = np.flatnonzero(np.isin(cols["sigungu_code"].astype(str), codes))
-    fr = subframe(st, in_region, ("store_id", "major_code", "mid_code", "minor_code", "lat", "lon"))
+    fr = subframe(st, in_region, ("store_id", "major_code", "mid_code", "minor_code", "lat", "lon", "synthetic"))
+    synth_share = float(np.mean(fr["synthetic"])) if len(fr) and "synthetic" in fr else 0.0
     store_cells = np.array([h3.latlng_to_cell(la, lo, res) for la, lo in zip(fr["lat"], fr["lon"], strict=True)])
     is_cat = category_mask(fr, cat)
     index = {c: i for i, c in enumerate(cells)}
@@ -266,7 +273,15 @@ def rank_sites(
     stores_c = catchment(n_all)
     expected = stores_c * share
     gap = expected - comp
-    cand = demand > 0
+    # a cell whose catchment holds no store at all is no 상권 (fields, hills, new estates): its 'no competitor'
+    # and 'gap 0' would rank it high on nothing, so it is left out and counted
+    no_stores = (demand > 0) & (stores_c == 0)
+    cand = (demand > 0) & (stores_c > 0)
+    if not cand.any():
+        cand = demand > 0
+        no_stores[:] = False
+    full_disk = 1 + 3 * k_ring * (k_ring + 1)
+    at_border = np.array([len(nb) < full_disk for nb in neigh])
     parts_avail = [p for p in PARTS if w.get(p, 0) > 0 and (p != "churn" or surv_cell is not None)]
     note = None
     if w.get("churn", 0) > 0 and surv_cell is None:
@@ -302,23 +317,37 @@ def rank_sites(
         contrib = {p: used[p] * parts[p] for p in parts_avail}
         best = max(contrib, key=contrib.get)
         reason = (
-            f"{emd or '이 셀'} 일대: 주변 주민 약 {demand[j]:,.0f}명, {cat.name} {int(comp[j])}곳"
-            f"(업종 비중으로 본 기대치 {expected[j]:.1f}곳). 점수에 가장 크게 기여한 항목은 {PART_KO[best]}입니다."
+            f"{emd or '이 셀'} 일대: 주변 주민 약 {demand[j]:,.0f}명, 점포 {int(stores_c[j])}곳 가운데 {cat.name} "
+            f"{int(comp[j])}곳(업종 비중으로 본 기대치 {expected[j]:.1f}곳). 점수에 가장 크게 기여한 항목은 {PART_KO[best]}입니다."
         )
+        if at_border[j]:
+            reason += f" {name} 경계에 닿은 셀이라 경계 너머의 주민·점포는 세지 않았습니다."
+        if synth_share > 0:
+            reason += " (합성 자료 포함)"
         out.append(
             SiteCell(
                 rank=rank, h3_cell=cells[j], lat=float(lat), lon=float(lon), emd_name=emd, score=float(score[o]),
                 parts=parts, contributions=contrib, residents=float(demand[j]), competitors=int(comp[j]),
                 stores=int(stores_c[j]), expected=float(expected[j]),
                 survival_rate=None if survival is None or not np.isfinite(survival[j]) else float(survival[j]),
-                reason=reason,
+                reason=reason, at_border=bool(at_border[j]),
             )
         )
+    data_note = None
+    if synth_share > 0:
+        data_note = (f"합성 자료: {name} 점포 자료의 {synth_share:.0%}는 실제 상가정보가 아니라 인구 분포에 맞춰 생성한 "
+                     "예시입니다. 순위는 분석 방법을 보여 줄 뿐 실제 입지 판단에 쓰면 안 됩니다. 실제 상가정보를 가져오면"
+                     "(CSV 가져오기 또는 상가정보 API) 실제 값으로 바뀝니다.")
+    n_border = int(at_border[idx].sum())
+    border_note = (f"주변(셀과 이웃 {k_ring}칸)의 주민·점포는 {name} 안의 것만 셉니다: 후보 {len(idx):,}곳 가운데 "
+                   f"{n_border:,}곳은 시군구 경계에 닿아 경계 너머가 빠지므로 수요·경쟁이 실제보다 적게 잡힐 수 있습니다."
+                   ) if n_border else None
     return SiteRanking(
         region_code=code, region_name=name, category=category_dict(cat), resolution=res, ring=k_ring,
         weights=used, parts_available=parts_avail, candidates=int(len(idx)), category_share_in_region=share,
-        cells=out, note=note,
+        cells=out, note=note, synthetic=synth_share > 0, synthetic_share=synth_share, data_note=data_note,
+        excluded_no_stores=int(no_stores.sum()), border_note=border_note,
         inputs={"weights_file": WEIGHTS_FILE.name, "weights_given": w, "snapshot": snapshot_id(st),
                 "previous_snapshot": previous_snapshot, "top": top},
-        sources=list(dict.fromkeys(store_sources(st) + DEMAND_SOURCES)),
+        sources=list(dict.fromkeys(store_sources(st, in_region) + DEMAND_SOURCES)),
     )

@@ -121,7 +121,7 @@ def get_stores(stores: StoreSetLike | None = None, snapshot: str | None = None) 
 ANALYSIS_COLUMNS = (
     "store_id", "name", "branch", "major_code", "major_name", "mid_code", "mid_name", "minor_code",
     "minor_name", "sido_code", "sigungu_code", "sigungu_name", "adm_dong_code", "adm_dong_name", "road_address",
-    "floor", "lon", "lat", "x", "y", "synthetic",
+    "floor", "lon", "lat", "x", "y", "synthetic", "dataset",
 )
 NUMERIC_COLUMNS = ("lon", "lat", "x", "y")
 MANY_VALUED_COLUMNS = ("store_id", "name", "branch", "road_address")
@@ -225,10 +225,25 @@ def subframe(stores: StoreSetLike, positions: np.ndarray, columns: tuple[str, ..
     return pd.DataFrame(store_columns(stores).take(positions, columns))
 
 
-def store_sources(stores: StoreSetLike) -> list[str]:
+def store_sources(stores: StoreSetLike, positions: np.ndarray | None = None) -> list[str]:
+    """Dataset ids behind ``stores``; with ``positions``, only those of the rows actually used.
+
+    A snapshot can mix datasets (the default: 회기동's real file plus generated rows); a 포항 result must not
+    cite 회기동's file, so analyses pass the positions they counted and get the ``dataset`` values of those
+    rows (in the snapshot's order). With no rows, or a frame without a ``dataset`` column, the snapshot's list.
+    """
     snap = getattr(stores, "snapshot", None)
     src = list(getattr(snap, "sources", None) or [])
-    return src
+    if positions is None or len(positions) == 0:
+        return src
+    cols = store_columns(stores)
+    if "dataset" not in cols:
+        return src
+    codes, values = cols.factorized("dataset")
+    used = {str(values[c]) for c in np.unique(codes[np.asarray(positions, dtype=np.int64)]) if values[c] is not None}
+    if not used:
+        return src
+    return [s for s in src if s in used] + sorted(used - set(src))
 
 
 def snapshot_id(stores: StoreSetLike) -> str | None:
@@ -391,7 +406,7 @@ def _assemble(
     competitors, nearest = _competitors(take_rows(sub, np.flatnonzero(mask)), x, y, max_competitors)
     n = rows_len(sub)
     synth = float(sub["synthetic"].mean()) if n and "synthetic" in sub else 0.0
-    sources = list(dict.fromkeys(store_sources(stores) + DEMAND_SOURCES + ["upjong-2023"]))
+    sources = list(dict.fromkeys(store_sources(stores, pos) + DEMAND_SOURCES + ["upjong-2023"]))
     return TradeArea(
         shape=shape, center_lat=lat, center_lon=lon, radius_m=radius_m, place=place,
         area_km2=area_km2, land_area_km2=land_km2, residents=float(residents), residents_year=CENSUS_YEAR,

@@ -3,6 +3,8 @@
 - ``GET /commerce/data``: snapshots (embedded real, synthetic default, imported quarters) and an upload form;
 - ``POST /commerce/data``: import uploaded CSV files and show the report with every rejected row;
 - ``GET /api/v1/commerce/snapshots``: the snapshots as JSON;
+- ``POST /commerce/data/fetch``: fetch one 행정동 or one circle from the 상가(상권)정보 API with the server's
+  key (``MODUAI_DATA_GO_KR_KEY``; the form shows only when it is set) as a background job;
 - ``POST /api/v1/commerce/import``: multipart ``files`` (+ optional ``snapshot``) → ImportReport JSON;
 - ``GET /api/v1/commerce/categories`` (``?level=``) and ``/api/v1/commerce/categories/resolve?text=카페``.
 """
@@ -16,12 +18,13 @@ from pathlib import Path
 from typing import Literal
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 
 from moduai.accounts.policy import Principal, current_principal
 from moduai.accounts.service import record_audit
 from moduai.commerce import snapshots, taxonomy
 from moduai.commerce.importer import ImportReport, import_sangga_files
+from moduai.commerce.sdsc_api import FetchReport, api_configured, fetch_stores
 from moduai.commerce.store import SnapshotInfo
 from moduai.errors import InputError, ModuaiError
 from moduai.results import to_jsonable
@@ -48,8 +51,12 @@ class CommerceDataContext:
     report: ImportReport | None = None
     error: dict | None = None
     snapshot_input: str = ""
+    api_configured: bool = False
+    fetch: FetchReport | None = None
+    fetch_input: dict = field(default_factory=dict)
     sources: list[str] = field(default_factory=lambda: ["upjong-2023", "upjong-crosswalk", "sangga-hoegidong-2026q1",
-                                                        "sangga-gangwon-sample", "sangga-synthetic", "sangga-imported"])
+                                                        "sangga-gangwon-sample", "sangga-synthetic", "sangga-imported",
+                                                        "sangga-api"])
 
 
 def _majors() -> list[MajorSummary]:
@@ -90,8 +97,10 @@ def _import_uploads(files: list[UploadFile], snapshot: str | None, principal: Pr
     return report
 
 
-def _page(request: Request, *, report=None, error=None, snapshot_input: str = "", status: int = 200):
-    ctx = CommerceDataContext(snapshots.list_snapshots(), _majors(), report, error, snapshot_input)
+def _page(request: Request, *, report=None, error=None, snapshot_input: str = "", status: int = 200,
+          fetch: FetchReport | None = None, fetch_input: dict | None = None):
+    ctx = CommerceDataContext(snapshots.list_snapshots(), _majors(), report if fetch is None else fetch.imported,
+                              error, snapshot_input, api_configured(), fetch, fetch_input or {})
     return render_page(request, "commerce_data/index.html", ctx, title="상가 자료 가져오기", status_code=status)
 
 
@@ -111,6 +120,51 @@ def commerce_data_upload(request: Request, files: list[UploadFile] = File(defaul
         err = exc.to_dict()
         return _page(request, error=err, snapshot_input=snapshot, status=exc.http_status)
     return _page(request, report=report, snapshot_input=snapshot)
+
+
+FETCH_INLINE_WAIT_S = 5.0  # a 행정동 of a few hundred stores is one or two pages: the operator sees the result here
+
+
+def _float_or_none(v: str, field_name: str) -> float | None:
+    v = (v or "").strip()
+    if not v:
+        return None
+    try:
+        return float(v)
+    except ValueError:
+        raise InputError(f"'{field_name}'에는 숫자를 적어 주세요. 받은 값: {v!r}.", field=field_name) from None
+
+
+def _fetch_job(args: dict, principal: Principal, *, progress) -> dict:
+    report = fetch_stores(**args, progress=lambda done, total: progress(done / max(total, 1), f"{done:,}/{total:,}건 받음"))
+    record_audit(principal, "fetch", "commerce_snapshot", report.snapshot or "-",
+                 {"operation": report.operation, "query": report.query, "rows_ok": report.rows_ok})
+    return {"result_url": "/commerce/data", "report": report}
+
+
+@router.post("/commerce/data/fetch", include_in_schema=False)
+def commerce_data_fetch(request: Request, dong: str = Form(default=""), lat: str = Form(default=""),
+                        lon: str = Form(default=""), radius: str = Form(default=""), major: str = Form(default=""),
+                        snapshot: str = Form(default=""), principal: Principal = Depends(current_principal)):
+    """상가(상권)정보 API에서 행정동 하나 또는 반경 안의 점포를 받아 가져옵니다 (작업으로 실행)."""
+    from moduai.jobs import get_runner
+
+    entered = {"dong": dong, "lat": lat, "lon": lon, "radius": radius, "major": major, "snapshot": snapshot}
+    try:
+        args = {"dong": dong.strip() or None, "lat": _float_or_none(lat, "lat"), "lon": _float_or_none(lon, "lon"),
+                "radius_m": _float_or_none(radius, "radius"), "major": major.strip() or None,
+                "snapshot": snapshot.strip() or None}
+        runner = get_runner()
+        job = runner.submit("commerce-fetch", f"상가정보 API 받기 · {dong or f'반경 {radius} m'}", _fetch_job, args,
+                            principal, owner_id=principal.user_id)
+        job = runner.wait(job.id, FETCH_INLINE_WAIT_S)
+        if job.status == "failed" and job.exception is not None:
+            raise job.exception
+    except ModuaiError as exc:
+        return _page(request, error=exc.to_dict(), status=exc.http_status, fetch_input=entered)
+    if job.status == "done":
+        return _page(request, fetch=job.result["report"], fetch_input=entered)
+    return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
 
 @router.get("/api/v1/commerce/snapshots", tags=["commerce"], response_model=S.SnapshotListPublic)
