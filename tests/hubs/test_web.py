@@ -57,8 +57,8 @@ def test_permission_table_lists_every_hubs_route(web):
     assert declared == {f"{m} {p}" for m, p in routes}
 
 
-def _fill(path: str, w: dict) -> str:
-    values = {"hub": "hub-b", "org_id": w["org_b"], "cohort_id": w["cohort_b"], "consultation_id": w["cons_b"],
+def _fill(path: str, w: dict, hub: str = "hub-b") -> str:
+    values = {"hub": hub, "org_id": w["org_b"], "cohort_id": w["cohort_b"], "consultation_id": w["cons_b"],
               "proposal_id": w["prop_b"], "log_id": w["log_b"], "kpi_id": "applicants", "entity": "outcomes"}
     return re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), path)
 
@@ -130,6 +130,27 @@ def test_planner_json_has_no_personal_field(web):
         assert "포항테크" not in text and "124-81-00998" not in text and "1248100998" not in text
     assert all(k["rows"] is None for k in docs[1]["kpis"])
     assert docs[0]["by_sigungu"][0]["organisations"] >= 1
+    # every GET the permission table opens to planners, on hub A (pages as their JSON document, the XLSX as text)
+    with session_scope() as s:
+        person = S.list_people(s, ADMIN, w["a"])[0]
+    secrets = ("포항테크", "124-81-00998", "홍길동", person.name_masked, person.phone_masked)
+    table, walked = permission_table(), []
+    for method, path in hub_routes(web.app):
+        if method != "GET" or "planner" not in table[f"{method} {path}"]:
+            continue
+        url = _fill(path, w, hub="hub-a") + "?year=2025"
+        if path.endswith(".xlsx"):
+            text = _xlsx_text(c.get(url).content)
+            assert not [x for x in (*secrets, "기관명") if x in text], url
+        else:
+            r = c.get(url + ("" if path.startswith("/api/") else "&format=json"))
+            assert r.status_code == 200, (url, r.text[:200])
+            assert not (_keys(r.json()) & PERSONAL_FIELDS), (url, _keys(r.json()) & PERSONAL_FIELDS)
+            assert not [x for x in secrets if x in r.text], url
+        walked.append(path)
+    assert len(walked) >= 9, walked
+    kpi_doc = c.get("/hubs/hub-a/kpis/selection_rate?year=2025&format=json").json()
+    assert kpi_doc["rows"] == [] and kpi_doc["kpi"]["numerator"] == 1  # the count, without the rows behind it
     # a 경북 planner sees the 경북 hub only; 전주 (전북) is outside the region → 404
     assert [h["slug"] for h in docs[4]] == ["hub-a"]
     assert c.get("/api/v1/hubs/hub-b/kpis?year=2025").status_code == 404
@@ -137,6 +158,16 @@ def test_planner_json_has_no_personal_field(web):
     assert c.get(f"/api/v1/hubs/organisations/{w['org_a']}/timeline").status_code == 403
     assert c.get("/api/v1/hubs/hub-a/organisations").status_code == 403
     assert c.post("/api/v1/hubs/hub-a/consultations", json=BODIES["/api/v1/hubs/{hub}/consultations"]).status_code == 403
+
+
+def _xlsx_text(data: bytes) -> str:
+    import io
+
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(data), read_only=True)
+    return " ".join(str(v) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for v in row
+                    if v is not None)
 
 
 def test_anonymous_members_and_wrong_roles_are_refused(web):
@@ -198,7 +229,16 @@ def test_consultation_form_runs_programs_match_and_stores_it(web):
     doc = c.get(f"/api/v1/hubs/consultations/{cid}").json()
     assert doc["analysis_kind"] == "programs_match" and doc["analysis_inputs"]["region_code"] == "47110"
     assert doc["analysis_result"]["total_programs"] > 0 and doc["analysis_sources"]
-    assert c.get(f"/hubs/consultations/{cid}").status_code == 200
+    page = c.get(f"/hubs/consultations/{cid}")
+    assert page.status_code == 200
+    # the saved analysis is shown with each program's verdict and reason, in Korean
+    res = doc["analysis_result"]
+    first_label, first = next((label, items[0]) for label, items in
+                              (("신청 가능", res["eligible"]), ("확인 필요", res["unknown"]),
+                               ("조건 하나가 안 맞음", res["near_misses"])) if items)
+    row = re.search(rf'<a href="/programs/p/{first["slug"]}">[^<]+</a></td>\s*<td>([^<]+)</td>', page.text)
+    assert row and row.group(1) == first_label, page.text[-2000:]
+    assert "지역 코드 47110" in page.text and "region_code=" not in page.text
     # a form without the CSRF token, or with another session's token, is refused and stores nothing
     bad = c.post("/hubs/hub-a/consultations", data={"topic": "지원사업", "held_on": "2025-05-02"})
     assert bad.status_code == 403
