@@ -35,11 +35,12 @@ def login_as(client, role: str, email: str | None = None, **scope) -> UserPublic
     return user
 
 
-def browser_login(page, live_server: str, role: str, next_path: str = "/") -> UserPublic:
-    """Create a fresh user of ``role`` in the live server's database and sign the browser page in."""
+def browser_login(page, live_server: str, role: str, next_path: str = "/", **scope) -> UserPublic:
+    """Create a fresh user of ``role`` in the live server's database and sign the browser page in
+    (``scope``: ``hub_id=…`` or ``region_code=…`` as for :func:`login_as`)."""
     import uuid
 
-    user = make_user(role, f"{role}-{uuid.uuid4().hex[:8]}@example.kr")
+    user = make_user(role, f"{role}-{uuid.uuid4().hex[:8]}@example.kr", **scope)
     page.goto(f"{live_server}/accounts/login?next={next_path}")
     page.fill("#email", user.email)
     page.fill("#password", PASSWORD)

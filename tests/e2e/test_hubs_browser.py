@@ -6,18 +6,17 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import screenshot
+from tests.helpers_auth import browser_login
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def demo_admin(live_server):
-    """The demo tenant in the live server's database and an admin session cookie."""
+def demo(live_server):
+    """The demo tenant in the live server's database: its hub id and a cohort, firm and consultation."""
     from sqlalchemy import select
 
-    from moduai.accounts.models import UserRow
     from moduai.accounts.policy import Principal
-    from moduai.accounts.service import hash_password, sign_session
     from moduai.db import session_scope
     from moduai.hubs import models as M
     from moduai.hubs.demo import create_demo
@@ -25,17 +24,14 @@ def demo_admin(live_server):
     with session_scope() as s:
         if s.scalar(select(M.HubRow).where(M.HubRow.slug == "demo")) is None:
             create_demo(s, Principal(role="admin", user_id=None), n_orgs=120)
-        user = s.scalar(select(UserRow).where(UserRow.email == "hubs-admin@example.kr"))
-        if user is None:
-            user = UserRow(email="hubs-admin@example.kr", password_hash=hash_password("x" * 12), role="admin",
-                           is_active=True)
-            s.add(user)
-            s.flush()
-        cohort = s.scalar(select(M.CohortRow.id).where(M.CohortRow.year == 2024).order_by(M.CohortRow.id))
+        hub = s.scalar(select(M.HubRow.id).where(M.HubRow.slug == "demo"))
+        cohort = s.scalar(select(M.CohortRow.id).where(M.CohortRow.hub_id == hub, M.CohortRow.year == 2024)
+                          .order_by(M.CohortRow.id))
         org = s.scalar(select(M.ApplicationRow.organisation_id).where(M.ApplicationRow.cohort_id == cohort,
                                                                      M.ApplicationRow.status == "completed"))
-        cons = s.scalar(select(M.ConsultationRow.id).order_by(M.ConsultationRow.id))
-        return {"cookie": sign_session(user.id), "cohort": cohort, "org": org, "consultation": cons}
+        cons = s.scalar(select(M.ConsultationRow.id).where(M.ConsultationRow.hub_id == hub)
+                        .order_by(M.ConsultationRow.id))
+        return {"hub": hub, "cohort": cohort, "org": org, "consultation": cons}
 
 
 def _pages(d):
@@ -47,12 +43,11 @@ def _pages(d):
 
 
 @pytest.mark.parametrize("width", [390, 1280])
-def test_demo_hub_pages_render(page, live_server, demo_admin, width):
-    from moduai.accounts.service import SESSION_COOKIE
-
-    page.context.add_cookies([{"name": SESSION_COOKIE, "value": demo_admin["cookie"], "url": live_server}])
+def test_demo_hub_pages_render(page, live_server, demo, width):
+    # signed in through the login form as the demo hub's operator (the permission table and tenancy apply)
+    browser_login(page, live_server, "operator", "/hubs", hub_id=demo["hub"])
     page.set_viewport_size({"width": width, "height": 900})
-    for name, path in _pages(demo_admin):
+    for name, path in _pages(demo):
         resp = page.goto(live_server + path)
         assert resp is not None and resp.status == 200, (path, resp and resp.status)
         body = page.locator("main").inner_text()
@@ -63,15 +58,13 @@ def test_demo_hub_pages_render(page, live_server, demo_admin, width):
     assert page.external_requests == []
 
 
-def test_consultation_form_runs_analysis_in_browser(page, live_server, demo_admin):
-    from moduai.accounts.service import SESSION_COOKIE
-
-    page.context.add_cookies([{"name": SESSION_COOKIE, "value": demo_admin["cookie"], "url": live_server}])
-    page.goto(live_server + "/hubs/demo/consultations/new")
+def test_consultation_form_runs_analysis_in_browser(page, live_server, demo):
+    browser_login(page, live_server, "mentor", "/hubs/demo/consultations/new", hub_id=demo["hub"])
     page.fill("input[name=held_on]", "2025-06-02")
     page.select_option("select[name=topic]", "지원사업")
     page.fill("textarea[name=notes]", "AI 도입 바우처 문의")
-    page.click("button[type=submit]")
+    page.click("main form button[type=submit]")
     page.wait_for_url("**/hubs/consultations/*")
     assert "저장된 분석: 지원사업 매칭" in page.locator("main").inner_text()
     screenshot(page, "hubs_consultation_saved_1280")
+    assert page.external_requests == []

@@ -64,3 +64,21 @@ def test_cli_import_template_and_rejected_rows(db_url, tmp_path):
     assert r.exit_code == 2
     err = json.loads(r.stderr)["error"]
     assert err["type"] == "import_rejected" and err["rows"][0]["line"] == 2
+
+
+def test_cli_kpis_json_equals_the_api_document(db_url):
+    """`moduai hubs kpis --json` and GET /api/v1/hubs/{hub}/kpis (signed in as the hub's operator) are one document."""
+    from fastapi.testclient import TestClient
+
+    from moduai.web.app import create_app
+    from tests.helpers_auth import login_as
+
+    demo = json.loads(_run("hubs", "demo", "--orgs", "40", "--json").stdout)
+    cli = _run("hubs", "kpis", "--hub", "demo", "--year", "2024", "--json")
+    assert cli.exit_code == 0, cli.output
+    client = TestClient(create_app())
+    login_as(client, "operator", "op-demo@example.kr", hub_id=demo["hub"]["id"])
+    api = client.get("/api/v1/hubs/demo/kpis?year=2024")
+    assert api.status_code == 200, api.text[:300]
+    assert api.json() == json.loads(cli.stdout)
+    assert len(api.json()["kpis"]) == 13 and api.json()["label"] == "합성"

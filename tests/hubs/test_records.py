@@ -74,3 +74,18 @@ def test_movement_classes():
     assert S.movement_class("47111", "47", "47190") == "권역 안 이동"
     assert S.movement_class("47111", "47", "41135") == "수도권으로 이동"
     assert S.movement_class("47111", "47", "26110") == "다른 지역으로 이동"
+
+
+def test_timeline_names_the_linked_program_not_its_code(two_hubs):
+    """A 지원사업 award links to a moduai.programs entry: the timeline shows its name (catalog), never the slug;
+    a code the programs list does not know is said to be unknown."""
+    from moduai.programs.catalog import load_starter_catalog
+
+    name = {p.slug: p.name for p in load_starter_catalog()}["sample-regional-ai-voucher"]
+    with session_scope() as s:
+        S.add_support(s, ADMIN, two_hubs["org_a"], given_on="2024-05-01", kind="자금", amount_krw=10_000_000,
+                      program_slug="sample-regional-ai-voucher")
+        S.add_support(s, ADMIN, two_hubs["org_a"], given_on="2024-06-01", kind="지원사업", program_slug="nope-123")
+        tl = S.organisation_timeline(s, ADMIN, two_hubs["org_a"])
+    assert [e.detail for e in tl.events] == [f"10,000,000원 · {name}", "지원사업 목록에 없는 코드 nope-123"]
+    assert name == "(예시) 지역 AI 바우처"

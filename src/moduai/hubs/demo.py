@@ -46,7 +46,7 @@ CALIBRATION = {
     "survival_5y_national": {"value": SURVIVAL_5Y_NATIONAL, "source": "전국 기업 5년 생존율 (issue 12에 인용; 통계청 기업생멸행정통계)"},
     "assumptions": ASSUMPTIONS,
 }
-PROGRAMS = [("AI 도입 액셀러레이팅", "AI 도입", "sample-ai-voucher"), ("제조 AX 실증", "제조 AX", None),
+PROGRAMS = [("AI 도입 액셀러레이팅", "AI 도입", "sample-regional-ai-voucher"), ("제조 AX 실증", "제조 AX", None),
             ("스마트팜 창업 캠프", "스마트팜", None)]
 CRITERIA = [{"name": "사업성", "weight": 0.4, "max": 100}, {"name": "AI 활용 계획", "weight": 0.35, "max": 100},
             {"name": "지역 기여", "weight": 0.25, "max": 100}]

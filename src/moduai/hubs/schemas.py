@@ -40,6 +40,7 @@ class OrganisationPublic(BaseModel):
     brn: str | None = Field(None, description="사업자등록번호 (000-00-00000); 예비창업자는 없음")
     is_prospective: bool
     region_code: str | None
+    region_name: str = Field("", description="본점 시군구 이름 (region_code에서; 모르는 코드는 코드 그대로)")
     sector: str | None
     founded_on: dt.date | None
     merged_into_id: int | None = None

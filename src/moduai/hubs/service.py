@@ -17,7 +17,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from moduai.accounts.policy import Principal
-from moduai.errors import Forbidden, InputError, NotFound
+from moduai.errors import Forbidden, InputError, ModuaiError, NotFound
 from moduai.hubs import identity as ID
 from moduai.hubs import models as M
 from moduai.hubs.schemas import (
@@ -35,6 +35,8 @@ from moduai.hubs.schemas import (
     TimelineEvent,
 )
 from moduai.korean import josa
+from moduai.programs.catalog import load_starter_catalog
+from moduai.programs.models import ProgramRow
 from moduai.programs.service import match_profile
 from moduai.regions import get_region, megaregion_of, resolve_region
 from moduai.results import to_jsonable
@@ -199,7 +201,18 @@ def _choice(value: Any, allowed: tuple[str, ...], field: str, label: str) -> str
 def org_public(row: M.OrganisationRow) -> OrganisationPublic:
     out = OrganisationPublic.model_validate(row)
     out.brn = ID.format_brn(row.brn)
+    out.region_name = _region_name(row.region_code)
     return out
+
+
+def _region_name(code: str | None) -> str:
+    """``47111`` → ``경상북도 포항시 남구``; an old or foreign code stays as it is, no code → ""."""
+    if not code:
+        return ""
+    try:
+        return get_region(code).full_name
+    except ModuaiError:
+        return code
 
 
 def add_organisation(session: Session, principal: Principal, hub_ref: str | int, *, name: str,
@@ -495,6 +508,16 @@ def movement_class(home_code: str | None, hub_sido: str, new_code: str | None) -
     return "다른 지역으로 이동"
 
 
+def _program_names(session: Session, slugs: set[str]) -> dict[str, str]:
+    """``{slug: name}`` of the 지원사업 (moduai.programs) a support row links to: the programs table, else the
+    shipped starter catalog (a fresh install has not seeded the table yet)."""
+    if not slugs:
+        return {}
+    names = {p.slug: p.name for p in load_starter_catalog() if p.slug in slugs}
+    names.update(session.execute(select(ProgramRow.slug, ProgramRow.name).where(ProgramRow.slug.in_(slugs))).all())
+    return names
+
+
 def organisation_timeline(session: Session, principal: Principal, org_id: int) -> OrganisationTimeline:
     """Everything that happened to one firm, in date order, across the hubs the caller may see (matched by
     사업자등록번호; a 예비창업자 is its own record plus anything merged into it)."""
@@ -533,10 +556,14 @@ def organisation_timeline(session: Session, principal: Principal, org_id: int) -
             add(p.held_on, p.hub_id, "참여", p.session_title,
                 ("출석" if p.attended else "결석") + (f" · 멘토링 {p.mentoring_hours:g}시간" if p.mentoring_hours else ""),
                 f"hub_participations:{p.id}")
-    for s in session.scalars(select(M.SupportRow).where(M.SupportRow.organisation_id.in_(org_ids))):
+    supports = list(session.scalars(select(M.SupportRow).where(M.SupportRow.organisation_id.in_(org_ids))))
+    program_names = _program_names(session, {s.program_slug for s in supports if s.program_slug})
+    for s in supports:
         detail = " · ".join(x for x in (
             f"{s.amount_krw:,}원" if s.amount_krw else "", f"{s.space_m2:g}㎡" if s.space_m2 else "",
-            f"{s.mentoring_hours:g}시간" if s.mentoring_hours else "", s.program_slug or "") if x)
+            f"{s.mentoring_hours:g}시간" if s.mentoring_hours else "",
+            program_names.get(s.program_slug, f"지원사업 목록에 없는 코드 {s.program_slug}") if s.program_slug else "")
+            if x)
         add(s.given_on, s.hub_id, "지원", f"{s.kind} 지원", detail, f"hub_supports:{s.id}")
     for c in session.scalars(select(M.ConsultationRow).where(M.ConsultationRow.organisation_id.in_(org_ids))):
         add(c.held_on, c.hub_id, "상담", f"{c.topic} 상담",
@@ -547,7 +574,7 @@ def organisation_timeline(session: Session, principal: Principal, org_id: int) -
         detail = {"투자": f"{o.amount_krw or 0:,}원", "고용": f"{o.headcount}명", "매출": o.revenue_band or "",
                   "본점 이전": o.region_code or ""}.get(o.kind, "")
         if o.kind == "본점 이전":
-            detail = get_region(o.region_code).full_name if o.region_code else ""
+            detail = _region_name(o.region_code)
             last_region = o.region_code
         add(o.observed_on, o.hub_id, o.kind, o.kind, f"{detail} (근거: {o.evidence})".strip(), f"hub_outcomes:{o.id}")
     ev.sort(key=lambda e: (e.date, e.ref))

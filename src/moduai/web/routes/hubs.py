@@ -5,10 +5,11 @@ Pages: /hubs (거점센터 목록), /hubs/{hub} (운영 대시보드), /hubs/{hu
 (기관 타임라인), /hubs/{hub}/consultations/new (상담 + 분석), /hubs/consultations/{id}, /hubs/{hub}/merge
 (중복 후보), /hubs/planner (시군구 집계 지도). JSON under /api/v1/hubs/….
 
-Until the trust work's ``moduai.accounts.policy.current_principal`` dependency lands, :func:`hub_principal`
-builds the Principal from ``accounts.deps.current_user`` (users without ``hub_id``/``region_code`` columns
-get none: an operator without a hub sees no hub). Every route is checked against
-``accounts/permissions/hubs.yaml`` by :func:`_check_permission`.
+The caller is the platform's ``moduai.accounts.policy.current_principal`` (resolved once per request by the
+access middleware from the session cookie; an operator's or mentor's hub is the user's ``hub_id``, a
+planner's region its ``region_code``). The permission table ``accounts/permissions/hubs.yaml`` is enforced
+by that middleware (401/403 before the route runs) and the CSRF token by the app-wide ``csrf_protect``;
+tenant checks are the domain's (another hub's object → 404).
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ from typing import Any
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
-from moduai.accounts.policy import Principal, allowed
+from moduai.accounts.policy import Principal, current_principal
 from moduai.db import ensure_migrated, session_scope
-from moduai.errors import Forbidden, InputError
+from moduai.errors import InputError
 from moduai.hubs import io as IO
 from moduai.hubs import kpis as K
 from moduai.hubs import service as S
@@ -39,55 +40,13 @@ from moduai.hubs.schemas import (
 from moduai.web import maps
 from moduai.web.templating import render_page
 
-ROLE_ALIASES = {"user": "member"}  # the accounts table's older role name
 
-
-# ------------------------------------------------------------------------------------------ caller
-def hub_principal(request: Request) -> Principal:
-    """The caller as a Principal (local stand-in for ``accounts.policy.current_principal``)."""
-    from moduai.accounts.deps import current_user
-
-    user = current_user(request)
-    if user is None:
-        return Principal()
-    hub_id = region = None
-    try:
-        from moduai.accounts.models import UserRow
-
-        with session_scope() as s:
-            row = s.get(UserRow, user.id)
-            hub_id, region = getattr(row, "hub_id", None), getattr(row, "region_code", None)
-    except Exception:  # noqa: BLE001 - older schema: no tenancy columns yet
-        pass
-    return Principal(role=ROLE_ALIASES.get(user.role, user.role), user_id=user.id, hub_id=hub_id, region_code=region)
-
-
-def _check_permission(request: Request, principal: Principal = Depends(hub_principal)) -> Principal:
-    route = request.scope.get("route")
-    path = getattr(route, "path", request.url.path)
-    if not allowed(principal, request.method, path):
-        if principal.is_anonymous:
-            raise Forbidden("거점센터 화면은 로그인한 운영자·멘토·기획 담당자만 볼 수 있습니다. 먼저 로그인해 주세요.",
-                            detail="not signed in",
-                            candidates=[{"href": f"/accounts/login?next={request.url.path}", "label": "로그인"}])
-        raise Forbidden("이 화면을 쓸 권한이 없는 계정입니다. 관리자에게 역할을 요청하세요.", detail="role not allowed")
+def _migrated() -> None:
+    """The hubs tables exist before a route reads them (a no-op once migrated)."""
     ensure_migrated()
-    return principal
 
 
-router = APIRouter(dependencies=[Depends(_check_permission)])
-
-
-def _csrf(request: Request) -> str:
-    from moduai.accounts.service import SESSION_COOKIE, csrf_token
-
-    return csrf_token(request.cookies.get(SESSION_COOKIE))
-
-
-def _check_csrf(request: Request, token: str) -> None:
-    from moduai.accounts.service import SESSION_COOKIE, check_csrf
-
-    check_csrf(request.cookies.get(SESSION_COOKIE), token)
+router = APIRouter(dependencies=[Depends(_migrated)])
 
 
 def _year(value: str | int | None, default: int) -> int:
@@ -130,7 +89,7 @@ class HubListContext:
 
 
 @router.get("/hubs", include_in_schema=False)
-def hubs_page(request: Request, principal: Principal = Depends(hub_principal)):
+def hubs_page(request: Request, principal: Principal = Depends(current_principal)):
     """거점센터 목록."""
     with session_scope() as s:
         ctx = HubListContext(S.list_hubs(s, principal), principal.role)
@@ -152,14 +111,13 @@ class DashboardContext:
     alert: str | None
     label: str | None
     sees_personal: bool
-    csrf: str
     entities: list[dict]
     message: str | None = None
     sources: list[str] = field(default_factory=lambda: list(K.SOURCES))
 
 
 @router.get("/hubs/planner", include_in_schema=False)
-def planner_page(request: Request, year: str | None = None, principal: Principal = Depends(hub_principal)):
+def planner_page(request: Request, year: str | None = None, principal: Principal = Depends(current_principal)):
     """지자체 기획: 관할 거점센터의 시군구별 집계 (개인 정보 없음)."""
 
     y = _year(year, dt.date.today().year - 1)
@@ -178,7 +136,7 @@ class PlannerContext:
 
 
 @router.get("/hubs/organisations/{org_id}", include_in_schema=False)
-def timeline_page(request: Request, org_id: int, principal: Principal = Depends(hub_principal)):
+def timeline_page(request: Request, org_id: int, principal: Principal = Depends(current_principal)):
     """기관 타임라인: 신청부터 성과까지, 거점센터를 가로질러 날짜순."""
     with session_scope() as s:
         tl = S.organisation_timeline(s, principal, org_id)
@@ -186,7 +144,7 @@ def timeline_page(request: Request, org_id: int, principal: Principal = Depends(
 
 
 @router.get("/hubs/consultations/{consultation_id}", include_in_schema=False)
-def consultation_page(request: Request, consultation_id: int, principal: Principal = Depends(hub_principal)):
+def consultation_page(request: Request, consultation_id: int, principal: Principal = Depends(current_principal)):
     """저장된 상담과 분석 결과."""
     with session_scope() as s:
         c = S.get_consultation(s, principal, consultation_id)
@@ -210,7 +168,7 @@ def template_download(entity: str):
 
 @router.get("/hubs/{hub}", include_in_schema=False)
 def dashboard_page(request: Request, hub: str, year: str | None = None, message: str | None = None,
-                   principal: Principal = Depends(hub_principal)):
+                   principal: Principal = Depends(current_principal)):
     """운영 대시보드: KPI 카드와 추이, 알림, 기수, 최근 상담."""
     with session_scope() as s:
         row = S.get_hub_row(s, principal, hub)
@@ -233,7 +191,7 @@ def dashboard_page(request: Request, hub: str, year: str | None = None, message:
                       "spark": _spark(series)})
     alert = f"{len(stale)}곳은 12개월 동안 성과 기록이 없습니다." if stale else None
     ctx = DashboardContext(hub_pub, y, years, cards, len(stale), stale[:50], cohorts, counts, cons, dups, alert,
-                           hub_pub.label, personal, _csrf(request),
+                           hub_pub.label, personal,
                            [{"id": e, "label": t["label"]} for e, t in IO.TEMPLATES.items()], message)
     return render_page(request, "hubs/dashboard.html", ctx, title=f"{hub_pub.name} 대시보드")
 
@@ -262,7 +220,7 @@ class KpiPageContext:
 
 @router.get("/hubs/{hub}/kpis/{kpi_id}", include_in_schema=False)
 def kpi_page(request: Request, hub: str, kpi_id: str, year: str | None = None, cohort: int | None = None,
-             principal: Principal = Depends(hub_principal)):
+             principal: Principal = Depends(current_principal)):
     """KPI 하나: 정의, 분자·분모, 그 뒤의 기록."""
     from sqlalchemy import select
 
@@ -290,7 +248,7 @@ def kpi_page(request: Request, hub: str, kpi_id: str, year: str | None = None, c
 
 
 @router.get("/hubs/{hub}/cohorts/{cohort_id}", include_in_schema=False)
-def cohort_page(request: Request, hub: str, cohort_id: int, principal: Principal = Depends(hub_principal)):
+def cohort_page(request: Request, hub: str, cohort_id: int, principal: Principal = Depends(current_principal)):
     """기수: 신청·심사 점수와 근거·선정·참여·수료."""
     with session_scope() as s:
         row = S.get_hub_row(s, principal, hub)
@@ -315,7 +273,7 @@ class OrganisationsContext:
 
 
 @router.get("/hubs/{hub}/organisations", include_in_schema=False)
-def organisations_page(request: Request, hub: str, q: str = "", principal: Principal = Depends(hub_principal)):
+def organisations_page(request: Request, hub: str, q: str = "", principal: Principal = Depends(current_principal)):
     """기관 목록과 찾기."""
     with session_scope() as s:
         row = S.get_hub_row(s, principal, hub)
@@ -329,28 +287,26 @@ class ConsultFormContext:
     hub: HubPublic
     organisations: list[OrganisationPublic]
     topics: list[str]
-    csrf: str
     error: str | None = None
 
 
 @router.get("/hubs/{hub}/consultations/new", include_in_schema=False)
-def consult_form(request: Request, hub: str, principal: Principal = Depends(hub_principal)):
+def consult_form(request: Request, hub: str, principal: Principal = Depends(current_principal)):
     """상담 기록 + moduai 분석 실행."""
     with session_scope() as s:
         row = S.get_hub_row(s, principal, hub)
         ctx = ConsultFormContext(S.hub_public(row), S.list_organisations(s, principal, row.id, limit=500),
-                                 list(S.TOPICS), _csrf(request))
+                                 list(S.TOPICS))
     return render_page(request, "hubs/consult_form.html", ctx, title="상담 기록")
 
 
 @router.post("/hubs/{hub}/consultations", include_in_schema=False)
-def consult_submit(request: Request, hub: str, csrf: str = Form(""), topic: str = Form(""),
+def consult_submit(hub: str, topic: str = Form(""),
                    held_on: str = Form(""), organisation_id: str = Form(""), notes: str = Form(""),
                    run_match: str = Form(""), region_code: str = Form(""), business_status: str = Form(""),
                    employees: str = Form(""), industry: str = Form(""),
-                   principal: Principal = Depends(hub_principal)):
+                   principal: Principal = Depends(current_principal)):
     """상담 저장 (분석을 고르면 실행해 입력·출처와 함께 저장)."""
-    _check_csrf(request, csrf)
     inputs: dict[str, Any] = {}
     if run_match:
         inputs = {k: v for k, v in {"region_code": region_code or None, "business_status": business_status or None,
@@ -369,11 +325,10 @@ class MergeContext:
     proposals: list[DuplicateProposal]
     names: dict[str, str]
     log: list[dict]
-    csrf: str
 
 
 @router.get("/hubs/{hub}/merge", include_in_schema=False)
-def merge_page(request: Request, hub: str, principal: Principal = Depends(hub_principal)):
+def merge_page(request: Request, hub: str, principal: Principal = Depends(current_principal)):
     """중복 후보 (사람이 확인해 병합, 되돌릴 수 있음)."""
     from moduai.hubs import models as M
 
@@ -387,15 +342,13 @@ def merge_page(request: Request, hub: str, principal: Principal = Depends(hub_pr
             for i in (p.keep_id, p.other_id):
                 r = s.get(model, i)
                 names[f"{p.entity}:{i}"] = r.name if p.entity == "organisation" else r.name_masked
-        ctx = MergeContext(S.hub_public(row), props, names, S.merge_log(s, principal, row.id), _csrf(request))
+        ctx = MergeContext(S.hub_public(row), props, names, S.merge_log(s, principal, row.id))
     return render_page(request, "hubs/merge.html", ctx, title="중복 후보")
 
 
 @router.post("/hubs/{hub}/merge/{proposal_id}", include_in_schema=False)
-def merge_submit(request: Request, hub: str, proposal_id: int, csrf: str = Form(""),
-                 principal: Principal = Depends(hub_principal)):
+def merge_submit(hub: str, proposal_id: int, principal: Principal = Depends(current_principal)):
     """병합 실행."""
-    _check_csrf(request, csrf)
     with session_scope() as s:
         row = S.get_hub_row(s, principal, hub)
         S.merge(s, principal, proposal_id)
@@ -403,10 +356,8 @@ def merge_submit(request: Request, hub: str, proposal_id: int, csrf: str = Form(
 
 
 @router.post("/hubs/{hub}/merges/{log_id}/undo", include_in_schema=False)
-def undo_submit(request: Request, hub: str, log_id: int, csrf: str = Form(""),
-                principal: Principal = Depends(hub_principal)):
+def undo_submit(hub: str, log_id: int, principal: Principal = Depends(current_principal)):
     """병합 되돌리기."""
-    _check_csrf(request, csrf)
     with session_scope() as s:
         row = S.get_hub_row(s, principal, hub)
         S.undo_merge(s, principal, log_id)
@@ -414,10 +365,9 @@ def undo_submit(request: Request, hub: str, log_id: int, csrf: str = Form(""),
 
 
 @router.post("/hubs/{hub}/import", include_in_schema=False)
-def import_submit(request: Request, hub: str, csrf: str = Form(""), entity: str = Form(""),
-                  file: UploadFile = File(...), principal: Principal = Depends(hub_principal)):
+def import_submit(hub: str, entity: str = Form(""),
+                  file: UploadFile = File(...), principal: Principal = Depends(current_principal)):
     """엑셀·CSV 가져오기 (문제가 있으면 행마다 이유를 보여 주고 아무것도 저장하지 않음)."""
-    _check_csrf(request, csrf)
     data = file.file.read(20 * 1024 * 1024 + 1)
     if len(data) > 20 * 1024 * 1024:
         raise InputError("파일은 20MB까지 올릴 수 있습니다.", field="file")
@@ -429,7 +379,7 @@ def import_submit(request: Request, hub: str, csrf: str = Form(""), entity: str 
 
 
 @router.get("/hubs/{hub}/export.xlsx", include_in_schema=False)
-def export_xlsx(hub: str, year: str | None = None, principal: Principal = Depends(hub_principal)):
+def export_xlsx(hub: str, year: str | None = None, principal: Principal = Depends(current_principal)):
     """연도별 성과 보고 XLSX."""
     with session_scope() as s:
         row = S.get_hub_row(s, principal, hub)
