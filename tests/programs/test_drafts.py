@@ -17,7 +17,7 @@ import pytest
 
 from moduai.programs.criteria import PASS
 from moduai.programs.drafts import DRAFT, NEEDS_CHECK, confirmed_rules, extract_drafts
-from moduai.programs.importer import map_bizinfo_record, region_from_title, strip_html
+from moduai.programs.importer import map_bizinfo_record, region_from_title
 from moduai.programs.industry import ksic_for_industry, with_industry_code
 from moduai.programs.matching import CHECKED_WINDOW_ONLY, build_match, match_programs
 from moduai.programs.profile import profile_from_dict

@@ -86,6 +86,7 @@ class DraftRules:
     criteria: list[DraftCriterion] = field(default_factory=list)
     sectors: list[str] = field(default_factory=list)  # 분야 named in the title or 지원대상
     individuals: bool = False  # the 지원대상 names people (근로자, 구직자 …), not businesses
+    parsed: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)  # id → Criterion (matching)
 
     def by_type(self, ctype: str) -> list[DraftCriterion]:
         return [c for c in self.criteria if c.type == ctype]

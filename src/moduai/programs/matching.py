@@ -201,11 +201,14 @@ def evaluate_drafts(drafts: DraftRules, profile: Profile, today: dt.date) -> lis
     out: list[CriterionResult] = []
     ctx = Context(today)
     for d in drafts.evaluated:
-        try:
-            crit = parse_criterion(d.rule(), err_for=lambda rid: (lambda reason: RuleError(reason, file="draft",
-                                                                                          rule=rid)))
-        except RuleError:
-            continue
+        crit = drafts.parsed.get(d.id)
+        if crit is None:
+            try:
+                crit = parse_criterion(d.rule(), err_for=lambda rid: (lambda reason: RuleError(reason, file="draft",
+                                                                                              rule=rid)))
+            except RuleError:
+                continue
+            drafts.parsed[d.id] = crit
         r = crit.evaluate(profile, ctx)
         span = f" — 근거: '{d.text.strip()}'"
         out.append(CriterionResult(r.id, r.type, r.status, r.condition, f"{DRAFT_PREFIX} {r.reason}{span}", r.fix,

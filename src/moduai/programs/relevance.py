@@ -92,27 +92,44 @@ def _rx(word: str) -> re.Pattern[str]:
     return re.compile(re.escape(word), re.IGNORECASE)
 
 
-def _parts(program: Program) -> dict[str, str]:
-    desc = program.description or ""
+@lru_cache(maxsize=8192)
+def _parts_of(name: str, target: tuple[str, ...], desc: str) -> dict[str, str]:
     lo, hi = target_section(desc)
-    return {"title": program.name, "target": desc[lo:hi] + " " + " ".join(program.target),
-            "description": desc[:lo] + " " + desc[hi:]}
+    return {"title": name.lower(), "target": (desc[lo:hi] + " " + " ".join(target)).lower(),
+            "description": (desc[:lo] + " " + desc[hi:]).lower()}
+
+
+def _parts(program: Program) -> dict[str, str]:
+    return _parts_of(program.name, tuple(program.target), program.description or "")
+
+
+def _found(word: str, text: str) -> bool:
+    """``word`` in lower-cased ``text``: a plain substring test, a regex only for patterns and Latin words."""
+    if any(ch in word for ch in "\\[("):
+        return _rx(word).search(text) is not None
+    if word.isascii():  # a cheap substring test first; the word-boundary regex only when it is there
+        return word.lower() in text and _rx(word).search(text) is not None
+    return word.lower() in text
 
 
 def document_frequencies(programs: Iterable[Program], words: Iterable[str]) -> tuple[int, dict[str, int]]:
     """(number of programs, {word: programs mentioning it}) — the idf of the text score."""
-    progs = list(programs)
-    texts = [f"{p.name} {' '.join(p.target)} {p.description or ''}" for p in progs]
-    return len(progs), {w: sum(1 for t in texts if _rx(w).search(t)) for w in words}
+    texts = [" ".join(_parts(p).values()) for p in programs]
+    return len(texts), {w: sum(1 for t in texts if _found(w, t)) for w in words}
 
 
 def text_score(program: Program, terms: ProfileTerms, n: int, df: dict[str, int]) -> tuple[float, list[str]]:
     parts = _parts(program)
+    title, target, desc = parts["title"], parts["target"], parts["description"]
     score, hits = 0.0, []
     for w in terms.words:
-        idf = math.log(1 + (n - df.get(w, 0) + 0.5) / (df.get(w, 0) + 0.5))
-        best = max((FIELD_WEIGHTS[f] for f, text in parts.items() if _rx(w).search(text)), default=0.0)
+        if w.isascii() or any(ch in w for ch in "\\[("):
+            best = 3.0 if _found(w, title) else 2.0 if _found(w, target) else 1.0 if _found(w, desc) else 0.0
+        else:
+            lw = w.lower()
+            best = 3.0 if lw in title else 2.0 if lw in target else 1.0 if lw in desc else 0.0
         if best:
+            idf = math.log(1 + (n - df.get(w, 0) + 0.5) / (df.get(w, 0) + 0.5))
             score += idf * best
             hits.append(w)
     return score, hits
