@@ -205,3 +205,12 @@ def test_haenam_farm_gets_agricultural_announcements(programs):
     old = sum(_about_agriculture(by_slug[m.slug]) for m in top10(profile, programs, "legacy"))
     new = sum(_about_agriculture(by_slug[m.slug]) for m in top10(profile, programs, "relevance"))
     assert old <= 2 and new >= 8, (old, new)
+
+
+def test_registration_flag_answers_the_business_status():
+    from moduai.programs.matching import with_registration_status
+
+    assert with_registration_status(profile_from_dict({"flags": {"사업자등록": False}})).business_status == "예비"
+    assert with_registration_status(profile_from_dict({"flags": {"사업자등록": "예"}})).business_status == "기존"
+    stated = profile_from_dict({"business_status": "기존", "flags": {"사업자등록": False}})
+    assert with_registration_status(stated).business_status == "기존"  # what the person said wins

@@ -16,6 +16,7 @@ eligibility is "unknown", with that explained.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
@@ -266,6 +267,13 @@ def _is_closed(match: ProgramMatch) -> bool:
     return any(r.type == "application_window" and r.status == FAIL for r in match.results)
 
 
+def with_registration_status(profile: Profile) -> Profile:
+    """A profile that answered only the 사업자등록 flag: registered → 기존, not registered → 예비."""
+    if profile.business_status is None and "사업자등록" in profile.flags:
+        return dataclasses.replace(profile, business_status="기존" if profile.flags["사업자등록"] else "예비")
+    return profile
+
+
 def _rank_key(m: ProgramMatch):
     deadline = m.days_left if m.days_left is not None and m.days_left >= 0 else 10**6
     return (STATUS_ORDER[m.status], -m.fit, deadline, m.name)
@@ -299,7 +307,7 @@ def match_programs(profile: Profile, programs: list[Program], *, today: dt.date,
     """
     if ranking not in RANKINGS:
         raise ValueError(f"ranking must be one of {RANKINGS}")
-    profile = with_industry_code(profile)
+    profile = with_registration_status(with_industry_code(profile))
     eligible, unknown, near, failed = [], [], [], []
     closed = 0
     active = [p for p in programs if p.status == "active"]
