@@ -36,6 +36,7 @@ DOMAIN_MAY_IMPORT: dict[str, set[str]] = {
     "marketing": {"commerce"},
     "grants": {"balance"},
     "hubs": {"programs"},
+    "programs": {"commerce"},  # 업종 words → KSIC through the commerce taxonomy (one mapping for the platform)
     "assistant": {"*"},
 }
 

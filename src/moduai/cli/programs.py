@@ -63,6 +63,10 @@ def match(
                 for c in m.results:
                     if c.status != "pass" or title == "신청 가능":
                         console.print(f"      {STATUS_MARK[c.status]} {c.reason}", highlight=False)
+                for c in m.draft_results:
+                    console.print(f"      {STATUS_MARK[c.status]} {c.reason}", highlight=False)
+                if m.checked and m.machine_rules != "full":
+                    console.print(f"      확인한 것: {m.checked}", highlight=False)
                 if m.what_would_change:
                     console.print(f"      → {m.what_would_change}", highlight=False)
         console.print(f"\n해당 안 됨: {len(r.failed)}개 (--json으로 이유 전체 보기)")

@@ -426,10 +426,11 @@ class Industry(Criterion):
                 return self._result(FAIL, f"업종 코드 {josa(code, '은/는')} 제외 업종입니다", "대상 업종이어야 합니다.")
             if not p.get("ksic_prefixes") and not p.get("keywords"):
                 return self._result(PASS, f"업종 코드 {josa(code, '은/는')} 제외 업종이 아닙니다")
+            via = f" ({profile.ksic_from})" if profile.ksic_from else ""
             if any(ksic_matches(code, str(x)) for x in p.get("ksic_prefixes") or []):
-                return self._result(PASS, f"업종 코드 {josa(code, '으로/로')} 해당됩니다")
+                return self._result(PASS, f"업종 코드 {josa(code, '으로/로')} 해당됩니다{via}")
             if not p.get("keywords") or not profile.industry:
-                return self._result(FAIL, f"업종 코드 {josa(code, '으로/로')} 해당되지 않습니다",
+                return self._result(FAIL, f"업종 코드 {josa(code, '으로/로')} 해당되지 않습니다{via}",
                                     f"{self.describe()}에 해당해야 합니다.", changeable=False)
         if profile.industry and p.get("keywords"):
             text = profile.industry

@@ -190,11 +190,13 @@ def region_from_title(title: str, author: str | None) -> tuple[dict[str, Any], s
                                              f"저장했습니다")
     warning = f"제목의 지역 표시 중 '{', '.join(unknown)}'는 시도가 아니어서 뺐습니다" if unknown else None
     if len(codes) == 1:
+        # The leading run of 시군구 names: "수원시 …", "연천군ㆍ포천시ㆍ동두천시 …" (every one, not the 시도).
         first = rest.split(" ", 1)[0]
-        if re.search(r"(시|군|구)$", first):
-            sigungu = _sigungu_in_sido(codes[0], first)
-            if sigungu:
-                return {"sigungu": [sigungu]}, rest, warning
+        names = [n for n in re.split(r"[ㆍ·,/]", first) if n]
+        if names and all(re.search(r"(시|군|구)$", n) for n in names):
+            found = [_sigungu_in_sido(codes[0], n) for n in names]
+            if all(found):
+                return {"sigungu": list(dict.fromkeys(found))}, rest, warning
     return {"sido": sorted(set(codes))}, rest, warning
 
 

@@ -89,6 +89,7 @@ class Profile:
     groups: list[str] | None = None  # 해당하는 대상 (청년, 여성, 농업인 …); None = not answered
     flags: dict[str, bool] = field(default_factory=dict)  # 등록·인증 여부; missing key = unknown
     interests: list[str] = field(default_factory=list)  # 관심 분야 (사업 종류), for ranking only
+    ksic_from: str | None = None  # how ksic_code was derived from `industry` (programs.industry), if it was
 
     def age_on(self, today: dt.date) -> int | None:
         """만 나이 on ``today`` (birth date wins over a stated age)."""

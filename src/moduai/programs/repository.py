@@ -199,6 +199,14 @@ def save_program(session: Session, program: Program, *, author: str | None, crea
     return get_program(session, program.slug)
 
 
+def confirm_rules(session: Session, slug: str, ruleset: RuleSet, rules_yaml: str, *, author: str | None) -> Program:
+    """An operator's confirmed rules for an imported announcement: a new dated rule-set version."""
+    row = _get_row(session, slug)
+    add_ruleset_version(session, row, ruleset, rules_yaml, author)
+    session.flush()
+    return get_program(session, slug)
+
+
 def set_status(session: Session, slug: str, status: str) -> Program:
     if status not in ("active", "retired"):
         raise InputError(f"상태는 active 또는 retired여야 합니다. 받은 값: {status!r}.", field="status")

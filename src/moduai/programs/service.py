@@ -25,11 +25,12 @@ from moduai.programs.catalog import (
     korean_date,
     load_starter_catalog,
 )
+from moduai.programs.drafts import CONFIRMED_NOTE, DraftRules, confirmed_rules, extract_drafts
 from moduai.programs.ics import deadline_calendar
 from moduai.programs.importer import import_programs_file
 from moduai.programs.matching import MatchResult, build_match, match_programs
 from moduai.programs.profile import Profile, profile_from_dict
-from moduai.programs.rules import check_ruleset
+from moduai.programs.rules import check_ruleset, dump_yaml, load_rules_text
 from moduai.programs.search import SearchResult, default_cache_dir, get_index, search_programs
 
 
@@ -96,6 +97,57 @@ def program_detail(slug: str, *, profile: dict[str, Any] | None = None, today: d
         history = repo.ruleset_history(session, slug)
     match = build_match(program, profile_from_dict(profile), day) if profile else None
     return ProgramDetail(program, match, history, program.sources)
+
+
+@dataclass
+class DraftReview:
+    """An imported announcement's draft rules for an operator to confirm or edit."""
+
+    program: Program
+    drafts: DraftRules
+    proposed_yaml: str  # the rule set confirming every evaluated draft (plus region and window) would store
+    history: list[dict[str, Any]]
+    sources: list[str] = field(default_factory=list)
+
+
+def _proposed_rules(program: Program, drafts: DraftRules, author: str | None) -> dict[str, Any]:
+    rules = confirmed_rules(drafts, [c.id for c in drafts.evaluated], author=author,
+                            effective_from=program.source_date or program.apply_start or dt.date.today())
+    if not any(c["type"] == "region" for c in rules["criteria"]):
+        rules["criteria"].append({"id": "region", "type": "region", **program.region_scope})
+    if program.apply_end:
+        window = {"id": "window", "type": "application_window", "end": program.apply_end}
+        if program.apply_start:
+            window["start"] = program.apply_start
+        rules["criteria"].append(window)
+    return rules
+
+
+def draft_review(slug: str, *, author: str | None = None) -> DraftReview:
+    """The draft criteria read from announcement ``slug`` with their spans, and the rule set to confirm."""
+    ensure_schema()
+    with session_scope() as session:
+        program = repo.get_program(session, slug)
+        history = repo.ruleset_history(session, slug)
+    drafts = extract_drafts(program)
+    return DraftReview(program, drafts, dump_yaml(_proposed_rules(program, drafts, author)), history,
+                       program.sources)
+
+
+def confirm_draft_rules(slug: str, rules_yaml: str, *, author: str) -> Program:
+    """Store the operator's confirmed (possibly edited) rules for ``slug`` as a new rule-set version.
+
+    The stored note always starts with "운영자 확인", which is what makes matching treat them as confirmed."""
+    data = load_rules_text(rules_yaml, file="운영자 확인", program=slug)
+    if not isinstance(data, dict):
+        raise InputError("규칙은 YAML 항목(mapping)이어야 합니다 (version, effective_from, criteria).", field="rules_yaml")
+    if not str(data.get("note") or "").startswith(CONFIRMED_NOTE):
+        data["note"] = f"{CONFIRMED_NOTE} ({author})"
+    text = dump_yaml(data)
+    ruleset = check_ruleset(text, file="운영자 확인", program=slug)
+    ensure_schema()
+    with session_scope() as session:
+        return repo.confirm_rules(session, slug, ruleset, text, author=author)
 
 
 # --- calendar --------------------------------------------------------------------------------------

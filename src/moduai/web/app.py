@@ -29,6 +29,7 @@ from moduai.web.routes import (
     impact,
     marketing,
     programs,
+    programs_drafts,
     regions,
     talent,
 )
@@ -85,7 +86,7 @@ def create_app() -> FastAPI:
         """CSRF 토큰: POST/PUT/PATCH/DELETE 요청에 이 값을 X-CSRF-Token 헤더로, 함께 받은 쿠키와 같이 보냅니다."""
         return {"csrf_token": csrf_token(request), "header": CSRF_HEADER}
 
-    for module in (home, regions, data, commerce, balance, programs, marketing, talent, fieldai, grants, impact,
+    for module in (home, regions, data, commerce, balance, programs, programs_drafts, marketing, talent, fieldai, grants, impact,
                    assistant, accounts, hubs, hubs_api, job_routes):
         app.include_router(module.router, responses=ERROR_RESPONSES)
     app.include_router(apidocs.router)
