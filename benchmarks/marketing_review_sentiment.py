@@ -14,6 +14,7 @@ reported apart).  A "mixed" answer counts as wrong for accuracy (strict).  Metho
 - tfidf-lr-balanced   : the same with class_weight="balanced"
 - new-model           : the shipped in-domain model alone (logit ≥ θ)
 - new                 : the shipped combination (model + morpheme lexicon, mixed only on opposite aspect opinions)
+- new-2class          : the same, each 복합 answer replaced by the sign of its review-level decision
 
 Aspect polarity: for reviews whose text names 맛 / 양 / 배달 (each method's own detector), agreement of the
 aspect's polarity with that aspect's stars (≤ 2 negative, ≥ 4 positive; 3★ left out).  A neutral answer
@@ -92,7 +93,7 @@ def main() -> None:
     new.classify_review("워밍업 맛있어요")  # Kiwi and the model load outside the timings
     old.classify_review("워밍업 맛있어요")
     theta = float(review_model().meta.get("threshold", 0.0))
-    methods = ("majority", "old", "tfidf-lr", "tfidf-lr-balanced", "new-model", "new")
+    methods = ("majority", "old", "tfidf-lr", "tfidf-lr-balanced", "new-model", "new", "new-2class")
     preds: dict[str, list[str]] = {m: [] for m in methods}
     secs = Counter()
     aspects = {"old": [], "new": []}  # (aspect, stars, polarity)
@@ -115,6 +116,8 @@ def main() -> None:
         pol_new = new.aspect_polarities(r_new)
         preds["new"].append(r_new.label)
         secs["new"] += time.perf_counter() - t
+        # 2-class view: a 복합 answer replaced by the sign of the review-level decision
+        preds["new-2class"].append("positive" if r_new.review_logit >= 0 else "negative")
         pol_old = old.aspect_polarities(r_old)
         for a, col in (("맛", "맛"), ("양", "양"), ("배달", "배달")):
             if a in pol_new:
@@ -137,7 +140,7 @@ def main() -> None:
         pp = [preds[m][i] for i in idx]
         acc = sum(a == b for a, b in zip(tt, pp)) / len(tt)
         acc_major = acc_major or acc
-        ms = 1000 * secs[m] / len(held) if m != "majority" else 0.0
+        ms = 1000 * secs[m] / len(held) if m not in ("majority", "new-2class") else 0.0
         print(f"{m:<20}{acc:>9.4f}{acc / acc_major:>10.3f}{macro_f1(tt, pp):>9.4f}{recall(tt, pp, 'positive'):>8.3f}"
               f"{recall(tt, pp, 'negative'):>8.3f}{pp.count('mixed'):>7}{ms:>10.2f}")
     mid = [i for i, t in enumerate(truth) if t is None]

@@ -19,6 +19,7 @@ from pathlib import Path
 import yaml
 
 from moduai.ai.korean import tokenize
+from moduai.ai.phrasebank import load_phrasebank
 
 DATA_DIR = Path(__file__).with_name("data")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -69,8 +70,6 @@ def extract_claims(text: str) -> list[Claim]:
 @lru_cache(maxsize=1)
 def frame_text() -> str:
     """The copy templates' own words (slots removed) and the seasonal tone phrases, spaces removed."""
-    from moduai.ai.phrasebank import load_phrasebank  # the tone phrases and 업종 nouns
-
     raw = yaml.safe_load((DATA_DIR / "copy_templates.yaml").read_text(encoding="utf-8"))
     texts: list[str] = []
     for value in raw.values():
