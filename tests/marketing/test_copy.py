@@ -61,8 +61,9 @@ def test_channel_limits_hashtags_and_variants():
         for v in c.variants:
             assert v.within_limit and v.char_count <= limits[c.channel].max_chars
             assert v.char_count == len(v.text + ("\n" + " ".join(v.hashtags) if v.hashtags else ""))
-    assert len(chans["instagram"].variants[0].hashtags) == limits["instagram"].hashtags
-    assert chans["instagram"].variants[0].hashtags[0] == "#교동맛집"
+    # area+noun, noun추천, area, menu, name and the two strengths: 7 tags, under the channel's limit of 8
+    assert len(chans["instagram"].variants[0].hashtags) == 7 <= limits["instagram"].hashtags
+    assert chans["instagram"].variants[0].hashtags[0] == "#교동빵집"  # not "맛집": a claim nobody made
 
 
 def test_event_channel_needs_an_event():
@@ -106,7 +107,7 @@ def test_commerce_facts_lead_the_copy(monkeypatch):
     monkeypatch.setattr("moduai.commerce.trade_area.build_trade_area", fake_build_trade_area)
     prof = parse_profile(dict(BASE, 업종="브런치 카페", 이름="모두의 브런치", 위도=37.5912, 경도=127.0563))
     res = generate_copy(prof, ["place"], month=5)
-    assert calls == [(37.5912, 127.0563, 500, "브런치 카페")]
+    assert calls == [(37.5912, 127.0563, 500, "브런치 카페")]  # commerce's taxonomy now knows the word
     assert res.trade_area.same_category_count == 1 and "sangga-test" in res.sources
     assert res.channels[0].variants[0].text.startswith("회기동 반경 500m 안에 하나뿐인 카페, 바로 모두의 브런치입니다.")
 

@@ -48,8 +48,10 @@ def test_store_reports_duplicates_and_keeps_them_after_reload(db_url):
 
 def test_api_and_page_say_so(db_url):
     from moduai.web.app import create_app
+    from tests.helpers_auth import login_as
 
     client = TestClient(create_app())
+    login_as(client, "member")  # imports belong to a signed-in owner; login_as also sets the CSRF header
     res = client.post("/api/v1/marketing/customers", files={"file": ("ledger.csv", LEDGER, "text/csv")},
                       data={"shop": "중복 가게"})
     assert res.status_code == 200, res.text

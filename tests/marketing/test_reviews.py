@@ -17,7 +17,7 @@ CSV = """날짜,평점,내용,작성자
 
 
 def test_lexicon_handles_negation_and_longer_cues_first():
-    assert lexicon_counts("불친절해요") == (0, 1)  # not also counted as 친절
+    assert lexicon_counts("불친절해요") == (0, 1)  # not also counted as 친절 (Kiwi: 불/XPN 친절/NNG)
     assert lexicon_counts("사장님이 친절하지 않아요") == (0, 1)
     assert lexicon_counts("맛있고 깔끔해요") == (2, 0)
     assert split_clauses("맛은 좋은데 너무 비싸요") == ["맛은 좋은데", "너무 비싸요"]
@@ -44,7 +44,8 @@ def test_analysis_counts_aspects_months_flags_and_masks():
     assert [(m.month, m.reviews, m.avg_rating) for m in a.months] == [("2025-03", 2, 4.0), ("2025-04", 2, 1.5)]
     assert a.avg_rating == 2.75
     flagged = a.attention[0]
-    assert flagged.line == 4 and [f.flag for f in flagged.flags] == ["이물질", "환불"]
+    assert flagged.line == 4 and [f.flag for f in flagged.flags] == ["이물질", "환불", "낮은 별점"]
+    assert [r.line for r in a.attention] == [4, 5]  # the 2★ 배달 complaint is read before replying too
     assert "연락" in flagged.reply
 
 
@@ -52,11 +53,11 @@ def test_reply_tones_and_particles():
     _t, records = parse_reviews_csv(CSV)
     polite = analyze_reviews(records[:1], tone="정중", shop="모두 카페").reviews[0].reply
     friendly = analyze_reviews(records[:1], tone="친근", shop="모두 빵집").reviews[0].reply
-    short = analyze_reviews(records[:1], tone="간결").reviews[0].reply
+    short = analyze_reviews(records[:1], tone="간결", shop="모두 카페").reviews[0].reply
     assert polite.startswith("김*수 고객님, 모두 카페를 찾아 주셔서")  # 카페 + 를
-    assert "맛·친절에 만족하셨다니" in polite
-    assert friendly.startswith("김*수님, 들러 주셔서 감사해요!") and "맛·친절이 마음에" in friendly
-    assert short == "김*수님, 감사합니다. 맛·친절 칭찬 감사합니다. 또 오세요."
+    assert "맛, 친절을 좋게 봐 주셔서" in polite  # what the review praised, by name
+    assert friendly.startswith("김*수님, 주문해 주셔서 감사해요!") and "맛, 친절이 마음에" in friendly
+    assert short == "김*수님, 감사합니다. 맛, 친절 칭찬 감사합니다. 또 찾아 주세요."
     bakery = analyze_reviews(records[:1], tone="정중", shop="모두 빵집").reviews[0].reply
     assert "모두 빵집을 찾아 주셔서" in bakery
     with pytest.raises(InputError, match="tone"):
@@ -92,7 +93,7 @@ def test_cp949_reviews_file():
 def test_rating_text_mismatch_is_noted():
     data = "날짜,평점,내용\n2025-01-02,5,불친절하고 음식이 식어서 왔어요 최악\n2025-01-03,1,정말 맛있고 친절해요 또 올게요\n2025-01-04,5,맛있어요\n"
     _t, records = parse_reviews_csv(data.encode())
-    a = analyze_reviews(records)
+    a = analyze_reviews(records, shop="모두 카페")
     assert [bool(r.rating_mismatch) for r in a.reviews] == [True, True, False]
     assert a.reviews[0].rating_mismatch.startswith("별점 5점인데 내용은 부정적")
 
@@ -110,6 +111,6 @@ def test_every_reply_template_sentence_is_terminated():
     from moduai.marketing.reviews import DATA_DIR
 
     templates = yaml.safe_load((DATA_DIR / "reply_templates.yaml").read_text(encoding="utf-8"))
-    for tone, parts in templates.items():
-        for key, text in parts.items():
+    for tone in ("정중", "친근", "간결"):
+        for key, text in templates[tone].items():
             assert text.rstrip().endswith((".", "!", "?")), (tone, key, text)

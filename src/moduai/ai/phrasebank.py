@@ -1,4 +1,9 @@
-"""The offline generator's phrase bank: 업종 (category) aliases, menu words and seasonal phrases (YAML data)."""
+"""The offline generator's phrase bank: 업종 nouns by taxonomy code, and seasonal tone phrases (YAML data).
+
+Seasonal phrases set a tone ("따뜻한 봄날") and never add products, seats, events or services; an 업종
+word typed by an owner is understood by the platform's one mapping (``moduai.commerce.taxonomy``, used by
+:mod:`moduai.marketing.copy`), and :func:`category_for_code` turns its code into the noun used in copy.
+"""
 
 from __future__ import annotations
 
@@ -22,8 +27,10 @@ class Category:
     key: str
     noun: str
     aliases: tuple[str, ...]
-    menu: tuple[str, ...]
-    season_phrases: dict[str, tuple[str, ...]]
+    codes: tuple[str, ...]
+    season_phrases: dict[str, tuple[str, ...]]  # tone only: safe in customer-facing copy
+    menu: tuple[str, ...] = ()  # calendar ideas for the owner, never copy
+    season_ideas: dict[str, tuple[str, ...]] | None = None  # calendar ideas for the owner, never copy
 
 
 def season_of(month: int) -> str:
@@ -36,17 +43,31 @@ def season_of(month: int) -> str:
 @lru_cache(maxsize=1)
 def load_phrasebank() -> dict[str, Category]:
     raw = yaml.safe_load(PHRASEBANK_PATH.read_text(encoding="utf-8"))
+    tone = raw.get("season_tone") or {}
+    missing = [s for s in SEASONS if s not in tone]
+    if missing:
+        raise InputError(f"phrasebank.yaml에 계절 문구가 없습니다: {', '.join(missing)}", field="season_tone")
     out: dict[str, Category] = {}
     for key, entry in raw["categories"].items():
-        seasons = entry.get("season") or {}
-        missing = [s for s in SEASONS if s not in seasons]
-        if missing:
-            raise InputError(f"phrasebank.yaml '{key}'에 계절 문구가 없습니다: {', '.join(missing)}", field=key)
         out[key] = Category(
             key=key, noun=entry["noun"], aliases=tuple(entry.get("aliases") or [key]),
-            menu=tuple(entry.get("menu") or []), season_phrases={s: tuple(seasons[s]) for s in SEASONS},
+            codes=tuple(str(c) for c in entry.get("codes") or []),
+            season_phrases={s: tuple(tone[s]) for s in SEASONS},
+            menu=tuple(entry.get("menu") or []),
+            season_ideas={s: tuple((entry.get("season") or {}).get(s) or tone[s]) for s in SEASONS},
         )
     return out
+
+
+def category_for_code(code: str | None) -> Category:
+    """The phrase-bank category whose code prefix is the longest prefix of ``code`` (일반 when none)."""
+    bank = load_phrasebank()
+    best: tuple[int, Category] | None = None
+    for cat in bank.values():
+        for prefix in cat.codes:
+            if code and code.startswith(prefix) and (best is None or len(prefix) > best[0]):
+                best = (len(prefix), cat)
+    return best[1] if best else bank["일반"]
 
 
 def _norm(text: str) -> str:
@@ -54,7 +75,7 @@ def _norm(text: str) -> str:
 
 
 def resolve_category(text: str | None) -> Category:
-    """The phrase-bank category for a free-text 업종 ("브런치 카페" → 카페); raises InputError if unknown."""
+    """Fallback for words the taxonomy does not know: the phrase-bank category by alias; raises InputError."""
     bank = load_phrasebank()
     if not text or not text.strip():
         return bank["일반"]
@@ -62,7 +83,6 @@ def resolve_category(text: str | None) -> Category:
     for cat in bank.values():
         if needle in {_norm(a) for a in cat.aliases} or needle == _norm(cat.key):
             return cat
-    # Partial match ("동네 빵집" contains 빵집) — longest alias wins so 브런치카페 beats 카페.
     best: tuple[int, Category] | None = None
     for cat in bank.values():
         for alias in cat.aliases:

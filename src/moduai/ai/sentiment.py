@@ -27,6 +27,9 @@ from pathlib import Path
 import numpy as np
 
 MODEL_PATH = Path(__file__).with_name("data") / "sentiment_nsmc_char.json.gz"
+# Shop-review model: the same featurizer and file format, trained on in-domain weak labels (delivery-review
+# star ratings) by scripts/train_review_sentiment.py; its meta carries the review-level β and θ.
+REVIEW_MODEL_PATH = Path(__file__).with_name("data") / "sentiment_review_char.json.gz"
 NGRAM_RANGE = (1, 3)
 _REPEAT = re.compile(r"(.)\1{2,}")
 _SPACE = re.compile(r"\s+")
@@ -85,7 +88,7 @@ class SentimentModel:
         return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=4)
 def load_model(path: Path = MODEL_PATH) -> SentimentModel:
     """The shipped model (read once per process)."""
     with gzip.open(path, "rt", encoding="utf-8") as fh:
@@ -93,6 +96,11 @@ def load_model(path: Path = MODEL_PATH) -> SentimentModel:
     vocab = {g: i for i, g in enumerate(raw["vocabulary"])}
     return SentimentModel(vocab, np.asarray(raw["idf"], dtype=np.float64), np.asarray(raw["coef"], dtype=np.float64),
                           float(raw["intercept"]), raw.get("meta", {}))
+
+
+def review_model() -> SentimentModel:
+    """The shop-review model (in-domain weak labels; see :data:`REVIEW_MODEL_PATH`)."""
+    return load_model(REVIEW_MODEL_PATH)
 
 
 def positive_probability(text: str) -> float:

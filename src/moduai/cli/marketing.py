@@ -127,7 +127,7 @@ def _render_reviews(ans: ReviewsAnswer) -> None:
 def reviews_cmd(
     file: Path = typer.Argument(..., help="리뷰 CSV (날짜, 평점, 내용[, 작성자]); CSV(UTF-8·CP949) 또는 .xlsx"),
     tone: str = typer.Option("정중", "--tone", help="답글 말투: 정중, 친근, 간결"),
-    shop: str = typer.Option(None, "--shop", help="가게 이름: 주면 데이터베이스에 저장합니다"),
+    shop: str = typer.Option(None, "--shop", help="가게 이름: 주면 데이터베이스에 저장하고 답글 초안에 씁니다 (없으면 답글 초안 없음)"),
     replies: Path = typer.Option(None, "--replies-csv", help="답글 초안을 CSV로 저장할 경로"),
     llm: bool = typer.Option(False, "--llm", help="설정된 언어 모델 서버로 급한 리뷰 30건의 답글을 다시 씁니다"),
     as_json: bool = JSON_OPTION,
@@ -151,11 +151,11 @@ def reviews_cmd(
     else:
         table, records = parse_reviews_csv(data, file.name)
         dups = table.duplicates
-    analysis = analyze_reviews(records, tone=tone, shop=shop or "저희 가게")
+    analysis = analyze_reviews(records, tone=tone, shop=shop)
     if llm:
         from moduai.marketing.reply_llm import polish_replies_with_llm
 
-        analysis = polish_replies_with_llm(analysis, shop=shop or "저희 가게")
+        analysis = polish_replies_with_llm(analysis, shop=shop or "")
     out = str(write_atomic(replies, replies_csv(analysis))) if replies else None
     emit(ReviewsAnswer(analysis, stored, out, analysis.sources, dups, duplicates_note(dups, "리뷰")), as_json,
          _render_reviews)

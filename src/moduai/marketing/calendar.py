@@ -203,7 +203,7 @@ def build_content_calendar(year: int, category: str | None = None) -> ContentCal
     months: list[MonthPlan] = []
     for month in range(1, 13):
         season = season_of(month)
-        phrases = cat.season_phrases[season]
+        phrases = cat.season_ideas[season]
         # Rotate the three seasonal phrases so each month of a season leads with a different one.
         k = (month - 1) % 3
         ordered = phrases[k:] + phrases[:k]

@@ -18,9 +18,11 @@ import yaml
 
 from moduai.ai.korean import fill_template
 from moduai.ai.llm import LLMResult, OfflineDraft, backend_status, generate
-from moduai.ai.phrasebank import resolve_category, season_of
+from moduai.ai.phrasebank import category_for_code, resolve_category, season_of
+from moduai.commerce import taxonomy
 from moduai.errors import InputError
 from moduai.marketing.claims import ClaimWarning, check_claims
+from moduai.marketing.faithful import Claim, unsupported_claims
 from moduai.marketing.profile import ShopProfile
 from moduai.marketing.trade_area_facts import TradeAreaFacts, fetch_trade_area_facts
 
@@ -65,6 +67,9 @@ class CopyVariant:
     backend: str
     fell_back: bool
     reason: str | None
+    # Claims of the text that no input supports (always empty for a shown variant: a language model's text
+    # with such claims is replaced by the offline draft, see :mod:`moduai.marketing.faithful`).
+    unsupported: list[Claim] = field(default_factory=list)
 
 
 @dataclass
@@ -88,6 +93,7 @@ class CopyResult:
     season: str
     profile_warnings: list[ClaimWarning] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
+    lead: str = ""  # the 상권 sentence that opens the copy (its facts count as inputs)
 
 
 def validate_channels(channels: list[str] | str | None) -> list[str]:
@@ -127,16 +133,55 @@ def _area_tag(location: str) -> str:
     return location.split()[-1] if location.split() else location
 
 
-def _hashtags(profile: ShopProfile, noun: str, menu: str, n: int) -> list[str]:
+_OPTIONAL = re.compile(r"\[\[(.*?)\]\]", re.S)
+
+
+def drop_optional(template: str, slots: dict) -> str:
+    """Remove ``[[ … ]]`` segments whose slots are empty, keep the others without the brackets."""
+
+    def _keep(m: re.Match[str]) -> str:
+        names = re.findall(r"\{(\w+)\}", m.group(1))
+        return m.group(1) if all(str(slots.get(n) or "").strip() for n in names) else ""
+
+    return _OPTIONAL.sub(_keep, template)
+
+
+def resolve_profile_category(text: str):
+    """(taxonomy category, phrase-bank category) for the owner's 업종 word: one mapping for the platform
+    (:func:`moduai.commerce.taxonomy.resolve_category`), the phrase bank keyed by its code."""
+    try:
+        cat = taxonomy.resolve_category(text)
+    except InputError:
+        # Words the taxonomy does not know but the phrase bank lists (일반, 기타 …): no code, the bank's noun.
+        try:
+            return None, resolve_category(text)
+        except InputError:
+            pass
+        raise
+    return cat, category_for_code(cat.code)
+
+
+def copy_inputs(profile: ShopProfile, lead: str) -> list[str]:
+    """Every text the copy may take facts from: the profile, its event and the 상권 lead."""
+    out = [profile.name, profile.category, profile.location, *profile.strengths, profile.price_range,
+           profile.target, profile.menu or "", lead]
+    if profile.event:
+        out += ["이벤트", profile.event.title, profile.event.period, profile.event.detail]
+    return out
+
+
+def _hashtags(profile: ShopProfile, noun: str, menu: str | None, n: int) -> list[str]:
     if n <= 0:
         return []
     area = re.sub(r"\W", "", _area_tag(profile.location))
     tags = [fill_template(t, area_tag=area, noun=noun) for t in _templates()["hashtag_base"]]
-    tags += [re.sub(r"\s+", "", menu), re.sub(r"\s+", "", profile.name)]
+    tags += ([re.sub(r"\s+", "", menu)] if menu else []) + [re.sub(r"\s+", "", profile.name)]
     tags += [re.sub(r"\s+", "", s) for s in profile.strengths if len(s) <= 12]
     seen: list[str] = []
-    for t in tags:
-        t = re.sub(r"[^\w가-힣]", "", t)
+    for raw in tags:
+        t = re.sub(r"[^\w가-힣]", "", raw)
+        if re.findall(r"\d+", t) != re.findall(r"\d+", raw):
+            continue  # "1:1 질문" would become #11질문: a number nobody gave
         if t and t not in seen:
             seen.append(t)
     return ["#" + t for t in seen[:n]]
@@ -165,7 +210,8 @@ def _prompt(profile: ShopProfile, channel: Channel, lead: str, season_phrase: st
         f"변형 {variant + 1}번: 앞의 변형과 다른 첫 문장으로 시작하세요.\n"
         f"가게 이름: {profile.name}\n업종: {profile.category}\n위치: {profile.location}\n"
         f"강점: {', '.join(profile.strengths)}\n가격대: {profile.price_range}\n타깃 손님: {profile.target}\n"
-        f"대표 메뉴: {profile.menu or '없음'}\n계절 문구: {season_phrase}\n{facts}{event}"
+        f"대표 메뉴: {profile.menu or '없음'}\n계절 분위기: {season_phrase}\n{facts}{event}\n"
+        "위에 적힌 사실만 쓰세요. 적히지 않은 메뉴·자리·시설·이벤트·할인·서비스·숫자는 절대 쓰지 마세요."
     )
 
 
@@ -197,19 +243,19 @@ def generate_copy(
         raise InputError(f"'variants' 값은 1~{VARIANTS_MAX}이어야 합니다. 받은 값: {variants}.", field="variants")
     month = month or dt.date.today().month
     season = season_of(month)
-    cat = resolve_category(profile.category)
+    _, cat = resolve_profile_category(profile.category)
     if "event" in chans and profile.event is None:
         if channels in (None, [], "all"):
             chans.remove("event")
         else:
             raise InputError("이벤트 공지를 쓰려면 가게 정보에 '이벤트'(제목·기간·내용)를 넣어 주세요.", field="event")
     facts, note = (fetch_trade_area_facts(profile) if use_trade_area else (None, "상권 정보를 쓰지 않았습니다."))
-    menu = profile.menu or cat.menu[0]
+    menu = profile.menu  # never a default: a menu the owner did not name is an invented claim
     s = profile.strengths
     slots = {
         "shop": profile.name, "noun": cat.noun, "area": profile.location, "s1": s[0],
         "s2": s[1] if len(s) > 1 else s[0], "strengths": ", ".join(s), "price": profile.price_range,
-        "target": profile.target, "menu": menu,
+        "target": profile.target, "menu": menu or "",
         "event_title": profile.event.title if profile.event else "", "event_period": profile.event.period if profile.event else "",
         "event_detail": profile.event.detail if profile.event else "",
     }
@@ -224,11 +270,12 @@ def generate_copy(
     out: list[ChannelCopy] = []
     for key in chans:
         ch = known[key]
-        templates = tuple(_templates()[key])
+        inputs = copy_inputs(profile, lead)
         items: list[CopyVariant] = []
         for v in range(variants):
-            season_phrase = fill_template(cat.season_phrases[season][v % 3], menu=menu, noun=cat.noun)
+            season_phrase = cat.season_phrases[season][v % 3]
             vslots = {**slots, "season_phrase": season_phrase, "lead": lead}
+            templates = tuple(drop_optional(t, vslots) for t in _templates()[key])
             draft = OfflineDraft(templates, vslots, v)
             if failure is None:
                 res = generate(_prompt(profile, ch, lead, season_phrase, v), offline=draft, temperature=0.8)
@@ -239,16 +286,24 @@ def generate_copy(
                 res = LLMResult(text=draft.render(), backend="offline", fell_back=True, reason=failure)
             text = res.text
             tags = _hashtags(profile, cat.noun, menu, ch.hashtags)
+            unsupported = unsupported_claims(text, inputs)
+            if unsupported and res.backend != "offline":
+                listed = ", ".join(c.text for c in unsupported[:5])
+                res = LLMResult(text=draft.render(), backend="offline", fell_back=True,
+                                reason=f"언어 모델이 입력에 없는 내용({listed})을 써서 오프라인 초안으로 바꿨습니다.")
+                text = res.text
+                unsupported = unsupported_claims(text, inputs)
             full = text + ("\n" + " ".join(tags) if tags else "")
+            unsupported += [c for c in unsupported_claims(" ".join(tags), inputs) if c not in unsupported]
             items.append(CopyVariant(
                 text=text, hashtags=tags, char_count=len(full), within_target=len(full) <= ch.target_chars,
                 within_limit=len(full) <= ch.max_chars, warnings=_unique_words(check_claims(full)), backend=res.backend,
-                fell_back=res.fell_back, reason=res.reason,
+                fell_back=res.fell_back, reason=res.reason, unsupported=unsupported,
             ))
         out.append(ChannelCopy(key, ch.label, ch.max_chars, ch.target_chars, items))
     profile_text = " ".join([profile.name, *profile.strengths, profile.target, profile.menu or ""])
     return CopyResult(
         profile=profile, channels=out, trade_area=facts, trade_area_note=note, backend=backend_status(),
-        season=season, profile_warnings=check_claims(profile_text),
+        season=season, profile_warnings=check_claims(profile_text), lead=lead,
         sources=(facts.sources if facts else []) + ["marketing-phrasebank"],
     )

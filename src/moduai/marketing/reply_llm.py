@@ -42,6 +42,8 @@ def polish_replies_with_llm(analysis: ReviewAnalysis, *, shop: str, limit: int =
     failure: str | None = None
     for i in _order(reviews)[:limit]:
         r = reviews[i]
+        if not r.reply:  # no shop name: no draft to polish (see reviews.shop_for_replies)
+            continue
         draft = OfflineDraft((r.reply.replace("{", "(").replace("}", ")"),), {})
         if failure is None:
             messages = [

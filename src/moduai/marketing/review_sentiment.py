@@ -1,96 +1,249 @@
-"""Shop-review sentiment: positive / negative / mixed, from the NSMC model and a shop-domain lexicon.
+"""Shop-review sentiment and aspects, read on Kiwi morphemes: positive / negative / mixed per review.
 
-A review is split into clauses (Kiwi sentences, then contrast markers such as "-지만", "-는데", "근데").
-Each clause gets
+Three parts:
 
-- ``model``: 2·P(positive) − 1 from :mod:`moduai.ai.sentiment` (range −1…1), and
-- ``lexicon``: (positive cues − negative cues) squashed by tanh (``review_lexicon.yaml``; negated positive
-  cues — "친절하지 않아요" — count as negative).
+- **Lexicon on morphemes** (``review_lexicon.yaml``): each cue is tokenised by Kiwi once and matched as a
+  sequence of morpheme forms in the clause, so "빠르다" matches 빨라/빨랐 and 뷰 never fires inside 리뷰.
+  A cue followed in its clause by 않/못/없/포기/아니, or preceded by 안/못/전혀, reads the other way
+  ("청결 포기", "잡내 없어요"); an intensifier right before a cue (너무, 진짜, 완전 …) counts it 1.5×.
+- **In-domain model** (:func:`moduai.ai.sentiment.review_model`): a TF-IDF + logistic regression over character
+  n-grams trained on the development restaurants of real delivery reviews with star ratings as weak labels.
+- **Decision**: a review is positive when ``(logit(review) − θ)·evidence + β·lexicon_sum ≥ 0``
+  (``evidence`` = :func:`evidence_weight`, < 1 only for reviews under 20 characters) (β, θ chosen on out-of-fold
+  development logits by ``scripts/train_review_sentiment.py`` and stored in the model's meta), else
+  negative.  It is *mixed* only when one clause that names an aspect carries a real positive opinion
+  (lexicon ≥ 1) and another clause naming an aspect carries a real negative one (≤ −1): harmless clauses
+  ("수고하세요", "다음엔 사진을 찍어야겠습니다") carry no cue and cannot make a review mixed.
 
-``method`` picks how clauses are scored: ``"model"``, ``"lexicon"`` or ``"combined"`` (w·model + (1−w)·lexicon
-when the lexicon has a cue, the model alone otherwise).  A review is *mixed* when one clause scores ≥ +τ and
-another ≤ −τ; else the sign of its clauses' sum.  τ and w were chosen on a separate dev set (see
-:data:`MIXED_THRESHOLD`).  ``benchmarks/marketing_sentiment.py`` compares the methods on the test set.
+Aspects (``aspects.yaml``) are matched the same way; each aspect takes the polarity of the clause that names
+it, or the review's polarity when that clause carries no opinion.  ``benchmarks/marketing_review_sentiment.py``
+measures all of this on held-out restaurants.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
-from moduai.ai.korean import split_sentences
-from moduai.ai.sentiment import positive_probability
+from moduai.ai.korean import split_sentences, tokenize
+from moduai.ai.sentiment import positive_probability, review_model
 
 DATA = Path(__file__).with_name("data") / "review_lexicon.yaml"
-# Chosen on the separate dev set (tests/marketing/data/shop_reviews_dev.csv, 90 reviews) by grid search
-# τ ∈ {0.10 … 0.40}, w ∈ {0.25, 0.5, 0.75}; ties broken toward the prior τ = 0.25.  The 240-review test set
-# was not used for the choice (benchmarks/marketing_sentiment.py --tune reprints the grid).
-MIXED_THRESHOLD = 0.30
-MODEL_WEIGHT = 0.25  # share of the NSMC model in a clause's combined score when the lexicon has a cue
-PRIOR_PARAMETERS = {"tau": 0.25, "model_weight": 0.5}  # fixed before any measurement
+ASPECTS = Path(__file__).with_name("data") / "aspects.yaml"
 METHODS = ("model", "lexicon", "combined")
 LABELS = ("positive", "negative", "mixed")
 LABELS_KO = {"positive": "긍정", "negative": "부정", "mixed": "복합"}
+CLAUSE_THRESHOLD = 0.25  # |clause score| at or above which a clause has an opinion of its own
+OPINION = 1.0  # lexicon sum a clause needs to make a review mixed (one full cue)
+NEGATED_NEGATIVE = 0.5  # "안 짜요", "잡내 없어요": weak praise
+INTENSIFIED = 1.5
+EVIDENCE_CHARS = 20
+_STOP_EC = frozenset({"고", "는데", "은데", "ㄴ데", "지만", "어서", "아서", "니까", "으니까", "면서", "으면서", "는데요"})
+
+
+@dataclass(frozen=True)
+class Cue:
+    text: str
+    forms: tuple[str, ...]
+    tags: tuple[str | None, ...]
+    polarity: int  # +1 | -1
+    weight: float
 
 
 @dataclass(frozen=True)
 class Lexicon:
-    positive: tuple[str, ...]
-    negative: tuple[str, ...]
-    negations_after: tuple[str, ...]
-    negations_before: tuple[str, ...]
+    cues: tuple[Cue, ...]  # longest first, negative before positive on ties
+    negations_after: frozenset[str]
+    negations_before: frozenset[str]
+    intensifiers: frozenset[str]
     contrast: re.Pattern[str]
 
 
-def _cues(groups: list[str]) -> tuple[str, ...]:
-    out: list[str] = []
+@dataclass(frozen=True)
+class Tok:
+    form: str
+    tag: str
+
+
+def _tokens(text: str) -> list[Tok]:
+    """Kiwi morphemes, lower-cased; a root + 하 (깨끗/XR 하/XSA) is one adjective 깨끗하/VA, as Kiwi writes
+    it for the dictionary form, so "깨끗하다" matches "깨끗해요"."""
+    out: list[Tok] = []
+    for m in tokenize(text):
+        if out and out[-1].tag == "XR" and m.tag in ("XSA", "XSV") and m.form == "하":
+            out[-1] = Tok(out[-1].form + "하", "VA")
+            continue
+        out.append(Tok(m.form.lower(), m.tag))
+    return out
+
+
+def _cue_pattern(text: str) -> tuple[tuple[str, ...], tuple[str | None, ...]]:
+    """Morpheme forms (and tags where written as form/TAG) of one cue; trailing endings dropped."""
+    text = text.strip()
+    if "+" in text or "/" in text:
+        parts = [p.strip() for p in text.split("+")]
+        forms, tags = [], []
+        for p in parts:
+            form, _, tag = p.partition("/")
+            forms.append(form.lower())
+            tags.append(tag or None)
+        return tuple(forms), tuple(tags)
+    toks = _tokens(text)
+    while len(toks) > 1 and (toks[-1].tag.startswith("E") or toks[-1].tag.startswith("S")):
+        toks.pop()
+    if not toks:
+        toks = [Tok(text.lower(), "")]
+    return tuple(t.form for t in toks), tuple(None for _ in toks)
+
+
+def _parse_cues(groups: list[str], polarity: int) -> list[Cue]:
+    out = []
     for g in groups:
-        out += [c.strip() for c in g.split("|") if c.strip()]
-    # Longest first so "맛이 없" is matched (and blanked) before "맛".
-    return tuple(sorted(set(out), key=len, reverse=True))
+        for raw in g.split("|"):
+            raw = raw.strip()
+            if not raw:
+                continue
+            text, weight = raw, 1.0
+            if ":" in raw and raw.rsplit(":", 1)[1].replace(".", "").isdigit():  # "늦은 시간:0" = no opinion
+                text, w = raw.rsplit(":", 1)
+                weight = float(w)
+            forms, tags = _cue_pattern(text)
+            out.append(Cue(text, forms, tags, polarity, weight))
+    return out
 
 
 @lru_cache(maxsize=1)
 def load_lexicon() -> Lexicon:
     raw = yaml.safe_load(DATA.read_text(encoding="utf-8"))
+    cues = _parse_cues(raw["positive"], +1) + _parse_cues(raw["negative"], -1)
+    seen: dict[tuple, Cue] = {}
+    for c in cues:  # a pattern listed twice keeps its first (the same morphemes cannot be both)
+        seen.setdefault((c.forms, c.tags), c)
+    negators = frozenset(raw["negations_after"])
+    # Cues that are themselves negators (포기) come last, so "청결 포기" reads as negated 청결 first.
+    ordered = sorted(seen.values(), key=lambda c: (len(c.forms) == 1 and c.forms[0] in negators, -len(c.forms),
+                                                   c.polarity))
     markers = sorted(raw["contrast_markers"], key=len, reverse=True)
-    return Lexicon(_cues(raw["positive"]), _cues(raw["negative"]), tuple(raw["negations_after"]),
-                   tuple(raw["negations_before"]),
+    return Lexicon(tuple(ordered), frozenset(raw["negations_after"]), frozenset(raw["negations_before"]),
+                   frozenset(raw["intensifiers"]),
                    re.compile("(" + "|".join(re.escape(m) for m in markers) + r")\s*"))
 
 
-def _squeeze(text: str) -> str:
-    return " ".join(text.split())
+@lru_cache(maxsize=1)
+def load_aspects() -> dict[str, tuple[tuple[tuple[str, ...], tuple[str | None, ...]], ...]]:
+    raw = yaml.safe_load(ASPECTS.read_text(encoding="utf-8"))
+    return {aspect: tuple(_cue_pattern(str(c)) for c in cues) for aspect, cues in raw.items()}
+
+
+def _skippable(tok: Tok, lex: Lexicon) -> bool:
+    """Particles, 님, and adverbs other than negators may sit between a cue's morphemes (가격이 또 올랐다)."""
+    return (tok.tag.startswith("J") or tok.tag in ("XSN", "SN")
+            or (tok.tag == "MAG" and tok.form not in lex.negations_before))
+
+
+def _match_at(toks: list[Tok], i: int, forms, tags, used: set[int], lex: Lexicon) -> int | None:
+    """End index (exclusive) when the cue matches starting at ``i``, else None (2 skips between morphemes)."""
+    j = i
+    for k, (form, tag) in enumerate(zip(forms, tags)):
+        if k > 0:
+            skips = 0
+            while j < len(toks) and toks[j].form != form and skips < 2 and _skippable(toks[j], lex):
+                j += 1
+                skips += 1
+        if j >= len(toks) or j in used or toks[j].form != form or (tag and not toks[j].tag.startswith(tag)):
+            return None
+        j += 1
+    return j
+
+
+def _find(toks: list[Tok], forms, tags, used: set[int], lex: Lexicon) -> list[tuple[int, int]]:
+    out = []
+    i = 0
+    while i < len(toks):
+        end = _match_at(toks, i, forms, tags, used, lex)
+        if end is not None:
+            out.append((i, end))
+            i = end
+        else:
+            i += 1
+    return out
+
+
+@dataclass
+class CueHit:
+    cue: str
+    polarity: int  # after negation
+    weight: float
+    negated: bool
+
+
+def _negated(toks: list[Tok], start: int, end: int, lex: Lexicon, used: set[int]) -> int | None:
+    """Index of the negator that flips the cue at [start, end), or None."""
+    for b in range(start - 1, max(-1, start - 3), -1):
+        if toks[b].form in lex.negations_before and toks[b].tag in ("MAG", "MAJ"):
+            return b
+        if not (toks[b].tag == "MAG" and toks[b].form in lex.intensifiers):
+            break
+    for a in range(end, min(len(toks), end + 5)):
+        t = toks[a]
+        if t.tag.startswith("S") and t.tag not in ("SN", "SL", "SH"):
+            break
+        if t.tag == "EC" and t.form in _STOP_EC:
+            break
+        if t.form in lex.negations_after and t.tag[:1] in ("V", "N", "M") and a not in used:
+            return a
+    return None
+
+
+def lexicon_hits(clause: str) -> list[CueHit]:
+    """Cues found in ``clause`` with their polarity after negation (see module docstring)."""
+    lex = load_lexicon()
+    toks = _tokens(" ".join(clause.split()))
+    used: set[int] = set()
+    hits: list[tuple[int, CueHit]] = []
+    for cue in lex.cues:
+        for start, end in _find(toks, cue.forms, cue.tags, used, lex):
+            if any(k in used for k in range(start, end)):
+                continue
+            neg = _negated(toks, start, end, lex, used)
+            weight = cue.weight
+            if start > 0 and toks[start - 1].form in lex.intensifiers and toks[start - 1].tag in ("MAG", "XPN", "NNG"):
+                weight *= INTENSIFIED
+            polarity = cue.polarity
+            if neg is not None:
+                used.add(neg)
+                polarity = -polarity
+                if cue.polarity < 0:
+                    weight *= NEGATED_NEGATIVE
+            used.update(range(start, end))
+            hits.append((start, CueHit(cue.text, polarity, weight, neg is not None)))
+    return [h for _, h in sorted(hits, key=lambda x: x[0])]
 
 
 def lexicon_counts(clause: str) -> tuple[int, int]:
-    """(positive, negative) cue counts in ``clause``; negative cues first, negated positives count negative."""
+    """(positive, negative) cue counts in ``clause`` after negation."""
+    hits = lexicon_hits(clause)
+    return sum(h.polarity > 0 for h in hits), sum(h.polarity < 0 for h in hits)
+
+
+def lexicon_sum(clause: str) -> float:
+    return sum(h.polarity * h.weight for h in lexicon_hits(clause))
+
+
+def aspects_in(clause: str) -> list[str]:
+    """Aspects named in ``clause`` (morpheme match: 리뷰 does not name 분위기, 시간이 does not name 맛)."""
     lex = load_lexicon()
-    text = _squeeze(clause)
-    neg = 0
-    for cue in lex.negative:
-        while cue in text:
-            neg += 1
-            text = text.replace(cue, " " * len(cue), 1)
-    pos = 0
-    for cue in lex.positive:
-        start = text.find(cue)
-        while start != -1:
-            after = text[start + len(cue): start + len(cue) + 6]
-            before = text[max(0, start - 5): start]
-            negated = any(n in after for n in lex.negations_after) or any(before.endswith(n) for n in lex.negations_before)
-            if negated:
-                neg += 1
-            else:
-                pos += 1
-            text = text[:start] + " " * len(cue) + text[start + len(cue):]
-            start = text.find(cue)
-    return pos, neg
+    toks = _tokens(" ".join(clause.split()))
+    out = []
+    for aspect, patterns in load_aspects().items():
+        if any(_find(toks, forms, tags, set(), lex) for forms, tags in patterns):
+            out.append(aspect)
+    return out
 
 
 def split_clauses(text: str) -> list[str]:
@@ -99,7 +252,6 @@ def split_clauses(text: str) -> list[str]:
     out: list[str] = []
     for sent in split_sentences(text) or [text]:
         pieces = lex.contrast.split(sent)
-        # re.split with a group keeps the markers: glue each marker to the clause before it.
         buf = ""
         for i, piece in enumerate(pieces):
             buf += piece
@@ -112,12 +264,20 @@ def split_clauses(text: str) -> list[str]:
     return out or [text]
 
 
+def lexicon_review_sum(text: str) -> float:
+    """Σ of the lexicon over a review's clauses (the β term of the decision)."""
+    return sum(lexicon_sum(c) for c in split_clauses(text))
+
+
 @dataclass
 class ClauseScore:
     text: str
-    model: float
-    lexicon: float
+    model: float  # 2·P(positive) − 1 of the in-domain model on the clause
+    lexicon: float  # tanh(Σ weighted cues)
     score: float
+    lexicon_sum: float = 0.0
+    cues: list[str] = field(default_factory=list)
+    aspects: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -126,32 +286,81 @@ class SentimentResult:
     label_ko: str
     score: float  # mean clause score, −1…1
     clauses: list[ClauseScore]
+    review_logit: float = 0.0  # logit(review) + β·lexicon − θ: ≥ 0 positive
 
 
-def score_clause(clause: str, method: str, *, model_weight: float = MODEL_WEIGHT) -> ClauseScore:
-    pos, neg = lexicon_counts(clause)
-    lex = math.tanh(pos - neg)
-    model = 2 * positive_probability(clause) - 1 if method != "lexicon" else 0.0
+def evidence_weight(text: str) -> float:
+    """How much the n-gram model's review-level score counts: min(1, characters / EVIDENCE_CHARS).
+
+    A five-character review ("불친절해요") gives a character n-gram model almost nothing but its prior (and
+    the n-grams of 친절), while the lexicon reads it exactly; from EVIDENCE_CHARS characters on the model counts
+    in full.  EVIDENCE_CHARS was fixed at 20 before measuring (development reviews: median 25 characters)."""
+    return min(1.0, len("".join(text.split())) / EVIDENCE_CHARS)
+
+
+def _params() -> tuple[float, float]:
+    meta = review_model().meta
+    return float(meta.get("lexicon_weight", 1.0)), float(meta.get("threshold", 0.0))
+
+
+def score_clause(clause: str, method: str = "combined") -> ClauseScore:
+    hits = [h for h in lexicon_hits(clause) if h.weight > 0]  # weight-0 cues only keep words from matching
+    lsum = sum(h.polarity * h.weight for h in hits)
+    lex = math.tanh(lsum)
+    _, theta = _params()
+    model = 0.0 if method == "lexicon" else math.tanh((review_model().logit(clause) - theta) / 2)
     if method == "model":
         s = model
     elif method == "lexicon":
         s = lex
     else:
-        # No cue at all: trust the model alone rather than averaging with a zero.
-        s = model if pos == neg == 0 else model_weight * model + (1 - model_weight) * lex
-    return ClauseScore(clause, round(model, 4), round(lex, 4), round(s, 4))
+        s = model if not hits else 0.7 * lex + 0.3 * model
+    return ClauseScore(clause, round(model, 4), round(lex, 4), round(s, 4), round(lsum, 3),
+                       [h.cue if h.polarity > 0 else f"-{h.cue}" for h in hits], aspects_in(clause))
 
 
-def classify_review(text: str, method: str = "combined", *, tau: float = MIXED_THRESHOLD,
-                    model_weight: float = MODEL_WEIGHT) -> SentimentResult:
+def classify_review(text: str, method: str = "combined") -> SentimentResult:
     """Positive / negative / mixed for one review (see module docstring for the rule)."""
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
-    clauses = [score_clause(c, method, model_weight=model_weight) for c in split_clauses(text)]
-    scores = [c.score for c in clauses]
-    total = sum(scores)
-    if max(scores) >= tau and min(scores) <= -tau:
-        label = "mixed"
+    clauses = [score_clause(c, method) for c in split_clauses(text)]
+    beta, theta = _params()
+    lsum = sum(c.lexicon_sum for c in clauses)
+    if method == "lexicon":
+        decision = lsum
     else:
-        label = "positive" if total >= 0 else "negative"
-    return SentimentResult(label, LABELS_KO[label], round(total / len(scores), 4), clauses)
+        z = review_model().logit(text) - theta
+        decision = z if method == "model" else z * evidence_weight(text) + beta * lsum
+    label = "positive" if decision >= 0 else "negative"
+    if method != "model":
+        opinions = [c.lexicon_sum for c in clauses if c.aspects]
+        if opinions and max(opinions) >= OPINION and min(opinions) <= -OPINION:
+            label = "mixed"
+    mean = sum(c.score for c in clauses) / len(clauses)
+    return SentimentResult(label, LABELS_KO[label], round(mean, 4), clauses, round(decision, 4))
+
+
+def aspect_polarities(result: SentimentResult) -> dict[str, str]:
+    """aspect → positive | negative | neutral, from the clause that names it (the most opinionated one);
+    a clause with no opinion of its own takes the review's polarity (neutral for a mixed review)."""
+    best: dict[str, float | None] = {}
+    for c in result.clauses:
+        for a in c.aspects:
+            score = c.score if c.cues else None  # a clause without any opinion word says nothing of its own
+            if a not in best or (score is not None and (best[a] is None or abs(score) > abs(best[a]))):
+                best[a] = score
+    fallback = {"positive": "positive", "negative": "negative"}.get(result.label, "neutral")
+    order = list(load_aspects())
+    out = {}
+    for a in sorted(best, key=order.index):
+        s = best[a]
+        if s is None:
+            out[a] = fallback
+        else:
+            out[a] = "positive" if s >= CLAUSE_THRESHOLD else "negative" if s <= -CLAUSE_THRESHOLD else fallback
+    return out
+
+
+__all__ = ["LABELS", "load_lexicon", "LABELS_KO", "METHODS", "aspect_polarities", "aspects_in", "classify_review",
+           "lexicon_counts", "lexicon_hits", "lexicon_review_sum", "positive_probability", "score_clause",
+           "split_clauses"]

@@ -20,7 +20,13 @@ from moduai.ai.korean import fill_template, keywords
 from moduai.errors import InputError, RowError
 from moduai.marketing.csvio import CsvTable, parse_date, raise_rejected, read_csv_table
 from moduai.marketing.masking import mask_person, mask_text
-from moduai.marketing.review_sentiment import LABELS_KO, classify_review
+from moduai.marketing.review_sentiment import (
+    LABELS_KO,
+    SentimentResult,
+    aspect_polarities,
+    classify_review,
+    load_aspects,
+)
 
 DATA_DIR = Path(__file__).with_name("data")
 TONES = ("정중", "친근", "간결")
@@ -31,7 +37,9 @@ REVIEW_COLUMNS = {
     "text": ("내용", "리뷰", "본문", "리뷰내용", "후기", "review", "comment", "content"),
 }
 OPTIONAL_COLUMNS = {"author": ("작성자", "닉네임", "이름", "고객명", "name", "nickname")}
-SOURCES = ["marketing-review-lexicon", "marketing-sentiment-nsmc"]
+SOURCES = ["marketing-review-lexicon", "marketing-sentiment-reviews"]
+#: Names that are not a shop's name: no reply is signed with them (issue 15: "내 가게" went into every reply).
+PLACEHOLDER_SHOPS = frozenset({"", "내 가게", "저희 가게", "가게", "우리 가게", "my shop"})
 
 
 @dataclass
@@ -163,12 +171,6 @@ def parse_reviews_csv(data: bytes, source_name: str = "reviews.csv", *, today: d
 
 # ------------------------------------------------------------------------------------------ analyse
 @lru_cache(maxsize=1)
-def _aspects() -> dict[str, tuple[str, ...]]:
-    raw = yaml.safe_load((DATA_DIR / "aspects.yaml").read_text(encoding="utf-8"))
-    return {k: tuple(v) for k, v in raw.items()}
-
-
-@lru_cache(maxsize=1)
 def _attention() -> list[dict]:
     return yaml.safe_load((DATA_DIR / "attention.yaml").read_text(encoding="utf-8"))
 
@@ -185,49 +187,71 @@ def validate_tone(tone: str) -> str:
     return tone
 
 
-def attention_flags(text: str) -> list[AttentionFlag]:
-    """Flags whose cues appear in ``text`` (one per flag, first cue found)."""
+def shop_for_replies(shop: str | None) -> str | None:
+    """The shop name replies are signed with, or None when there is none (empty or a placeholder)."""
+    name = " ".join((shop or "").split())
+    return None if name in PLACEHOLDER_SHOPS else name
+
+
+def attention_flags(text: str, rating: float | None = None) -> list[AttentionFlag]:
+    """Flags whose cues appear in ``text`` (one per flag, first cue found); rules with ``max_rating`` apply
+    only to reviews with at most that many stars, and one with no cues flags every such review."""
     squeezed = " ".join(text.split())
     out = []
     for rule in _attention():
-        cue = next((c for c in rule["cues"] if c in squeezed), None)
+        limit = rule.get("max_rating")
+        if limit is not None and (rating is None or rating > limit):
+            continue
+        cues = rule.get("cues") or []
+        cue = next((c for c in cues if c in squeezed), None) if cues else "별점"
         if cue:
             out.append(AttentionFlag(rule["flag"], int(rule["priority"]), rule["reason"], cue))
     return sorted(out, key=lambda f: f.priority)
 
 
-def aspect_mentions(clauses) -> list[AspectMention]:
-    """One mention per aspect: its polarity is the most extreme clause score among clauses naming it."""
-    best: dict[str, float] = {}
-    for clause in clauses:
-        for aspect, cues in _aspects().items():
-            if any(c in clause.text for c in cues):
-                if aspect not in best or abs(clause.score) > abs(best[aspect]):
-                    best[aspect] = clause.score
-    order = list(_aspects())
-    return [AspectMention(a, "positive" if s >= 0.25 else "negative" if s <= -0.25 else "neutral")
-            for a, s in sorted(best.items(), key=lambda kv: order.index(kv[0]))]
+def aspect_mentions(result: SentimentResult) -> list[AspectMention]:
+    """One mention per aspect named in the review (Kiwi morphemes), with the polarity of its clause."""
+    return [AspectMention(a, p) for a, p in aspect_polarities(result).items()]
+
+
+def _join(words: list[str]) -> str:
+    seen = list(dict.fromkeys(w for w in words if w))
+    return ", ".join(seen)
+
+
+def reply_mode(sentiment: str, rating: float | None) -> str:
+    """positive | negative | mixed for the reply: ≤ 2★ is always a complaint (the stars say so even when
+    the words are polite), otherwise the text's sentiment."""
+    if rating is not None and rating <= 2:
+        return "mixed" if sentiment == "mixed" else "negative"
+    return sentiment
 
 
 def draft_reply(*, tone: str, shop: str, author: str | None, sentiment: str, aspects: list[AspectMention],
-                flags: list[AttentionFlag]) -> str:
-    """A reply draft in ``tone``: greeting, thanks for praised aspects, apology for criticised ones, closing."""
-    t = _replies()[validate_tone(tone)]
-    pos = "·".join(a.aspect for a in aspects if a.polarity == "positive")
-    neg = "·".join(a.aspect for a in aspects if a.polarity == "negative")
+                flags: list[AttentionFlag], rating: float | None = None) -> str:
+    """A reply draft in ``tone``: greeting, thanks naming what was praised, an apology naming each issue
+    the review raised (attention flags first), contact request when flagged, closing."""
+    data = _replies()
+    t = data[validate_tone(tone)]
+    mode = reply_mode(sentiment, rating)
+    praised = _join([data["praise_words"].get(a.aspect, a.aspect) for a in aspects if a.polarity == "positive"])
+    issues = _join([data["flag_words"][f.flag] for f in flags if f.flag in data["flag_words"]]
+                   + [data["issue_words"].get(a.aspect, a.aspect) for a in aspects if a.polarity == "negative"])
     parts = [fill_template(t["greeting"], author=author, shop=shop) if author
              else fill_template(t["greeting_no_author"], shop=shop)]
-    if sentiment in ("positive", "mixed"):
-        parts.append(fill_template(t["positive"], pos_aspects=pos) if pos else t["positive_general"])
-    if sentiment in ("negative", "mixed"):
-        parts.append(fill_template(t["negative"], neg_aspects=neg) if neg else t["negative_general"])
-    if flags:
+    if mode in ("positive", "mixed") and praised:
+        parts.append(fill_template(t["positive"], praised=praised))
+    elif mode == "positive":
+        parts.append(t["positive_general"])
+    if mode in ("negative", "mixed"):
+        parts.append(fill_template(t["negative"], issues=issues) if issues else t["negative_general"])
+    if any(f.priority <= 2 for f in flags):
         parts.append(t["attention"])
-    parts.append(t["closing_positive"] if sentiment == "positive" else t["closing_negative"])
+    parts.append(t["closing_positive"] if mode == "positive" else t["closing_negative"])
     return " ".join(parts)
 
 
-def analyze_reviews(records: list[ReviewRecord], *, tone: str = "정중", shop: str = "저희 가게",
+def analyze_reviews(records: list[ReviewRecord], *, tone: str = "정중", shop: str | None = None,
                     method: str = "combined") -> ReviewAnalysis:
     """Sentiment, aspects, monthly trends, keywords, attention flags and reply drafts for ``records``.
 
@@ -237,28 +261,31 @@ def analyze_reviews(records: list[ReviewRecord], *, tone: str = "정중", shop: 
         From :func:`parse_reviews_csv` or the database.
     tone : {"정중", "친근", "간결"}
         Tone of the reply drafts.
-    shop : str
-        Shop name used in the drafts.
+    shop : str, optional
+        Shop name the reply drafts are signed with.  Without one (or with a placeholder such as "내 가게")
+        no reply is drafted and a note says why.
     method : {"combined", "model", "lexicon"}
         Sentiment method (see :mod:`moduai.marketing.review_sentiment`).
     """
     validate_tone(tone)
     if not records:
         raise InputError("분석할 리뷰가 없습니다. 리뷰 CSV(날짜, 평점, 내용)를 올려 주세요.", field="file")
+    signer = shop_for_replies(shop)
     insights: list[ReviewInsight] = []
     for r in records:
         s = classify_review(r.text, method)
-        aspects = aspect_mentions(s.clauses)
-        flags = attention_flags(r.text)
+        aspects = aspect_mentions(s)
+        flags = attention_flags(r.text, r.rating)
         insights.append(ReviewInsight(
             line=r.line, date=r.date, rating=r.rating, text=r.text, author=r.author, sentiment=s.label,
             sentiment_ko=s.label_ko, score=s.score, aspects=aspects, flags=flags,
-            reply=draft_reply(tone=tone, shop=shop, author=r.author, sentiment=s.label, aspects=aspects, flags=flags),
+            reply=(draft_reply(tone=tone, shop=signer, author=r.author, sentiment=s.label, aspects=aspects,
+                               flags=flags, rating=r.rating) if signer else ""),
             rating_mismatch=rating_mismatch(r.rating, s.label), import_id=r.import_id,
         ))
     counts = Counter(i.sentiment for i in insights)
     sentiment_counts = {LABELS_KO[k]: counts.get(k, 0) for k in ("positive", "negative", "mixed")}
-    agg: dict[str, list[int]] = {a: [0, 0, 0] for a in _aspects()}
+    agg: dict[str, list[int]] = {a: [0, 0, 0] for a in load_aspects()}
     for i in insights:
         for m in i.aspects:
             agg[m.aspect][0] += 1
@@ -279,8 +306,11 @@ def analyze_reviews(records: list[ReviewRecord], *, tone: str = "정중", shop: 
                                  c.get("positive", 0), c.get("negative", 0), c.get("mixed", 0), dict(neg_aspects)))
     ratings = [i.rating for i in insights if i.rating is not None]
     attention = sorted((i for i in insights if i.flags), key=lambda i: (i.flags[0].priority, i.date))
-    notes = ["감성 분류는 영화 리뷰(NSMC)로 학습한 모델과 가게 리뷰 어휘 사전을 함께 씁니다. 정확도는 "
-             "benchmarks/marketing_sentiment.py에서 측정합니다. 답글은 초안이니 다듬어서 올려 주세요."]
+    notes = ["감성 분류는 실제 배달 리뷰의 별점으로 학습한 모델과 형태소 단위 가게 리뷰 어휘 사전을 함께 씁니다. "
+             "정확도는 benchmarks/marketing_review_sentiment.py에서 학습에 쓰지 않은 가게의 리뷰로 측정합니다. "
+             "답글은 초안이니 다듬어서 올려 주세요."]
+    if signer is None:
+        notes.insert(0, "가게 이름이 없어 답글 초안을 만들지 않았습니다. 가게 이름을 넣고 다시 분석하면 답글 초안이 생깁니다.")
     return ReviewAnalysis(
         review_count=len(insights), tone=tone, sentiment_counts=sentiment_counts,
         avg_rating=round(sum(ratings) / len(ratings), 2) if ratings else None, aspects=aspects, months=months,
