@@ -168,7 +168,7 @@ class DuckDBSpatial:
 
 
 def _load() -> str:
-    return "%.1f / %.1f / %.1f" % os.getloadavg()
+    return " / ".join(f"{v:.1f}" for v in os.getloadavg())
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -35,7 +35,7 @@ PAGES = ["/", "/regions?q=%ED%8F%AC%ED%95%AD", "/commerce", "/commerce/sites", "
 
 
 def load() -> str:
-    return "load average %.1f / %.1f / %.1f on %d CPUs" % (*os.getloadavg(), os.cpu_count() or 0)
+    return f"load average {' / '.join(f'{v:.1f}' for v in os.getloadavg())} on {os.cpu_count() or 0} CPUs"
 
 
 def _env(src: str, home: str) -> dict[str, str]:
@@ -110,7 +110,7 @@ class Server:
                 return time.perf_counter() - self.t0
             except OSError:
                 if self.proc.poll() is not None:
-                    raise RuntimeError("server exited")
+                    raise RuntimeError("server exited") from None
                 time.sleep(0.02)
 
     def stop(self) -> None:
@@ -199,7 +199,7 @@ def main() -> None:
             for c, args in cmds.items():
                 res.setdefault((k, c), []).append(_cli(src, homes[k], args))
         res.setdefault(("bare python", ""), []).append(_bare())
-    print("\n## CLI (median of %d rounds, interleaved)" % a.rounds)
+    print(f"\n## CLI (median of {a.rounds} rounds, interleaved)")
     print("| command | variant | wall s | CPU s |")
     print("|---|---|---|---|")
     for (k, c), v in res.items():

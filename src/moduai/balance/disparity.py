@@ -19,10 +19,9 @@ for indicators that can be negative (증감률) they are reported as not computa
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import math
 from dataclasses import asdict, dataclass, field, replace
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd

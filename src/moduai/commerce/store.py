@@ -34,7 +34,6 @@ under-count wherever it appears; it is kept as its own real snapshot ``gangwon-s
 
 from __future__ import annotations
 
-
 import datetime as dt
 import json
 import math

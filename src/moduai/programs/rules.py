@@ -21,10 +21,9 @@ embedded test cases (the suite runs them for every shipped program).
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import yaml

@@ -16,7 +16,6 @@ Definitions (every figure is a pooled ratio of sums, never an average of run rat
 from __future__ import annotations
 
 import copy
-
 import math
 from dataclasses import dataclass, field
 from functools import lru_cache
