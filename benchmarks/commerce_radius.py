@@ -109,6 +109,13 @@ class PostGIS:
         with psycopg.connect(admin_url, autocommit=True) as admin:
             admin.execute(f'CREATE DATABASE "{self.name}"')
         self.conn = psycopg.connect(admin_url.rsplit("/", 1)[0] + "/" + self.name, autocommit=True)
+        try:
+            self._load(frame)
+        except Exception:
+            self.close()  # no database left behind when PostGIS is missing or the load fails
+            raise
+
+    def _load(self, frame: pd.DataFrame) -> None:
         c = self.conn
         c.execute("CREATE EXTENSION IF NOT EXISTS postgis")
         c.execute("CREATE TABLE stores (major_code text NOT NULL, geom geometry(Point, 5179) NOT NULL)")
