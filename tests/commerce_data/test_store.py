@@ -150,3 +150,25 @@ def test_default_serves_pohang_with_synthetic_rows_and_stable_masks():
     assert (f["minor_code"].iloc[idx] == "I21201").all() and np.all(np.diff(dist) >= 0)
     brute = np.hypot(f["x"].to_numpy()[mask] - x0, f["y"].to_numpy()[mask] - y0)
     np.testing.assert_allclose(dist, np.sort(brute)[:5])
+
+
+@pytest.mark.parametrize("level, column", [("major", "상권업종대분류코드"), ("mid", "상권업종중분류코드"),
+                                           ("minor", "상권업종소분류코드")])
+def test_fast_counts_equal_the_series_path_and_pandas_on_real_rows(hoegi, raw, level, column):
+    """code_counts_within (arrays, no pandas per call) gives every code's count; the Series path agrees."""
+    rng = np.random.default_rng(14)
+    for lon, lat in CENTRES:
+        x0, y0 = to_xy(lon, lat)
+        for dx, dy, radius in zip(rng.normal(0, 150, 5), rng.normal(0, 150, 5), (50, 120, 300, 500.0, 800),
+                                  strict=True):
+            x, y = x0 + dx, y0 + dy
+            counts, labels = hoegi.code_counts_within(x, y, radius, level)
+            fast = {str(lab): int(c) for lab, c in zip(labels, counts, strict=True) if c}
+            inside = raw[np.hypot(raw["x"] - x, raw["y"] - y) <= radius]
+            assert fast == inside[column].value_counts().to_dict()
+            assert fast == hoegi.counts_within(x, y, radius, level).to_dict()
+            assert int(counts.sum()) == len(hoegi.within(x, y, radius))
+    for bad in (0, -5, float("nan"), float("inf"), True):  # the declared check, as on the slow path
+        with pytest.raises(InputError):
+            hoegi.code_counts_within(x0, y0, bad, level)
+    assert (hoegi.code_counts_within(x0, y0, "300", level)[0] == hoegi.code_counts_within(x0, y0, 300, level)[0]).all()

@@ -8,7 +8,8 @@ without the web app.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -139,7 +140,19 @@ def _missing_year_message(ind: Indicator, level: str, exc: DataUnavailable) -> s
 
 def balance_dashboard(indicator_id: str = DEFAULT_INDICATOR, year: str | int | None = None,
                       variant: str = "official", level: str = "sigungu") -> BalanceDashboard:
-    """The /balance page: values, disparity by 5극3특, top/bottom units and the trend of one indicator."""
+    """The /balance page: values, disparity by 5극3특, top/bottom units and the trend of one indicator.
+
+    Kept per (indicator, year, variant, level) for the process (its inputs are the packaged tables, read once
+    per process): a warm page costs a dictionary look-up.  Callers get their own copy of the lists and dict.
+    """
+    d = _balance_dashboard(indicator_id, None if year is None else str(year), variant, level)
+    return replace(d, values=dict(d.values), top=list(d.top), bottom=list(d.bottom), sources=list(d.sources),
+                   trend=list(d.trend), trend_rows=[dict(r) for r in d.trend_rows], years=list(d.years),
+                   year_options=list(d.year_options))
+
+
+@lru_cache(maxsize=256)
+def _balance_dashboard(indicator_id: str, year: str | None, variant: str, level: str) -> BalanceDashboard:
     ind = get_indicator(indicator_id)
     check_level(level)
     y = parse_year(year, ind.id)

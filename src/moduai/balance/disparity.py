@@ -20,7 +20,8 @@ for indicators that can be negative (증감률) they are reported as not computa
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -357,9 +358,16 @@ def disparity_trend(indicator_id: str, *, by: str = "5극3특", variant: str = "
     229-unit one would mix a change of coverage with a change of disparity; each result then carries a
     note saying how many units were compared.  Years whose grouping has an empty group are skipped.
     """
+    return [replace(r, notes=list(r.notes), sources=list(r.sources)) for r in _trend(indicator_id, by, variant, level)]
+
+
+@lru_cache(maxsize=64)
+def _trend(indicator_id: str, by: str, variant: str, level: str) -> tuple[DisparityResult, ...]:
+    """The trend, computed once per process: its inputs are the packaged census and population tables, read
+    once per process by ``indicator_table`` (an ``lru_cache`` too); callers get their own notes and sources lists."""
     years = indicator_years(indicator_id, level)
     if not years:
-        return []
+        return ()
     same = common_units(indicator_id, years, level)
     full = max(len(indicator_values(indicator_id, y, level)) for y in years)
     out = []
@@ -371,4 +379,4 @@ def disparity_trend(indicator_id: str, *, by: str = "5극3특", variant: str = "
         if len(same) < full:
             r.notes.append(f"연도 간 비교를 위해 모든 해에 값이 있는 {len(same)}곳만으로 계산했습니다.")
         out.append(r)
-    return out
+    return tuple(out)

@@ -64,7 +64,27 @@ def report_error(exc: ModuaiError, *, as_json: bool) -> None:
 
 
 class ModuaiGroup(TyperGroup):
-    """Top-level group: turns :class:`ModuaiError` into a message and an exit code."""
+    """Top-level group: turns :class:`ModuaiError` into a message and an exit code.
+
+    Command groups listed in ``lazy_groups`` (name → module, Typer attribute, help) are imported and built
+    only when named, so ``moduai region …`` does not import and convert all ~70 commands of the others.
+    """
+
+    lazy_groups: dict[str, tuple[str, str, str]] = {}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [*super().list_commands(ctx), *(n for n in self.lazy_groups if n not in self.commands)]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in self.lazy_groups:
+            self.add_command(build_lazy_group(cmd_name, *self.lazy_groups[cmd_name]), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+    def load_all(self) -> ModuaiGroup:
+        """Build every lazy group now (for code that walks ``commands``)."""
+        for name in self.lazy_groups:
+            self.get_command(click.Context(self), name)
+        return self
 
     def invoke(self, ctx: click.Context) -> Any:
         _json_mode.set("--json" in (ctx.protected_args + ctx.args if hasattr(ctx, "protected_args") else ctx.args))
@@ -92,6 +112,17 @@ class ModuaiGroup(TyperGroup):
             )
             report_error(internal, as_json=_wants_json())
             raise typer.Exit(70) from None
+
+
+def build_lazy_group(name: str, module: str, attribute: str, help_text: str) -> click.Command:
+    """The click group ``app.add_typer(<module>.<attribute>, name=name, help=help_text)`` would have made."""
+    import importlib
+
+    from typer.main import TyperInfo, get_group_from_info
+
+    sub = getattr(importlib.import_module(module), attribute)
+    return get_group_from_info(TyperInfo(sub, name=name, help=help_text), pretty_exceptions_short=True,
+                               suggest_commands=True, rich_markup_mode="rich")
 
 
 @contextmanager

@@ -15,6 +15,8 @@ import yaml
 from moduai.errors import InputError, NotFound
 from moduai.regions.spine import get_region
 
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: the same documents, ~10× faster to parse
+
 VARIANTS = ("official", "seed-blog")
 _YAML = Path(__file__).with_name("data") / "megaregions.yaml"
 
@@ -48,7 +50,7 @@ def check_variant(variant: str) -> str:
 
 @lru_cache(maxsize=1)
 def _load() -> dict[str, tuple[MegaRegion, ...]]:
-    raw = yaml.safe_load(_YAML.read_text(encoding="utf-8"))
+    raw = yaml.load(_YAML.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
     out = {}
     for variant in VARIANTS:
         groups = tuple(

@@ -15,6 +15,7 @@ Definitions (every figure is a pooled ratio of sums, never an average of run rat
 
 from __future__ import annotations
 
+import copy
 import math
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -434,7 +435,16 @@ class OutcomesReport:
 
 
 def outcomes_report(by: str = "sido", top_institutions: int = 20, min_graduates: int = 30) -> OutcomesReport:
-    """Everything the outcomes dashboard shows, for one grouping of the funnel."""
+    """Everything the outcomes dashboard shows, for one grouping of the funnel.
+
+    Kept per arguments for the process: it reads only the bundled course-run file, itself read once per
+    process (``kdt._load``).  Callers get a shallow copy and treat the parts as read-only.
+    """
+    return copy.copy(_outcomes_report(by, top_institutions, min_graduates))
+
+
+@lru_cache(maxsize=32)
+def _outcomes_report(by: str, top_institutions: int, min_graduates: int) -> OutcomesReport:
     runs = load_runs()
     funnel = outcome_funnel(by, runs)
     return OutcomesReport(

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from contextlib import asynccontextmanager
-from pathlib import Path
 
-import plotly
 from fastapi import Depends, FastAPI, Request
-from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.gzip import GZipMiddleware
 
 from moduai import __version__
 from moduai.web.access import AccessMiddleware
 from moduai.web.api import operation_id
+from moduai.web.assets import PLOTLY_JS, AssetCacheMiddleware, vendor_response
 from moduai.web.errors import error_response, install_error_handlers
 from moduai.web.routes import (
     accounts,
@@ -45,8 +44,7 @@ from moduai.web.security import (
 from moduai.web.templating import STATIC_DIR
 from moduai.web.warmup import start_warmup
 
-# plotly.js comes from the installed plotly wheel: no CDN, works offline.
-PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+__all__ = ["PLOTLY_JS", "create_app"]  # PLOTLY_JS: the installed wheel's plotly.js (moduai.web.assets)
 
 
 @asynccontextmanager
@@ -71,6 +69,11 @@ def create_app() -> FastAPI:
         generate_unique_id_function=operation_id,
     )
     install_error_handlers(app)
+    # Innermost: pages, JSON and static files leave compressed when the browser accepts gzip (plotly.js is
+    # sent pre-compressed by its route and passes through untouched).
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    # Cache-Control on /static and /vendor: a year for a ?v=<content hash> URL, else revalidate by ETag.
+    app.add_middleware(AssetCacheMiddleware)
     # Every request passes the permission table (accounts/permissions/*.yaml) before its route runs.
     app.add_middleware(AccessMiddleware)
     # Added last, so it runs first: hosts, origins, body size, security headers (moduai.web.security).
@@ -78,8 +81,8 @@ def create_app() -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
 
     @app.get("/vendor/plotly.min.js", include_in_schema=False)
-    def plotly_js() -> FileResponse:
-        return FileResponse(PLOTLY_JS, media_type="application/javascript")
+    def plotly_js(request: Request):
+        return vendor_response(request, "/vendor/plotly.min.js")
 
     @app.get("/api/v1/csrf", tags=["security"], responses=ERROR_RESPONSES)
     def api_csrf(request: Request) -> dict[str, str]:

@@ -136,9 +136,15 @@ def sido_choropleth(values: dict[str, float], *, higher_is_better: bool, title: 
 
 def indicator_choropleth(values: dict[str, float], *, level: str, higher_is_better: bool, title: str, unit: str,
                          digits: int) -> tuple[str, str]:
-    """The 시군구 or 시도 choropleth of one indicator's values."""
+    """The 시군구 or 시도 choropleth of one indicator's values (the same values draw the same SVG: kept)."""
+    return _indicator_choropleth(tuple(sorted(values.items())), level, higher_is_better, title, unit, digits)
+
+
+@lru_cache(maxsize=128)
+def _indicator_choropleth(items: tuple, level: str, higher_is_better: bool, title: str, unit: str,
+                          digits: int) -> tuple[str, str]:
     mapper = sigungu_choropleth if level == "sigungu" else sido_choropleth
-    return mapper(values, higher_is_better=higher_is_better, title=title, unit=unit, digits=digits)
+    return mapper(dict(items), higher_is_better=higher_is_better, title=title, unit=unit, digits=digits)
 
 
 def megaregion_value_map(groups: list[Any], values: dict[str, float | None], *, label: str, unit: str,
@@ -236,8 +242,10 @@ def _national_pick_features() -> tuple[MapFeature, ...]:
     return tuple(feats)
 
 
+@lru_cache(maxsize=1)
 def national_pick_map() -> Markup:
-    """Every 시군구 (simplified), clickable: a click picks a point (static/mapclick.js)."""
+    """Every 시군구 (simplified), clickable: a click picks a point (static/mapclick.js).  The same SVG every
+    time (packaged boundaries): drawn once per process."""
     return svg_map(list(_national_pick_features()), width=560, title="전국 시군구 지도: 눌러서 분석할 지점 고르기")
 
 
@@ -311,19 +319,19 @@ def commerce_report_map(report: Any) -> Markup:
                     labels=labels).svg
 
 
-def commerce_sites_map(ranking: Any) -> Markup:
-    """The 시군구's census 읍면동 and the top H3 cells (darker = better rank), numbered."""
-    import h3
+@lru_cache(maxsize=64)
+def _sites_dong_features(region_code: str) -> tuple[MapFeature, ...]:
+    """The 시군구's census 읍면동 outlines (simplified with shapely): packaged data, drawn once per 시군구."""
     import numpy as np
 
     from moduai.commerce.demand import load_dong_demand
 
     d = load_dong_demand()
-    codes = {ranking.region_code}
+    codes = {region_code}
     try:
         from moduai.regions import children
 
-        codes |= {c.code for c in children(ranking.region_code) if c.level == "gu"}
+        codes |= {c.code for c in children(region_code) if c.level == "gu"}
     except Exception:  # noqa: BLE001
         pass
     feats = []
@@ -331,6 +339,14 @@ def commerce_sites_map(ranking: Any) -> Markup:
         name = str(d.name[i]).rsplit(" ", 1)[-1]
         feats.append(MapFeature(str(d.census_code[i]), name, _dong_rings(d.geoms[i].simplify(30)), "#eef3ef",
                                 tooltip=f"{name}: 주민 {d.residents[i]:,.0f}명", css_class="region dong"))
+    return tuple(feats)
+
+
+def commerce_sites_map(ranking: Any) -> Markup:
+    """The 시군구's census 읍면동 and the top H3 cells (darker = better rank), numbered."""
+    import h3
+
+    feats = list(_sites_dong_features(ranking.region_code))
     for c in ranking.cells:
         ring = [[float(lng), float(lat)] for lat, lng in h3.cell_to_boundary(c.h3_cell)]
         colour = RANK_COLOURS[min(len(RANK_COLOURS) - 1, (c.rank - 1) * len(RANK_COLOURS) // max(1, len(ranking.cells)))]

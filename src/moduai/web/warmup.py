@@ -36,6 +36,12 @@ def _balance() -> None:
     warm_dashboard_caches()
 
 
+def _assets() -> None:
+    from moduai.web.assets import warm_assets
+
+    warm_assets()
+
+
 def _kiwi() -> None:
     from moduai.ai.korean import get_kiwi
 
@@ -43,7 +49,7 @@ def _kiwi() -> None:
 
 
 STEPS: list[tuple[str, Callable[[], None]]] = [
-    ("regions", _regions), ("census", _census), ("balance", _balance), ("kiwi", _kiwi),
+    ("assets", _assets), ("regions", _regions), ("census", _census), ("balance", _balance), ("kiwi", _kiwi),
 ]
 
 
