@@ -14,6 +14,7 @@ from moduai import __version__
 from moduai.web.access import AccessMiddleware
 from moduai.web.api import operation_id
 from moduai.web.errors import error_response, install_error_handlers
+from moduai.web.params import DropEmptyPageQuery
 from moduai.web.routes import (
     accounts,
     apidocs,
@@ -72,6 +73,8 @@ def create_app() -> FastAPI:
     install_error_handlers(app)
     # Every request passes the permission table (accounts/permissions/*.yaml) before its route runs.
     app.add_middleware(AccessMiddleware)
+    # A form field left empty on a page is "not given" (moduai.web.params.DropEmptyPageQuery).
+    app.add_middleware(DropEmptyPageQuery)
     # Added last, so it runs first: hosts, origins, body size, security headers (moduai.web.security).
     app.add_middleware(SecurityMiddleware, respond=error_response)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
