@@ -9,6 +9,7 @@ this for generated text; this module never loads Kiwi (≈1.3 s, 530 MB), so it 
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 
@@ -86,8 +87,6 @@ def number(value: float | int, digits: int = 3) -> str:
     """A number as Korean text shows it: thousands separators, at most ``digits`` decimals with trailing zeros
     dropped, never an exponent: 1000000 → '1,000,000', 1234567.5 → '1,234,567.5', 0.000125 → '0.000125'
     (small values keep three significant digits), -0.5 → '-0.5'; NaN/inf → '—'."""
-    import math
-
     v = float(value)
     if not math.isfinite(v):
         return "—"

@@ -59,6 +59,32 @@
       });
     });
   }
+  // The job page (/jobs/{id}): ask /api/v1/jobs/{id} every two seconds, move the bar, go to the result
+  // when done (without script the page refreshes itself through <noscript><meta refresh>).
+  function pollJob() {
+    var box = document.querySelector('[data-job]');
+    if (!box) return;
+    if (box.dataset.finished === '1') {
+      if (box.dataset.result) setTimeout(function () { window.location.assign(box.dataset.result); }, 2000);
+      return;
+    }
+    var bar = box.querySelector('progress'), note = box.querySelector('[data-note]'),
+        status = box.querySelector('[data-status]');
+    var tick = function () {
+      fetch('/api/v1/jobs/' + box.dataset.job, {headers: {'Accept': 'application/json'}})
+        .then(function (r) { return r.json(); })
+        .then(function (j) {
+          var pct = Math.round((j.progress || 0) * 100);
+          if (bar) { bar.value = pct; bar.textContent = pct + '%'; }
+          if (note) note.textContent = pct + '% · ' + (j.note || '');
+          if (j.status === 'done' && j.result_url) { window.location.assign(j.result_url); return; }
+          if (j.status === 'done' || j.status === 'failed') { window.location.reload(); return; }
+          setTimeout(tick, 2000);
+        })
+        .catch(function () { setTimeout(tick, 4000); });
+    };
+    setTimeout(tick, 2000);
+  }
   ready(function () {
     document.querySelectorAll('a[data-back]').forEach(function (a) {
       a.addEventListener('click', function (evt) {
@@ -87,6 +113,7 @@
       });
     });
     showBusyOnSubmit();
+    pollJob();
     if (!window.Plotly) return;
     koreanPlotly();
     document.querySelectorAll('[data-figure]').forEach(function (div) {
@@ -94,6 +121,8 @@
       var config = div.dataset.config ? JSON.parse(div.dataset.config)
         : {displaylogo: false, responsive: true, locale: 'ko'};
       if (fig) Plotly.newPlot(div.id, fig.data, fig.layout, config);
+      // a drawn chart holds buttons (zoom, download): a labelled figure, not an image (axe nested-interactive)
+      if (div.getAttribute('role') === 'img') div.setAttribute('role', 'figure');
     });
     var major = json('chart-major-data');
     if (major && major.names.length) {
@@ -102,6 +131,7 @@
         {margin: {l: 10, r: 10, t: 10, b: 40}, height: 320, font: {family: 'sans-serif'},
          xaxis: {title: {text: '점포 수'}}, yaxis: {automargin: true}},
         {displayModeBar: false, responsive: true});
+      document.getElementById('chart-major').setAttribute('role', 'figure');
     }
   });
 })();
