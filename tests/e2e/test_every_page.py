@@ -38,6 +38,7 @@ ALLOWED_LATIN = {
     "AI",                                       # 「모두의 AI」 is the plan's own name
     "km", "m", "kg", "ha", "ms", "MB", "ppm", "CO",  # units (m² with ²; CO₂ is a chemical formula)
     "CSV", "XLSX", "PDF", "ICS", "JSON", "YAML", "API", "URL",   # file formats users pick and download
+    "UTF-8", "CP949", "PySAL",                  # the encodings a user chooses when saving a CSV; a library cited
     "KSIC", "KOSIS", "SGIS", "GRDP", "ID",      # official Korean statistics names and their own acronyms
     "A", "B",                                   # A안/B안 of a comparison or an A/B test
     "Q", "H",                                   # 2026Q1, H3 grid names are shown as 분기/격자 but keep the letter
@@ -221,7 +222,8 @@ _TAP_JS = """() => {
 }"""
 
 
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")  # a user's own address is data, not interface text
+# a user's own address and the names of the files they uploaded are data, not interface text
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|[^\s·(]+\.(?:csv|xlsx)\b")
 
 
 def english_in(texts: list[str]) -> list[str]:
