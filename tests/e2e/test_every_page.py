@@ -137,6 +137,8 @@ def _slow_job(*, progress):
 @pytest.fixture(scope="module")
 def ids(live_server):
     """Real rows in the live server's database: the demo hub, two uploads of an admin, a program, a job."""
+    import uuid
+
     from sqlalchemy import select
 
     from moduai.accounts.service import sign_session
@@ -147,8 +149,6 @@ def ids(live_server):
     from moduai.marketing.store import import_ledger, import_reviews
     from moduai.programs.catalog import load_starter_catalog
     from tests.helpers_auth import make_user
-
-    import uuid
 
     admin = make_user("admin", f"every-page-{uuid.uuid4().hex[:6]}@example.kr")
     with session_scope() as s:
