@@ -39,7 +39,7 @@ def lookup_region(query: str | None = None, lat: float | None = None, lon: float
     point = None
     if lat is not None or lon is not None:
         if lat is None or lon is None:
-            raise InputError("좌표로 찾으려면 위도와 경도를 함께 주세요.", field="lat")
+            raise InputError("좌표로 찾으려면 위도와 경도를 함께 주세요 (API: lat·lon, 명령줄: --lat·--lon).", field="lat")
         where = region_at(lat, lon)
         region = where.gu or where.sigungu
         point = where.to_dict()
