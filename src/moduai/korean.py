@@ -9,6 +9,7 @@ this for generated text; this module never loads Kiwi (≈1.3 s, 530 MB), so it 
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 
@@ -80,6 +81,36 @@ def josa(word: str, pair: str) -> str:
     if pair == "으로/로":
         return word + ("로" if jong in (0, RIEUL) else "으로")
     return word + (with_batchim if jong else without)
+
+
+def number(value: float | int, digits: int = 3) -> str:
+    """A number as Korean text shows it: thousands separators, at most ``digits`` decimals with trailing zeros
+    dropped, never an exponent: 1000000 → '1,000,000', 1234567.5 → '1,234,567.5', 0.000125 → '0.000125'
+    (small values keep three significant digits), -0.5 → '-0.5'; NaN/inf → '—'."""
+    v = float(value)
+    if not math.isfinite(v):
+        return "—"
+    if v == 0:
+        return "0"
+    if abs(v) < 1:  # keep three significant digits of a small value instead of rounding it to 0
+        digits = max(digits, -math.floor(math.log10(abs(v))) + 2)
+    text = f"{v:,.{digits}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def man_eok(value: float | int) -> str:
+    """A large count in 만/억 as people read it: 12,345 → '1.2만', 150,000,000 → '1.5억', 9,999 → '9,999'."""
+    v = float(value)
+    sign, v = ("-", -v) if v < 0 else ("", v)
+    if v >= 1e12:
+        return f"{sign}{number(v / 1e12, 1)}조"
+    if v >= 1e8:
+        return f"{sign}{number(v / 1e8, 1)}억"
+    if v >= 1e4:
+        return f"{sign}{number(v / 1e4, 1)}만"
+    return sign + number(v, 0 if v.is_integer() else 2)
 
 
 def won(amount: float | int) -> str:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from moduai.errors import InputError
-from moduai.korean import josa
+from moduai.korean import josa, number
 
 # Korea's territory incl. 마라도, 독도 and 백령도, with a margin (WGS84 degrees): lon_min, lat_min, lon_max, lat_max.
 KOREA_BBOX = (124.5, 33.0, 132.0, 38.7)
@@ -124,7 +124,7 @@ def _fmt(v: Any) -> str:
     if _is_number(v):
         if not math.isfinite(v):
             return str(v)
-        return f"{v:,.0f}" if float(v).is_integer() else f"{v:g}"
+        return number(v)
     return repr(v)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import screenshot
 from tests.helpers_auth import browser_login
@@ -48,7 +49,8 @@ def test_copy_page(page, live_server):
     assert page.locator(".warn", has_text="최고").count() >= 1
     btn = page.locator(".copybtn").first
     btn.click()
-    page.wait_for_function("document.querySelector('.copybtn').textContent !== '복사'")
+    # no wait_for_function: it polls with eval, which the app's Content-Security-Policy refuses
+    expect(btn).not_to_have_text("복사")
     assert btn.inner_text() in ("복사됨", "선택됨: Ctrl+C")
     screenshot(page, "marketing_copy")
     assert page.external_requests == []

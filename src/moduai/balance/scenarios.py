@@ -60,7 +60,7 @@ def save_scenario(name: str, spec: CompositeSpec, *, description: str | None = N
         row = s.scalar(select(BalanceScenarioRow).where(BalanceScenarioRow.name == name))
         if row is not None and not overwrite:
             raise InputError(
-                f"'{name}' 시나리오가 이미 있습니다. 덮어쓰려면 --overwrite(화면에서는 '덮어쓰기')를 고르거나 다른 이름을 쓰세요.",
+                f"'{name}' 시나리오가 이미 있습니다. 덮어쓰려면 '덮어쓰기'를 고르거나 다른 이름을 쓰세요.",
                 field="name",
             )
         if row is not None and principal is not None and not can_touch(principal, row.owner_id):

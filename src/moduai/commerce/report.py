@@ -205,7 +205,7 @@ def build_commerce_report(
     if lat is None or lon is None:
         if not place:
             raise InputError(
-                "지점을 정해 주세요: 위도·경도(--lat/--lon) 또는 장소 이름(--place, 예: '회기동').", field="lat"
+                "위도·경도나 장소 이름(예: '회기동')을 넣어 지점을 정해 주세요.", field="lat"
             )
         st = get_stores(stores, snapshot)
         lat, lon, _ = locate_place(place, st)

@@ -176,7 +176,7 @@ def import_file(session: Session, principal: Principal, hub_ref: str | int, enti
     missing = [c for c in t["columns"] if rows and c not in rows[0]]
     if missing or not rows:
         raise ImportRejected(f"{t['label']} 파일에 필요한 열이 없거나 행이 없습니다: {', '.join(missing) or '데이터 행 없음'}. "
-                             f"`moduai hubs import --template {entity}`로 양식을 받으세요.")
+                             f"양식 CSV(/hubs/templates/{entity}.csv)를 내려받아 그 열 이름을 쓰세요.")
     handler = {"organisations": _prepare_orgs, "people": _prepare_people, "applications": _prepare_apps,
                "supports": _prepare_supports, "outcomes": _prepare_outcomes}[entity]
     errors: list[RowError] = []

@@ -75,7 +75,7 @@ def _data() -> dict:
 def validate_year(year: int) -> int:
     if not isinstance(year, int) or not YEAR_MIN <= year <= YEAR_MAX:
         raise InputError(
-            f"'year' 값은 {YEAR_MIN}~{YEAR_MAX} 사이의 연도여야 합니다. 받은 값: {year}. 예: --year 2027",
+            f"연도는 {YEAR_MIN}~{YEAR_MAX} 사이여야 합니다. 받은 값: {year}. 예: 2027",
             field="year",
         )
     return year

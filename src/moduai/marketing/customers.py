@@ -91,8 +91,9 @@ class CustomerAnalysis:
     cuts: dict[str, list[float]]
     segments: list[SegmentSummary]
     customers: list[CustomerRFM]
-    rules: str = ("삼분위 경계: numpy quantile(1/3, 2/3), 선형 보간. F·M은 값 ≤ q1 → 1점, ≤ q2 → 2점, 그 위 → 3점; "
-                  "R(경과 일수)은 ≤ q1 → 3점, ≤ q2 → 2점, 그 위 → 1점. 같은 값은 같은 점수.")
+    rules: str = ("삼분위 경계: 값을 줄 세워 3분의 1, 3분의 2 지점(사이 값은 선형 보간)을 첫째·둘째 경계로 씁니다. "
+                  "방문 횟수·구매 금액은 첫째 경계 이하 → 1점, 둘째 경계 이하 → 2점, 그 위 → 3점; "
+                  "마지막 방문 뒤 지난 일수는 첫째 경계 이하 → 3점, 둘째 경계 이하 → 2점, 그 위 → 1점. 같은 값은 같은 점수.")
     units: dict[str, str] = field(default_factory=lambda: {"recency_days": "일", "frequency": "방문일 수", "monetary": "원"})
     sources: list[str] = field(default_factory=lambda: ["marketing-segments"])
 

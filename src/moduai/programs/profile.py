@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from moduai.errors import InputError
+from moduai.korean import josa, number
 from moduai.programs.places import SIDO, normalise_code
 
 BUSINESS_STATUSES = ("예비", "기존")
@@ -126,7 +127,7 @@ def _date(name: str, value: Any) -> dt.date | None:
         return dt.date.fromisoformat(str(value).strip())
     except ValueError:
         raise InputError(
-            f"'{name}'({FIELD_LABELS.get(name, name)})은 YYYY-MM-DD 날짜여야 합니다. 받은 값: {value!r}.",
+            f"{josa(FIELD_LABELS.get(name, name), '은/는')} 2026-03-01 같은 연-월-일 날짜여야 합니다. 받은 값: {value!r}.",
             field=name, detail=f"{name}: expected ISO date",
         ) from None
 
@@ -138,13 +139,13 @@ def _number(name: str, value: Any, lo: float, hi: float, *, integer: bool) -> An
         num = float(str(value).replace(",", "")) if isinstance(value, str) else float(value)
     except (TypeError, ValueError):
         raise InputError(
-            f"'{name}'({FIELD_LABELS[name]})은 숫자여야 합니다. 받은 값: {value!r}.", field=name,
+            f"{josa(FIELD_LABELS[name], '은/는')} 숫자여야 합니다. 받은 값: {value!r}.", field=name,
             detail=f"{name}: expected a number",
         ) from None
     if isinstance(value, bool) or not (lo <= num <= hi) or (integer and num != int(num)):
         kind = "정수" if integer else "숫자"
         raise InputError(
-            f"'{name}'({FIELD_LABELS[name]})은 {lo:g} 이상 {hi:g} 이하의 {kind}여야 합니다. 받은 값: {value!r}.",
+            f"{josa(FIELD_LABELS[name], '은/는')} {number(lo)} 이상 {number(hi)} 이하의 {kind}여야 합니다. 받은 값: {value!r}.",
             field=name, detail=f"{name} must be in [{lo:g}, {hi:g}]",
         )
     return int(num) if integer else num
@@ -156,13 +157,13 @@ def _str_list(name: str, value: Any, allowed: tuple[str, ...] | None) -> list[st
     if isinstance(value, str):
         value = [v.strip() for v in value.replace("·", ",").split(",") if v.strip()]
     if not isinstance(value, (list, tuple)):
-        raise InputError(f"'{name}'({FIELD_LABELS[name]})은 목록이어야 합니다. 받은 값: {value!r}.", field=name)
+        raise InputError(f"{josa(FIELD_LABELS[name], '은/는')} 목록이어야 합니다. 받은 값: {value!r}.", field=name)
     out = [str(v).strip() for v in value]
     if allowed is not None:
         bad = [v for v in out if v not in allowed]
         if bad:
             raise InputError(
-                f"'{name}'({FIELD_LABELS[name]})에 모르는 값이 있습니다: {', '.join(bad)}. 가능한 값: {', '.join(allowed)}.",
+                f"{FIELD_LABELS[name]}에 모르는 값이 있습니다: {', '.join(bad)}. 가능한 값: {', '.join(allowed)}.",
                 field=name, detail=f"unknown {name}: {bad}",
             )
     return out

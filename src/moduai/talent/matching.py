@@ -307,7 +307,7 @@ def parse_constraint_args(items: list[str] | None, kind: str) -> dict[str, float
             except ValueError:
                 sep = ""
             if not sep or not name.strip():
-                label = "상한(--cap)" if kind == "cap" else "하한(--floor)"
+                label = "상한" if kind == "cap" else "하한"
                 raise InputError(f"{label}은 '권역=값' 형식입니다 (예: 수도권=0.3, 호남권=20). 받은 값: '{part}'.", field=kind)
     return out
 

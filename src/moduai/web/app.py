@@ -13,6 +13,7 @@ from moduai.web.access import AccessMiddleware
 from moduai.web.api import operation_id
 from moduai.web.assets import PLOTLY_JS, AssetCacheMiddleware, vendor_response
 from moduai.web.errors import error_response, install_error_handlers
+from moduai.web.params import DropEmptyPageQuery
 from moduai.web.routes import (
     accounts,
     apidocs,
@@ -76,6 +77,8 @@ def create_app() -> FastAPI:
     app.add_middleware(AssetCacheMiddleware)
     # Every request passes the permission table (accounts/permissions/*.yaml) before its route runs.
     app.add_middleware(AccessMiddleware)
+    # A form field left empty on a page is "not given" (moduai.web.params.DropEmptyPageQuery).
+    app.add_middleware(DropEmptyPageQuery)
     # Added last, so it runs first: hosts, origins, body size, security headers (moduai.web.security).
     app.add_middleware(SecurityMiddleware, respond=error_response)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")

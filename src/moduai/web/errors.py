@@ -52,11 +52,11 @@ def _what(err: dict[str, Any]) -> str:
     if t.startswith("float_") or t.startswith("decimal_"):
         return "숫자를 넣어 주세요"
     if t.startswith("bool_"):
-        return "true 또는 false를 넣어 주세요"
-    if t.startswith("date"):
-        return "YYYY-MM-DD 형식의 날짜를 넣어 주세요 (예: 2026-03-01)"
+        return "1(예) 또는 0(아니오)을 넣어 주세요"
     if t.startswith("datetime"):
-        return "날짜와 시각(YYYY-MM-DDTHH:MM)을 넣어 주세요"
+        return "2026-03-01 09:30 같은 날짜와 시각을 넣어 주세요"
+    if t.startswith("date"):
+        return "2026-03-01 같은 연-월-일 형식의 날짜를 넣어 주세요"
     if t in ("literal_error", "enum"):
         return f"다음 중 하나여야 합니다: {ctx.get('expected', '')}"
     if t in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
@@ -85,8 +85,10 @@ def _what(err: dict[str, Any]) -> str:
     return "값이 올바르지 않습니다"
 
 
-def translate_validation_error(exc: RequestValidationError) -> InputError:
-    """Pydantic's English list → one Korean message naming each field in Korean (first field in ``field``)."""
+def translate_validation_error(exc: RequestValidationError, *, code: bool = True) -> InputError:
+    """Pydantic's English list → one Korean message naming each field in Korean (first field in ``field``).
+
+    ``code=False`` for web pages: the field's Korean name alone (``위도``), no request-parameter name."""
     problems, fields = [], []
     for e in exc.errors():
         loc = [str(p) for p in e.get("loc", ()) if p not in ("query", "body", "path", "header", "cookie")]
@@ -95,7 +97,7 @@ def translate_validation_error(exc: RequestValidationError) -> InputError:
             field = "body"
         fields.append(field)
         what = _what(e)
-        label = field_label(field)
+        label = field_label(field, code=code)
         if e.get("type") == "missing":
             problems.append(f"{label} 값을 넣어 주세요")
         elif what.endswith("주세요"):
@@ -125,7 +127,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError):
-        return error_response(request, translate_validation_error(exc))
+        return error_response(request, translate_validation_error(exc, code=wants_json(request)))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException):

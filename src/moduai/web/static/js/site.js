@@ -13,6 +13,78 @@
     var el = document.getElementById(id);
     return el ? JSON.parse(el.textContent) : null;
   }
+  // Plotly in Korean: month and weekday names on date axes, the mode bar's tooltips (no locale file needed).
+  function koreanPlotly() {
+    var months = ['1월', '2월', '3월', '4월', '5월', '6월', '7월', '8월', '9월', '10월', '11월', '12월'];
+    var days = ['일요일', '월요일', '화요일', '수요일', '목요일', '금요일', '토요일'];
+    Plotly.register({moduleType: 'locale', name: 'ko', dictionary: {
+      'Autoscale': '자동 배율', 'Box Select': '상자 선택', 'Download plot as a png': 'PNG로 내려받기',
+      'Lasso Select': '올가미 선택', 'Pan': '이동', 'Reset axes': '축 초기화', 'Zoom': '확대',
+      'Zoom in': '확대', 'Zoom out': '축소', 'Toggle Spike Lines': '보조선 켜기/끄기',
+      'Show closest data on hover': '가까운 값 보기', 'Compare data on hover': '값 비교',
+      'Double-click to zoom back out': '두 번 누르면 원래 크기', 'Reset view': '처음 보기'
+    }, format: {days: days, shortDays: ['일', '월', '화', '수', '목', '금', '토'], months: months,
+      shortMonths: months, date: '%Y-%m-%d', decimal: '.', thousands: ',', year: '%Y년', month: '%Y년 %-m월',
+      dayMonth: '%-m월 %-d일', dayMonthYear: '%Y년 %-m월 %-d일'}});
+    Plotly.setPlotConfig({locale: 'ko'});
+  }
+  // A form that starts a computation shows that it is working, and for how long, until the next page
+  // arrives (a long upload or analysis answers with the job page /jobs/{id}, which shows its own progress).
+  function showBusyOnSubmit() {
+    document.querySelectorAll('main form').forEach(function (form) {
+      if (form.matches('[data-no-busy]')) return;
+      form.addEventListener('submit', function () {
+        var box = form.querySelector('.busy');
+        if (!box) {
+          box = document.createElement('div');
+          box.className = 'busy';
+          box.setAttribute('role', 'status');
+          box.setAttribute('aria-live', 'polite');
+          var bar = document.createElement('progress');
+          bar.setAttribute('aria-label', '처리 중');
+          var text = document.createElement('span');
+          box.appendChild(bar); box.appendChild(text);
+          form.appendChild(box);
+        }
+        var started = Date.now();
+        var text = box.querySelector('span');
+        var tick = function () {
+          var s = Math.round((Date.now() - started) / 1000);
+          text.textContent = '계산하는 중입니다' + (s > 0 ? ' · ' + s + '초' : '') + '. 이 창을 닫지 마세요.';
+        };
+        tick();
+        box.hidden = false;
+        var timer = setInterval(tick, 1000);
+        window.addEventListener('pageshow', function () { clearInterval(timer); box.hidden = true; }, {once: true});
+      });
+    });
+  }
+  // The job page (/jobs/{id}): ask /api/v1/jobs/{id} every two seconds, move the bar, go to the result
+  // when done (without script the page refreshes itself through <noscript><meta refresh>).
+  function pollJob() {
+    var box = document.querySelector('[data-job]');
+    if (!box) return;
+    if (box.dataset.finished === '1') {
+      if (box.dataset.result) setTimeout(function () { window.location.assign(box.dataset.result); }, 2000);
+      return;
+    }
+    var bar = box.querySelector('progress'), note = box.querySelector('[data-note]'),
+        status = box.querySelector('[data-status]');
+    var tick = function () {
+      fetch('/api/v1/jobs/' + box.dataset.job, {headers: {'Accept': 'application/json'}})
+        .then(function (r) { return r.json(); })
+        .then(function (j) {
+          var pct = Math.round((j.progress || 0) * 100);
+          if (bar) { bar.value = pct; bar.textContent = pct + '%'; }
+          if (note) note.textContent = pct + '% · ' + (j.note || '');
+          if (j.status === 'done' && j.result_url) { window.location.assign(j.result_url); return; }
+          if (j.status === 'done' || j.status === 'failed') { window.location.reload(); return; }
+          setTimeout(tick, 2000);
+        })
+        .catch(function () { setTimeout(tick, 4000); });
+    };
+    setTimeout(tick, 2000);
+  }
   ready(function () {
     document.querySelectorAll('a[data-back]').forEach(function (a) {
       a.addEventListener('click', function (evt) {
@@ -40,12 +112,17 @@
         }
       });
     });
+    showBusyOnSubmit();
+    pollJob();
     if (!window.Plotly) return;
+    koreanPlotly();
     document.querySelectorAll('[data-figure]').forEach(function (div) {
       var fig = json(div.dataset.figure);
       var config = div.dataset.config ? JSON.parse(div.dataset.config)
         : {displaylogo: false, responsive: true, locale: 'ko'};
       if (fig) Plotly.newPlot(div.id, fig.data, fig.layout, config);
+      // a drawn chart holds buttons (zoom, download): a labelled figure, not an image (axe nested-interactive)
+      if (div.getAttribute('role') === 'img') div.setAttribute('role', 'figure');
     });
     var major = json('chart-major-data');
     if (major && major.names.length) {
@@ -54,6 +131,7 @@
         {margin: {l: 10, r: 10, t: 10, b: 40}, height: 320, font: {family: 'sans-serif'},
          xaxis: {title: {text: '점포 수'}}, yaxis: {automargin: true}},
         {displayModeBar: false, responsive: true});
+      document.getElementById('chart-major').setAttribute('role', 'figure');
     }
   });
 })();
