@@ -10,7 +10,9 @@ Questions only one side answers (so no pair): ``commerce survival`` / ``generate
 search, ``/resolve``, ``/at``, ``/{code}`` profile and ``/boundary`` (API only; the CLI's one ``region``
 question is ``/api/v1/regions/lookup``), ``/api/v1/balance/groups``, ``/indicators/{id}``,
 ``/regions/{code}`` (the CLI shows those through ``balance indicators --region``), rules validation,
-category resolution (API only), and file-writing variants (``--ics``, ``--pdf``, ``--xlsx``).
+category resolution (API only), ``/api/v1/talent/match/demo``, ``/fieldai/analyse|templates|example`` and
+``POST /impact/did`` on a user's panel (API only), and file-writing variants (``--ics``, ``--pdf``, ``--xlsx``).
+Uploads are posted as multipart forms holding the same files the CLI reads.
 """
 
 from __future__ import annotations
