@@ -195,6 +195,10 @@ CLI_ONLY = {
     "grants sensitivity": "no API yet", "impact survival": "no API yet",
     "fieldai quality": "no API of its own (the defect model is the `quality` part of POST /api/v1/fieldai/analyse)",
     "fieldai generate": "writes a synthetic data file",
+    "keys rotate": "rotates the server's keys (operator task on the server)",
+    **{f"users {c}": "account administration run on the server (no JSON API by design)"
+       for c in ("add", "list", "disable", "enable", "set-role", "reset-password", "invite", "export", "purge",
+                 "audit")},
 }
 # hubs: its API answers for the signed-in hub principal, which is being switched (hubs owner, in progress);
 # pair these once that lands (GET /api/v1/hubs ↔ hubs list, GET /api/v1/hubs/{hub}/kpis ↔ hubs kpis, …)
