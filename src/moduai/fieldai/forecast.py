@@ -126,7 +126,7 @@ class SensorForecast:
     lower95: list[float] = field(default_factory=list)
     upper95: list[float] = field(default_factory=list)
     history_times: list[str] = field(default_factory=list)
-    history: list[float] = field(default_factory=list)
+    history: list[float | None] = field(default_factory=list)  # None where the log has a gap
 
 
 @dataclass

@@ -586,7 +586,7 @@ class MatchSummary:
     seed: int
     rounds: int
     iterations: int
-    seconds: float
+    timings_ms: dict[str, float]  # the stopwatch (like every result's timings_ms: not part of the answer)
     synthetic: bool
     warnings: list[str]
     placements: list[Placement]
@@ -679,7 +679,7 @@ def run_matching(p: MatchingProblem, caps: dict[str, float] | None = None, floor
         blocking_pairs=diag["blocking"], justified_envy_pairs=diag["justified_envy"], cap_blocked_pairs=diag["cap_blocked"],
         floor_adjusted=adjusted,
         welfare=welfare, tie_break=TIE_BREAK.format(seed=p.seed), seed=p.seed, rounds=run.rounds, iterations=iterations,
-        seconds=seconds, synthetic=p.synthetic, warnings=warnings, placements=placements,
+        timings_ms={"match": round(seconds * 1000, 3)}, synthetic=p.synthetic, warnings=warnings, placements=placements,
         sources=["talent-synthetic-cohort"] if p.synthetic else [],
         _problem=p, _run=run, _unconstrained=base, _region_cap=region_cap, _moved=moved,
     )

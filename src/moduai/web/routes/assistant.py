@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 
 from moduai.assistant import Answer, Conversation, ask
 from moduai.results import to_jsonable
+from moduai.web.schemas import assistant as AS
 from moduai.web.templating import render_page
 
 router = APIRouter()
@@ -99,7 +100,7 @@ class AskIn(BaseModel):
                                 description="앞 대화의 [{tool, arguments}] (이어 묻기용, 선택)")
 
 
-@router.post("/api/v1/ask", tags=["assistant"], operation_id="assistant_ask")
+@router.post("/api/v1/ask", tags=["assistant"], operation_id="assistant_ask", response_model=AS.AnswerPublic)
 def api_ask(body: AskIn):
     """한국어 질문 → 도구 호출, 답, 출처 (CLI `moduai ask "…" --json`과 같은 문서)."""
     conv, _ = _conversation(json.dumps(body.history))

@@ -13,14 +13,15 @@ from dataclasses import dataclass, field
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 
 from moduai.errors import InputError
-from moduai.fieldai.alerts import TEMPLATES, AlertResult, RuleSet, evaluate_alerts, parse_rules, template
+from moduai.fieldai.alerts import TEMPLATES, evaluate_alerts, parse_rules, template
 from moduai.fieldai.analysis import FieldAnalysis, analyse_data, analyse_file
-from moduai.fieldai.anomalies import DetectionResult, detect
-from moduai.fieldai.forecast import ForecastResult, forecast
+from moduai.fieldai.anomalies import detect
+from moduai.fieldai.forecast import forecast
 from moduai.fieldai.generator import greenhouse_frame
-from moduai.fieldai.ingest import FieldProfile, profile, read_field_file
+from moduai.fieldai.ingest import profile, read_field_file
 from moduai.results import to_jsonable
 from moduai.web.charts import fieldai_forecast_figure, fieldai_timeline_figure
+from moduai.web.schemas import fieldai as FS
 from moduai.web.templating import render_page
 
 router = APIRouter()
@@ -96,28 +97,28 @@ def fieldai_example_page(request: Request, seed: int = 0, days: int = 30):
 
 
 # -------------------------------------------------------------------------------------------- API
-@router.post("/api/v1/fieldai/profile", response_model=FieldProfile)
+@router.post("/api/v1/fieldai/profile", tags=["fieldai"], response_model=FS.FieldProfilePublic)
 def api_profile(request: Request, file: UploadFile = File(...)):
     """파일 점검: 시간 열, 간격, 빈 구간, 센서별 범위·결측·고착 의심."""
     raw, name = _read_upload(request, file)
     return to_jsonable(profile(read_field_file(raw, name)))
 
 
-@router.post("/api/v1/fieldai/detect", response_model=DetectionResult)
+@router.post("/api/v1/fieldai/detect", tags=["fieldai"], response_model=FS.DetectionPublic)
 def api_detect(request: Request, file: UploadFile = File(...), z: float = Form(6.0)):
     """이상 구간과 한국어 이유."""
     raw, name = _read_upload(request, file)
     return to_jsonable(detect(read_field_file(raw, name), z_threshold=z))
 
 
-@router.post("/api/v1/fieldai/forecast", response_model=ForecastResult)
+@router.post("/api/v1/fieldai/forecast", tags=["fieldai"], response_model=FS.ForecastPublic)
 def api_forecast(request: Request, file: UploadFile = File(...), hours: int = Form(24)):
     """센서별 예측과 예측 구간 (계절 단순 예측과 비교)."""
     raw, name = _read_upload(request, file)
     return to_jsonable(forecast(read_field_file(raw, name), horizon=hours))
 
 
-@router.post("/api/v1/fieldai/alerts", response_model=AlertResult)
+@router.post("/api/v1/fieldai/alerts", tags=["fieldai"], response_model=FS.AlertsPublic)
 def api_alerts(request: Request, file: UploadFile = File(...), site: str = Form(""), rules: str = Form("")):
     """경보 규칙 적용 결과(이력과 근거)."""
     raw, name = _read_upload(request, file)
@@ -125,20 +126,21 @@ def api_alerts(request: Request, file: UploadFile = File(...), site: str = Form(
     return to_jsonable(evaluate_alerts(read_field_file(raw, name), ruleset or _site(site)))
 
 
-@router.post("/api/v1/fieldai/analyse", response_model=FieldAnalysis)
+@router.post("/api/v1/fieldai/analyse", tags=["fieldai"], response_model=FS.FieldAnalysisPublic)
 def api_analyse(request: Request, file: UploadFile = File(...), site: str = Form(""), rules: str = Form("")):
     """점검 → 이상 → 예측 → 경보 (→ 불량 모형) 한 번에."""
     raw, name = _read_upload(request, file)
     return to_jsonable(analyse_file(raw, name, site=_site(site), rules_text=rules))
 
 
-@router.get("/api/v1/fieldai/templates", response_model=list[RuleSet])
+@router.get("/api/v1/fieldai/templates", tags=["fieldai"], response_model=list[FS.RuleSetPublic])
 def api_templates():
     """경보 규칙 틀: 온실, 축사, 사출, 프레스."""
     return to_jsonable([template(k) for k in TEMPLATES])
 
 
-@router.get("/api/v1/fieldai/example", response_model=FieldAnalysis)
-def api_example(seed: int = Query(0), days: int = Query(30)):
+@router.get("/api/v1/fieldai/example", tags=["fieldai"], response_model=FS.FieldAnalysisPublic)
+def api_example(seed: int = Query(0, description="난수 시드 (같은 시드 → 같은 기록)"),
+                days: int = Query(30, ge=10, le=365, description="일수 (10–365)")):
     """합성 온실 기록의 분석 (합성 자료)."""
     return to_jsonable(analyse_data(greenhouse_frame(days=days, seed=seed)))

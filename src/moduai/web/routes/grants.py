@@ -10,11 +10,11 @@ from fastapi.concurrency import run_in_threadpool
 
 from moduai.errors import InputError, ModuaiError
 from moduai.grants import allocate, get_scheme, list_schemes, parse_scheme, run_scheme_tests
-from moduai.grants import schemas as S
 from moduai.grants.portfolio import plan_portfolio
 from moduai.grants.simulate import Allocation, Comparison, compare_schemes
 from moduai.results import to_jsonable
 from moduai.web import charts, maps
+from moduai.web.schemas import grants as S
 from moduai.web.templating import render_page
 
 router = APIRouter()
@@ -228,14 +228,17 @@ def api_simulate(scheme: str = Query("pogwal-2026", max_length=60, description="
 
 
 @router.get("/api/v1/grants/compare", response_model=S.ComparisonOut, tags=["grants"], operation_id="grants_compare")
-def api_compare(a: str = Query(..., max_length=60), b: str = Query(..., max_length=60),
-                budget_a: str | None = Query(None, max_length=40), budget_b: str | None = Query(None, max_length=40)):
+def api_compare(a: str = Query(..., max_length=60, description="방식 A의 id"),
+                b: str = Query(..., max_length=60, description="방식 B의 id (같은 방식이면 예산만 비교)"),
+                budget_a: str | None = Query(None, max_length=40, description="A의 예산 (예: 10.6조)"),
+                budget_b: str | None = Query(None, max_length=40, description="B의 예산 (예: 12조)")):
     """두 방식(또는 두 예산) 비교 (CLI `moduai grants compare A B --json`과 같은 문서)."""
     return to_jsonable(compare_schemes(a, b, budget_a=budget_a, budget_b=budget_b))
 
 
-@router.get("/api/v1/grants/capacity", tags=["grants"], operation_id="grants_capacity")
-def api_capacity(scheme: str = Query("pogwal-2026", max_length=60), budget: str | None = Query(None, max_length=40)):
+@router.get("/api/v1/grants/capacity", response_model=S.CapacityOut, tags=["grants"], operation_id="grants_capacity")
+def api_capacity(scheme: str = Query("pogwal-2026", max_length=60, description="배분 방식 id"),
+                 budget: str | None = Query(None, max_length=40, description="예산 (예: 10.6조)")):
     """전국 집행률, 경고가 붙은 시군구, 기록된 집행 실적 (CLI `moduai grants capacity --json`과 같은 문서)."""
     from moduai.grants.capacity import capacity_view
 

@@ -15,6 +15,7 @@ from moduai.impact.did import PanelAnalysis, analyse_panel
 from moduai.impact.study import CONTROLS, OUTCOMES, DeclineStudy, decline_study
 from moduai.results import to_jsonable
 from moduai.web import charts
+from moduai.web.schemas import impact as IS
 from moduai.web.templating import render_page
 
 router = APIRouter()
@@ -143,20 +144,23 @@ class PanelIn(BaseModel):
     rows: list[PanelRowIn] = Field(..., min_length=4, max_length=200_000)
 
 
-@router.get("/api/v1/impact/study", tags=["impact"], operation_id="impact_study")
+@router.get("/api/v1/impact/study", tags=["impact"], operation_id="impact_study",
+            response_model=IS.DeclineStudyPublic)
 def api_study(outcome: str = Query("residents_20_39", max_length=40, description="residents_20_39 | population"),
               control: str = Query("non_designated", max_length=40, description="non_designated | interest")):
     """인구감소지역 지정(2021) 연구 (CLI `moduai impact did --json`과 같은 문서)."""
     return to_jsonable(decline_study(outcome, control))
 
 
-@router.post("/api/v1/impact/concentration", tags=["impact"], operation_id="impact_concentration")
+@router.post("/api/v1/impact/concentration", tags=["impact"], operation_id="impact_concentration",
+             response_model=IS.ConcentrationPublic)
 def api_concentration(body: AwardsIn):
     """지원 집중도 (CLI `moduai impact concentration FILE --json`과 같은 문서)."""
     return to_jsonable(concentration_of_file([a.model_dump() for a in body.awards]))
 
 
-@router.post("/api/v1/impact/did", tags=["impact"], operation_id="impact_did")
+@router.post("/api/v1/impact/did", tags=["impact"], operation_id="impact_did",
+             response_model=IS.PanelAnalysisPublic)
 def api_did(body: PanelIn):
     """내 패널의 TWFE·사건연구·Callaway–Sant'Anna."""
     return to_jsonable(analyse_panel([r.model_dump() for r in body.rows]))

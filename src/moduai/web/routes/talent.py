@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from pydantic import BaseModel, Field
 
 from moduai.accounts.policy import allowed, current_principal
@@ -22,8 +22,9 @@ from moduai.results import to_jsonable
 from moduai.talent.matching import parse_constraint_args
 from moduai.talent.outcomes import GROUPINGS, OutcomesReport, outcomes_report
 from moduai.talent.preferences import MatchReport, match_report
-from moduai.talent.retention import RetentionResult, retention
+from moduai.talent.retention import retention
 from moduai.web import charts
+from moduai.web.schemas import talent as TS
 from moduai.web.svgmap import PALETTE, MapFeature, legend_html, quantile_bins, svg_map
 from moduai.web.templating import render_page
 
@@ -174,13 +175,15 @@ class DemoMatchRequest(BaseModel):
     explain: str | None = None
 
 
-@router.get("/api/v1/talent/outcomes", tags=["talent"], response_model=OutcomesReport)
-def api_outcomes(by: str = "sido", top: int = 20):
+@router.get("/api/v1/talent/outcomes", tags=["talent"], response_model=TS.OutcomesPublic)
+def api_outcomes(by: str = Query("sido", max_length=20,
+                                 description="묶음: sido | megaregion | capital | ncs | institution | year"),
+                 top: int = Query(20, ge=1, le=500, description="기관 순위에서 보여 줄 수")):
     """K-디지털 트레이닝 성과: 묶음별 퍼널, 집중도(HHI), 기관 순위(윌슨 구간), 지역 요약 (실제 자료)."""
     return to_jsonable(outcomes_report(by, top_institutions=top))
 
 
-@router.post("/api/v1/talent/match/demo", tags=["talent"], response_model=MatchReport)
+@router.post("/api/v1/talent/match/demo", tags=["talent"], response_model=TS.MatchReportPublic)
 def api_match_demo(payload: DemoMatchRequest):
     """합성 훈련생·자리로 매칭 (개인정보 없음, 누구나)."""
     from moduai.talent.synthetic import synthetic_tables
@@ -191,7 +194,7 @@ def api_match_demo(payload: DemoMatchRequest):
     return to_jsonable(rep)
 
 
-@router.post("/api/v1/talent/match", tags=["talent"], response_model=MatchReport)
+@router.post("/api/v1/talent/match", tags=["talent"], response_model=TS.MatchReportPublic)
 async def api_match(request: Request, trainees: UploadFile = File(...), slots: UploadFile = File(...),
                     cap: str = Form(""), floor: str = Form(""), seed: int = Form(0), explain: str = Form("")):
     """올린 훈련생·자리 파일로 매칭 (운영자·관리자; 저장하지 않음). cap/floor: '수도권=0.3,호남권=…'."""
@@ -201,7 +204,7 @@ async def api_match(request: Request, trainees: UploadFile = File(...), slots: U
     return to_jsonable(rep)
 
 
-@router.post("/api/v1/talent/retention", tags=["talent"], response_model=RetentionResult)
+@router.post("/api/v1/talent/retention", tags=["talent"], response_model=TS.RetentionPublic)
 async def api_retention(request: Request, file: UploadFile = File(...)):
     """배정 이력 파일 → 1년·3년 지역 잔류율 (운영자·관리자; 저장하지 않음)."""
     return to_jsonable(retention(await _read_upload(file, "배정")))
