@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from moduai.errors import DataUnavailable, InputError
-from moduai.regions import get_region, megaregion_of, megaregions, resolve_region
+from moduai.regions import SERIES_BASE, get_region, megaregion_of, megaregions, resolve_region
 
 DATA_FILE = Path(__file__).with_name("data") / "kdt_course_runs_2021_2025.csv.gz"
 SOURCE_ID = "kdt-course-runs"
@@ -123,7 +123,8 @@ def read_raw(path: Path | str | None = None) -> pd.DataFrame:
 def _spine(region_text: str) -> tuple[str, str, str, str, str, bool]:
     """(시도 code, 시도 name, 시군구 code, 시군구 full name, 5극3특 id, 수도권?) for '서울 관악구'."""
 
-    r = resolve_region(region_text)
+    # course runs of 2023–2025 name the units of their time (인천 서구 before its 2026 split): the series base
+    r = resolve_region(region_text, on=SERIES_BASE)
     sido = get_region(r.sido_code)
     sigungu_code = r.sigungu_code or r.code
     sg = get_region(sigungu_code)
