@@ -74,6 +74,7 @@ PAGES: dict[str, list[str]] = {
     "/programs/admin": ["/programs/admin"],
     "/programs/admin/new": ["/programs/admin/new"],
     "/programs/admin/{slug}/edit": ["/programs/admin/{program}/edit"],
+    "/programs/admin/{slug}/drafts": ["/programs/admin/{program}/drafts"],
     "/marketing": ["/marketing"],
     "/marketing/copy": ["/marketing/copy"],
     "/marketing/calendar": ["/marketing/calendar?year=2027&category=카페"],
