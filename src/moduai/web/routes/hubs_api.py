@@ -28,8 +28,9 @@ from moduai.hubs.schemas import (
 )
 from moduai.results import to_jsonable
 from moduai.web.routes.hubs import _migrated
+from moduai.web.schemas.common import ERROR_RESPONSES
 
-router = APIRouter(dependencies=[Depends(_migrated)])
+router = APIRouter(dependencies=[Depends(_migrated)], tags=["hubs"], responses=ERROR_RESPONSES)
 
 
 # -------------------------------------------------------------------------------------------- API
@@ -118,7 +119,7 @@ def api_create_hub(body: HubCreate, principal: Principal = Depends(current_princ
 
 
 @router.get("/api/v1/hubs/planner", response_model=PlannerOverview)
-def api_planner(year: int = Query(..., ge=2000, le=2100), principal: Principal = Depends(current_principal)):
+def api_planner(year: int = Query(..., ge=2000, le=2100, description="집계 연도"), principal: Principal = Depends(current_principal)):
     """관할 거점센터의 시군구별 집계와 KPI (개인 정보 없음)."""
     with session_scope() as s:
         return planner_overview(s, principal, year)
@@ -131,7 +132,11 @@ def api_timeline(org_id: int, principal: Principal = Depends(current_principal))
         return S.organisation_timeline(s, principal, org_id)
 
 
-@router.post("/api/v1/hubs/organisations/{org_id}/outcomes", response_model=dict)
+class CreatedId(BaseModel):
+    id: int
+
+
+@router.post("/api/v1/hubs/organisations/{org_id}/outcomes", response_model=CreatedId)
 def api_add_outcome(org_id: int, body: OutcomeCreate, principal: Principal = Depends(current_principal)):
     """성과 기록 추가."""
     with session_scope() as s:
@@ -175,7 +180,8 @@ def api_hub(hub: str, principal: Principal = Depends(current_principal)):
 
 
 @router.get("/api/v1/hubs/{hub}/kpis", response_model=KpiReportModel)
-def api_kpis(hub: str, year: int = Query(..., ge=2000, le=2100), cohort: int | None = Query(None, ge=1, le=2**31 - 1),
+def api_kpis(hub: str, year: int = Query(..., ge=2000, le=2100, description="KPI 연도"),
+             cohort: int | None = Query(None, ge=1, le=2**31 - 1, description="기수 번호 (없으면 거점 전체)"),
              principal: Principal = Depends(current_principal)):
     """KPI (정의·분자·분모·근거 행 id; 기획 담당자에게는 행 id 없음)."""
     with session_scope() as s:
@@ -190,7 +196,8 @@ def api_cohorts(hub: str, principal: Principal = Depends(current_principal)):
 
 
 @router.get("/api/v1/hubs/{hub}/organisations", response_model=list[OrganisationPublic])
-def api_organisations(hub: str, q: str | None = None, principal: Principal = Depends(current_principal)):
+def api_organisations(hub: str, q: str | None = Query(None, max_length=100, description="이름·사업자번호 일부로 찾기"),
+                      principal: Principal = Depends(current_principal)):
     """기관 목록."""
     with session_scope() as s:
         return S.list_organisations(s, principal, hub, q=q)
