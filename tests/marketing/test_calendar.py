@@ -81,8 +81,9 @@ def test_twelve_months_with_seasonal_ideas_and_particles():
 
 
 def test_bad_year_and_category_messages():
-    with pytest.raises(InputError, match="year"):
+    with pytest.raises(InputError, match="연도는 2000~2100") as exc:
         build_content_calendar(1800, "카페")
+    assert exc.value.field == "year"
     with pytest.raises(InputError, match="업종"):
         build_content_calendar(2026, "우주선 정비소")
 
