@@ -69,7 +69,7 @@ templates.env.filters["source_title"] = lambda value: source_title(str(value))
 
 # a run of Latin words as published: ``Park-Sung-Jun/kr-pop-atlas``, ``data/atlas.json``, ``DT_1B04005N``,
 # ``Numenta Anomaly Benchmark``, ``e-지방지표``'s ``e`` (Latin words joined by spaces or en dashes stay one run)
-_LATIN_RUN = re.compile(r"[A-Za-z][\w./:#@=!'-]*(?:[ –][A-Za-z][\w./:#@=!'-]*)*")
+_LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9_./:#@=!'-]*(?:[ –][A-Za-z][A-Za-z0-9_./:#@=!'-]*)*")
 
 
 def verbatim(value: Any) -> Markup:
@@ -79,9 +79,10 @@ def verbatim(value: Any) -> Markup:
     text = str(value)
     out, last = [], 0
     for m in _LATIN_RUN.finditer(text):
+        run = m.group(0).rstrip(".:'")  # a sentence's full stop stays outside the citation
         out.append(str(escape(text[last:m.start()])))
-        out.append(f'<span translate="no" lang="en">{escape(m.group(0))}</span>')
-        last = m.end()
+        out.append(f'<span translate="no" lang="en">{escape(run)}</span>')
+        last = m.start() + len(run)
     out.append(str(escape(text[last:])))
     return Markup("".join(out))
 
