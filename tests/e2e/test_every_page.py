@@ -44,6 +44,8 @@ ALLOWED_LATIN = {
     "Q", "H",                                   # 2026Q1, H3 grid names are shown as 분기/격자 but keep the letter
     # acronyms Korean public documents print in Latin letters (the Korean words are next to them on the page)
     "SNS", "IT", "ICT", "DX", "AX", "KPI", "RFM", "CV", "LQ", "HHI", "BM25", "KAIST", "KAMP", "K-Startup",
+    "NCS",  # 국가직무능력표준: 고용24 and the KDT course lists print the 분야 as "NCS 분야"
+    "KDI", "DRT",  # 한국개발연구원's own name (as KAIST); 수요응답형 버스(DRT) as 해남군's project list writes it
 }
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*(?:[-_][A-Za-z0-9_]+)*")
 CODE = re.compile(r"\d(?:\.\d+)?e[+-]\d\d|\b[a-z]+_[a-z_]+\b|\[\s*'|\{'|</?[a-z]+>|--[a-z]")

@@ -29,7 +29,7 @@ def test_fixed_daily_profile_plus_noise_beats_seasonal_naive():
     mae = {s.model: s.mae for s in r.scores}
     assert mae["seasonal_naive"] == pytest.approx(2 / np.sqrt(np.pi), rel=0.12)
     assert mase[r.chosen] < 0.85 * mase["seasonal_naive"]
-    assert "MASE" in r.reason and r.chosen_label in r.reason
+    assert "척도화 오차" in r.reason and r.chosen_label in r.reason
     # the intervals hold the point forecast
     assert all(lo <= p <= hi for lo, p, hi in zip(r.lower80, r.point, r.upper80))
     assert all(lo95 <= lo80 for lo95, lo80 in zip(r.lower95, r.lower80))

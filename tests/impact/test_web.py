@@ -62,7 +62,7 @@ def test_did_upload_and_api(client):
     df = _panel_sim({2016: 1.5}, n_per=15, never=15)
     up = client.post("/impact/did", files={"file": ("p.csv", df.to_csv(index=False).replace("y,", "outcome,").encode(),
                                                      "text/csv")})
-    assert up.status_code == 200 and "Callaway" in up.text
+    assert up.status_code == 200 and "칼러웨이–산탄나 이중차분" in up.text  # the staggered estimate row
     rows = df.rename(columns={"y": "outcome"}).astype({"unit": str}).to_dict("records")
     api = client.post("/api/v1/impact/did", json={"rows": rows}).json()
     assert api["twfe"]["ci_low"] < 1.5 < api["twfe"]["ci_high"]

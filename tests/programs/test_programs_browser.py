@@ -70,7 +70,7 @@ def test_operator_sees_rule_errors_inline(page, live_server):
     page.get_by_label("비밀번호").fill("a-long-password")
     page.get_by_role("button", name="로그인").click()
     page.wait_for_url("**/programs/admin/new")
-    page.get_by_label("id (영문 소문자·숫자·하이픈)").fill("sample-e2e-broken")
+    page.get_by_label("주소용 이름 (영문 소문자·숫자·하이픈)").fill("sample-e2e-broken")
     page.get_by_label("사업명").fill("(예시) 브라우저 시험")
     page.get_by_label("기관", exact=True).fill("(예시) 시험 기관")
     page.get_by_label("자격 규칙 (YAML)").fill(

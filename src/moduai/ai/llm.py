@@ -120,7 +120,7 @@ def backend_status(settings: Settings | None = None) -> dict[str, Any]:
     """What will run, for pages and ``moduai system``: never includes the API key."""
     backend = configured_backend(settings)
     if backend is None:
-        return {"backend": "offline", "label": "오프라인 문구 생성기 (Kiwi 템플릿)", "model": None}
+        return {"backend": "offline", "label": "오프라인 문구 생성기 (형태소 분석기 키위 + 문구 양식)", "model": None}
     return {"backend": backend.name, "label": f"언어 모델 서버 ({backend.model})", "model": backend.model,
             "base_url": backend.base_url}
 

@@ -155,7 +155,7 @@ def write_summary(ta: TradeArea, sat: Saturation, huff: HuffResult, gaps: GapAna
     out.append(
         f"이 자리에 {josa(name, '을/를')} 새로 열면 반경 안 주민 약 {huff.residents:,.0f}명 가운데 "
         f"{huff.captured_residents:,.0f}명({huff.captured_share:.1%})이 이 가게를 고를 것으로 추정됩니다 "
-        f"(Huff 모형 α={huff.alpha:g}, β={huff.beta:g}; 가정에 따라 {lo:,.0f}~{hi:,.0f}명)."
+        f"(허프 모형 α={huff.alpha:g}, β={huff.beta:g}; 가정에 따라 {lo:,.0f}~{hi:,.0f}명)."
     )
     if gaps.items and ta.synthetic_share < 0.5 and (gaps.area_coverage is None or gaps.area_coverage >= 0.9):
         names = ", ".join(i.name for i in gaps.items[:3])

@@ -285,7 +285,7 @@ def rank_sites(
     parts_avail = [p for p in PARTS if w.get(p, 0) > 0 and (p != "churn" or surv_cell is not None)]
     note = None
     if w.get("churn", 0) > 0 and surv_cell is None:
-        note = "이전 스냅샷을 주지 않아 생존율(churn)은 빼고 나머지 가중치를 다시 맞췄습니다."
+        note = "이전 스냅샷을 주지 않아 생존율은 빼고 나머지 가중치를 다시 맞췄습니다."
     survival = None
     if surv_cell is not None:
         s_all, s_alive = catchment(surv_cell[0]), catchment(surv_cell[1])

@@ -315,9 +315,9 @@ def detect_multivariate(data: FieldData, zs: dict[str, np.ndarray], *, seed: int
         p = a + int(np.argmax(s[a: b + 1]))
         row = z.iloc[p]
         top = row.abs().sort_values(ascending=False).index[:3]
-        parts = [f"{data.label(c)}({row[c]:+.1f} MAD)" for c in top if abs(row[c]) >= 2]
+        parts = [f"{data.label(c)} {row[c]:+.1f}" for c in top if abs(row[c]) >= 2]
         reason = (f"여러 변수의 조합이 평소와 다름(격리 점수 {s[p]:.2f})"
-                  + (f": 가장 벗어난 변수 {', '.join(parts)}" if parts else ": 한 변수만 보면 정상 범위이나 조합이 드묾"))
+                  + (f": 가장 벗어난 변수(중앙절대편차의 배수) {', '.join(parts)}" if parts else ": 한 변수만 보면 정상 범위이나 조합이 드묾"))
         out.append(AnomalyWindow("multivariate", KIND_LABELS["multivariate"], None, "여러 변수", _fmt_time(idx[a]),
                                  _fmt_time(idx[b]), _fmt_time(idx[p]), round(float(s[p]), 3), reason,
                                  related=[data.label(c) for c in top], points=int(b - a + 1),

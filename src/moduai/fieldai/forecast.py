@@ -30,7 +30,7 @@ import pandas as pd
 from moduai.fieldai.ingest import FieldData, _fmt_time
 from moduai.params import validate_params
 
-MODEL_LABELS = {"seasonal_naive": "계절 단순(어제 같은 시각)", "profile_ar": "계절 중앙값 + AR(1)",
+MODEL_LABELS = {"seasonal_naive": "계절 단순(어제 같은 시각)", "profile_ar": "계절 중앙값 + 1차 자기회귀",
                 "holt_winters": "홀트-윈터스(감쇠 추세·가법 계절)"}
 
 
@@ -201,10 +201,10 @@ def forecast_sensor(s: pd.Series, *, label: str, unit: str, horizon: int = 24, m
     chosen = best if beats else "seasonal_naive"
     scores = [ModelScore(k, MODEL_LABELS[k], round(mae[k], 4), round(mase[k], 4)) for k in MODELS]
     if beats:
-        reason = (f"{MODEL_LABELS[chosen]} 모형이 최근 {holdout}시간 검증에서 계절 단순 예측보다 오차가 작아(MASE "
+        reason = (f"{MODEL_LABELS[chosen]} 모형이 최근 {holdout}시간 검증에서 계절 단순 예측보다 오차가 작아(척도화 오차 "
                   f"{mase[chosen]:.2f} < {mase['seasonal_naive']:.2f}) 이 모형을 씁니다.")
     else:
-        reason = (f"어떤 모형도 최근 {holdout}시간 검증에서 계절 단순 예측(어제 같은 시각 값, MASE "
+        reason = (f"어떤 모형도 최근 {holdout}시간 검증에서 계절 단순 예측(어제 같은 시각 값, 척도화 오차 "
                   f"{mase['seasonal_naive']:.2f})보다 낫지 않아 예측 모형 대신 계절 단순 예측을 보여 줍니다.")
     yf = y[np.isfinite(y)] if np.isnan(y[-1]) else y
     point = MODELS[chosen](yf, horizon, m)

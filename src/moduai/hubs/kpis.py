@@ -280,7 +280,7 @@ def _survival(k, c):
     at_risk = tab[tab.duration >= t].org_id
     return _result(k, round(s.survival, 6) if s.survival is not None else None, s.at_risk, s.n,
                    "hub_organisations", {"numerator": _ids(at_risk), "denominator": _ids(tab.org_id)},
-                   events=s.events, censored=s.censored, t_days=t, method="Kaplan–Meier (lifelines)")
+                   events=s.events, censored=s.censored, t_days=t, method="카플란–마이어 생존 추정")
 
 
 def _headcount_at(h: pd.DataFrame, when: pd.Timestamp) -> pd.Series:

@@ -161,13 +161,13 @@ def twfe(panel: pd.DataFrame, *, outcome: str, unit: str = "unit", time: str = "
         b = np.linalg.lstsq(xd, yd, rcond=None)[0]
         se_fwl = float(np.sqrt(_cluster_se(xd, yd - xd @ b, clusters, k_abs)[0, 0]))
         lo, hi, p = _wild_bootstrap(xd, yd, clusters, b, se_fwl, k_abs, bootstrap_reps, seed)
-        inference = f"군집 {g}개(30개 미만): 야생 군집 부트스트랩-t {bootstrap_reps}회"
+        inference = f"군집 {g}개(30개 미만): 야생 군집 부트스트랩 {bootstrap_reps}회(검정통계량 기준)"
         warnings.append(f"군집이 {g}개뿐이라 군집 표준오차를 그대로 믿기 어렵습니다. 구간은 야생 군집 부트스트랩으로 구했습니다.")
     else:
         lo, hi = beta - 1.96 * se, beta + 1.96 * se
         p = float(2 * (1 - stats.norm.cdf(abs(beta / se))))
         inference = f"{'단위' if cluster is None else cluster}별 군집 표준오차 ({g}개 군집)"
-    return DidEstimate("이원 고정효과(TWFE)", beta, se, lo, hi, p, int(res.nobs), int(idx.index.get_level_values(0).nunique()),
+    return DidEstimate("이원 고정효과 이중차분", beta, se, lo, hi, p, int(res.nobs), int(idx.index.get_level_values(0).nunique()),
                        g, inference, warnings)
 
 
@@ -216,7 +216,7 @@ def event_study(panel: pd.DataFrame, *, outcome: str, unit: str = "unit", time: 
         p = float(1 - stats.chi2.cdf(w, len(pre)))
         flat = p >= 0.05
         if not flat:
-            warnings.append(f"처리 전 계수가 0이라는 검정이 기각됩니다 (p = {p:.3f}). 처리 전부터 추세가 달랐으므로 처리 후 "
+            warnings.append(f"처리 전 계수가 0이라는 검정이 기각됩니다 (유의확률 {p:.3f}). 처리 전부터 추세가 달랐으므로 처리 후 "
                             "차이를 효과로 읽으면 안 됩니다.")
     return EventStudy("사건연구(이원 고정효과)", -1, terms, p, flat, int(res.nobs), warnings)
 
@@ -284,7 +284,7 @@ def callaway_santanna(panel: pd.DataFrame, *, outcome: str, unit: str = "unit", 
     se = float(np.std(boots, ddof=1))
     lo, hi = np.quantile(boots, [0.025, 0.975])
     p = float(2 * (1 - stats.norm.cdf(abs(overall / se)))) if se > 0 else float("nan")
-    est = DidEstimate("Callaway–Sant'Anna (비교: 한 번도 처리되지 않은 단위)", overall, se, float(lo), float(hi), p,
+    est = DidEstimate("칼러웨이–산탄나 이중차분 (비교: 한 번도 처리되지 않은 단위)", overall, se, float(lo), float(hi), p,
                       int(wide.size), len(wide), len(wide), f"단위 부트스트랩 {len(boots)}회", warnings)
     terms = []
     for e in sorted(dyn):
@@ -349,8 +349,8 @@ def analyse_panel(source, *, bootstrap_reps: int = 199) -> PanelAnalysis:
     if df.groupby("unit")["treated"].max().eq(0).sum() >= 2:
         cs, terms = callaway_santanna(df, outcome="outcome", bootstrap_reps=bootstrap_reps)
     else:
-        notes.append("한 번도 처리되지 않은 단위가 2곳 미만이라 Callaway–Sant'Anna 추정을 하지 않았습니다.")
+        notes.append("한 번도 처리되지 않은 단위가 2곳 미만이라 칼러웨이–산탄나 추정을 하지 않았습니다.")
     if len(cohorts) > 1:
         notes.append(f"처리 시작 시점이 {len(cohorts)}개({', '.join(map(str, cohorts))})입니다. 효과가 시간에 따라 변하면 "
-                     "TWFE는 치우칠 수 있으니 Callaway–Sant'Anna 추정을 함께 보세요.")
+                     "이원 고정효과 추정은 치우칠 수 있으니 칼러웨이–산탄나 추정을 함께 보세요.")
     return PanelAnalysis(est, es, cs, terms, len(cohorts) > 1, cohorts, notes)

@@ -126,10 +126,10 @@ def _reading(est: DidEstimate, es: EventStudy, placebos: list[dict], label: str,
              f"{_pct(est.estimate)} 달랐습니다 (95% 구간 {_pct(est.ci_low)} ~ {_pct(est.ci_high)})."]
     parts.append("구간이 0을 포함하지 않습니다." if sig else "구간이 0을 포함해, 차이가 있다고 말할 수 없습니다.")
     if es.pretrend_flat is False:
-        parts.append(f"그러나 지정 전에도 추세가 달랐습니다 (사전 추세 검정 p = {es.pretrend_p_value:.3f}). 이 차이를 "
+        parts.append(f"그러나 지정 전에도 추세가 달랐습니다 (사전 추세 검정 유의확률 {es.pretrend_p_value:.3f}). 이 차이를 "
                      "지정의 효과로 읽으면 안 되고, 원래 있던 감소 추세가 이어진 것일 수 있습니다.")
     elif es.pretrend_flat:
-        parts.append(f"지정 전 추세는 통계적으로 구별되지 않았습니다 (p = {es.pretrend_p_value:.3f}) — 그래도 지정은 "
+        parts.append(f"지정 전 추세는 통계적으로 구별되지 않았습니다 (유의확률 {es.pretrend_p_value:.3f}) — 그래도 지정은 "
                      "무작위가 아니어서 다른 정책·경기 변화와 섞일 수 있습니다.")
     bad = [p for p in placebos if p["ci_low"] > 0 or p["ci_high"] < 0]
     if bad:

