@@ -32,6 +32,14 @@ def make_engine(url: str) -> Engine:
         def _fk_on(dbapi_conn, _record):  # pragma: no cover - trivial
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
+            if not url.startswith("sqlite:///:memory:"):
+                # WAL: readers (every signed-in request looks up its session) keep answering while a large
+                # import commits; in the default rollback journal they waited for the writer (seconds).
+                # The mode is stored in the file; a connection that loses the race to set it just reads on.
+                try:
+                    cur.execute("PRAGMA journal_mode=WAL")
+                except Exception:  # noqa: BLE001 - sqlite3.OperationalError: locked by a concurrent first start
+                    pass
             cur.close()
 
     return engine
