@@ -47,3 +47,12 @@ def test_migrate_on_a_database_at_every_head_does_not_import_alembic(tmp_path):
     assert "alembic" in mods  # first start: migrates
     mods = _modules_after(f"from moduai.db import migrate\nmigrate({url!r})")
     assert "alembic" not in mods  # restart: the version table already names every head
+
+
+def test_the_assistants_result_types_load_without_its_tools():
+    """web/schemas may derive the API's response model from ``Answer``: naming it must not load every domain."""
+    mods = _modules_after("from moduai.assistant import Answer, Conversation\nAnswer('q', 'answer', 't', [], 'r')")
+    assert "moduai.assistant.results" in mods
+    assert [m for m in ("moduai.assistant.tools", "moduai.assistant.service", "pandas") if m in mods] == []
+    mods = _modules_after("from moduai.assistant import ask")
+    assert "moduai.assistant.tools" in mods  # asking does load them
