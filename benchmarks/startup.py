@@ -121,6 +121,40 @@ class Server:
             self.proc.kill()
 
 
+def _proc_cpu(pid: int) -> float:
+    """CPU seconds (user + system) the process ``pid`` has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _first_answers(variants: dict[str, str], rounds: int) -> None:
+    """``moduai serve`` on a fresh home, then restarted on the same home: wall and server CPU s at the first
+    answer of ``/``, variants interleaved per round."""
+    res: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    for _ in range(rounds):
+        for k, src in variants.items():
+            home = tempfile.mkdtemp(prefix=f"moduai-bench-first-{k}-")
+            for start in ("fresh home", "restart"):
+                srv = Server(src, home)
+                try:
+                    wall = srv.first_answer("/")
+                    res.setdefault((k, start), []).append((wall, _proc_cpu(srv.proc.pid)))
+                finally:
+                    srv.stop()
+            shutil.rmtree(home, ignore_errors=True)
+    print(f"\n## serve: first answer of / (median of {rounds} rounds, interleaved)")
+    print("| variant | start | wall s | server CPU s |")
+    print("|---|---|---|---|")
+    for (k, start), v in res.items():
+        print(f"| {k} | {start} | {statistics.median(x[0] for x in v):.2f} | {statistics.median(x[1] for x in v):.2f} |")
+    if "before" in variants:
+        for start in ("fresh home", "restart"):
+            b = statistics.median(x[1] for x in res[("before", start)])
+            f = statistics.median(x[1] for x in res[("after", start)])
+            print(f"server CPU ratio before/after, {start}: {b / f:.1f}×")
+    print(f"# {load()}")
+
+
 def _page_times(port: int, paths: list[str], warm_n: int) -> dict[str, tuple[float, float]]:
     out = {}
     for p in paths:
@@ -184,6 +218,7 @@ def main() -> None:
     ap.add_argument("--warm", type=int, default=5)
     ap.add_argument("--conns", type=int, default=32)
     ap.add_argument("--skip-serve", action="store_true")
+    ap.add_argument("--first-only", action="store_true", help="CLI and first answers only (no page tour)")
     a = ap.parse_args()
     variants = {"after": str(HERE)}
     if a.before:
@@ -211,6 +246,9 @@ def main() -> None:
             print(f"CPU ratio before/after for {c}: {b / f:.1f}×")
     print(f"# {load()}")
     if a.skip_serve:
+        return
+    _first_answers(variants, a.rounds)
+    if a.first_only:
         return
 
     # 2. Server: URL printed, first answer, every page first/warm, concurrency, fresh browser.

@@ -28,6 +28,45 @@ def test_migrations_reach_every_head_and_are_idempotent(db_url):
     engine.dispose()
 
 
+def test_a_database_at_every_head_skips_alembic_and_one_below_a_head_still_migrates(db_url, monkeypatch):
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
+    from moduai.db.engine import alembic_config, at_heads, script_heads
+
+    # the heads read from the scripts' text are the heads Alembic computes
+    assert set(script_heads()) == set(ScriptDirectory.from_config(alembic_config(db_url)).get_heads())
+    assert at_heads(db_url)
+    calls = []
+    real_upgrade = command.upgrade
+    monkeypatch.setattr(command, "upgrade", lambda cfg, rev: (calls.append(rev), real_upgrade(cfg, rev)))
+    migrate(db_url)  # a restart: the version table says every head, Alembic is not run
+    assert calls == []
+    # one branch one step back (marketing_0003 → marketing_0002): not at heads, so the next start upgrades
+    command.downgrade(alembic_config(db_url), "marketing@-1")
+    engine = make_engine(db_url)
+    assert "duplicate_lines" not in {c["name"] for c in sa.inspect(engine).get_columns("marketing_import")}
+    assert not at_heads(db_url)
+    migrate(db_url)
+    assert calls == ["heads"]
+    assert "duplicate_lines" in {c["name"] for c in sa.inspect(engine).get_columns("marketing_import")}
+    assert at_heads(db_url)
+    engine.dispose()
+
+
+def test_a_fresh_or_missing_database_is_not_at_heads(tmp_path):
+    from moduai.db.engine import at_heads
+
+    assert not at_heads(f"sqlite:///{tmp_path / 'none.db'}")
+    assert not at_heads("sqlite:///:memory:")
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    e = make_engine(url)
+    with e.begin() as c:
+        c.execute(sa.text("create table t (x int)"))
+    e.dispose()
+    assert not at_heads(url)
+
+
 def test_session_scope_rolls_back_on_error(db_url):
     engine = make_engine(db_url)
     with pytest.raises(RuntimeError):

@@ -71,3 +71,63 @@ def test_help_of_every_group_exits_cleanly():
         r = run(*group, "--help")
         assert r.exit_code == 0, (group, r.output)
         assert "내부 오류" not in r.output
+
+
+# ---- the fast path of `moduai region` (moduai.cli.fast): same documents, no Typer ------------------------------
+
+FAST_CASES = [
+    ["region", "포항시 북구", "--json"],
+    ["region", "--json", "--lat", "36.019", "--lon=129.343"],
+    ["region", "--code", "47113", "--json"],
+    ["region", "포항시 북구"],
+    ["region", "--lat", "36.019", "--lon", "129.343"],
+]
+
+
+def _console_script(args, env_src):
+    import os
+    import subprocess
+    import sys
+
+    code = ("import sys; from moduai.cli import main; sys.argv[0] = 'moduai'; main(); "
+            "print('@@', sorted(m for m in ('typer', 'click', 'pydantic') if m in sys.modules), file=sys.stderr)")
+    env = dict(os.environ, PYTHONPATH=env_src, COLUMNS="100")
+    return subprocess.run([sys.executable, "-c", code, *args], env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_fast_path_prints_what_the_typer_command_prints_without_importing_typer():
+    from pathlib import Path
+
+    import moduai
+
+    src = str(Path(moduai.__file__).parent.parent)
+    for args in FAST_CASES:
+        p = _console_script(args, src)
+        assert p.returncode == 0, p.stderr
+        assert "@@ []" in p.stderr, (args, p.stderr)  # answered without Typer, click or pydantic
+        via_typer = CliRunner().invoke(app, args, env={"COLUMNS": "100"}, terminal_width=100)
+        assert via_typer.exit_code == 0
+        if "--json" in args:
+            assert json.loads(p.stdout) == json.loads(via_typer.stdout)
+        else:
+            assert p.stdout.split() == via_typer.stdout.split()  # Rich pads the table to the terminal width
+            assert "47113" in p.stdout or "대잠동" in p.stdout
+
+
+def test_fast_path_leaves_help_errors_and_odd_arguments_to_typer():
+    from pathlib import Path
+
+    import moduai
+    from moduai.cli.fast import parse_region_args
+
+    assert parse_region_args(["포항", "--json"]) == {"query": "포항", "lat": None, "lon": None, "code": None,
+                                                     "as_json": True}
+    assert parse_region_args(["--lat=36.0", "--lon", "129"])["lon"] == 129.0
+    for odd in (["--help"], ["포항", "강릉"], ["--lat", "북쪽"], ["--lat"], ["--radius", "3"]):
+        assert parse_region_args(odd) is None, odd
+    src = str(Path(moduai.__file__).parent.parent)
+    # an error of the look-up: Typer reports it as before (Korean message, JSON on stderr, exit code)
+    p = _console_script(["region", "없는동네이름", "--json"], src)
+    via_typer = CliRunner().invoke(app, ["region", "없는동네이름", "--json"])
+    assert p.returncode == via_typer.exit_code != 0
+    assert json.loads(p.stderr.splitlines()[0]) == json.loads(via_typer.stderr)

@@ -83,3 +83,37 @@ def test_warmup_steps_call_real_entry_points(monkeypatch):
     monkeypatch.setenv("MODUAI_WARMUP", "0")
     get_settings.cache_clear()
     assert warmup.start_warmup() is None
+
+
+def test_warmup_waits_for_the_first_answer_and_gives_way_to_requests_in_flight(monkeypatch):
+    """The warm-up thread does nothing until a request has been answered, then runs a step only when no
+    request is in flight (the ready probe of `moduai serve` is not a visitor)."""
+    import threading
+
+    from fastapi.testclient import TestClient
+
+    from moduai.web import warmup
+    from moduai.web.app import create_app
+
+    ran: list[str] = []
+    monkeypatch.setattr(warmup, "TRAFFIC", warmup._Traffic())
+    monkeypatch.setattr(warmup, "STEPS", [("a", lambda: ran.append("a")), ("b", lambda: ran.append("b"))])
+    monkeypatch.setattr(warmup, "FIRST_REQUEST_WAIT", 30.0)
+    monkeypatch.setattr(warmup, "STEP_WAIT", 30.0)
+    monkeypatch.setenv("MODUAI_WARMUP", "0")  # the app's own lifespan warm-up stays off; this test drives one
+    from moduai.config import get_settings
+
+    get_settings.cache_clear()
+    thread = threading.Thread(target=warmup.run_warmup, kwargs={"give_way": True}, daemon=True)
+    thread.start()
+    with TestClient(create_app()) as client:
+        client.head(warmup.READY_PROBE)
+        thread.join(0.3)
+        assert ran == [] and thread.is_alive()  # the probe does not count as a first answer
+        warmup.TRAFFIC.begin()  # a request in flight (a slow page) when the first one is answered
+        assert client.get("/").status_code == 200
+        thread.join(0.3)
+        assert ran == [] and thread.is_alive()  # answered, but the slow page is still running
+        warmup.TRAFFIC.end()
+        thread.join(10)
+    assert ran == ["a", "b"] and not thread.is_alive()

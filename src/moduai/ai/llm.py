@@ -15,8 +15,6 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-import httpx
-
 from moduai.ai.korean import fill_template
 from moduai.config import Settings, get_settings
 from moduai.errors import DataUnavailable
@@ -88,6 +86,8 @@ class OpenAICompatibleBackend:
             headers["Authorization"] = f"Bearer {self.api_key}"
         payload = {"model": self.model, "messages": messages, "temperature": temperature, "max_tokens": max_tokens}
         url = f"{self.base_url}/chat/completions"
+        import httpx  # deferred: httpx (+ rich via its CLI) ≈ 0.1 s; only a configured LLM server needs it
+
         try:
             resp = httpx.post(url, json=payload, headers=headers, timeout=self.timeout_s)
         except httpx.TimeoutException as exc:

@@ -3,42 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 
+from moduai.assistant.results import Answer, Conversation, ToolCall
 from moduai.assistant.router import FOLLOW_UP_WORDS, Route, _keyword_hits, default_router
 from moduai.assistant.slots import extract
 from moduai.assistant.tools import check_faithful, get_tool, load_tools, run_tool
 from moduai.errors import Ambiguous, ModuaiError
-
-
-@dataclass
-class Conversation:
-    """What a follow-up may reuse: the last tool and its arguments."""
-
-    last_tool: str | None = None
-    last_arguments: dict = field(default_factory=dict)
-    pending_tool: str | None = None  # the tool of a clarifying question still open
-
-
-@dataclass
-class ToolCall:
-    name: str
-    label: str
-    arguments: dict
-    link: str
-    sources: list[str]
-
-
-@dataclass
-class Answer:
-    question: str
-    kind: str  # 'answer' | 'clarify' | 'error'
-    text: str
-    calls: list[ToolCall]
-    router: str
-    note: str | None = None
-    candidates: list[str] = field(default_factory=list)
-    unfaithful_numbers: list[str] = field(default_factory=list)
 
 
 def _follow_up(question: str, route: Route, conv: Conversation, slots) -> Route:

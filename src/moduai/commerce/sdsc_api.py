@@ -44,9 +44,8 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
-
-import httpx
 
 from moduai.commerce.importer import ImportReport, import_sangga_files
 from moduai.commerce.sangga_csv import IMPORTED_DATASET, check_snapshot_id, infer_snapshot
@@ -55,6 +54,9 @@ from moduai.config import get_settings
 from moduai.errors import DataUnavailable, InputError
 from moduai.housekeeping import spooled_upload_folder
 from moduai.params import check
+
+if TYPE_CHECKING:
+    import httpx
 
 DEFAULT_BASE_URL = "https://apis.data.go.kr/B553077/api/open/sdsc2"
 API_DATASET = "sangga-api"
@@ -312,6 +314,8 @@ def fetch_stores(
             f"받은 인증키를 환경 변수 {KEY_ENV}에 넣어 주세요. 키 없이는 내장 자료와 CSV 가져오기만 쓸 수 있습니다.",
             detail=f"{KEY_ENV} is not set",
         )
+    import httpx  # deferred: httpx ≈ 0.1 s to import; only a fetch from the portal needs it
+
     if "%" in key:  # the portal shows an URL-encoded and a decoded key; httpx encodes once, so send the decoded one
         key = unquote(key)
     page_size = max(1, min(int(page_size), MAX_ROWS_PER_PAGE))

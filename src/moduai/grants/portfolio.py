@@ -29,7 +29,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 from moduai.errors import ImportRejected, InputError, RowError
 from moduai.korean import josa, parse_won, won
@@ -263,6 +262,9 @@ def _quiet_stdout():
 
 def _solve(model: _Model, lb: np.ndarray | None = None, ub: np.ndarray | None = None,
            skip: set[str] | None = None, gap: float | None = None) -> np.ndarray | None:
+    # deferred: scipy.optimize ≈ 0.5 s to import; the web app and CLI start without it
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
     rows = [(r, lo, hi) for name, r, lo, hi in model.groups if not skip or name not in skip]
     cons = [LinearConstraint(np.vstack([r for r, _, _ in rows]), [lo for _, lo, _ in rows],
                              [hi for _, _, hi in rows])] if rows else []
@@ -378,6 +380,8 @@ def optimise(projects: list[Project], rules: PortfolioRules, *, region: str = ""
 
 def _lp_prices(model: _Model) -> np.ndarray:
     """Per project, Σ_k λ_k a_kp: the value its use of every limit costs at the LP relaxation's shadow prices."""
+    from scipy.optimize import linprog  # deferred: scipy.optimize ≈ 0.5 s to import
+
     a_ub, b_ub = [], []
     for _, r, lo, hi in model.groups:
         if np.isfinite(hi):

@@ -20,7 +20,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from moduai.errors import InputError
 
@@ -165,6 +164,8 @@ def twfe(panel: pd.DataFrame, *, outcome: str, unit: str = "unit", time: str = "
         warnings.append(f"군집이 {g}개뿐이라 군집 표준오차를 그대로 믿기 어렵습니다. 구간은 야생 군집 부트스트랩으로 구했습니다.")
     else:
         lo, hi = beta - 1.96 * se, beta + 1.96 * se
+        from scipy import stats  # deferred: scipy.stats ≈ 1 s to import; the web app starts without it
+
         p = float(2 * (1 - stats.norm.cdf(abs(beta / se))))
         inference = f"{'단위' if cluster is None else cluster}별 군집 표준오차 ({g}개 군집)"
     return DidEstimate("이원 고정효과 이중차분", beta, se, lo, hi, p, int(res.nobs), int(idx.index.get_level_values(0).nunique()),
@@ -213,6 +214,8 @@ def event_study(panel: pd.DataFrame, *, outcome: str, unit: str = "unit", time: 
         b = res.params[pre].to_numpy()
         v = res.cov.loc[pre, pre].to_numpy()
         w = float(b @ np.linalg.pinv(v) @ b)
+        from scipy import stats  # deferred: scipy.stats ≈ 1 s to import; the web app starts without it
+
         p = float(1 - stats.chi2.cdf(w, len(pre)))
         flat = p >= 0.05
         if not flat:
@@ -283,6 +286,8 @@ def callaway_santanna(panel: pd.DataFrame, *, outcome: str, unit: str = "unit", 
                 dboots[e].append(d[e])
     se = float(np.std(boots, ddof=1))
     lo, hi = np.quantile(boots, [0.025, 0.975])
+    from scipy import stats  # deferred: scipy.stats ≈ 1 s to import; the web app starts without it
+
     p = float(2 * (1 - stats.norm.cdf(abs(overall / se)))) if se > 0 else float("nan")
     est = DidEstimate("칼러웨이–산탄나 이중차분 (비교: 한 번도 처리되지 않은 단위)", overall, se, float(lo), float(hi), p,
                       int(wide.size), len(wide), len(wide), f"단위 부트스트랩 {len(boots)}회", warnings)

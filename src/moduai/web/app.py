@@ -43,7 +43,7 @@ from moduai.web.security import (
     document_csrf_in_openapi,
 )
 from moduai.web.templating import STATIC_DIR
-from moduai.web.warmup import start_warmup
+from moduai.web.warmup import TrafficMiddleware, start_warmup
 
 __all__ = ["PLOTLY_JS", "create_app"]  # PLOTLY_JS: the installed wheel's plotly.js (moduai.web.assets)
 
@@ -79,6 +79,8 @@ def create_app() -> FastAPI:
     app.add_middleware(AccessMiddleware)
     # A form field left empty on a page is "not given" (moduai.web.params.DropEmptyPageQuery).
     app.add_middleware(DropEmptyPageQuery)
+    # Requests in flight, so the warm-up thread starts after the first answer and gives way to pages.
+    app.add_middleware(TrafficMiddleware)
     # Added last, so it runs first: hosts, origins, body size, security headers (moduai.web.security).
     app.add_middleware(SecurityMiddleware, respond=error_response)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")

@@ -3,6 +3,10 @@
 The first visitor should not pay for reading the census table (seconds), Kiwi's model (≈1.3 s, 530 MB)
 or building the region name index.  Each step is optional: a failure is logged and the page that needs
 that cache loads it on demand as before.  Disabled with ``MODUAI_WARMUP=0`` (tests of single pages).
+
+The thread gives way to visitors: it starts after the first request has been answered (or after
+``FIRST_REQUEST_WAIT`` seconds without one), and before each step it waits while requests are in flight
+(at most ``STEP_WAIT`` seconds), so the first page does not share the interpreter lock with a census read.
 """
 
 from __future__ import annotations
@@ -13,6 +17,57 @@ import time
 from collections.abc import Callable
 
 log = logging.getLogger("moduai.warmup")
+
+FIRST_REQUEST_WAIT = 10.0  # seconds the warm-up waits for a first visitor before starting anyway
+STEP_WAIT = 5.0  # seconds a step waits for the requests in flight to finish before running anyway
+READY_PROBE = "/static/ready-probe"  # `moduai serve` asks this to know when to print the URL: not a visitor
+
+
+class _Traffic:
+    """Requests in flight and whether one has been answered (one per process, shared with the middleware)."""
+
+    def __init__(self) -> None:
+        self.cond = threading.Condition()
+        self.in_flight = 0
+        self.answered = False
+
+    def begin(self) -> None:
+        with self.cond:
+            self.in_flight += 1
+
+    def end(self) -> None:
+        with self.cond:
+            self.in_flight -= 1
+            self.answered = True
+            self.cond.notify_all()
+
+    def wait_first_answer(self, timeout: float) -> bool:
+        with self.cond:
+            return self.cond.wait_for(lambda: self.answered, timeout)
+
+    def wait_idle(self, timeout: float) -> bool:
+        with self.cond:
+            return self.cond.wait_for(lambda: self.in_flight == 0, timeout)
+
+
+TRAFFIC = _Traffic()
+
+
+class TrafficMiddleware:
+    """Pure ASGI: counts HTTP requests in flight for the warm-up thread (the ready probe is not counted)."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http" or scope.get("path") == READY_PROBE:
+            await self.app(scope, receive, send)
+            return
+        TRAFFIC.begin()
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            TRAFFIC.end()
 
 
 def _regions() -> None:
@@ -53,10 +108,15 @@ STEPS: list[tuple[str, Callable[[], None]]] = [
 ]
 
 
-def run_warmup() -> dict[str, float | str]:
-    """Run every step; returns seconds per step (or the error text), for logs and tests."""
+def run_warmup(*, give_way: bool = False) -> dict[str, float | str]:
+    """Run every step; returns seconds per step (or the error text), for logs and tests.  With ``give_way``
+    it first waits for the first answer, and before each step for the requests in flight."""
     report: dict[str, float | str] = {}
+    if give_way:
+        TRAFFIC.wait_first_answer(FIRST_REQUEST_WAIT)
     for name, step in STEPS:
+        if give_way:
+            TRAFFIC.wait_idle(STEP_WAIT)
         t = time.perf_counter()
         try:
             step()
@@ -73,6 +133,7 @@ def start_warmup() -> threading.Thread | None:
 
     if not get_settings().warmup:
         return None
-    thread = threading.Thread(target=run_warmup, name="moduai-warmup", daemon=True)
+    thread = threading.Thread(target=run_warmup, kwargs={"give_way": True}, name="moduai-warmup",
+                              daemon=True)
     thread.start()
     return thread

@@ -5,15 +5,21 @@ from __future__ import annotations
 import json
 import threading
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from fastapi import APIRouter, Form, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
-from moduai.assistant import Answer, Conversation, ask
 from moduai.results import to_jsonable
 from moduai.web.schemas import assistant as AS
 from moduai.web.templating import render_page
+
+if TYPE_CHECKING:
+    from moduai.assistant import Answer, Conversation
+
+# The assistant reaches every domain (pandas, shapely, pyproj, …): it is imported on the first question, not
+# when the app starts (moduai.web.app builds every router before the first page can answer).
 
 router = APIRouter()
 _feedback_lock = threading.Lock()
@@ -48,6 +54,8 @@ def _titles(answers: list[Answer]) -> dict[str, str]:
 
 def _conversation(history: str) -> tuple[Conversation, list[dict]]:
     """The page carries its own short history (no server session): the last tool and arguments."""
+    from moduai.assistant import Conversation  # deferred: the assistant imports every domain
+
     try:
         items = json.loads(history)[-5:] if history else []
     except ValueError:
@@ -70,6 +78,8 @@ def ask_page(request: Request):
 @router.post("/ask", include_in_schema=False)
 async def ask_post(request: Request, question: str = Form(..., max_length=500), history: str = Form("[]")):
     """질문에 답합니다."""
+    from moduai.assistant import ask  # deferred: the assistant imports every domain
+
     conv, items = _conversation(history)
     answer = await run_in_threadpool(ask, question, conv)
     items.append({"q": question, "tool": conv.last_tool if answer.calls else None,
@@ -103,5 +113,7 @@ class AskIn(BaseModel):
 @router.post("/api/v1/ask", tags=["assistant"], operation_id="assistant_ask", response_model=AS.AnswerPublic)
 def api_ask(body: AskIn):
     """한국어 질문 → 도구 호출, 답, 출처 (CLI `moduai ask "…" --json`과 같은 문서)."""
+    from moduai.assistant import ask  # deferred: the assistant imports every domain
+
     conv, _ = _conversation(json.dumps(body.history))
     return to_jsonable(ask(body.question, conv))

@@ -1,0 +1,66 @@
+"""``moduai region`` without Typer: the most frequent one-shot command answers in the time it takes to read the
+region spine, not to build the whole command tree (Typer, click, pydantic, Rich progress bars).
+
+Only plain calls are taken: one name, ``--lat``/``--lon``/``--code`` with a value, ``--json``.  Anything else
+(``--help``, an unknown option, a value that is not a number) and any error of the look-up go to the Typer
+command, which parses and reports exactly as before — the fast path never prints an error of its own.
+"""
+
+from __future__ import annotations
+
+import sys
+
+_VALUE_OPTIONS = {"--lat": float, "--lon": float, "--code": str}
+
+
+def parse_region_args(args: list[str]) -> dict | None:
+    """``{"query", "lat", "lon", "code", "as_json"}`` for a plain ``region`` call, else None (use Typer)."""
+    out: dict = {"query": None, "lat": None, "lon": None, "code": None, "as_json": False}
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if a == "--json":
+            out["as_json"] = True
+        elif a.split("=", 1)[0] in _VALUE_OPTIONS:
+            name, eq, value = a.partition("=")
+            if not eq:
+                if i + 1 >= len(args):
+                    return None
+                i += 1
+                value = args[i]
+            try:
+                out[name[2:]] = _VALUE_OPTIONS[name](value)
+            except ValueError:
+                return None
+        elif a.startswith("-") or out["query"] is not None:
+            return None  # --help, an unknown option, a second name: Typer answers
+        else:
+            out["query"] = a
+        i += 1
+    return out
+
+
+def answer_fast(argv: list[str]) -> bool:
+    """Answer ``argv`` here when it is a plain ``region`` call; False means "not handled, run Typer"."""
+    if not argv or argv[0] != "region":
+        return False
+    parsed = parse_region_args(argv[1:])
+    if parsed is None:
+        return False
+    from moduai.errors import ModuaiError
+    from moduai.regions.lookup import lookup_region
+    from moduai.results import dumps
+
+    try:
+        ans = lookup_region(parsed["query"], parsed["lat"], parsed["lon"], parsed["code"])
+    except ModuaiError:
+        return False  # the Typer command reports it (Korean message, exit code, JSON when asked)
+    if parsed["as_json"]:
+        sys.stdout.write(dumps(ans) + "\n")
+    else:
+        from rich.console import Console
+
+        from moduai.cli.region_render import render_region
+
+        render_region(ans, Console())
+    return True

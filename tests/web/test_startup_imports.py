@@ -1,0 +1,58 @@
+"""What building the web app imports: counted by modules in a fresh interpreter (deterministic, unlike timing).
+
+`moduai serve` answers nothing until ``create_app`` has returned, so every library imported there is paid before
+the first page.  Libraries a route needs only on use (statistics, optimisation, migrations, the assistant's reach
+into every domain, models) must be imported inside the handler or the domain function (see
+tests/foundation/test_architecture.py for how a deferred import is written)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import moduai
+
+SRC = str(Path(moduai.__file__).resolve().parent.parent)
+
+# imported by nothing on the way to the first answer (each ≈ 0.1–1 CPU s)
+NOT_AT_START = ["scipy", "alembic", "sklearn", "kiwipiepy", "statsmodels", "linearmodels", "matplotlib",
+                "plotly", "reportlab", "openpyxl", "duckdb", "moduai.assistant"]
+
+
+def _modules_after(code: str) -> set[str]:
+    probe = code + "\nimport json, sys\nprint(json.dumps(sorted(sys.modules)))"
+    env = dict(os.environ, PYTHONPATH=SRC, MODUAI_WARMUP="0")
+    out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=300, check=True)
+    return set(json.loads(out.stdout.splitlines()[-1]))
+
+
+def test_create_app_does_not_import_slow_libraries_used_only_by_some_requests():
+    mods = _modules_after("from moduai.web.app import create_app\napp = create_app()\nassert app.url_path_for('ask_page') == '/ask'")
+    assert "fastapi" in mods and "moduai.web.routes.assistant" in mods  # the probe did build the app
+    assert [m for m in NOT_AT_START if m in mods] == []
+
+
+def test_the_probe_sees_a_library_a_module_does_import():
+    mods = _modules_after("import moduai.impact.did\nmoduai.impact.did.analyse_panel")
+    assert "moduai.impact.did" in mods and "pandas" in mods
+    assert "scipy" not in mods  # deferred to the functions that compute p-values
+
+
+def test_migrate_on_a_database_at_every_head_does_not_import_alembic(tmp_path):
+    url = f"sqlite:///{tmp_path / 'm.db'}"
+    mods = _modules_after(f"from moduai.db import migrate\nmigrate({url!r})")
+    assert "alembic" in mods  # first start: migrates
+    mods = _modules_after(f"from moduai.db import migrate\nmigrate({url!r})")
+    assert "alembic" not in mods  # restart: the version table already names every head
+
+
+def test_the_assistants_result_types_load_without_its_tools():
+    """web/schemas may derive the API's response model from ``Answer``: naming it must not load every domain."""
+    mods = _modules_after("from moduai.assistant import Answer, Conversation\nAnswer('q', 'answer', 't', [], 'r')")
+    assert "moduai.assistant.results" in mods
+    assert [m for m in ("moduai.assistant.tools", "moduai.assistant.service", "pandas") if m in mods] == []
+    mods = _modules_after("from moduai.assistant import ask")
+    assert "moduai.assistant.tools" in mods  # asking does load them
