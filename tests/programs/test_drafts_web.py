@@ -47,6 +47,8 @@ def test_operator_reviews_and_confirms_draft_rules(client):
     assert page.status_code == 200
     text = html.unescape(page.text)
     assert "<mark>만39세 이하</mark>" in text and "<mark>업력 3년 미만</mark>" in text and "지원대상 문단" in text
+    # the review table speaks Korean (the rule ids stay in the YAML the operator confirms)
+    assert "<td>나이</td>" in text and "<td>최대: 39</td>" in text and "<td>업력</td>" in text and "미만(년): 3" in text
     proposed = html.unescape(re.search(r'<textarea id="rules_yaml"[^>]*>(.*?)</textarea>', page.text, re.S).group(1))
     assert "max: 39" in proposed and "under_years: 3" in proposed
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)

@@ -19,7 +19,9 @@ SRC = str(Path(moduai.__file__).resolve().parent.parent)
 
 # imported by nothing on the way to the first answer (each ≈ 0.1–1 CPU s)
 NOT_AT_START = ["scipy", "alembic", "sklearn", "kiwipiepy", "statsmodels", "linearmodels", "matplotlib",
-                "plotly", "reportlab", "openpyxl", "duckdb", "moduai.assistant"]
+                "plotly", "reportlab", "openpyxl", "duckdb",
+                # the assistant's tools import every domain; its result dataclasses (the API's models) are cheap
+                "moduai.assistant.tools", "moduai.assistant.service", "moduai.assistant.router"]
 
 
 def _modules_after(code: str) -> set[str]:

@@ -30,6 +30,11 @@ DRAFT = "draft"
 NEEDS_CHECK = "needs_check"
 CONFIRMED = "confirmed"
 DRAFT_STATUS_LABELS = {DRAFT: "초안", NEEDS_CHECK: "확인 필요", CONFIRMED: "확정"}
+# what an operator reads in the review table (the ids stay in the YAML they confirm)
+CRITERION_LABELS = {"status": "사업 상태", "business_age": "업력", "age": "나이", "target": "지원 대상",
+                    "youth": "청년 대상", "region_sigungu": "지역(시군구)", "industry": "업종·분야"}
+PARAM_LABELS = {"allowed": "허용", "under_years": "미만(년)", "at_least_years": "이상(년)", "min": "최소", "max": "최대",
+                "any_of": "다음 중 하나", "sigungu": "시군구 코드", "ksic_prefixes": "KSIC 코드", "keywords": "근거 낱말"}
 FIELD_LABELS = {"title": "공고명", "trgetNm": "지원대상 분류", "target_section": "지원대상 문단",
                 "description": "공고 요약", "agency": "소관·수행기관"}
 
@@ -63,6 +68,14 @@ class DraftCriterion:
     @property
     def status_label(self) -> str:
         return DRAFT_STATUS_LABELS[self.status]
+
+    @property
+    def label(self) -> str:
+        return CRITERION_LABELS.get(self.id, self.id)
+
+    @property
+    def params_ko(self) -> list[tuple[str, Any]]:
+        return [(PARAM_LABELS.get(k, k), v) for k, v in self.params.items()]
 
     @property
     def evaluated(self) -> bool:

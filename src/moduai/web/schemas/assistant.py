@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from moduai.assistant import Answer
+from moduai.assistant.results import Answer
 from moduai.web.schemas.derive import public_model
 
 AnswerPublic = public_model(Answer)
