@@ -143,11 +143,25 @@ def spec_from_params(params, *, base: CompositeSpec | None = None) -> CompositeS
         v = params.get(name)
         return v if v not in (None, "") else (getattr(base, name) if base is not None else default)
 
-    used = weights or default_weights()
+    level = pick("level", "sigungu")
+    if weights and base is None and _same_weights(weights, default_weights()):
+        # the form sends every row's weight; untouched default rows mean "the defaults" at whatever level was
+        # chosen (at 시도 level that leaves out 합계출산율, which has no 시도 value, instead of refusing)
+        weights = {}
+    used = weights or default_weights(level)
     return validate_spec(
         weights or None, pick("method", DEFAULT_METHOD), pick("year", DEFAULT_YEAR),
-        {k: v for k, v in directions.items() if _positive(used.get(k))}, pick("level", "sigungu"),
+        {k: v for k, v in directions.items() if _positive(used.get(k))}, level,
     )
+
+
+def _same_weights(given: dict, defaults: dict[str, float]) -> bool:
+    """Do ``given`` form weights (text or numbers, zeros allowed for rows left at 0) equal the defaults?"""
+    try:
+        numbers = {k: float(v) for k, v in given.items()}
+    except (TypeError, ValueError):
+        return False  # validate_spec names the bad field
+    return {k: w for k, w in numbers.items() if w != 0} == {k: float(w) for k, w in defaults.items()}
 
 
 def normalise(values: pd.Series, method: str, higher_is_better: bool) -> pd.Series:
