@@ -22,8 +22,6 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-# ../shared/data next to the checkout, or wherever MODUAI_SHARED_DATA points (an empty dir hides it)
-SHARED_DATA = Path(os.environ.get("MODUAI_SHARED_DATA") or ROOT.parent / "shared" / "data")
 SCREENSHOTS = ROOT / "tests" / "screenshots"
 FIXTURES = ROOT / "tests" / "fixtures"
 PG_ADMIN_URL = os.environ.get("MODUAI_TEST_PG_ADMIN", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
@@ -70,22 +68,6 @@ def fixture_data(tmp_path_factory) -> Path:
         else:
             shutil.copyfile(src, dst)
     return out
-
-
-@pytest.fixture(scope="session")
-def _shared_data_dir() -> Path:
-    if not SHARED_DATA.exists():
-        pytest.skip(f"optional benchmark data: ../shared/data not found at {SHARED_DATA}")
-    return SHARED_DATA
-
-
-@pytest.fixture
-def shared_data(request) -> Path:
-    """``../shared/data`` for optional large benchmarks only (tests marked ``benchmark`` or ``slow``)."""
-    if not (request.node.get_closest_marker("benchmark") or request.node.get_closest_marker("slow")):
-        pytest.fail("shared_data is only for tests marked benchmark/slow; ship a small copy under tests/fixtures "
-                    "and use the fixture_data fixture", pytrace=False)
-    return request.getfixturevalue("_shared_data_dir")
 
 
 _MISSING_FILE = re.compile(r"not found|no such file|missing file|\.\./shared|does not exist", re.IGNORECASE)

@@ -13,15 +13,15 @@ On every page it fails on:
 
 Screenshots of every page at both widths go to tests/screenshots/every_page/ (kept out of git).
 
-axe-core (MPL-2.0, file-level copyleft: the unmodified ``axe.min.js`` is vendored with its licence under
-tests/e2e/vendor/, used only by this test, never served by the app) is evaluated through the DevTools protocol,
+axe-core (MPL-2.0; the unmodified ``axe.min.js`` comes from the PyPI package ``axe-playwright-python``, MIT, a test
+extra — used only by this test, never served by the app) is evaluated through the DevTools protocol,
 which the app's Content-Security-Policy does not restrict; the page's own CSP stays on.
 """
 
 from __future__ import annotations
 
+import importlib.resources
 import re
-from pathlib import Path
 
 import pytest
 
@@ -29,7 +29,7 @@ from tests.conftest import SCREENSHOTS
 
 pytestmark = pytest.mark.e2e
 
-AXE = Path(__file__).with_name("vendor") / "axe.min.js"
+AXE = importlib.resources.files("axe_playwright_python") / "axe.min.js"  # axe-core from the test extra
 SHOTS = SCREENSHOTS / "every_page"
 
 # Latin tokens a Korean reader meets in Korean public documents as they are. Kept short on purpose:

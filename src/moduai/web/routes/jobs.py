@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Path, Request
+
 from moduai.jobs import get_runner
 from moduai.web.schemas.common import ERROR_RESPONSES
 from moduai.web.schemas.jobs import JobPublic
