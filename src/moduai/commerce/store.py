@@ -120,6 +120,16 @@ T = TypeVar("T")
 FLOAT_COLUMNS = ("lon", "lat", "x", "y")
 LEVEL_COLUMNS = {"major": "major_code", "mid": "mid_code", "minor": "minor_code"}
 
+# The columns the analyses read (moduai.commerce.trade_area.StoreColumns), by how they are held: numbers as
+# NumPy, many-valued text as one Arrow array, the rest (few-valued text) as int32 codes + distinct values.
+ANALYSIS_COLUMNS = (
+    "store_id", "name", "branch", "major_code", "major_name", "mid_code", "mid_name", "minor_code",
+    "minor_name", "sido_code", "sigungu_code", "sigungu_name", "adm_dong_code", "adm_dong_name", "road_address",
+    "floor", "lon", "lat", "x", "y", "synthetic", "dataset",
+)
+NUMERIC_COLUMNS = ("lon", "lat", "x", "y")
+MANY_VALUED_COLUMNS = ("store_id", "name", "branch", "road_address")
+
 DEFAULT_SNAPSHOT = "default"
 HOEGIDONG_SNAPSHOT = "hoegidong-2026Q1"
 GANGWON_SNAPSHOT = "gangwon-sample"
@@ -221,12 +231,16 @@ class StoreSet:
         self.snapshot = snapshot
         self._extender = extender
         self._grid_index: GridIndex | None = None
+        #: the analysis columns as stored arrays (read by moduai.commerce.trade_area.store_columns); None → built
+        self.column_parts: ColumnParts | None = None
         self._levels: dict[str, LevelCounts] = {}
+        self.structures = structures
         if structures is not None:
             if structures.grid.n != len(self._frame):
                 raise ValueError(f"snapshot structures index {structures.grid.n} rows, the frame has {len(self._frame)}")
             self._grid_index = structures.grid
             self._levels = dict(structures.levels)
+            self.column_parts = structures.columns
         self._xy: np.ndarray | None = None
         self._lock = threading.RLock()
 
@@ -281,6 +295,8 @@ class StoreSet:
             self._frame = pd.concat([self._frame, rows[self._frame.columns]], ignore_index=True)
             self._grid_index = None
             self._levels = {}
+            self.column_parts = None
+            self.structures = None
             self._xy = None
             self._refresh_counts()
 
@@ -403,11 +419,22 @@ def factorize_level(frame: pd.DataFrame, level: str) -> tuple[np.ndarray, np.nda
 
 
 @dataclass(frozen=True)
+class ColumnParts:
+    """Analysis columns of a frame as stored arrays: ``arrays`` (numbers, ``synthetic``) and ``factorized``
+    (few-valued text: int32 codes with −1 for missing, and the distinct values in order of first appearance)."""
+
+    arrays: dict[str, np.ndarray]
+    factorized: dict[str, tuple[np.ndarray, np.ndarray]]
+
+
+@dataclass(frozen=True)
 class SnapshotStructures:
     """What a StoreSet derives from its frame, opened from files (memory-mapped) instead of rebuilt."""
 
     grid: GridIndex
     levels: dict[str, LevelCounts]
+    columns: ColumnParts | None = None
+    folder: Path | None = None  # where they were read from (analyses may keep more per-snapshot files there)
 
 
 def _level_column(level: str) -> str:
@@ -539,7 +566,8 @@ def imported_snapshot_ids() -> list[str]:
 
 
 def load_store_set(path: str | Path, info: SnapshotInfo | None = None) -> StoreSet:
-    """A StoreSet from any Parquet file with STORE_COLUMNS (imported snapshots, the national benchmark set)."""
+    """A StoreSet from any Parquet file with STORE_COLUMNS, read into memory (the registry opens imported
+    snapshots memory-mapped instead: :func:`moduai.commerce.snapshot_files.open_snapshot`)."""
     path = Path(path)
     frame = pd.read_parquet(path)
     if info is None:
