@@ -37,10 +37,12 @@ import numpy as np
 #: cell side in metres: small enough that the cells an edge crosses hold few points at a 500 m radius, large
 #: enough that the (cell, code) pairs stay well below the number of points in dense areas (measured in
 #: docs/notes/snapshot.md)
-DEFAULT_CELL_M = 50.0
+DEFAULT_CELL_M = 200.0
 #: margin (in cell units) kept between a "wholly inside" cell and the circle, and added around the touched
 #: cells; the assignment of a point to a cell rounds at ~1e-12 cell units, so 1e-6 is ample and costs nothing
 EDGE_EPS = 1e-6
+#: below this many points in the wholly-inside cells, checking them one by one is cheaper than the histograms
+HISTOGRAM_MIN_POINTS = 1_500
 
 _GRID_ARRAYS = ("keys", "cell_start", "xs", "ys", "order")
 _LEVEL_ARRAYS = ("codes", "pair_start", "pair_code", "pair_count")
@@ -114,79 +116,107 @@ class GridIndex:
         return cls(**meta, **arrays)
 
     # ---------------------------------------------------------------------------------------- queries
-    def _cell_ranges(self, x: float, y: float, r: float):
-        """Per touched grid row: occupied-cell index ranges ``[a, ia)`` + ``[ib, b)`` (edge) and ``[ia, ib)``
-        (wholly inside the circle), as four arrays; None when the circle touches no occupied cell."""
+    def _rows(self, x: float, y: float, r: float) -> tuple[float, float, float, int, int] | None:
+        """(fx, fy, fr) in cell units and the first and last grid row the circle touches; None when none."""
         cs = self.cell_m
-        fx, fy, fr = (x - self.origin_x) / cs, (y - self.origin_y) / cs, r / cs
+        # Python floats: arithmetic on NumPy scalars is several times slower
+        fx, fy, fr = (float(x) - self.origin_x) / cs, (float(y) - self.origin_y) / cs, float(r) / cs
         r0 = max(math.floor(fy - fr - EDGE_EPS), 0)
         r1 = min(math.floor(fy + fr + EDGE_EPS), self.nrows - 1)
         if r1 < r0 or len(self.keys) == 0:
             return None
-        rows = np.arange(r0, r1 + 1, dtype=np.float64)
-        below, above = rows - fy, fy - (rows + 1.0)  # > 0 when the row lies wholly above / below the centre
-        dy_near = np.maximum(np.maximum(below, above), 0.0)
-        dy_far = np.maximum(fy - rows, rows + 1.0 - fy)
-        half_out = np.sqrt(np.maximum(fr * fr - dy_near * dy_near, 0.0)) + EDGE_EPS
-        c_lo = np.maximum(np.floor(fx - half_out), 0.0)
-        c_hi = np.minimum(np.floor(fx + half_out), self.ncols - 1.0)
-        in2 = fr * fr - dy_far * dy_far
-        half_in = np.sqrt(np.maximum(in2, 0.0)) - EDGE_EPS
-        i_lo = np.maximum(np.ceil(fx - half_in), c_lo)
-        i_hi = np.minimum(np.floor(fx + half_in) - 1.0, c_hi)
-        empty_in = (in2 <= 0) | (i_hi < i_lo)
-        i_lo = np.where(empty_in, c_hi + 1.0, i_lo)
-        i_hi = np.where(empty_in, c_hi, i_hi)
-        base = (rows * self.ncols).astype(np.int64)
-        lo = base + c_lo.astype(np.int64)
-        hi = base + c_hi.astype(np.int64)
-        hi = np.where(c_hi < c_lo, lo - 1, hi)  # the circle misses the grid's columns in this row
-        ilo = base + i_lo.astype(np.int64)
-        ihi = base + i_hi.astype(np.int64)
-        k = len(rows)
-        left = np.searchsorted(self.keys, np.concatenate([lo, ilo]), side="left")
-        right = np.searchsorted(self.keys, np.concatenate([hi, ihi]), side="right")
-        a, ia = left[:k], left[k:]
-        b, ib = right[:k], right[k:]
-        ia = np.minimum(np.maximum(ia, a), b)
-        ib = np.maximum(np.minimum(ib, b), ia)
-        return a, ia, ib, b
+        return fx, fy, fr, r0, r1
 
-    def _edge_points(self, a, ia, ib, b) -> np.ndarray:
-        cs = self.cell_start
-        return _ranges(np.concatenate([cs[a], cs[ib]]), np.concatenate([cs[ia], cs[b]]))
+    def _touched(self, fx: float, fy: float, fr: float, r0: int, r1: int) -> tuple[np.ndarray, np.ndarray]:
+        """Per touched row, the occupied-cell index range ``[a, b)`` of the cells the circle reaches.
+
+        The per-row arithmetic is plain Python on floats: a circle spans a handful of rows, and NumPy on arrays
+        that small costs more in call overhead than it saves."""
+        ncols, last_col, fr2, sqrt, floor = self.ncols, self.ncols - 1, fr * fr, math.sqrt, math.floor
+        bounds: list[int] = []
+        for row in range(r0, r1 + 1):
+            near = max(row - fy, fy - row - 1.0, 0.0)  # distance from the centre to the row's nearest y
+            half = sqrt(max(fr2 - near * near, 0.0)) + EDGE_EPS
+            base = row * ncols
+            c_lo, c_hi = max(floor(fx - half), 0), min(floor(fx + half), last_col)
+            bounds += (base + c_lo, base + c_hi + 1) if c_hi >= c_lo else (base, base)
+        # keys are integers: "right of key" = "left of key + 1", so one searchsorted answers both bounds
+        found = np.searchsorted(self.keys, np.array(bounds, dtype=np.int64), side="left")
+        return found[0::2], found[1::2]
+
+    def _inside(self, fx: float, fy: float, fr: float, r0: int, r1: int) -> tuple[np.ndarray, np.ndarray]:
+        """Per touched row, the occupied-cell index range ``[ia, ib)`` of the cells wholly inside the circle
+        (with the :data:`EDGE_EPS` margin); an empty range where there is none."""
+        ncols, fr2, sqrt, floor, ceil = self.ncols, fr * fr, math.sqrt, math.floor, math.ceil
+        bounds: list[int] = []
+        for row in range(r0, r1 + 1):
+            far = max(fy - row, row + 1.0 - fy)  # distance from the centre to the row's farthest y
+            in2 = fr2 - far * far
+            base = row * ncols
+            if in2 > 0.0:
+                half = sqrt(in2) - EDGE_EPS
+                i_lo, i_hi = max(ceil(fx - half), 0), min(floor(fx + half) - 1, ncols - 1)
+                if i_hi >= i_lo:
+                    bounds += (base + i_lo, base + i_hi + 1)
+                    continue
+            bounds += (base, base)
+        found = np.searchsorted(self.keys, np.array(bounds, dtype=np.int64), side="left")
+        return found[0::2], found[1::2]
+
+    def _split(self, x: float, y: float, r: float):
+        """``a, ia, ib, b`` per touched row: ``[ia, ib)`` wholly inside, ``[a, ia)`` and ``[ib, b)`` crossed by
+        the edge (occupied-cell indices); None when the circle touches no occupied cell."""
+        rows = self._rows(x, y, r)
+        if rows is None:
+            return None
+        a, b = self._touched(*rows)
+        ia, ib = self._inside(*rows)
+        ia = np.minimum(np.maximum(ia, a), b)
+        return a, ia, np.maximum(np.minimum(ib, b), ia), b
 
     def within_sorted_positions(self, x: float, y: float, r: float) -> np.ndarray:
         """Positions *in cell order* (indices into ``xs``/``order``) of the points within ``r`` of (x, y)."""
-        cells = self._cell_ranges(x, y, r)
+        cells = self._split(x, y, r)
         if cells is None:
             return np.empty(0, dtype=np.int64)
         a, ia, ib, b = cells
-        edge = self._edge_points(a, ia, ib, b)
+        cs = self.cell_start
+        edge = _ranges(np.concatenate([cs[a], cs[ib]]), np.concatenate([cs[ia], cs[b]]))
         dx, dy = self.xs[edge] - x, self.ys[edge] - y
         edge = edge[dx * dx + dy * dy <= r * r]
-        inner = _ranges(self.cell_start[ia], self.cell_start[ib])
-        return np.concatenate([inner, edge])
+        return np.concatenate([_ranges(cs[ia], cs[ib]), edge])
 
     def within(self, x: float, y: float, r: float) -> np.ndarray:
         """Frame row positions of the points within ``r`` metres of (x, y), unordered."""
         return np.asarray(self.order[self.within_sorted_positions(x, y, r)], dtype=np.int64)
 
     def count_codes(self, level: LevelCounts, x: float, y: float, r: float) -> np.ndarray:
-        """Points within ``r`` of (x, y) per code of ``level`` (int64, one entry per label)."""
+        """Points within ``r`` of (x, y) per code of ``level`` (int64, one entry per label).
+
+        When the touched cells hold fewer than :data:`HISTOGRAM_MIN_POINTS` points, all of them are checked (the
+        common small circle: fewest NumPy calls); otherwise the cells wholly inside are summed from their
+        histograms (work ∝ their (cell, code) pairs) and only the edge cells' points are checked."""
         nlab = level.nlabels
-        cells = self._cell_ranges(x, y, r)
-        if cells is None:
+        rows = self._rows(x, y, r)
+        if rows is None:
             return np.zeros(nlab, dtype=np.int64)
-        a, ia, ib, b = cells
-        edge = self._edge_points(a, ia, ib, b)
+        a, b = self._touched(*rows)
+        cs = self.cell_start
+        lo, hi = cs[a], cs[b]
+        if int(hi.sum() - lo.sum()) < HISTOGRAM_MIN_POINTS:
+            cand = _ranges(lo, hi)
+            dx, dy = self.xs[cand] - x, self.ys[cand] - y
+            return np.bincount(level.codes[cand[dx * dx + dy * dy <= r * r]], minlength=nlab)
+        ia, ib = self._inside(*rows)
+        ia = np.minimum(np.maximum(ia, a), b)
+        ib = np.maximum(np.minimum(ib, b), ia)
+        in_lo, in_hi = cs[ia], cs[ib]
+        edge = _ranges(np.concatenate([lo, in_hi]), np.concatenate([in_lo, hi]))
         dx, dy = self.xs[edge] - x, self.ys[edge] - y
         counts = np.bincount(level.codes[edge[dx * dx + dy * dy <= r * r]], minlength=nlab)
         pairs = _ranges(level.pair_start[ia], level.pair_start[ib])
-        if len(pairs):
-            counts = counts + np.bincount(level.pair_code[pairs], weights=level.pair_count[pairs],
-                                          minlength=nlab).astype(np.int64)
-        return counts
+        return counts + np.bincount(level.pair_code[pairs], weights=level.pair_count[pairs],
+                                    minlength=nlab).astype(np.int64)
 
     def nearest(self, x: float, y: float, k: int) -> tuple[np.ndarray, np.ndarray]:
         """The ``k`` points nearest (x, y): (frame positions, metres), nearest first, ties by position."""

@@ -79,6 +79,7 @@ def _read_table(parquet_path: Path):
 
 def _column_parts_arrays(table) -> tuple[dict[str, np.ndarray], dict[str, tuple[np.ndarray, np.ndarray]]]:
     """The analysis columns as trade_area.StoreColumns holds them (numbers; few-valued text factorized)."""
+    # deferred: pyarrow (~0.4 s to import) is needed only for Parquet/Arrow I/O
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -104,6 +105,7 @@ def _column_parts_arrays(table) -> tuple[dict[str, np.ndarray], dict[str, tuple[
 def write_structures(table, folder: Path) -> None:
     """Write the frame (Arrow IPC, uncompressed so it can be memory-mapped), the grid, every level's counts
     and the analysis columns of ``table`` into ``folder``."""
+    # deferred: pyarrow (~0.4 s to import) is needed only for Parquet/Arrow I/O
     import pyarrow as pa
     import pyarrow.ipc as ipc
 
@@ -176,6 +178,7 @@ def load_structures(folder: Path) -> SnapshotStructures:
 def open_frame(folder: Path) -> pd.DataFrame:
     """The snapshot's frame over the memory-mapped Arrow file: text columns are Arrow-backed (``string[pyarrow]``)
     views of the file's pages, so no process copies them and untouched columns are never read."""
+    # deferred: pyarrow (~0.4 s to import) is needed only for Parquet/Arrow I/O
     import pyarrow as pa
     import pyarrow.ipc as ipc
 
