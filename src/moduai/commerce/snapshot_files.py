@@ -39,7 +39,7 @@ from moduai.commerce.store import (
 )
 
 #: bump when the layout of the files changes, so old folders miss instead of being misread
-STRUCTURES_VERSION = 1
+STRUCTURES_VERSION = 2  # 2: 200 m cells
 FRAME_FILE = "frame.arrow"
 _DONE = "complete"
 _BUILD_LOCK = threading.Lock()
