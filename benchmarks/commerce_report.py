@@ -63,6 +63,8 @@ def main() -> int:
     ap.add_argument("--points", type=int, default=300)
     ap.add_argument("--radius", type=float, default=500.0)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--in-memory", action="store_true",
+                    help="read the Parquet into pandas (object strings, ~6 GB) instead of the memory-mapped files")
     args = ap.parse_args()
 
     from moduai.commerce.report import build_commerce_report
@@ -78,14 +80,24 @@ def main() -> int:
         args.parquet.parent.mkdir(parents=True, exist_ok=True)
         generate_national(args.parquet)
     t = time.perf_counter()
-    st = load_store_set(args.parquet)
+    if args.in_memory:
+        st = load_store_set(args.parquet)
+    else:  # as the registry opens an imported snapshot: memory-mapped files written once (first run writes them)
+        from moduai.commerce.snapshot_files import open_snapshot
+        from moduai.commerce.store import SnapshotInfo, StoreSet
+
+        frame, structures = open_snapshot(args.parquet)
+        st = StoreSet(frame, SnapshotInfo("national", "national", len(frame), True, ["sangga-synthetic"]),
+                      structures=structures)
     if args.n and args.n < len(st.frame):
         from moduai.commerce.store import StoreSet
 
         st = StoreSet(st.frame.sample(n=args.n, random_state=args.seed).reset_index(drop=True), st.snapshot)
     load_s = time.perf_counter() - t
     f = st.frame
-    print(f"store set: {len(f):,} rows from {args.parquet} (load {load_s:.1f} s)")
+    rss_mb = int(open("/proc/self/statm").read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
+    print(f"store set: {len(f):,} rows from {args.parquet} (load {load_s:.1f} s, RSS {rss_mb:,.0f} MB, "
+          f"load average {os.getloadavg()[0]:.1f})")
     t = time.perf_counter()
     from moduai.commerce.demand import load_dong_demand
 

@@ -75,8 +75,12 @@ class DongStoreProfile:
         """Store counts by 업종 of ``level`` summed over the 읍면동 ``dongs`` (codes nest by prefix)."""
         width = {"major": 2, "mid": 4, "minor": 6}[level]
         per_minor = self.counts[dongs].sum(axis=0)
-        keys = np.array([c[:width] for c in self.minor_codes.astype(str)])
-        uniq, inv = np.unique(keys, return_inverse=True)
+        # the grouping of the 소분류 columns by prefix is fixed per profile: computed once per level
+        groups = self.__dict__.setdefault("_prefix_groups", {})
+        if width not in groups:
+            keys = np.array([c[:width] for c in self.minor_codes.astype(str)])
+            groups[width] = np.unique(keys, return_inverse=True)
+        uniq, inv = groups[width]
         return np.bincount(inv, weights=per_minor, minlength=len(uniq))
 
     def major_counts(self) -> tuple[np.ndarray, np.ndarray]:
