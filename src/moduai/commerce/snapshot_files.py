@@ -166,11 +166,11 @@ def _remove_stale(parquet_path: Path, keep: Path) -> None:
 
 def load_structures(folder: Path) -> SnapshotStructures:
     grid = GridIndex.load(folder, mmap=True)
-    arrays = {p.stem[4:]: np.load(p, mmap_mode="r") for p in folder.glob("col_*.npy")}
+    arrays = {p.stem[4:]: np.asarray(np.load(p, mmap_mode="r")) for p in folder.glob("col_*.npy")}
     factorized = {}
     for p in folder.glob("fac_*_codes.npy"):
         c = p.name[4:-len("_codes.npy")]
-        factorized[c] = (np.load(p, mmap_mode="r"), np.load(folder / f"fac_{c}_values.npy").astype(object))
+        factorized[c] = (np.asarray(np.load(p, mmap_mode="r")), np.load(folder / f"fac_{c}_values.npy").astype(object))
     return SnapshotStructures(grid, {level: LevelCounts.load(folder, level, mmap=True) for level in LEVEL_COLUMNS},
                               ColumnParts(arrays, factorized), folder)
 
