@@ -59,13 +59,12 @@ def _open(path: Path, mmap: bool) -> np.ndarray:
 def _ranges(starts: np.ndarray, stops: np.ndarray) -> np.ndarray:
     """Concatenation of ``arange(starts[i], stops[i])`` for all i, without a Python loop."""
     lens = stops - starts
-    total = int(lens.sum())
+    ends = np.cumsum(lens)
+    total = int(ends[-1]) if len(ends) else 0
     if total == 0:
         return np.empty(0, dtype=np.int64)
-    keep = lens > 0
-    starts, lens = starts[keep], lens[keep]
-    offsets = np.cumsum(lens) - lens
-    return np.repeat(starts - offsets, lens) + np.arange(total)
+    # empty ranges repeat zero times, so they need no filtering
+    return np.repeat(starts - (ends - lens), lens) + np.arange(total)
 
 
 @dataclass(frozen=True)
