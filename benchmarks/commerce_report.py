@@ -109,7 +109,7 @@ def main() -> int:
     t = time.perf_counter()
     st.within(float(f["x"].iloc[0]), float(f["y"].iloc[0]), 10.0)
     index_s = time.perf_counter() - t
-    print(f"warm-up: census 읍면동 {demand_s:.2f} s · store→읍면동 assignment {profile_s:.2f} s · k-d tree {index_s:.2f} s")
+    print(f"warm-up: census 읍면동 {demand_s:.2f} s · store→읍면동 assignment {profile_s:.2f} s · grid index {index_s:.2f} s")
 
     rng = np.random.default_rng(args.seed)
     random.seed(args.seed)
@@ -161,7 +161,7 @@ def main() -> int:
     m1, p1 = _pct(ours_ta)
     m2, p2 = _pct(peer_ms)
     print("\ntrade-area stage vs peer (same points):")
-    print(f"  moduai (k-d tree + census areal interpolation)  median {m1:7.1f} ms   p99 {p1:7.1f} ms")
+    print(f"  moduai (grid index + census areal interpolation)  median {m1:7.1f} ms   p99 {p1:7.1f} ms")
     print(f"  NumPy brute force over all stores (counts only) median {m2:7.1f} ms   p99 {p2:7.1f} ms")
     print(f"  ratio peer/moduai: median {m2 / m1:.2f}×, p99 {p2 / p1:.2f}×; count mismatches: {mismatches}")
     return 0
