@@ -13,7 +13,7 @@ sea are skipped and counted), with a 500 m radius and an 업종 drawn from commo
 
 Peer, side by side on the same points: the trade-area stage as a pandas user would write it without an
 index (NumPy distance from the point to every store, then the same counts and competitor list); moduai's
-trade-area stage uses the StoreSet k-d tree.  The one-off warm-up (census 읍면동 load, assignment of every
+trade-area stage uses the StoreSet grid index.  The one-off warm-up (census 읍면동 load, assignment of every
 store to its 읍면동 for the baselines) is timed separately.  Nothing is asserted: benchmarks are not tests.
 """
 
