@@ -213,6 +213,15 @@ def resident_grid(poly_5179, cell_m: float = 250.0) -> ResidentGrid:
     return ResidentGrid(cell_m=cell_m, x=gx[keep], y=gy[keep], residents=res[keep])
 
 
+@lru_cache(maxsize=1)
+def _own_name_index() -> dict[str, tuple[int, ...]]:
+    """읍면동 positions by their own name (the last word of the full name); the census table is read once."""
+    out: dict[str, list[int]] = {}
+    for i, full in enumerate(load_dong_demand().name):
+        out.setdefault(str(full).rsplit(" ", 1)[-1], []).append(i)
+    return {k: tuple(v) for k, v in out.items()}
+
+
 def find_dong_by_name(text: str) -> int:
     """Position of the one 읍면동 whose name matches ``text`` ("회기동", "동대문구 회기동", "포항시 남구 구룡포읍").
 
@@ -225,6 +234,10 @@ def find_dong_by_name(text: str) -> int:
         raise NotFound("장소 이름이 비어 있습니다. 예: '회기동', '동대문구 회기동'.", field="place")
     names = d.name
     last = words[-1]
+    # an exact own name wins over prefixes (below): look those up first instead of scanning 3,500 names
+    exact = [i for i in _own_name_index().get(last, ()) if all(w in names[i] for w in words[:-1])]
+    if len(exact) == 1:
+        return exact[0]
     hits = []
     for i, full in enumerate(names):
         own = full.rsplit(" ", 1)[-1]

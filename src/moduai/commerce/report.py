@@ -17,6 +17,7 @@ from moduai.commerce.demand import find_dong_by_name, load_dong_demand
 from moduai.commerce.gaps import GapAnalysis, find_gaps
 from moduai.commerce.huff import HuffResult, estimate_huff_capture
 from moduai.commerce.saturation import Saturation, assess_saturation
+from moduai.commerce.store import frame_cache
 from moduai.commerce.trade_area import (
     PointPlace,
     StoreSetLike,
@@ -115,6 +116,17 @@ def locate_place(text: str, stores: StoreSetLike | None = None) -> tuple[float, 
 
 
 def _census_dong_point(i: int, stores: StoreSetLike | None) -> tuple[float, float, str]:
+    if stores is not None:
+        # the busiest spot of a 읍면동 depends only on the store set's rows: kept per store frame (a grown
+        # default set is a new frame, so it is looked up again there)
+        spots = frame_cache(stores.frame, "busiest-spots", dict)
+        if i not in spots:
+            spots[i] = _census_dong_point_uncached(i, stores)
+        return spots[i]
+    return _census_dong_point_uncached(i, None)
+
+
+def _census_dong_point_uncached(i: int, stores: StoreSetLike | None) -> tuple[float, float, str]:
     d = load_dong_demand()
     if stores is not None:
         # deferred: scipy (~1.7 s to import) is needed only for this computation

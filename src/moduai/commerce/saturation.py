@@ -22,8 +22,11 @@ Formulas
 from __future__ import annotations
 
 import math
+import os
+import uuid
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -40,6 +43,7 @@ from moduai.commerce.trade_area import (
     snapshot_id,
     store_columns,
 )
+from moduai.data.census import census_parquet_path
 from moduai.errors import InputError
 
 #: a census 읍면동 counts as covered by a snapshot when it holds at least this many stores
@@ -71,8 +75,12 @@ class DongStoreProfile:
         """Store counts by 업종 of ``level`` summed over the 읍면동 ``dongs`` (codes nest by prefix)."""
         width = {"major": 2, "mid": 4, "minor": 6}[level]
         per_minor = self.counts[dongs].sum(axis=0)
-        keys = np.array([c[:width] for c in self.minor_codes.astype(str)])
-        uniq, inv = np.unique(keys, return_inverse=True)
+        # the grouping of the 소분류 columns by prefix is fixed per profile: computed once per level
+        groups = self.__dict__.setdefault("_prefix_groups", {})
+        if width not in groups:
+            keys = np.array([c[:width] for c in self.minor_codes.astype(str)])
+            groups[width] = np.unique(keys, return_inverse=True)
+        uniq, inv = groups[width]
         return np.bincount(inv, weights=per_minor, minlength=len(uniq))
 
     def major_counts(self) -> tuple[np.ndarray, np.ndarray]:
@@ -166,8 +174,40 @@ def _norm_dong(name: str) -> str:
 
 
 def dong_store_profile(stores: StoreSetLike) -> DongStoreProfile:
-    """Assign each store to its census 읍면동 and count by 소분류; cached per store frame."""
-    return frame_cache(stores.frame, "dong-profile", lambda: _dong_store_profile(stores))
+    """Assign each store to its census 읍면동 and count by 소분류; cached per store frame.
+
+    A snapshot opened from its files (:mod:`moduai.commerce.snapshot_files`) keeps the profile next to them,
+    keyed by the census file it was computed from, so it is computed once per snapshot, not per process.
+    """
+    return frame_cache(stores.frame, "dong-profile", lambda: _stored_dong_store_profile(stores))
+
+
+_PROFILE_FIELDS = ("dong_of_store", "minor_codes", "counts", "totals", "covered")
+
+
+def _stored_dong_store_profile(stores: StoreSetLike) -> DongStoreProfile:
+    folder = getattr(getattr(stores, "structures", None), "folder", None)
+    if folder is None:
+        return _dong_store_profile(stores)
+    st = census_parquet_path().stat()
+    stem = f"dongprofile-{st.st_size}-{st.st_mtime_ns}"
+    files = {f: Path(folder) / f"{stem}_{f}.npy" for f in _PROFILE_FIELDS}
+    done = Path(folder) / f"{stem}.complete"
+    if done.exists():
+        arrays = {f: np.load(p, mmap_mode="r") for f, p in files.items()}
+        arrays["minor_codes"] = np.asarray(arrays["minor_codes"])  # text, as computed (np.unique of str)
+        return DongStoreProfile(**arrays)
+    prof = _dong_store_profile(stores)
+    try:
+        for f, p in files.items():
+            tmp = p.with_name(f".{uuid.uuid4().hex[:8]}-{p.name}")
+            value = getattr(prof, f)
+            np.save(tmp, np.asarray(value, dtype=str) if f == "minor_codes" else value)
+            os.replace(tmp, p)
+        done.write_text("ok", encoding="utf-8")
+    except OSError:  # a read-only folder only costs the next process the computation
+        pass
+    return prof
 
 
 def _dong_store_profile(stores: StoreSetLike) -> DongStoreProfile:
@@ -215,8 +255,9 @@ def _dong_store_profile(stores: StoreSetLike) -> DongStoreProfile:
     codes, remap = np.unique(m_values.astype(str), return_inverse=True)
     inv = remap[m_codes]
     ok = dong_of >= 0
-    counts = np.zeros((len(d.residents), len(codes)), dtype=np.int32)
-    np.add.at(counts, (dong_of[ok], inv[ok]), 1)
+    # one bincount over (읍면동, 소분류) cells: np.add.at takes seconds on the national set
+    cells = np.bincount(dong_of[ok] * len(codes) + inv[ok], minlength=len(d.residents) * len(codes))
+    counts = cells.reshape(len(d.residents), len(codes)).astype(np.int32)
     totals = counts.sum(axis=1)
     # Coverage: a partial extract spills a few unnamed/border stores into neighbouring census 읍면동 by
     # position; those neighbours are not covered.  A 읍면동 is covered when most of its stores were

@@ -39,6 +39,7 @@ from moduai.commerce.generator import (
     units_in_bounds,
 )
 from moduai.commerce.sangga_csv import read_sangga_frame
+from moduai.commerce.snapshot_files import open_snapshot
 from moduai.commerce.store import (
     DEFAULT_SNAPSHOT,
     EMBEDDED_IDS,
@@ -50,7 +51,6 @@ from moduai.commerce.store import (
     StoreSet,
     imported_info,
     imported_snapshot_ids,
-    load_store_set,
     snapshot_path,
 )
 from moduai.config import get_settings
@@ -258,7 +258,10 @@ def get_store_set(snapshot: str | None = None) -> StoreSet:
             path = snapshot_path(sid)
             if not path.exists():  # removed between the lookup and now
                 raise _unknown_snapshot(sid)
-            store_set = load_store_set(path, imported_info(path))
+            # the frame, the index and the analysis columns come memory-mapped from files written once per
+            # snapshot file (shared by every process serving it)
+            frame, structures = open_snapshot(path)
+            store_set = StoreSet(frame, imported_info(path), structures=structures)
         _CACHE[sid] = (key, store_set)
         _CACHE.move_to_end(sid)
         while len(_CACHE) > CACHE_MAXSIZE:

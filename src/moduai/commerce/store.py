@@ -49,6 +49,7 @@ from typing import TypeVar
 import numpy as np
 import pandas as pd
 
+from moduai.commerce.grid_index import GridIndex, LevelCounts
 from moduai.config import get_settings
 from moduai.errors import InputError
 from moduai.params import check
@@ -118,6 +119,16 @@ STORED_COLUMNS: list[str] = STORE_COLUMNS + EXTRA_COLUMNS
 T = TypeVar("T")
 FLOAT_COLUMNS = ("lon", "lat", "x", "y")
 LEVEL_COLUMNS = {"major": "major_code", "mid": "mid_code", "minor": "minor_code"}
+
+# The columns the analyses read (moduai.commerce.trade_area.StoreColumns), by how they are held: numbers as
+# NumPy, many-valued text as one Arrow array, the rest (few-valued text) as int32 codes + distinct values.
+ANALYSIS_COLUMNS = (
+    "store_id", "name", "branch", "major_code", "major_name", "mid_code", "mid_name", "minor_code",
+    "minor_name", "sido_code", "sigungu_code", "sigungu_name", "adm_dong_code", "adm_dong_name", "road_address",
+    "floor", "lon", "lat", "x", "y", "synthetic", "dataset",
+)
+NUMERIC_COLUMNS = ("lon", "lat", "x", "y")
+MANY_VALUED_COLUMNS = ("store_id", "name", "branch", "road_address")
 
 DEFAULT_SNAPSHOT = "default"
 HOEGIDONG_SNAPSHOT = "hoegidong-2026Q1"
@@ -199,7 +210,11 @@ class SnapshotPair:
 
 # ------------------------------------------------------------------------------------------- StoreSet
 class StoreSet:
-    """A frame of stores plus a k-d tree over EPSG:5179 coordinates (built on first query)."""
+    """A frame of stores plus a grid index over EPSG:5179 coordinates (:mod:`moduai.commerce.grid_index`).
+
+    The index and the per-level 업종 codes are built on first query, or come memory-mapped from the files
+    written once per snapshot (``structures``, see :mod:`moduai.commerce.snapshot_files`).
+    """
 
     def __init__(
         self,
@@ -207,6 +222,7 @@ class StoreSet:
         snapshot: SnapshotInfo,
         *,
         extender: Callable[[StoreSet, float, float, float, float], None] | None = None,
+        structures: SnapshotStructures | None = None,
     ) -> None:
         missing = [c for c in STORE_COLUMNS if c not in frame.columns]
         if missing:
@@ -214,7 +230,17 @@ class StoreSet:
         self._frame = frame.reset_index(drop=True)
         self.snapshot = snapshot
         self._extender = extender
-        self._tree = None
+        self._grid_index: GridIndex | None = None
+        #: the analysis columns as stored arrays (read by moduai.commerce.trade_area.store_columns); None → built
+        self.column_parts: ColumnParts | None = None
+        self._levels: dict[str, LevelCounts] = {}
+        self.structures = structures
+        if structures is not None:
+            if structures.grid.n != len(self._frame):
+                raise ValueError(f"snapshot structures index {structures.grid.n} rows, the frame has {len(self._frame)}")
+            self._grid_index = structures.grid
+            self._levels = dict(structures.levels)
+            self.column_parts = structures.columns
         self._xy: np.ndarray | None = None
         self._lock = threading.RLock()
 
@@ -239,15 +265,27 @@ class StoreSet:
             self._xy = np.column_stack([self._frame["x"].to_numpy("float64"), self._frame["y"].to_numpy("float64")])
         return self._xy
 
-    def _index(self):
-        if self._tree is None:
-            # deferred: scipy (~1.7 s to import) is needed only for this computation
-            from scipy.spatial import cKDTree
-
+    def _grid(self) -> GridIndex:
+        grid = self._grid_index
+        if grid is None:
             with self._lock:
-                if self._tree is None:
-                    self._tree = cKDTree(self.xy, leafsize=32, balanced_tree=False, compact_nodes=False)
-        return self._tree
+                if self._grid_index is None:
+                    f = self._frame
+                    self._grid_index = GridIndex.build(f["x"].to_numpy("float64"), f["y"].to_numpy("float64"))
+                grid = self._grid_index
+        return grid
+
+    def _level(self, level: str) -> LevelCounts:
+        """The codes of a level (``level`` already checked) in the grid's order, with per-cell histograms."""
+        hit = self._levels.get(level)
+        if hit is not None:
+            return hit
+        with self._lock:
+            grid = self._grid()
+            if level not in self._levels:
+                codes, labels = factorize_level(self._frame, level)
+                self._levels[level] = LevelCounts.build(grid, codes, labels)
+            return self._levels[level]
 
     def append(self, rows: pd.DataFrame) -> None:
         """Add rows at the end (positions of earlier rows stay valid) and drop the index."""
@@ -255,7 +293,10 @@ class StoreSet:
             return
         with self._lock:
             self._frame = pd.concat([self._frame, rows[self._frame.columns]], ignore_index=True)
-            self._tree = None
+            self._grid_index = None
+            self._levels = {}
+            self.column_parts = None
+            self.structures = None
             self._xy = None
             self._refresh_counts()
 
@@ -288,7 +329,7 @@ class StoreSet:
         self.ensure_around(x, y, max(radius_m, NEAREST_COVER_M))
         if len(self._frame) == 0:
             return np.empty(0, dtype=np.int64)
-        return np.asarray(self._index().query_ball_point([x, y], r=radius_m, return_sorted=False), dtype=np.int64)
+        return self._grid().within(x, y, radius_m)
 
     def counts_within(self, x: float, y: float, radius_m: float, level: str = "major") -> pd.Series:
         """Number of stores within the radius by 업종 code of ``level`` ('major'|'mid'|'minor'), largest first."""
@@ -300,28 +341,20 @@ class StoreSet:
     def code_counts_within(self, x: float, y: float, radius_m: float,
                            level: str = "major") -> tuple[np.ndarray, np.ndarray]:
         """The fast path of :meth:`counts_within`: ``(counts, labels)``, one count per code of ``level`` in
-        ``labels`` order (zeros included) — no pandas object per call (≈ 0.2 ms saved on a national set)."""
+        ``labels`` order (zeros included) — no pandas object per call (≈ 0.2 ms saved on a national set).
+
+        Cells of the grid wholly inside the circle are counted from their stored histograms; only the stores in
+        cells the circle's edge crosses are checked one by one (exactly ``dx² + dy² <= r²``)."""
         if not (type(radius_m) in (float, int) and 0 < radius_m < math.inf):
             radius_m = check("search_radius", radius_m)  # the declared check and its Korean message
         if self._extender is not None:
             self._extender(self, x - max(radius_m, NEAREST_COVER_M), y - max(radius_m, NEAREST_COVER_M),
                            x + max(radius_m, NEAREST_COVER_M), y + max(radius_m, NEAREST_COVER_M))
-        codes, labels = self._level_codes(level)
-        if len(codes) == 0:
-            return np.zeros(len(labels), dtype=np.int64), labels
-        pos = self._index().query_ball_point((x, y), r=radius_m, return_sorted=False)
-        return np.bincount(codes[pos], minlength=len(labels)), labels
-
-    def _level_codes(self, level: str) -> tuple[np.ndarray, np.ndarray]:
-        """Integer codes of a level's column (cached per frame) for bincount-speed counting."""
-        col = _level_column(level)
-        frame = self._frame
-
-        def build() -> tuple[np.ndarray, np.ndarray]:
-            codes, labels = pd.factorize(frame[col], sort=True)
-            return codes.astype(np.int32), np.asarray(labels, dtype=object)
-
-        return frame_cache(frame, f"level-codes:{col}", build)
+        counts_of = self._levels.get(level)
+        if counts_of is None:
+            _level_column(level)
+            counts_of = self._level(level)
+        return self._grid().count_codes(counts_of, x, y, radius_m), counts_of.labels
 
     def nearest(
         self, x: float, y: float, k: int, mask: np.ndarray | None = None
@@ -348,16 +381,9 @@ class StoreSet:
             return candidates[order].astype(np.int64), d[order]
         if n == 0:
             return np.empty(0, dtype=np.int64), np.empty(0)
-        k = min(k, n)
-        tree = self._index()
-        dist, _ = tree.query([x, y], k=k)
-        kth = float(np.atleast_1d(dist)[-1])
-        # Stores often share a building's coordinates: take every store out to the k-th distance and
-        # break ties by row position, so the answer does not depend on the tree's internal order.
-        cand = np.asarray(tree.query_ball_point([x, y], r=kth * (1 + 1e-12) + 1e-9, return_sorted=False), dtype=np.int64)
-        d = np.hypot(self.xy[cand, 0] - x, self.xy[cand, 1] - y)
-        order = np.lexsort((cand, d))[:k]
-        return cand[order], d[order]
+        # Stores often share a building's coordinates: ties are broken by row position, so the answer does
+        # not depend on the index's internal order.
+        return self._grid().nearest(x, y, k)
 
     def in_polygon(self, polygon) -> np.ndarray:
         """Row positions of stores inside a shapely (Multi)Polygon given in EPSG:5179 metres, ascending."""
@@ -377,13 +403,38 @@ class StoreSet:
             return np.empty(0, dtype=np.int64)
         cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
         r = float(np.hypot(maxx - minx, maxy - miny) / 2) + 1.0
-        cand = np.asarray(self._index().query_ball_point([cx, cy], r=r, return_sorted=False), dtype=np.int64)
+        cand = self._grid().within(cx, cy, r)
         if len(cand) == 0:
             return cand
         inside = shapely.contains_xy(polygon, self.xy[cand, 0], self.xy[cand, 1])
         out = cand[inside]
         out.sort()
         return out
+
+
+def factorize_level(frame: pd.DataFrame, level: str) -> tuple[np.ndarray, np.ndarray]:
+    """(codes in frame order, sorted labels) of a level's 업종 code column; a missing code is the label ''."""
+    codes, labels = pd.factorize(frame[_level_column(level)].fillna(""), sort=True)
+    return codes.astype(np.int32), np.asarray(labels, dtype=object)
+
+
+@dataclass(frozen=True)
+class ColumnParts:
+    """Analysis columns of a frame as stored arrays: ``arrays`` (numbers, ``synthetic``) and ``factorized``
+    (few-valued text: int32 codes with −1 for missing, and the distinct values in order of first appearance)."""
+
+    arrays: dict[str, np.ndarray]
+    factorized: dict[str, tuple[np.ndarray, np.ndarray]]
+
+
+@dataclass(frozen=True)
+class SnapshotStructures:
+    """What a StoreSet derives from its frame, opened from files (memory-mapped) instead of rebuilt."""
+
+    grid: GridIndex
+    levels: dict[str, LevelCounts]
+    columns: ColumnParts | None = None
+    folder: Path | None = None  # where they were read from (analyses may keep more per-snapshot files there)
 
 
 def _level_column(level: str) -> str:
@@ -515,7 +566,8 @@ def imported_snapshot_ids() -> list[str]:
 
 
 def load_store_set(path: str | Path, info: SnapshotInfo | None = None) -> StoreSet:
-    """A StoreSet from any Parquet file with STORE_COLUMNS (imported snapshots, the national benchmark set)."""
+    """A StoreSet from any Parquet file with STORE_COLUMNS, read into memory (the registry opens imported
+    snapshots memory-mapped instead: :func:`moduai.commerce.snapshot_files.open_snapshot`)."""
     path = Path(path)
     frame = pd.read_parquet(path)
     if info is None:

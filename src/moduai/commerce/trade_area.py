@@ -22,7 +22,13 @@ import shapely
 from moduai.commerce.demand import CENSUS_YEAR, DEMAND_SOURCES, find_dong_by_name, load_dong_demand
 from moduai.commerce.snapshots import get_store_set
 from moduai.commerce.spatial import to_lonlat, to_xy
-from moduai.commerce.store import frame_cache
+from moduai.commerce.store import (
+    ANALYSIS_COLUMNS,
+    MANY_VALUED_COLUMNS,
+    NUMERIC_COLUMNS,
+    ColumnParts,
+    frame_cache,
+)
 from moduai.commerce.taxonomy import resolve_category
 from moduai.errors import InputError
 from moduai.params import RADIUS_M_MAX, check, validate_params
@@ -118,21 +124,19 @@ def get_stores(stores: StoreSetLike | None = None, snapshot: str | None = None) 
 # Python str per cell).  So: numbers as NumPy; few-valued text (업종 codes/names, 시군구, 행정동, 층) as
 # int32 codes + their distinct values (pandas.factorize); many-valued text (ID, 상호, 주소) as one
 # contiguous Arrow array, taken per query (0.5 ms for 2,000 rows).  ≈ 0.5 GB for 2.5 M rows.
-ANALYSIS_COLUMNS = (
-    "store_id", "name", "branch", "major_code", "major_name", "mid_code", "mid_name", "minor_code",
-    "minor_name", "sido_code", "sigungu_code", "sigungu_name", "adm_dong_code", "adm_dong_name", "road_address",
-    "floor", "lon", "lat", "x", "y", "synthetic", "dataset",
-)
-NUMERIC_COLUMNS = ("lon", "lat", "x", "y")
-MANY_VALUED_COLUMNS = ("store_id", "name", "branch", "road_address")
+# (The column lists live in moduai.commerce.store, which also writes them per imported snapshot.)
 
 
 class _Factorized:
     """A few-valued text column: ``values[codes]``, indexable like a NumPy array."""
 
-    def __init__(self, series: pd.Series):
-        codes, uniques = pd.factorize(series.astype(object), use_na_sentinel=True)
-        self.codes = codes.astype(np.int32)
+    def __init__(self, series: pd.Series | None, parts: tuple[np.ndarray, np.ndarray] | None = None):
+        if parts is not None:  # codes (−1 = missing) and distinct values, written once per snapshot file
+            codes, uniques = parts
+        else:
+            codes, uniques = pd.factorize(series.astype(object), use_na_sentinel=True)
+            codes = codes.astype(np.int32)
+        self.codes = codes
         # code −1 (missing) maps to the extra None at the end
         self.values = np.append(np.asarray(uniques, dtype=object), None)
         self._full: np.ndarray | None = None
@@ -158,7 +162,10 @@ class _ArrowTaker:
         import pyarrow as pa
 
         arr = pa.array(series.astype(object)) if not hasattr(series.array, "_pa_array") else series.array._pa_array
-        self.arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+        if isinstance(arr, pa.ChunkedArray):
+            # one chunk (a memory-mapped snapshot) is used as it is: combine_chunks would copy it
+            arr = arr.chunk(0) if arr.num_chunks == 1 else arr.combine_chunks()
+        self.arr = arr
 
     def __len__(self) -> int:
         return len(self.arr)
@@ -176,12 +183,17 @@ class _ArrowTaker:
 class StoreColumns:
     """Per-store-set column access for the hot paths: ``cols[name]`` supports ``[positions]``."""
 
-    def __init__(self, frame: pd.DataFrame):
+    def __init__(self, frame: pd.DataFrame, parts: ColumnParts | None = None):
+        """``parts``: arrays of this frame written once per snapshot file (memory-mapped), used as they are."""
         self._cols: dict[str, Any] = {}
         for c in ANALYSIS_COLUMNS:
             if c not in frame.columns:
                 continue
-            if c in NUMERIC_COLUMNS:
+            if parts is not None and c in parts.arrays:
+                self._cols[c] = parts.arrays[c]
+            elif parts is not None and c in parts.factorized:
+                self._cols[c] = _Factorized(None, parts.factorized[c])
+            elif c in NUMERIC_COLUMNS:
                 self._cols[c] = frame[c].to_numpy(dtype=float)
             elif c == "synthetic":
                 self._cols[c] = frame[c].fillna(False).to_numpy(dtype=bool)
@@ -217,7 +229,7 @@ class StoreColumns:
 def store_columns(stores: StoreSetLike) -> StoreColumns:
     """The analysis columns of ``stores.frame`` (in the store frame cache; see :class:`StoreColumns`)."""
     f = stores.frame
-    return frame_cache(f, "analysis-columns", lambda: StoreColumns(f))
+    return frame_cache(f, "analysis-columns", lambda: StoreColumns(f, getattr(stores, "column_parts", None)))
 
 
 def subframe(stores: StoreSetLike, positions: np.ndarray, columns: tuple[str, ...] | None = None) -> pd.DataFrame:

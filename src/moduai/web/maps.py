@@ -273,6 +273,14 @@ def _report_stores(report: Any):
     return subframe(st, report.trade_area._positions, ("store_id", "name", "minor_name", "lon", "lat"))
 
 
+@lru_cache(maxsize=2048)
+def _simplified_dong(i: int, tolerance: float):
+    """A census 읍면동 outline simplified for drawing (packaged data: the same for every report around it)."""
+    from moduai.commerce.demand import load_dong_demand
+
+    return load_dong_demand().geoms[i].simplify(tolerance)
+
+
 def commerce_report_map(report: Any) -> Markup:
     """Census 읍면동 around the point (named), the radius, the area's stores and the 업종's competitors."""
     import numpy as np
@@ -290,7 +298,7 @@ def commerce_report_map(report: Any) -> Markup:
     feats = []
     labels: list[MapLabel] = []
     for i in d.tree.query(box, predicate="intersects"):
-        g = shapely.intersection(d.geoms[i].simplify(max(2.0, r / 200)), box)
+        g = shapely.intersection(_simplified_dong(int(i), max(2.0, r / 200)), box)
         rings = _dong_rings(g)
         if rings:
             name = str(d.name[i]).rsplit(" ", 1)[-1]

@@ -1,0 +1,32 @@
+"""What the warm report keeps per snapshot or per process equals a fresh computation."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from moduai.commerce import report
+from moduai.commerce.demand import find_dong_by_name, load_dong_demand
+from moduai.commerce.snapshots import get_store_set
+
+
+def test_exact_dong_names_found_through_the_index_are_the_scanned_ones():
+    names = [str(n) for n in load_dong_demand().name]
+    own = Counter(n.rsplit(" ", 1)[-1] for n in names)
+    checked = 0
+    for i, full in enumerate(names):
+        if own[full.rsplit(" ", 1)[-1]] == 1:
+            assert find_dong_by_name(full.rsplit(" ", 1)[-1]) == i
+            checked += 1
+        if i % 7 == 0:  # the full name with its 시도/시군구 words is always that 읍면동
+            assert find_dong_by_name(full) == i
+    assert checked > 2000
+
+
+def test_the_kept_busiest_spot_equals_a_fresh_one():
+    st = get_store_set()
+    i = find_dong_by_name("동대문구 회기동")
+    first = report._census_dong_point(i, st)
+    assert report._census_dong_point(i, st) == first
+    assert report._census_dong_point_uncached(i, st) == first
+    lat, lon, name = first
+    assert name.endswith("회기동") and 37.58 < lat < 37.60 and 127.04 < lon < 127.07
