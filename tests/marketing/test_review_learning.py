@@ -136,12 +136,12 @@ def _aspect_agreement(model) -> tuple[dict, tuple[int, int]]:
 
 def test_real_rows_aspects_follow_their_own_stars_without_a_learnt_model():
     """A fresh installation (lexicon + NSMC): aspect polarity of the 300 real rows against each aspect's own
-    stars.  Measured 2026-12-07: 맛 190/210, 배달 55/71, 4–5★ 배달 called negative 6/48 (the fixture holds a
+    stars.  Measured 2026-12-07: 맛 189/210, 배달 57/71, 4–5★ 배달 called negative 7/48 (the fixture holds a
     third of low-star rows, the real file 7 %; benchmarks/marketing_review_sentiment.py has held-out figures)."""
     agree, (bad, n) = _aspect_agreement(None)
     assert agree["맛"][1] >= 200 and agree["배달"][1] >= 60, agree
     assert agree["맛"][0] / agree["맛"][1] >= 0.90, agree
-    assert agree["배달"][0] / agree["배달"][1] >= 0.77, agree
+    assert agree["배달"][0] / agree["배달"][1] >= 0.78, agree
     assert bad / n <= 0.15, (bad, n)  # the issue measured 22–27 % with substring cues
 
 

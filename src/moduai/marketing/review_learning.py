@@ -38,10 +38,14 @@ CHOICE_SAMPLE = 1500
 SEED = 15
 BETAS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0)
 THETAS = tuple(round(float(t), 2) for t in np.arange(-4.0, 3.01, 0.25))
-# Issue 15's reported errors, 1 positive / 0 negative (not from any data set): a learnt decision must read them.
+# Issue 15's reported errors and earlier test sentences, 1 positive / 0 negative (not from any data set): a learnt
+# decision must read them.
 SPEC = (("인생 짬뽕", 1), ("사장님 너무 따숩으심", 1), ("1청결 포기 2친절함 포기 3가격 포기", 0),
         ("잡내가 살짝 있어요", 0), ("웨이팅이 너무 길어요", 0), ("배달이 30분만에 왔어요!!", 1),
-        ("직원이 불친절했어요. 다시 안 갈래요", 0), ("맛있게 잘 먹었습니다 수고하세요", 1))
+        ("직원이 불친절했어요. 다시 안 갈래요", 0), ("맛있게 잘 먹었습니다 수고하세요", 1),
+        # plain delivery complaints of the earlier review tests (tests/marketing): an accuracy-only choice on
+        # ~98 % positive reviews called them positive
+        ("배달이 한 시간 넘게 걸려서 다 식었어요", 0), ("음식이 다 식어서 왔어요. 배달이 너무 늦었어요", 0))
 
 
 @dataclass
@@ -148,7 +152,7 @@ def fit_review_model(texts: list[str], ratings, groups: list[str]) -> SentimentM
     beta, theta, acc, f1 = choose_decision(oof[rows], lex, ev, y[rows], weight, spec)
     final.meta = {
         "kind": "shop-review-local",
-        "learnt_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "learnt_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "labels": f"stars >= {POSITIVE_MIN:g} positive, < {NEGATIVE_BELOW:g} negative (3★ left out)",
         "features": "char_wb 1-3 grams, sublinear tf-idf, l2, min_df 2; logistic regression C=1, balanced",
         "training_rows": int(keep.sum()), "positive": int(len(pos)), "negative": int(len(neg)),
