@@ -12,9 +12,17 @@ reported apart).  A "mixed" answer counts as wrong for accuracy (strict).  Metho
 - tfidf-lr            : plain scikit-learn TfidfVectorizer(char_wb 1–3) + LogisticRegression() trained on the
                         development part (labels as above), threshold 0.5
 - tfidf-lr-balanced   : the same with class_weight="balanced"
-- new-model           : the shipped in-domain model alone (logit ≥ θ)
-- new                 : the shipped combination (model + morpheme lexicon, mixed only on opposite aspect opinions)
-- new-2class          : the same, each 복합 answer replaced by the sign of its review-level decision
+- nsmc+lexicon        : what an installation without a learnt model runs (morpheme lexicon + the shipped CC0
+                        NSMC model, β and θ of ``review_sentiment.NSMC_PARAMS``)
+- local-model         : the installation's learnt model alone (logit ≥ θ)
+- local               : the classifier with the learnt model (model + lexicon, mixed only on opposite aspect
+                        opinions)
+- local-2class        : the same, each 복합 answer replaced by the sign of its review-level decision
+
+"Learnt model": ``review_learning.fit_review_model`` — the very learner an installation runs on its owners'
+star-rated imports — trained here on the development restaurants (each review's single rating = the mean of
+its 맛/양/배달 stars), as an installation whose owners imported those reviews would have it.  Nothing is
+written to MODUAI_HOME; the model is passed to ``classify_review`` directly.
 
 Aspect polarity: for reviews whose text names 맛 / 양 / 배달 (each method's own detector), agreement of the
 aspect's polarity with that aspect's stars (≤ 2 negative, ≥ 4 positive; 3★ left out).  A neutral answer
@@ -39,7 +47,8 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.baselines import review_sentiment_v1 as old  # noqa: E402
 from yogiyo_split import load_split, load_yogiyo  # noqa: E402
 
-from moduai.ai.sentiment import review_model  # noqa: E402
+from moduai.ai.sentiment import load_model  # noqa: E402
+from moduai.marketing import review_learning  # noqa: E402
 from moduai.marketing import review_sentiment as new  # noqa: E402
 
 LABELS = ("positive", "negative")
@@ -89,14 +98,23 @@ def main() -> None:
         clf = LogisticRegression(class_weight=cw, max_iter=2000).fit(vec.fit_transform(dev_clear["text"]), y_dev)
         baselines[name] = (vec, clf)
     print(f"baselines trained on {len(dev_clear):,} development reviews in {time.perf_counter() - t0:.1f}s")
+    t0, c0 = time.perf_counter(), time.process_time()
+    local = review_learning.fit_review_model(dev["text"].tolist(), dev["mean"].tolist(), dev["업체명"].tolist())
+    print(f"local learner on {len(dev):,} development reviews: {time.perf_counter() - t0:.1f}s wall, "
+          f"{time.process_time() - c0:.1f}s CPU, load {os.getloadavg()[0]:.1f}; chosen β {local.meta['lexicon_weight']}"
+          f" θ {local.meta['threshold']} (out-of-fold accuracy {local.meta['oof_accuracy']}, "
+          f"macro-F1 {local.meta['oof_macro_f1']})")
+    nsmc = load_model()
 
-    new.classify_review("워밍업 맛있어요")  # Kiwi and the model load outside the timings
+    new.classify_review("워밍업 맛있어요", model=local)  # Kiwi and the models load outside the timings
+    new.classify_review("워밍업 맛있어요", model=nsmc)
     old.classify_review("워밍업 맛있어요")
-    theta = float(review_model().meta.get("threshold", 0.0))
-    methods = ("majority", "old", "tfidf-lr", "tfidf-lr-balanced", "new-model", "new", "new-2class")
+    theta = float(local.meta["threshold"])
+    methods = ("majority", "old", "tfidf-lr", "tfidf-lr-balanced", "nsmc+lexicon", "local-model", "local",
+               "local-2class")
+    aspects = {"old": [], "nsmc+lexicon": [], "local": []}  # (aspect, stars, polarity)
     preds: dict[str, list[str]] = {m: [] for m in methods}
     secs = Counter()
-    aspects = {"old": [], "new": []}  # (aspect, stars, polarity)
     for _, row in held.iterrows():
         text = row["text"]
         preds["majority"].append(majority)
@@ -109,21 +127,21 @@ def main() -> None:
             preds[name].append(str(clf.predict(vec.transform([text]))[0]))
             secs[name] += time.perf_counter() - t
         t = time.perf_counter()
-        preds["new-model"].append("positive" if review_model().logit(text) >= theta else "negative")
-        secs["new-model"] += time.perf_counter() - t
-        t = time.perf_counter()
-        r_new = new.classify_review(text)
-        pol_new = new.aspect_polarities(r_new)
-        preds["new"].append(r_new.label)
-        secs["new"] += time.perf_counter() - t
+        preds["local-model"].append("positive" if local.logit(text) >= theta else "negative")
+        secs["local-model"] += time.perf_counter() - t
+        pols = {"old": old.aspect_polarities(r_old)}
+        for name, model in (("nsmc+lexicon", nsmc), ("local", local)):
+            t = time.perf_counter()
+            r_new = new.classify_review(text, model=model)
+            pols[name] = new.aspect_polarities(r_new)
+            preds[name].append(r_new.label)
+            secs[name] += time.perf_counter() - t
         # 2-class view: a 복합 answer replaced by the sign of the review-level decision
-        preds["new-2class"].append("positive" if r_new.review_logit >= 0 else "negative")
-        pol_old = old.aspect_polarities(r_old)
-        for a, col in (("맛", "맛"), ("양", "양"), ("배달", "배달")):
-            if a in pol_new:
-                aspects["new"].append((a, int(row[col]), pol_new[a]))
-            if a in pol_old:
-                aspects["old"].append((a, int(row[col]), pol_old[a]))
+        preds["local-2class"].append("positive" if r_new.review_logit >= 0 else "negative")
+        for name, pol in pols.items():
+            for a in ("맛", "양", "배달"):
+                if a in pol:
+                    aspects[name].append((a, int(row[a]), pol[a]))
 
     truth = [truth_label(m) for m in held["mean"]]
     idx = [i for i, t in enumerate(truth) if t is not None]
@@ -140,22 +158,22 @@ def main() -> None:
         pp = [preds[m][i] for i in idx]
         acc = sum(a == b for a, b in zip(tt, pp)) / len(tt)
         acc_major = acc_major or acc
-        ms = 1000 * secs[m] / len(held) if m not in ("majority", "new-2class") else 0.0
+        ms = 1000 * secs[m] / len(held) if m not in ("majority", "local-2class") else 0.0
         print(f"{m:<20}{acc:>9.4f}{acc / acc_major:>10.3f}{macro_f1(tt, pp):>9.4f}{recall(tt, pp, 'positive'):>8.3f}"
               f"{recall(tt, pp, 'negative'):>8.3f}{pp.count('mixed'):>7}{ms:>10.2f}")
     mid = [i for i, t in enumerate(truth) if t is None]
     print("\nMiddle reviews (2 < mean < 4), what each method says:")
-    for m in ("old", "tfidf-lr", "new"):
+    for m in ("old", "tfidf-lr", "nsmc+lexicon", "local"):
         c = Counter(preds[m][i] for i in mid)
         print(f"  {m:<18} {dict(c)}")
     taste_high = [i for i in range(len(held)) if held["맛"][i] >= 4]
-    for m in ("old", "new"):
+    for m in ("old", "nsmc+lexicon", "local"):
         share = sum(preds[m][i] == "mixed" for i in taste_high) / len(taste_high)
         print(f"  {m}: share of 4–5★-for-taste reviews called 복합: {share:.3f} of {len(taste_high):,}")
 
     print("\nAspect polarity vs the aspect's own stars (neutral counts as disagreement)")
-    print(f"{'method':<6}{'aspect':<6}{'mentions':>9}{'agree':>8}{'agree-neg':>10}{'agree-pos':>10}{'4-5★ called neg':>16}")
-    for m in ("old", "new"):
+    print(f"{'method':<13}{'aspect':<6}{'mentions':>9}{'agree':>8}{'agree-neg':>10}{'agree-pos':>10}{'4-5★ called neg':>16}")
+    for m in aspects:
         for a in ("맛", "양", "배달"):
             rows = [(star_polarity(s), p) for asp, s, p in aspects[m] if asp == a and star_polarity(s)]
             if not rows:
@@ -166,7 +184,7 @@ def main() -> None:
             an = sum(t == p for t, p in negs) / len(negs) if negs else float("nan")
             ap = sum(t == p for t, p in poss) / len(poss) if poss else float("nan")
             called_neg = sum(p == "negative" for _, p in poss) / len(poss) if poss else float("nan")
-            print(f"{m:<6}{a:<6}{len(rows):>9}{agree:>8.4f}{an:>10.3f}{ap:>10.3f}{called_neg:>16.3f}")
+            print(f"{m:<13}{a:<6}{len(rows):>9}{agree:>8.4f}{an:>10.3f}{ap:>10.3f}{called_neg:>16.3f}")
     print(f"\nload average at end: {os.getloadavg()}")
 
 

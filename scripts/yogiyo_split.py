@@ -6,9 +6,9 @@ Usage::
 
 Restaurants (업체명, the file's only shop id) are shuffled with a fixed seed and taken in that order into
 the held-out part until it holds at least 30 % of the rows; the rest is the development part.  The result
-is written to ``benchmarks/data/yogiyo_split.json`` and read by ``scripts/train_review_sentiment.py`` (dev
-only) and ``benchmarks/marketing_review_sentiment.py`` (held-out report).  Held-out restaurants never touch
-training, lexicon tuning or threshold choice.
+is written to ``benchmarks/data/yogiyo_split.json`` and read by ``benchmarks/marketing_review_sentiment.py``,
+which trains the installation's learner on the development part only and reports on the held-out part.
+Held-out restaurants never touch training, lexicon tuning or threshold choice.
 """
 
 from __future__ import annotations

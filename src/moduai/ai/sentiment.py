@@ -10,8 +10,9 @@ file stores the vocabulary, IDF weights, coefficients and intercept, so
 reproduces scikit-learn's ``predict_proba`` to floating-point precision.
 
 Movie reviews are not shop reviews (domain shift: "맛", "친절", "주차" barely occur in NSMC), so the shop
-review analysis combines this score with a domain lexicon; ``benchmarks/marketing_sentiment.py`` measures
-both on a labelled shop-review set.
+review analysis combines this score with a domain lexicon, and learns in-domain weights of the same format
+from the owners' own star-rated imports when there are enough (:func:`fit_char_model`,
+:mod:`moduai.marketing.review_learning`); ``benchmarks/marketing_review_sentiment.py`` measures both.
 """
 
 from __future__ import annotations
@@ -27,9 +28,6 @@ from pathlib import Path
 import numpy as np
 
 MODEL_PATH = Path(__file__).with_name("data") / "sentiment_nsmc_char.json.gz"
-# Shop-review model: the same featurizer and file format, trained on in-domain weak labels (delivery-review
-# star ratings) by scripts/train_review_sentiment.py; its meta carries the review-level β and θ.
-REVIEW_MODEL_PATH = Path(__file__).with_name("data") / "sentiment_review_char.json.gz"
 NGRAM_RANGE = (1, 3)
 _REPEAT = re.compile(r"(.)\1{2,}")
 _SPACE = re.compile(r"\s+")
@@ -91,6 +89,11 @@ class SentimentModel:
 @lru_cache(maxsize=4)
 def load_model(path: Path = MODEL_PATH) -> SentimentModel:
     """The shipped model (read once per process)."""
+    return read_model(path)
+
+
+def read_model(path: Path) -> SentimentModel:
+    """A model file in the shipped format, read afresh (a locally learnt model changes between calls)."""
     with gzip.open(path, "rt", encoding="utf-8") as fh:
         raw = json.load(fh)
     vocab = {g: i for i, g in enumerate(raw["vocabulary"])}
@@ -98,9 +101,34 @@ def load_model(path: Path = MODEL_PATH) -> SentimentModel:
                           float(raw["intercept"]), raw.get("meta", {}))
 
 
-def review_model() -> SentimentModel:
-    """The shop-review model (in-domain weak labels; see :data:`REVIEW_MODEL_PATH`)."""
-    return load_model(REVIEW_MODEL_PATH)
+def fit_char_model(texts: list[str], positive: list[int] | np.ndarray, *, C: float = 1.0,
+                   class_weight: str | None = "balanced", min_df: int = 2, meta: dict | None = None) -> SentimentModel:
+    """Fit the shipped format on ``texts`` (``positive`` 1/0): :func:`char_ngrams` → sublinear TF-IDF →
+    L2 logistic regression.  The result predicts with NumPy only (:meth:`SentimentModel.logit`)."""
+    # deferred: scikit-learn takes ≈1 s to import and only learning needs it, never prediction
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    vec = TfidfVectorizer(analyzer=char_ngrams, sublinear_tf=True, min_df=min_df, dtype=np.float64)
+    x = vec.fit_transform(texts)
+    clf = LogisticRegression(C=C, class_weight=class_weight, max_iter=2000).fit(x, np.asarray(positive))
+    inv = sorted(vec.vocabulary_.items(), key=lambda kv: kv[1])
+    return SentimentModel({g: i for g, i in inv}, np.asarray(vec.idf_, dtype=np.float64),
+                          np.asarray(clf.coef_[0], dtype=np.float64), float(clf.intercept_[0]), dict(meta or {}))
+
+
+def write_model(model: SentimentModel, path: Path) -> Path:
+    """Write ``model`` as gzipped JSON (vocabulary, IDF, coefficients, intercept, meta; no pickle), atomically."""
+    inv = sorted(model.vocabulary.items(), key=lambda kv: kv[1])
+    payload = {"vocabulary": [g for g, _ in inv], "idf": [round(float(v), 6) for v in model.idf],
+               "coef": [round(float(v), 6) for v in model.coef], "intercept": round(model.intercept, 6),
+               "meta": model.meta}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    with gzip.open(tmp, "wt", encoding="utf-8") as fh:
+        json.dump(payload, fh, ensure_ascii=False, separators=(",", ":"))
+    tmp.replace(path)
+    return path
 
 
 def positive_probability(text: str) -> float:

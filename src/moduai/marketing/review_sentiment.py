@@ -6,12 +6,13 @@ Three parts:
   sequence of morpheme forms in the clause, so "빠르다" matches 빨라/빨랐 and 뷰 never fires inside 리뷰.
   A cue followed in its clause by 않/못/없/포기/아니, or preceded by 안/못/전혀, reads the other way
   ("청결 포기", "잡내 없어요"); an intensifier right before a cue (너무, 진짜, 완전 …) counts it 1.5×.
-- **In-domain model** (:func:`moduai.ai.sentiment.review_model`): a TF-IDF + logistic regression over character
-  n-grams trained on the development restaurants of real delivery reviews with star ratings as weak labels.
+- **Model** (:func:`active_model`): the installation's own in-domain model when one has been learnt from the
+  owners' star-rated imports (:mod:`moduai.marketing.review_learning`, stored under ``MODUAI_HOME``), else the
+  shipped NSMC movie-review model (CC0) with its own β and θ (:data:`NSMC_PARAMS`).  No model trained on
+  data without a licence ships in the package.
 - **Decision**: a review is positive when ``(logit(review) − θ)·evidence + β·lexicon_sum ≥ 0``
-  (``evidence`` = :func:`evidence_weight`, < 1 only for reviews under 20 characters) (β, θ chosen on out-of-fold
-  development logits by ``scripts/train_review_sentiment.py`` and stored in the model's meta), else
-  negative.  It is *mixed* only when one clause that names an aspect carries a real positive opinion
+  (``evidence`` = :func:`evidence_weight`, < 1 only for reviews under 20 characters; β, θ chosen out of fold
+  when the local model is learnt and stored in its meta), else negative.  It is *mixed* only when one clause that names an aspect carries a real positive opinion
   (lexicon ≥ 1) and another clause naming an aspect carries a real negative one (≤ −1): harmless clauses
   ("수고하세요", "다음엔 사진을 찍어야겠습니다") carry no cue and cannot make a review mixed.
 
@@ -31,7 +32,8 @@ from pathlib import Path
 import yaml
 
 from moduai.ai.korean import split_sentences, tokenize
-from moduai.ai.sentiment import positive_probability, review_model
+from moduai.ai.sentiment import SentimentModel, load_model, positive_probability, read_model
+from moduai.config import get_settings
 
 DATA = Path(__file__).with_name("data") / "review_lexicon.yaml"
 ASPECTS = Path(__file__).with_name("data") / "aspects.yaml"
@@ -43,6 +45,13 @@ OPINION = 1.0  # lexicon sum a clause needs to make a review mixed (one full cue
 NEGATED_NEGATIVE = 0.5  # "안 짜요", "잡내 없어요": weak praise
 INTENSIFIED = 1.5
 EVIDENCE_CHARS = 20
+#: Where an installation keeps the weights it learnt from its owners' star-rated reviews (under MODUAI_HOME).
+LOCAL_MODEL = Path("models") / "review_sentiment_char.json.gz"
+#: β (lexicon weight) and θ (threshold) of the decision with the shipped NSMC model, used while no local model
+#: exists.  Chosen on the development restaurants of the benchmark split (two numbers; no weights from that
+#: data ship) by the learner's own rule (:func:`moduai.marketing.review_learning.choose_decision`): the best
+#: accuracy, then macro-F1, among the pairs that read its specification sentences right.
+NSMC_PARAMS = {"lexicon_weight": 2.0, "threshold": -2.75}
 _STOP_EC = frozenset({"고", "는데", "은데", "ㄴ데", "지만", "어서", "아서", "니까", "으니까", "면서", "으면서", "는데요"})
 
 
@@ -80,6 +89,12 @@ def _tokens(text: str) -> list[Tok]:
             continue
         out.append(Tok(m.form.lower(), m.tag))
     return out
+
+
+@lru_cache(maxsize=4096)
+def _clause_tokens(clause: str) -> list[Tok]:
+    """:func:`_tokens` of a clause, kept for the aspect and cue passes over the same clause (read-only)."""
+    return _tokens(clause)
 
 
 def _cue_pattern(text: str) -> tuple[tuple[str, ...], tuple[str | None, ...]]:
@@ -161,7 +176,10 @@ def _match_at(toks: list[Tok], i: int, forms, tags, used: set[int], lex: Lexicon
     return j
 
 
-def _find(toks: list[Tok], forms, tags, used: set[int], lex: Lexicon) -> list[tuple[int, int]]:
+def _find(toks: list[Tok], forms, tags, used: set[int], lex: Lexicon,
+          present: frozenset[str] | None = None) -> list[tuple[int, int]]:
+    if present is not None and not all(f in present for f in forms):
+        return []  # a cue whose morphemes are not all in the clause cannot match (skips most cues at once)
     out = []
     i = 0
     while i < len(toks):
@@ -203,11 +221,12 @@ def _negated(toks: list[Tok], start: int, end: int, lex: Lexicon, used: set[int]
 def lexicon_hits(clause: str) -> list[CueHit]:
     """Cues found in ``clause`` with their polarity after negation (see module docstring)."""
     lex = load_lexicon()
-    toks = _tokens(" ".join(clause.split()))
+    toks = _clause_tokens(" ".join(clause.split()))
+    present = frozenset(t.form for t in toks)
     used: set[int] = set()
     hits: list[tuple[int, CueHit]] = []
     for cue in lex.cues:
-        for start, end in _find(toks, cue.forms, cue.tags, used, lex):
+        for start, end in _find(toks, cue.forms, cue.tags, used, lex, present):
             if any(k in used for k in range(start, end)):
                 continue
             neg = _negated(toks, start, end, lex, used)
@@ -238,10 +257,11 @@ def lexicon_sum(clause: str) -> float:
 def aspects_in(clause: str) -> list[str]:
     """Aspects named in ``clause`` (morpheme match: 리뷰 does not name 분위기, 시간이 does not name 맛)."""
     lex = load_lexicon()
-    toks = _tokens(" ".join(clause.split()))
+    toks = _clause_tokens(" ".join(clause.split()))
+    present = frozenset(t.form for t in toks)
     out = []
     for aspect, patterns in load_aspects().items():
-        if any(_find(toks, forms, tags, set(), lex) for forms, tags in patterns):
+        if any(_find(toks, forms, tags, set(), lex, present) for forms, tags in patterns):
             out.append(aspect)
     return out
 
@@ -298,17 +318,45 @@ def evidence_weight(text: str) -> float:
     return min(1.0, len("".join(text.split())) / EVIDENCE_CHARS)
 
 
-def _params() -> tuple[float, float]:
-    meta = review_model().meta
+def local_model_path() -> Path:
+    """The installation's learnt review model: ``$MODUAI_HOME/models/review_sentiment_char.json.gz``."""
+    return get_settings().home / LOCAL_MODEL
+
+
+@lru_cache(maxsize=2)
+def _read_local(path: str, mtime_ns: int, size: int) -> SentimentModel:
+    return read_model(Path(path))  # keyed by mtime and size: a re-learnt file is read again
+
+
+def active_model() -> SentimentModel:
+    """The local model when the installation has learnt one, else the shipped NSMC model (with
+    :data:`NSMC_PARAMS`)."""
+    path = local_model_path()
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return load_model()
+    return _read_local(str(path), st.st_mtime_ns, st.st_size)
+
+
+def model_source(model: SentimentModel) -> str:
+    """'local' for a model learnt from this installation's reviews, else 'nsmc'."""
+    return "local" if model.meta.get("kind") == "shop-review-local" else "nsmc"
+
+
+def _params(model: SentimentModel) -> tuple[float, float]:
+    meta = model.meta if model_source(model) == "local" else NSMC_PARAMS
     return float(meta.get("lexicon_weight", 1.0)), float(meta.get("threshold", 0.0))
 
 
-def score_clause(clause: str, method: str = "combined") -> ClauseScore:
+def score_clause(clause: str, method: str = "combined", model_: SentimentModel | None = None) -> ClauseScore:
     hits = [h for h in lexicon_hits(clause) if h.weight > 0]  # weight-0 cues only keep words from matching
     lsum = sum(h.polarity * h.weight for h in hits)
     lex = math.tanh(lsum)
-    _, theta = _params()
-    model = 0.0 if method == "lexicon" else math.tanh((review_model().logit(clause) - theta) / 2)
+    m = model_ or active_model()
+    # The clause's own model reading is the model's log-odds without θ: θ corrects the *review-level* prior
+    # (chosen for accuracy on ~98 % positive reviews, θ ≈ −3) and would make every clause look positive.
+    model = 0.0 if method == "lexicon" else math.tanh(m.logit(clause) / 2)
     if method == "model":
         s = model
     elif method == "lexicon":
@@ -319,17 +367,19 @@ def score_clause(clause: str, method: str = "combined") -> ClauseScore:
                        [h.cue if h.polarity > 0 else f"-{h.cue}" for h in hits], aspects_in(clause))
 
 
-def classify_review(text: str, method: str = "combined") -> SentimentResult:
-    """Positive / negative / mixed for one review (see module docstring for the rule)."""
+def classify_review(text: str, method: str = "combined", model: SentimentModel | None = None) -> SentimentResult:
+    """Positive / negative / mixed for one review (see module docstring for the rule); ``model`` defaults to
+    :func:`active_model`."""
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
-    clauses = [score_clause(c, method) for c in split_clauses(text)]
-    beta, theta = _params()
+    model = model or active_model()
+    clauses = [score_clause(c, method, model) for c in split_clauses(text)]
+    beta, theta = _params(model)
     lsum = sum(c.lexicon_sum for c in clauses)
     if method == "lexicon":
         decision = lsum
     else:
-        z = review_model().logit(text) - theta
+        z = model.logit(text) - theta
         decision = z if method == "model" else z * evidence_weight(text) + beta * lsum
     label = "positive" if decision >= 0 else "negative"
     if method != "model":
@@ -361,6 +411,7 @@ def aspect_polarities(result: SentimentResult) -> dict[str, str]:
     return out
 
 
-__all__ = ["LABELS", "load_lexicon", "LABELS_KO", "METHODS", "aspect_polarities", "aspects_in", "classify_review",
+__all__ = ["LABELS", "load_lexicon", "LABELS_KO", "METHODS", "active_model", "aspect_polarities", "aspects_in",
+           "classify_review", "local_model_path", "model_source",
            "lexicon_counts", "lexicon_hits", "lexicon_review_sum", "positive_probability", "score_clause",
            "split_clauses"]

@@ -20,12 +20,15 @@ from moduai.ai.korean import fill_template, keywords
 from moduai.errors import InputError, RowError
 from moduai.marketing.csvio import CsvTable, parse_date, raise_rejected, read_csv_table
 from moduai.marketing.masking import mask_person, mask_text
+from moduai.marketing.review_learning import MIN_NEGATIVE, MIN_POSITIVE
 from moduai.marketing.review_sentiment import (
     LABELS_KO,
     SentimentResult,
+    active_model,
     aspect_polarities,
     classify_review,
     load_aspects,
+    model_source,
 )
 
 DATA_DIR = Path(__file__).with_name("data")
@@ -37,7 +40,7 @@ REVIEW_COLUMNS = {
     "text": ("내용", "리뷰", "본문", "리뷰내용", "후기", "review", "comment", "content"),
 }
 OPTIONAL_COLUMNS = {"author": ("작성자", "닉네임", "이름", "고객명", "name", "nickname")}
-SOURCES = ["marketing-review-lexicon", "marketing-sentiment-reviews"]
+SOURCES = ["marketing-review-lexicon", "marketing-sentiment-nsmc"]  # + the learnt model's id when one is used
 #: Names that are not a shop's name: no reply is signed with them (issue 15: "내 가게" went into every reply).
 PLACEHOLDER_SHOPS = frozenset({"", "내 가게", "저희 가게", "가게", "우리 가게", "my shop"})
 
@@ -271,9 +274,11 @@ def analyze_reviews(records: list[ReviewRecord], *, tone: str = "정중", shop: 
     if not records:
         raise InputError("분석할 리뷰가 없습니다. 리뷰 CSV(날짜, 평점, 내용)를 올려 주세요.", field="file")
     signer = shop_for_replies(shop)
+    model = active_model()  # one model for the whole analysis, even if a new one is learnt meanwhile
+    learnt = model_source(model) == "local"
     insights: list[ReviewInsight] = []
     for r in records:
-        s = classify_review(r.text, method)
+        s = classify_review(r.text, method, model)
         aspects = aspect_mentions(s)
         flags = attention_flags(r.text, r.rating)
         insights.append(ReviewInsight(
@@ -306,9 +311,11 @@ def analyze_reviews(records: list[ReviewRecord], *, tone: str = "정중", shop: 
                                  c.get("positive", 0), c.get("negative", 0), c.get("mixed", 0), dict(neg_aspects)))
     ratings = [i.rating for i in insights if i.rating is not None]
     attention = sorted((i for i in insights if i.flags), key=lambda i: (i.flags[0].priority, i.date))
-    notes = ["감성 분류는 실제 배달 리뷰의 별점으로 학습한 모델과 형태소 단위 가게 리뷰 어휘 사전을 함께 씁니다. "
-             "정확도는 학습에 쓰지 않은 가게의 리뷰로 측정합니다(데이터 출처 화면에 측정 방법). "
-             "답글은 초안이니 다듬어서 올려 주세요."]
+    model_note = ("감성 분류는 이 설치본에 가져온 별점 있는 리뷰로 학습한 모델과 형태소 단위 가게 리뷰 어휘 사전을 함께 씁니다. "
+                  if learnt else
+                  "감성 분류는 형태소 단위 가게 리뷰 어휘 사전과 영화 리뷰로 학습한 기본 모델을 씁니다. 별점이 있는 리뷰를 "
+                  f"충분히 가져오면(4~5점 {MIN_POSITIVE}개, 1~2점 {MIN_NEGATIVE}개 이상) 그 리뷰로 학습한 모델을 함께 씁니다. ")
+    notes = [model_note + "정확도 측정 방법은 데이터 출처 화면에 있습니다. 답글은 초안이니 다듬어서 올려 주세요."]
     if signer is None:
         notes.insert(0, "가게 이름이 없어 답글 초안을 만들지 않았습니다. 가게 이름을 넣고 다시 분석하면 답글 초안이 생깁니다.")
     return ReviewAnalysis(
@@ -317,4 +324,5 @@ def analyze_reviews(records: list[ReviewRecord], *, tone: str = "정중", shop: 
         keywords=keywords([i.text for i in insights], top=15,
                           stopwords=frozenset({"사장", "사장님", "가게", "정도", "생각", "진짜", "정말", "다음"})),
         attention=attention, reviews=insights, method=method, notes=notes,
+        sources=["marketing-review-lexicon", "marketing-sentiment-reviews" if learnt else "marketing-sentiment-nsmc"],
     )

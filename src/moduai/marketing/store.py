@@ -25,6 +25,7 @@ from moduai.errors import InputError, NotFound
 from moduai.marketing.csvio import duplicates_note
 from moduai.marketing.customers import Sale, parse_ledger_csv
 from moduai.marketing.models import MarketingImport, MarketingReview, MarketingSale, MarketingShop
+from moduai.marketing.review_learning import LearnReport, learn_review_model
 from moduai.marketing.reviews import ReviewRecord, parse_reviews_csv
 
 DEFAULT_SHOP = "내 가게"
@@ -44,6 +45,8 @@ class ImportSummary:
     duplicate_rows: list[tuple[int, int]] = field(default_factory=list)
     duplicates_note: str | None = None
     owner_id: int | None = None
+    # Korean note on the installation's review-sentiment model after a new star-rated import (learnt, or why not).
+    sentiment_model_note: str | None = None
 
 
 def _summary(imp: MarketingImport, shop: str | None = None, already: bool = True) -> ImportSummary:
@@ -118,9 +121,24 @@ def import_reviews(data: bytes, source_name: str, shop: str | None = None, *, to
     """Check and store a reviews CSV for ``shop``; returns the (new or existing) import."""
     name = validate_shop_name(shop)
     table, records = parse_reviews_csv(data, source_name, today=today)
-    return _store_import("reviews", name, source_name, table, len(records), lambda import_id: (MarketingReview, [
+    summary = _store_import("reviews", name, source_name, table, len(records), lambda import_id: (MarketingReview, [
         {"import_id": import_id, "line": r.line, "review_date": r.date, "rating": r.rating, "text": r.text,
          "author": r.author} for r in records]), owner_id)
+    if not summary.already_imported and any(r.rating is not None for r in records):
+        summary.sentiment_model_note = learn_from_imported_reviews().message
+    return summary
+
+
+def learn_from_imported_reviews() -> LearnReport:
+    """Learn the installation's review-sentiment model from every star-rated review of every shop (pooled;
+    see :mod:`moduai.marketing.review_learning` for why), each distinct (shop, text, stars) once."""
+    with session_scope(get_engine()) as s:
+        rows = s.execute(select(MarketingShop.name, MarketingReview.text, MarketingReview.rating)
+                         .join(MarketingImport, MarketingImport.shop_id == MarketingShop.id)
+                         .join(MarketingReview, MarketingReview.import_id == MarketingImport.id)
+                         .where(MarketingReview.rating.is_not(None))
+                         .distinct().order_by(MarketingShop.name, MarketingReview.text, MarketingReview.rating)).all()
+    return learn_review_model([r.text for r in rows], [r.rating for r in rows], [r.name for r in rows])
 
 
 def import_ledger(data: bytes, source_name: str, shop: str | None = None, *, today: dt.date | None = None,
