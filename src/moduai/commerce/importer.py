@@ -51,6 +51,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from moduai.commerce import snapshots
 from moduai.commerce import store as store_mod
 from moduai.commerce.sangga_csv import (
@@ -58,8 +60,9 @@ from moduai.commerce.sangga_csv import (
     check_snapshot_id,
     file_sha256,
     infer_snapshot,
-    iter_sangga_chunks,
+    iter_sangga_batches,
 )
+from moduai.commerce.seen_ids import STORED, SeenIds
 from moduai.config import get_settings
 from moduai.db import ensure_migrated, session_scope
 from moduai.db.models import ImportLog
@@ -311,12 +314,15 @@ def _write_snapshot(sid: str, target: Path, meta: dict, todo: list[tuple[Path, s
     import pyarrow.parquet as pq
 
     tmp = target.with_name(f".{target.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
-    seen: set[str] = set()
+    # Only the IDs are held for the duplicate check (fixed-width arrays, not Python strings).
+    seen = SeenIds()
     old_rows = 0
     if target.exists():
-        ids = pq.read_table(target, columns=["store_id"]).column("store_id").to_pylist()
-        seen.update(ids)
-        old_rows = len(ids)
+        pf = pq.ParquetFile(target)
+        for i in range(pf.num_row_groups):
+            ids = pf.read_row_group(i, columns=["store_id"]).column("store_id").combine_chunks()
+            seen.add(ids, np.zeros(len(ids), dtype=np.int64), STORED)
+            old_rows += len(ids)
     reports: list[FileReport] = []
     sido_codes: set[str] = set(meta.get("sido_codes", []))
     pre2023 = int(meta.get("pre2023_ids", 0))
@@ -329,10 +335,10 @@ def _write_snapshot(sid: str, target: Path, meta: dict, todo: list[tuple[Path, s
                 pf = pq.ParquetFile(target)
                 for i in range(pf.num_row_groups):
                     writer.write_table(pf.read_row_group(i).cast(schema))
-            for path, digest in todo:
+            for file_no, (path, digest) in enumerate(todo):
                 try:
-                    facts, chunks = iter_sangga_chunks(path, snapshot=sid, seen_ids=seen, sha256=digest,
-                                                       on_bytes=on_bytes)
+                    facts, batches = iter_sangga_batches(path, snapshot=sid, seen=seen, file_no=file_no,
+                                                         sha256=digest, on_bytes=on_bytes)
                 except ImportRejected as exc:
                     if not allow_partial:
                         raise
@@ -343,10 +349,9 @@ def _write_snapshot(sid: str, target: Path, meta: dict, todo: list[tuple[Path, s
                 # validated; at most one write is pending.
                 pending = None
                 with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sangga-write") as pool:
-                    for frame, rej in chunks:
+                    for table, rej in batches:
                         rejected.extend(rej)
-                        if len(frame):
-                            table = store_mod.frame_to_table(frame, schema)
+                        if table.num_rows:
                             if pending is not None:
                                 pending.result()
                             pending = pool.submit(writer.write_table, table)
