@@ -239,8 +239,10 @@ def import_sangga_files(paths: Iterable[str | Path] | str | Path, snapshot: str 
             target.parent.mkdir(parents=True, exist_ok=True)
             meta = store_mod.read_snapshot_meta(target) if target.exists() else {}
             todo: list[tuple[Path, str]] = []
-            for p in group:
-                digest = file_sha256(p)
+            # hashlib releases the GIL on large reads: both cores hash while files wait their turn
+            with ThreadPoolExecutor(max_workers=2, thread_name_prefix="sangga-hash") as pool:
+                digests = list(pool.map(file_sha256, group))
+            for p, digest in zip(group, digests, strict=True):
                 if digest in known or any(digest == d for _, d in todo):
                     reports.append(FileReport(str(p), p.name, known.get(digest, sid), digest, "", 0, 0,
                                               already_imported=True))

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime as dt
 import hashlib
 import io
 import re
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -27,7 +29,7 @@ from moduai.commerce.seen_ids import SeenIds
 from moduai.commerce.spatial import KOREA_LAT, KOREA_LON, to_xy
 from moduai.commerce.store import OFFICIAL_COLUMNS
 from moduai.errors import ImportRejected, InputError, RowError
-from moduai.regions.spine import modernise_codes, to_current_code
+from moduai.regions.spine import code_history, modernise_codes, to_current_code
 
 N_COLUMNS = len(OFFICIAL_COLUMNS)
 CHUNK_ROWS = 100_000
@@ -204,7 +206,6 @@ class _CodeBook:
         self.names = {c: pa.array(tax[c].tolist(), type=pa.large_string())
                       for c in ("major_name", "mid_name", "minor_name")}
         self.old: dict[str, taxonomy.OldCodeMapping] = {}  # old code + the KSIC section letter as written
-        self.current: dict[str, str] = {}  # region code as published → today's code
 
     def names_of(self, codes) -> dict:
         """major/mid/minor names of 2023 소분류 codes, taken from the 247-row table (no Python loop)."""
@@ -219,21 +220,39 @@ class _CodeBook:
         # deferred: pyarrow (~0.4 s to import) is needed only for Parquet/Arrow I/O
         import pyarrow.compute as pc
 
+        today = dt.date.today()
+        froms = _recoded_prefixes(today)
         for c in _REGION_CODE_COLUMNS:
             for v in pc.unique(cols[c]).to_pylist():
-                if not v:
-                    continue
-                now = self.current.get(v)
-                if now is None:
-                    now = self.current[v] = to_current_code(v)
-                if now != v:
+                if v and v.startswith(froms) and to_current_code(v, on=today) != v:
                     return True
         return False
+
+
+@lru_cache(maxsize=4)
+def _recoded_prefixes(on: dt.date) -> tuple[str, ...]:
+    """Every old code of the region history in force on ``on``: a code that starts with none of them is
+    today's already (:func:`to_current_code` only rewrites codes that start with an event's old code), so
+    the ~9,000 distinct codes of a national import skip its walk through the whole history."""
+    return tuple(sorted({str(old) for ev in code_history() if ev["date"] <= on for old in ev["from"]}))
 
 
 def _np(arr) -> np.ndarray:
     """An Arrow boolean/number array as NumPy (copies for booleans, which Arrow stores as bits)."""
     return arr.to_numpy(zero_copy_only=False)
+
+
+def _flat(arr):
+    """One Arrow array from a chunked one (kernels such as ``dictionary_encode`` answer per chunk)."""
+    return arr.combine_chunks() if hasattr(arr, "combine_chunks") else arr
+
+
+def _repeat(value: str, n: int):
+    """An Arrow string array of ``n`` times ``value``."""
+    # deferred: pyarrow (~0.4 s to import) is needed only for Parquet/Arrow I/O
+    import pyarrow as pa
+
+    return pa.array([value], type=pa.large_string()).take(np.zeros(n, dtype=np.int32))
 
 
 def _first_positions(indices: np.ndarray, n_values: int) -> np.ndarray:
@@ -295,7 +314,9 @@ def _validate_block(
     n = table.num_rows
     if n == 0:
         return schema.empty_table(), rejected
-    cols = {name: table.column(name).combine_chunks() for name in table.column_names}
+    # columns stay chunked as parsed (combining would copy every string); the IDs are hashed from one buffer
+    cols = {name: table.column(name) for name in table.column_names}
+    cols["store_id"] = cols["store_id"].combine_chunks()
     # Codes, IDs and coordinates are compared, so surrounding blanks must go; names and addresses are
     # kept exactly as published.
     for c in _KEY_COLUMNS:
@@ -327,17 +348,21 @@ def _validate_block(
     major = pc.utf8_upper(cols["major_code"])
     mid = pc.utf8_upper(cols["mid_code"])
     is_new = _np(pc.is_in(minor, value_set=codebook.codes))
-    old_like = _np(pc.match_substring_regex(minor, _OLD_CODE_PATTERN)) & ~is_new
+    old_like = np.zeros(n, dtype=bool)
+    if not is_new.all():  # the pattern is only asked of codes that are not 2023 ones
+        not_new = np.flatnonzero(~is_new)
+        old_like[not_new] = _np(pc.match_substring_regex(minor.take(not_new), _OLD_CODE_PATTERN))
     mappable = np.zeros(n, dtype=bool)
     codes = minor
     if old_like.any():
         # one crosswalk question per distinct (old code, KSIC section letter), asked with the first such row
         where_old = np.flatnonzero(old_like)
+        minor = _flat(minor)
         old_minor = minor.take(where_old)
         ksic = cols["ksic_code"]
         keys = pc.binary_join_element_wise(old_minor, pc.utf8_slice_codeunits(ksic.take(where_old), 0, 1),
                                         pa.scalar("", type=pa.large_string()))
-        enc = pc.dictionary_encode(keys)
+        enc = pc.dictionary_encode(_flat(keys))
         key_idx = enc.indices.to_numpy(zero_copy_only=False)
         first = _first_positions(key_idx, len(enc.dictionary))
         answers = []
@@ -366,7 +391,9 @@ def _validate_block(
     bad_new = is_new & _np(pc.or_(pc.or_(pc.not_equal(prefix(major, 2), prefix(minor, 2)),
                                         pc.not_equal(prefix(mid, 4), prefix(minor, 4))),
                                   pc.not_equal(pc.utf8_length(major), 2)))
-    bad_old = old_like & _np(pc.or_(pc.not_equal(major, prefix(minor, 1)), pc.not_equal(mid, prefix(minor, 3))))
+    bad_old = np.zeros(n, dtype=bool)
+    if old_like.any():
+        bad_old = old_like & _np(pc.or_(pc.not_equal(major, prefix(minor, 1)), pc.not_equal(mid, prefix(minor, 3))))
     mark(bad_new | bad_old,
          lambda i: f"업종 대·중·소분류 코드가 서로 맞지 않습니다 ({at(major, i)} / {at(mid, i)} / {at(minor, i)}); 열이 밀렸을 수 있습니다",
          lambda i: f"{at(major, i)}/{at(mid, i)}/{at(minor, i)}")
@@ -410,7 +437,8 @@ def _validate_block(
         rejected.append(RowError(int(line_arr[i]), str(text), None if val is None else str(val)))
     good = ~bad
     keep = pa.array(good)
-    out = {c: cols[c].filter(keep) for c in cols}
+    everything = not bad.any()
+    out = dict(cols) if everything else {c: cols[c].filter(keep) for c in cols}
     facts.old_code_rows += int((old_like & good).sum())
     facts.new_code_rows += int((is_new & good).sum())
     m = len(out["store_id"])
@@ -418,8 +446,11 @@ def _validate_block(
         return schema.empty_table(), rejected
     facts.pre2023_ids += int(pc.sum(pc.match_substring_regex(out["store_id"], r"^\d+$")).as_py() or 0)
     # old codes: the crosswalk's 2023 code, the published one kept in source_minor_code
-    good_codes = codes.filter(keep)
-    out["source_minor_code"] = pc.if_else(pa.array(old_like[good]), minor.filter(keep), "")
+    good_codes = codes if everything else codes.filter(keep)
+    if old_like[good].any():
+        out["source_minor_code"] = pc.if_else(pa.array(old_like[good]), minor if everything else minor.filter(keep), "")
+    else:
+        out["source_minor_code"] = _repeat("", m)
     out["minor_code"] = good_codes
     out["mid_code"] = pc.utf8_slice_codeunits(good_codes, 0, 4)
     out["major_code"] = pc.utf8_slice_codeunits(good_codes, 0, 2)
@@ -432,10 +463,11 @@ def _validate_block(
     # Rows made by moduai's generator (exported with `moduai commerce generate --format csv`) stay flagged
     # synthetic when imported back: their IDs start with SY and their names with "[합성]".
     synthetic = pc.and_(pc.starts_with(out["store_id"], "SY"), pc.starts_with(out["name"], "[합성]"))
+    synthetic = _flat(synthetic)
     n_synthetic = int(pc.sum(synthetic).as_py() or 0)
     out["synthetic"] = synthetic
-    out["snapshot"] = pa.array([snapshot], type=pa.large_string()).take(np.zeros(m, dtype=np.int32))
-    datasets = pa.array([dataset], type=pa.large_string()).take(np.zeros(m, dtype=np.int32))
+    out["snapshot"] = _repeat(snapshot, m)
+    datasets = _repeat(dataset, m)
     out["dataset"] = pc.if_else(synthetic, "sangga-synthetic", datasets) if n_synthetic else datasets
     facts.synthetic_rows += n_synthetic
     facts.sido_codes.update(pc.unique(out["sido_code"]).to_pylist())
@@ -473,30 +505,38 @@ def _field_count_reason(n: int, width: int) -> str:
 
 
 BLOCK_BYTES = 8 << 20
+PARSE_BYTES = 1 << 20  # pyarrow parses a block in pieces of this size (smaller pieces stay in the CPU cache)
 
 
-def _byte_blocks(path: Path, start: int, block_bytes: int) -> Iterator[tuple[int, bytes]]:
-    """(first line number, bytes) blocks cut at line ends, from byte offset ``start`` (just after the header)."""
+def _byte_blocks(path: Path, start: int, block_bytes: int) -> Iterator[tuple[int, bytearray]]:
+    """(first line number, bytes) blocks cut at line ends, from byte offset ``start`` (just after the header).
+
+    Each block is its own buffer, read in place after the previous block's unfinished line and cut by
+    truncation, so the block's bytes are never copied in Python.
+    """
     with open(path, "rb") as f:
         f.seek(start)
         line, carry = 2, b""
         while True:
-            data = f.read(block_bytes)
-            if not data:
+            buf = bytearray(len(carry) + block_bytes)
+            buf[: len(carry)] = carry
+            got = f.readinto(memoryview(buf)[len(carry):])
+            size = len(carry) + got
+            if not got:
                 if carry:
-                    yield line, carry
+                    yield line, bytearray(carry)
                 return
-            data = carry + data
-            cut = data.rfind(b"\n")
+            cut = buf.rfind(b"\n", 0, size)
             if cut < 0:
-                carry = data
+                carry = bytes(buf[:size])
                 continue
-            block, carry = data[: cut + 1], data[cut + 1:]
-            yield line, block
-            line += block.count(b"\n")
+            carry = bytes(buf[cut + 1: size])
+            del buf[cut + 1:]
+            yield line, buf
+            line += buf.count(b"\n")
 
 
-def _fast_block(block: bytes, header: list[str], encoding: str):
+def _fast_block(block: bytes | bytearray, header: list[str], encoding: str):
     """Parse a block with pyarrow (C++, all strings); None when the block needs the careful path.
 
     The careful path takes over whenever anything is unusual: a row with the wrong field count, a quote
@@ -516,8 +556,8 @@ def _fast_block(block: bytes, header: list[str], encoding: str):
 
     try:
         table = pacsv.read_csv(
-            pa.BufferReader(block),
-            read_options=pacsv.ReadOptions(column_names=header, encoding=encoding, block_size=4 << 20),
+            pa.BufferReader(pa.py_buffer(block)),
+            read_options=pacsv.ReadOptions(column_names=header, encoding=encoding, block_size=PARSE_BYTES),
             parse_options=pacsv.ParseOptions(newlines_in_values=False, invalid_row_handler=handler,
                                              ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(column_types={h: pa.large_string() for h in OFFICIAL_COLUMNS},
