@@ -283,8 +283,17 @@ def _to_float(arr) -> np.ndarray:
     try:
         return pc.cast(arr, pa.float64()).to_numpy(zero_copy_only=False)
     except (pa.ArrowInvalid, ValueError, TypeError):
+        # Which values are numbers: pandas' rule, as before. Their values: Arrow's correctly rounded parse
+        # again, so a coordinate does not change in the last digit because a neighbour was not a number
+        # (pandas' parser can be one unit in the last place off on 17-digit strings).
         col = pd.Series(arr.to_pylist(), dtype=pd.StringDtype("pyarrow", na_value=np.nan))
-        return pd.to_numeric(col, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+        out = pd.to_numeric(col, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+        ok = np.flatnonzero(~np.isnan(out))
+        try:
+            out[ok] = pc.cast(_flat(arr).take(ok), pa.float64()).to_numpy(zero_copy_only=False)
+        except (pa.ArrowInvalid, ValueError, TypeError):  # e.g. 'inf' spelt as pandas reads it
+            out[ok] = [float(v) for v in col.iloc[ok]]
+        return out
 
 
 def _validate_block(
