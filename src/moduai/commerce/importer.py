@@ -270,6 +270,7 @@ def import_sangga_files(paths: Iterable[str | Path] | str | Path, snapshot: str 
                         ))
                     session.flush()
                     os.replace(tmp, target)  # the snapshot changes only once the log rows are in the transaction
+                    # HOOK(snapshot helper): build the memory-mapped per-snapshot structures from `target` here
             except BaseException:
                 if tmp.exists():
                     tmp.unlink()
