@@ -24,7 +24,8 @@ Row rules (first failing rule is the reason; line numbers are physical lines, th
 4. a known 업종 소분류코드 whose 대/중분류 codes agree with it (a shifted row fails here even when its
    field count happens to be right); old codes are mapped through the crosswalk and ``제외`` codes are
    rejected with that reason; 5. numeric 경도/위도 inside Korea (124.5–132.0°E, 33.0–38.7°N);
-6. a 상가업소번호 not seen before in the file, the same import or the stored snapshot.
+6. a 상가업소번호 not seen before in the file, the same import or the stored snapshot (the reason names the
+   first line when that was earlier in the same file, else says "이미 저장된 행").
 
 Normalisation (documented so nothing is silently changed): 업종 names come from the 2023 table (the
 published short names like "음식" → "음식점업"; the old code is kept in ``source_minor_code``); 10-digit
@@ -35,6 +36,8 @@ Storage: one Parquet file per snapshot (``MODUAI_HOME/imports/commerce/<snapshot
 to a temporary file and renamed into place (the previous file stays intact until the rename), with the
 file list and content hashes in the Parquet metadata, plus one ``import_log`` row per accepted file.
 Re-importing a file whose SHA-256 is already stored changes nothing (``already_imported=True``).
+Memory stays bounded: blocks stream from the CSV to the Parquet writer, and only the IDs are held for the
+duplicate check (:class:`~moduai.commerce.seen_ids.SeenIds`, ~36 bytes per ID).
 """
 
 from __future__ import annotations

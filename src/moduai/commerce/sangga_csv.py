@@ -1,9 +1,16 @@
 """Parsing the official 상가(상권)정보 CSV files: encodings, snapshot labels, row validation.
 
 Used by :mod:`moduai.commerce.importer` (which stores what this module reads) and by the embedded
-extracts.  Public: :func:`iter_sangga_chunks` (lazy, block by block), :func:`read_sangga_frame` (into
-memory), :func:`infer_snapshot`, :func:`check_snapshot_id`, :func:`detect_encoding`, :func:`file_sha256`.
+extracts.  Public: :func:`iter_sangga_batches` (lazy, block by block, Arrow tables of the stored schema),
+:func:`iter_sangga_chunks` (the same as pandas frames), :func:`read_sangga_frame` (into memory),
+:func:`infer_snapshot`, :func:`check_snapshot_id`, :func:`detect_encoding`, :func:`file_sha256`.
 The row rules and normalisation are documented in :mod:`moduai.commerce.importer`.
+
+Pipeline per file: 8 MiB blocks cut at line ends (so every row keeps its physical line number) → pyarrow's
+C++ CSV parser with explicit string columns in a worker thread (a block with anything unusual — a wrong
+field count, a quote over a line end, a blank line, an undecodable byte — goes to the line-exact Python
+csv path instead) → the rules applied column-wise with Arrow compute and NumPy (Python only per rejected
+row and per distinct old code) → duplicates checked against :class:`~moduai.commerce.seen_ids.SeenIds`.
 """
 
 from __future__ import annotations
