@@ -24,7 +24,8 @@ Row rules (first failing rule is the reason; line numbers are physical lines, th
 4. a known 업종 소분류코드 whose 대/중분류 codes agree with it (a shifted row fails here even when its
    field count happens to be right); old codes are mapped through the crosswalk and ``제외`` codes are
    rejected with that reason; 5. numeric 경도/위도 inside Korea (124.5–132.0°E, 33.0–38.7°N);
-6. a 상가업소번호 not seen before in the file, the same import or the stored snapshot.
+6. a 상가업소번호 not seen before in the file, the same import or the stored snapshot (the reason names the
+   first line when that was earlier in the same file, else says "이미 저장된 행").
 
 Normalisation (documented so nothing is silently changed): 업종 names come from the 2023 table (the
 published short names like "음식" → "음식점업"; the old code is kept in ``source_minor_code``); 10-digit
@@ -35,6 +36,8 @@ Storage: one Parquet file per snapshot (``MODUAI_HOME/imports/commerce/<snapshot
 to a temporary file and renamed into place (the previous file stays intact until the rename), with the
 file list and content hashes in the Parquet metadata, plus one ``import_log`` row per accepted file.
 Re-importing a file whose SHA-256 is already stored changes nothing (``already_imported=True``).
+Memory stays bounded: blocks stream from the CSV to the Parquet writer, and only the IDs are held for the
+duplicate check (:class:`~moduai.commerce.seen_ids.SeenIds`, ~36 bytes per ID).
 """
 
 from __future__ import annotations
@@ -51,6 +54,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from moduai.commerce import snapshots
 from moduai.commerce import store as store_mod
 from moduai.commerce.sangga_csv import (
@@ -58,8 +63,9 @@ from moduai.commerce.sangga_csv import (
     check_snapshot_id,
     file_sha256,
     infer_snapshot,
-    iter_sangga_chunks,
+    iter_sangga_batches,
 )
+from moduai.commerce.seen_ids import STORED, SeenIds
 from moduai.config import get_settings
 from moduai.db import ensure_migrated, session_scope
 from moduai.db.models import ImportLog
@@ -236,8 +242,10 @@ def import_sangga_files(paths: Iterable[str | Path] | str | Path, snapshot: str 
             target.parent.mkdir(parents=True, exist_ok=True)
             meta = store_mod.read_snapshot_meta(target) if target.exists() else {}
             todo: list[tuple[Path, str]] = []
-            for p in group:
-                digest = file_sha256(p)
+            # hashlib releases the GIL on large reads: both cores hash while files wait their turn
+            with ThreadPoolExecutor(max_workers=2, thread_name_prefix="sangga-hash") as pool:
+                digests = list(pool.map(file_sha256, group))
+            for p, digest in zip(group, digests, strict=True):
                 if digest in known or any(digest == d for _, d in todo):
                     reports.append(FileReport(str(p), p.name, known.get(digest, sid), digest, "", 0, 0,
                                               already_imported=True))
@@ -265,6 +273,7 @@ def import_sangga_files(paths: Iterable[str | Path] | str | Path, snapshot: str 
                         ))
                     session.flush()
                     os.replace(tmp, target)  # the snapshot changes only once the log rows are in the transaction
+                    # HOOK(snapshot helper): build the memory-mapped per-snapshot structures from `target` here
             except BaseException:
                 if tmp.exists():
                     tmp.unlink()
@@ -311,12 +320,15 @@ def _write_snapshot(sid: str, target: Path, meta: dict, todo: list[tuple[Path, s
     import pyarrow.parquet as pq
 
     tmp = target.with_name(f".{target.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
-    seen: set[str] = set()
+    # Only the IDs are held for the duplicate check (fixed-width arrays, not Python strings).
+    seen = SeenIds()
     old_rows = 0
     if target.exists():
-        ids = pq.read_table(target, columns=["store_id"]).column("store_id").to_pylist()
-        seen.update(ids)
-        old_rows = len(ids)
+        pf = pq.ParquetFile(target)
+        for i in range(pf.num_row_groups):
+            ids = pf.read_row_group(i, columns=["store_id"]).column("store_id").combine_chunks()
+            seen.add(ids, np.zeros(len(ids), dtype=np.int64), STORED)
+            old_rows += len(ids)
     reports: list[FileReport] = []
     sido_codes: set[str] = set(meta.get("sido_codes", []))
     pre2023 = int(meta.get("pre2023_ids", 0))
@@ -329,10 +341,10 @@ def _write_snapshot(sid: str, target: Path, meta: dict, todo: list[tuple[Path, s
                 pf = pq.ParquetFile(target)
                 for i in range(pf.num_row_groups):
                     writer.write_table(pf.read_row_group(i).cast(schema))
-            for path, digest in todo:
+            for file_no, (path, digest) in enumerate(todo):
                 try:
-                    facts, chunks = iter_sangga_chunks(path, snapshot=sid, seen_ids=seen, sha256=digest,
-                                                       on_bytes=on_bytes)
+                    facts, batches = iter_sangga_batches(path, snapshot=sid, seen=seen, file_no=file_no,
+                                                         sha256=digest, on_bytes=on_bytes)
                 except ImportRejected as exc:
                     if not allow_partial:
                         raise
@@ -343,10 +355,9 @@ def _write_snapshot(sid: str, target: Path, meta: dict, todo: list[tuple[Path, s
                 # validated; at most one write is pending.
                 pending = None
                 with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sangga-write") as pool:
-                    for frame, rej in chunks:
+                    for table, rej in batches:
                         rejected.extend(rej)
-                        if len(frame):
-                            table = store_mod.frame_to_table(frame, schema)
+                        if table.num_rows:
                             if pending is not None:
                                 pending.result()
                             pending = pool.submit(writer.write_table, table)

@@ -1,21 +1,30 @@
 """Parsing the official 상가(상권)정보 CSV files: encodings, snapshot labels, row validation.
 
 Used by :mod:`moduai.commerce.importer` (which stores what this module reads) and by the embedded
-extracts.  Public: :func:`iter_sangga_chunks` (lazy, block by block), :func:`read_sangga_frame` (into
-memory), :func:`infer_snapshot`, :func:`check_snapshot_id`, :func:`detect_encoding`, :func:`file_sha256`.
+extracts.  Public: :func:`iter_sangga_batches` (lazy, block by block, Arrow tables of the stored schema),
+:func:`iter_sangga_chunks` (the same as pandas frames), :func:`read_sangga_frame` (into memory),
+:func:`infer_snapshot`, :func:`check_snapshot_id`, :func:`detect_encoding`, :func:`file_sha256`.
 The row rules and normalisation are documented in :mod:`moduai.commerce.importer`.
+
+Pipeline per file: 8 MiB blocks cut at line ends (so every row keeps its physical line number) → pyarrow's
+C++ CSV parser with explicit string columns in a worker thread (a block with anything unusual — a wrong
+field count, a quote over a line end, a blank line, an undecodable byte — goes to the line-exact Python
+csv path instead) → the rules applied column-wise with Arrow compute and NumPy (Python only per rejected
+row and per distinct old code) → duplicates checked against :class:`~moduai.commerce.seen_ids.SeenIds`.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
+import datetime as dt
 import hashlib
 import io
 import re
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -23,10 +32,11 @@ import pandas as pd
 
 from moduai.commerce import store as store_mod
 from moduai.commerce import taxonomy
+from moduai.commerce.seen_ids import SeenIds
 from moduai.commerce.spatial import KOREA_LAT, KOREA_LON, to_xy
-from moduai.commerce.store import OFFICIAL_COLUMNS, STORED_COLUMNS
+from moduai.commerce.store import OFFICIAL_COLUMNS
 from moduai.errors import ImportRejected, InputError, RowError
-from moduai.regions.spine import modernise_codes
+from moduai.regions.spine import code_history, modernise_codes, to_current_code
 
 N_COLUMNS = len(OFFICIAL_COLUMNS)
 CHUNK_ROWS = 100_000
@@ -180,226 +190,326 @@ def _records(text_file, width: int = N_COLUMNS) -> Iterator[tuple[int, list[str]
         start = end + 1
 
 
-def _modernise_regions(df: pd.DataFrame) -> None:
-    """10-digit 행정동코드 → 8 digits; then old region codes to today's through the spine; in place."""
-    adm = df["adm_dong_code"]
-    ten = adm.str.len().eq(10) & adm.str.endswith("00")
-    if ten.any():
-        df.loc[ten, "adm_dong_code"] = adm[ten].str[:8]
-    modernise_codes(df, ("sido_code", "sigungu_code", "adm_dong_code", "legal_dong_code"),
-                    sido_name_column="sido_name")
+_KEY_COLUMNS = ("store_id", "major_code", "mid_code", "minor_code", "ksic_code", "sido_code", "sigungu_code",
+                "adm_dong_code", "legal_dong_code", "lon", "lat", "floor")
+_REGION_CODE_COLUMNS = ("sido_code", "sigungu_code", "adm_dong_code", "legal_dong_code")
+_TEXT_COLUMNS = ("name", "sido_name", "sigungu_name", "adm_dong_name", "jibun_address", "road_address", "minor_name")
+_OLD_CODE_PATTERN = r"^[A-Z]\d{2}[A-Z]\d{2}$"  # RE2, as pandas' Arrow-backed str.match used: ASCII digits only
 
 
 class _CodeBook:
-    """Vectorised 업종 validation and mapping, shared by every chunk."""
+    """Per-file look-up tables: 2023 업종 names in Arrow, old-code and region-code answers already asked.
+
+    The crosswalk and the region history stay with their owners (:func:`taxonomy.map_old_code`,
+    :func:`moduai.regions.spine.to_current_code`); this only remembers their answers for the file.
+    """
 
     def __init__(self) -> None:
-        tax = taxonomy.taxonomy_frame().set_index("minor_code")
-        self.tax = tax
-        self.new_codes = set(tax.index)
-        self.old_cache: dict[tuple[str, str], taxonomy.OldCodeMapping] = {}
-
-    def name_arrays(self, codes: pd.Series) -> dict[str, pd.Series]:
-        """major/mid/minor names of 2023 소분류 codes, taken from the 247-row table in Arrow (no Python loop)."""
         # deferred: pyarrow (~0.4 s to import) is needed only for Parquet/Arrow I/O
         import pyarrow as pa
+
+        tax = taxonomy.taxonomy_frame()
+        self.codes = pa.array(tax["minor_code"].tolist(), type=pa.large_string())
+        self.names = {c: pa.array(tax[c].tolist(), type=pa.large_string())
+                      for c in ("major_name", "mid_name", "minor_name")}
+        self.old: dict[str, taxonomy.OldCodeMapping] = {}  # old code + the KSIC section letter as written
+
+    def names_of(self, codes) -> dict:
+        """major/mid/minor names of 2023 소분류 codes, taken from the 247-row table (no Python loop)."""
+        # deferred: pyarrow (~0.4 s to import) is needed only for Parquet/Arrow I/O
         import pyarrow.compute as pc
 
-        if not hasattr(self, "_dicts"):
-            self._dicts = {c: pa.array(self.tax[c].to_numpy(dtype=object), type=pa.string())
-                           for c in ("major_name", "mid_name", "minor_name")}
-        if not hasattr(self, "_codes_arrow"):
-            self._codes_arrow = pa.array(self.tax.index.to_numpy(dtype=object), type=pa.string())
-        idx = pc.index_in(pa.array(codes, from_pandas=True).cast(pa.string()), value_set=self._codes_arrow)
-        return {c: pd.Series(pd.arrays.ArrowStringArray(pc.take(d, idx)), index=codes.index)
-                for c, d in self._dicts.items()}
+        idx = pc.index_in(codes, value_set=self.codes)
+        return {c: pc.take(d, idx) for c, d in self.names.items()}
 
-    def map_old(self, code: str, ksic: str) -> taxonomy.OldCodeMapping:
-        key = (code, ksic[:1])
-        m = self.old_cache.get(key)
-        if m is None:
-            m = taxonomy.map_old_code(code, ksic)
-            self.old_cache[key] = m
-        return m
+    def regions_change(self, cols: dict) -> bool:
+        """Whether any region code of the block is an old one (most files: none, so nothing to rewrite)."""
+        # deferred: pyarrow (~0.4 s to import) is needed only for Parquet/Arrow I/O
+        import pyarrow.compute as pc
 
-
-_KEY_COLUMNS = ("store_id", "major_code", "mid_code", "minor_code", "ksic_code", "sido_code", "sigungu_code",
-                "adm_dong_code", "legal_dong_code", "lon", "lat", "floor")
+        today = dt.date.today()
+        froms = _recoded_prefixes(today)
+        for c in _REGION_CODE_COLUMNS:
+            for v in pc.unique(cols[c]).to_pylist():
+                if v and v.startswith(froms) and to_current_code(v, on=today) != v:
+                    return True
+        return False
 
 
-def _frame_from_records(rows: list[list[str]], header_index: list[int]) -> pd.DataFrame:
-    """Records of the careful path → a frame with the normalised column names (all strings)."""
+@lru_cache(maxsize=4)
+def _recoded_prefixes(on: dt.date) -> tuple[str, ...]:
+    """Every old code of the region history in force on ``on``: a code that starts with none of them is
+    today's already (:func:`to_current_code` only rewrites codes that start with an event's old code), so
+    the ~9,000 distinct codes of a national import skip its walk through the whole history."""
+    return tuple(sorted({str(old) for ev in code_history() if ev["date"] <= on for old in ev["from"]}))
+
+
+def _np(arr) -> np.ndarray:
+    """An Arrow boolean/number array as NumPy (copies for booleans, which Arrow stores as bits)."""
+    return arr.to_numpy(zero_copy_only=False)
+
+
+def _flat(arr):
+    """One Arrow array from a chunked one (kernels such as ``dictionary_encode`` answer per chunk)."""
+    return arr.combine_chunks() if hasattr(arr, "combine_chunks") else arr
+
+
+def _repeat(value: str, n: int):
+    """An Arrow string array of ``n`` times ``value``."""
+    # deferred: pyarrow (~0.4 s to import) is needed only for Parquet/Arrow I/O
+    import pyarrow as pa
+
+    return pa.array([value], type=pa.large_string()).take(np.zeros(n, dtype=np.int32))
+
+
+def _first_positions(indices: np.ndarray, n_values: int) -> np.ndarray:
+    """For dictionary indices, the position where each value first occurs."""
+    first = np.empty(n_values, dtype=np.int64)
+    first[indices[::-1]] = np.arange(len(indices) - 1, -1, -1)  # later writes win: the reversed order leaves the first
+    return first
+
+
+def _table_from_records(rows: list[list[str]], header_index: list[int]):
+    """Records of the careful path → an Arrow table with the normalised column names (all strings)."""
     # deferred: pyarrow (~0.4 s to import) is needed only for Parquet/Arrow I/O
     import pyarrow as pa
 
     names = list(OFFICIAL_COLUMNS.values())
     if not rows:
-        return pd.DataFrame({n: pd.Series(dtype="str") for n in names})
+        return pa.table({n: pa.array([], type=pa.large_string()) for n in names})
     cols = list(zip(*rows, strict=True))
-    table = pa.table({names[j]: pa.array(cols[header_index[j]], type=pa.string()) for j in range(N_COLUMNS)})
-    return table.to_pandas(types_mapper=_str_mapper)
+    return pa.table({names[j]: pa.array(cols[header_index[j]], type=pa.large_string()) for j in range(N_COLUMNS)})
 
 
-def _str_mapper(dtype):
-    # deferred: pyarrow (~0.4 s to import) is needed only for Parquet/Arrow I/O
-    import pyarrow as pa
-
-    if dtype in (pa.string(), pa.large_string()):
-        return pd.StringDtype("pyarrow", na_value=np.nan)
-    return None
-
-
-def _to_float(col: pd.Series) -> np.ndarray:
-    """Strings → float64; NaN where a value is empty or not a number (fast cast first, slow path on failure)."""
+def _to_float(arr) -> np.ndarray:
+    """Strings → float64; NaN where a value is empty or not a number (Arrow cast first, pandas on failure)."""
     # deferred: pyarrow (~0.4 s to import) is needed only for Parquet/Arrow I/O
     import pyarrow as pa
     import pyarrow.compute as pc
 
     try:
-        return pc.cast(pa.array(col, from_pandas=True), pa.float64()).to_numpy(zero_copy_only=False)
+        return pc.cast(arr, pa.float64()).to_numpy(zero_copy_only=False)
     except (pa.ArrowInvalid, ValueError, TypeError):
-        return pd.to_numeric(col, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+        # Which values are numbers: pandas' rule, as before. Their values: Arrow's correctly rounded parse
+        # again, so a coordinate does not change in the last digit because a neighbour was not a number
+        # (pandas' parser can be one unit in the last place off on 17-digit strings).
+        col = pd.Series(arr.to_pylist(), dtype=pd.StringDtype("pyarrow", na_value=np.nan))
+        out = pd.to_numeric(col, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+        ok = np.flatnonzero(~np.isnan(out))
+        try:
+            out[ok] = pc.cast(_flat(arr).take(ok), pa.float64()).to_numpy(zero_copy_only=False)
+        except (pa.ArrowInvalid, ValueError, TypeError):  # e.g. 'inf' spelt as pandas reads it
+            out[ok] = [float(v) for v in col.iloc[ok]]
+        return out
 
 
-def _validate_chunk(
-    df: pd.DataFrame,
+def _validate_block(
+    table,
     line_arr: np.ndarray,
     codebook: _CodeBook,
-    seen_ids: set[str],
+    seen: SeenIds,
+    file_no: int,
     facts: FileFacts,
     snapshot: str,
     dataset: str,
     check_replacement: bool = True,
-) -> tuple[pd.DataFrame, list[RowError]]:
-    """Validate and normalise a chunk (normalised column names, all strings); return good rows and rejections.
+):
+    """Validate and normalise one block (Arrow table, normalised names, all strings) with Arrow compute.
 
+    Returns the good rows as an Arrow table of the stored schema and the rejected rows. Python runs only
+    per rejected row (its message) and per distinct old 업종 code; everything else is column-wise.
     ``check_replacement`` looks for U+FFFD left by a lenient decode; blocks parsed by pyarrow were decoded
     strictly (any bad byte sends the block to the careful path), so they skip that scan.
     """
+    # deferred: pyarrow (~0.4 s to import) is needed only for Parquet/Arrow I/O
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    schema = store_mod.arrow_schema()
     rejected: list[RowError] = []
-    if len(df) == 0:
-        return pd.DataFrame(columns=STORED_COLUMNS), rejected
+    n = table.num_rows
+    if n == 0:
+        return schema.empty_table(), rejected
+    # columns stay chunked as parsed (combining would copy every string); the IDs are hashed from one buffer
+    cols = {name: table.column(name) for name in table.column_names}
+    cols["store_id"] = cols["store_id"].combine_chunks()
     # Codes, IDs and coordinates are compared, so surrounding blanks must go; names and addresses are
     # kept exactly as published.
-    df = df.copy()
     for c in _KEY_COLUMNS:
-        df[c] = df[c].str.strip()
+        cols[c] = pc.utf8_trim_whitespace(cols[c])
     line_arr = np.asarray(line_arr, dtype=np.int64)
-    reason = np.full(len(df), None, dtype=object)
-    value = np.full(len(df), None, dtype=object)
+    bad = np.zeros(n, dtype=bool)
+    reasons: dict[int, tuple[str, str | None]] = {}
 
     def mark(mask: np.ndarray, text, val=None) -> None:
-        new = mask & pd.isna(reason)
-        if not new.any():
-            return
-        idx = np.flatnonzero(new)
-        if callable(text):
-            for i in idx:
-                reason[i] = text(i)
-                value[i] = val(i) if callable(val) else val
-        else:
-            reason[idx] = text
-            if val is not None:
-                value[idx] = val if not callable(val) else [val(i) for i in idx]
+        """The first failing rule is the reason: rows already rejected keep theirs."""
+        new = np.flatnonzero(mask & ~bad)
+        bad[new] = True
+        for i in new.tolist():
+            reasons[i] = (text(i) if callable(text) else text, val(i) if callable(val) else val)
+
+    def at(arr, i: int) -> str:
+        return str(arr[i].as_py())
 
     # 2. undecodable characters
-    joined_bad = np.zeros(len(df), dtype=bool)
-    for c in () if not check_replacement else ("name", "sido_name", "sigungu_name", "adm_dong_name", "jibun_address", "road_address", "minor_name"):
-        joined_bad |= df[c].str.contains("\ufffd", regex=False).to_numpy(dtype=bool, na_value=False)
-    mark(joined_bad, "글자가 깨졌습니다(인코딩이 섞인 행). 원본 파일에서 이 행을 확인해 주세요")
+    if check_replacement:
+        broken = np.zeros(n, dtype=bool)
+        for c in _TEXT_COLUMNS:
+            broken |= _np(pc.match_substring(cols[c], "\ufffd"))
+        mark(broken, "글자가 깨졌습니다(인코딩이 섞인 행). 원본 파일에서 이 행을 확인해 주세요")
     # 3. store id
-    mark(df["store_id"].eq("").to_numpy(dtype=bool, na_value=True), "상가업소번호가 비어 있습니다")
-    # 4. 업종 codes (object arrays only for the few rows that need a message or a crosswalk look-up)
-    minor = df["minor_code"].str.upper()
-    major = df["major_code"].str.upper()
-    mid = df["mid_code"].str.upper()
-    at = lambda col, i: str(col.iat[i])  # noqa: E731
-    is_new = minor.isin(codebook.new_codes).to_numpy(dtype=bool)
-    old_like = minor.str.match(r"^[A-Z]\d{2}[A-Z]\d{2}$").to_numpy(dtype=bool, na_value=False) & ~is_new
-    mapped: dict[int, str] = {}
-    for i in np.flatnonzero(old_like):
-        m = codebook.map_old(at(minor, i), at(df["ksic_code"], i))
-        if m.new_code is None:
-            if reason[i] is None:
-                reason[i] = f"{m.reason}"
-                value[i] = at(minor, i)
-        else:
-            mapped[int(i)] = m.new_code
+    mark(_np(pc.equal(cols["store_id"], "")), "상가업소번호가 비어 있습니다")
+    # 4. 업종 codes
+    minor = pc.utf8_upper(cols["minor_code"])
+    major = pc.utf8_upper(cols["major_code"])
+    mid = pc.utf8_upper(cols["mid_code"])
+    is_new = _np(pc.is_in(minor, value_set=codebook.codes))
+    old_like = np.zeros(n, dtype=bool)
+    if not is_new.all():  # the pattern is only asked of codes that are not 2023 ones
+        not_new = np.flatnonzero(~is_new)
+        old_like[not_new] = _np(pc.match_substring_regex(minor.take(not_new), _OLD_CODE_PATTERN))
+    mappable = np.zeros(n, dtype=bool)
+    codes = minor
+    if old_like.any():
+        # one crosswalk question per distinct (old code, KSIC section letter), asked with the first such row
+        where_old = np.flatnonzero(old_like)
+        minor = _flat(minor)
+        old_minor = minor.take(where_old)
+        ksic = cols["ksic_code"]
+        keys = pc.binary_join_element_wise(old_minor, pc.utf8_slice_codeunits(ksic.take(where_old), 0, 1),
+                                        pa.scalar("", type=pa.large_string()))
+        enc = pc.dictionary_encode(_flat(keys))
+        key_idx = enc.indices.to_numpy(zero_copy_only=False)
+        first = _first_positions(key_idx, len(enc.dictionary))
+        answers = []
+        for k, key in enumerate(enc.dictionary.to_pylist()):
+            m = codebook.old.get(key)
+            if m is None:
+                m = codebook.old[key] = taxonomy.map_old_code(key[:6], at(ksic, int(where_old[first[k]])))
+            answers.append(m)
+        ok = np.array([m.new_code is not None for m in answers], dtype=bool)[key_idx]
+        for j in np.flatnonzero(~ok).tolist():
+            i = int(where_old[j])
+            if not bad[i]:
+                bad[i] = True
+                reasons[i] = (f"{answers[key_idx[j]].reason}", at(minor, i))
+        mappable[where_old[ok]] = True
+        new_codes = pa.array([m.new_code for m in answers], type=pa.large_string()).take(key_idx[ok])
+        codes = pc.replace_with_mask(minor, pa.array(mappable), new_codes)
     unknown = ~is_new & ~old_like
     mark(unknown,
          lambda i: f"알 수 없는 업종 소분류코드 '{at(minor, i)}' (2023 코드도 구 코드도 아닙니다; 열이 밀렸을 수 있습니다)",
          lambda i: at(minor, i))
-    bad_new = is_new & ((major.str[:2] != minor.str[:2]) | (mid.str[:4] != minor.str[:4]) | (major.str.len() != 2)).to_numpy(dtype=bool)
-    bad_old = old_like & ((major != minor.str[:1]) | (mid != minor.str[:3])).to_numpy(dtype=bool)
+
+    def prefix(arr, k: int):
+        return pc.utf8_slice_codeunits(arr, 0, k)
+
+    bad_new = is_new & _np(pc.or_(pc.or_(pc.not_equal(prefix(major, 2), prefix(minor, 2)),
+                                        pc.not_equal(prefix(mid, 4), prefix(minor, 4))),
+                                  pc.not_equal(pc.utf8_length(major), 2)))
+    bad_old = np.zeros(n, dtype=bool)
+    if old_like.any():
+        bad_old = old_like & _np(pc.or_(pc.not_equal(major, prefix(minor, 1)), pc.not_equal(mid, prefix(minor, 3))))
     mark(bad_new | bad_old,
          lambda i: f"업종 대·중·소분류 코드가 서로 맞지 않습니다 ({at(major, i)} / {at(mid, i)} / {at(minor, i)}); 열이 밀렸을 수 있습니다",
          lambda i: f"{at(major, i)}/{at(mid, i)}/{at(minor, i)}")
     # 5. coordinates
-    lon = _to_float(df["lon"])
-    lat = _to_float(df["lat"])
+    lon = _to_float(cols["lon"])
+    lat = _to_float(cols["lat"])
     missing = np.isnan(lon) | np.isnan(lat)
-    mark(missing, lambda i: "좌표(경도·위도)가 비어 있거나 숫자가 아닙니다",
-         lambda i: f"경도={at(df['lon'], i)}, 위도={at(df['lat'], i)}")
+    mark(missing, "좌표(경도·위도)가 비어 있거나 숫자가 아닙니다",
+         lambda i: f"경도={at(cols['lon'], i)}, 위도={at(cols['lat'], i)}")
     with np.errstate(invalid="ignore"):
         inside = (lon >= KOREA_LON[0]) & (lon <= KOREA_LON[1]) & (lat >= KOREA_LAT[0]) & (lat <= KOREA_LAT[1])
     mark(~missing & ~inside,
          lambda i: f"좌표가 대한민국 밖입니다 (경도 {lon[i]:g}, 위도 {lat[i]:g}; 허용 경도 {KOREA_LON[0]}–{KOREA_LON[1]}, 위도 {KOREA_LAT[0]}–{KOREA_LAT[1]})",
          lambda i: f"{lon[i]:g},{lat[i]:g}")
-    # 6. duplicates (only rows that are otherwise good claim an ID); set look-ups in C, a Python loop only
-    # over the duplicates themselves
-    candidates = np.flatnonzero(pd.isna(reason))
-    ids = df["store_id"].to_numpy(dtype=object)
-    ids_c = ids[candidates]
-    in_seen = np.fromiter((sid in seen_ids for sid in ids_c), dtype=bool, count=len(ids_c))
-    dup_here = pd.Series(ids_c, dtype=object).duplicated().to_numpy()
-    claim = ~in_seen & ~dup_here
-    if (~claim).any():
-        repeated = set(ids_c[dup_here])
-        first_line = {ids[i]: int(line_arr[i]) for i in candidates[claim] if ids[i] in repeated}
-        for i in candidates[~claim]:
-            sid = ids[i]
-            where = f" (먼저 나온 {first_line[sid]}행)" if sid in first_line else " (이미 저장된 행)"
-            reason[i] = f"상가업소번호 '{sid}'가 중복됩니다{where}"
-            value[i] = sid
-    seen_ids.update(ids_c[claim])
+    # 6. duplicates: only rows that are otherwise good claim an ID; the first row of an ID in the block
+    # claims it unless an earlier block, file or the stored snapshot already did.
+    candidates = np.flatnonzero(~bad)
+    if len(candidates):
+        ids_c = cols["store_id"].take(candidates)
+        enc = pc.dictionary_encode(ids_c)
+        id_idx = enc.indices.to_numpy(zero_copy_only=False)
+        first = _first_positions(id_idx, len(enc.dictionary))
+        found, found_file, found_line = seen.lookup(enc.dictionary)
+        claim = (first[id_idx] == np.arange(len(candidates))) & ~found[id_idx]
+        for j in np.flatnonzero(~claim).tolist():
+            i, k = int(candidates[j]), int(id_idx[j])
+            sid = at(cols["store_id"], i)
+            if not found[k]:
+                where = f" (먼저 나온 {int(line_arr[candidates[first[k]]])}행)"
+            elif found_file[k] == file_no:
+                where = f" (먼저 나온 {int(found_line[k])}행)"
+            else:
+                where = " (이미 저장된 행)"
+            bad[i] = True
+            reasons[i] = (f"상가업소번호 '{sid}'가 중복됩니다{where}", sid)
+        fresh = np.flatnonzero(~found)
+        seen.add(enc.dictionary.take(fresh), line_arr[candidates[first[fresh]]], file_no)
 
-    bad = ~pd.isna(reason)
-    for i in np.flatnonzero(bad):
-        rejected.append(RowError(int(line_arr[i]), str(reason[i]), None if value[i] is None else str(value[i])))
+    for i in sorted(reasons):
+        text, val = reasons[i]
+        rejected.append(RowError(int(line_arr[i]), str(text), None if val is None else str(val)))
     good = ~bad
-    out = df.loc[good].reset_index(drop=True)
+    keep = pa.array(good)
+    everything = not bad.any()
+    out = dict(cols) if everything else {c: cols[c].filter(keep) for c in cols}
     facts.old_code_rows += int((old_like & good).sum())
     facts.new_code_rows += int((is_new & good).sum())
-    facts.pre2023_ids += int(out["store_id"].str.match(r"^\d+$").sum())
-    if mapped:  # old codes: the crosswalk's 2023 code, the published one kept in source_minor_code
-        codes_obj = minor.to_numpy(dtype=object).copy()
-        for i, code in mapped.items():
-            codes_obj[i] = code
-        codes = pd.Series(codes_obj[good], dtype="str")
-        out["source_minor_code"] = pd.Series(np.where(old_like, minor.to_numpy(dtype=object), "")[good], dtype="str")
+    m = len(out["store_id"])
+    if m == 0:
+        return schema.empty_table(), rejected
+    facts.pre2023_ids += int(pc.sum(pc.match_substring_regex(out["store_id"], r"^\d+$")).as_py() or 0)
+    # old codes: the crosswalk's 2023 code, the published one kept in source_minor_code
+    good_codes = codes if everything else codes.filter(keep)
+    if old_like[good].any():
+        out["source_minor_code"] = pc.if_else(pa.array(old_like[good]), minor if everything else minor.filter(keep), "")
     else:
-        codes = minor[good].reset_index(drop=True)
-        out["source_minor_code"] = ""
-    out["minor_code"] = codes
-    out["mid_code"] = codes.str[:4]
-    out["major_code"] = codes.str[:2]
-    for col, arr in codebook.name_arrays(codes).items():
-        out[col] = arr
-    out["lon"] = lon[good]
-    out["lat"] = lat[good]
-    x, y = to_xy(out["lon"].to_numpy(), out["lat"].to_numpy())
-    out["x"] = np.asarray(x, dtype="float64")
-    out["y"] = np.asarray(y, dtype="float64")
-    _modernise_regions(out)
+        out["source_minor_code"] = _repeat("", m)
+    out["minor_code"] = good_codes
+    out["mid_code"] = pc.utf8_slice_codeunits(good_codes, 0, 4)
+    out["major_code"] = pc.utf8_slice_codeunits(good_codes, 0, 2)
+    out.update(codebook.names_of(good_codes))
+    lon_g, lat_g = lon[good], lat[good]
+    x, y = to_xy(lon_g, lat_g)
+    out["lon"], out["lat"] = pa.array(lon_g), pa.array(lat_g)
+    out["x"], out["y"] = pa.array(np.asarray(x, dtype="float64")), pa.array(np.asarray(y, dtype="float64"))
+    _modernise_regions(out, codebook)
     # Rows made by moduai's generator (exported with `moduai commerce generate --format csv`) stay flagged
     # synthetic when imported back: their IDs start with SY and their names with "[합성]".
-    synthetic = (out["store_id"].str.startswith("SY") & out["name"].str.startswith("[합성]")).to_numpy(dtype=bool)
+    synthetic = pc.and_(pc.starts_with(out["store_id"], "SY"), pc.starts_with(out["name"], "[합성]"))
+    synthetic = _flat(synthetic)
+    n_synthetic = int(pc.sum(synthetic).as_py() or 0)
     out["synthetic"] = synthetic
-    out["snapshot"] = snapshot
-    out["dataset"] = np.where(synthetic, "sangga-synthetic", dataset) if synthetic.any() else dataset
-    facts.synthetic_rows += int(synthetic.sum())
-    facts.sido_codes.update(out["sido_code"].unique().tolist())
-    return out[STORED_COLUMNS], rejected
+    out["snapshot"] = _repeat(snapshot, m)
+    datasets = _repeat(dataset, m)
+    out["dataset"] = pc.if_else(synthetic, "sangga-synthetic", datasets) if n_synthetic else datasets
+    facts.synthetic_rows += n_synthetic
+    facts.sido_codes.update(pc.unique(out["sido_code"]).to_pylist())
+    return pa.Table.from_arrays([out[f.name].cast(f.type) for f in schema], schema=schema), rejected
+
+
+def _modernise_regions(cols: dict, codebook: _CodeBook) -> None:
+    """10-digit 행정동코드 → 8 digits; then old region codes to today's through the spine; in place.
+
+    Blocks of current files have no old code (checked per distinct value, answers kept per file); only
+    blocks that do go through the spine's :func:`modernise_codes` (pandas, these five columns).
+    """
+    # deferred: pyarrow (~0.4 s to import) is needed only for Parquet/Arrow I/O
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    adm = cols["adm_dong_code"]
+    ten = pc.and_(pc.equal(pc.utf8_length(adm), 10), pc.ends_with(adm, "00"))
+    cols["adm_dong_code"] = pc.if_else(ten, pc.utf8_slice_codeunits(adm, 0, 8), adm)
+    if not codebook.regions_change(cols):
+        return
+    names = (*_REGION_CODE_COLUMNS, "sido_name")
+    frame = pd.DataFrame({c: cols[c].to_pandas() for c in names})
+    modernise_codes(frame, _REGION_CODE_COLUMNS, sido_name_column="sido_name")
+    for c in names:
+        cols[c] = pa.array(frame[c].tolist(), type=pa.large_string())
 
 
 def _field_count_reason(n: int, width: int) -> str:
@@ -411,34 +521,43 @@ def _field_count_reason(n: int, width: int) -> str:
 
 
 BLOCK_BYTES = 8 << 20
+PARSE_BYTES = 1 << 20  # pyarrow parses a block in pieces of this size (smaller pieces stay in the CPU cache)
 
 
-def _byte_blocks(path: Path, start: int, block_bytes: int) -> Iterator[tuple[int, bytes]]:
-    """(first line number, bytes) blocks cut at line ends, from byte offset ``start`` (just after the header)."""
+def _byte_blocks(path: Path, start: int, block_bytes: int) -> Iterator[tuple[int, bytearray]]:
+    """(first line number, bytes) blocks cut at line ends, from byte offset ``start`` (just after the header).
+
+    Each block is its own buffer, read in place after the previous block's unfinished line and cut by
+    truncation, so the block's bytes are never copied in Python.
+    """
     with open(path, "rb") as f:
         f.seek(start)
         line, carry = 2, b""
         while True:
-            data = f.read(block_bytes)
-            if not data:
+            buf = bytearray(len(carry) + block_bytes)
+            buf[: len(carry)] = carry
+            got = f.readinto(memoryview(buf)[len(carry):])
+            size = len(carry) + got
+            if not got:
                 if carry:
-                    yield line, carry
+                    yield line, bytearray(carry)
                 return
-            data = carry + data
-            cut = data.rfind(b"\n")
+            cut = buf.rfind(b"\n", 0, size)
             if cut < 0:
-                carry = data
+                carry = bytes(buf[:size])
                 continue
-            block, carry = data[: cut + 1], data[cut + 1:]
-            yield line, block
-            line += block.count(b"\n")
+            carry = bytes(buf[cut + 1: size])
+            del buf[cut + 1:]
+            yield line, buf
+            line += buf.count(b"\n")
 
 
-def _fast_block(block: bytes, header: list[str], encoding: str):
+def _fast_block(block: bytes | bytearray, header: list[str], encoding: str):
     """Parse a block with pyarrow (C++, all strings); None when the block needs the careful path.
 
     The careful path takes over whenever anything is unusual: a row with the wrong field count, a quote
     that swallows line ends, blank lines, undecodable bytes — so line numbers and reasons stay exact.
+    Returns an Arrow table of the 39 columns under their normalised names.
     """
     # deferred: pyarrow (~0.4 s to import) is needed only for Parquet/Arrow I/O
     import pyarrow as pa
@@ -453,22 +572,19 @@ def _fast_block(block: bytes, header: list[str], encoding: str):
 
     try:
         table = pacsv.read_csv(
-            pa.BufferReader(block),
-            read_options=pacsv.ReadOptions(column_names=header, encoding=encoding, block_size=8 << 20),
+            pa.BufferReader(pa.py_buffer(block)),
+            read_options=pacsv.ReadOptions(column_names=header, encoding=encoding, block_size=PARSE_BYTES),
             parse_options=pacsv.ParseOptions(newlines_in_values=False, invalid_row_handler=handler,
                                              ignore_empty_lines=False),
-            convert_options=pacsv.ConvertOptions(column_types={h: pa.string() for h in header},
+            convert_options=pacsv.ConvertOptions(column_types={h: pa.large_string() for h in OFFICIAL_COLUMNS},
+                                                 include_columns=list(OFFICIAL_COLUMNS),
                                                  strings_can_be_null=False, quoted_strings_can_be_null=False),
         )
     except (pa.ArrowInvalid, UnicodeDecodeError, LookupError):
         return None
     if invalid or table.num_rows != n_lines:
         return None
-    names = list(OFFICIAL_COLUMNS.values())
-    cols = {names[j]: table.column(c) for j, c in enumerate(OFFICIAL_COLUMNS)}
-    if any(c.null_count for c in cols.values()):
-        return None
-    return pa.table(cols).to_pandas(types_mapper=_str_mapper)
+    return table.rename_columns(list(OFFICIAL_COLUMNS.values()))
 
 
 def _careful_block(text: str, first_line: int, width: int) -> Iterator[tuple[int, list[str]]]:
@@ -477,22 +593,25 @@ def _careful_block(text: str, first_line: int, width: int) -> Iterator[tuple[int
         yield first_line + line - 1, fields
 
 
-def iter_sangga_chunks(
+def iter_sangga_batches(
     path: Path,
     *,
     snapshot: str,
     dataset: str = IMPORTED_DATASET,
-    seen_ids: set[str] | None = None,
+    seen: SeenIds | None = None,
+    file_no: int = 0,
     chunk_rows: int = CHUNK_ROWS,
     sha256: str | None = None,
     block_bytes: int = BLOCK_BYTES,
     on_bytes: Callable[[int], None] | None = None,
-) -> tuple[FileFacts, Iterator[tuple[pd.DataFrame, list[RowError]]]]:
-    """Parse one published file lazily: (facts, iterator of (good rows frame, rejected rows)) per block.
+):
+    """Parse one published file lazily: (facts, iterator of (good rows as an Arrow table, rejected rows)).
 
     The header is checked before the iterator is returned, so an unreadable file raises
-    :class:`ImportRejected` here, not half-way through. Blocks of ~32 MB are parsed by pyarrow when
-    clean and by the line-exact Python csv path otherwise.
+    :class:`ImportRejected` here, not half-way through. Blocks of ``block_bytes`` cut at line ends are
+    parsed by pyarrow when clean and by the line-exact Python csv path otherwise; either way the rows are
+    validated column-wise in Arrow. ``seen`` holds the IDs claimed before (stored snapshot, earlier files:
+    give each file its own ``file_no``), so duplicates are found without keeping the rows.
     """
     path = Path(path)
     if not path.is_file():
@@ -521,20 +640,20 @@ def iter_sangga_chunks(
     width = len(header)
     arrow_encoding = "utf8" if encoding.startswith("utf-8") else encoding
     codebook = _CodeBook()
-    seen = seen_ids if seen_ids is not None else set()
+    seen = seen if seen is not None else SeenIds()
     start = len(header_bytes) + 1 if end >= 0 else len(head)
 
-    def finish(frame: pd.DataFrame, lines: np.ndarray, early: list[RowError], careful: bool = True):
-        good, rej = _validate_chunk(frame, lines, codebook, seen, facts, snapshot, dataset, careful)
-        rej = sorted(early + rej, key=lambda r: r.line)
-        facts.rows_ok += len(good)
+    def finish(table, lines: np.ndarray, early: list[RowError], careful: bool = True):
+        good, rej = _validate_block(table, lines, codebook, seen, file_no, facts, snapshot, dataset, careful)
+        if early:
+            rej = sorted(early + rej, key=lambda r: r.line)
+        facts.rows_ok += good.num_rows
         facts.rows_rejected += len(rej)
         return good, rej
 
-    def parsed_blocks() -> Iterator[tuple[int, bytes, pd.DataFrame | None]]:
+    def parsed_blocks():
         # pyarrow parses the next block in a worker thread (it releases the GIL) while this thread
         # validates the current one.
-
         blocks = _byte_blocks(path, start, block_bytes)
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sangga-parse") as pool:
             nxt = next(blocks, None)
@@ -546,12 +665,12 @@ def iter_sangga_chunks(
                 fut = pool.submit(_fast_block, nxt[1], header, arrow_encoding) if nxt else None
                 yield first_line, block, fast
 
-    def chunks() -> Iterator[tuple[pd.DataFrame, list[RowError]]]:
+    def batches():
         for first_line, block, fast in parsed_blocks():
             if on_bytes is not None:
                 on_bytes(len(block))
             if fast is not None:
-                yield finish(fast, np.arange(first_line, first_line + len(fast)), [], careful=False)
+                yield finish(fast, np.arange(first_line, first_line + fast.num_rows), [], careful=False)
                 continue
             text = block.decode(encoding if encoding != "utf-8-sig" else "utf-8", errors="replace")
             rows: list[list[str]] = []
@@ -564,21 +683,33 @@ def iter_sangga_chunks(
                 rows.append(fields)
                 lines.append(line)
                 if len(rows) >= chunk_rows:
-                    yield finish(_frame_from_records(rows, header_index), np.asarray(lines), early)
+                    yield finish(_table_from_records(rows, header_index), np.asarray(lines), early)
                     rows, lines, early = [], [], []
-            yield finish(_frame_from_records(rows, header_index), np.asarray(lines), early)
+            yield finish(_table_from_records(rows, header_index), np.asarray(lines), early)
 
-    return facts, chunks()
+    return facts, batches()
+
+
+def iter_sangga_chunks(path: Path, **kwargs) -> tuple[FileFacts, Iterator[tuple[pd.DataFrame, list[RowError]]]]:
+    """:func:`iter_sangga_batches` with each block's good rows as a pandas frame (STORED_COLUMNS)."""
+    facts, batches = iter_sangga_batches(path, **kwargs)
+    return facts, ((table.to_pandas(), rej) for table, rej in batches)
 
 
 def read_sangga_frame(
     path: str | Path, *, snapshot: str, dataset: str = IMPORTED_DATASET
 ) -> tuple[pd.DataFrame, list[RowError], FileFacts]:
-    """Parse a whole published file into memory: (good rows with STORED_COLUMNS, rejected rows, facts)."""
-    facts, chunks = iter_sangga_chunks(Path(path), snapshot=snapshot, dataset=dataset)
-    frames, rejected = [], []
-    for frame, rej in chunks:
-        frames.append(frame)
+    """Parse a whole published file into memory: (good rows with STORED_COLUMNS, rejected rows, facts).
+
+    String columns are plain Python strings (object dtype), as a stored snapshot reads back from Parquet.
+    """
+    # deferred: pyarrow (~0.4 s to import) is needed only for Parquet/Arrow I/O
+    import pyarrow as pa
+
+    facts, batches = iter_sangga_batches(Path(path), snapshot=snapshot, dataset=dataset)
+    tables, rejected = [], []
+    for table, rej in batches:
+        tables.append(table)
         rejected.extend(rej)
-    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=STORED_COLUMNS)
-    return frame, rejected, facts
+    table = pa.concat_tables(tables) if tables else store_mod.arrow_schema().empty_table()
+    return table.to_pandas(), rejected, facts
