@@ -49,14 +49,13 @@
     var legend = layout.legend || {};
     var entries = legendEntries(data);
     if (narrow && entries) {
-      // a phone: one legend entry per line in a band of its own above the plot (reserved below, so it can
-      // neither cover the bars nor run into the axis labels)
-      var rows = Math.min(entries, 14);
-      layout.legend = Object.assign({}, legend, {orientation: 'v', xref: 'container', yref: 'container', x: 0.01,
-                                                 xanchor: 'left', y: 1, yanchor: 'top', font: {size: 12},
+      // a phone: one legend entry per line, above the plot (plotly grows the top margin for a legend placed
+      // there, so it can neither cover the bars nor run into the axis labels); the figure grows by as much,
+      // so the plot keeps its height. (A legend placed in container units pushed the plot to the right.)
+      layout.legend = Object.assign({}, legend, {orientation: 'v', xref: 'paper', yref: 'paper', x: 0,
+                                                 xanchor: 'left', y: 1.02, yanchor: 'bottom', font: {size: 12},
                                                  tracegroupgap: 0});
-      margin.t = rows * 19 + 14;
-      if (layout.height) layout.height += margin.t;
+      if (layout.height) layout.height += Math.min(entries, 14) * 19 + 14;
     } else if (legend.orientation === 'h') {
       layout.legend = Object.assign({}, legend, {x: 0, xanchor: 'left', y: 1.02, yanchor: 'bottom'});
     }
