@@ -99,3 +99,20 @@ def test_a_rejection_holds_for_its_text_only():
     assert [c.status for c in first.criteria if c.id == "age"] != [REJECTED]  # the cached drafts are untouched
     edited = extract_drafts(Program(**base, description="☞ 지원대상 : 만45세 이하 예비창업자"))
     assert edited.fingerprint != first.fingerprint  # a rejection stored for the old text does not apply
+
+
+def _age_drafts(result):
+    ms = [m for m in result.eligible + result.unknown + result.near_misses + result.failed if m.slug == SLUG]
+    assert len(ms) == 1
+    return [r for r in ms[0].draft_results if r.id == "age"]
+
+
+def test_matching_leaves_a_rejected_reading_out(client):
+    profile = {"age": 45, "region_code": "11", "business_status": "기존"}
+    before = _age_drafts(service.match_profile(profile, today=dt.date(2025, 9, 1), include_closed=True))
+    assert [r.status for r in before] == ["fail"]  # 45 is over the "만39세 이하" reading
+    login_as(client, "operator")
+    assert client.post(f"/programs/admin/{SLUG}/drafts/reject",
+                       data={"criterion_id": "age", "reason": "참여 인력 기준"}, follow_redirects=False).status_code == 303
+    after = _age_drafts(service.match_profile(profile, today=dt.date(2025, 9, 1), include_closed=True))
+    assert after == []

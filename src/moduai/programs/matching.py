@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,7 +34,7 @@ from moduai.programs.criteria import (
     RuleError,
     parse_criterion,
 )
-from moduai.programs.drafts import CONFIRMED_NOTE, DraftRules, extract_drafts
+from moduai.programs.drafts import CONFIRMED_NOTE, DraftRules, extract_drafts, without_rejected
 from moduai.programs.industry import with_industry_code
 from moduai.programs.profile import Profile
 from moduai.programs.relevance import profile_terms, relevance, text_index
@@ -296,7 +297,8 @@ def _relevance_key(m: ProgramMatch):
 
 
 def match_programs(profile: Profile, programs: list[Program], *, today: dt.date,
-                   include_closed: bool = False, ranking: str = "relevance") -> MatchResult:
+                   include_closed: bool = False, ranking: str = "relevance",
+                   rejected_drafts: Mapping[str, set[tuple[str, str, str]]] | None = None) -> MatchResult:
     """Evaluate every active program for ``profile`` on ``today`` and rank them.
 
     Parameters
@@ -315,6 +317,9 @@ def match_programs(profile: Profile, programs: list[Program], *, today: dt.date,
         draft rules read from each real announcement (a stage it excludes ranks low) and region fit;
         ``legacy``: the earlier order (share of the few checked criteria, region specificity, deadline),
         kept for the benchmark.
+    rejected_drafts : mapping, optional
+        slug → {(text fingerprint, criterion id, span text)}: draft readings an operator rejected
+        (``repository.rejected_draft_keys``); they are not evaluated for the text they were rejected on.
     """
     if ranking not in RANKINGS:
         raise ValueError(f"ranking must be one of {RANKINGS}")
@@ -326,11 +331,19 @@ def match_programs(profile: Profile, programs: list[Program], *, today: dt.date,
     index = text_index(active) if ranking == "relevance" else None
     for position, program in enumerate(active):
         has_drafts = program.ruleset is None and not program.is_sample
-        m = build_match(program, profile, today, read_drafts=has_drafts, drafts_if_closed=include_closed)
+        rejected = rejected_drafts.get(program.slug) if rejected_drafts and has_drafts else None
+        if rejected:
+            given = extract_drafts(program)
+            given = without_rejected(given, {(cid, text) for fp, cid, text in rejected if fp == given.fingerprint})
+            m = build_match(program, profile, today, drafts=given, drafts_if_closed=include_closed)
+        else:
+            given = None
+            m = build_match(program, profile, today, read_drafts=has_drafts, drafts_if_closed=include_closed)
         if m.status == FAIL and _is_closed(m) and not include_closed:
             closed += 1
             continue
-        drafts = extract_drafts(program) if has_drafts else None  # cached: the same object build_match used
+        # cached: the same object build_match used
+        drafts = given if given is not None else extract_drafts(program) if has_drafts else None
         if ranking == "relevance":
             rel = relevance(program, profile, terms, drafts, m.draft_results, index, position)
             m.relevance, m.relevance_reasons = rel.score, rel.reasons

@@ -236,3 +236,14 @@ def add_draft_rejection(session: Session, slug: str, *, text_sha256: str, criter
                                   reason=reason, rejected_by=rejected_by,
                                   rejected_at=dt.datetime.now(dt.UTC)))
     session.flush()
+
+
+def rejected_draft_keys(session: Session) -> dict[str, set[tuple[str, str, str]]]:
+    """slug → {(text fingerprint, criterion id, span text)} of every rejected draft reading (for matching)."""
+    rows = session.execute(select(ProgramRow.slug, DraftRejectionRow.text_sha256, DraftRejectionRow.criterion_id,
+                                  DraftRejectionRow.span_text).join(ProgramRow,
+                                                                    ProgramRow.id == DraftRejectionRow.program_id))
+    out: dict[str, set[tuple[str, str, str]]] = {}
+    for slug, fp, cid, text in rows:
+        out.setdefault(slug, set()).add((fp, cid, text))
+    return out

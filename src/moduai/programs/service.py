@@ -74,7 +74,11 @@ def match_profile(profile: Profile | dict[str, Any], *, today: dt.date | None = 
                   include_closed: bool = False) -> MatchResult:
     profile = profile if isinstance(profile, Profile) else profile_from_dict(profile)
     day = _today(today)
-    return match_programs(profile, active_programs(today=day), today=day, include_closed=include_closed)
+    ensure_schema()
+    with session_scope() as session:
+        rejected = repo.rejected_draft_keys(session)
+    return match_programs(profile, active_programs(today=day), today=day, include_closed=include_closed,
+                          rejected_drafts=rejected)
 
 
 def search(query: str, *, method: str = "hybrid", limit: int = 10, include_closed: bool = False) -> SearchResult:
