@@ -32,7 +32,7 @@ def _render_report(r) -> None:
     if ta.category_per_1000_residents is not None:
         k.add_row("주민 1,000명당", f"{ta.category_per_1000_residents:.2f}곳")
     k.add_row("과밀 판단", r.saturation.verdict)
-    k.add_row("Huff 예상 고객", f"{r.huff.captured_residents:,.0f}명 ({r.huff.captured_share:.1%})")
+    k.add_row("허프 모형 예상 고객", f"{r.huff.captured_residents:,.0f}명 ({r.huff.captured_share:.1%})")
     console.print(k)
     if ta.competitors:
         t = Table(title=f"가까운 {r.category['name']} 점포 ({ta.category_count:,}곳 중 {min(10, len(ta.competitors))}곳)")
@@ -117,7 +117,7 @@ def register(app: typer.Typer) -> None:
         xlsx: Path = typer.Option(None, "--xlsx", help="보고서를 XLSX로도 저장할 경로"),
         as_json: bool = JSON_OPTION,
     ) -> None:
-        """상권 보고서: 점포·업종 구성, 경쟁점, 과밀, Huff 예상 고객, 부족 업종, 한국어 요약."""
+        """상권 보고서: 점포·업종 구성, 경쟁점, 과밀, 허프 모형 예상 고객, 부족 업종, 한국어 요약."""
         from moduai.commerce.report import build_commerce_report
 
         with working("상권 자료를 준비하고 분석하는 중…"):

@@ -15,7 +15,7 @@ app = typer.Typer(no_args_is_help=True)
 @app.command("concentration")
 def concentration_cmd(file: Path = typer.Argument(..., help="지원 내역 CSV/XLSX (수혜자, 지원일, 금액, 지역코드)"),
                       as_json: bool = JSON_OPTION) -> None:
-    """누가 지원을 받았나: 반복 수혜, 첫 수혜, 상위 10 % 몫, 지니·HHI, 인구감소지역·비수도권 비중."""
+    """누가 지원을 받았나: 반복 수혜, 첫 수혜, 상위 10 % 몫, 지니계수·허핀달·허시먼 집중도 지수, 인구감소지역·비수도권 비중."""
     from moduai.impact.concentration import concentration_of_file
 
     emit(concentration_of_file(file), as_json, _render_concentration)

@@ -38,7 +38,7 @@ def outcomes_cmd(
                       f"{_pct(x.rate6)} ({_pct(x.rate6_low)}–{_pct(x.rate6_high)})")
         console.print(t)
         c = r.concentration
-        console.print(f"집중도 HHI: 시도 {c.hhi_runs_sido:,.0f}, 훈련기관 {c.hhi_runs_institution:,.0f} (회차 기준)")
+        console.print(f"집중도(허핀달·허시먼 지수): 시도 {c.hhi_runs_sido:,.0f}, 훈련기관 {c.hhi_runs_institution:,.0f} (회차 기준)")
         for s in r.statement.sentences:
             console.print(f"· {s}")
         for n in f.notes:

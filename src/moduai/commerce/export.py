@@ -7,6 +7,7 @@ so an interrupted export never leaves a half-written file under the final name.
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.util
 import io
 import math
@@ -18,6 +19,7 @@ from xml.sax.saxutils import escape
 
 from moduai.commerce.report import CommerceReport
 from moduai.commerce.trade_area import store_columns, to_xy
+from moduai.data.catalog import load_catalog
 from moduai.errors import DataUnavailable
 from moduai.spreadsheet import force_text_cells, safe_row
 
@@ -40,6 +42,41 @@ def _register_fonts() -> None:
     fonts = Path(spec.origin).parent / "fonts"
     pdfmetrics.registerFont(TTFont(FONT, str(fonts / "NanumGothic.ttf")))
     pdfmetrics.registerFont(TTFont(FONT_BOLD, str(fonts / "NanumGothicBold.ttf")))
+
+
+# What a reader sees: method names the Korean way, each explained once (no English or code text in a report).
+METHOD_NOTES = (
+    "입지계수: 이 상권의 업종 비중 ÷ 기준 지역(시군구)의 업종 비중. 1보다 크면 그 업종이 상대적으로 많습니다.",
+    "섀넌 다양성 지수: 업종(중분류) 비중 p로 −Σ p·ln p. 업종이 고르게 섞일수록 큽니다.",
+    "허핀달·허시먼 집중도 지수: 업종 비중 제곱의 합(0~1). 한 업종에 몰릴수록 1에 가깝습니다.",
+    "허프 모형: 주민은 가깝고 매력도(점포 수)가 큰 점포를 더 자주 고른다고 보고, 새 점포를 고를 확률을 "
+    "주민 수에 곱해 예상 고객을 셉니다.",
+)
+METHOD_REFERENCES = "허프(1963, 1964), 아이사드(1960), 섀넌(1948)"
+# report levels (codes in the result) as a reader says them
+LEVEL_NAMES = {"major": "대분류", "mid": "중분류", "minor": "소분류", "area": "이 상권", "emd": "읍면동",
+               "sigungu": "시군구", "sido": "시도", "national": "전국"}
+
+
+def _source_titles(dataset_ids) -> list[str]:
+    """Korean catalog titles of the report's sources (the id only when a source is not in the catalog)."""
+    titles = {d.id: d.title for d in load_catalog()}
+    return [titles.get(s, s) for s in dataset_ids]
+
+
+def _written_at(r: CommerceReport) -> str:
+    """``2026-12-07T06:20:11+00:00`` → ``2026년 12월 7일 15:20 (한국 시간)``: a reader's date, not an ISO stamp."""
+    try:
+        t = dt.datetime.fromisoformat(r.generated_at)
+    except (TypeError, ValueError):
+        return str(r.generated_at)
+    if t.tzinfo is not None:
+        t = t.astimezone(dt.timezone(dt.timedelta(hours=9)))
+    return f"{t.year}년 {t.month}월 {t.day}일 {t:%H:%M} (한국 시간)"
+
+
+def _snapshot_label(r: CommerceReport) -> str:
+    return r.snapshot.label or r.snapshot.id or "—"
 
 
 def _atomic_write(path: Path, data: bytes) -> Path:
@@ -161,8 +198,8 @@ def report_pdf_bytes(r: CommerceReport, stores=None) -> bytes:
     story = [
         Paragraph(f"상권 분석 보고서 — {place}", h1),
         Paragraph(
-            f"반경 {r.radius_m:,.0f} m · 업종 {r.category['name']} ({r.category['code']}) · 스냅샷 {r.snapshot.id} · "
-            f"작성 {r.generated_at}", small),
+            f"반경 {r.radius_m:,.0f} m · 업종 {r.category['name']} · 점포 자료 {_snapshot_label(r)} · "
+            f"작성 {_written_at(r)}", small),
     ]
     if r.synthetic:
         story.append(Paragraph(f"합성 자료 포함: 이 상권 점포의 {r.synthetic_share:.0%}는 생성된 자료입니다.", warn))
@@ -182,10 +219,12 @@ def report_pdf_bytes(r: CommerceReport, stores=None) -> bytes:
         [f"{r.category['name']} 밀도 (곳/km²)", _fmt(ta.category_per_km2, 1)],
         [f"{r.category['name']} 주민 1,000명당", _fmt(ta.category_per_1000_residents, 2)],
         ["과밀 판단", sat.verdict],
-        ["입지계수 LQ (시군구 대비)", _fmt(sat.location_quotient.get("sigungu"), 2)],
-        ["업종 다양성 Shannon H / HHI", f"{sat.shannon:.2f} / {sat.hhi:.3f}"],
-        ["Huff 예상 고객 (명)", f"{_fmt(huff.captured_residents)} ({huff.captured_share:.1%})"],
+        ["입지계수 (시군구 대비)", _fmt(sat.location_quotient.get("sigungu"), 2)],
+        ["업종 다양성: 섀넌 다양성 지수 / 허핀달·허시먼 집중도 지수", f"{sat.shannon:.2f} / {sat.hhi:.3f}"],
+        ["허프 모형 예상 고객 (명)", f"{_fmt(huff.captured_residents)} ({huff.captured_share:.1%})"],
     ], [110 * mm, 70 * mm]))
+    for line in METHOD_NOTES:
+        story.append(Paragraph(line, small))
     story.append(Paragraph("기준 지역 비교", h2))
     rows = [["지역", "업종 점포", "전체 점포", "주민 1,000명당", "곳/km²", "자료 포함 인구 비율"]]
     for b in [sat.area] + sat.baselines:
@@ -206,7 +245,8 @@ def report_pdf_bytes(r: CommerceReport, stores=None) -> bytes:
         story.append(table(rows, [35 * mm, 15 * mm, 15 * mm, 115 * mm]))
     elif r.gaps.note:
         story.append(Paragraph(r.gaps.note, body))
-    story.append(Paragraph("Huff 모형 민감도 (예상 고객, 명)", h2))
+    story.append(Paragraph("허프 모형 민감도 (예상 고객, 명)", h2))
+    story.append(Paragraph("α는 매력도(점포 수)에 붙는 지수, β는 거리에 따라 선택 확률이 줄어드는 정도입니다.", small))
     alphas = sorted({s.alpha for s in huff.sensitivity})
     betas = sorted({s.beta for s in huff.sensitivity})
     grid = {(s.alpha, s.beta): s.captured_residents for s in huff.sensitivity}
@@ -220,13 +260,13 @@ def report_pdf_bytes(r: CommerceReport, stores=None) -> bytes:
                 f"{s.new_store_attractiveness:g}배 → {_fmt(s.captured_residents)}명"
                 for s in huff.attractiveness_sensitivity) + f" (β = {huff.beta:g}).", body))
     story.append(Spacer(1, 4 * mm))
-    story.append(Paragraph("출처: " + ", ".join(r.sources) + ". Huff (1963, 1964); Isard (1960); Shannon (1948).", small))
+    story.append(Paragraph("출처: " + ", ".join(_source_titles(r.sources)) + ". 방법: " + METHOD_REFERENCES + ".", small))
     doc.build(story)
     return buf.getvalue()
 
 
 def report_xlsx_bytes(r: CommerceReport) -> bytes:
-    """The report as an XLSX workbook: 요약, 업종별, 경쟁점포, 기준비교, Huff, 부족업종, 출처."""
+    """The report as an XLSX workbook: 요약, 업종별, 경쟁점포, 기준비교, 허프 모형 (3 sheets), 부족업종, 출처, 방법."""
     # deferred: openpyxl (~0.25 s to import) is needed only for XLSX export
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -239,12 +279,12 @@ def report_xlsx_bytes(r: CommerceReport) -> bytes:
     ws["A1"].font = Font(bold=True, size=14)
     for k, v in [
         ("장소", r.place.label if r.place else ""), ("위도", r.lat), ("경도", r.lon), ("반경(m)", r.radius_m),
-        ("업종", f"{r.category['name']} ({r.category['code']})"), ("스냅샷", r.snapshot.id),
+        ("업종", r.category["name"]), ("점포 자료", _snapshot_label(r)),
         ("합성 자료 비율", round(r.synthetic_share, 4)), ("점포 수", ta.store_count),
         ("업종 점포 수", ta.category_count), ("거주 인구(추정)", round(ta.residents)),
         ("가구(추정)", round(ta.households)), ("사업체(추정)", round(ta.businesses)),
-        ("과밀 판단", r.saturation.verdict), ("Huff 예상 고객(명)", round(r.huff.captured_residents)),
-        ("작성", r.generated_at),
+        ("과밀 판단", r.saturation.verdict), ("허프 모형 예상 고객(명)", round(r.huff.captured_residents)),
+        ("작성", _written_at(r)),
     ]:
         ws.append(safe_row([k, v]))
     ws.append([])
@@ -265,25 +305,26 @@ def report_xlsx_bytes(r: CommerceReport) -> bytes:
         return s
 
     sheet("업종별", ["단계", "코드", "업종", "점포 수", "비중", "곳/km²", "주민 1,000명당"],
-          [(c.level, c.code, c.name, c.count, round(c.share, 4), c.per_km2, c.per_1000_residents)
+          [(LEVEL_NAMES.get(c.level, c.level), c.code, c.name, c.count, round(c.share, 4), c.per_km2, c.per_1000_residents)
            for lvl in (ta.by_major, ta.by_mid, ta.by_minor) for c in lvl])
     sheet("경쟁점포", ["거리(m)", "상가업소번호", "상호", "지점", "업종", "주소", "층", "위도", "경도", "합성"],
           [(c.distance_m, c.store_id, c.name, c.branch, c.minor_name, c.address, c.floor, c.lat, c.lon, c.synthetic)
            for c in ta.competitors])
     sat = r.saturation
     sheet("기준비교", ["단계", "지역", "업종 점포", "전체 점포", "주민", "육지 km²", "곳/km²", "주민 1,000명당", "비중", "자료 포함 인구 비율"],
-          [(b.level, b.name, b.category_count, b.store_count, round(b.residents), round(b.land_area_km2, 3),
+          [(LEVEL_NAMES.get(b.level, b.level), b.name, b.category_count, b.store_count, round(b.residents), round(b.land_area_km2, 3),
             b.per_km2, b.per_1000_residents, b.share, b.coverage) for b in [sat.area] + sat.baselines])
-    sheet("Huff", ["alpha", "beta", "예상 고객(명)", "비율"],
+    sheet("허프 모형 민감도", ["α (매력도 지수)", "β (거리 감쇠 지수)", "예상 고객(명)", "비율"],
           [(s.alpha, s.beta, round(s.captured_residents, 1), round(s.captured_share, 5)) for s in r.huff.sensitivity])
-    sheet("Huff 매력도", ["새 점포 매력도(기존=1)", "예상 고객(명)", "비율"],
+    sheet("허프 모형 매력도", ["새 점포 매력도(기존=1)", "예상 고객(명)", "비율"],
           [(s.new_store_attractiveness, round(s.captured_residents, 1), round(s.captured_share, 5))
            for s in r.huff.attractiveness_sensitivity])
-    sheet("Huff 출발지", ["위도", "경도", "주민", "신규 점포 선택 확률", "예상 고객", "동"],
+    sheet("허프 모형 출발지", ["위도", "경도", "주민", "신규 점포 선택 확률", "예상 고객", "동"],
           [(o.lat, o.lon, round(o.residents, 1), round(o.p_new, 5), round(o.captured, 1), o.label) for o in r.huff.origins])
-    sheet("부족업종", ["코드", "업종", "실제", "기대", "z", "이유"],
+    sheet("부족업종", ["코드", "업종", "실제", "기대", "표준점수", "이유"],
           [(g.code, g.name, g.observed, round(g.expected, 2), round(g.z_score, 3), g.reason) for g in r.gaps.items])
-    sheet("출처", ["데이터셋 id", "안내"], [(s, f"/data#{s}") for s in r.sources])
+    sheet("출처", ["자료", "자료 코드"], [(title, s) for s, title in zip(r.sources, _source_titles(r.sources), strict=True)])
+    sheet("방법", ["설명"], [(line,) for line in METHOD_NOTES] + [("참고 문헌: " + METHOD_REFERENCES,)])
     for ws_ in wb.worksheets:
         force_text_cells(ws_)  # store names like =HYPERLINK(…) stay text (safe_row did it; this is the guard)
     buf = io.BytesIO()

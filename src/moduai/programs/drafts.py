@@ -15,6 +15,8 @@ edits drafts; confirmed criteria become the program's rule set (:func:`confirmed
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -29,7 +31,8 @@ from moduai.programs.catalog import Program
 DRAFT = "draft"
 NEEDS_CHECK = "needs_check"
 CONFIRMED = "confirmed"
-DRAFT_STATUS_LABELS = {DRAFT: "초안", NEEDS_CHECK: "확인 필요", CONFIRMED: "확정"}
+REJECTED = "rejected"  # an operator said this reading is wrong (stored with who, when and why)
+DRAFT_STATUS_LABELS = {DRAFT: "초안", NEEDS_CHECK: "확인 필요", CONFIRMED: "확정", REJECTED: "거절됨"}
 # what an operator reads in the review table (the ids stay in the YAML they confirm)
 CRITERION_LABELS = {"status": "사업 상태", "business_age": "업력", "age": "나이", "target": "지원 대상",
                     "youth": "청년 대상", "region_sigungu": "지역(시군구)", "industry": "업종·분야"}
@@ -63,7 +66,7 @@ class DraftCriterion:
     end: int
     text: str  # the span itself
     confidence: float
-    status: str = DRAFT  # draft | needs_check | confirmed
+    status: str = DRAFT  # draft | needs_check | confirmed | rejected
 
     @property
     def status_label(self) -> str:
@@ -116,6 +119,32 @@ class DraftRules:
         return {"slug": self.slug, "criteria": [c.to_dict() for c in self.criteria], "sectors": self.sectors,
                 "individuals": self.individuals, "texts": self.texts}
 
+    @property
+    def fingerprint(self) -> str:
+        """SHA-256 of the announcement texts the drafts were read from: a rejection holds for this text only."""
+        return text_fingerprint(self.texts)
+
+
+def text_fingerprint(texts: dict[str, str]) -> str:
+    blob = "\x1f".join(f"{k}\x1e{texts.get(k) or ''}" for k in sorted(texts))
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def rejection_key(criterion: DraftCriterion) -> tuple[str, str]:
+    """What a rejection names: the criterion and the words it was read from (so one reading, not the type)."""
+    return criterion.id, criterion.text
+
+
+def without_rejected(drafts: DraftRules, rejected: set[tuple[str, str]]) -> DraftRules:
+    """A copy of ``drafts`` in which the readings in ``rejected`` (:func:`rejection_key`, for this very text)
+    are marked rejected: they are shown as such and neither proposed for confirmation nor evaluated.
+
+    ``drafts`` comes from a cache shared by every caller, so it is copied, never changed."""
+    if not rejected or not any(rejection_key(c) in rejected for c in drafts.criteria):
+        return drafts
+    crits = [dataclasses.replace(c, status=REJECTED) if rejection_key(c) in rejected else c for c in drafts.criteria]
+    return dataclasses.replace(drafts, criteria=crits, parsed={})
+
 
 def target_section(description: str | None) -> tuple[int, int]:
     """(start, end) of the 지원대상 paragraph: from the first "☞" to the next (or the end)."""
@@ -128,14 +157,39 @@ def target_section(description: str | None) -> tuple[int, int]:
     return first, (nxt if nxt > 0 else len(description))
 
 
+@lru_cache(maxsize=256)
+def _any_rx(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One alternation of ``patterns``: a single scan finds where the earliest of them starts."""
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in patterns))
+    except re.error:  # a pattern that cannot sit in an alternation (inline flags): search them one by one
+        return None
+
+
 def _find(patterns: list[str], text: str, lo: int = 0, hi: int | None = None) -> re.Match[str] | None:
+    """The earliest match of any of ``patterns`` (the first listed one on a tie), as that pattern's own match.
+
+    One scan of the alternation finds the earliest start (no pattern starts before it, and one starts there);
+    the patterns are then tried in order at that position only. Searching each pattern over the whole text
+    (the same answer) made draft extraction the largest cost of a first match over all announcements.
+    """
     hi = len(text) if hi is None else hi
-    best = None
+    joined = _any_rx(tuple(patterns))
+    if joined is None:
+        best = None
+        for pat in patterns:
+            m = _rx(pat).search(text, lo, hi)
+            if m and (best is None or m.start() < best.start()):
+                best = m
+        return best
+    first = joined.search(text, lo, hi)
+    if first is None:
+        return None
     for pat in patterns:
-        m = _rx(pat).search(text, lo, hi)
-        if m and (best is None or m.start() < best.start()):
-            best = m
-    return best
+        m = _rx(pat).match(text, first.start(), hi)
+        if m:
+            return m
+    return None  # unreachable: some pattern matched at first.start()
 
 
 def _fields(program: Program) -> dict[str, str]:

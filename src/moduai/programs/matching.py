@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,10 +34,10 @@ from moduai.programs.criteria import (
     RuleError,
     parse_criterion,
 )
-from moduai.programs.drafts import CONFIRMED_NOTE, DraftRules, extract_drafts
+from moduai.programs.drafts import CONFIRMED_NOTE, DraftRules, extract_drafts, without_rejected
 from moduai.programs.industry import with_industry_code
 from moduai.programs.profile import Profile
-from moduai.programs.relevance import document_frequencies, profile_terms, relevance
+from moduai.programs.relevance import profile_terms, relevance, text_index
 from moduai.programs.rules import Evaluation, RuleSet, evaluate_rules, overall_status
 from moduai.results import to_jsonable
 
@@ -234,10 +235,21 @@ def checked_text(machine: str, results: list[CriterionResult], draft_results: li
             "대상은 공고문 확인 필요")
 
 
-def build_match(program: Program, profile: Profile, today: dt.date, *, drafts: DraftRules | None = None) -> ProgramMatch:
+def build_match(program: Program, profile: Profile, today: dt.date, *, drafts: DraftRules | None = None,
+                read_drafts: bool = False, drafts_if_closed: bool = True) -> ProgramMatch:
+    """One program's match.
+
+    ``read_drafts`` reads the draft criteria from the announcement here (when ``drafts`` is not given);
+    ``drafts_if_closed=False`` skips them for a closed announcement: a caller that drops closed ones (most
+    searches) need not read or evaluate their text, a fifth of the announcements on a typical day.
+    """
     ev, machine = evaluate_program(program, profile, today)
     if machine == "none":
         ev = _explain_listing_window(program, ev, today)
+    if not drafts_if_closed and any(r.type == "application_window" and r.status == FAIL for r in ev.results):
+        drafts, read_drafts = None, False
+    if drafts is None and read_drafts:
+        drafts = extract_drafts(program)
     status = ev.status
     note = None
     if machine == "none":
@@ -285,7 +297,8 @@ def _relevance_key(m: ProgramMatch):
 
 
 def match_programs(profile: Profile, programs: list[Program], *, today: dt.date,
-                   include_closed: bool = False, ranking: str = "relevance") -> MatchResult:
+                   include_closed: bool = False, ranking: str = "relevance",
+                   rejected_drafts: Mapping[str, set[tuple[str, str, str]]] | None = None) -> MatchResult:
     """Evaluate every active program for ``profile`` on ``today`` and rank them.
 
     Parameters
@@ -304,6 +317,9 @@ def match_programs(profile: Profile, programs: list[Program], *, today: dt.date,
         draft rules read from each real announcement (a stage it excludes ranks low) and region fit;
         ``legacy``: the earlier order (share of the few checked criteria, region specificity, deadline),
         kept for the benchmark.
+    rejected_drafts : mapping, optional
+        slug → {(text fingerprint, criterion id, span text)}: draft readings an operator rejected
+        (``repository.rejected_draft_keys``); they are not evaluated for the text they were rejected on.
     """
     if ranking not in RANKINGS:
         raise ValueError(f"ranking must be one of {RANKINGS}")
@@ -312,15 +328,24 @@ def match_programs(profile: Profile, programs: list[Program], *, today: dt.date,
     closed = 0
     active = [p for p in programs if p.status == "active"]
     terms = profile_terms(profile)
-    n, df = document_frequencies(active, terms.words) if ranking == "relevance" else (0, {})
-    for program in active:
-        drafts = extract_drafts(program) if program.ruleset is None and not program.is_sample else None
-        m = build_match(program, profile, today, drafts=drafts)
+    index = text_index(active) if ranking == "relevance" else None
+    for position, program in enumerate(active):
+        has_drafts = program.ruleset is None and not program.is_sample
+        rejected = rejected_drafts.get(program.slug) if rejected_drafts and has_drafts else None
+        if rejected:
+            given = extract_drafts(program)
+            given = without_rejected(given, {(cid, text) for fp, cid, text in rejected if fp == given.fingerprint})
+            m = build_match(program, profile, today, drafts=given, drafts_if_closed=include_closed)
+        else:
+            given = None
+            m = build_match(program, profile, today, read_drafts=has_drafts, drafts_if_closed=include_closed)
         if m.status == FAIL and _is_closed(m) and not include_closed:
             closed += 1
             continue
+        # cached: the same object build_match used
+        drafts = given if given is not None else extract_drafts(program) if has_drafts else None
         if ranking == "relevance":
-            rel = relevance(program, profile, terms, drafts, m.draft_results, n, df)
+            rel = relevance(program, profile, terms, drafts, m.draft_results, index, position)
             m.relevance, m.relevance_reasons = rel.score, rel.reasons
         if m.status == PASS:
             eligible.append(m)

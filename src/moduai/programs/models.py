@@ -72,3 +72,24 @@ class RuleSetRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     program: Mapped[ProgramRow] = relationship(back_populates="rulesets")
+
+
+class DraftRejectionRow(Base):
+    """An operator's rejection of one draft criterion read from an announcement: who, when, why.
+
+    It holds for the announcement text it was made on (``text_sha256``): the same reading of the same text
+    is not proposed again; an edited announcement is read afresh."""
+
+    __tablename__ = "program_draft_rejections"
+    __table_args__ = (UniqueConstraint("program_id", "text_sha256", "criterion_id", "span_text",
+                                       name="uq_program_draft_rejections_reading"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"))
+    text_sha256: Mapped[str] = mapped_column(String(64))
+    criterion_id: Mapped[str] = mapped_column(String(40))
+    criterion_type: Mapped[str] = mapped_column(String(40))
+    span_text: Mapped[str] = mapped_column(String(500))
+    params: Mapped[dict] = mapped_column(JSON)
+    reason: Mapped[str] = mapped_column(Text)
+    rejected_by: Mapped[str] = mapped_column(String(200))
+    rejected_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

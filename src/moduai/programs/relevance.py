@@ -99,10 +99,6 @@ def _parts_of(name: str, target: tuple[str, ...], desc: str) -> dict[str, str]:
             "description": (desc[:lo] + " " + desc[hi:]).lower()}
 
 
-def _parts(program: Program) -> dict[str, str]:
-    return _parts_of(program.name, tuple(program.target), program.description or "")
-
-
 def _found(word: str, text: str) -> bool:
     """``word`` in lower-cased ``text``: a plain substring test, a regex only for patterns and Latin words."""
     if any(ch in word for ch in "\\[("):
@@ -112,33 +108,80 @@ def _found(word: str, text: str) -> bool:
     return word.lower() in text
 
 
+class TextIndex:
+    """The announcements' texts by field, and for each word looked up so far its document frequency and the
+    field weight it reaches in each announcement (title 3, 지원대상 2, rest 1, absent 0).
+
+    A word's row is computed once and reused by every later match over the same announcements: the
+    substring and regex tests over 1,864 texts for each of a profile's ~30 words were most of a warm match.
+    """
+
+    MAX_WORDS = 20_000  # profile words come from user input: bound the table (rows are rebuilt if dropped)
+
+    def __init__(self, parts: list[dict[str, str]]):
+        self.parts = parts
+        self.n = len(parts)
+        self._joined: list[str] | None = None
+        self._rows: dict[str, tuple[int, list[float]]] = {}
+
+    def row(self, word: str) -> tuple[int, list[float]]:
+        hit = self._rows.get(word)
+        if hit is None:
+            if self._joined is None:
+                self._joined = [" ".join(p.values()) for p in self.parts]
+            df = sum(1 for t in self._joined if _found(word, t))
+            hit = (df, [_field_weight(word, p) for p in self.parts])
+            if len(self._rows) >= self.MAX_WORDS:
+                self._rows.clear()
+            self._rows[word] = hit
+        return hit
+
+
+@lru_cache(maxsize=4)
+def _text_index(texts: tuple[tuple[str, tuple[str, ...], str], ...]) -> TextIndex:
+    return TextIndex([_parts_of(name, target, desc) for name, target, desc in texts])
+
+
+def text_index(programs: Iterable[Program]) -> TextIndex:
+    """The text index of ``programs`` (the same texts in the same order give the same index back)."""
+    return _text_index(tuple((p.name, tuple(p.target), p.description or "") for p in programs))
+
+
 def document_frequencies(programs: Iterable[Program], words: Iterable[str]) -> tuple[int, dict[str, int]]:
     """(number of programs, {word: programs mentioning it}) — the idf of the text score."""
-    texts = [" ".join(_parts(p).values()) for p in programs]
-    return len(texts), {w: sum(1 for t in texts if _found(w, t)) for w in words}
+    index = text_index(programs)
+    return index.n, {w: index.row(w)[0] for w in words}
 
 
-def text_score(program: Program, terms: ProfileTerms, n: int, df: dict[str, int]) -> tuple[float, list[str]]:
-    parts = _parts(program)
+def _field_weight(word: str, parts: dict[str, str]) -> float:
     title, target, desc = parts["title"], parts["target"], parts["description"]
+    if word.isascii() or any(ch in word for ch in "\\[("):
+        return 3.0 if _found(word, title) else 2.0 if _found(word, target) else 1.0 if _found(word, desc) else 0.0
+    lw = word.lower()
+    return 3.0 if lw in title else 2.0 if lw in target else 1.0 if lw in desc else 0.0
+
+
+def text_score(position: int, terms: ProfileTerms, index: TextIndex) -> tuple[float, list[str]]:
+    """Σ idf × field weight over the profile's words, for the announcement at ``position`` of ``index``."""
     score, hits = 0.0, []
+    n = index.n
     for w in terms.words:
-        if w.isascii() or any(ch in w for ch in "\\[("):
-            best = 3.0 if _found(w, title) else 2.0 if _found(w, target) else 1.0 if _found(w, desc) else 0.0
-        else:
-            lw = w.lower()
-            best = 3.0 if lw in title else 2.0 if lw in target else 1.0 if lw in desc else 0.0
+        df, weights = index.row(w)
+        best = weights[position]
         if best:
-            idf = math.log(1 + (n - df.get(w, 0) + 0.5) / (df.get(w, 0) + 0.5))
+            idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
             score += idf * best
             hits.append(w)
     return score, hits
 
 
 def relevance(program: Program, profile: Profile, terms: ProfileTerms, drafts: DraftRules | None,
-              draft_results: list[CriterionResult], n: int, df: dict[str, int]) -> Relevance:
-    """The relevance of one announcement (see the module docstring), with reasons in Korean."""
-    text, hits = text_score(program, terms, n, df)
+              draft_results: list[CriterionResult], index: TextIndex, position: int) -> Relevance:
+    """The relevance of one announcement (see the module docstring), with reasons in Korean.
+
+    ``index`` is the text index of the candidate announcements and ``position`` this one's place in it.
+    """
+    text, hits = text_score(position, terms, index)
     score = TEXT_CAP * (1 - math.exp(-text / TEXT_SCALE))
     reasons = [f"관련 낱말: {', '.join(hits[:5])}"] if hits else []
     for r in draft_results:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 from moduai.errors import InputError, NotFound
 from moduai.korean import josa
 from moduai.programs.catalog import Program, apply_ruleset, load_starter_catalog
-from moduai.programs.models import ProgramRow, RuleSetRow
+from moduai.programs.models import DraftRejectionRow, ProgramRow, RuleSetRow
 from moduai.programs.rules import RuleSet, parse_ruleset
 
 COPY_FIELDS = ("name", "agency", "operator_agency", "kind", "target", "region_scope", "support",
@@ -216,3 +216,34 @@ def set_status(session: Session, slug: str, status: str) -> Program:
     return row_to_program(row)
 
 
+
+
+def draft_rejections(session: Session, slug: str) -> list[dict[str, Any]]:
+    """Every rejection of a draft criterion of ``slug`` (all texts), newest first."""
+    row = _get_row(session, slug)
+    rows = session.scalars(select(DraftRejectionRow).where(DraftRejectionRow.program_id == row.id)
+                           .order_by(DraftRejectionRow.rejected_at.desc(), DraftRejectionRow.id.desc()))
+    return [{"criterion_id": r.criterion_id, "criterion_type": r.criterion_type, "text": r.span_text,
+             "params": r.params, "reason": r.reason, "rejected_by": r.rejected_by, "rejected_at": r.rejected_at,
+             "text_sha256": r.text_sha256} for r in rows]
+
+
+def add_draft_rejection(session: Session, slug: str, *, text_sha256: str, criterion_id: str, criterion_type: str,
+                        span_text: str, params: dict[str, Any], reason: str, rejected_by: str) -> None:
+    row = _get_row(session, slug)
+    session.add(DraftRejectionRow(program_id=row.id, text_sha256=text_sha256, criterion_id=criterion_id,
+                                  criterion_type=criterion_type, span_text=span_text[:500], params=params,
+                                  reason=reason, rejected_by=rejected_by,
+                                  rejected_at=dt.datetime.now(dt.UTC)))
+    session.flush()
+
+
+def rejected_draft_keys(session: Session) -> dict[str, set[tuple[str, str, str]]]:
+    """slug → {(text fingerprint, criterion id, span text)} of every rejected draft reading (for matching)."""
+    rows = session.execute(select(ProgramRow.slug, DraftRejectionRow.text_sha256, DraftRejectionRow.criterion_id,
+                                  DraftRejectionRow.span_text).join(ProgramRow,
+                                                                    ProgramRow.id == DraftRejectionRow.program_id))
+    out: dict[str, set[tuple[str, str, str]]] = {}
+    for slug, fp, cid, text in rows:
+        out.setdefault(slug, set()).add((fp, cid, text))
+    return out

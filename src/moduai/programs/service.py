@@ -25,7 +25,16 @@ from moduai.programs.catalog import (
     korean_date,
     load_starter_catalog,
 )
-from moduai.programs.drafts import CONFIRMED_NOTE, DraftRules, confirmed_rules, extract_drafts
+from moduai.programs.drafts import (
+    CONFIRMED_NOTE,
+    CRITERION_LABELS,
+    REJECTED,
+    DraftRules,
+    confirmed_rules,
+    extract_drafts,
+    rejection_key,
+    without_rejected,
+)
 from moduai.programs.ics import deadline_calendar
 from moduai.programs.importer import import_programs_file
 from moduai.programs.matching import MatchResult, build_match, match_programs
@@ -65,7 +74,11 @@ def match_profile(profile: Profile | dict[str, Any], *, today: dt.date | None = 
                   include_closed: bool = False) -> MatchResult:
     profile = profile if isinstance(profile, Profile) else profile_from_dict(profile)
     day = _today(today)
-    return match_programs(profile, active_programs(today=day), today=day, include_closed=include_closed)
+    ensure_schema()
+    with session_scope() as session:
+        rejected = repo.rejected_draft_keys(session)
+    return match_programs(profile, active_programs(today=day), today=day, include_closed=include_closed,
+                          rejected_drafts=rejected)
 
 
 def search(query: str, *, method: str = "hybrid", limit: int = 10, include_closed: bool = False) -> SearchResult:
@@ -108,6 +121,7 @@ class DraftReview:
     proposed_yaml: str  # the rule set confirming every evaluated draft (plus region and window) would store
     history: list[dict[str, Any]]
     sources: list[str] = field(default_factory=list)
+    rejections: list[dict[str, Any]] = field(default_factory=list)  # who rejected which reading, when, why
 
 
 def _proposed_rules(program: Program, drafts: DraftRules, author: str | None) -> dict[str, Any]:
@@ -129,9 +143,46 @@ def draft_review(slug: str, *, author: str | None = None) -> DraftReview:
     with session_scope() as session:
         program = repo.get_program(session, slug)
         history = repo.ruleset_history(session, slug)
+        rejections = repo.draft_rejections(session, slug)
     drafts = extract_drafts(program)
+    # a reading rejected for this very text is shown as rejected and left out of the proposal
+    here = {(r["criterion_id"], r["text"]) for r in rejections if r["text_sha256"] == drafts.fingerprint}
+    drafts = without_rejected(drafts, here)
+    kst = dt.timezone(dt.timedelta(hours=9))
+    for r in rejections:
+        r["same_text"] = r["text_sha256"] == drafts.fingerprint
+        r["label"] = CRITERION_LABELS.get(r["criterion_id"], r["criterion_id"])
+        t = r["rejected_at"]
+        if t is not None and t.tzinfo is None:  # SQLite gives naive UTC back
+            t = t.replace(tzinfo=dt.UTC)
+        r["when"] = f"{t.astimezone(kst):%Y-%m-%d %H:%M} (한국 시간)" if t is not None else ""
     return DraftReview(program, drafts, dump_yaml(_proposed_rules(program, drafts, author)), history,
-                       program.sources)
+                       program.sources, rejections)
+
+
+def reject_draft(slug: str, criterion_id: str, reason: str, *, author: str) -> DraftReview:
+    """Store an operator's rejection of draft criterion ``criterion_id`` of ``slug`` (who, when, why).
+
+    The rejection names the reading (criterion and the words it came from) on the current announcement
+    text, so the same reading of the same text is not proposed again; the updated review is returned."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise InputError("거절 이유를 적어 주세요 (예: '나이 조건은 대표자가 아니라 참여 인력 기준').", field="reason")
+    if len(reason) > 1000:
+        raise InputError("거절 이유는 1,000자 이내로 적어 주세요.", field="reason")
+    review = draft_review(slug, author=author)
+    crit = next((c for c in review.drafts.criteria if c.id == criterion_id), None)
+    if crit is None:
+        raise InputError(f"이 공고에서 읽은 조건 가운데 {josa(repr(criterion_id), '이/가')} 없습니다. 페이지를 새로 고쳐 "
+                         "표에 있는 조건을 고르세요.", field="criterion_id")
+    if crit.status == REJECTED:
+        raise InputError(f"'{crit.label}' 조건({crit.text})은 이미 거절했습니다. 아래 거절 기록을 보세요.",
+                         field="criterion_id")
+    with session_scope() as session:
+        repo.add_draft_rejection(session, slug, text_sha256=review.drafts.fingerprint, criterion_id=crit.id,
+                                 criterion_type=crit.type, span_text=rejection_key(crit)[1], params=crit.params,
+                                 reason=reason, rejected_by=author)
+    return draft_review(slug, author=author)
 
 
 def confirm_draft_rules(slug: str, rules_yaml: str, *, author: str) -> Program:

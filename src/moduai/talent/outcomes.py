@@ -247,7 +247,7 @@ def supply_concentration(runs: pd.DataFrame | None = None, top: int = 10) -> Con
     capital = next(m for m in megas if m.code == "capital")
     total_young = sum(young.get(r.code, 0) for r in list_regions("sido"))
     notes = [f"주민 수는 {POPULATION_YEAR}년 말 주민등록 20–34세(행정안전부)입니다. 회차는 2021–2025년 개강 전체입니다.",
-             "HHI = 점유율 제곱의 합 × 10,000 (10,000이면 한곳에 모두 몰림; 2,500 넘으면 고집중)."]
+             "허핀달·허시먼 집중도 지수 = 점유율 제곱의 합 × 10,000 (10,000이면 한곳에 모두 몰림; 2,500 넘으면 고집중)."]
     return ConcentrationResult(
         regions=regions, megaregions=megas,
         hhi_runs_sido=hhi(x.share_runs for x in regions), hhi_seats_sido=hhi(x.share_seats for x in regions),

@@ -300,7 +300,7 @@ def api_commerce_report(
     place: str | None = Query(None, description="lat/lon 대신 읍면동·시군구 이름"),
     snapshot: str | None = Query(None, description="스냅샷 id (기본: 내장 기본값)"),
 ):
-    """상권 보고서: 점포·업종 구성, 경쟁점, 과밀, Huff 예상 고객, 부족 업종, 요약 (JSON)."""
+    """상권 보고서: 점포·업종 구성, 경쟁점, 과밀, 허프 모형 예상 고객, 부족 업종, 요약 (JSON)."""
     report = _build(lat, lon, radius, category, place, snapshot)
     return JSONResponse(to_jsonable(report))
 

@@ -43,3 +43,17 @@ def admin_confirm_drafts(request: Request, slug: str, rules_yaml: str = Form("")
         return render_page(request, "programs/admin_drafts.html", DraftPageContext(user, review, rules_yaml, str(exc)),
                            title="초안 조건 확인", status_code=422)
     return RedirectResponse(f"/programs/admin?message=확정 규칙을 저장했습니다: {program.slug}", status_code=303)
+
+
+@router.post("/programs/admin/{slug}/drafts/reject", include_in_schema=False)
+def admin_reject_draft(request: Request, slug: str, criterion_id: str = Form(""), reason: str = Form(""),
+                       user: UserPublic = Depends(require_operator)):
+    """운영자: 잘못 읽은 초안 조건을 거절 (누가·언제·왜) — 같은 공고문에는 다시 제안하지 않음."""
+    try:
+        service.reject_draft(slug, criterion_id, reason, author=user.email)
+    except InputError as exc:
+        review = service.draft_review(slug, author=user.email)
+        return render_page(request, "programs/admin_drafts.html",
+                           DraftPageContext(user, review, review.proposed_yaml, f"거절하지 않았습니다: {exc}"),
+                           title="초안 조건 확인", status_code=422)
+    return RedirectResponse(f"/programs/admin/{slug}/drafts#rejections", status_code=303)

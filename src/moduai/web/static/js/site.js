@@ -13,6 +13,68 @@
     var el = document.getElementById(id);
     return el ? JSON.parse(el.textContent) : null;
   }
+  // Charts that fit a 390 px phone as well as a laptop. Plotly draws its title on one line (it cannot wrap) and
+  // a legend placed under the plot in paper units lands on the x-axis title once the plot gets short and the
+  // labels wrap; both overlapped on phones. So: the figure's title goes into the page just above the chart
+  // (HTML wraps it), the legend goes above the plot area (plotly grows the top margin for it), and the axes
+  // make room for their own labels (automargin). The figure documents (JSON) keep their title.
+  function legendEntries(data) {
+    // traces that show a legend entry (plotly hides it for a single trace unless showlegend is set)
+    var shown = (data || []).filter(function (t) { return t.showlegend !== false; });
+    return shown.length > 1 ? shown.length : 0;
+  }
+
+  function textBeside(div, id, cls, text, before) {
+    var p = document.getElementById(id) || document.createElement('p');
+    p.id = id;
+    p.className = cls;
+    p.textContent = text;
+    if (!p.parentNode) div.parentNode.insertBefore(p, before ? div : div.nextSibling);
+  }
+
+  function plainTitle(title) {
+    var text = title && (typeof title === 'string' ? title : title.text);
+    return text ? String(text).replace(/<br\s*\/?>/g, ' ') : '';
+  }
+
+  function fitLayout(div, layout, data) {
+    var narrow = div.clientWidth < 600;
+    var title = plainTitle(layout.title);
+    if (title) {
+      textBeside(div, div.id + '-title', 'chart-title', title, true);
+      layout.title = {text: ''};
+    }
+    var margin = Object.assign({}, layout.margin || {});
+    margin.t = 10;  // the title is no longer inside the figure
+    var legend = layout.legend || {};
+    var entries = legendEntries(data);
+    if (narrow && entries) {
+      // a phone: one legend entry per line, above the plot (plotly grows the top margin for a legend placed
+      // there, so it can neither cover the bars nor run into the axis labels); the figure grows by as much,
+      // so the plot keeps its height. (A legend placed in container units pushed the plot to the right.)
+      layout.legend = Object.assign({}, legend, {orientation: 'v', xref: 'paper', yref: 'paper', x: 0,
+                                                 xanchor: 'left', y: 1.02, yanchor: 'bottom', font: {size: 12},
+                                                 tracegroupgap: 0});
+      if (layout.height) layout.height += Math.min(entries, 14) * 19 + 14;
+    } else if (legend.orientation === 'h') {
+      layout.legend = Object.assign({}, legend, {x: 0, xanchor: 'left', y: 1.02, yanchor: 'bottom'});
+    }
+    if (narrow) { margin.l = Math.min(margin.l || 60, 10); margin.r = Math.min(margin.r || 20, 10); }
+    layout.margin = margin;
+    ['xaxis', 'yaxis'].forEach(function (axis) {
+      layout[axis] = Object.assign({}, layout[axis] || {}, {automargin: true});
+    });
+    // a phone: the x-axis title, centred under a plot pushed right by long y labels, runs past the edge;
+    // it is said under the chart instead
+    var xTitle = plainTitle(layout.xaxis.title);
+    if (narrow && xTitle) {
+      textBeside(div, div.id + '-xaxis', 'chart-axis', '가로축: ' + xTitle, false);
+      layout.xaxis.title = {text: ''};
+      margin.b = Math.min(margin.b || 40, 30);
+    }
+    return layout;
+  }
+
   // Plotly in Korean: month and weekday names on date axes, the mode bar's tooltips (no locale file needed).
   function koreanPlotly() {
     var months = ['1월', '2월', '3월', '4월', '5월', '6월', '7월', '8월', '9월', '10월', '11월', '12월'];
@@ -120,7 +182,9 @@
       var fig = json(div.dataset.figure);
       var config = div.dataset.config ? JSON.parse(div.dataset.config)
         : {displaylogo: false, responsive: true, locale: 'ko'};
-      if (fig) Plotly.newPlot(div.id, fig.data, fig.layout, config);
+      if (fig) {
+        Plotly.newPlot(div.id, fig.data, fitLayout(div, Object.assign({}, fig.layout || {}), fig.data), config);
+      }
       // a drawn chart holds buttons (zoom, download): a labelled figure, not an image (axe nested-interactive)
       if (div.getAttribute('role') === 'img') div.setAttribute('role', 'figure');
     });
