@@ -28,6 +28,7 @@ import pandas as pd
 
 from moduai.balance.groups import assign_groups, check_grouping, groups
 from moduai.balance.indicators import get_indicator, indicator_table, indicator_values, indicator_years
+from moduai.data.frame_cache import cached_numbers, content_key
 from moduai.data.population import age_sex_table
 from moduai.errors import DataUnavailable, InputError
 from moduai.params import check
@@ -293,13 +294,33 @@ def measure_disparity(indicator_id: str, year: int, *, by: str = "5극3특", var
 
 
 def _pysal(y: np.ndarray, group_ids: np.ndarray) -> PysalCheck:
+    """PySAL's figures for these values and groups, kept on disk per exact input (importing ``inequality``
+    costs seconds per process; its answer for the same numbers, groups and version never changes)."""
+    values = np.ascontiguousarray(y, dtype=float)
+    codes, _ = pd.factorize(group_ids)
+    key = content_key([], values.tobytes().hex(), np.ascontiguousarray(codes, dtype=np.int64).tobytes().hex(),
+                      _inequality_version())
+    gini, total, between = cached_numbers("pysal", key, lambda: _pysal_fresh(values, codes))
+    return PysalCheck(gini, total, between)
+
+
+@lru_cache(maxsize=1)
+def _inequality_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("inequality")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _pysal_fresh(values: np.ndarray, codes: np.ndarray) -> list[float]:
     # deferred: inequality (PySAL, ~5 s with its dependencies) is needed only for disparity statistics
     from inequality.gini import Gini
     from inequality.theil import TheilD
 
-    codes, _ = pd.factorize(group_ids)
-    td = TheilD(y.astype(float), codes)
-    return PysalCheck(float(Gini(y.astype(float)).g), float(np.ravel(td.T)[0]), float(np.ravel(td.bg)[0]))
+    td = TheilD(values, codes)
+    return [float(Gini(values).g), float(np.ravel(td.T)[0]), float(np.ravel(td.bg)[0])]
 
 
 # ------------------------------------------------------------------------------- over the years
