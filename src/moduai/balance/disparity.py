@@ -29,7 +29,7 @@ import pandas as pd
 from moduai.balance.groups import assign_groups, check_grouping, groups
 from moduai.balance.indicators import get_indicator, indicator_table, indicator_values, indicator_years
 from moduai.data.frame_cache import cached_numbers, content_key
-from moduai.data.population import age_sex_table
+from moduai.data.population import registered_residents
 from moduai.errors import DataUnavailable, InputError
 from moduai.params import check
 
@@ -197,11 +197,10 @@ def population_weights(year: int, level: str) -> tuple[pd.Series, str]:
         if not sel.empty:
             return sel.set_index("code")["value"], label
 
-    a = age_sex_table("auto")
-    sel = a[(a.level == level) & (a.year == int(year))]
-    if sel.empty:
+    residents = registered_residents(level, int(year))
+    if residents.empty:
         raise DataUnavailable(f"{year}년 인구 가중치가 없습니다.", field="year")
-    return sel.groupby("code")["value"].sum(), "주민등록 연말 인구(연령별 인구 합계)"
+    return residents, "주민등록 연말 인구(연령별 인구 합계)"
 
 
 def _check(indicator_id: str, year, level: str, by: str, variant: str):

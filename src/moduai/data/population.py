@@ -163,20 +163,49 @@ def age_sex_table(source: str = "auto") -> pd.DataFrame:
 
     ``source``: ``'mois'`` (2022–2024, incl. 일반구), ``'kosis'`` (2015–2025, 시도/시군구), or ``'auto'`` —
     MOIS where it has the year, KOSIS for the other years (so 일반구 exist only for 2022–2024).
+    Built once per installation and kept on disk; each call gets its own copy.
     """
-    if source == "mois":
-        return drop_repeated(mois_age_sex(), repeated_years("mois")).assign(source="mois")
-    if source == "kosis":
-        return drop_repeated(kosis_age_sex(), repeated_years("kosis")).drop(columns="projected").assign(source="kosis")
-    if source != "auto":
+    if source not in ("auto", "mois", "kosis"):
         raise InputError(
             f"인구 자료 출처(source)는 'auto', 'mois', 'kosis' 중 하나여야 합니다. 받은 값: '{source}'.",
             field="source",
         )
+    return _age_sex_table(source).copy()
+
+
+@lru_cache(maxsize=3)
+def _age_sex_table(source: str) -> pd.DataFrame:
+    return cached_frame(f"age_sex-{source}", _cache_key(MOIS_FILE, ATLAS_FILE),
+                        lambda: _compute_age_sex_table(source))
+
+
+def _compute_age_sex_table(source: str) -> pd.DataFrame:
+    if source == "mois":
+        return drop_repeated(mois_age_sex(), repeated_years("mois")).assign(source="mois")
+    if source == "kosis":
+        return drop_repeated(kosis_age_sex(), repeated_years("kosis")).drop(columns="projected").assign(source="kosis")
     k = drop_repeated(kosis_age_sex(), repeated_years("kosis")).drop(columns="projected")
     k = k[~k.year.isin(MOIS_YEARS)].assign(source="kosis")
     m = drop_repeated(mois_age_sex(), repeated_years("mois"))
     return pd.concat([k, m.assign(source="mois")], ignore_index=True)
+
+
+def registered_residents(level: str, year: int) -> pd.Series:
+    """Year-end registered residents per unit of ``level`` in ``year`` (the sum of :func:`age_sex_table`
+    ``'auto'`` over age and sex), indexed by code; empty when the year is not in the table."""
+    totals = _resident_totals()
+    key = (level, int(year))
+    if key not in totals:
+        return pd.Series([], dtype=float, name="value", index=pd.Index([], name="code", dtype=object))
+    return totals[key].copy()
+
+
+@lru_cache(maxsize=1)
+def _resident_totals() -> dict[tuple[str, int], pd.Series]:
+    """One group-by instead of a scan of the 118k-row age table per (level, year) asked."""
+    t = _age_sex_table("auto")
+    return {(str(level), int(year)): g.droplevel([0, 1])
+            for (level, year), g in t.groupby(["level", "year", "code"])["value"].sum().groupby(level=[0, 1])}
 
 
 def drop_repeated(frame: pd.DataFrame, pairs: frozenset[tuple[str, int]]) -> pd.DataFrame:
@@ -218,7 +247,7 @@ def decline_index_table(source: str = "auto") -> pd.DataFrame:
     """지방소멸위험지수 for every unit and year the source has: ``code, level, year, women_20_39,
     residents_65_plus, index, source``.  Kept on disk like :func:`mois_age_sex`."""
     if source not in ("auto", "mois", "kosis"):
-        return _compute_decline_index_table(source)  # age_sex_table raises the Korean message
+        age_sex_table(source)  # raises the Korean message naming the field
     return cached_frame(f"decline_index-{source}", _cache_key(MOIS_FILE, ATLAS_FILE),
                         lambda: _compute_decline_index_table(source))
 
