@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
 
 import numpy as np
 import pandas as pd
@@ -305,8 +306,6 @@ def _pysal(y: np.ndarray, group_ids: np.ndarray) -> PysalCheck:
 
 @lru_cache(maxsize=1)
 def _inequality_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
     try:
         return version("inequality")
     except PackageNotFoundError:
