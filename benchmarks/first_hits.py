@@ -14,7 +14,7 @@ search runs over the catalog a site has.  Then, per round, per page (variants an
 * **restart** — a second child on the same home (what the first one stored is there), the same page first.
 
 The figure is the request alone (app start-up is helper ``lazyapp``'s): wall seconds and the child's CPU seconds
-(``time.process_time``, every thread) during the request.  ``search, new query`` is the restart case with a query
+(``time.process_time``, every thread) during the request.  ``search-new-query`` is the restart case with a query
 the first process did not ask.  By default the child first asks ``/`` (not measured): the first request of
 any process also builds FastAPI's per-route state for the access middleware (≈ 0.5–1 CPU s, the app
 start-up's share); ``--pre ''`` measures the page as the very first request.  The machine is shared: read CPU seconds; ``os.getloadavg()`` is printed.
@@ -44,7 +44,7 @@ Q2 = "%EC%8A%A4%EB%A7%88%ED%8A%B8%ED%8C%9C+%EC%B2%AD%EB%85%84"  # 스마트팜 �
 PAGES = {
     "balance": ("/balance", "/balance"),
     "search": (f"/programs/search?q={Q1}", f"/programs/search?q={Q1}"),
-    "search, new query": (f"/programs/search?q={Q1}", f"/programs/search?q={Q2}"),
+    "search-new-query": (f"/programs/search?q={Q1}", f"/programs/search?q={Q2}"),
     "programs": ("/programs", "/programs"),
     "marketing": ("/marketing", "/marketing"),
     "region": ("/regions/47111", "/regions/47111"),
@@ -121,7 +121,8 @@ def main() -> None:
         bases[k] = work / f"base-{k}"
         t = time.perf_counter()
         _prepare(src, bases[k])
-        print(f"# {k}: home prepared (1,864 programs imported) in {time.perf_counter() - t:.0f} s; {load()}")
+        print(f"# {k}: home prepared (1,864 programs imported) in {time.perf_counter() - t:.0f} s; {load()}",
+              flush=True)
     res: dict[tuple[str, str, str], list[dict]] = {}
     loads: list[float] = []
     for _ in range(a.rounds):
@@ -135,6 +136,8 @@ def main() -> None:
             loads.append(os.getloadavg()[0])
             res.setdefault((page, k, "first start"), []).append(_hit(variants[k], home, first_path, a.pre))
             res.setdefault((page, k, "restart"), []).append(_hit(variants[k], home, restart_path, a.pre))
+            print(f"# {page} {k}: first start {res[(page, k, 'first start')][-1]}, restart "
+                  f"{res[(page, k, 'restart')][-1]}; {load()}", flush=True)
             shutil.rmtree(home, ignore_errors=True)
     print(f"\n## first hit of each page (median of {a.rounds} round(s); request only, app already built; "
           f"asked after {a.pre or 'nothing'!r})")
