@@ -359,7 +359,7 @@ def rank_programs(query: str, programs: list[Program], *, method: str = "hybrid"
     """Indices of ``programs`` ordered best first, their scores, and the parts (for explanations)."""
     n = len(programs)
     if n == 0:  # no program is open: nothing to rank (bm25.max() of an empty array would fail)
-        return [], np.zeros(0), {"tokens": tokenize(query) if method != "substring" else [], "places": [],
+        return [], np.zeros(0), {"tokens": query_tokens(query, cache_dir) if method != "substring" else [], "places": [],
                                  "bm25": np.zeros(0), "semantic": {}, "boost": np.zeros(0)}
     if method == "substring":
         scores = substring_scores(query, programs)
