@@ -65,3 +65,59 @@ def test_hangul_after_a_slot_is_not_a_particle():
     assert fill_template("{x}이번", x="빵") == "빵이번"
     assert fill_template("{x}이었어요", x="카페") == "카페였어요"
     assert fill_template("{x}이 좋아", x="카페") == "카페가 좋아"
+
+
+def _kiwi_particle(word: str, particle: str) -> str:
+    """The particle as the former ``particle_for`` chose it for a Hangul-final word: Kiwi's ``join`` of the
+    last word (as a noun) and the tagged particle, the 받침 rule only when Kiwi rewrote the word."""
+    from moduai.ai.korean import PARTICLES, RIEUL, get_kiwi
+
+    after_consonant, after_vowel, tag = PARTICLES[particle]
+    last = word.rstrip().split()[-1]
+    joined = get_kiwi().join([(last, "NNG"), (after_consonant, tag)])
+    if joined.startswith(last):
+        return joined[len(last):]
+    jong = final_consonant(word)
+    if after_consonant == "으로":
+        return "로" if jong in (0, RIEUL) else "으로"
+    return after_consonant if jong else after_vowel
+
+
+def test_particle_rule_equals_kiwi_join_for_every_syllable():
+    """particle_for no longer loads Kiwi: for every Hangul syllable and every particle Kiwi tags, the 받침 rule
+    must give what Kiwi's join gave (the independent reference)."""
+    from moduai.ai.korean import PARTICLES
+
+    tagged = [p for p, (_, _, tag) in PARTICLES.items() if tag is not None]
+    assert len(tagged) == 14
+    differ = [(chr(c), p) for c in range(0xAC00, 0xD7A4) for p in tagged
+              if particle_for(chr(c), p) != _kiwi_particle(chr(c), p)]
+    assert differ == []
+
+
+def test_particle_rule_equals_kiwi_join_for_real_words():
+    """Multi-syllable words the pages fill in: every region name of the spine and every phrase-bank noun/menu."""
+    from moduai.ai.korean import DOMAIN_WORDS, PARTICLES
+    from moduai.ai.phrasebank import load_phrasebank
+    from moduai.regions import list_regions
+
+    words = {r.name for level in ("sido", "sigungu", "gu") for r in list_regions(level)}
+    words |= {w for w, _ in DOMAIN_WORDS}
+    for cat in load_phrasebank().values():
+        words |= {cat.noun, *cat.menu}
+    words = {w for w in words if w and "\uac00" <= w.rstrip()[-1] <= "\ud7a3"}
+    assert len(words) > 250
+    tagged = [p for p, (_, _, tag) in PARTICLES.items() if tag is not None]
+    differ = [(w, p) for w in sorted(words) for p in tagged if particle_for(w, p) != _kiwi_particle(w, p)]
+    assert differ == []
+
+
+def test_fill_template_does_not_load_kiwi():
+    import subprocess
+    import sys
+
+    code = ("import sys; from moduai.ai.korean import fill_template; "
+            "assert fill_template('{a}을 {b}와', a='커피', b='빵') == '커피를 빵과'; "
+            "print('kiwipiepy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -22,13 +22,15 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
 
 import numpy as np
 import pandas as pd
 
 from moduai.balance.groups import assign_groups, check_grouping, groups
 from moduai.balance.indicators import get_indicator, indicator_table, indicator_values, indicator_years
-from moduai.data.population import age_sex_table
+from moduai.data.frame_cache import cached_numbers, content_key
+from moduai.data.population import registered_residents
 from moduai.errors import DataUnavailable, InputError
 from moduai.params import check
 
@@ -196,11 +198,10 @@ def population_weights(year: int, level: str) -> tuple[pd.Series, str]:
         if not sel.empty:
             return sel.set_index("code")["value"], label
 
-    a = age_sex_table("auto")
-    sel = a[(a.level == level) & (a.year == int(year))]
-    if sel.empty:
+    residents = registered_residents(level, int(year))
+    if residents.empty:
         raise DataUnavailable(f"{year}년 인구 가중치가 없습니다.", field="year")
-    return sel.groupby("code")["value"].sum(), "주민등록 연말 인구(연령별 인구 합계)"
+    return residents, "주민등록 연말 인구(연령별 인구 합계)"
 
 
 def _check(indicator_id: str, year, level: str, by: str, variant: str):
@@ -293,13 +294,31 @@ def measure_disparity(indicator_id: str, year: int, *, by: str = "5극3특", var
 
 
 def _pysal(y: np.ndarray, group_ids: np.ndarray) -> PysalCheck:
+    """PySAL's figures for these values and groups, kept on disk per exact input (importing ``inequality``
+    costs seconds per process; its answer for the same numbers, groups and version never changes)."""
+    values = np.ascontiguousarray(y, dtype=float)
+    codes, _ = pd.factorize(group_ids)
+    key = content_key([], values.tobytes().hex(), np.ascontiguousarray(codes, dtype=np.int64).tobytes().hex(),
+                      _inequality_version())
+    gini, total, between = cached_numbers("pysal", key, lambda: _pysal_fresh(values, codes))
+    return PysalCheck(gini, total, between)
+
+
+@lru_cache(maxsize=1)
+def _inequality_version() -> str:
+    try:
+        return version("inequality")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _pysal_fresh(values: np.ndarray, codes: np.ndarray) -> list[float]:
     # deferred: inequality (PySAL, ~5 s with its dependencies) is needed only for disparity statistics
     from inequality.gini import Gini
     from inequality.theil import TheilD
 
-    codes, _ = pd.factorize(group_ids)
-    td = TheilD(y.astype(float), codes)
-    return PysalCheck(float(Gini(y.astype(float)).g), float(np.ravel(td.T)[0]), float(np.ravel(td.bg)[0]))
+    td = TheilD(values, codes)
+    return [float(Gini(values).g), float(np.ravel(td.T)[0]), float(np.ravel(td.bg)[0])]
 
 
 # ------------------------------------------------------------------------------- over the years

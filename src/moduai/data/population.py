@@ -28,8 +28,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from moduai.data.frame_cache import cached_frame, content_key
 from moduai.errors import DataUnavailable, InputError
 from moduai.regions import to_current_code
+from moduai.regions.spine import history_state
 
 DATA_DIR = Path(__file__).with_name("population")
 MOIS_FILE = DATA_DIR / "mois_age_sex_by_sigungu_2022_2024.csv"
@@ -49,6 +51,12 @@ def current_code(code: str) -> str:
     return to_current_code(code)
 
 
+def _cache_key(*files: Path, extra: str = "") -> str:
+    """Key of a table derived from ``files``: their bytes, this module's code and the region recodes in force
+    today (the MOIS table is re-keyed to today's codes)."""
+    return content_key([*files, Path(__file__)], history_state(), extra)
+
+
 def _band_of(label: str) -> int | None:
     if label.startswith("100"):
         return 100
@@ -58,7 +66,13 @@ def _band_of(label: str) -> int | None:
 
 @lru_cache(maxsize=1)
 def mois_age_sex() -> pd.DataFrame:
-    """Tidy MOIS table: ``code, level, year, sex ('M'|'F'), age, value`` on today's codes (2022–2024)."""
+    """Tidy MOIS table: ``code, level, year, sex ('M'|'F'), age, value`` on today's codes (2022–2024).
+
+    Parsed once per installation and kept on disk (:mod:`moduai.data.frame_cache`)."""
+    return cached_frame("mois_age_sex", _cache_key(MOIS_FILE), _parse_mois_age_sex)
+
+
+def _parse_mois_age_sex() -> pd.DataFrame:
     raw = pd.read_csv(MOIS_FILE, encoding="cp949", thousands=",", dtype={"행정구역": str}).copy()
     raw["code10"] = raw["행정구역"].str.extract(r"\((\d{10})\)")[0]
     raw["name"] = raw["행정구역"].str.replace(r"\s*\(\d+\)\s*$", "", regex=True).str.strip()
@@ -112,8 +126,13 @@ def kosis_age_sex(include_projections: bool = False) -> pd.DataFrame:
     """Tidy KOSIS atlas table: ``code, level, year, sex, age, value, projected`` (2015–2025 actual only).
 
     With ``include_projections=True`` the atlas author's 2026–2031 projections are added, each row with
-    ``projected=True``; they are model output, not data.
+    ``projected=True``; they are model output, not data.  Kept on disk like :func:`mois_age_sex`.
     """
+    return cached_frame(f"kosis_age_sex-{int(include_projections)}", _cache_key(ATLAS_FILE),
+                        lambda: _parse_kosis_age_sex(include_projections))
+
+
+def _parse_kosis_age_sex(include_projections: bool) -> pd.DataFrame:
     atlas = _atlas()
     start = int(atlas["meta"]["start"])
     last_actual = int(atlas["meta"]["last"])
@@ -144,20 +163,49 @@ def age_sex_table(source: str = "auto") -> pd.DataFrame:
 
     ``source``: ``'mois'`` (2022–2024, incl. 일반구), ``'kosis'`` (2015–2025, 시도/시군구), or ``'auto'`` —
     MOIS where it has the year, KOSIS for the other years (so 일반구 exist only for 2022–2024).
+    Built once per installation and kept on disk; each call gets its own copy.
     """
-    if source == "mois":
-        return drop_repeated(mois_age_sex(), repeated_years("mois")).assign(source="mois")
-    if source == "kosis":
-        return drop_repeated(kosis_age_sex(), repeated_years("kosis")).drop(columns="projected").assign(source="kosis")
-    if source != "auto":
+    if source not in ("auto", "mois", "kosis"):
         raise InputError(
             f"인구 자료 출처(source)는 'auto', 'mois', 'kosis' 중 하나여야 합니다. 받은 값: '{source}'.",
             field="source",
         )
+    return _age_sex_table(source).copy()
+
+
+@lru_cache(maxsize=3)
+def _age_sex_table(source: str) -> pd.DataFrame:
+    return cached_frame(f"age_sex-{source}", _cache_key(MOIS_FILE, ATLAS_FILE),
+                        lambda: _compute_age_sex_table(source))
+
+
+def _compute_age_sex_table(source: str) -> pd.DataFrame:
+    if source == "mois":
+        return drop_repeated(mois_age_sex(), repeated_years("mois")).assign(source="mois")
+    if source == "kosis":
+        return drop_repeated(kosis_age_sex(), repeated_years("kosis")).drop(columns="projected").assign(source="kosis")
     k = drop_repeated(kosis_age_sex(), repeated_years("kosis")).drop(columns="projected")
     k = k[~k.year.isin(MOIS_YEARS)].assign(source="kosis")
     m = drop_repeated(mois_age_sex(), repeated_years("mois"))
     return pd.concat([k, m.assign(source="mois")], ignore_index=True)
+
+
+def registered_residents(level: str, year: int) -> pd.Series:
+    """Year-end registered residents per unit of ``level`` in ``year`` (the sum of :func:`age_sex_table`
+    ``'auto'`` over age and sex), indexed by code; empty when the year is not in the table."""
+    totals = _resident_totals()
+    key = (level, int(year))
+    if key not in totals:
+        return pd.Series([], dtype=float, name="value", index=pd.Index([], name="code", dtype=object))
+    return totals[key].copy()
+
+
+@lru_cache(maxsize=1)
+def _resident_totals() -> dict[tuple[str, int], pd.Series]:
+    """One group-by instead of a scan of the 118k-row age table per (level, year) asked."""
+    t = _age_sex_table("auto")
+    return {(str(level), int(year)): g.droplevel([0, 1])
+            for (level, year), g in t.groupby(["level", "year", "code"])["value"].sum().groupby(level=[0, 1])}
 
 
 def drop_repeated(frame: pd.DataFrame, pairs: frozenset[tuple[str, int]]) -> pd.DataFrame:
@@ -197,7 +245,14 @@ def risk_grade(index: float) -> str:
 @lru_cache(maxsize=4)
 def decline_index_table(source: str = "auto") -> pd.DataFrame:
     """지방소멸위험지수 for every unit and year the source has: ``code, level, year, women_20_39,
-    residents_65_plus, index, source``."""
+    residents_65_plus, index, source``.  Kept on disk like :func:`mois_age_sex`."""
+    if source not in ("auto", "mois", "kosis"):
+        age_sex_table(source)  # raises the Korean message naming the field
+    return cached_frame(f"decline_index-{source}", _cache_key(MOIS_FILE, ATLAS_FILE),
+                        lambda: _compute_decline_index_table(source))
+
+
+def _compute_decline_index_table(source: str) -> pd.DataFrame:
     t = age_sex_table(source)
     women = t[(t.sex == "F") & t.age.between(20, 35)].groupby(["code", "level", "year", "source"])["value"].sum()
     old = t[t.age >= 65].groupby(["code", "level", "year", "source"])["value"].sum()
@@ -271,8 +326,21 @@ def repeated_years(source: str = "kosis") -> frozenset[tuple[str, int]]:
     which of them, if any, is the real year cannot be told from the file, so callers drop them all.
     :func:`age_sex_table` and :func:`decline_index_table` (what pages, the composite and the grant inputs
     read) leave them out; the raw loaders keep them so that studies can report what was dropped."""
+    file = ATLAS_FILE if source == "kosis" else MOIS_FILE
+    pairs = cached_frame(f"repeated_years-{source}", _cache_key(file),
+                         lambda: _pairs_frame(_repeated_years(source)))
+    return frozenset(zip(pairs["code"], pairs["year"].astype(int).tolist(), strict=True))
+
+
+def _repeated_years(source: str) -> frozenset[tuple[str, int]]:
     t = kosis_age_sex() if source == "kosis" else mois_age_sex()
     return repeated_runs(t, ["sex", "age"])
+
+
+def _pairs_frame(pairs: frozenset[tuple[str, int]]) -> pd.DataFrame:
+    rows = sorted(pairs)
+    return pd.DataFrame({"code": pd.Series([c for c, _ in rows], dtype=object),
+                         "year": pd.Series([y for _, y in rows], dtype="int64")})
 
 
 def repeated_runs(frame: pd.DataFrame, cell_columns: list[str], *, key: str = "code", year: str = "year",

