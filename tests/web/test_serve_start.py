@@ -98,3 +98,22 @@ def test_fast_serve_path_runs_the_same_server_without_importing_typer(tmp_path):
     assert kwargs == {"factory": True, "host": "127.0.0.1", "port": 8123, "reload": False, "workers": 2,
                       "proxy_headers": False}
     assert (tmp_path / "moduai.db").is_file() or any(tmp_path.rglob("*.db"))  # migrated before starting
+
+
+def test_a_restart_at_every_head_starts_the_server_without_sqlalchemy(tmp_path):
+    """The first start migrates (SQLAlchemy, Alembic); a restart on the same home finds the SQLite file at every
+    head with sqlite3 and reaches uvicorn.run without having imported SQLAlchemy."""
+    import json
+
+    code = ("import json, sys, uvicorn\n"
+            "uvicorn.run = lambda *a, **k: print('@@', json.dumps(sorted(m for m in ('sqlalchemy', 'alembic') "
+            "if m in sys.modules)))\n"
+            "from moduai.cli import main; sys.argv[0] = 'moduai'; main()\n")
+    env = dict(os.environ, MODUAI_HOME=str(tmp_path), MODUAI_WARMUP="0")
+    env.pop("MODUAI_DATABASE_URL", None)
+    seen = []
+    for _ in range(2):
+        p = subprocess.run([sys.executable, "-c", code, "serve"], env=env, capture_output=True, text=True, timeout=300)
+        assert p.returncode == 0, p.stderr
+        seen.append(json.loads(p.stdout.split("@@", 1)[1]))
+    assert seen == [["alembic", "sqlalchemy"], []]

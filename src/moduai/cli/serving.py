@@ -43,11 +43,16 @@ def prepare_server() -> object:
     The session key is read (or, on a fresh install, created in MODUAI_HOME with mode 0600) before the server
     starts; a published placeholder in MODUAI_SECRET_KEY stops it here with a Korean message (ModuaiError)."""
     from moduai.config import get_settings
-    from moduai.db import migrate
+    from moduai.db.heads import sqlite_file_at_heads
 
     settings = get_settings()
     _ = settings.secret_key
-    migrate()
+    # A restart on a SQLite file already at every head: nothing to migrate, and checking it with sqlite3 keeps
+    # SQLAlchemy out of the start (the first request that needs the database imports it).
+    if not sqlite_file_at_heads(settings.database_url):
+        from moduai.db import migrate
+
+        migrate()
     return settings
 
 

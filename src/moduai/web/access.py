@@ -20,8 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.routing import Mount
 
-from moduai.accounts.policy import PRINCIPAL_SCOPE_KEY, Principal, check_access
-from moduai.accounts.service import SESSION_COOKIE, principal_from_session_token
+from moduai.accounts.policy import PRINCIPAL_SCOPE_KEY, SESSION_COOKIE, Principal, check_access
 from moduai.errors import ModuaiError
 from moduai.web.lazyroutes import load_all_routes, loaded_groups, shell_for
 
@@ -74,6 +73,14 @@ def matched_template(app, scope) -> str | None:
 _NO_PRINCIPAL = ("/static/", "/vendor/")
 
 
+def _principal_from_session_token(token: str) -> Principal | None:
+    # The service (SQLAlchemy, ≈ 0.3–0.5 CPU s) is imported by the first request with a session cookie, in
+    # the thread pool: a visitor without one — the first page after start — never waits for it.
+    from moduai.accounts.service import principal_from_session_token
+
+    return principal_from_session_token(token)
+
+
 class AccessMiddleware:
     def __init__(self, app) -> None:
         self.app = app
@@ -91,7 +98,7 @@ class AccessMiddleware:
         token = request.cookies.get(SESSION_COOKIE)
         if token and template.startswith(_NO_PRINCIPAL):  # public files: no database look-up per asset
             token = None
-        principal = await run_in_threadpool(principal_from_session_token, token) if token else None
+        principal = await run_in_threadpool(_principal_from_session_token, token) if token else None
         if principal is None:
             principal = Principal()
         scope[PRINCIPAL_SCOPE_KEY] = principal

@@ -15,7 +15,7 @@ from moduai.web.assets import PLOTLY_JS, AssetCacheMiddleware, vendor_response
 from moduai.web.errors import error_response, install_error_handlers
 from moduai.web.lazyroutes import LazyRoutesApp, include_lazy_group
 from moduai.web.params import DropEmptyPageQuery
-from moduai.web.routes import accounts, apidocs, home
+from moduai.web.routes import apidocs, home
 from moduai.web.schemas.common import ERROR_RESPONSES
 from moduai.web.security import (
     CSRF_HEADER,
@@ -43,7 +43,7 @@ async def _lifespan(app: FastAPI):
 # imported on the first request under its paths (or when anything lists the routes).  Light pages only are
 # eager, so the first page does not wait for every domain's import (≈ 1.3 CPU s).
 ROUTERS = (home, "regions", "data", "commerce", "balance", "programs", "marketing", "talent", "fieldai", "grants",
-           "impact", "assistant", accounts, "hubs", "jobs")
+           "impact", "assistant", "accounts", "hubs", "jobs")
 
 
 def create_app() -> FastAPI:

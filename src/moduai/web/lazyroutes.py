@@ -62,6 +62,7 @@ GROUPS: dict[str, RouteGroup] = {g.name: g for g in (
     _group("assistant", "/ask", "/api/v1/ask"),
     _group("hubs", "/hubs", "/api/v1/hubs", modules=("hubs", "hubs_api")),
     _group("jobs", "/jobs", "/api/v1/jobs"),
+    _group("accounts", "/accounts"),  # sign-in pages: the account service and SQLAlchemy
 )}
 
 # One lock for every load: a load is an import, and two groups loading in two threads would only contend for

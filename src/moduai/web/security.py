@@ -113,7 +113,7 @@ def _cookie_value(raw: str | None) -> str | None:
 
 
 def _session_cookie(request: Request) -> str:
-    from moduai.accounts.service import SESSION_COOKIE
+    from moduai.accounts.policy import SESSION_COOKIE
 
     return request.cookies.get(SESSION_COOKIE) or ""
 
