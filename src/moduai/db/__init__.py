@@ -11,22 +11,21 @@ serve``) can be imported without SQLAlchemy.
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from moduai.db.base import Base
     from moduai.db.engine import ensure_migrated, get_engine, migrate, session_scope, sessionmaker_for
 
+_WHERE = {"Base": "base", "ensure_migrated": "engine", "get_engine": "engine", "migrate": "engine",
+          "session_scope": "engine", "sessionmaker_for": "engine"}
 __all__ = ["Base", "ensure_migrated", "get_engine", "migrate", "session_scope", "sessionmaker_for"]
 
 
 def __getattr__(name: str):
-    if name == "Base":
-        from moduai.db.base import Base
-
-        return Base
-    if name in __all__:
-        from moduai.db import engine
-
-        return getattr(engine, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"moduai.db.{_WHERE[name]}"), name)
+    globals()[name] = value
+    return value
