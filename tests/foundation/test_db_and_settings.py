@@ -102,3 +102,25 @@ def test_placeholder_secret_is_refused_in_every_mode_and_a_fresh_home_gets_its_o
     assert len(unset.secret_key) >= 32 and (tmp_path / "a" / "secret.key").stat().st_mode & 0o777 == 0o600
     with pytest.raises(InputError, match="MODUAI_LLM_TIMEOUT"):
         load_settings({"MODUAI_HOME": str(tmp_path), "MODUAI_LLM_TIMEOUT": "soon"})
+
+
+def test_the_sqlite_start_up_check_agrees_with_at_heads_without_sqlalchemy(tmp_path):
+    """``moduai serve``'s check (stdlib sqlite3) answers as ``at_heads`` on a missing, empty, migrated and
+    one-step-behind SQLite file, never creates the file, and says False for anything but a SQLite file."""
+    from alembic import command
+
+    from moduai.db.engine import alembic_config, at_heads
+    from moduai.db.heads import sqlite_file_at_heads
+
+    url = f"sqlite:///{tmp_path / 'start.db'}"
+    assert not sqlite_file_at_heads(url) and not (tmp_path / "start.db").exists()
+    assert not sqlite_file_at_heads("sqlite:///:memory:")
+    assert not sqlite_file_at_heads("postgresql+psycopg://u@localhost/x")
+    (tmp_path / "start.db").write_bytes(b"")  # an empty file: no version table
+    assert not sqlite_file_at_heads(url) and not at_heads(url)
+    migrate(url)
+    assert sqlite_file_at_heads(url) and at_heads(url)
+    command.downgrade(alembic_config(url), "marketing@-1")
+    assert not sqlite_file_at_heads(url) and not at_heads(url)
+    migrate(url)
+    assert sqlite_file_at_heads(url) and at_heads(url)

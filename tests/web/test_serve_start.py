@@ -63,3 +63,57 @@ def test_serve_prints_its_url_when_the_port_answers(tmp_path):
     finally:
         proc.terminate()
         proc.wait(30)
+
+
+# ---- the fast path of `moduai serve` (moduai.cli.fast): the Typer command's options, without Typer ----------
+
+def test_fast_serve_path_parses_like_the_typer_command_and_leaves_the_rest_to_it():
+    from moduai.cli.fast import parse_serve_args
+
+    assert parse_serve_args([]) == {"host": "127.0.0.1", "port": 8000, "reload": False, "workers": 1}
+    assert parse_serve_args(["--host", "0.0.0.0", "--port=8100", "--workers", "4", "--no-reload"]) == {
+        "host": "0.0.0.0", "port": 8100, "reload": False, "workers": 4}
+    assert parse_serve_args(["--reload"])["reload"] is True
+    for odd in (["--help"], ["--port", "팔천"], ["--port"], ["--workers", "0"], ["--workers", "65"], ["extra"],
+                ["--log-level", "debug"]):
+        assert parse_serve_args(odd) is None, odd
+
+
+def test_fast_serve_path_runs_the_same_server_without_importing_typer(tmp_path):
+    """`moduai serve --port P` prepares (session key, migration) and starts uvicorn with the Typer command's
+    arguments; uvicorn.run is replaced here by a probe that prints what it was given."""
+    code = ("import json, sys, uvicorn\n"
+            "uvicorn.run = lambda *a, **k: print('@@', json.dumps([a, k, sorted(m for m in ('typer', 'moduai.cli.root') "
+            "if m in sys.modules)]))\n"
+            "from moduai.cli import main; sys.argv[0] = 'moduai'; main()\n")
+    env = dict(os.environ, MODUAI_HOME=str(tmp_path), MODUAI_WARMUP="0")
+    env.pop("MODUAI_DATABASE_URL", None)
+    p = subprocess.run([sys.executable, "-c", code, "serve", "--port", "8123", "--workers=2"], env=env,
+                       capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stderr
+    import json
+
+    args, kwargs, cli_libs = json.loads(p.stdout.split("@@", 1)[1])
+    assert args == ["moduai.web.app:create_app"] and cli_libs == []  # (click comes with uvicorn itself)
+    assert kwargs == {"factory": True, "host": "127.0.0.1", "port": 8123, "reload": False, "workers": 2,
+                      "proxy_headers": False}
+    assert (tmp_path / "moduai.db").is_file() or any(tmp_path.rglob("*.db"))  # migrated before starting
+
+
+def test_a_restart_at_every_head_starts_the_server_without_sqlalchemy(tmp_path):
+    """The first start migrates (SQLAlchemy, Alembic); a restart on the same home finds the SQLite file at every
+    head with sqlite3 and reaches uvicorn.run without having imported SQLAlchemy."""
+    import json
+
+    code = ("import json, sys, uvicorn\n"
+            "uvicorn.run = lambda *a, **k: print('@@', json.dumps(sorted(m for m in ('sqlalchemy', 'alembic') "
+            "if m in sys.modules)))\n"
+            "from moduai.cli import main; sys.argv[0] = 'moduai'; main()\n")
+    env = dict(os.environ, MODUAI_HOME=str(tmp_path), MODUAI_WARMUP="0")
+    env.pop("MODUAI_DATABASE_URL", None)
+    seen = []
+    for _ in range(2):
+        p = subprocess.run([sys.executable, "-c", code, "serve"], env=env, capture_output=True, text=True, timeout=300)
+        assert p.returncode == 0, p.stderr
+        seen.append(json.loads(p.stdout.split("@@", 1)[1]))
+    assert seen == [["alembic", "sqlalchemy"], []]

@@ -32,9 +32,35 @@ def _modules_after(code: str) -> set[str]:
 
 
 def test_create_app_does_not_import_slow_libraries_used_only_by_some_requests():
+    """Even with every route group loaded (url_path_for of a name not loaded yet loads them all)."""
     mods = _modules_after("from moduai.web.app import create_app\napp = create_app()\nassert app.url_path_for('ask_page') == '/ask'")
     assert "fastapi" in mods and "moduai.web.routes.assistant" in mods  # the probe did build the app
     assert [m for m in NOT_AT_START if m in mods] == []
+
+
+# Paid by the first request under a domain's paths (moduai.web.lazyroutes), not by create_app or the light pages.
+NOT_BEFORE_A_DOMAIN_PAGE = ["sqlalchemy", "moduai.accounts.service", "pandas", "numpy", "pyarrow", "pyproj", "shapely", "moduai.regions", "moduai.balance",
+                            "moduai.commerce", "moduai.hubs", "moduai.programs", "moduai.web.schemas.balance",
+                            "moduai.web.maps", "moduai.web.charts"]
+
+
+def test_a_cold_app_answers_its_light_pages_without_any_domain():
+    """No session cookie: neither the account service nor SQLAlchemy is needed (the sign-in pages are a group)."""
+    mods = _modules_after(
+        "from fastapi.testclient import TestClient\nfrom moduai.web.app import create_app\n"
+        "from moduai.web.lazyroutes import GROUPS, loaded_groups\napp = create_app()\n"
+        "with TestClient(app) as client:\n"
+        "    assert [client.get(p).status_code for p in ('/', '/api/v1/csrf', '/static/moduai.css')] == [200] * 3\n"
+        "assert loaded_groups(app) == ()\n")
+    assert "moduai.web.lazyroutes" in mods and "moduai.web.routes.home" in mods  # the probe did answer
+    assert [m for m in NOT_BEFORE_A_DOMAIN_PAGE if m in mods] == []
+    assert sorted(m for m in mods if m.startswith("moduai.web.routes.")) == [
+        "moduai.web.routes.apidocs", "moduai.web.routes.home"]
+    mods = _modules_after(
+        "from fastapi.testclient import TestClient\nfrom moduai.web.app import create_app\n"
+        "with TestClient(create_app()) as client:\n    assert client.get('/balance/index').status_code == 200\n")
+    assert "moduai.web.routes.balance" in mods and "pandas" in mods  # a domain page does load its group
+    assert "moduai.web.routes.hubs" not in mods  # and only its group
 
 
 def test_the_probe_sees_a_library_a_module_does_import():

@@ -138,6 +138,9 @@ def check_access(principal: Principal, method: str, route_path: str, *, login_hr
 
 
 PRINCIPAL_SCOPE_KEY = "moduai.principal"
+# The session cookie's name, here (not in accounts.service) so a request without one is decided without
+# importing the service and SQLAlchemy (moduai.web.access).
+SESSION_COOKIE = "moduai_session"
 
 
 def current_principal(request: Request) -> Principal:

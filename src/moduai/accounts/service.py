@@ -29,7 +29,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from moduai.accounts.models import ROLES, AuditRow, InviteRow, LoginThrottleRow, UserRow
-from moduai.accounts.policy import Principal
+from moduai.accounts.policy import SESSION_COOKIE, Principal  # noqa: F401 - SESSION_COOKIE re-exported (routes.accounts)
 from moduai.accounts.schemas import UserCreate, UserPublic
 from moduai.config import get_settings
 from moduai.db import session_scope
@@ -37,7 +37,6 @@ from moduai.errors import Forbidden, InputError, NotFound
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 MIN_PASSWORD_LENGTH = 10
-SESSION_COOKIE = "moduai_session"
 SESSION_MAX_AGE_S = 12 * 3600
 
 

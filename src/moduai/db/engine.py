@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,12 +13,12 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from moduai.config import get_settings
+from moduai.db.heads import MIGRATIONS_DIR, script_heads
 from moduai.db.locks import database_lock
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
-MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 _MIGRATED: set[str] = set()  # URLs brought to every head by this process
 _MIGRATE_LOCK = threading.Lock()
 
@@ -78,22 +77,6 @@ def alembic_config(url: str) -> Config:
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return cfg
-
-
-@lru_cache(maxsize=1)
-def script_heads() -> frozenset[str]:
-    """The head revisions of the migration scripts, read from their ``revision``/``down_revision`` lines
-    (no Alembic import: a restart that finds its database at these heads does not load it)."""
-    revisions, downs = set(), set()
-    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
-        for node in ast.parse(path.read_text(encoding="utf-8")).body:
-            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-                name, value = node.targets[0].id, ast.literal_eval(node.value)
-                if name == "revision":
-                    revisions.add(value)
-                elif name in ("down_revision", "depends_on") and value:
-                    downs.update([value] if isinstance(value, str) else value)
-    return frozenset(revisions - downs)
 
 
 def at_heads(url: str) -> bool:

@@ -13,27 +13,9 @@ from moduai.web.access import AccessMiddleware
 from moduai.web.api import operation_id
 from moduai.web.assets import PLOTLY_JS, AssetCacheMiddleware, vendor_response
 from moduai.web.errors import error_response, install_error_handlers
+from moduai.web.lazyroutes import LazyRoutesApp, include_lazy_group
 from moduai.web.params import DropEmptyPageQuery
-from moduai.web.routes import (
-    accounts,
-    apidocs,
-    assistant,
-    balance,
-    commerce,
-    data,
-    fieldai,
-    grants,
-    home,
-    hubs,
-    hubs_api,
-    impact,
-    marketing,
-    programs,
-    programs_drafts,
-    regions,
-    talent,
-)
-from moduai.web.routes import jobs as job_routes
+from moduai.web.routes import apidocs, home
 from moduai.web.schemas.common import ERROR_RESPONSES
 from moduai.web.security import (
     CSRF_HEADER,
@@ -53,12 +35,19 @@ async def _lifespan(app: FastAPI):
     from moduai.housekeeping import clean_home
 
     clean_home()  # temporary files of a killed import or upload
-    start_warmup()
+    start_warmup(app)  # also loads the route groups not yet requested, after the first answer
     yield
 
 
+# The app's routers in their order: a module here is imported now, a name is a group of moduai.web.lazyroutes
+# imported on the first request under its paths (or when anything lists the routes).  Light pages only are
+# eager, so the first page does not wait for every domain's import (≈ 1.3 CPU s).
+ROUTERS = (home, "regions", "data", "commerce", "balance", "programs", "marketing", "talent", "fieldai", "grants",
+           "impact", "assistant", "accounts", "hubs", "jobs")
+
+
 def create_app() -> FastAPI:
-    app = FastAPI(
+    app = LazyRoutesApp(
         lifespan=_lifespan,
         title="moduai — 모두의 AI 지역 플랫폼",
         version=__version__,
@@ -94,9 +83,11 @@ def create_app() -> FastAPI:
         """CSRF 토큰: POST/PUT/PATCH/DELETE 요청에 이 값을 X-CSRF-Token 헤더로, 함께 받은 쿠키와 같이 보냅니다."""
         return {"csrf_token": csrf_token(request), "header": CSRF_HEADER}
 
-    for module in (home, regions, data, commerce, balance, programs, programs_drafts, marketing, talent, fieldai, grants, impact,
-                   assistant, accounts, hubs, hubs_api, job_routes):
-        app.include_router(module.router, responses=ERROR_RESPONSES)
+    for entry in ROUTERS:
+        if isinstance(entry, str):
+            include_lazy_group(app, entry, responses=ERROR_RESPONSES)
+        else:
+            app.include_router(entry.router, responses=ERROR_RESPONSES)
     app.include_router(apidocs.router)
     document_csrf_in_openapi(app)
     return app

@@ -42,7 +42,6 @@ import uuid
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-import numpy as np
 from fastapi import HTTPException, Request
 from markupsafe import Markup
 from starlette.convertors import IntegerConvertor
@@ -114,7 +113,7 @@ def _cookie_value(raw: str | None) -> str | None:
 
 
 def _session_cookie(request: Request) -> str:
-    from moduai.accounts.service import SESSION_COOKIE
+    from moduai.accounts.policy import SESSION_COOKIE
 
     return request.cookies.get(SESSION_COOKIE) or ""
 
@@ -259,6 +258,8 @@ def _same_site(claimed: str, own: str | None, allowed: tuple[str, ...]) -> bool:
 
 def _json_depth(body: bytes) -> int:
     """Deepest nesting of ``[``/``{`` outside strings, without parsing (so no recursion)."""
+    import numpy as np  # deferred: ≈0.2 CPU s, needed by the first JSON body, not by the first page
+
     stripped = re.sub(rb'"(?:[^"\\]|\\.)*"', b"", body)
     arr = np.frombuffer(stripped, dtype=np.uint8)
     steps = np.zeros(arr.shape, dtype=np.int32)

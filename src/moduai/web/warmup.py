@@ -108,13 +108,28 @@ STEPS: list[tuple[str, Callable[[], None]]] = [
 ]
 
 
-def run_warmup(*, give_way: bool = False) -> dict[str, float | str]:
-    """Run every step; returns seconds per step (or the error text), for logs and tests.  With ``give_way``
-    it first waits for the first answer, and before each step for the requests in flight."""
+def _route_groups(app, give_way: bool) -> Callable[[], None]:
+    """Import the route groups no request has needed yet (moduai.web.lazyroutes), one group at a time, giving
+    way to requests in flight between groups: the next click then finds its page's code loaded."""
+    def step() -> None:
+        from moduai.web.lazyroutes import load_all_routes, pending_groups
+
+        for name in pending_groups(app):
+            if give_way:
+                TRAFFIC.wait_idle(STEP_WAIT)
+            load_all_routes(app, only=name)
+    return step
+
+
+def run_warmup(app=None, *, give_way: bool = False) -> dict[str, float | str]:
+    """Run every step (with ``app``, first load its remaining route groups); returns seconds per step (or the
+    error text), for logs and tests.  With ``give_way`` it first waits for the first answer, and before each
+    step for the requests in flight."""
     report: dict[str, float | str] = {}
     if give_way:
         TRAFFIC.wait_first_answer(FIRST_REQUEST_WAIT)
-    for name, step in STEPS:
+    steps = STEPS if app is None else [("routes", _route_groups(app, give_way)), *STEPS]
+    for name, step in steps:
         if give_way:
             TRAFFIC.wait_idle(STEP_WAIT)
         t = time.perf_counter()
@@ -128,12 +143,12 @@ def run_warmup(*, give_way: bool = False) -> dict[str, float | str]:
     return report
 
 
-def start_warmup() -> threading.Thread | None:
+def start_warmup(app=None) -> threading.Thread | None:
     from moduai.config import get_settings
 
     if not get_settings().warmup:
         return None
-    thread = threading.Thread(target=run_warmup, kwargs={"give_way": True}, name="moduai-warmup",
+    thread = threading.Thread(target=run_warmup, args=(app,), kwargs={"give_way": True}, name="moduai-warmup",
                               daemon=True)
     thread.start()
     return thread
