@@ -25,22 +25,32 @@ def parse_region_args(args: list[str]) -> dict | None:
         if a == "--json":
             out["as_json"] = True
         elif a.split("=", 1)[0] in _VALUE_OPTIONS:
-            name, eq, value = a.partition("=")
-            if not eq:
-                if i + 1 >= len(args):
-                    return None
-                i += 1
-                value = args[i]
-            try:
-                out[name[2:]] = _VALUE_OPTIONS[name](value)
-            except ValueError:
+            taken = _option_value(args, i, _VALUE_OPTIONS)
+            if taken is None:
                 return None
+            key, value, i = taken
+            out[key] = value
         elif a.startswith("-") or out["query"] is not None:
             return None  # --help, an unknown option, a second name: Typer answers
         else:
             out["query"] = a
         i += 1
     return out
+
+
+def _option_value(args: list[str], i: int, options: dict) -> tuple[str, object, int] | None:
+    """``(key, converted value, index of the last argument used)`` for the option at ``args[i]`` written as
+    ``--name=value`` or ``--name value``; None when the value is missing or does not convert (Typer reports it)."""
+    name, eq, value = args[i].partition("=")
+    if not eq:
+        if i + 1 >= len(args):
+            return None
+        i += 1
+        value = args[i]
+    try:
+        return name[2:], options[name](value), i
+    except ValueError:
+        return None
 
 
 _SERVE_VALUES = {"--host": str, "--port": int, "--workers": int}
@@ -56,16 +66,11 @@ def parse_serve_args(args: list[str]) -> dict | None:
         if a in ("--reload", "--no-reload"):
             out["reload"] = a == "--reload"
         elif a.split("=", 1)[0] in _SERVE_VALUES:
-            name, eq, value = a.partition("=")
-            if not eq:
-                if i + 1 >= len(args):
-                    return None
-                i += 1
-                value = args[i]
-            try:
-                out[name[2:]] = _SERVE_VALUES[name](value)
-            except ValueError:
+            taken = _option_value(args, i, _SERVE_VALUES)
+            if taken is None:
                 return None
+            key, value, i = taken
+            out[key] = value
         else:
             return None  # --help, an unknown option, an argument: Typer answers
         i += 1
