@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -40,6 +39,7 @@ from pathlib import Path
 import pandas as pd
 
 from moduai.config import get_settings
+from moduai.data.cache_files import keep_quietly
 from moduai.errors import DataUnavailable, InputError
 from moduai.regions import list_regions
 
@@ -344,13 +344,7 @@ def _census_values_all(measure_id: str) -> pd.DataFrame:
             pass
     out = _compute_census_values(measure_id)
     if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            out.to_parquet(tmp, index=False)
-            os.replace(tmp, path)
-        except OSError:  # a read-only home only costs speed
-            pass
+        keep_quietly(path, lambda tmp: out.to_parquet(tmp, index=False))
     return out
 
 

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pandas as pd
 
 from moduai.config import get_settings
+from moduai.data.cache_files import keep_quietly
 
 
 def content_key(files: Iterable[Path], *extra: str) -> str:
@@ -52,13 +52,7 @@ def cached_frame(name: str, key: str, compute: Callable[[], pd.DataFrame]) -> pd
     frame = compute()
     if not isinstance(frame.index, pd.RangeIndex) or frame.index.start != 0 or frame.index.step != 1:
         raise ValueError(f"cached_frame({name!r}): the frame must have a default RangeIndex")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        frame.to_parquet(tmp, index=False)
-        os.replace(tmp, path)  # atomic: a concurrent reader sees the old state or the whole file
-    except OSError:
-        pass
+    keep_quietly(path, lambda tmp: frame.to_parquet(tmp, index=False))
     return frame
 
 
@@ -74,11 +68,5 @@ def cached_numbers(name: str, key: str, compute: Callable[[], list[float | None]
         except (OSError, ValueError):  # a damaged cache file is recomputed, never trusted
             pass
     values = [None if v is None else float(v) for v in compute()]
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(values), encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError:
-        pass
+    keep_quietly(path, lambda tmp: tmp.write_text(json.dumps(values), encoding="utf-8"))
     return values

