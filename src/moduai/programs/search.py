@@ -184,6 +184,7 @@ def _library_version(name: str) -> str:
         return "unknown"
 
 
+@lru_cache(maxsize=1)  # read this module's file once per process, not on every search
 def _tokenizer_key() -> str:
     """Everything :func:`tokenize` answers from besides the text: Kiwi's version and this module's code
     (user words, tags, stop words)."""
