@@ -7,7 +7,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -211,8 +213,6 @@ def build_commerce_report(
     >>> r = build_commerce_report(37.5898, 127.0579, radius_m=500, category="카페")  # doctest: +SKIP
     >>> print("\\n".join(r.summary))  # doctest: +SKIP
     """
-    t0 = time.perf_counter()
-    timings: dict[str, float] = {}
     cat = resolve_category_param(category)
     if lat is None or lon is None:
         if not place:
@@ -223,6 +223,62 @@ def build_commerce_report(
         lat, lon, _ = locate_place(place, st)
     else:
         st = get_stores(stores, snapshot)
+    if stores is not None:  # a caller's own store set: no cache (it may not be a frame-backed set)
+        return _compute_report(lat, lon, radius_m, cat, place, st)
+    try:
+        key = (float(lat), float(lon), float(radius_m), cat, place)
+        hash(key)
+    except TypeError:  # an unhashable category-like object
+        return _compute_report(lat, lon, radius_m, cat, place, st)
+    frame = st.frame
+    kept = frame_cache(frame, "commerce-reports", _ReportCache)
+    hit = kept.get(key)
+    if hit is not None:
+        return hit
+    report = _compute_report(lat, lon, radius_m, cat, place, st)
+    # the default set grows around a query: a report computed while it grew is kept only under the grown frame
+    # on its next (growth-free) computation, so every kept report equals a fresh one on the frame it is kept for
+    if st.frame is frame:
+        kept.put(key, report)
+    return report
+
+
+#: reports kept per store frame (least recently used dropped first)
+REPORT_CACHE_SIZE = 64
+
+
+class _ReportCache:
+    """Reports of one store frame by (lat, lon, radius, 업종, place text): a bounded, thread-safe LRU.
+
+    The report is a pure function of the frame, the query and packaged data (census, catalog, taxonomy), so a
+    kept report is what a fresh computation returns — except ``generated_at``/``timings_ms``, which then say when
+    and how fast it was first computed.  Callers share the kept object and must not change it (the page, API,
+    PDF and XLSX only read it; tests check that)."""
+
+    def __init__(self) -> None:
+        self._items: OrderedDict[tuple, CommerceReport] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> CommerceReport | None:
+        with self._lock:
+            hit = self._items.get(key)
+            if hit is not None:
+                self._items.move_to_end(key)
+            return hit
+
+    def put(self, key: tuple, report: CommerceReport) -> None:
+        with self._lock:
+            self._items[key] = report
+            self._items.move_to_end(key)
+            while len(self._items) > REPORT_CACHE_SIZE:
+                self._items.popitem(last=False)
+
+
+def _compute_report(lat: float, lon: float, radius_m: float, cat: Any, place: str | None,
+                    st: StoreSetLike) -> CommerceReport:
+    """The report, computed (no cache): :func:`build_commerce_report` after the place and store set are known."""
+    t0 = time.perf_counter()
+    timings: dict[str, float] = {}
     t = time.perf_counter()
     ta = build_trade_area(lat, lon, radius_m, cat, stores=st)
     timings["trade_area"] = (time.perf_counter() - t) * 1000
