@@ -73,15 +73,26 @@ def test_a_callers_own_store_set_is_never_kept():
     assert a is not b and _without_times(a) == _without_times(b)
 
 
-def test_the_report_lru_is_bounded(monkeypatch):
+def test_the_report_lru_is_bounded_and_keyed_by_the_frame_itself(monkeypatch):
+    import pandas as pd
+
     kept = report._ReportCache()
     monkeypatch.setattr(report, "REPORT_CACHE_SIZE", 3)
+    f, g = pd.DataFrame({"x": [1.0]}), pd.DataFrame({"x": [1.0]})
     for i in range(5):
-        kept.put((i,), i)
-    assert kept.get((0,)) is None and kept.get((1,)) is None and kept.get((4,)) == 4
-    kept.get((2,))  # used: kept over 3
-    kept.put((5,), 5)
-    assert kept.get((3,)) is None and kept.get((2,)) == 2
+        kept.put(f, (i,), i)
+    assert len(kept) == 3 and kept.get(f, (0,)) is None and kept.get(f, (1,)) is None and kept.get(f, (4,)) == 4
+    kept.get(f, (2,))  # used: kept over 3
+    kept.put(f, (5,), 5)
+    assert kept.get(f, (3,)) is None and kept.get(f, (2,)) == 2
+    assert kept.get(g, (2,)) is None  # an equal frame that is another object (a grown set) misses
+    kept.put(g, (2,), "g")
+    assert kept.get(g, (2,)) == "g" and kept.get(f, (2,)) == 2  # both frames' reports, side by side
+    assert kept.get(f, (4,)) is None  # the least recently used entry made room for (g, 2)
+    # an entry whose frame has died is never returned, even to a new frame given the dead one's id
+    key = (id(g), (2,))
+    del g
+    assert kept._items[key][0]() is None
 
 
 def test_pages_and_files_leave_the_kept_report_unchanged_and_the_map_is_drawn_once():

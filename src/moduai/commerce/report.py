@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
+import weakref
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
@@ -231,47 +232,58 @@ def build_commerce_report(
     except TypeError:  # an unhashable category-like object
         return _compute_report(lat, lon, radius_m, cat, place, st)
     frame = st.frame
-    kept = frame_cache(frame, "commerce-reports", _ReportCache)
-    hit = kept.get(key)
+    hit = _REPORTS.get(frame, key)
     if hit is not None:
         return hit
     report = _compute_report(lat, lon, radius_m, cat, place, st)
     # the default set grows around a query: a report computed while it grew is kept only under the grown frame
     # on its next (growth-free) computation, so every kept report equals a fresh one on the frame it is kept for
     if st.frame is frame:
-        kept.put(key, report)
+        _REPORTS.put(frame, key, report)
     return report
 
 
-#: reports kept per store frame (least recently used dropped first)
-REPORT_CACHE_SIZE = 64
+#: reports kept in the process, all store frames together (least recently used dropped first); a report is
+#: ≈ 120 KB in memory, so this bounds the cache near 15 MB however often the default set grows
+REPORT_CACHE_SIZE = 128
 
 
 class _ReportCache:
-    """Reports of one store frame by (lat, lon, radius, 업종, place text): a bounded, thread-safe LRU.
+    """Reports by (store frame, lat, lon, radius, 업종, place text): a bounded, thread-safe LRU.
 
-    The report is a pure function of the frame, the query and packaged data (census, catalog, taxonomy), so a
-    kept report is what a fresh computation returns — except ``generated_at``/``timings_ms``, which then say when
-    and how fast it was first computed.  Callers share the kept object and must not change it (the page, API,
-    PDF and XLSX only read it; tests check that)."""
+    The frame is held weakly and compared by identity (a grown default set or a re-imported snapshot is a new
+    frame, so it misses by itself).  The report is a pure function of the frame, the query and packaged data
+    (census, catalog, taxonomy), so a kept report is what a fresh computation returns — except
+    ``generated_at``/``timings_ms``, which then say when and how fast it was first computed.  Callers share the
+    kept object and must not change it (the page, API, PDF and XLSX only read it; tests check that)."""
 
     def __init__(self) -> None:
-        self._items: OrderedDict[tuple, CommerceReport] = OrderedDict()
+        self._items: OrderedDict[tuple, tuple[weakref.ref, CommerceReport]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: tuple) -> CommerceReport | None:
+    def get(self, frame: Any, key: tuple) -> CommerceReport | None:
+        k = (id(frame), key)
         with self._lock:
-            hit = self._items.get(key)
-            if hit is not None:
-                self._items.move_to_end(key)
-            return hit
+            hit = self._items.get(k)
+            if hit is None or hit[0]() is not frame:
+                return None
+            self._items.move_to_end(k)
+            return hit[1]
 
-    def put(self, key: tuple, report: CommerceReport) -> None:
+    def put(self, frame: Any, key: tuple, report: CommerceReport) -> None:
+        k = (id(frame), key)
         with self._lock:
-            self._items[key] = report
-            self._items.move_to_end(key)
+            self._items[k] = (weakref.ref(frame), report)
+            self._items.move_to_end(k)
             while len(self._items) > REPORT_CACHE_SIZE:
                 self._items.popitem(last=False)
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._items)
+
+
+_REPORTS = _ReportCache()
 
 
 def _compute_report(lat: float, lon: float, radius_m: float, cat: Any, place: str | None,
