@@ -115,3 +115,38 @@ def test_pages_and_files_leave_the_kept_report_unchanged_and_the_map_is_drawn_on
     assert maps.commerce_report_map(kept) is svg
     assert str(svg) == str(maps.draw_commerce_report_map(kept))
     assert svg.count('class="pt competitor"') == len(kept.trade_area.competitors) > 0
+
+
+def test_a_report_computed_while_the_set_grew_is_not_kept(monkeypatch):
+    """The default set grows around a query (a new frame mid-computation): that report is not kept under either
+    frame; the next call (no growth) computes it on the grown frame and keeps it, equal to a fresh computation."""
+    from moduai.commerce import trade_area
+    from moduai.commerce.store import StoreSet
+
+    base = get_store_set("hoegidong-2026Q1")
+    full = base.frame
+    x0 = float(full["x"].median())
+    later = full[full["x"] > x0]  # the east half arrives on the first query that reaches it
+    grown = {"n": 0}
+
+    def extender(s, *_box):
+        if grown["n"] == 0:
+            grown["n"] += 1
+            s.append(later)
+
+    st = StoreSet(full[full["x"] <= x0], base.snapshot, extender=extender)
+    monkeypatch.setattr(report, "get_stores", lambda stores, snapshot: st)
+    monkeypatch.setattr(trade_area, "get_stores", lambda stores, snapshot=None: stores if stores is not None else st)
+    monkeypatch.setattr(report, "_REPORTS", report._ReportCache())
+    first_frame = st.frame
+    a = report.build_commerce_report(37.5898, 127.0579, category="카페", radius_m=400)
+    assert grown["n"] == 1 and st.frame is not first_frame and len(st.frame) == len(full)
+    assert len(report._REPORTS) == 0  # not kept (under the old frame it could never be found again anyway)
+    b = report.build_commerce_report(37.5898, 127.0579, category="카페", radius_m=400)
+    assert b is not a and len(report._REPORTS) == 1
+    assert report.build_commerce_report(37.5898, 127.0579, category="카페", radius_m=400) is b
+    from moduai.commerce.trade_area import resolve_category_param
+
+    fresh = report._compute_report(37.5898, 127.0579, 400.0, resolve_category_param("카페"), None, st)
+    assert _without_times(b) == _without_times(fresh)
+    assert b.trade_area.store_count > 0

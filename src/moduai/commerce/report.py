@@ -236,8 +236,9 @@ def build_commerce_report(
     if hit is not None:
         return hit
     report = _compute_report(lat, lon, radius_m, cat, place, st)
-    # the default set grows around a query: a report computed while it grew is kept only under the grown frame
-    # on its next (growth-free) computation, so every kept report equals a fresh one on the frame it is kept for
+    # the default set grows around a query: a report computed while it grew is not kept (under the old frame it
+    # could never be found again); the grown frame's next, growth-free computation is, so every kept report is a
+    # computation on the very frame it is kept under
     if st.frame is frame:
         _REPORTS.put(frame, key, report)
     return report
