@@ -30,3 +30,123 @@ def test_the_kept_busiest_spot_equals_a_fresh_one():
     assert report._census_dong_point_uncached(i, st) == first
     lat, lon, name = first
     assert name.endswith("회기동") and 37.58 < lat < 37.60 and 127.04 < lon < 127.07
+
+
+def _without_times(r) -> dict:
+    from moduai.results import to_jsonable
+
+    d = to_jsonable(r)
+    d.pop("generated_at")
+    d.pop("timings_ms")
+    return d
+
+
+def test_a_kept_report_equals_a_fresh_computation_and_other_queries_miss():
+    from moduai.commerce.trade_area import get_stores, resolve_category_param
+
+    first = report.build_commerce_report(place="회기동", category="카페", radius_m=500)
+    kept = report.build_commerce_report(place="회기동", category="카페", radius_m=500)
+    if kept is not first:  # the first call grew the default set around 회기동: kept only from the second on
+        assert report.build_commerce_report(place="회기동", category="카페", radius_m=500) is kept
+    st = get_stores(None, None)
+    fresh = report._compute_report(kept.lat, kept.lon, 500.0, resolve_category_param("카페"), "회기동", st)
+    assert fresh is not kept
+    assert _without_times(kept) == _without_times(fresh)
+    assert kept.trade_area.store_count > 100 and kept.summary  # a real report, not an empty one
+    # every part of the key matters
+    for other in (dict(place="회기동", category="카페", radius_m=300),
+                  dict(place="회기동", category="편의점", radius_m=500),
+                  dict(place="회기동", category="커피", radius_m=500),  # same 업종, other words: says what was typed
+                  dict(lat=kept.lat, lon=kept.lon, category="카페", radius_m=500)):  # no place text
+        r = report.build_commerce_report(**other)
+        assert r is not kept
+        assert _without_times(r) == _without_times(report._compute_report(
+            r.lat, r.lon, r.radius_m, resolve_category_param(other["category"]), other.get("place"), st))
+    assert report.build_commerce_report(place="회기동", category="커피", radius_m=500).category_input == "커피"
+    assert report.build_commerce_report(place="회기동", category="카페", radius_m=500) is kept
+
+
+def test_a_callers_own_store_set_is_never_kept():
+    st = get_store_set()
+    a = report.build_commerce_report(37.5898, 127.0579, category="카페", radius_m=500, stores=st)
+    b = report.build_commerce_report(37.5898, 127.0579, category="카페", radius_m=500, stores=st)
+    assert a is not b and _without_times(a) == _without_times(b)
+
+
+def test_the_report_lru_is_bounded_and_keyed_by_the_frame_itself(monkeypatch):
+    import pandas as pd
+
+    kept = report._ReportCache()
+    monkeypatch.setattr(report, "REPORT_CACHE_SIZE", 3)
+    f, g = pd.DataFrame({"x": [1.0]}), pd.DataFrame({"x": [1.0]})
+    for i in range(5):
+        kept.put(f, (i,), i)
+    assert len(kept) == 3 and kept.get(f, (0,)) is None and kept.get(f, (1,)) is None and kept.get(f, (4,)) == 4
+    kept.get(f, (2,))  # used: kept over 3
+    kept.put(f, (5,), 5)
+    assert kept.get(f, (3,)) is None and kept.get(f, (2,)) == 2
+    assert kept.get(g, (2,)) is None  # an equal frame that is another object (a grown set) misses
+    kept.put(g, (2,), "g")
+    assert kept.get(g, (2,)) == "g" and kept.get(f, (2,)) == 2  # both frames' reports, side by side
+    assert kept.get(f, (4,)) is None  # the least recently used entry made room for (g, 2)
+    # an entry whose frame has died is never returned, even to a new frame given the dead one's id
+    key = (id(g), (2,))
+    del g
+    assert kept._items[key][0]() is None
+
+
+def test_pages_and_files_leave_the_kept_report_unchanged_and_the_map_is_drawn_once():
+    from fastapi.testclient import TestClient
+
+    from moduai.results import to_jsonable
+    from moduai.web import maps
+    from moduai.web.app import create_app
+
+    q = {"place": "회기동", "radius": 400, "category": "한식"}
+    for _ in range(2):
+        kept = report.build_commerce_report(place="회기동", category="한식", radius_m=400)
+    before = to_jsonable(kept)
+    client = TestClient(create_app())
+    for url in ("/commerce/report", "/api/v1/commerce/report", "/commerce/report.pdf", "/commerce/report.xlsx"):
+        assert client.get(url, params=q).status_code == 200
+    assert report.build_commerce_report(place="회기동", category="한식", radius_m=400) is kept
+    assert to_jsonable(kept) == before
+    svg = maps.commerce_report_map(kept)
+    assert maps.commerce_report_map(kept) is svg
+    assert str(svg) == str(maps.draw_commerce_report_map(kept))
+    assert svg.count('class="pt competitor"') == len(kept.trade_area.competitors) > 0
+
+
+def test_a_report_computed_while_the_set_grew_is_not_kept(monkeypatch):
+    """The default set grows around a query (a new frame mid-computation): that report is not kept under either
+    frame; the next call (no growth) computes it on the grown frame and keeps it, equal to a fresh computation."""
+    from moduai.commerce import trade_area
+    from moduai.commerce.store import StoreSet
+
+    base = get_store_set("hoegidong-2026Q1")
+    full = base.frame
+    x0 = float(full["x"].median())
+    later = full[full["x"] > x0]  # the east half arrives on the first query that reaches it
+    grown = {"n": 0}
+
+    def extender(s, *_box):
+        if grown["n"] == 0:
+            grown["n"] += 1
+            s.append(later)
+
+    st = StoreSet(full[full["x"] <= x0], base.snapshot, extender=extender)
+    monkeypatch.setattr(report, "get_stores", lambda stores, snapshot: st)
+    monkeypatch.setattr(trade_area, "get_stores", lambda stores, snapshot=None: stores if stores is not None else st)
+    monkeypatch.setattr(report, "_REPORTS", report._ReportCache())
+    first_frame = st.frame
+    a = report.build_commerce_report(37.5898, 127.0579, category="카페", radius_m=400)
+    assert grown["n"] == 1 and st.frame is not first_frame and len(st.frame) == len(full)
+    assert len(report._REPORTS) == 0  # not kept (under the old frame it could never be found again anyway)
+    b = report.build_commerce_report(37.5898, 127.0579, category="카페", radius_m=400)
+    assert b is not a and len(report._REPORTS) == 1
+    assert report.build_commerce_report(37.5898, 127.0579, category="카페", radius_m=400) is b
+    from moduai.commerce.trade_area import resolve_category_param
+
+    fresh = report._compute_report(37.5898, 127.0579, 400.0, resolve_category_param("카페"), None, st)
+    assert _without_times(b) == _without_times(fresh)
+    assert b.trade_area.store_count > 0

@@ -95,7 +95,7 @@ def _base(level, name, per1000, share):
     (2.0, 0.15, "과밀", "판정 규칙"),
     (0.5, 0.06, "부족", "판정 규칙"),
     (0.5, 0.10, "적정", "점포 전체가 적은 것"),
-    (1.2, 0.15, "적정", "업종 비중(LQ)은 높지만"),
+    (1.2, 0.15, "적정", "업종 비중(입지계수)은 높지만"),
     (1.0, 0.10, "적정", "모두 기준 안에"),
 ])
 def test_verdict_sentence_states_its_rule(local_per, local_share, verdict, says):
@@ -111,6 +111,6 @@ def test_verdict_sentence_states_its_rule(local_per, local_share, verdict, says)
     v, reason = _verdict(Cat, local, [gu], {"sigungu": lq}, {"sigungu": ratio})
     assert v == verdict
     assert says in reason
-    assert f"{ratio:.1f}배" in reason and "과밀" in reason and "LQ" in reason
+    assert f"{ratio:.1f}배" in reason and "과밀" in reason and "입지계수" in reason and "LQ" not in reason
     if verdict == "적정":
         assert "1.5배 이상" in reason and "1.2 이상" in reason  # the rule, in the sentence

@@ -167,8 +167,16 @@ def test_fast_counts_equal_the_series_path_and_pandas_on_real_rows(hoegi, raw, l
             inside = raw[np.hypot(raw["x"] - x, raw["y"] - y) <= radius]
             assert fast == inside[column].value_counts().to_dict()
             assert fast == hoegi.counts_within(x, y, radius, level).to_dict()
+            # the Series itself: largest first, ties by code, the level's column as the index name, int counts
+            vc = inside[column].value_counts()
+            want = pd.Series(vc.to_numpy(dtype=np.int64), index=pd.Index(vc.index.to_numpy(dtype=object),
+                                                                          name=f"{level}_code"), name="count")
+            want = want.iloc[np.lexsort((want.index.to_numpy(dtype=str), -want.to_numpy()))]
+            pd.testing.assert_series_equal(hoegi.counts_within(x, y, radius, level), want)
             assert int(counts.sum()) == len(hoegi.within(x, y, radius))
     for bad in (0, -5, float("nan"), float("inf"), True):  # the declared check, as on the slow path
         with pytest.raises(InputError):
             hoegi.code_counts_within(x0, y0, bad, level)
     assert (hoegi.code_counts_within(x0, y0, "300", level)[0] == hoegi.code_counts_within(x0, y0, 300, level)[0]).all()
+    far = hoegi.counts_within(x0 + 50_000, y0, 300, level)  # no store there: an empty Series, still named
+    assert far.empty and far.index.name == f"{level}_code" and far.name == "count"

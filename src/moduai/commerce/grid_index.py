@@ -59,12 +59,17 @@ def _open(path: Path, mmap: bool) -> np.ndarray:
 def _ranges(starts: np.ndarray, stops: np.ndarray) -> np.ndarray:
     """Concatenation of ``arange(starts[i], stops[i])`` for all i, without a Python loop."""
     lens = stops - starts
-    ends = np.cumsum(lens)
+    return _ranges_of(starts, lens, lens.cumsum())
+
+
+def _ranges_of(starts: np.ndarray, lens: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """:func:`_ranges` given ``lens = stops - starts`` and ``ends = lens.cumsum()`` (a caller that already has
+    them saves the NumPy calls; array methods, not ``np.`` functions, skip NumPy's Python-level dispatch)."""
     total = int(ends[-1]) if len(ends) else 0
     if total == 0:
         return np.empty(0, dtype=np.int64)
     # empty ranges repeat zero times, so they need no filtering
-    return np.repeat(starts - (ends - lens), lens) + np.arange(total)
+    return (starts - (ends - lens)).repeat(lens) + np.arange(total)
 
 
 @dataclass(frozen=True)
@@ -141,14 +146,26 @@ class GridIndex:
         that small costs more in call overhead than it saves."""
         ncols, last_col, fr2, sqrt, floor = self.ncols, self.ncols - 1, fr * fr, math.sqrt, math.floor
         bounds: list[int] = []
+        add = bounds.append
         for row in range(r0, r1 + 1):
-            near = max(row - fy, fy - row - 1.0, 0.0)  # distance from the centre to the row's nearest y
-            half = sqrt(max(fr2 - near * near, 0.0)) + EDGE_EPS
+            # distance from the centre to the row's nearest y (0 when the centre's row)
+            near = row - fy if row > fy else (fy - row - 1.0 if fy > row + 1.0 else 0.0)
+            h2 = fr2 - near * near
+            half = (sqrt(h2) if h2 > 0.0 else 0.0) + EDGE_EPS
             base = row * ncols
-            c_lo, c_hi = max(floor(fx - half), 0), min(floor(fx + half), last_col)
-            bounds += (base + c_lo, base + c_hi + 1) if c_hi >= c_lo else (base, base)
+            c_lo, c_hi = floor(fx - half), floor(fx + half)
+            if c_lo < 0:
+                c_lo = 0
+            if c_hi > last_col:
+                c_hi = last_col
+            if c_hi >= c_lo:
+                add(base + c_lo)
+                add(base + c_hi + 1)
+            else:
+                add(base)
+                add(base)
         # keys are integers: "right of key" = "left of key + 1", so one searchsorted answers both bounds
-        found = np.searchsorted(self.keys, np.array(bounds, dtype=np.int64), side="left")
+        found = self.keys.searchsorted(np.array(bounds, dtype=np.int64), side="left")
         return found[0::2], found[1::2]
 
     def _inside(self, fx: float, fy: float, fr: float, r0: int, r1: int) -> tuple[np.ndarray, np.ndarray]:
@@ -210,10 +227,19 @@ class GridIndex:
         a, b = self._touched(*rows)
         cs = self.cell_start
         lo, hi = cs[a], cs[b]
-        if int(hi.sum() - lo.sum()) < HISTOGRAM_MIN_POINTS:
-            cand = _ranges(lo, hi)
-            dx, dy = self.xs[cand] - x, self.ys[cand] - y
-            return np.bincount(level.codes[cand[dx * dx + dy * dy <= r * r]], minlength=nlab)
+        lens = hi - lo
+        ends = lens.cumsum()
+        if int(ends[-1]) < HISTOGRAM_MIN_POINTS:
+            cand = _ranges_of(lo, lens, ends)
+            # in place on the gathered copies: the same float operations as ``dx*dx + dy*dy``, fewer arrays
+            dx = self.xs[cand]
+            dx -= x
+            dx *= dx
+            dy = self.ys[cand]
+            dy -= y
+            dy *= dy
+            dx += dy
+            return np.bincount(level.codes[cand[dx <= r * r]], minlength=nlab)
         ia, ib = self._inside(*rows)
         ia = np.minimum(np.maximum(ia, a), b)
         ib = np.maximum(np.minimum(ib, b), ia)

@@ -7,7 +7,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
+import weakref
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -211,8 +214,6 @@ def build_commerce_report(
     >>> r = build_commerce_report(37.5898, 127.0579, radius_m=500, category="카페")  # doctest: +SKIP
     >>> print("\\n".join(r.summary))  # doctest: +SKIP
     """
-    t0 = time.perf_counter()
-    timings: dict[str, float] = {}
     cat = resolve_category_param(category)
     if lat is None or lon is None:
         if not place:
@@ -223,6 +224,74 @@ def build_commerce_report(
         lat, lon, _ = locate_place(place, st)
     else:
         st = get_stores(stores, snapshot)
+    if stores is not None:  # a caller's own store set: no cache (it may not be a frame-backed set)
+        return _compute_report(lat, lon, radius_m, cat, place, st)
+    try:
+        key = (float(lat), float(lon), float(radius_m), cat, place)
+        hash(key)
+    except TypeError:  # an unhashable category-like object
+        return _compute_report(lat, lon, radius_m, cat, place, st)
+    frame = st.frame
+    hit = _REPORTS.get(frame, key)
+    if hit is not None:
+        return hit
+    report = _compute_report(lat, lon, radius_m, cat, place, st)
+    # the default set grows around a query: a report computed while it grew is not kept (under the old frame it
+    # could never be found again); the grown frame's next, growth-free computation is, so every kept report is a
+    # computation on the very frame it is kept under
+    if st.frame is frame:
+        _REPORTS.put(frame, key, report)
+    return report
+
+
+#: reports kept in the process, all store frames together (least recently used dropped first); a report is
+#: ≈ 120 KB in memory, so this bounds the cache near 15 MB however often the default set grows
+REPORT_CACHE_SIZE = 128
+
+
+class _ReportCache:
+    """Reports by (store frame, lat, lon, radius, 업종, place text): a bounded, thread-safe LRU.
+
+    The frame is held weakly and compared by identity (a grown default set or a re-imported snapshot is a new
+    frame, so it misses by itself).  The report is a pure function of the frame, the query and packaged data
+    (census, catalog, taxonomy), so a kept report is what a fresh computation returns — except
+    ``generated_at``/``timings_ms``, which then say when and how fast it was first computed.  Callers share the
+    kept object and must not change it (the page, API, PDF and XLSX only read it; tests check that)."""
+
+    def __init__(self) -> None:
+        self._items: OrderedDict[tuple, tuple[weakref.ref, CommerceReport]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, frame: Any, key: tuple) -> CommerceReport | None:
+        k = (id(frame), key)
+        with self._lock:
+            hit = self._items.get(k)
+            if hit is None or hit[0]() is not frame:
+                return None
+            self._items.move_to_end(k)
+            return hit[1]
+
+    def put(self, frame: Any, key: tuple, report: CommerceReport) -> None:
+        k = (id(frame), key)
+        with self._lock:
+            self._items[k] = (weakref.ref(frame), report)
+            self._items.move_to_end(k)
+            while len(self._items) > REPORT_CACHE_SIZE:
+                self._items.popitem(last=False)
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._items)
+
+
+_REPORTS = _ReportCache()
+
+
+def _compute_report(lat: float, lon: float, radius_m: float, cat: Any, place: str | None,
+                    st: StoreSetLike) -> CommerceReport:
+    """The report, computed (no cache): :func:`build_commerce_report` after the place and store set are known."""
+    t0 = time.perf_counter()
+    timings: dict[str, float] = {}
     t = time.perf_counter()
     ta = build_trade_area(lat, lon, radius_m, cat, stores=st)
     timings["trade_area"] = (time.perf_counter() - t) * 1000

@@ -469,36 +469,36 @@ def _verdict(cat, local: Baseline, bases: list[Baseline], lq, r1000) -> tuple[st
     ratio = r1000.get(ref.level)
     q = lq.get(ref.level)
     if ratio is None or q is None:
-        return "판단 보류", (f"{ref.name}과 견줄 배율이나 입지계수(LQ)를 계산할 수 없어 과밀 여부를 판단하지 않았습니다 "
+        return "판단 보류", (f"{ref.name}과 견줄 배율이나 입지계수를 계산할 수 없어 과밀 여부를 판단하지 않았습니다 "
                              "(주변에 같은 업종이나 주민 자료가 없음).")
     name = cat.name
     where = ref.name
     lq_hi, lq_lo = SATURATED_LQ, UNDERSUPPLIED_LQ
-    rule = (f"판정 규칙: 주민 1,000명당 점포 수가 {where} 평균의 {SATURATED_RATIO:.1f}배 이상이고 업종 비중(LQ)도 "
-            f"{lq_hi:.1f} 이상이면 과밀, {UNDERSUPPLIED_RATIO:.2f}배 이하이고 LQ {lq_lo:.1f} 이하이면 부족, "
+    rule = (f"판정 규칙: 주민 1,000명당 점포 수가 {where} 평균의 {SATURATED_RATIO:.1f}배 이상이고 업종 비중(입지계수)도 "
+            f"{lq_hi:.1f} 이상이면 과밀, {UNDERSUPPLIED_RATIO:.2f}배 이하이고 입지계수 {lq_lo:.1f} 이하이면 부족, "
             "둘 중 하나만 맞거나 둘 다 안 맞으면 적정입니다.")
     if ratio >= SATURATED_RATIO and q >= lq_hi:
         return "과밀", (
             f"주민 1,000명당 {name} 점포가 {local.per_1000_residents:.2f}곳으로 {where} 평균"
-            f"({ref.per_1000_residents:.2f}곳)의 {ratio:.1f}배이고, 점포 구성 비중도 {q:.1f}배(LQ)입니다. {rule}"
+            f"({ref.per_1000_residents:.2f}곳)의 {ratio:.1f}배이고, 점포 구성 비중도 {q:.1f}배(입지계수 {q:.2f})입니다. {rule}"
         )
     if ratio <= UNDERSUPPLIED_RATIO and q <= lq_lo:
         return "부족", (
             f"주민 1,000명당 {name} 점포가 {local.per_1000_residents:.2f}곳으로 {where} 평균"
-            f"({ref.per_1000_residents:.2f}곳)의 {ratio:.1f}배에 그치고, 점포 구성 비중도 {q:.1f}배(LQ)입니다. {rule}"
+            f"({ref.per_1000_residents:.2f}곳)의 {ratio:.1f}배에 그치고, 점포 구성 비중도 {q:.1f}배(입지계수 {q:.2f})입니다. {rule}"
         )
     head = (f"주민 1,000명당 {name} 점포 {local.per_1000_residents:.2f}곳은 {where} 평균"
-            f"({ref.per_1000_residents:.2f}곳)의 {ratio:.1f}배이고 LQ는 {q:.2f}입니다. ")
+            f"({ref.per_1000_residents:.2f}곳)의 {ratio:.1f}배이고 입지계수는 {q:.2f}입니다. ")
     if ratio >= SATURATED_RATIO:
-        why = (f"주민당 밀도는 기준({SATURATED_RATIO:.1f}배)을 넘지만 LQ가 {lq_hi:.1f}에 못 미쳐, 이 업종만 몰린 것이 아니라 "
+        why = (f"주민당 밀도는 기준({SATURATED_RATIO:.1f}배)을 넘지만 입지계수가 {lq_hi:.1f}에 못 미쳐, 이 업종만 몰린 것이 아니라 "
                "이 상권에 점포 전체가 많은 것(중심지·유동 인구)으로 보고 적정으로 판정했습니다.")
     elif q >= lq_hi:
-        why = (f"업종 비중(LQ)은 높지만 주민당 밀도가 {SATURATED_RATIO:.1f}배에 못 미쳐 적정으로 판정했습니다.")
+        why = (f"업종 비중(입지계수)은 높지만 주민당 밀도가 {SATURATED_RATIO:.1f}배에 못 미쳐 적정으로 판정했습니다.")
     elif ratio <= UNDERSUPPLIED_RATIO:
-        why = (f"주민당 밀도는 낮지만 LQ가 {lq_lo:.1f}보다 커 이 업종 비중은 평범합니다: 이 상권에 점포 전체가 적은 것으로 보고 "
+        why = (f"주민당 밀도는 낮지만 입지계수가 {lq_lo:.1f}보다 커 이 업종 비중은 평범합니다: 이 상권에 점포 전체가 적은 것으로 보고 "
                "적정으로 판정했습니다.")
     elif q <= lq_lo:
-        why = (f"업종 비중(LQ)은 낮지만 주민당 밀도가 {UNDERSUPPLIED_RATIO:.2f}배보다 커 적정으로 판정했습니다.")
+        why = (f"업종 비중(입지계수)은 낮지만 주민당 밀도가 {UNDERSUPPLIED_RATIO:.2f}배보다 커 적정으로 판정했습니다.")
     else:
         why = "주민당 밀도와 업종 비중이 모두 기준 안에 있어 뚜렷한 과밀이나 부족이 아닙니다."
     return "적정", head + why + " " + rule

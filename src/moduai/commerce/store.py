@@ -168,6 +168,25 @@ def frame_cache(frame: pd.DataFrame, name: str, build: Callable[[], T]) -> T:
     return value
 
 
+_LABEL_INDEXES: OrderedDict[tuple[int, str], tuple[np.ndarray, pd.Index]] = OrderedDict()
+
+
+def _label_index(labels: np.ndarray, name: str) -> pd.Index:
+    """``pd.Index(labels, name=name)``, kept per labels array (a level's labels live as long as its counts;
+    the identity check guards against a reused id, the size bound against growth)."""
+    key = (id(labels), name)
+    with _FRAME_CACHE_LOCK:
+        hit = _LABEL_INDEXES.get(key)
+        if hit is not None and hit[0] is labels:
+            return hit[1]
+    index = pd.Index(labels, name=name)
+    with _FRAME_CACHE_LOCK:
+        _LABEL_INDEXES[key] = (labels, index)
+        while len(_LABEL_INDEXES) > 4 * FRAME_CACHE_MAXSIZE:
+            _LABEL_INDEXES.popitem(last=False)
+    return index
+
+
 def frame_cache_size() -> int:
     with _FRAME_CACHE_LOCK:
         return len(_FRAME_CACHE)
@@ -334,9 +353,12 @@ class StoreSet:
     def counts_within(self, x: float, y: float, radius_m: float, level: str = "major") -> pd.Series:
         """Number of stores within the radius by 업종 code of ``level`` ('major'|'mid'|'minor'), largest first."""
         counts, labels = self.code_counts_within(x, y, radius_m, level)
-        nz = np.flatnonzero(counts)
+        nz = counts.nonzero()[0]
         order = nz[np.lexsort((labels[nz], -counts[nz]))]
-        return pd.Series(counts[order], index=pd.Index(labels[order], name=_level_column(level)), name="count")
+        # the labels' Index is built once per level's labels and taken from (a new object Index per call cost
+        # ~20 µs of type inference); the Series owns its counts (a fresh array each call), so no copy
+        return pd.Series(counts[order], index=_label_index(labels, _level_column(level))[order], name="count",
+                         copy=False)
 
     def code_counts_within(self, x: float, y: float, radius_m: float,
                            level: str = "major") -> tuple[np.ndarray, np.ndarray]:

@@ -64,22 +64,35 @@ def megaregion_trend_figure(label: str, unit: str, years: Sequence[int], series:
 
 def megaregion_bar_figure(groups: Sequence[dict], *, label: str, unit: str, digits: int, year: int,
                           national: float | None) -> Figure:
-    """One bar per 5극3특 group (group colours), 전국 as a dashed line."""
-    return {"data": [{
-        "type": "bar", "x": [short_name(g["name"]) for g in groups], "y": [g["value"] for g in groups],
+    """One horizontal bar per 5극3특 group (group colours, first group on top), 전국 as a dashed line.
+
+    Horizontal: the group names (수도권 … 제주(특)) sit on the left, each on its own row, so they never have to
+    be rotated to fit under narrow bars — at 390 px the rotated names touched one another.  The 전국 line is
+    named in the legend (an annotation at its top ran into the title on a phone)."""
+    n = len(groups)
+    values = [g["value"] for g in groups if g["value"] is not None] + ([national] if national is not None else [])
+    top = max(values, default=0.0)
+    data: list[dict] = [{
+        "type": "bar", "orientation": "h", "y": [short_name(g["name"]) for g in groups],
+        "x": [g["value"] for g in groups],
         "marker": {"color": [g["colour"] for g in groups]},
         "text": [None if g["value"] is None else f"{g['value']:,.{digits}f}" for g in groups],
-        "textposition": "outside", "name": label}],
-        "layout": {"title": {"text": f"5극3특 권역별 {label} ({year}년)"}, "font": PLOT_FONT,
-                   "yaxis": {"title": {"text": f"{label} ({unit})"}},
-                   "xaxis": {"title": {"text": "권역"}}, "height": 380,
-                   "shapes": [] if national is None else [{
-                       "type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": national, "y1": national,
-                       "line": dict(NATIONAL_LINE)}],
-                   "annotations": [] if national is None else [{
-                       "xref": "paper", "x": 1, "y": national, "text": f"전국 {national:,.{digits}f}",
-                       "showarrow": False, "yshift": 10, "xanchor": "right"}],
-                   "margin": {"l": 70, "r": 20, "t": 50, "b": 60}}}
+        "textposition": "outside", "cliponaxis": False, "name": label, "showlegend": False}]
+    if national is not None:  # legend entry only: the line itself is the shape below
+        data.append({"type": "scatter", "mode": "lines", "x": [None], "y": [None], "hoverinfo": "skip",
+                     "name": f"전국 {national:,.{digits}f}", "line": dict(NATIONAL_LINE), "showlegend": True})
+    xaxis: dict[str, Any] = {"title": {"text": f"{label} ({unit})"}, "automargin": True}
+    if top > 0:  # room for the value written after the longest bar
+        xaxis["range"] = [0, top * 1.18]
+    return {"data": data,
+            "layout": {"title": {"text": f"5극3특 권역별 {label} ({year}년)"}, "font": PLOT_FONT,
+                       "xaxis": xaxis, "yaxis": {"autorange": "reversed", "automargin": True},
+                       "height": max(320, 90 + 34 * n), "bargap": 0.25,
+                       "legend": {"orientation": "h", "y": -0.2},
+                       "shapes": [] if national is None else [{
+                           "type": "line", "xref": "x", "yref": "paper", "x0": national, "x1": national,
+                           "y0": 0, "y1": 1, "layer": "below", "line": dict(NATIONAL_LINE)}],
+                       "margin": {"l": 70, "r": 20, "t": 50, "b": 60}}}
 
 
 def theil_figure(theil: Any) -> Figure:

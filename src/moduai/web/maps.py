@@ -8,6 +8,9 @@ functions that need them so that importing the web app stays fast.
 
 from __future__ import annotations
 
+import threading
+import weakref
+from collections import OrderedDict
 from functools import lru_cache
 from typing import Any
 
@@ -281,8 +284,34 @@ def _simplified_dong(i: int, tolerance: float):
     return load_dong_demand().geoms[i].simplify(tolerance)
 
 
+#: report maps kept per report object (the domain keeps its reports per store frame and query, so a warm
+#: report is the same object and its map is drawn once)
+REPORT_MAP_CACHE_SIZE = 64
+_REPORT_MAPS: OrderedDict[int, tuple[weakref.ref, Markup]] = OrderedDict()
+_REPORT_MAPS_LOCK = threading.Lock()
+
+
 def commerce_report_map(report: Any) -> Markup:
-    """Census 읍면동 around the point (named), the radius, the area's stores and the 업종's competitors."""
+    """Census 읍면동 around the point (named), the radius, the area's stores and the 업종's competitors.
+
+    Drawn once per report object and kept while it lives (bounded LRU); :func:`draw_commerce_report_map` draws."""
+    key = id(report)
+    with _REPORT_MAPS_LOCK:
+        hit = _REPORT_MAPS.get(key)
+        if hit is not None and hit[0]() is report:
+            _REPORT_MAPS.move_to_end(key)
+            return hit[1]
+    svg = draw_commerce_report_map(report)
+    with _REPORT_MAPS_LOCK:
+        _REPORT_MAPS[key] = (weakref.ref(report), svg)
+        _REPORT_MAPS.move_to_end(key)
+        while len(_REPORT_MAPS) > REPORT_MAP_CACHE_SIZE:
+            _REPORT_MAPS.popitem(last=False)
+    return svg
+
+
+def draw_commerce_report_map(report: Any) -> Markup:
+    """The report map, drawn (no cache)."""
     import numpy as np
     import shapely
 
