@@ -175,13 +175,15 @@ def test_learning_runs_as_a_background_job_and_imports_join_a_waiting_one(db_url
         assert first.sentiment_model_note == store.LEARNING_NOTE and "백그라운드" in first.sentiment_model_note
         assert not local_model_path().exists()  # nothing learnt inside the import
         assert store.sentiment_model_note() == store.LEARNING_NOTE
+        assert store.review_learning_job() == first.sentiment_model_job  # what the review page links to
         assert get_runner().get(first.sentiment_model_job).status in ("queued", "running")
     job = get_runner().wait(first.sentiment_model_job, 600)
     assert job.status == "done", job.error
     assert "새로 학습했습니다" in job.note and job.result["learned"] is True  # the job's own Korean note
+    assert job.result_url is None  # the status page keeps the note instead of redirecting
     model = read_model(local_model_path())
     assert model.meta["shops"] == 2  # both imports, pooled, in one learning
-    assert store.review_learning_pending() is None
+    assert store.review_learning_pending() is None and store.review_learning_job() is None
     note = store.sentiment_model_note()
     assert "이 설치본의 리뷰 감성 모델로 분류했습니다" in note and "가게 2곳" in note, note
     # a new star-rated file after that starts a new job

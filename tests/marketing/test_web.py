@@ -82,12 +82,18 @@ def test_review_upload_result_and_csv(client):
 
 def test_api_review_import_learns_in_the_background(client):
     """The API answers with the import and the learning job; the job's status is at /api/v1/jobs/<id>."""
-    files = {"file": ("리뷰.csv", io.BytesIO(REVIEWS.encode("utf-8")), "text/csv")}
-    r = client.post("/api/v1/marketing/reviews", files=files, data={"shop": "모두 카페"})
-    assert r.status_code == 200, r.text
-    imp = r.json()["import"]
-    assert imp["sentiment_model_job"] and "백그라운드" in imp["sentiment_model_note"]
     from moduai.jobs import get_runner
+    from moduai.marketing import store
+
+    files = {"file": ("리뷰.csv", io.BytesIO(REVIEWS.encode("utf-8")), "text/csv")}
+    with store._LEARNING:  # another learning running: this one waits, and the page says so with a link
+        r = client.post("/api/v1/marketing/reviews", files=files, data={"shop": "모두 카페"})
+        assert r.status_code == 200, r.text
+        imp = r.json()["import"]
+        assert imp["sentiment_model_job"] and "백그라운드" in imp["sentiment_model_note"]
+        page = client.get(f"/marketing/reviews/{imp['import_id']}")
+        assert "백그라운드에서 다시 학습하고 있습니다" in page.text
+        assert f'href="/jobs/{imp["sentiment_model_job"]}"' in page.text and "학습 진행 상황 보기" in page.text
 
     get_runner().wait(imp["sentiment_model_job"], 120)
     job = client.get(f"/api/v1/jobs/{imp['sentiment_model_job']}").json()

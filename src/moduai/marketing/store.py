@@ -157,9 +157,10 @@ def import_reviews(data: bytes, source_name: str, shop: str | None = None, *, to
 #: What the owner reads while the installation's review model is being re-learnt.
 LEARNING_NOTE = ("별점이 있는 리뷰로 이 설치본의 리뷰 감성 모델을 백그라운드에서 다시 학습하고 있습니다(수십 초 걸릴 수 있습니다). "
                  "학습이 끝나기 전에는 지금까지의 모델로 분석하고, 끝나면 다음에 여는 분석부터 새 모델을 씁니다.")
-_LEARN_STATE = threading.Lock()  # guards _PENDING
+_LEARN_STATE = threading.Lock()  # guards _PENDING and _RUNNING
 _LEARNING = threading.Lock()  # one learning at a time (each reads every star-rated review when it starts)
 _PENDING: str | None = None  # a learning job submitted but not yet reading the reviews
+_RUNNING: str | None = None  # the learning job reading the reviews and learning now
 
 
 def schedule_review_learning(owner_id: int | None = None) -> str:
@@ -176,13 +177,19 @@ def schedule_review_learning(owner_id: int | None = None) -> str:
 
 
 def _learning_job(*, progress) -> dict:
-    global _PENDING
+    global _PENDING, _RUNNING
     with _LEARNING:
         with _LEARN_STATE:
-            _PENDING = None  # from here on, a new import needs a new job: this one has started reading
+            # from here on, a new import needs a new job: this one has started reading
+            _RUNNING, _PENDING = _PENDING, None
         progress(0.05, "별점이 있는 리뷰를 읽고 모델을 학습하는 중입니다.")
-        report = learn_from_imported_reviews(in_process=True)
-    return {"result_url": "/marketing/reviews", "note": report.message, "learned": report.learned}
+        try:
+            report = learn_from_imported_reviews(in_process=True)
+        finally:
+            with _LEARN_STATE:
+                _RUNNING = None
+    # no result page: the job's status page keeps showing the Korean note (a result_url would redirect away)
+    return {"result_url": None, "note": report.message, "learned": report.learned}
 
 
 def review_learning_pending() -> str | None:
@@ -191,10 +198,16 @@ def review_learning_pending() -> str | None:
         return _PENDING
 
 
+def review_learning_job() -> str | None:
+    """The id of the learning job to follow (``/jobs/<id>``): the waiting one, else the running one, else None."""
+    with _LEARN_STATE:
+        return _PENDING or _RUNNING
+
+
 def sentiment_model_note() -> str:
     """Korean: which review model classifies now — being re-learnt, learnt (when, from how much, how well),
     or none yet (lexicon and the basic model)."""
-    if review_learning_pending() is not None or _LEARNING.locked():
+    if review_learning_job() is not None:
         return LEARNING_NOTE
     model = active_model()
     if model_source(model) != "local":

@@ -121,6 +121,7 @@ class ReviewsResultContext:
     llm_used: bool = False
     llm_href: str | None = None
     model_note: str | None = None  # which review model classified (or that it is being re-learnt), in Korean
+    model_job: str | None = None  # the learning job to follow while the model is being re-learnt
 
 
 @router.get("/marketing/reviews", include_in_schema=False)
@@ -183,7 +184,7 @@ def reviews_result(request: Request, import_id: int, tone: str = "정중", llm: 
     """리뷰 분석 결과."""
     from moduai.ai.llm import configured_backend
     from moduai.marketing.reviews import TONES
-    from moduai.marketing.store import sentiment_model_note
+    from moduai.marketing.store import review_learning_job, sentiment_model_note
 
     available = configured_backend() is not None
     imp, analysis = _review_analysis(import_id, tone, principal, llm and available)
@@ -193,7 +194,7 @@ def reviews_result(request: Request, import_id: int, tone: str = "정중", llm: 
                                max((m.reviews for m in analysis.months), default=1), _shop_href(imp.shop, tone),
                                llm_available=available, llm_used=bool(llm_q),
                                llm_href=f"/marketing/reviews/{import_id}?tone={tone}&llm=1" if available else None,
-                               model_note=sentiment_model_note())
+                               model_note=sentiment_model_note(), model_job=review_learning_job())
     return render_page(request, "marketing/review_result.html", ctx, title=f"리뷰 분석 · {imp.shop}")
 
 
