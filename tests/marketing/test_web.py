@@ -71,11 +71,11 @@ def test_review_upload_result_and_csv(client):
     assert api["analysis"]["review_count"] == 2
     # the page names the review model in Korean (two star-rated rows are too few to learn one)
     from moduai.jobs import get_runner
-    from moduai.marketing.store import review_learning_pending
+    from moduai.marketing.store import review_learning_job
 
-    pending = review_learning_pending()
-    if pending:
-        get_runner().wait(pending, 120)
+    learning = review_learning_job()
+    if learning:
+        get_runner().wait(learning, 120)
     page = client.get(r.headers["location"])
     assert 'data-model-note' in page.text and "아직 학습한 리뷰 감성 모델이 없어" in page.text
 
