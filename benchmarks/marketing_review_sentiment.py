@@ -15,8 +15,9 @@ reported apart).  A "mixed" answer counts as wrong for accuracy (strict).  Metho
 - nsmc+lexicon        : what an installation without a learnt model runs (morpheme lexicon + the shipped CC0
                         NSMC model, β and θ of ``review_sentiment.NSMC_PARAMS``)
 - local-model         : the installation's learnt model alone (logit ≥ θ)
-- local               : the classifier with the learnt model (model + lexicon, mixed only on opposite aspect
-                        opinions)
+- local               : the classifier with the learnt model (model + lexicon; long reviews by the model alone
+                        when the learner chose θ_long; mixed only on opposite aspect opinions, a conceded
+                        complaint not counting)
 - local-2class        : the same, each 복합 answer replaced by the sign of its review-level decision
 
 "Learnt model": ``review_learning.fit_review_model`` — the very learner an installation runs on its owners'
@@ -102,7 +103,8 @@ def main() -> None:
     local = review_learning.fit_review_model(dev["text"].tolist(), dev["mean"].tolist(), dev["업체명"].tolist())
     print(f"local learner on {len(dev):,} development reviews: {time.perf_counter() - t0:.1f}s wall, "
           f"{time.process_time() - c0:.1f}s CPU, load {os.getloadavg()[0]:.1f}; chosen β {local.meta['lexicon_weight']}"
-          f" θ {local.meta['threshold']} (out-of-fold accuracy {local.meta['oof_accuracy']}, "
+          f" θ {local.meta['threshold']} θ_long {local.meta.get('long_threshold')} "
+          f"(out-of-fold accuracy {local.meta['oof_accuracy']}, "
           f"macro-F1 {local.meta['oof_macro_f1']})")
     nsmc = load_model()
 

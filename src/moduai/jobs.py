@@ -13,7 +13,7 @@ Design (kept small on purpose):
   a server restart forgets them (the imported data itself is in the database, so the owner finds it
   under "최근 가져오기").  The last :data:`KEEP` jobs are kept.
 - The function a job runs takes a ``progress(fraction, note)`` callback and returns the result page's
-  address (or a dict with ``result_url``).
+  address (or a dict with ``result_url`` and, optionally, a Korean ``note`` shown when it is done).
 - Work that is pure-Python CPU (parsing and storing a large ledger) can go one step further with
   :func:`run_in_process`: a single ``spawn``-ed worker process, so the server's own threads never wait for
   the interpreter lock while it runs.  Small files stay in the thread (starting a process costs seconds).
@@ -117,12 +117,14 @@ class JobRunner:
                          "http_status": 500}
             job.status, job.note = "failed", job.error["message"]
         else:
+            note = "완료했습니다."
             if isinstance(out, dict):
                 job.result_url = out.get("result_url")
                 job.result = out
+                note = out.get("note") or note
             else:
                 job.result_url = out
-            job.status, job.progress, job.note = "done", 1.0, "완료했습니다."
+            job.status, job.progress, job.note = "done", 1.0, note
         finally:
             job.finished_at = dt.datetime.now(dt.UTC)
 

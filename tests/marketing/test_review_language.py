@@ -131,3 +131,37 @@ def test_hand_labelled_aspect_sentences():
              if aspect_polarities(classify_review(r["text"])).get(r["aspect"]) != r["label"]]
     # Measured: 49 of 50 ("주차할 곳이 없어요": 없어요 is read as the negation of nothing it follows).
     assert len(wrong) <= 1, wrong
+
+
+def test_conceded_complaints_read_as_let_pass_and_are_still_apologised_for():
+    """A complaint conceded (-지만/-는데) or softened (좀, 조금) in a review positive on the whole reads positive
+    for 맛/양/배달 (the development restaurants' own aspect stars mostly say so), marked conceded: the reply
+    thanks for what was praised and apologises for the conceded point, never thanks for it."""
+    from moduai.marketing.review_sentiment import aspect_readings
+
+    r = classify_review("배달이 좀 늦었지만 맛있어요")
+    assert r.label == "positive"  # a mild concession is no opposite opinion of its own
+    readings = aspect_readings(r)
+    assert readings["배달"].polarity == "positive" and readings["배달"].conceded
+    assert readings["맛"].polarity == "positive" and not readings["맛"].conceded
+    # plain complaints stay complaints
+    plain = aspect_readings(classify_review("음식이 다 식어서 왔어요. 배달이 너무 늦었어요"))
+    assert plain["배달"].polarity == "negative" and not plain["배달"].conceded
+    # a concession without a softener still makes a review mixed (the issue's sentence)
+    assert classify_review("주차가 불편하지만 빵은 정말 맛있어요").label == "mixed"
+    a = analyze_reviews(_records([(5, "배달이 좀 늦었지만 맛있어요"), (1, "배달이 너무 늦게 와서 다 식었어요")]),
+                        shop="모두의 국밥")
+    late_but_good, late = (x.reply for x in a.reviews)
+    assert "맛을 좋게 봐 주셔서" in late_but_good and "배달 문제로 불편을 드려" in late_but_good
+    assert "빠른 배달" not in late_but_good
+    assert "배달 문제로 불편을 드려" in late and "좋게 봐 주셔서" not in late
+
+
+def test_words_that_only_look_like_cues():
+    assert lexicon_hits("이북식이라 콩나물이 들어가나봐요") == []  # 식 of 이북식 is not 식다
+    assert lexicon_hits("이런식으로 해주실거면") == []
+    assert [h.cue for h in lexicon_hits("다 식어서 왔어요")] == ["식/VV"]
+    assert "배달" not in aspects_in("배달비가 생겨서 아쉬워요")  # the fee, not the delivery
+    assert "배달" in aspects_in("배달이 빨라요")
+    assert [h.polarity for h in lexicon_hits("배터지게 먹었어요") if h.weight] == [1]
+    assert [h.polarity for h in lexicon_hits("포장이 터져서 왔어요")] == [-1]

@@ -80,11 +80,13 @@ def test_star_labels_leave_three_stars_out():
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_too_few_star_rated_reviews_learn_nothing_and_say_so(db_url):
     rows = _fixture_rows()[:40]
-    summary = store.import_reviews(_reviews_csv(rows), "리뷰.csv", "모두의 국밥")
+    summary = store.import_reviews(_reviews_csv(rows), "리뷰.csv", "모두의 국밥", learn="now")
     assert "학습하지 않았습니다" in summary.sentiment_model_note and "필요" in summary.sentiment_model_note
     assert not local_model_path().exists() and model_source(active_model()) == "nsmc"
     unrated = "날짜,평점,내용\n2025-03-02,,맛있어요\n"
-    assert store.import_reviews(unrated.encode(), "별점없음.csv", "모두의 국밥").sentiment_model_note is None
+    unrated_import = store.import_reviews(unrated.encode(), "별점없음.csv", "모두의 국밥")
+    assert unrated_import.sentiment_model_note is None and unrated_import.sentiment_model_job is None
+    assert "아직 학습한 리뷰 감성 모델이 없어" in store.sentiment_model_note()
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
@@ -92,9 +94,9 @@ def test_importing_star_rated_reviews_learns_the_installation_model(db_url):
     """300 real star-rated rows imported for two shops → a model under MODUAI_HOME, pooled over both shops,
     used by the classifier from then on; the issue's sentences still read right with it."""
     rows = _fixture_rows()
-    first = store.import_reviews(_reviews_csv(rows[:150]), "리뷰1.csv", "모두의 국밥")
+    first = store.import_reviews(_reviews_csv(rows[:150]), "리뷰1.csv", "모두의 국밥", learn="now")
     assert "학습하지 않았습니다" in first.sentiment_model_note  # 150 rows: fewer than 100 positive or 20 negative
-    second = store.import_reviews(_reviews_csv(rows[150:]), "리뷰2.csv", "모두의 분식")
+    second = store.import_reviews(_reviews_csv(rows[150:]), "리뷰2.csv", "모두의 분식", learn="now")
     assert "새로 학습했습니다" in second.sentiment_model_note, second.sentiment_model_note
     path = local_model_path()
     assert path.exists() and path.is_relative_to(path.parents[1])
@@ -157,3 +159,34 @@ def test_real_rows_aspects_with_the_model_learnt_from_them():
     assert agree["맛"][0] / agree["맛"][1] >= 0.92, agree
     assert agree["배달"][0] / agree["배달"][1] >= 0.78, agree
     assert bad / n <= 0.17, (bad, n)
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_learning_runs_as_a_background_job_and_imports_join_a_waiting_one(db_url):
+    """The import answers before learning (a job of moduai.jobs, the web upload's own facility); imports that
+    arrive while the job has not started reading join it, so one learning sees both files."""
+    from moduai.jobs import get_runner
+
+    rows = _fixture_rows()
+    with store._LEARNING:  # a learning already running: the new job waits, not yet reading the reviews
+        first = store.import_reviews(_reviews_csv(rows[:150]), "리뷰1.csv", "모두의 국밥")
+        second = store.import_reviews(_reviews_csv(rows[150:]), "리뷰2.csv", "모두의 분식")
+        assert first.sentiment_model_job and second.sentiment_model_job == first.sentiment_model_job
+        assert first.sentiment_model_note == store.LEARNING_NOTE and "백그라운드" in first.sentiment_model_note
+        assert not local_model_path().exists()  # nothing learnt inside the import
+        assert store.sentiment_model_note() == store.LEARNING_NOTE
+        assert store.review_learning_job() == first.sentiment_model_job  # what the review page links to
+        assert get_runner().get(first.sentiment_model_job).status in ("queued", "running")
+    job = get_runner().wait(first.sentiment_model_job, 600)
+    assert job.status == "done", job.error
+    assert "새로 학습했습니다" in job.note and job.result["learned"] is True  # the job's own Korean note
+    assert job.result_url is None  # the status page keeps the note instead of redirecting
+    model = read_model(local_model_path())
+    assert model.meta["shops"] == 2  # both imports, pooled, in one learning
+    assert store.review_learning_pending() is None and store.review_learning_job() is None
+    note = store.sentiment_model_note()
+    assert "이 설치본의 리뷰 감성 모델로 분류했습니다" in note and "가게 2곳" in note, note
+    # a new star-rated file after that starts a new job
+    third = store.import_reviews(_reviews_csv(rows[:20]), "리뷰3.csv", "모두의 국밥")
+    assert third.sentiment_model_job and third.sentiment_model_job != first.sentiment_model_job
+    assert get_runner().wait(third.sentiment_model_job, 600).status == "done"

@@ -69,6 +69,35 @@ def test_review_upload_result_and_csv(client):
     assert "김*수님, 감사합니다." in csv.content.decode("utf-8-sig")
     api = client.get(f"/api/v1/marketing/reviews/{import_id}").json()
     assert api["analysis"]["review_count"] == 2
+    # the page names the review model in Korean (two star-rated rows are too few to learn one)
+    from moduai.jobs import get_runner
+    from moduai.marketing.store import review_learning_job
+
+    learning = review_learning_job()
+    if learning:
+        get_runner().wait(learning, 120)
+    page = client.get(r.headers["location"])
+    assert 'data-model-note' in page.text and "아직 학습한 리뷰 감성 모델이 없어" in page.text
+
+
+def test_api_review_import_learns_in_the_background(client):
+    """The API answers with the import and the learning job; the job's status is at /api/v1/jobs/<id>."""
+    from moduai.jobs import get_runner
+    from moduai.marketing import store
+
+    files = {"file": ("리뷰.csv", io.BytesIO(REVIEWS.encode("utf-8")), "text/csv")}
+    with store._LEARNING:  # another learning running: this one waits, and the page says so with a link
+        r = client.post("/api/v1/marketing/reviews", files=files, data={"shop": "모두 카페"})
+        assert r.status_code == 200, r.text
+        imp = r.json()["import"]
+        assert imp["sentiment_model_job"] and "백그라운드" in imp["sentiment_model_note"]
+        page = client.get(f"/marketing/reviews/{imp['import_id']}")
+        assert "백그라운드에서 다시 학습하고 있습니다" in page.text
+        assert f'href="/jobs/{imp["sentiment_model_job"]}"' in page.text and "학습 진행 상황 보기" in page.text
+
+    get_runner().wait(imp["sentiment_model_job"], 120)
+    job = client.get(f"/api/v1/jobs/{imp['sentiment_model_job']}").json()
+    assert job["status"] == "done" and "학습하지 않았습니다" in job["note"], job
 
 
 def test_bad_upload_shows_rows_and_stores_nothing(client):

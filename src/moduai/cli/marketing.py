@@ -145,7 +145,7 @@ def reviews_cmd(
         from moduai.marketing.store import import_reviews, load_reviews
 
         migrate()
-        stored = import_reviews(data, file.name, shop)
+        stored = import_reviews(data, file.name, shop, learn="now")  # a command ends when it is done: learn here
         records = load_reviews(stored.import_id)
         dups = stored.duplicate_rows
     else:

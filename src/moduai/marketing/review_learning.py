@@ -11,9 +11,10 @@ Labels are the stars (weak labels, the standard for review sentiment): ≥ 4★ 
 (about 1 review in 60 of real delivery reviews is ≤ 2★), the words of praise and complaint are shared across
 shops, and the file holds n-gram weights only, never review text.
 
-The two review-level parameters of the decision (lexicon weight β, threshold θ) are chosen out of fold
-(5 folds by shop when there are at least 5 shops, else by review): the highest accuracy, then macro-F1,
-among the pairs that read issue 15's specification sentences right.  Only a sample of at most
+The review-level decision — ``(logit − θ)·evidence + β·lexicon ≥ 0``, and optionally the model alone
+(``logit ≥ θ_long``) for reviews long enough for the model to read them whole — has its parameters (β, θ,
+θ_long or none) chosen out of fold (5 folds by shop when there are at least 5 shops, else by review): the
+highest accuracy, then macro-F1, among the rules that read issue 15's specification sentences right.  Only a sample of at most
 :data:`CHOICE_SAMPLE` reviews (every negative kept, positives drawn with a fixed seed and weighted back) is
 read by the lexicon for that choice, so learning takes seconds, not minutes, on 10,000 reviews.
 """
@@ -38,6 +39,8 @@ CHOICE_SAMPLE = 1500
 SEED = 15
 BETAS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0)
 THETAS = tuple(round(float(t), 2) for t in np.arange(-4.0, 3.01, 0.25))
+# θ of the model alone for long reviews (None: one rule for all), chosen with β and θ (see choose_decision)
+LONG_THETAS = (None,) + tuple(round(float(t), 2) for t in np.arange(-3.0, 1.01, 0.25))
 # Issue 15's reported errors and earlier test sentences, 1 positive / 0 negative (not from any data set): a learnt
 # decision must read them.
 SPEC = (("인생 짬뽕", 1), ("사장님 너무 따숩으심", 1), ("1청결 포기 2친절함 포기 3가격 포기", 0),
@@ -100,28 +103,41 @@ def _macro_f1(truth: np.ndarray, pred: np.ndarray, weight: np.ndarray) -> float:
     return float(np.mean(f1s))
 
 
+def _decide(z: np.ndarray, lexicon: np.ndarray, evidence: np.ndarray, beta: float, theta: float,
+            long_theta: float | None) -> np.ndarray:
+    """1 positive / 0 negative: ``(z − θ)·evidence + β·lexicon ≥ 0``; with ``long_theta``, reviews of full
+    evidence (≥ EVIDENCE_CHARS characters) are read by the model alone, ``z ≥ long_theta``."""
+    pred = (z - theta) * evidence + beta * lexicon >= 0
+    if long_theta is not None:
+        pred = np.where(evidence >= 1.0, z >= long_theta, pred)
+    return pred.astype(int)
+
+
 def choose_decision(z: np.ndarray, lexicon: np.ndarray, evidence: np.ndarray, truth: np.ndarray,
                     weight: np.ndarray, spec: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
-                    ) -> tuple[float, float, float, float]:
-    """(β, θ, accuracy, macro-F1): the highest weighted out-of-fold accuracy, then macro-F1, then the smallest
-    |θ|, among the pairs for which ``spec`` (logits, lexicon sums, evidence of :data:`SPEC`) is read right."""
+                    ) -> tuple[float, float, float | None, float, float]:
+    """(β, θ, θ_long, accuracy, macro-F1): the highest weighted out-of-fold accuracy, then macro-F1, then the
+    smallest |θ|, among the rules for which ``spec`` (logits, lexicon sums, evidence of :data:`SPEC`) is read
+    right.  θ_long None is the single rule for every review; a number lets the model alone read long reviews
+    (:func:`_decide`)."""
     spec_y = np.array([y for _, y in SPEC])
     best = None
-    for beta in BETAS:
-        for theta in THETAS:
-            if spec is not None:
-                sz, sl, sw = spec
-                if not np.array_equal(((sz - theta) * sw + beta * sl >= 0).astype(int), spec_y):
-                    continue
-            pred = ((z - theta) * evidence + beta * lexicon >= 0).astype(int)
-            acc = float(weight[pred == truth].sum() / weight.sum())
-            key = (acc, _macro_f1(truth, pred, weight), -abs(theta))
-            if best is None or key > best[0]:
-                best = (key, beta, theta)
-    if best is None:  # no pair reads the specification (cannot happen with β = 3 and a sane model): plain rule
-        return 1.0, 0.0, float("nan"), float("nan")
-    (acc, f1, _), beta, theta = best
-    return beta, theta, acc, f1
+    for long_theta in LONG_THETAS:
+        for beta in BETAS:
+            for theta in THETAS:
+                if spec is not None:
+                    sz, sl, sw = spec
+                    if not np.array_equal(_decide(sz, sl, sw, beta, theta, long_theta), spec_y):
+                        continue
+                pred = _decide(z, lexicon, evidence, beta, theta, long_theta)
+                acc = float(weight[pred == truth].sum() / weight.sum())
+                key = (acc, _macro_f1(truth, pred, weight), -abs(theta))
+                if best is None or key > best[0]:
+                    best = (key, beta, theta, long_theta)
+    if best is None:  # no rule reads the specification (cannot happen with β = 3 and a sane model): plain rule
+        return 1.0, 0.0, None, float("nan"), float("nan")
+    (acc, f1, _), beta, theta, long_theta = best
+    return beta, theta, long_theta, acc, f1
 
 
 def fit_review_model(texts: list[str], ratings, groups: list[str]) -> SentimentModel:
@@ -149,14 +165,14 @@ def fit_review_model(texts: list[str], ratings, groups: list[str]) -> SentimentM
     ev = np.array([evidence_weight(texts[i]) for i in rows])
     spec = (np.array([final.logit(t) for t, _ in SPEC]), np.array([lexicon_review_sum(t) for t, _ in SPEC]),
             np.array([evidence_weight(t) for t, _ in SPEC]))
-    beta, theta, acc, f1 = choose_decision(oof[rows], lex, ev, y[rows], weight, spec)
+    beta, theta, long_theta, acc, f1 = choose_decision(oof[rows], lex, ev, y[rows], weight, spec)
     final.meta = {
         "kind": "shop-review-local",
         "learnt_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "labels": f"stars >= {POSITIVE_MIN:g} positive, < {NEGATIVE_BELOW:g} negative (3★ left out)",
         "features": "char_wb 1-3 grams, sublinear tf-idf, l2, min_df 2; logistic regression C=1, balanced",
         "training_rows": int(keep.sum()), "positive": int(len(pos)), "negative": int(len(neg)),
-        "shops": len(set(groups)), "lexicon_weight": beta, "threshold": theta,
+        "shops": len(set(groups)), "lexicon_weight": beta, "threshold": theta, "long_threshold": long_theta,
         "oof_accuracy": round(acc, 4), "oof_macro_f1": round(f1, 4),
     }
     return final
@@ -179,7 +195,8 @@ def learn_review_model(texts: list[str], ratings, groups: list[str], path: Path 
     msg = (f"별점이 있는 리뷰 {n_pos + n_neg:,}개(4~5점 {n_pos:,}개, 1~2점 {n_neg:,}개, 가게 {shops}곳)로 "
            f"이 설치본의 리뷰 감성 모델을 새로 학습했습니다({seconds:.0f}초). 교차 검증 정확도 {meta['oof_accuracy']:.1%}.")
     return LearnReport(True, msg, rated, n_pos, n_neg, shops, round(seconds, 2), str(target),
-                       {k: meta[k] for k in ("lexicon_weight", "threshold", "oof_accuracy", "oof_macro_f1")})
+                       {k: meta[k] for k in ("lexicon_weight", "threshold", "long_threshold", "oof_accuracy",
+                                             "oof_macro_f1")})
 
 
 __all__ = ["LearnReport", "MIN_NEGATIVE", "MIN_POSITIVE", "choose_decision", "fit_review_model",

@@ -25,7 +25,7 @@ from moduai.marketing.review_sentiment import (
     LABELS_KO,
     SentimentResult,
     active_model,
-    aspect_polarities,
+    aspect_readings,
     classify_review,
     load_aspects,
     model_source,
@@ -59,6 +59,9 @@ class ReviewRecord:
 class AspectMention:
     aspect: str
     polarity: str  # positive | negative | neutral
+    # a complaint the customer let pass in a review positive on the whole ("배달이 좀 늦었지만 맛있어요"): the
+    # polarity is positive, and the reply apologises for it rather than thanking for it
+    conceded: bool = False
 
 
 @dataclass
@@ -214,7 +217,7 @@ def attention_flags(text: str, rating: float | None = None) -> list[AttentionFla
 
 def aspect_mentions(result: SentimentResult) -> list[AspectMention]:
     """One mention per aspect named in the review (Kiwi morphemes), with the polarity of its clause."""
-    return [AspectMention(a, p) for a, p in aspect_polarities(result).items()]
+    return [AspectMention(a, r.polarity, r.conceded) for a, r in aspect_readings(result).items()]
 
 
 def _join(words: list[str]) -> str:
@@ -237,9 +240,13 @@ def draft_reply(*, tone: str, shop: str, author: str | None, sentiment: str, asp
     data = _replies()
     t = data[validate_tone(tone)]
     mode = reply_mode(sentiment, rating)
-    praised = _join([data["praise_words"].get(a.aspect, a.aspect) for a in aspects if a.polarity == "positive"])
+    praised = _join([data["praise_words"].get(a.aspect, a.aspect) for a in aspects
+                     if a.polarity == "positive" and not a.conceded])
     issues = _join([data["flag_words"][f.flag] for f in flags if f.flag in data["flag_words"]]
-                   + [data["issue_words"].get(a.aspect, a.aspect) for a in aspects if a.polarity == "negative"])
+                   + [data["issue_words"].get(a.aspect, a.aspect) for a in aspects
+                      if a.polarity == "negative" or a.conceded])
+    if mode == "positive" and any(a.conceded for a in aspects):
+        mode = "mixed"  # thanks for what was praised, and an apology for what the customer let pass
     parts = [fill_template(t["greeting"], author=author, shop=shop) if author
              else fill_template(t["greeting_no_author"], shop=shop)]
     if mode in ("positive", "mixed") and praised:

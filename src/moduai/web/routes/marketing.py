@@ -120,6 +120,8 @@ class ReviewsResultContext:
     llm_available: bool = False
     llm_used: bool = False
     llm_href: str | None = None
+    model_note: str | None = None  # which review model classified (or that it is being re-learnt), in Korean
+    model_job: str | None = None  # the learning job to follow while the model is being re-learnt
 
 
 @router.get("/marketing/reviews", include_in_schema=False)
@@ -143,6 +145,7 @@ def reviews_upload(file: UploadFile = File(None), shop: str = Form("내 가게")
 
 def _review_analysis(import_id: int, tone: str, principal: Principal, llm: bool = False, *, audit: str | None = "view"):
     from moduai.config import get_settings
+    from moduai.marketing.review_sentiment import active_model_key
     from moduai.marketing.reviews import validate_tone
     from moduai.marketing.store import get_import
 
@@ -154,13 +157,16 @@ def _review_analysis(import_id: int, tone: str, principal: Principal, llm: bool 
     # created_at is in the key because a test database may be emptied and its ids reused; the LLM URL and
     # model because rewritten replies depend on them.
     llm_key = f"{settings.llm_base_url}|{settings.llm_model}" if llm else ""
-    return imp, _cached_review_analysis(settings.database_url, import_id, str(imp.created_at), tone, imp.shop, llm_key)
+    return imp, _cached_review_analysis(settings.database_url, import_id, str(imp.created_at), tone, imp.shop, llm_key,
+                                        active_model_key())
 
 
 @lru_cache(maxsize=16)
-def _cached_review_analysis(database_url: str, import_id: int, created_at: str, tone: str, shop: str, llm_key: str):
-    """Imports never change once stored, so the analysis of (database, import, tone) can be reused: the page,
-    its tone switch and the CSV download do not re-run sentiment over every review (nor re-ask the model)."""
+def _cached_review_analysis(database_url: str, import_id: int, created_at: str, tone: str, shop: str, llm_key: str,
+                            model_key: str = ""):
+    """Imports never change once stored, so the analysis of (database, import, tone, review model) can be
+    reused: the page, its tone switch and the CSV download do not re-run sentiment over every review (nor re-ask
+    the model).  ``model_key`` changes when the installation's review model is re-learnt."""
     from moduai.marketing.reviews import analyze_reviews
     from moduai.marketing.store import load_reviews
 
@@ -178,6 +184,7 @@ def reviews_result(request: Request, import_id: int, tone: str = "정중", llm: 
     """리뷰 분석 결과."""
     from moduai.ai.llm import configured_backend
     from moduai.marketing.reviews import TONES
+    from moduai.marketing.store import review_learning_job, sentiment_model_note
 
     available = configured_backend() is not None
     imp, analysis = _review_analysis(import_id, tone, principal, llm and available)
@@ -186,7 +193,8 @@ def reviews_result(request: Request, import_id: int, tone: str = "정중", llm: 
                                f"/marketing/reviews/{import_id}/replies.csv?tone={tone}{llm_q}",
                                max((m.reviews for m in analysis.months), default=1), _shop_href(imp.shop, tone),
                                llm_available=available, llm_used=bool(llm_q),
-                               llm_href=f"/marketing/reviews/{import_id}?tone={tone}&llm=1" if available else None)
+                               llm_href=f"/marketing/reviews/{import_id}?tone={tone}&llm=1" if available else None,
+                               model_note=sentiment_model_note(), model_job=review_learning_job())
     return render_page(request, "marketing/review_result.html", ctx, title=f"리뷰 분석 · {imp.shop}")
 
 
