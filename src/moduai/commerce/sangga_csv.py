@@ -33,7 +33,7 @@ import pandas as pd
 
 from moduai.commerce import store as store_mod
 from moduai.commerce import taxonomy
-from moduai.commerce.seen_ids import SeenIds
+from moduai.commerce.seen_ids import IdKeys, SeenIds, id_keys
 from moduai.commerce.spatial import KOREA_LAT, KOREA_LON, to_xy
 from moduai.commerce.store import OFFICIAL_COLUMNS
 from moduai.errors import ImportRejected, InputError, RowError
@@ -320,6 +320,7 @@ class _Prepared:
     ids: object = None  # the distinct IDs of ``table`` (Arrow), in order of first appearance
     id_idx: np.ndarray | None = None  # per row of ``table``: its ID's index in ``ids``
     id_first: np.ndarray | None = None  # per distinct ID: the row of ``table`` where it first appears
+    id_keys: IdKeys | None = None  # what SeenIds compares of ``ids``, computed here rather than in file order
     old_like: np.ndarray | None = None
     is_new: np.ndarray | None = None
     pre2023: np.ndarray | None = None
@@ -464,6 +465,7 @@ def _prepare_block(
     prepared.ids = enc.dictionary
     prepared.id_idx = enc.indices.to_numpy(zero_copy_only=False)
     prepared.id_first = _first_positions(prepared.id_idx, len(enc.dictionary))
+    prepared.id_keys = id_keys(enc.dictionary)
     prepared.pre2023 = _np(pc.match_substring_regex(out["store_id"], r"^\d+$"))
     # old codes: the crosswalk's 2023 code, the published one kept in source_minor_code
     good_codes = codes if everything else codes.filter(keep)
@@ -502,7 +504,7 @@ def _claim_block(prepared: _Prepared, seen: SeenIds, file_no: int, facts: FileFa
     reasons, line_arr, table = prepared.reasons, prepared.lines, prepared.table
     if table is not None:
         candidates, id_idx, first = prepared.rows, prepared.id_idx, prepared.id_first
-        found, found_file, found_line = seen.lookup(prepared.ids)
+        found, found_file, found_line = seen.lookup(prepared.ids, prepared.id_keys)
         claim = (first[id_idx] == np.arange(len(candidates))) & ~found[id_idx]
         for j in np.flatnonzero(~claim).tolist():
             i, k = int(candidates[j]), int(id_idx[j])
@@ -515,7 +517,7 @@ def _claim_block(prepared: _Prepared, seen: SeenIds, file_no: int, facts: FileFa
                 where = " (이미 저장된 행)"
             reasons[i] = (f"상가업소번호 '{sid}'가 중복됩니다{where}", sid)
         fresh = np.flatnonzero(~found)
-        seen.add(prepared.ids.take(fresh), line_arr[candidates[first[fresh]]], file_no)
+        seen.add(prepared.ids.take(fresh), line_arr[candidates[first[fresh]]], file_no, prepared.id_keys.take(fresh))
         if claim.all():
             sido_codes = prepared.sido_codes
         else:

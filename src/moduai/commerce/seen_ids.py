@@ -8,10 +8,13 @@ runs sorted by hash; a run is merged with the one before while it is at least ha
 binary search per run with the looked-up hashes sorted first, so it walks each run once.
 
 Public: :class:`SeenIds` ``(add(ids, lines, file_no), lookup(ids) -> (found, file_no, line), len())``;
-``ids`` are Arrow string arrays without nulls (the parser never makes nulls).
+``ids`` are Arrow string arrays without nulls (the parser never makes nulls). :func:`id_keys` computes the
+hashes and bytes of IDs ahead (e.g. in a worker thread) for ``lookup(ids, keys)`` and ``add(..., keys)``.
 """
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import numpy as np
 
@@ -57,6 +60,22 @@ def _key_bytes(ids) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     return h, key, odd
 
 
+class IdKeys(NamedTuple):
+    """Hashes, fixed-width bytes and the NUL-byte mask (or None) of an Arrow string array of IDs."""
+
+    h: np.ndarray
+    key: np.ndarray
+    odd: np.ndarray | None
+
+    def take(self, rows: np.ndarray) -> IdKeys:
+        return IdKeys(self.h[rows], self.key[rows], None if self.odd is None else self.odd[rows])
+
+
+def id_keys(ids) -> IdKeys:
+    """What :class:`SeenIds` compares of ``ids``; computed once and passed to ``lookup`` and ``add``."""
+    return IdKeys(*_key_bytes(ids))
+
+
 class SeenIds:
     """IDs claimed so far (stored snapshot, earlier files and earlier rows of this import) and where."""
 
@@ -68,12 +87,12 @@ class SeenIds:
     def __len__(self) -> int:
         return sum(len(r[0]) for r in self._runs) + len(self._odd)
 
-    def add(self, ids, lines: np.ndarray, file_no: int) -> None:
+    def add(self, ids, lines: np.ndarray, file_no: int, keys: IdKeys | None = None) -> None:
         """Record distinct IDs not seen before (the caller looked them up first) with their lines."""
         if len(ids) == 0:
             return
         lines = np.asarray(lines, dtype=np.int32)
-        h, key, odd = _key_bytes(ids)
+        h, key, odd = keys if keys is not None else _key_bytes(ids)
         if odd is not None:
             for i in np.flatnonzero(odd).tolist():
                 self._odd[ids[i].as_py()] = (file_no, int(lines[i]))
@@ -91,7 +110,7 @@ class SeenIds:
             self._runs.append((h[order], np.concatenate([a[1], b[1]])[order],
                                np.concatenate([a[2], b[2]])[order], np.concatenate([a[3], b[3]])[order]))
 
-    def lookup(self, ids) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def lookup(self, ids, keys: IdKeys | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(found, file number, line) per ID; file number :data:`STORED` for the stored snapshot's IDs."""
         n = len(ids)
         found = np.zeros(n, dtype=bool)
@@ -99,7 +118,7 @@ class SeenIds:
         line = np.zeros(n, dtype=np.int64)
         if n == 0 or not len(self):
             return found, file_no, line
-        h, key, odd = _key_bytes(ids)
+        h, key, odd = keys if keys is not None else _key_bytes(ids)
         if odd is not None:
             for i in np.flatnonzero(odd).tolist():
                 hit = self._odd.get(ids[i].as_py())
