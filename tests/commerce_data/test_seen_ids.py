@@ -77,3 +77,16 @@ def test_region_prefilter_skips_only_codes_the_spine_leaves_alone():
     assert len(skipped) > 1_000
     assert [c for c in skipped if to_current_code(c, on=today) != c] == []
     assert any(to_current_code(c, on=today) != c for c in codes if c.startswith(froms))
+
+
+def test_the_filter_lets_every_added_id_through_and_few_others():
+    rng = np.random.default_rng(11)
+    added = pa.array([f"MA{x:018d}" for x in rng.choice(10**12, 100_000, replace=False)])
+    others = pa.array([f"MA{x:018d}" for x in 10**12 + rng.choice(10**12, 100_000, replace=False)])
+    s = SeenIds()
+    s.add(added, np.arange(len(added)), 0)
+    assert s._may_hold(seen_ids.id_keys(added).h).all()  # no false negatives: every added ID is searched
+    # 100 k IDs set at most 100 k of 2**26 slots: ~0.15 % of other IDs pass falsely (and are then not found)
+    passing = s._may_hold(seen_ids.id_keys(others).h).mean()
+    assert passing < 0.005
+    assert not s.lookup(others)[0].any() and s.lookup(added)[0].all()
