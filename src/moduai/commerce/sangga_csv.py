@@ -6,11 +6,15 @@ extracts.  Public: :func:`iter_sangga_batches` (lazy, block by block, Arrow tabl
 :func:`infer_snapshot`, :func:`check_snapshot_id`, :func:`detect_encoding`, :func:`file_sha256`.
 The row rules and normalisation are documented in :mod:`moduai.commerce.importer`.
 
-Pipeline per file: 8 MiB blocks cut at line ends (so every row keeps its physical line number) → pyarrow's
-C++ CSV parser with explicit string columns in a worker thread (a block with anything unusual — a wrong
-field count, a quote over a line end, a blank line, an undecodable byte — goes to the line-exact Python
-csv path instead) → the rules applied column-wise with Arrow compute and NumPy (Python only per rejected
-row and per distinct old code) → duplicates checked against :class:`~moduai.commerce.seen_ids.SeenIds`.
+Pipeline per file: 8 MiB blocks cut at line ends (so every row keeps its physical line number) → in a pool of
+:data:`PREPARE_THREADS` worker threads, block by block: pyarrow's C++ CSV parser with explicit string columns
+(a block with anything unusual — a wrong field count, a quote over a line end, a blank line, an undecodable
+byte — goes to the line-exact Python csv path instead), then rules 1–5 and the normalisation column-wise
+with Arrow compute and NumPy (:func:`_prepare_block`; Python only per rejected row and per distinct old
+code) → in the iterating thread, in file order: duplicates checked against
+:class:`~moduai.commerce.seen_ids.SeenIds` (:func:`_claim_block`). Parsing and compute kernels release the
+GIL, so two blocks are prepared at once; the duplicate rule, the only one that depends on earlier rows,
+stays sequential, so reasons and line numbers are the same as one thread's.
 """
 
 from __future__ import annotations
