@@ -60,6 +60,8 @@ from moduai.commerce import snapshots
 from moduai.commerce import store as store_mod
 from moduai.commerce.sangga_csv import (
     IMPORTED_DATASET,
+    PREPARE_THREADS,
+    BlockBudget,
     check_snapshot_id,
     file_sha256,
     infer_snapshot,
@@ -235,55 +237,12 @@ def import_sangga_files(paths: Iterable[str | Path] | str | Path, snapshot: str 
     reports: list[FileReport] = []
     written: list[str] = []
     schema = store_mod.arrow_schema()
-    for sid, group in plan.items():
-        with _snapshot_lock(sid):
-            known.update(store_mod.stored_file_hashes())  # another import may have finished meanwhile
-            target = store_mod.snapshot_path(sid)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            meta = store_mod.read_snapshot_meta(target) if target.exists() else {}
-            todo: list[tuple[Path, str]] = []
-            # hashlib releases the GIL on large reads: both cores hash while files wait their turn
-            with ThreadPoolExecutor(max_workers=2, thread_name_prefix="sangga-hash") as pool:
-                digests = list(pool.map(file_sha256, group))
-            for p, digest in zip(group, digests, strict=True):
-                if digest in known or any(digest == d for _, d in todo):
-                    reports.append(FileReport(str(p), p.name, known.get(digest, sid), digest, "", 0, 0,
-                                              already_imported=True))
-                else:
-                    todo.append((p, digest))
-            if not todo:
-                finish_files(group)
-                continue
-            file_reports, new_meta, tmp = _write_snapshot(sid, target, meta, todo, schema, allow_partial=len(files) > 1,
-                                                          on_bytes=advance)
-            finish_files(group)
-            accepted = [fr for fr in file_reports if not fr.refused]
-            if not accepted:  # every new file of this quarter was refused: the stored snapshot stays as it was
-                tmp.unlink(missing_ok=True)
-                reports.extend(file_reports)
-                continue
-            try:
-                with session_scope() as session:
-                    for fr in accepted:
-                        session.add(ImportLog(
-                            domain=DOMAIN, source_name=fr.name[:500], sha256=fr.sha256, rows_ok=fr.rows_ok,
-                            rows_rejected=fr.rows_rejected,
-                            note=json.dumps({"snapshot": sid, "encoding": fr.encoding, "code_system": fr.code_system},
-                                            ensure_ascii=False),
-                        ))
-                    session.flush()
-                    os.replace(tmp, target)  # the snapshot changes only once the log rows are in the transaction
-                    # The memory-mapped structures (commerce.snapshot_files) are built by the first get_store_set
-                    # of this file, not here: on the national set that is ≈ 20 CPU s, which would more than double
-                    # the import, and the folder is keyed by path/size/mtime, so this new file is never read stale.
-            except BaseException:
-                if tmp.exists():
-                    tmp.unlink()
-                raise
-            for fr in accepted:
-                known[fr.sha256] = sid
-            reports.extend(file_reports)
-            written.append(str(target))
+    # One pool for the whole import: it hashes the files, then parses and checks blocks of every file
+    # (threads that live across files keep the allocator's per-thread memory warm instead of abandoning it).
+    with ThreadPoolExecutor(max_workers=PREPARE_THREADS, thread_name_prefix="sangga-prepare") as pool:
+        for sid, group in plan.items():
+            _import_group(sid, group, pool, known, reports, written, schema, allow_partial=len(files) > 1,
+                          on_bytes=advance, finish_files=finish_files)
     snapshots.clear_cache()
     refused = [fr for fr in reports if fr.refused]
     if refused and all(fr.refused for fr in reports):  # nothing stored, nothing already there: an error
@@ -311,14 +270,74 @@ def import_sangga_files(paths: Iterable[str | Path] | str | Path, snapshot: str 
     )
 
 
+def _import_group(sid: str, group: list[Path], pool: ThreadPoolExecutor, known: dict[str, str],
+                  reports: list[FileReport], written: list[str], schema, *, allow_partial: bool,
+                  on_bytes: Callable[[int], None], finish_files: Callable[[list[Path]], None]) -> None:
+    """Import the files of one snapshot under its lock: new files into a temp Parquet, renamed into place
+    with their import-log rows (appends to ``reports`` and ``written``)."""
+    with _snapshot_lock(sid):
+        known.update(store_mod.stored_file_hashes())  # another import may have finished meanwhile
+        target = store_mod.snapshot_path(sid)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        meta = store_mod.read_snapshot_meta(target) if target.exists() else {}
+        todo: list[tuple[Path, str]] = []
+        # hashlib releases the GIL on large reads: both cores hash while files wait their turn
+        digests = list(pool.map(file_sha256, group))
+        for p, digest in zip(group, digests, strict=True):
+            if digest in known or any(digest == d for _, d in todo):
+                reports.append(FileReport(str(p), p.name, known.get(digest, sid), digest, "", 0, 0,
+                                          already_imported=True))
+            else:
+                todo.append((p, digest))
+        if not todo:
+            finish_files(group)
+            return
+        file_reports, new_meta, tmp = _write_snapshot(sid, target, meta, todo, schema, allow_partial=allow_partial,
+                                                      on_bytes=on_bytes, pool=pool)
+        finish_files(group)
+        accepted = [fr for fr in file_reports if not fr.refused]
+        if not accepted:  # every new file of this quarter was refused: the stored snapshot stays as it was
+            tmp.unlink(missing_ok=True)
+            reports.extend(file_reports)
+            return
+        try:
+            with session_scope() as session:
+                for fr in accepted:
+                    session.add(ImportLog(
+                        domain=DOMAIN, source_name=fr.name[:500], sha256=fr.sha256, rows_ok=fr.rows_ok,
+                        rows_rejected=fr.rows_rejected,
+                        note=json.dumps({"snapshot": sid, "encoding": fr.encoding, "code_system": fr.code_system},
+                                        ensure_ascii=False),
+                    ))
+                session.flush()
+                os.replace(tmp, target)  # the snapshot changes only once the log rows are in the transaction
+                # The memory-mapped structures (commerce.snapshot_files) are built by the first get_store_set
+                # of this file, not here: on the national set that is ≈ 20 CPU s, which would more than double
+                # the import, and the folder is keyed by path/size/mtime, so this new file is never read stale.
+        except BaseException:
+            if tmp.exists():
+                tmp.unlink()
+            raise
+        for fr in accepted:
+            known[fr.sha256] = sid
+        reports.extend(file_reports)
+        written.append(str(target))
+
+
 def _write_snapshot(sid: str, target: Path, meta: dict, todo: list[tuple[Path, str]], schema, *,
-                    allow_partial: bool = False, on_bytes: Callable[[int], None] | None = None):
+                    allow_partial: bool = False, on_bytes: Callable[[int], None] | None = None,
+                    pool: ThreadPoolExecutor | None = None):
     """Write old rows + new files' good rows to a temp Parquet next to ``target``; return reports and path.
 
     With ``allow_partial`` (several files in one call) a file that is refused whole is reported with
     ``refused`` and skipped, and the others are stored; otherwise the refusal is raised.
+
+    Blocks are parsed and checked in ``pool`` (see :func:`iter_sangga_batches`); once a file has handed out
+    its last block the next file is opened and its first blocks start, so the pool does not idle at file
+    boundaries. Parquet encoding runs in one writer thread (pyarrow releases the GIL), one write pending.
     """
     # deferred: pyarrow (~0.4 s to import) is needed only for Parquet/Arrow I/O
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     tmp = target.with_name(f".{target.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
@@ -337,50 +356,92 @@ def _write_snapshot(sid: str, target: Path, meta: dict, todo: list[tuple[Path, s
     synthetic_rows = int(meta.get("synthetic_rows", 0))
     codes_seen = set([meta["code_system"]]) if meta.get("code_system") else set()
     try:
-        writer = pq.ParquetWriter(tmp, schema, compression="snappy", use_dictionary=store_mod.DICTIONARY_COLUMNS)
+        # No column statistics: nothing filters snapshot row groups by min/max (every reader takes whole
+        # columns), and computing them was ~20 % of the write's CPU.
+        writer = pq.ParquetWriter(tmp, schema, compression="snappy", use_dictionary=store_mod.DICTIONARY_COLUMNS,
+                                  write_statistics=False)
         try:
             if target.exists():
                 pf = pq.ParquetFile(target)
                 for i in range(pf.num_row_groups):
                     writer.write_table(pf.read_row_group(i).cast(schema))
-            for file_no, (path, digest) in enumerate(todo):
-                try:
-                    facts, batches = iter_sangga_batches(path, snapshot=sid, seen=seen, file_no=file_no,
-                                                         sha256=digest, on_bytes=on_bytes)
-                except ImportRejected as exc:
-                    if not allow_partial:
-                        raise
-                    reports.append(FileReport(str(path), path.name, sid, digest, "", 0, 0, refused=exc.message))
-                    continue
-                rejected: list[RowError] = []
-                # Parquet encoding runs in a worker thread (pyarrow releases the GIL) while the next block is
-                # validated; at most one write is pending.
-                pending = None
-                with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sangga-write") as pool:
-                    for table, rej in batches:
-                        rejected.extend(rej)
-                        if table.num_rows:
-                            if pending is not None:
-                                pending.result()
-                            pending = pool.submit(writer.write_table, table)
-                    if pending is not None:
-                        pending.result()
-                if facts.rows_ok == 0:
-                    msg = (f"'{path.name}'에서 가져올 수 있는 행이 하나도 없습니다 (거부 {facts.rows_rejected}행). "
-                           "이 파일에서는 아무것도 저장하지 않았습니다.")
-                    if not allow_partial:
-                        raise ImportRejected(msg, rejected[:1000], detail="every row was rejected")
-                    reports.append(FileReport(str(path), path.name, sid, digest, facts.encoding, 0,
-                                              facts.rows_rejected, rejected, refused=msg))
-                    continue
-                sido_codes |= facts.sido_codes
-                pre2023 += facts.pre2023_ids
-                synthetic_rows += facts.synthetic_rows
-                codes_seen.add(facts.code_system)
-                reports.append(FileReport(
-                    str(path), path.name, sid, digest, facts.encoding, facts.rows_ok, facts.rows_rejected,
-                    rejected, False, facts.code_system, sorted(facts.sido_codes),
-                ))
+            budget = BlockBudget()
+            opened: dict[int, tuple] = {}  # file number → (facts, batches, None) or (None, None, refusal)
+
+            def open_file(k: int) -> tuple:
+                """Open file ``k`` once (header, encoding); when the file before it is read, prime its blocks."""
+                if k >= len(todo):
+                    return (None, None, None)
+                if k not in opened:
+                    path, digest = todo[k]
+                    try:
+                        facts, batches = iter_sangga_batches(
+                            path, snapshot=sid, seen=seen, file_no=k, sha256=digest, on_bytes=on_bytes,
+                            pool=pool, budget=budget, on_read_done=lambda: start_next(k + 1))
+                        opened[k] = (facts, batches, None)
+                    except ImportRejected as exc:  # raised (or reported) when its turn comes
+                        opened[k] = (None, None, exc)
+                return opened[k]
+
+            current = 0
+
+            def start_next(k: int) -> None:
+                if k == current + 1:  # one file ahead at most: the budget is shared, not doubled
+                    batches = open_file(k)[1]
+                    if batches is not None:
+                        batches.prime()
+
+            writes = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sangga-write")
+            blocks_written = 0
+            try:
+                for file_no, (path, digest) in enumerate(todo):
+                    current = file_no
+                    facts, batches, refusal = open_file(file_no)
+                    if refusal is not None:
+                        if not allow_partial:
+                            raise refusal
+                        reports.append(FileReport(str(path), path.name, sid, digest, "", 0, 0, refused=refusal.message))
+                        start_next(file_no + 1)
+                        continue
+                    rejected: list[RowError] = []
+                    pending = None  # at most one write pending while the next block is checked
+                    try:
+                        for table, rej in batches:
+                            rejected.extend(rej)
+                            if table.num_rows:
+                                if pending is not None:
+                                    pending.result()
+                                pending = writes.submit(writer.write_table, table)
+                                blocks_written += 1
+                                if blocks_written % 8 == 0:
+                                    # Arrow's allocator keeps freed pages of every thread for reuse; handing them
+                                    # back now and then keeps the peak ~20 MB lower at no measurable cost
+                                    pa.default_memory_pool().release_unused()
+                    finally:
+                        batches.close()
+                        if pending is not None:
+                            pending.result()
+                    if facts.rows_ok == 0:
+                        msg = (f"'{path.name}'에서 가져올 수 있는 행이 하나도 없습니다 (거부 {facts.rows_rejected}행). "
+                               "이 파일에서는 아무것도 저장하지 않았습니다.")
+                        if not allow_partial:
+                            raise ImportRejected(msg, rejected[:1000], detail="every row was rejected")
+                        reports.append(FileReport(str(path), path.name, sid, digest, facts.encoding, 0,
+                                                  facts.rows_rejected, rejected, refused=msg))
+                        continue
+                    sido_codes |= facts.sido_codes
+                    pre2023 += facts.pre2023_ids
+                    synthetic_rows += facts.synthetic_rows
+                    codes_seen.add(facts.code_system)
+                    reports.append(FileReport(
+                        str(path), path.name, sid, digest, facts.encoding, facts.rows_ok, facts.rows_rejected,
+                        rejected, False, facts.code_system, sorted(facts.sido_codes),
+                    ))
+            finally:
+                for _, batches, _ in opened.values():
+                    if batches is not None:
+                        batches.close()  # a failure half-way: blocks handed out ahead are given back
+                writes.shutdown(wait=True)
             files_meta = list(meta.get("files", [])) + [
                 {"name": r.name, "sha256": r.sha256, "rows_ok": r.rows_ok, "rows_rejected": r.rows_rejected,
                  "encoding": r.encoding, "code_system": r.code_system, "imported_at": store_mod.now_iso(),

@@ -6,11 +6,15 @@ extracts.  Public: :func:`iter_sangga_batches` (lazy, block by block, Arrow tabl
 :func:`infer_snapshot`, :func:`check_snapshot_id`, :func:`detect_encoding`, :func:`file_sha256`.
 The row rules and normalisation are documented in :mod:`moduai.commerce.importer`.
 
-Pipeline per file: 8 MiB blocks cut at line ends (so every row keeps its physical line number) → pyarrow's
-C++ CSV parser with explicit string columns in a worker thread (a block with anything unusual — a wrong
-field count, a quote over a line end, a blank line, an undecodable byte — goes to the line-exact Python
-csv path instead) → the rules applied column-wise with Arrow compute and NumPy (Python only per rejected
-row and per distinct old code) → duplicates checked against :class:`~moduai.commerce.seen_ids.SeenIds`.
+Pipeline per file: 8 MiB blocks cut at line ends (so every row keeps its physical line number) → in a pool of
+:data:`PREPARE_THREADS` worker threads, block by block: pyarrow's C++ CSV parser with explicit string columns
+(a block with anything unusual — a wrong field count, a quote over a line end, a blank line, an undecodable
+byte — goes to the line-exact Python csv path instead), then rules 1–5 and the normalisation column-wise
+with Arrow compute and NumPy (:func:`_prepare_block`; Python only per rejected row and per distinct old
+code) → in the iterating thread, in file order: duplicates checked against
+:class:`~moduai.commerce.seen_ids.SeenIds` (:func:`_claim_block`). Parsing and compute kernels release the
+GIL, so two blocks are prepared at once; the duplicate rule, the only one that depends on earlier rows,
+stays sequential, so reasons and line numbers are the same as one thread's.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import datetime as dt
 import hashlib
 import io
 import re
+from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -32,7 +37,7 @@ import pandas as pd
 
 from moduai.commerce import store as store_mod
 from moduai.commerce import taxonomy
-from moduai.commerce.seen_ids import SeenIds
+from moduai.commerce.seen_ids import IdKeys, SeenIds, id_keys
 from moduai.commerce.spatial import KOREA_LAT, KOREA_LON, to_xy
 from moduai.commerce.store import OFFICIAL_COLUMNS
 from moduai.errors import ImportRejected, InputError, RowError
@@ -303,21 +308,45 @@ def _to_float(arr) -> np.ndarray:
         return out
 
 
-def _validate_block(
+@dataclass
+class _Prepared:
+    """One block after rules 1–5 and the normalisation (:func:`_prepare_block`), before the duplicate check.
+
+    ``table`` holds the rows that passed rules 1–5 (block positions ``rows``), already in the stored schema;
+    ``reasons`` the rejected rows by block position; the ID arrays and masks are over ``table``'s rows.
+    """
+
+    lines: np.ndarray
+    early: list[RowError]
+    reasons: dict[int, tuple[str, str | None]]
+    rows: np.ndarray | None = None
+    table: object = None
+    ids: object = None  # the distinct IDs of ``table`` (Arrow), in order of first appearance
+    id_idx: np.ndarray | None = None  # per row of ``table``: its ID's index in ``ids``
+    id_first: np.ndarray | None = None  # per distinct ID: the row of ``table`` where it first appears
+    id_keys: IdKeys | None = None  # what SeenIds compares of ``ids``, computed here rather than in file order
+    old_like: np.ndarray | None = None
+    is_new: np.ndarray | None = None
+    pre2023: np.ndarray | None = None
+    synthetic: np.ndarray | None = None
+    sido_codes: list[str] = field(default_factory=list)
+
+
+def _prepare_block(
     table,
     line_arr: np.ndarray,
     codebook: _CodeBook,
-    seen: SeenIds,
-    file_no: int,
-    facts: FileFacts,
     snapshot: str,
     dataset: str,
     check_replacement: bool = True,
-):
-    """Validate and normalise one block (Arrow table, normalised names, all strings) with Arrow compute.
+    early: list[RowError] | None = None,
+) -> _Prepared:
+    """Rules 1–5 and the normalisation of one block (Arrow table, normalised names, all strings).
 
-    Returns the good rows as an Arrow table of the stored schema and the rejected rows. Python runs only
-    per rejected row (its message) and per distinct old 업종 code; everything else is column-wise.
+    Touches no state shared between blocks except the code book's answers (the same for every block), so
+    blocks are prepared in parallel threads (Arrow compute releases the GIL); the duplicate check, which
+    depends on every earlier row, is :func:`_claim_block`, run block after block in file order. Python runs
+    only per rejected row (its message) and per distinct old 업종 code; everything else is column-wise.
     ``check_replacement`` looks for U+FFFD left by a lenient decode; blocks parsed by pyarrow were decoded
     strictly (any bad byte sends the block to the careful path), so they skip that scan.
     """
@@ -326,10 +355,12 @@ def _validate_block(
     import pyarrow.compute as pc
 
     schema = store_mod.arrow_schema()
-    rejected: list[RowError] = []
     n = table.num_rows
+    line_arr = np.asarray(line_arr, dtype=np.int64)
+    reasons: dict[int, tuple[str, str | None]] = {}
+    prepared = _Prepared(line_arr, list(early or ()), reasons)
     if n == 0:
-        return schema.empty_table(), rejected
+        return prepared
     # columns stay chunked as parsed (combining would copy every string); the IDs are hashed from one buffer
     cols = {name: table.column(name) for name in table.column_names}
     cols["store_id"] = cols["store_id"].combine_chunks()
@@ -337,9 +368,7 @@ def _validate_block(
     # kept exactly as published.
     for c in _KEY_COLUMNS:
         cols[c] = pc.utf8_trim_whitespace(cols[c])
-    line_arr = np.asarray(line_arr, dtype=np.int64)
     bad = np.zeros(n, dtype=bool)
-    reasons: dict[int, tuple[str, str | None]] = {}
 
     def mark(mask: np.ndarray, text, val=None) -> None:
         """The first failing rule is the reason: rows already rejected keep theirs."""
@@ -424,70 +453,92 @@ def _validate_block(
     mark(~missing & ~inside,
          lambda i: f"좌표가 대한민국 밖입니다 (경도 {lon[i]:g}, 위도 {lat[i]:g}; 허용 경도 {KOREA_LON[0]}–{KOREA_LON[1]}, 위도 {KOREA_LAT[0]}–{KOREA_LAT[1]})",
          lambda i: f"{lon[i]:g},{lat[i]:g}")
-    # 6. duplicates: only rows that are otherwise good claim an ID; the first row of an ID in the block
-    # claims it unless an earlier block, file or the stored snapshot already did.
+    # normalisation of the rows that passed rules 1–5 (the duplicate check only drops rows, never changes one)
     candidates = np.flatnonzero(~bad)
-    if len(candidates):
-        ids_c = cols["store_id"].take(candidates)
-        enc = pc.dictionary_encode(ids_c)
-        id_idx = enc.indices.to_numpy(zero_copy_only=False)
-        first = _first_positions(id_idx, len(enc.dictionary))
-        found, found_file, found_line = seen.lookup(enc.dictionary)
-        claim = (first[id_idx] == np.arange(len(candidates))) & ~found[id_idx]
-        for j in np.flatnonzero(~claim).tolist():
-            i, k = int(candidates[j]), int(id_idx[j])
-            sid = at(cols["store_id"], i)
-            if not found[k]:
-                where = f" (먼저 나온 {int(line_arr[candidates[first[k]]])}행)"
-            elif found_file[k] == file_no:
-                where = f" (먼저 나온 {int(found_line[k])}행)"
-            else:
-                where = " (이미 저장된 행)"
-            bad[i] = True
-            reasons[i] = (f"상가업소번호 '{sid}'가 중복됩니다{where}", sid)
-        fresh = np.flatnonzero(~found)
-        seen.add(enc.dictionary.take(fresh), line_arr[candidates[first[fresh]]], file_no)
-
-    for i in sorted(reasons):
-        text, val = reasons[i]
-        rejected.append(RowError(int(line_arr[i]), str(text), None if val is None else str(val)))
-    good = ~bad
-    keep = pa.array(good)
-    everything = not bad.any()
-    out = dict(cols) if everything else {c: cols[c].filter(keep) for c in cols}
-    facts.old_code_rows += int((old_like & good).sum())
-    facts.new_code_rows += int((is_new & good).sum())
-    m = len(out["store_id"])
+    m = len(candidates)
     if m == 0:
-        return schema.empty_table(), rejected
-    facts.pre2023_ids += int(pc.sum(pc.match_substring_regex(out["store_id"], r"^\d+$")).as_py() or 0)
+        return prepared
+    everything = m == n
+    keep = None if everything else pa.array(~bad)
+    out = dict(cols) if everything else {c: cols[c].filter(keep) for c in cols}
+    prepared.rows = candidates
+    prepared.old_like = old_like[candidates]
+    prepared.is_new = is_new[candidates]
+    # the IDs claim their place in :func:`_claim_block`; encoding them here keeps that step short
+    enc = pc.dictionary_encode(_flat(out["store_id"]))
+    prepared.ids = enc.dictionary
+    prepared.id_idx = enc.indices.to_numpy(zero_copy_only=False)
+    prepared.id_first = _first_positions(prepared.id_idx, len(enc.dictionary))
+    prepared.id_keys = id_keys(enc.dictionary)
+    prepared.pre2023 = _np(pc.match_substring_regex(out["store_id"], r"^\d+$"))
     # old codes: the crosswalk's 2023 code, the published one kept in source_minor_code
     good_codes = codes if everything else codes.filter(keep)
-    if old_like[good].any():
-        out["source_minor_code"] = pc.if_else(pa.array(old_like[good]), minor if everything else minor.filter(keep), "")
+    if prepared.old_like.any():
+        out["source_minor_code"] = pc.if_else(pa.array(prepared.old_like), minor if everything else minor.filter(keep), "")
     else:
         out["source_minor_code"] = _repeat("", m)
     out["minor_code"] = good_codes
     out["mid_code"] = pc.utf8_slice_codeunits(good_codes, 0, 4)
     out["major_code"] = pc.utf8_slice_codeunits(good_codes, 0, 2)
     out.update(codebook.names_of(good_codes))
-    lon_g, lat_g = lon[good], lat[good]
+    lon_g, lat_g = lon[candidates], lat[candidates]
     x, y = to_xy(lon_g, lat_g)
     out["lon"], out["lat"] = pa.array(lon_g), pa.array(lat_g)
     out["x"], out["y"] = pa.array(np.asarray(x, dtype="float64")), pa.array(np.asarray(y, dtype="float64"))
     _modernise_regions(out, codebook)
     # Rows made by moduai's generator (exported with `moduai commerce generate --format csv`) stay flagged
     # synthetic when imported back: their IDs start with SY and their names with "[합성]".
-    synthetic = pc.and_(pc.starts_with(out["store_id"], "SY"), pc.starts_with(out["name"], "[합성]"))
-    synthetic = _flat(synthetic)
-    n_synthetic = int(pc.sum(synthetic).as_py() or 0)
+    synthetic = _flat(pc.and_(pc.starts_with(out["store_id"], "SY"), pc.starts_with(out["name"], "[합성]")))
+    prepared.synthetic = _np(synthetic)
     out["synthetic"] = synthetic
     out["snapshot"] = _repeat(snapshot, m)
     datasets = _repeat(dataset, m)
-    out["dataset"] = pc.if_else(synthetic, "sangga-synthetic", datasets) if n_synthetic else datasets
-    facts.synthetic_rows += n_synthetic
-    facts.sido_codes.update(pc.unique(out["sido_code"]).to_pylist())
-    return pa.Table.from_arrays([out[f.name].cast(f.type) for f in schema], schema=schema), rejected
+    out["dataset"] = pc.if_else(synthetic, "sangga-synthetic", datasets) if prepared.synthetic.any() else datasets
+    prepared.sido_codes = pc.unique(out["sido_code"]).to_pylist()
+    prepared.table = pa.Table.from_arrays([out[f.name].cast(f.type) for f in schema], schema=schema)
+    return prepared
+
+
+def _claim_block(prepared: _Prepared, seen: SeenIds, file_no: int, facts: FileFacts):
+    """Rule 6, in file order: each ID is claimed by its first good row unless an earlier block, file or the
+    stored snapshot already did; the facts of the rows kept. Returns (good rows, rejected rows by line)."""
+    # deferred: pyarrow (~0.4 s to import) is needed only for Parquet/Arrow I/O
+    import pyarrow as pa
+
+    reasons, line_arr, table = prepared.reasons, prepared.lines, prepared.table
+    if table is not None:
+        candidates, id_idx, first = prepared.rows, prepared.id_idx, prepared.id_first
+        found, found_file, found_line = seen.lookup(prepared.ids, prepared.id_keys)
+        claim = (first[id_idx] == np.arange(len(candidates))) & ~found[id_idx]
+        for j in np.flatnonzero(~claim).tolist():
+            i, k = int(candidates[j]), int(id_idx[j])
+            sid = str(prepared.ids[k].as_py())
+            if not found[k]:
+                where = f" (먼저 나온 {int(line_arr[candidates[first[k]]])}행)"
+            elif found_file[k] == file_no:
+                where = f" (먼저 나온 {int(found_line[k])}행)"
+            else:
+                where = " (이미 저장된 행)"
+            reasons[i] = (f"상가업소번호 '{sid}'가 중복됩니다{where}", sid)
+        fresh = np.flatnonzero(~found)
+        seen.add(prepared.ids.take(fresh), line_arr[candidates[first[fresh]]], file_no, prepared.id_keys.take(fresh))
+        if claim.all():
+            sido_codes = prepared.sido_codes
+        else:
+            table = table.filter(pa.array(claim))
+            sido_codes = table.column("sido_code").unique().to_pylist() if table.num_rows else []
+        facts.old_code_rows += int((prepared.old_like & claim).sum())
+        facts.new_code_rows += int((prepared.is_new & claim).sum())
+        facts.pre2023_ids += int((prepared.pre2023 & claim).sum())
+        facts.synthetic_rows += int((prepared.synthetic & claim).sum())
+        facts.sido_codes.update(sido_codes)
+    rejected = [RowError(int(line_arr[i]), str(text), None if val is None else str(val))
+                for i, (text, val) in sorted(reasons.items())]
+    if prepared.early:
+        rejected = sorted(prepared.early + rejected, key=lambda r: r.line)
+    if table is None or table.num_rows == 0:
+        return store_mod.arrow_schema().empty_table(), rejected
+    return table, rejected
 
 
 def _modernise_regions(cols: dict, codebook: _CodeBook) -> None:
@@ -522,6 +573,7 @@ def _field_count_reason(n: int, width: int) -> str:
 
 BLOCK_BYTES = 8 << 20
 PARSE_BYTES = 1 << 20  # pyarrow parses a block in pieces of this size (smaller pieces stay in the CPU cache)
+PREPARE_THREADS = 2  # blocks parsed and validated at once (the machines this runs on have 2–4 cores)
 
 
 def _byte_blocks(path: Path, start: int, block_bytes: int) -> Iterator[tuple[int, bytearray]]:
@@ -573,7 +625,8 @@ def _fast_block(block: bytes | bytearray, header: list[str], encoding: str):
     try:
         table = pacsv.read_csv(
             pa.BufferReader(pa.py_buffer(block)),
-            read_options=pacsv.ReadOptions(column_names=header, encoding=encoding, block_size=PARSE_BYTES),
+            read_options=pacsv.ReadOptions(column_names=header, encoding=encoding, block_size=PARSE_BYTES,
+                                             use_threads=False),  # blocks are parsed in parallel instead
             parse_options=pacsv.ParseOptions(newlines_in_values=False, invalid_row_handler=handler,
                                              ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(column_types={h: pa.large_string() for h in OFFICIAL_COLUMNS},
@@ -593,6 +646,37 @@ def _careful_block(text: str, first_line: int, width: int) -> Iterator[tuple[int
         yield first_line + line - 1, fields
 
 
+class BlockBudget:
+    """How many blocks may be parsed ahead at once: one budget for all files of an import bounds its memory
+    (each block in flight is 8 MiB of CSV and 15–30 MB while parsed) while the next file starts early."""
+
+    def __init__(self, limit: int | None = None) -> None:
+        # one block per thread: a thread that finishes early waits for the oldest block to be taken (a few ms)
+        self.limit = PREPARE_THREADS if limit is None else limit
+        self.in_flight = 0
+
+
+class SanggaBatches:
+    """The iterator :func:`iter_sangga_batches` returns: (good rows, rejected rows) per block, in file order.
+
+    :meth:`prime` hands the first blocks to the pool before iteration starts (used to start the next file
+    while the current one finishes); :meth:`close` gives back blocks not taken (also when never iterated).
+    """
+
+    def __init__(self, gen: Iterator, prime: Callable[[], None], stop: Callable[[], None]) -> None:
+        self._gen, self.prime, self._stop = gen, prime, stop
+
+    def __iter__(self) -> SanggaBatches:
+        return self
+
+    def __next__(self):
+        return next(self._gen)
+
+    def close(self) -> None:
+        self._gen.close()
+        self._stop()
+
+
 def iter_sangga_batches(
     path: Path,
     *,
@@ -602,9 +686,12 @@ def iter_sangga_batches(
     file_no: int = 0,
     chunk_rows: int = CHUNK_ROWS,
     sha256: str | None = None,
-    block_bytes: int = BLOCK_BYTES,
+    block_bytes: int | None = None,
     on_bytes: Callable[[int], None] | None = None,
-):
+    pool: ThreadPoolExecutor | None = None,
+    budget: BlockBudget | None = None,
+    on_read_done: Callable[[], None] | None = None,
+) -> tuple[FileFacts, SanggaBatches]:
     """Parse one published file lazily: (facts, iterator of (good rows as an Arrow table, rejected rows)).
 
     The header is checked before the iterator is returned, so an unreadable file raises
@@ -612,6 +699,12 @@ def iter_sangga_batches(
     parsed by pyarrow when clean and by the line-exact Python csv path otherwise; either way the rows are
     validated column-wise in Arrow. ``seen`` holds the IDs claimed before (stored snapshot, earlier files:
     give each file its own ``file_no``), so duplicates are found without keeping the rows.
+
+    Blocks are parsed and checked in ``pool`` (its own of :data:`PREPARE_THREADS` threads when not given)
+    while the iterator's thread checks duplicates in file order. An import of several files shares one pool
+    and one :class:`BlockBudget` (blocks in flight at once, all files together) and, from ``on_read_done``
+    (called each time this file has no more blocks to hand out), lets the next file :meth:`~SanggaBatches.prime`
+    its first blocks, so both cores stay busy across file boundaries.
     """
     path = Path(path)
     if not path.is_file():
@@ -643,51 +736,92 @@ def iter_sangga_batches(
     seen = seen if seen is not None else SeenIds()
     start = len(header_bytes) + 1 if end >= 0 else len(head)
 
-    def finish(table, lines: np.ndarray, early: list[RowError], careful: bool = True):
-        good, rej = _validate_block(table, lines, codebook, seen, file_no, facts, snapshot, dataset, careful)
-        if early:
-            rej = sorted(early + rej, key=lambda r: r.line)
-        facts.rows_ok += good.num_rows
-        facts.rows_rejected += len(rej)
-        return good, rej
+    def prepare(table, lines, early: list[RowError], careful: bool = True) -> _Prepared:
+        return _prepare_block(table, lines, codebook, snapshot, dataset, careful, early)
 
-    def parsed_blocks():
-        # pyarrow parses the next block in a worker thread (it releases the GIL) while this thread
-        # validates the current one.
-        blocks = _byte_blocks(path, start, block_bytes)
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sangga-parse") as pool:
+    def work(first_line: int, block: bytearray) -> list[_Prepared]:
+        """Parse and prepare one block (in a worker thread): pyarrow when clean, the careful path otherwise."""
+        fast = _fast_block(block, header, arrow_encoding)
+        if fast is not None:
+            return [prepare(fast, np.arange(first_line, first_line + fast.num_rows), [], careful=False)]
+        text = block.decode(encoding if encoding != "utf-8-sig" else "utf-8", errors="replace")
+        out: list[_Prepared] = []
+        rows: list[list[str]] = []
+        lines: list[int] = []
+        early: list[RowError] = []
+        for line, fields in _careful_block(text, first_line, width):
+            if len(fields) != width:
+                early.append(RowError(line, _field_count_reason(len(fields), width), ",".join(fields[:3])[:60]))
+                continue
+            rows.append(fields)
+            lines.append(line)
+            if len(rows) >= chunk_rows:
+                out.append(prepare(_table_from_records(rows, header_index), np.asarray(lines), early))
+                rows, lines, early = [], [], []
+        out.append(prepare(_table_from_records(rows, header_index), np.asarray(lines), early))
+        return out
+
+    own_pool = pool is None
+    if own_pool:
+        pool = ThreadPoolExecutor(max_workers=PREPARE_THREADS, thread_name_prefix="sangga-prepare")
+    budget = budget if budget is not None else BlockBudget()
+    # CP949 blocks are transcoded by Python's codec, which holds the GIL: two at once would not be faster, and
+    # each thread's transcoding buffers stay in the allocator (measured +50 MB peak), so one block at a time
+    limit = budget.limit if arrow_encoding == "utf8" else 1
+    blocks = _byte_blocks(path, start, block_bytes or BLOCK_BYTES)
+    pending: deque = deque()  # (block size, future) in file order
+    read_done = False
+
+    def fill() -> None:
+        """Hand blocks to the pool while the budget allows; once the file is read, let the next one start."""
+        nonlocal read_done
+        while not read_done and budget.in_flight < limit:
             nxt = next(blocks, None)
-            fut = pool.submit(_fast_block, nxt[1], header, arrow_encoding) if nxt else None
-            while nxt is not None:
-                first_line, block = nxt
-                fast = fut.result()
-                nxt = next(blocks, None)
-                fut = pool.submit(_fast_block, nxt[1], header, arrow_encoding) if nxt else None
-                yield first_line, block, fast
+            if nxt is None:
+                read_done = True
+                blocks.close()
+                break
+            budget.in_flight += 1
+            pending.append((len(nxt[1]), pool.submit(work, *nxt)))
+        if read_done and on_read_done is not None:
+            on_read_done()
+
+    def stop() -> None:
+        for _, fut in pending:
+            if fut.cancel():
+                budget.in_flight -= 1
+        for _, fut in pending:  # running ones finish in the pool; their blocks leave the budget
+            if not fut.cancelled():
+                budget.in_flight -= 1
+        pending.clear()
+        blocks.close()
+        if own_pool:
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def batches():
-        for first_line, block, fast in parsed_blocks():
-            if on_bytes is not None:
-                on_bytes(len(block))
-            if fast is not None:
-                yield finish(fast, np.arange(first_line, first_line + fast.num_rows), [], careful=False)
-                continue
-            text = block.decode(encoding if encoding != "utf-8-sig" else "utf-8", errors="replace")
-            rows: list[list[str]] = []
-            lines: list[int] = []
-            early: list[RowError] = []
-            for line, fields in _careful_block(text, first_line, width):
-                if len(fields) != width:
-                    early.append(RowError(line, _field_count_reason(len(fields), width), ",".join(fields[:3])[:60]))
-                    continue
-                rows.append(fields)
-                lines.append(line)
-                if len(rows) >= chunk_rows:
-                    yield finish(_table_from_records(rows, header_index), np.asarray(lines), early)
-                    rows, lines, early = [], [], []
-            yield finish(_table_from_records(rows, header_index), np.asarray(lines), early)
+        # This thread takes the prepared blocks in file order for the duplicate check, which depends on every
+        # earlier row; parsing and rules 1–5 of the next blocks run in the pool meanwhile.
+        try:
+            fill()
+            while pending:
+                size, fut = pending[0]
+                prepared = fut.result()
+                pending.popleft()
+                budget.in_flight -= 1
+                fill()
+                if on_bytes is not None:
+                    on_bytes(size)
+                for p in prepared:
+                    good, rej = _claim_block(p, seen, file_no, facts)
+                    facts.rows_ok += good.num_rows
+                    facts.rows_rejected += len(rej)
+                    yield good, rej
+        finally:
+            stop()
 
-    return facts, batches()
+    return facts, SanggaBatches(batches(), fill, stop)
+
+
 
 
 def iter_sangga_chunks(path: Path, **kwargs) -> tuple[FileFacts, Iterator[tuple[pd.DataFrame, list[RowError]]]]:
