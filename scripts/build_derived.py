@@ -66,9 +66,30 @@ def main() -> None:
         "# Derived tables shipped with moduai\n\nBuilt by `scripts/build_derived.py` from files shipped in the "
         "package; each file name carries the key of its inputs and code (see `moduai/data/frame_cache.py`). "
         "Do not edit: rebuild.\n", encoding="utf-8")
+    _build_migrated_template(home)
     total = sum(f.stat().st_size for f in target.rglob("*") if f.is_file())
     print(f"{sum(1 for f in target.rglob('*') if f.is_file())} files, {total / 1e6:.2f} MB in {target}")
     shutil.rmtree(home, ignore_errors=True)
+
+
+def _build_migrated_template(home: Path) -> None:
+    """The empty SQLite database at every migration head that a fresh home copies instead of running Alembic
+    (``moduai.db.heads.create_from_template``); ``tests/foundation/test_db_template.py`` compares it with a
+    fresh migration."""
+    from moduai.db import heads
+    from moduai.db.engine import get_engine, migrate
+
+    db = home / "template" / "moduai.db"
+    url = f"sqlite:///{db}"
+    real = heads.TEMPLATE_DIR
+    heads.TEMPLATE_DIR = home / "no-template"  # migrate with Alembic
+    migrate(url)
+    get_engine(url).dispose()
+    heads.TEMPLATE_DIR = real
+    shutil.rmtree(real, ignore_errors=True)
+    real.mkdir(parents=True)
+    shutil.copyfile(db, heads.template_file())
+    print(f"{heads.template_file().name}: {heads.template_file().stat().st_size / 1e3:.0f} kB")
 
 
 if __name__ == "__main__":
