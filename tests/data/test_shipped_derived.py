@@ -47,6 +47,7 @@ def fresh_only(tmp_path, monkeypatch):
 def test_the_shipped_folder_holds_only_what_the_code_reads_today():
     """Every shipped file is found under today's key (none stale, none left over from an older build)."""
     expected = {f"frames/{name}-{P._cache_key(*files)}.parquet" for name, files, _ in POPULATION}
+    expected.add(f"frames/dong_demand-{_dong_key()}.parquet")
     shipped = {p.relative_to(FC.SHIPPED_DIR).as_posix() for p in FC.SHIPPED_DIR.rglob("*.parquet")}
     frames = {s for s in shipped if s.startswith("frames/")}
     assert frames == expected
@@ -73,6 +74,34 @@ def test_shipped_population_tables_equal_the_fresh_parse(name, files, fresh):
     pd.testing.assert_frame_equal(stored, expected)  # values, dtypes, order
     # the MOIS file repeats no year (the atlas does: 군위군 2015–2023, 미추홀구 2015–2018)
     assert len(expected) == 0 if name == "repeated_years-mois" else len(expected) > 10
+
+
+def _dong_key() -> str:
+    from moduai.commerce import demand
+
+    return demand._dong_key(C.census_parquet_path().with_name("boundaries.gpkg"))
+
+
+def test_shipped_dong_columns_equal_the_fresh_computation():
+    """The 읍면동 census columns and 행안부 codes behind the commerce report (load_dong_demand)."""
+    import numpy as np
+    import pyogrio
+    import shapely
+
+    from moduai.commerce import demand
+
+    shipped = FC.shipped_file("frames", f"dong_demand-{_dong_key()}.parquet")
+    assert shipped is not None, "no current shipped copy of dong_demand: rebuild"
+    bounds = pyogrio.read_dataframe(C.census_parquet_path().with_name("boundaries.gpkg"), layer="adm3_2020")
+    code = bounds["adm3_code"].astype(str).to_numpy()
+    reps = shapely.point_on_surface(np.asarray(bounds.geometry.values, dtype=object))
+    fresh = demand._dong_columns(C.census_parquet_path(), code, shapely.get_x(reps), shapely.get_y(reps))
+    assert len(fresh) > 3000 and fresh["residents"].sum() > 45e6  # 2020 census: 51.8 M residents
+    pd.testing.assert_frame_equal(pd.read_parquet(shipped), fresh)
+    demand.load_dong_demand.cache_clear()
+    d = demand.load_dong_demand()
+    assert np.array_equal(d.residents, fresh["residents"].to_numpy())
+    assert list(d.sigungu_code) == list(fresh["sigungu_code"])
 
 
 def test_shipped_census_values_equal_the_fresh_computation():

@@ -61,7 +61,7 @@ def census_parquet_path() -> Path:
 
 
 @lru_cache(maxsize=1)
-def _census_file_digest() -> str:
+def census_file_digest() -> str:
     """SHA-1 of the installed census file's bytes (3.9 MB, a few ms, once per process)."""
     return hashlib.sha1(census_parquet_path().read_bytes()).hexdigest()
 
@@ -296,7 +296,7 @@ def _disk_cache_path(measure_id: str) -> Path | None:
     """
     try:
         h = hashlib.sha1()
-        h.update(_census_file_digest().encode())
+        h.update(census_file_digest().encode())
         h.update(CROSSWALK.read_bytes())
         h.update(Path(__file__).read_bytes())
         h.update(repr(get_measure(measure_id)).encode())
