@@ -48,6 +48,7 @@ def test_the_shipped_folder_holds_only_what_the_code_reads_today():
     """Every shipped file is found under today's key (none stale, none left over from an older build)."""
     expected = {f"frames/{name}-{P._cache_key(*files)}.parquet" for name, files, _ in POPULATION}
     expected.add(f"frames/dong_demand-{_dong_key()}.parquet")
+    expected.add(f"frames/census_unit_population-{_unit_population_key()}.parquet")
     shipped = {p.relative_to(FC.SHIPPED_DIR).as_posix() for p in FC.SHIPPED_DIR.rglob("*.parquet")}
     frames = {s for s in shipped if s.startswith("frames/")}
     assert frames == expected
@@ -102,6 +103,32 @@ def test_shipped_dong_columns_equal_the_fresh_computation():
     d = demand.load_dong_demand()
     assert np.array_equal(d.residents, fresh["residents"].to_numpy())
     assert list(d.sigungu_code) == list(fresh["sigungu_code"])
+
+
+def _unit_population_key() -> str:
+    from pathlib import Path
+
+    return FC.content_key([Path(G.__file__)], C.census_file_digest())
+
+
+def test_shipped_unit_population_equals_the_former_inline_read():
+    """The generator's 2020 residents per 읍면동 (census_units' ``pop``), shipped, equal what it computed inline
+    before (the former code, kept here as the reference)."""
+    shipped = FC.shipped_file("frames", f"census_unit_population-{_unit_population_key()}.parquet")
+    assert shipped is not None, "no current shipped copy of census_unit_population: rebuild"
+    c = pd.read_parquet(C.census_parquet_path(), columns=["year", "type", "class1", "class2", "adm3_code", "value"],
+                        filters=[("year", "==", 2020), ("type", "==", "population"),
+                                 ("class1", "==", "all households"), ("class2", "==", "total")])
+    c = c[c["adm3_code"].notna()]
+    code = c["adm3_code"].astype("int64")
+    code7 = code.where(code < 10**7, code // 10).astype(str)
+    reference = c.assign(code7=code7).groupby("code7")["value"].max()
+    got = pd.read_parquet(shipped)
+    assert list(got["code7"]) == list(reference.index) and got["pop"].tolist() == reference.tolist()
+    assert 45e6 < got["pop"].sum() < 60e6
+    G.census_units.cache_clear()
+    units = G.census_units()
+    assert units["pop"].tolist() == units["adm3_code"].map(reference).fillna(0.0).astype(float).tolist()
 
 
 def test_shipped_census_values_equal_the_fresh_computation():
