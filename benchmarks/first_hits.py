@@ -124,6 +124,9 @@ def main() -> None:
     ap.add_argument("--pages", default=",".join(PAGES), help="comma-separated names of PAGES")
     ap.add_argument("--pre", default="/", help="path asked (not measured) before the page; '' = the page is the "
                     "process's first request (then the figure includes building the route table)")
+    ap.add_argument("--warmup", default="off", choices=("off", "after", "during"),
+                    help="the serve warm-up for every page: off (default), on and finished before the page is "
+                    "asked, or on and running while it is asked")
     a = ap.parse_args()
     variants = {"after": str(HERE)}
     if a.before:
@@ -149,14 +152,14 @@ def main() -> None:
             shutil.rmtree(home, ignore_errors=True)
             shutil.copytree(bases[k], home)
             loads.append(os.getloadavg()[0])
-            warm = WARMUP.get(page, "off")
+            warm = WARMUP.get(page, a.warmup)
             res.setdefault((page, k, "first start"), []).append(_hit(variants[k], home, first_path, a.pre, warm))
             res.setdefault((page, k, "restart"), []).append(_hit(variants[k], home, restart_path, a.pre, warm))
             print(f"# {page} {k}: first start {res[(page, k, 'first start')][-1]}, restart "
                   f"{res[(page, k, 'restart')][-1]}; {load()}", flush=True)
             shutil.rmtree(home, ignore_errors=True)
     print(f"\n## first hit of each page (median of {a.rounds} round(s); request only, app already built; "
-          f"asked after {a.pre or 'nothing'!r})")
+          f"asked after {a.pre or 'nothing'!r}; warm-up {a.warmup} unless the page's name says otherwise)")
     print("| page | start | " + " | ".join(f"{k} wall s | {k} CPU s" for k in variants)
           + (" | CPU before/after |" if a.before else " |"))
     print("|---|---|" + "---|---|" * len(variants) + ("---|" if a.before else ""))

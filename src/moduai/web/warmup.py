@@ -98,6 +98,15 @@ def _assets() -> None:
     warm_assets()
 
 
+def _commerce() -> None:
+    """The commerce report's 읍면동 table (polygons, census columns, 행안부 codes) and the default store set."""
+    from moduai.commerce.demand import load_dong_demand
+    from moduai.commerce.snapshots import get_store_set
+
+    load_dong_demand()
+    get_store_set()
+
+
 def _search() -> None:
     """The program search's own Kiwi (its user words differ from :func:`moduai.ai.korean.get_kiwi`'s), the E5
     model and the index of the programs the page searches: a first search with a new query then costs what a
@@ -116,8 +125,8 @@ def _kiwi() -> None:
 
 
 STEPS: list[tuple[str, Callable[[], None]]] = [
-    ("assets", _assets), ("regions", _regions), ("census", _census), ("balance", _balance), ("search", _search),
-    ("kiwi", _kiwi),
+    ("assets", _assets), ("regions", _regions), ("census", _census), ("balance", _balance), ("commerce", _commerce),
+    ("search", _search), ("kiwi", _kiwi),
 ]
 
 
@@ -125,12 +134,18 @@ def _route_groups(app, give_way: bool) -> Callable[[], None]:
     """Import the route groups no request has needed yet (moduai.web.lazyroutes), one group at a time, giving
     way to requests in flight between groups: the next click then finds its page's code loaded."""
     def step() -> None:
+        from moduai.web.access import route_table
         from moduai.web.lazyroutes import load_all_routes, pending_groups
 
         for name in pending_groups(app):
             if give_way:
                 TRAFFIC.wait_idle(STEP_WAIT)
             load_all_routes(app, only=name)
+        if give_way:
+            TRAFFIC.wait_idle(STEP_WAIT)
+        # the access middleware's table of every route (FastAPI's route contexts, ≈ 0.3 CPU s): built here, not
+        # by the first request after the groups were loaded (it is cached per set of loaded groups)
+        route_table(app)
     return step
 
 
