@@ -91,3 +91,28 @@ print(S.query_vector.__wrapped__("강릉에서 카페 창업 지원금", None).s
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.splitlines() == [str(S.tokenize("강릉에서 카페 창업 지원금")), "(384,)"]
+
+
+def test_program_tokens_are_kept_per_text_so_another_list_of_programs_needs_no_kiwi(tmp_path, programs,
+                                                                                       monkeypatch):
+    """The open programs change from day to day: a list that is a subset (one closed) or a reordering of the
+    texts tokenized before is served from the file, and a list with one new text tokenizes only that one."""
+    cache = tmp_path / "programs_vectors"
+    texts = [p.search_text() for p in programs]
+    fresh = [Counter(S.tokenize(t)) for t in texts]
+    assert S._document_tokens(texts, cache) == fresh
+    calls = []
+    real = S.tokenize
+
+    def counting(text):
+        calls.append(text)
+        return real(text)
+
+    monkeypatch.setattr(S, "tokenize", counting)
+    subset = texts[1:][::-1]
+    assert S._document_tokens(subset, cache) == fresh[1:][::-1]
+    assert calls == []
+    new = texts[0] + " 스마트팜 청년 지원"
+    got = S._document_tokens([new, *texts[1:]], cache)
+    assert calls == [new] and got[0] == Counter(real(new)) and got[1:] == fresh[1:]
+    assert len(list((tmp_path / "programs_tokens").glob("*.json"))) == 1  # one file per tokenizer
