@@ -10,7 +10,8 @@ For each variant a home is prepared once: migrated and the 1,864 real 기업마�
 search runs over the catalog a site has.  Then, per round, per page (variants and pages in a random order):
 
 * **first start** — a copy of that home without ``cache/`` (nothing derived stored yet); a child process builds
-  the app (``create_app``, lifespan entered, warm-up off) and asks the page as its *first* request;
+  the app (``create_app``, lifespan entered, warm-up off unless the page's name says ``warmup``) and asks the
+  page as its *first* request;
 * **restart** — a second child on the same home (what the first one stored is there), the same page first.
 
 The figure is the request alone (app start-up is helper ``lazyapp``'s): wall seconds and the child's CPU seconds
@@ -41,8 +42,10 @@ BIZINFO = ROOT / "tests" / "fixtures" / "programs" / "bizinfo_announcements_2025
 Q1 = "%EC%B9%B4%ED%8E%98+%EC%B0%BD%EC%97%85"  # 카페 창업
 Q2 = "%EC%8A%A4%EB%A7%88%ED%8A%B8%ED%8C%9C+%EC%B2%AD%EB%85%84"  # 스마트팜 청년
 # page name → (path asked by the first process, path asked by the restart)
+REPORT = "/commerce/report?place=%ED%9A%8C%EA%B8%B0%EB%8F%99"  # the embedded default set, 회기동
 PAGES = {
     "balance": ("/balance", "/balance"),
+    "commerce-report": (REPORT, REPORT),
     "search": (f"/programs/search?q={Q1}", f"/programs/search?q={Q1}"),
     "search-new-query": (f"/programs/search?q={Q1}", f"/programs/search?q={Q2}"),
     "programs": ("/programs", "/programs"),
@@ -53,22 +56,34 @@ PAGES = {
     "impact": ("/impact", "/impact"),
     "fieldai": ("/fieldai", "/fieldai"),
     "hubs": ("/hubs", "/hubs"),
+    # warm-up ON (as `moduai serve` runs): the new query asked once the warm-up thread has finished, or
+    # right after the first answer while it runs (then the CPU figure includes the warm-up's own work)
+    "search-new-query-after-warmup": (f"/programs/search?q={Q1}", f"/programs/search?q={Q2}"),
+    "search-new-query-during-warmup": (f"/programs/search?q={Q1}", f"/programs/search?q={Q2}"),
 }
+WARMUP = {"search-new-query-after-warmup": "after", "search-new-query-during-warmup": "during"}
 
 CHILD = r"""
-import json, os, sys, time
-os.environ["MODUAI_WARMUP"] = "0"
+import json, os, sys, threading, time
+path, pre, warm = sys.argv[1], sys.argv[2], sys.argv[3]
+os.environ["MODUAI_WARMUP"] = "0" if warm == "off" else "1"
 from fastapi.testclient import TestClient
 from moduai.web.app import create_app
 client = TestClient(create_app())
 client.__enter__()
-path, pre = sys.argv[1], sys.argv[2]
 if pre:
     client.get(pre)  # not measured: the first request of a process also builds the route table (lazyapp's)
+waited = None
+if warm == "after":
+    t = time.perf_counter()
+    for th in threading.enumerate():
+        if th.name == "moduai-warmup":
+            th.join()
+    waited = time.perf_counter() - t  # the warm-up's own time after the first answer
 t, c = time.perf_counter(), time.process_time()
 r = client.get(path)
 wall, cpu = time.perf_counter() - t, time.process_time() - c
-print("RESULT " + json.dumps({"status": r.status_code, "wall": wall, "cpu": cpu}))
+print("RESULT " + json.dumps({"status": r.status_code, "wall": wall, "cpu": cpu, "warmup_wall": waited}))
 """
 
 
@@ -82,8 +97,8 @@ def _env(src: str, home: Path) -> dict[str, str]:
     return env
 
 
-def _hit(src: str, home: Path, path: str, pre: str) -> dict:
-    out = subprocess.run([sys.executable, "-W", "ignore", "-c", CHILD, path, pre], env=_env(src, home),
+def _hit(src: str, home: Path, path: str, pre: str, warm: str = "off") -> dict:
+    out = subprocess.run([sys.executable, "-W", "ignore", "-c", CHILD, path, pre, warm], env=_env(src, home),
                          capture_output=True, text=True, timeout=600)
     for line in out.stdout.splitlines():
         if line.startswith("RESULT "):
@@ -109,6 +124,9 @@ def main() -> None:
     ap.add_argument("--pages", default=",".join(PAGES), help="comma-separated names of PAGES")
     ap.add_argument("--pre", default="/", help="path asked (not measured) before the page; '' = the page is the "
                     "process's first request (then the figure includes building the route table)")
+    ap.add_argument("--warmup", default="off", choices=("off", "after", "during"),
+                    help="the serve warm-up for every page: off (default), on and finished before the page is "
+                    "asked, or on and running while it is asked")
     a = ap.parse_args()
     variants = {"after": str(HERE)}
     if a.before:
@@ -134,13 +152,14 @@ def main() -> None:
             shutil.rmtree(home, ignore_errors=True)
             shutil.copytree(bases[k], home)
             loads.append(os.getloadavg()[0])
-            res.setdefault((page, k, "first start"), []).append(_hit(variants[k], home, first_path, a.pre))
-            res.setdefault((page, k, "restart"), []).append(_hit(variants[k], home, restart_path, a.pre))
+            warm = WARMUP.get(page, a.warmup)
+            res.setdefault((page, k, "first start"), []).append(_hit(variants[k], home, first_path, a.pre, warm))
+            res.setdefault((page, k, "restart"), []).append(_hit(variants[k], home, restart_path, a.pre, warm))
             print(f"# {page} {k}: first start {res[(page, k, 'first start')][-1]}, restart "
                   f"{res[(page, k, 'restart')][-1]}; {load()}", flush=True)
             shutil.rmtree(home, ignore_errors=True)
     print(f"\n## first hit of each page (median of {a.rounds} round(s); request only, app already built; "
-          f"asked after {a.pre or 'nothing'!r})")
+          f"asked after {a.pre or 'nothing'!r}; warm-up {a.warmup} unless the page's name says otherwise)")
     print("| page | start | " + " | ".join(f"{k} wall s | {k} CPU s" for k in variants)
           + (" | CPU before/after |" if a.before else " |"))
     print("|---|---|" + "---|---|" * len(variants) + ("---|" if a.before else ""))

@@ -52,6 +52,16 @@ def _isolated_home(request, tmp_path_factory, monkeypatch):
     get_engine.cache_clear()
 
 
+@pytest.fixture
+def no_shipped_derived(tmp_path, monkeypatch):
+    """Switch off the derived tables shipped in the package (``moduai/data/derived``), for tests of the home's
+    own cache (what is computed and written there); the shipped copies are tested in
+    ``tests/data/test_shipped_derived.py``."""
+    from moduai.data import frame_cache
+
+    monkeypatch.setattr(frame_cache, "SHIPPED_DIR", tmp_path / "no-shipped-derived")
+
+
 @pytest.fixture(scope="session")
 def fixture_data(tmp_path_factory) -> Path:
     """The real test files of ``tests/fixtures`` laid out like ``../shared/data``, ``.gz`` files unpacked."""

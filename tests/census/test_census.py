@@ -189,7 +189,7 @@ def test_sido_totals_match_an_independent_sum_of_raw_rows(year):
             assert census_value(code, series, year) == total, (series, year, code)
 
 
-def test_values_cached_on_disk_equal_the_computed_ones():
+def test_values_cached_on_disk_equal_the_computed_ones(no_shipped_derived):
     """A second process reads the re-keyed values from MODUAI_HOME; they must equal a fresh computation."""
     import pandas as pd
 

@@ -150,3 +150,41 @@ def test_a_report_computed_while_the_set_grew_is_not_kept(monkeypatch):
     fresh = report._compute_report(37.5898, 127.0579, 400.0, resolve_category_param("카페"), None, st)
     assert _without_times(b) == _without_times(fresh)
     assert b.trade_area.store_count > 0
+def test_census_year_rows_pushed_into_the_reader_are_the_rows_filtered_after_a_full_read():
+    """load_dong_demand reads only the census year's rows (filter pushed into the Parquet reader): the same
+    rows, values and order as reading all 836k rows and filtering them in pandas, as it did before."""
+    import pandas as pd
+
+    from moduai.commerce import demand
+    from moduai.data.census import census_parquet_path
+
+    path = census_parquet_path()
+    full = pd.read_parquet(path, columns=["year", "type", "class1", "class2", "adm3_code", "value"])
+    expected = full[full["year"] == demand.CENSUS_YEAR].reset_index(drop=True)
+    got = demand._census_year_rows(path).reset_index(drop=True)
+    assert len(got) > 50_000 and len(got) < len(full)
+    pd.testing.assert_frame_equal(got, expected)
+
+
+def test_neighbour_counts_equal_scipy_ckdtree_on_real_rows():
+    """The busiest spot's neighbour counts (grid index, no SciPy) equal cKDTree.query_ball_point's on every
+    읍면동 of the embedded default's 동대문구 and 성북구 units (real 회기동 rows and generated ones)."""
+    import numpy as np
+    from scipy.spatial import cKDTree
+
+    from moduai.commerce.trade_area import store_columns
+
+    st = get_store_set()
+    d = load_dong_demand()
+    checked = 0
+    for i in [k for k, c in enumerate(d.census_code) if str(c).startswith(("11060", "11080"))]:
+        pos = np.asarray(st.in_polygon(d.geoms[i]), dtype=np.int64)
+        if len(pos) < 2:
+            continue
+        cols = store_columns(st)  # after in_polygon: the embedded set grows by the units it touches
+        x, y = cols["x"][pos], cols["y"][pos]
+        for r in (report.BUSIEST_SPOT_RADIUS_M, 37.5, 500.0):
+            expected = cKDTree(np.c_[x, y]).query_ball_point(np.c_[x, y], r, return_length=True)
+            assert np.array_equal(report.neighbour_counts(x, y, r), expected)
+        checked += len(pos)
+    assert checked > 5000

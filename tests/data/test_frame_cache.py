@@ -13,6 +13,9 @@ import pytest
 from moduai.data import frame_cache as FC
 from moduai.data import population as P
 
+# these tests are about the home's own cache; the copies shipped in the package: test_shipped_derived.py
+pytestmark = pytest.mark.usefixtures("no_shipped_derived")
+
 
 def _frames(home):
     return sorted(p.name for p in (home / "cache" / "frames").glob("*.parquet"))

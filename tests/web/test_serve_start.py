@@ -101,7 +101,8 @@ def test_fast_serve_path_runs_the_same_server_without_importing_typer(tmp_path):
 
 
 def test_a_restart_at_every_head_starts_the_server_without_sqlalchemy(tmp_path):
-    """The first start migrates (SQLAlchemy, Alembic); a restart on the same home finds the SQLite file at every
+    """The first start copies the shipped empty database at every head (no SQLAlchemy, no Alembic — and with
+    the template switched off it migrates with both); a restart on the same home finds the SQLite file at every
     head with sqlite3 and reaches uvicorn.run without having imported SQLAlchemy."""
     import json
 
@@ -116,4 +117,17 @@ def test_a_restart_at_every_head_starts_the_server_without_sqlalchemy(tmp_path):
         p = subprocess.run([sys.executable, "-c", code, "serve"], env=env, capture_output=True, text=True, timeout=300)
         assert p.returncode == 0, p.stderr
         seen.append(json.loads(p.stdout.split("@@", 1)[1]))
-    assert seen == [["alembic", "sqlalchemy"], []]
+    assert seen == [[], []]
+    from moduai.db import heads
+
+    assert (tmp_path / "moduai.db").read_bytes()[:16] == b"SQLite format 3\x00"
+    assert heads.sqlite_file_at_heads(f"sqlite:///{tmp_path / 'moduai.db'}")
+    # without a current template (an edited migration) the first start runs Alembic, as before
+    code_stale = code.replace("from moduai.cli import main",
+                              "import moduai.db.heads as h; h.TEMPLATE_DIR = h.TEMPLATE_DIR / 'none'\n"
+                              "from moduai.cli import main")
+    env["MODUAI_HOME"] = str(tmp_path / "other")
+    p = subprocess.run([sys.executable, "-c", code_stale, "serve"], env=env, capture_output=True, text=True,
+                       timeout=300)
+    assert p.returncode == 0, p.stderr
+    assert json.loads(p.stdout.split("@@", 1)[1]) == ["alembic", "sqlalchemy"]

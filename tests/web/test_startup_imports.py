@@ -71,10 +71,14 @@ def test_the_probe_sees_a_library_a_module_does_import():
 
 def test_migrate_on_a_database_at_every_head_does_not_import_alembic(tmp_path):
     url = f"sqlite:///{tmp_path / 'm.db'}"
-    mods = _modules_after(f"from moduai.db import migrate\nmigrate({url!r})")
-    assert "alembic" in mods  # first start: migrates
+    no_template = "import moduai.db.heads as h\nh.TEMPLATE_DIR = h.TEMPLATE_DIR / 'none'\n"
+    mods = _modules_after(f"{no_template}from moduai.db import migrate\nmigrate({url!r})")
+    assert "alembic" in mods  # first start without the shipped empty database: migrates
     mods = _modules_after(f"from moduai.db import migrate\nmigrate({url!r})")
     assert "alembic" not in mods  # restart: the version table already names every head
+    fresh = f"sqlite:///{tmp_path / 'fresh.db'}"
+    mods = _modules_after(f"from moduai.db import migrate\nmigrate({fresh!r})")
+    assert "alembic" not in mods  # first start: the shipped empty database at every head is copied
 
 
 def test_the_assistants_result_types_load_without_its_tools():

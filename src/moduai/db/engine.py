@@ -13,7 +13,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from moduai.config import get_settings
-from moduai.db.heads import MIGRATIONS_DIR, script_heads
+from moduai.db.heads import MIGRATIONS_DIR, create_from_template, script_heads
 from moduai.db.locks import database_lock
 
 if TYPE_CHECKING:
@@ -103,6 +103,7 @@ def migrate(url: str | None = None) -> None:
     url = url or get_settings().database_url
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         Path(url.removeprefix("sqlite:///")).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    create_from_template(url)  # a fresh SQLite home: the shipped empty database at every head
     if not at_heads(url):  # a restart on a database already at every head skips Alembic (≈ 1 CPU s)
         with database_lock(url, "migrate"):
             from alembic import command  # deferred: alembic ≈ 0.15 s to import; only needed when migrating

@@ -7,11 +7,17 @@ database imports it then.  :func:`moduai.db.engine.at_heads` is the general chec
 from __future__ import annotations
 
 import ast
+import hashlib
+import os
+import shutil
 import sqlite3
 from functools import lru_cache
 from pathlib import Path
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+#: an empty SQLite database migrated to every head at development time (``scripts/build_derived.py``), named
+#: by :func:`migrations_key`: a fresh SQLite home copies it instead of running Alembic (≈ 1 CPU s)
+TEMPLATE_DIR = Path(__file__).with_name("template")
 
 
 @lru_cache(maxsize=1)
@@ -47,3 +53,45 @@ def sqlite_file_at_heads(url: str) -> bool:
     except sqlite3.Error:
         return False
     return stored == set(script_heads())
+
+
+@lru_cache(maxsize=1)
+def migrations_key() -> str:
+    """A digest of every migration script's bytes (and of ``env.py``): names the shipped empty database, so
+    an edited, added or removed script means the shipped file is not found and Alembic runs."""
+    h = hashlib.sha256()
+    for path in sorted([MIGRATIONS_DIR / "env.py", *(MIGRATIONS_DIR / "versions").glob("*.py")]):
+        h.update(f"{path.name}:".encode() + path.read_bytes() + b"\0")
+    return h.hexdigest()[:20]
+
+
+def template_file() -> Path:
+    return TEMPLATE_DIR / f"empty-at-heads-{migrations_key()}.sqlite3"
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of a ``sqlite:///`` URL (None for other URLs and in-memory databases)."""
+    if not url.startswith("sqlite:///") or url.startswith("sqlite:///:memory:"):
+        return None
+    return Path(url.removeprefix("sqlite:///").split("?", 1)[0]).expanduser()
+
+
+def create_from_template(url: str) -> bool:
+    """On a fresh SQLite home (no database file yet), put the shipped empty database at every head in place
+    and answer True; anything else (another URL, an existing file, no current template) answers False and
+    the caller migrates with Alembic.  The file appears whole or not at all (a copy under a temporary name,
+    then a hard link that fails if a concurrent first start created the file first)."""
+    path = sqlite_path(url)
+    template = template_file()
+    if path is None or path.exists() or not template.is_file():
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.template")
+    try:
+        shutil.copyfile(template, tmp)
+        os.link(tmp, path)
+    except OSError:  # FileExistsError: another process created it; a read-only home: Alembic reports it
+        return False
+    finally:
+        tmp.unlink(missing_ok=True)
+    return True

