@@ -15,6 +15,7 @@ import datetime as dt
 import json
 import threading
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 
 from sqlalchemy import insert, select
@@ -28,6 +29,7 @@ from moduai.jobs import get_runner, run_in_process
 from moduai.marketing.csvio import duplicates_note
 from moduai.marketing.customers import Sale, parse_ledger_csv
 from moduai.marketing.models import MarketingImport, MarketingReview, MarketingSale, MarketingShop
+from moduai.marketing.reply_llm import polish_replies_with_llm
 from moduai.marketing.review_learning import (
     MIN_NEGATIVE,
     MIN_POSITIVE,
@@ -37,7 +39,7 @@ from moduai.marketing.review_learning import (
     too_little,
 )
 from moduai.marketing.review_sentiment import active_model, model_source
-from moduai.marketing.reviews import ReviewRecord, parse_reviews_csv
+from moduai.marketing.reviews import ReviewRecord, analyze_reviews, parse_reviews_csv
 
 DEFAULT_SHOP = "내 가게"
 
@@ -266,6 +268,19 @@ def load_reviews(import_id: int, principal: Principal | None = None) -> list[Rev
         rows = s.scalars(select(MarketingReview).where(MarketingReview.import_id == import_id)
                          .order_by(MarketingReview.line)).all()
         return [ReviewRecord(r.line, r.review_date, r.rating, r.text, r.author, r.import_id) for r in rows]
+
+
+@lru_cache(maxsize=16)
+def analysis_of_import(database_url: str, import_id: int, created_at: str, tone: str, shop: str, llm_key: str,
+                       model_key: str = ""):
+    """Imports never change once stored, so the analysis of (database, import, tone, review model) can be
+    reused: the page, its tone switch and the CSV download do not re-run sentiment over every review (nor re-ask
+    the model).  The caller has checked that the principal may read the import.  ``model_key`` changes when the
+    installation's review model is re-learnt."""
+    analysis = analyze_reviews(load_reviews(import_id), tone=tone, shop=shop)
+    if llm_key:
+        analysis = polish_replies_with_llm(analysis, shop=shop)
+    return analysis
 
 
 def load_sales(import_id: int, principal: Principal | None = None) -> list[Sale]:

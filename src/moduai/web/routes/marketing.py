@@ -11,7 +11,6 @@ import datetime as dt
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
@@ -147,7 +146,7 @@ def _review_analysis(import_id: int, tone: str, principal: Principal, llm: bool 
     from moduai.config import get_settings
     from moduai.marketing.review_sentiment import active_model_key
     from moduai.marketing.reviews import validate_tone
-    from moduai.marketing.store import get_import
+    from moduai.marketing.store import analysis_of_import, get_import
 
     validate_tone(tone)
     imp = get_import(import_id, "reviews", principal)  # another owner's import: NotFound (404)
@@ -157,25 +156,8 @@ def _review_analysis(import_id: int, tone: str, principal: Principal, llm: bool 
     # created_at is in the key because a test database may be emptied and its ids reused; the LLM URL and
     # model because rewritten replies depend on them.
     llm_key = f"{settings.llm_base_url}|{settings.llm_model}" if llm else ""
-    return imp, _cached_review_analysis(settings.database_url, import_id, str(imp.created_at), tone, imp.shop, llm_key,
-                                        active_model_key())
-
-
-@lru_cache(maxsize=16)
-def _cached_review_analysis(database_url: str, import_id: int, created_at: str, tone: str, shop: str, llm_key: str,
-                            model_key: str = ""):
-    """Imports never change once stored, so the analysis of (database, import, tone, review model) can be
-    reused: the page, its tone switch and the CSV download do not re-run sentiment over every review (nor re-ask
-    the model).  ``model_key`` changes when the installation's review model is re-learnt."""
-    from moduai.marketing.reviews import analyze_reviews
-    from moduai.marketing.store import load_reviews
-
-    analysis = analyze_reviews(load_reviews(import_id), tone=tone, shop=shop)
-    if llm_key:
-        from moduai.marketing.reply_llm import polish_replies_with_llm
-
-        analysis = polish_replies_with_llm(analysis, shop=shop)
-    return analysis
+    return imp, analysis_of_import(settings.database_url, import_id, str(imp.created_at), tone, imp.shop, llm_key,
+                                   active_model_key())
 
 
 @router.get("/marketing/reviews/{import_id:int}", include_in_schema=False)
