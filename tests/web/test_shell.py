@@ -76,8 +76,13 @@ def test_warmup_steps_call_real_entry_points(monkeypatch):
     from moduai.web import warmup
 
     report = warmup.run_warmup()
-    assert set(report) == {"assets", "regions", "census", "balance", "commerce", "search", "kiwi"}
+    assert set(report) == {"assets", "regions", "census", "balance", "commerce", "search", "fieldai", "kiwi"}
     assert all(isinstance(v, float) for v in report.values()), report
+    from moduai.fieldai.analysis import example_analysis
+
+    hits = example_analysis.cache_info().hits
+    example_analysis(days=30, seed=0)  # the example /fieldai links to: already computed by the warm-up
+    assert example_analysis.cache_info().hits == hits + 1
     from moduai.config import get_settings
 
     monkeypatch.setenv("MODUAI_WARMUP", "0")

@@ -118,6 +118,14 @@ def _search() -> None:
     service.search("청년 창업 지원", method="hybrid", limit=20, include_closed=False)  # as /programs/search
 
 
+def _fieldai() -> None:
+    """The 합성 온실 example the 현장 AI page links to (/fieldai/example: 30 days, seed 0): ≈ 1 CPU s of model
+    fitting, once per process (moduai.fieldai.analysis.example_analysis), then every visitor's hit is a render."""
+    from moduai.fieldai.analysis import example_analysis
+
+    example_analysis(days=30, seed=0)
+
+
 def _kiwi() -> None:
     from moduai.ai.korean import get_kiwi
 
@@ -128,7 +136,7 @@ STEPS: list[tuple[str, Callable[[], None]]] = [
     # search first: a first search with a new query is the dearest cold page (Kiwi ≈ 3 CPU s); the census and
     # balance tables are shipped now (moduai/data/derived), so they cost little
     ("assets", _assets), ("search", _search), ("regions", _regions), ("census", _census), ("balance", _balance),
-    ("commerce", _commerce), ("kiwi", _kiwi),
+    ("commerce", _commerce), ("fieldai", _fieldai), ("kiwi", _kiwi),
 ]
 
 
