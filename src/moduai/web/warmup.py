@@ -12,6 +12,7 @@ The thread gives way to visitors: it starts after the first request has been ans
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
@@ -177,6 +178,15 @@ def run_warmup(app=None, *, give_way: bool = False) -> dict[str, float | str]:
         except Exception as exc:  # noqa: BLE001 - warm-up must never stop the server
             report[name] = f"{type(exc).__name__}: {exc}"
             log.warning("warm-up step %s failed: %s", name, exc)
+    if give_way:  # the server's warm-up thread
+        # Everything loaded so far (tables, models, routes: ≈ 0.4 M objects) lives as long as the process.
+        # Moved out of the collector's sight, a full collection no longer walks it: without this, one request
+        # now and then paid ≈ 0.17 CPU s for a collection (a warm page at 0.2 s instead of 0.02 s).
+        TRAFFIC.wait_idle(STEP_WAIT)
+        t = time.perf_counter()
+        gc.collect()
+        gc.freeze()
+        report["gc_freeze"] = round(time.perf_counter() - t, 2)
     log.info("warm-up done: %s", report)
     return report
 
