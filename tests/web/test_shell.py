@@ -76,8 +76,13 @@ def test_warmup_steps_call_real_entry_points(monkeypatch):
     from moduai.web import warmup
 
     report = warmup.run_warmup()
-    assert set(report) == {"assets", "regions", "census", "balance", "commerce", "search", "kiwi"}
+    assert set(report) == {"assets", "regions", "census", "balance", "commerce", "search", "fieldai", "kiwi"}
     assert all(isinstance(v, float) for v in report.values()), report
+    from moduai.fieldai.analysis import example_analysis
+
+    hits = example_analysis.cache_info().hits
+    example_analysis(days=30, seed=0)  # the example /fieldai links to: already computed by the warm-up
+    assert example_analysis.cache_info().hits == hits + 1
     from moduai.config import get_settings
 
     monkeypatch.setenv("MODUAI_WARMUP", "0")
@@ -117,3 +122,32 @@ def test_warmup_waits_for_the_first_answer_and_gives_way_to_requests_in_flight(m
         warmup.TRAFFIC.end()
         thread.join(10)
     assert ran == ["a", "b"] and not thread.is_alive()
+    import gc
+
+    gc.unfreeze()  # the server's warm-up froze the test process's objects: give them back to the collector
+
+
+def test_server_warmup_ends_by_freezing_what_it_loaded(monkeypatch):
+    """After the server's warm-up, the objects it loaded are out of the collector's sight (gc.freeze): a
+    full collection during a request then walks only what came later."""
+    import gc
+
+    from moduai.web import warmup
+
+    traffic = warmup._Traffic()
+    traffic.begin()
+    traffic.end()  # a first answer was given; nothing in flight
+    monkeypatch.setattr(warmup, "TRAFFIC", traffic)
+    monkeypatch.setattr(warmup, "STEPS", [])
+    kept = [[i] for i in range(1000)]  # objects alive before the freeze
+    gc.unfreeze()
+    try:
+        report = warmup.run_warmup(give_way=True)
+        assert "gc_freeze" in report and isinstance(report["gc_freeze"], float)
+        assert gc.get_freeze_count() >= len(kept)
+        assert set(report) == {"gc_freeze"}
+        assert warmup.run_warmup(give_way=False) == {}  # tests' and the CLI's warm-up: no freeze step
+    finally:
+        gc.unfreeze()
+    assert gc.get_freeze_count() == 0
+

@@ -9,6 +9,7 @@ survives the thinning.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +18,7 @@ from moduai.errors import DataUnavailable
 from moduai.fieldai.alerts import AlertResult, RuleSet, evaluate_alerts, guess_site, parse_rules
 from moduai.fieldai.anomalies import DetectionResult, detect
 from moduai.fieldai.forecast import ForecastResult, forecast
+from moduai.fieldai.generator import greenhouse_frame
 from moduai.fieldai.ingest import FieldData, FieldProfile, profile, read_field_file
 from moduai.fieldai.quality import QualityResult, defect_model
 
@@ -47,6 +49,29 @@ class FieldAnalysis:
     sources: list[str] = field(default_factory=list)
 
 
+def _bucket_min_max(v: np.ndarray, edges: np.ndarray) -> np.ndarray:
+    """Per bucket ``[a, b)``: the positions of its first minimum and first maximum (NaN ignored), in order,
+    one position if they coincide, the bucket's start if it is all NaN.  Same answer as ``np.nanargmin``/
+    ``np.nanargmax`` bucket by bucket, done on a padded (buckets × longest bucket) array in one pass."""
+    a, b = edges[:-1], edges[1:]
+    width = int((b - a).max())
+    pos = a[:, None] + np.arange(width)[None, :]
+    inside = pos < b[:, None]
+    vals = v.astype(float)[np.minimum(pos, len(v) - 1)]
+    missing = ~inside | np.isnan(vals)
+    empty = missing.all(axis=1)
+    lo = a + np.argmin(np.where(missing, np.inf, vals), axis=1)
+    hi = a + np.argmax(np.where(missing, -np.inf, vals), axis=1)
+    rows = np.arange(len(a))
+    for r in np.flatnonzero(~empty & (missing[rows, lo - a] | missing[rows, hi - a])):  # a bucket of only ±inf
+        seg = v[a[r]:b[r]]
+        lo[r], hi[r] = a[r] + int(np.nanargmin(seg)), a[r] + int(np.nanargmax(seg))
+    first, second = np.minimum(lo, hi), np.maximum(lo, hi)
+    first[empty] = a[empty]
+    keep = np.column_stack([first, np.where(empty | (lo == hi), -1, second)]).ravel()
+    return keep[keep >= 0]
+
+
 def chart_series(data: FieldData, *, buckets: int = 1000) -> list[ChartSeries]:
     """Min/max-per-bucket thinning of every sensor (see the module text)."""
     out = []
@@ -57,16 +82,7 @@ def chart_series(data: FieldData, *, buckets: int = 1000) -> list[ChartSeries]:
         if n <= 2 * buckets:
             keep = np.arange(n)
         else:
-            edges = np.linspace(0, n, buckets + 1).astype(int)
-            keep = []
-            for a, b in zip(edges[:-1], edges[1:]):
-                seg = v[a:b]
-                if np.all(np.isnan(seg)):
-                    keep.append(a)
-                    continue
-                i, j = a + int(np.nanargmin(seg)), a + int(np.nanargmax(seg))
-                keep.extend(sorted({i, j}))
-            keep = np.array(keep)
+            keep = _bucket_min_max(v, np.linspace(0, n, buckets + 1).astype(int))
         x = [int(k) + 1 for k in keep] if data.event_data else [str(t)[:19] for t in idx[keep]]
         out.append(ChartSeries(c, data.label(c), data.unit(c), x,
                                [None if np.isnan(val) else round(float(val), 4) for val in v[keep]],
@@ -97,3 +113,14 @@ def analyse_file(source: str | Path | bytes, filename: str | None = None, *, sit
     data = read_field_file(source, filename)
     rules = parse_rules(rules_text, source="올린 규칙") if rules_text and rules_text.strip() else None
     return analyse_data(data, site=site or None, rules=rules, horizon=horizon)
+
+
+@lru_cache(maxsize=8)
+def example_analysis(*, days: int = 30, seed: int = 0) -> FieldAnalysis:
+    """The 합성 온실 log's analysis (the /fieldai/example page and its API), computed once per process for each
+    (days, seed): the log is a pure function of those two numbers (fixed start date, seeded generator) and the
+    analysis of the log is deterministic, so a second visitor gets the same answer without ≈ 1 s of model
+    fitting.  Nothing personal goes in or comes out; at most 8 (days, seed) pairs are kept.  Callers must not
+    change the returned object (it is shared)."""
+    return analyse_data(greenhouse_frame(days=days, seed=seed))
+

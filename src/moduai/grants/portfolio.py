@@ -25,6 +25,7 @@ import itertools
 import os
 import sys
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -448,7 +449,39 @@ def plan_portfolio(projects: str | Path | bytes | pd.DataFrame | list[dict] | No
                    yearly_cash: list[str] | None = None, local_funds: int | str | None = None,
                    field_min: list[str] | None = None, field_max: list[str] | None = None,
                    weights: dict[str, float] | None = None, frontier_steps: int = 12) -> Portfolio:
-    """Read the projects (or the 해남군 예시 when ``projects`` is None), parse the rules, optimise."""
+    """Read the projects (or the 해남군 예시 when ``projects`` is None), parse the rules, optimise.
+
+    The 해남군 예시 (``projects`` None) is a pure function of the rules and the shipped example file: that
+    answer is computed once per process for each set of rules and that file's state (:func:`_demo_portfolio`,
+    ≈ 26 MILP solves) and shared — callers must not change it.  Uploaded projects are always solved fresh."""
+    if projects is None:
+        stat = DEMO_FILE.stat()
+        key = (budget, region, tuple(yearly_cash or ()), local_funds, tuple(field_min or ()), tuple(field_max or ()),
+               tuple((weights or {}).items()), frontier_steps, stat.st_mtime_ns, stat.st_size)
+        try:
+            hash(key)
+        except TypeError:  # an odd value type: no cache
+            pass
+        else:
+            return _demo_portfolio(*key)
+    return _plan_portfolio(projects, budget=budget, region=region, yearly_cash=yearly_cash, local_funds=local_funds,
+                           field_min=field_min, field_max=field_max, weights=weights, frontier_steps=frontier_steps)
+
+
+@lru_cache(maxsize=16)
+def _demo_portfolio(budget, region, yearly_cash, local_funds, field_min, field_max, weights, frontier_steps,
+                    _mtime_ns, _size) -> Portfolio:
+    """:func:`plan_portfolio` of the 해남군 예시; the last two arguments tie the answer to the example file."""
+    return _plan_portfolio(None, budget=budget, region=region, yearly_cash=list(yearly_cash), local_funds=local_funds,
+                           field_min=list(field_min), field_max=list(field_max), weights=dict(weights),
+                           frontier_steps=frontier_steps)
+
+
+def _plan_portfolio(projects: str | Path | bytes | pd.DataFrame | list[dict] | None, *, budget: int | str,
+                    region: str = "", yearly_cash: list[str] | None = None, local_funds: int | str | None = None,
+                    field_min: list[str] | None = None, field_max: list[str] | None = None,
+                    weights: dict[str, float] | None = None, frontier_steps: int = 12) -> Portfolio:
+    """The computation behind :func:`plan_portfolio` (never cached)."""
     label = ""
     if projects is None:
         items, label, region = demo_projects(), "예시 (해남군 가상 사업 — 실제 계획 아님)", region or "해남군"

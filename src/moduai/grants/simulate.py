@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -165,7 +166,26 @@ def _round(total: np.ndarray, unit: int, target: int, codes: list[str]) -> np.nd
 
 def allocate(scheme: Scheme | str, *, budget: int | str | None = None, grades: dict[str, str] | None = None,
              tiers: dict[str, str] | None = None, inputs: InputTable | pd.DataFrame | None = None) -> Allocation:
-    """Run ``scheme`` (an id or a :class:`Scheme`) over every 시군구 (or over ``inputs``)."""
+    """Run ``scheme`` (an id or a :class:`Scheme`) over every 시군구 (or over ``inputs``).
+
+    A shipped scheme by id, on the shipped inputs, with no grades or tiers given, is a pure function of
+    (id, budget): that answer is computed once per process (:func:`_allocate_shipped`) and shared — callers
+    must not change it.  Anything given by a user (a parsed scheme, grades, tiers, inputs) is computed fresh."""
+    if isinstance(scheme, str) and grades is None and tiers is None and inputs is None:
+        get_scheme(scheme)  # an unknown id: the Korean NotFound before any parsing
+        return _allocate_shipped(scheme, None if budget is None else parse_won(budget, field="budget"))
+    return _allocate(scheme, budget=budget, grades=grades, tiers=tiers, inputs=inputs)
+
+
+@lru_cache(maxsize=32)
+def _allocate_shipped(scheme_id: str, budget_krw: int | None) -> Allocation:
+    """:func:`allocate` of a shipped scheme on the shipped inputs (both read once from fixed package files)."""
+    return _allocate(scheme_id, budget=budget_krw)
+
+
+def _allocate(scheme: Scheme | str, *, budget: int | str | None = None, grades: dict[str, str] | None = None,
+              tiers: dict[str, str] | None = None, inputs: InputTable | pd.DataFrame | None = None) -> Allocation:
+    """The computation behind :func:`allocate` (never cached)."""
     scheme = get_scheme(scheme) if isinstance(scheme, str) else scheme
     table = region_inputs() if inputs is None else inputs
     frame = table.frame if isinstance(table, InputTable) else table.set_index("code", drop=False)

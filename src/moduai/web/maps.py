@@ -83,6 +83,12 @@ def light_sido_rings() -> dict[str, list]:
     return out
 
 
+# projected path text of the light rings above, by (code, projection): the shapes are shipped files, fixed for
+# the process, so only the colours, tooltips and links are drawn per request (svgmap.draw_map's path_cache)
+_SIGUNGU_PATHS: dict = {}
+_SIDO_PATHS: dict = {}
+
+
 def warm_map_caches() -> None:
     """Build the simplified boundaries once (the warm-up thread calls this)."""
     light_sigungu_rings()
@@ -115,8 +121,8 @@ def sigungu_choropleth(values: dict[str, float], *, higher_is_better: bool, titl
     # 수도권 inset: 서울 25 구 are a few pixels each on the national map
     capital = [f for f in feats if f.code[:2] in ("11", "28", "41")]
     frame = [f for f in capital if f.code[:2] in ("11", "41") or f.code in _INCHEON_MAINLAND]
-    inset = svg_map(capital, width=560, title=f"{title} — 수도권 확대", bbox_from=frame)
-    html = (f'{svg_map(feats, width=560, title=title)}<details class="inset" open><summary>수도권 확대 지도</summary>'
+    inset = svg_map(capital, width=560, title=f"{title} — 수도권 확대", bbox_from=frame, path_cache=_SIGUNGU_PATHS)
+    html = (f'{svg_map(feats, width=560, title=title, path_cache=_SIGUNGU_PATHS)}<details class="inset" open><summary>수도권 확대 지도</summary>'
             f"{inset}</details>")
     return html, str(legend_html(legend))
 
@@ -134,7 +140,7 @@ def sido_choropleth(values: dict[str, float], *, higher_is_better: bool, title: 
                         tooltip=f"{get_region(c).name}: " + (f"{values[c]:,.{digits}f} {unit}" if c in values else "자료 없음"))
              for c, col in zip(codes, colours, strict=True)]
     legend.title = _legend_title(title, unit, higher_is_better)
-    return str(svg_map(feats, width=560, title=title)), str(legend_html(legend))
+    return str(svg_map(feats, width=560, title=title, path_cache=_SIDO_PATHS)), str(legend_html(legend))
 
 
 def indicator_choropleth(values: dict[str, float], *, level: str, higher_is_better: bool, title: str, unit: str,

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from markupsafe import Markup
 
 # Sequential palette (light → dark green-blue), colour-blind safe (ColorBrewer GnBu 7).
+PATH_CACHE_MAX = 4096  # entries of a caller's path_cache (≈ 230 시군구 × a few frames in practice)
 PALETTE = ["#f0f9e8", "#ccebc5", "#a8ddb5", "#7bccc4", "#4eb3d3", "#2b8cbe", "#08589e"]
 
 
@@ -114,16 +115,22 @@ def quantile_bins(values: Sequence[float | None], palette: Sequence[str] = PALET
 
 def svg_map(features: Sequence[MapFeature], *, points: Sequence[MapPoint] = (), circles: Sequence[MapCircle] = (),
             width: int = 640, title: str = "지도", focus_code: str | None = None, pad: int = 8,
-            bbox_from: Sequence[MapFeature] | None = None, labels: Sequence[MapLabel] = ()) -> Markup:
+            bbox_from: Sequence[MapFeature] | None = None, labels: Sequence[MapLabel] = (),
+            path_cache: dict | None = None) -> Markup:
     """An accessible inline SVG map of ``features`` (and points/circles on top)."""
     return draw_map(features, points=points, circles=circles, width=width, title=title, focus_code=focus_code,
-                    pad=pad, bbox_from=bbox_from, labels=labels).svg
+                    pad=pad, bbox_from=bbox_from, labels=labels, path_cache=path_cache).svg
 
 
 def draw_map(features: Sequence[MapFeature], *, points: Sequence[MapPoint] = (), circles: Sequence[MapCircle] = (),
              width: int = 640, title: str = "지도", focus_code: str | None = None, pad: int = 8,
-             bbox_from: Sequence[MapFeature] | None = None, labels: Sequence[MapLabel] = ()) -> MapDrawing:
-    """:func:`svg_map` plus the :class:`Projection` it chose; ``labels`` go between the regions and the points."""
+             bbox_from: Sequence[MapFeature] | None = None, labels: Sequence[MapLabel] = (),
+             path_cache: dict | None = None) -> MapDrawing:
+    """:func:`svg_map` plus the :class:`Projection` it chose; ``labels`` go between the regions and the points.
+
+    ``path_cache``: a dict the caller keeps for features whose rings never change for a given code (the
+    shipped boundaries): each feature's projected path text is kept under (code, projection) and reused by
+    the next map with the same frame — the same text, without projecting ≈ 20,000 points again."""
     frame = list(bbox_from or features)
     xs = [p[0] for f in frame for ring in f.rings for p in ring]
     ys = [p[1] for f in frame for ring in f.rings for p in ring]
@@ -153,9 +160,15 @@ def draw_map(features: Sequence[MapFeature], *, points: Sequence[MapPoint] = (),
     ]
     ordered = sorted(features, key=lambda f: f.code == focus_code)  # focus drawn last, on top
     for f in ordered:
-        d = " ".join(
-            "M" + " L".join(f"{x:.1f},{y:.1f}" for x, y in (proj(*p) for p in ring)) + " Z" for ring in f.rings
-        )
+        d = None if path_cache is None else path_cache.get((f.code, projection))
+        if d is None:
+            d = " ".join(
+                "M" + " L".join(f"{x:.1f},{y:.1f}" for x, y in (proj(*p) for p in ring)) + " Z" for ring in f.rings
+            )
+            if path_cache is not None:
+                if len(path_cache) >= PATH_CACHE_MAX:
+                    path_cache.clear()
+                path_cache[(f.code, projection)] = d
         cls = f.css_class + (" focus" if f.code == focus_code else "")
         tip = html.escape(f.tooltip or f.label)
         path = f'<path class="{cls}" d="{d}" fill="{f.fill}" data-code="{f.code}"><title>{tip}</title></path>'

@@ -14,10 +14,9 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 
 from moduai.errors import InputError
 from moduai.fieldai.alerts import TEMPLATES, evaluate_alerts, parse_rules, template
-from moduai.fieldai.analysis import FieldAnalysis, analyse_data, analyse_file
+from moduai.fieldai.analysis import FieldAnalysis, analyse_file, example_analysis
 from moduai.fieldai.anomalies import detect
 from moduai.fieldai.forecast import forecast
-from moduai.fieldai.generator import greenhouse_frame
 from moduai.fieldai.ingest import profile, read_field_file
 from moduai.results import to_jsonable
 from moduai.web.charts import fieldai_forecast_figure, fieldai_timeline_figure
@@ -93,7 +92,7 @@ def fieldai_analyse_page(request: Request, file: UploadFile = File(None), site: 
 @router.get("/fieldai/example", include_in_schema=False)
 def fieldai_example_page(request: Request, seed: int = 0, days: int = 30):
     """합성 온실 기록으로 해 보기."""
-    return _result_page(request, analyse_data(greenhouse_frame(days=days, seed=seed)), example=True)
+    return _result_page(request, example_analysis(days=days, seed=seed), example=True)
 
 
 # -------------------------------------------------------------------------------------------- API
@@ -143,4 +142,4 @@ def api_templates():
 def api_example(seed: int = Query(0, description="난수 시드 (같은 시드 → 같은 기록)"),
                 days: int = Query(30, ge=10, le=365, description="일수 (10–365)")):
     """합성 온실 기록의 분석 (합성 자료)."""
-    return to_jsonable(analyse_data(greenhouse_frame(days=days, seed=seed)))
+    return to_jsonable(example_analysis(days=days, seed=seed))
