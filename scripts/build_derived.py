@@ -58,6 +58,7 @@ def main() -> None:
         for f in sorted((cache / kind).glob("*")):
             if f.is_file() and not f.name.startswith("."):
                 shutil.copy2(f, target / kind / f.name)
+    generator.flush_unit_writes()
     seed = generator.DEFAULT_SEED
     units = generator.unit_cache_path("0", seed).parent
     out = target / "commerce" / f"synthetic-{generator.GENERATOR_VERSION}-s{seed}-{generator.shipped_units_key()}"

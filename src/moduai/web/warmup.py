@@ -105,12 +105,14 @@ def _commerce() -> None:
     import numpy as np
 
     from moduai.commerce.demand import load_dong_demand
-    from moduai.commerce.snapshots import get_store_set
+    from moduai.commerce.generator import shipped_units
+    from moduai.commerce.snapshots import ensure_units, get_store_set
     from moduai.regions.legal import legal_codes_at
 
     load_dong_demand()
     get_store_set()
     legal_codes_at(np.array([127.0557]), np.array([37.5894]))  # loads both polygon layers and their trees
+    ensure_units(shipped_units())  # the default report's (회기동) 시군구 units, shipped in the package
 
 
 def _search() -> None:
