@@ -151,3 +151,18 @@ def test_shipped_units_are_the_default_reports():
     """The warm-up loads the shipped units: 동대문구 (회기동) and its neighbour 성북구, at today's key."""
     assert generator.shipped_units() == ["11060", "11080"]
     assert all(generator.shipped_unit_file(u) is not None for u in generator.shipped_units())
+
+
+def test_the_cache_write_waits_for_the_gate(pohang, monkeypatch):
+    """With a gate (the server's "no request in flight"), the unit is written only after the gate opens."""
+    import threading
+
+    opened = threading.Event()
+    monkeypatch.setattr(generator, "WRITE_GATE", opened.wait)
+    path = generator.unit_cache_path(UNIT)
+    pd.testing.assert_frame_equal(generator.load_unit(UNIT), pohang)
+    opened.wait(0.3)  # the writer is blocked on the gate meanwhile
+    assert not path.exists()
+    opened.set()
+    generator.flush_unit_writes()
+    pd.testing.assert_frame_equal(pd.read_parquet(path), pohang)

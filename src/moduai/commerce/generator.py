@@ -46,6 +46,7 @@ import math
 import os
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
@@ -462,12 +463,17 @@ def load_unit(unit: str, seed: int = DEFAULT_SEED) -> pd.DataFrame:
 
 _PENDING_WRITES: list[threading.Thread] = []
 _PENDING_LOCK = threading.Lock()
+# Called by the writer thread before it writes: the web server sets it to "wait until no request is in flight"
+# (converting a unit to Parquet holds the interpreter lock ≈ 0.1 s, which the page that generated it would share)
+WRITE_GATE: Callable[[], object] | None = None
 
 
 def _store_later(frame: pd.DataFrame, path: Path) -> None:
     """Write a generated unit to the home's Parquet cache on a background thread (a temporary name, then an
     atomic rename, so a reader sees no file or the whole file; a failed write only costs a later generation)."""
     def write() -> None:
+        if WRITE_GATE is not None:
+            WRITE_GATE()
         tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
