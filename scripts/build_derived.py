@@ -24,7 +24,8 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ("/balance", "/regions/47111", "/commerce/report?place=%ED%9A%8C%EA%B8%B0%EB%8F%99", "/talent")
+PAGES = ("/balance", "/regions/47111", "/commerce/report?place=%ED%9A%8C%EA%B8%B0%EB%8F%99", "/talent",
+         "/balance/region/47110")  # a region's page: the census 총부가가치 measures of every region (industry mix)
 
 
 def main() -> None:
@@ -49,6 +50,7 @@ def main() -> None:
             if r.status_code != 200:
                 raise SystemExit(f"{page} answered {r.status_code}")
     run_warmup()
+    every_balance_choice()
     cache = home / "cache"
     shutil.rmtree(target, ignore_errors=True)
     for kind in ("frames", "numbers", "census"):
@@ -56,6 +58,7 @@ def main() -> None:
         for f in sorted((cache / kind).glob("*")):
             if f.is_file() and not f.name.startswith("."):
                 shutil.copy2(f, target / kind / f.name)
+    generator.flush_unit_writes()
     seed = generator.DEFAULT_SEED
     units = generator.unit_cache_path("0", seed).parent
     out = target / "commerce" / f"synthetic-{generator.GENERATOR_VERSION}-s{seed}-{generator.shipped_units_key()}"
@@ -70,6 +73,28 @@ def main() -> None:
     total = sum(f.stat().st_size for f in target.rglob("*") if f.is_file())
     print(f"{sum(1 for f in target.rglob('*') if f.is_file())} files, {total / 1e6:.2f} MB in {target}")
     shutil.rmtree(home, ignore_errors=True)
+
+
+def every_balance_choice() -> int:
+    """Every (indicator, year, 5극3특 variant, level) the /balance page's form offers, and every (indicator,
+    year, variant) of /balance/megaregions: their PySAL figures (``numbers/pysal-*``) are then shipped, so no
+    choice imports PySAL (≈ 1.5 CPU s: SciPy and matplotlib) on its first hit.  Returns the number of pages."""
+    from moduai.balance import dashboard as B
+    from moduai.balance.disparity import DISPARITY_LEVELS
+    from moduai.balance.groups import VARIANTS
+    from moduai.balance.indicators import indicators
+
+    n = 0
+    for ind in indicators():
+        for variant in VARIANTS:
+            for level in DISPARITY_LEVELS:
+                for year in B.balance_dashboard(ind.id, None, variant, level).year_options:
+                    B.balance_dashboard(ind.id, year, variant, level)
+                    n += 1
+            for year in B.balance_dashboard(ind.id).year_options:
+                B.megaregion_dashboard(ind.id, year, variant)
+                n += 1
+    return n
 
 
 def _build_migrated_template(home: Path) -> None:

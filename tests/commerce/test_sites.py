@@ -135,3 +135,19 @@ def test_border_cells_are_said(gangwon_stores):
         assert ("경계 너머" in c.reason) == c.at_border
         # a full ring-1 disk is 7 cells; a border cell's disk has some outside the 시군구's cell set
         assert len(h3.grid_disk(c.h3_cell, r.ring)) == 7
+
+
+def test_percentile_ranks_equal_scipy_rankdata_average_with_ties():
+    """The page ranks without importing scipy.stats; its average ranks must be SciPy's, ties included."""
+    from scipy.stats import rankdata
+
+    from moduai.commerce.sites import _average_ranks, _percentile
+
+    rng = np.random.default_rng(7)
+    cases = [rng.integers(0, 5, 200).astype(float), rng.normal(size=57), np.array([3.0, 1.0, 3.0, 2.0, 1.0]),
+             np.array([1, 1, 2, 2, 2, 9]), np.array([0.5, np.nan, 0.1])]
+    for v in cases:
+        np.testing.assert_array_equal(_average_ranks(v), rankdata(v, method="average"))
+    # by hand: [3, 1, 3, 2, 1] → ranks 4.5, 1.5, 4.5, 3, 1.5 → (r - 1) / 4
+    assert _percentile(np.array([3.0, 1.0, 3.0, 2.0, 1.0])).tolist() == [0.875, 0.125, 0.875, 0.5, 0.125]
+    assert _percentile(np.array([2.0, 2.0])).tolist() == [0.5, 0.5]

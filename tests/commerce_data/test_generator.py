@@ -131,3 +131,38 @@ def test_generated_csv_imported_back_stays_synthetic(tmp_path):
     assert "sangga-synthetic" in info.sources
     frame = snapshots.get_store_set("2026Q1").frame
     assert frame["synthetic"].all() and set(frame["dataset"]) == {"sangga-synthetic"}
+
+
+def test_a_generated_unit_is_cached_in_the_background_and_reads_back_equal(pohang, monkeypatch):
+    """``load_unit`` answers before the cache file is written; once written it holds the same rows, and a
+    second load reads it instead of generating (each test has its own MODUAI_HOME, so nothing is cached yet)."""
+    path = generator.unit_cache_path(UNIT)
+    assert not path.exists()
+    first = generator.load_unit(UNIT)
+    pd.testing.assert_frame_equal(first, pohang)
+    generator.flush_unit_writes()
+    assert path.exists()
+    assert not [p for p in path.parent.iterdir() if p.name.startswith(".")]  # no temporary file left
+    monkeypatch.setattr(generator, "generate_unit", lambda *_a, **_k: pytest.fail("generated again"))
+    pd.testing.assert_frame_equal(generator.load_unit(UNIT), pohang)
+
+
+def test_shipped_units_are_the_default_reports():
+    """The warm-up loads the shipped units: 동대문구 (회기동) and its neighbour 성북구, at today's key."""
+    assert generator.shipped_units() == ["11060", "11080"]
+    assert all(generator.shipped_unit_file(u) is not None for u in generator.shipped_units())
+
+
+def test_the_cache_write_waits_for_the_gate(pohang, monkeypatch):
+    """With a gate (the server's "no request in flight"), the unit is written only after the gate opens."""
+    import threading
+
+    opened = threading.Event()
+    monkeypatch.setattr(generator, "WRITE_GATE", opened.wait)
+    path = generator.unit_cache_path(UNIT)
+    pd.testing.assert_frame_equal(generator.load_unit(UNIT), pohang)
+    opened.wait(0.3)  # the writer is blocked on the gate meanwhile
+    assert not path.exists()
+    opened.set()
+    generator.flush_unit_writes()
+    pd.testing.assert_frame_equal(pd.read_parquet(path), pohang)

@@ -164,13 +164,24 @@ def test_shipped_pysal_figures_equal_pysal_on_the_balance_page_inputs(monkeypatc
 
     monkeypatch.setattr(disparity, "cached_numbers", recording)
     monkeypatch.setattr(disparity, "_pysal_fresh", no_pysal)
+    from moduai.balance.groups import VARIANTS
+    from moduai.balance.indicators import indicators
+
     dashboard._balance_dashboard.cache_clear()
     disparity._trend.cache_clear()
     dashboard.balance_dashboard()
+    # every choice of the /balance form (indicator × year × 5극3특 variant × level) and of /balance/megaregions
+    for ind in indicators():
+        for variant in VARIANTS:
+            for level in disparity.DISPARITY_LEVELS:
+                for year in dashboard.balance_dashboard(ind.id, None, variant, level).year_options:
+                    dashboard.balance_dashboard(ind.id, year, variant, level)
+            for year in dashboard.balance_dashboard(ind.id).year_options:
+                dashboard.megaregion_dashboard(ind.id, year, variant)
     dashboard._balance_dashboard.cache_clear()
     disparity._trend.cache_clear()
     monkeypatch.undo()
-    assert len(asked) >= 10
+    assert len({key for _n, key, _c in asked}) >= 250
     for name, key, compute in asked:
         shipped = FC.shipped_file("numbers", f"{name}-{key}.json")
         assert shipped is not None
@@ -189,6 +200,7 @@ def test_a_fresh_home_reads_the_shipped_tables_without_computing(monkeypatch):
         monkeypatch.setattr(mod, name, fail)
     assert round(P.decline_index("00", 2024).index, 3) == 0.588  # the docstring's figure
     assert len(C.census_values("population")) > 200
+    assert len(C.census_values("gva")) > 200  # /balance/region/<code>: the industry mix of any region
     assert len(G.load_unit("11060")) > 1000
     _clear_population_caches()
     C.census_values.cache_clear()

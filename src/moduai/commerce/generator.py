@@ -46,6 +46,7 @@ import math
 import os
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
@@ -58,6 +59,7 @@ from moduai.commerce import store as store_mod
 from moduai.commerce import taxonomy
 from moduai.commerce.spatial import to_lonlat
 from moduai.commerce.store import OFFICIAL_COLUMNS, STORED_COLUMNS
+from moduai.data import frame_cache
 from moduai.data.census import census_file_digest, census_parquet_path
 from moduai.data.frame_cache import cached_frame, content_key, shipped_file
 from moduai.errors import InputError
@@ -433,6 +435,12 @@ def shipped_unit_file(unit: str, seed: int = DEFAULT_SEED) -> Path | None:
     return shipped_file("commerce", f"synthetic-{GENERATOR_VERSION}-s{seed}-{shipped_units_key()}/{unit}.parquet")
 
 
+def shipped_units(seed: int = DEFAULT_SEED) -> list[str]:
+    """The codes of the generated units shipped in the package for today's key (the default report's)."""
+    folder = frame_cache.SHIPPED_DIR / "commerce" / f"synthetic-{GENERATOR_VERSION}-s{seed}-{shipped_units_key()}"
+    return sorted(p.stem for p in folder.glob("*.parquet"))
+
+
 def load_unit(unit: str, seed: int = DEFAULT_SEED) -> pd.DataFrame:
     """A generated unit from the Parquet cache (or the copy shipped in the package), generating and caching
     it on first use."""
@@ -449,11 +457,44 @@ def load_unit(unit: str, seed: int = DEFAULT_SEED) -> pd.DataFrame:
         except Exception:  # noqa: BLE001 - a damaged shipped file is regenerated, never trusted
             pass
     frame = generate_unit(unit, seed)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    frame.to_parquet(tmp, index=False)
-    os.replace(tmp, path)
+    _store_later(frame.copy(), path)  # the page does not wait for the file (≈ 0.1 CPU s a unit)
     return frame
+
+
+_PENDING_WRITES: list[threading.Thread] = []
+_PENDING_LOCK = threading.Lock()
+# Called by the writer thread before it writes: the web server sets it to "wait until no request is in flight"
+# (converting a unit to Parquet holds the interpreter lock ≈ 0.1 s, which the page that generated it would share)
+WRITE_GATE: Callable[[], object] | None = None
+
+
+def _store_later(frame: pd.DataFrame, path: Path) -> None:
+    """Write a generated unit to the home's Parquet cache on a background thread (a temporary name, then an
+    atomic rename, so a reader sees no file or the whole file; a failed write only costs a later generation)."""
+    def write() -> None:
+        if WRITE_GATE is not None:
+            WRITE_GATE()
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            frame.to_parquet(tmp, index=False)
+            os.replace(tmp, path)
+        except OSError:
+            tmp.unlink(missing_ok=True)
+
+    thread = threading.Thread(target=write, name="moduai-unit-cache", daemon=True)
+    with _PENDING_LOCK:
+        _PENDING_WRITES[:] = [t for t in _PENDING_WRITES if t.is_alive()]
+        _PENDING_WRITES.append(thread)
+    thread.start()
+
+
+def flush_unit_writes() -> None:
+    """Wait for the generated units still being written to the cache (the build script, tests)."""
+    with _PENDING_LOCK:
+        pending = list(_PENDING_WRITES)
+    for thread in pending:
+        thread.join()
 
 
 # ----------------------------------------------------------------------------------- national set

@@ -140,14 +140,27 @@ def _region_codes(region: Any) -> tuple[str, str, list[str]]:
     return reg.code, reg.full_name, codes
 
 
+def _average_ranks(v: np.ndarray) -> np.ndarray:
+    """1-based ranks, ties sharing the mean of their ranks (SciPy's ``rankdata(v, method="average")``, the
+    same arithmetic, without importing ``scipy.stats``: ≈ 0.6–1 CPU s on a page's first hit)."""
+    v = np.asarray(v)
+    if v.dtype.kind == "f" and np.isnan(v).any():  # SciPy's nan_policy="propagate"
+        return np.full(v.size, np.nan)
+    order = np.argsort(v, kind="mergesort")
+    inverse = np.empty(order.size, dtype=np.intp)
+    inverse[order] = np.arange(order.size, dtype=np.intp)
+    s = v[order]
+    starts = np.r_[True, s[1:] != s[:-1]]  # first of each run of equal values
+    dense = np.cumsum(starts)[inverse]
+    bounds = np.r_[np.nonzero(starts)[0], len(starts)]
+    return 0.5 * (bounds[dense] + bounds[dense - 1] + 1)
+
+
 def _percentile(v: np.ndarray) -> np.ndarray:
     """Average-rank percentile in 0..1 (ties share a rank); constant input → 0.5 everywhere."""
-    # deferred: scipy (~1.7 s to import) is needed only for this computation
-    from scipy.stats import rankdata
-
     if len(v) <= 1 or np.all(v == v[0]):
         return np.full(len(v), 0.5)
-    return (rankdata(v, method="average") - 1) / (len(v) - 1)
+    return (_average_ranks(v) - 1) / (len(v) - 1)
 
 
 def _cells_of_region(dong_idx: np.ndarray, res: int) -> list[str]:
