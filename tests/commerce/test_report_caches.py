@@ -7,6 +7,7 @@ from collections import Counter
 from moduai.commerce import report
 from moduai.commerce.demand import find_dong_by_name, load_dong_demand
 from moduai.commerce.snapshots import get_store_set
+from moduai.data.kept_per_object import KeptPerObject
 
 
 def test_exact_dong_names_found_through_the_index_are_the_scanned_ones():
@@ -73,26 +74,11 @@ def test_a_callers_own_store_set_is_never_kept():
     assert a is not b and _without_times(a) == _without_times(b)
 
 
-def test_the_report_lru_is_bounded_and_keyed_by_the_frame_itself(monkeypatch):
-    import pandas as pd
+def test_the_reports_are_kept_in_the_one_per_object_lru():
+    # its LRU order, bound, identity and dead-object rules: tests/data/test_kept_per_object.py
+    from moduai.data.kept_per_object import KeptPerObject
 
-    kept = report._ReportCache()
-    monkeypatch.setattr(report, "REPORT_CACHE_SIZE", 3)
-    f, g = pd.DataFrame({"x": [1.0]}), pd.DataFrame({"x": [1.0]})
-    for i in range(5):
-        kept.put(f, (i,), i)
-    assert len(kept) == 3 and kept.get(f, (0,)) is None and kept.get(f, (1,)) is None and kept.get(f, (4,)) == 4
-    kept.get(f, (2,))  # used: kept over 3
-    kept.put(f, (5,), 5)
-    assert kept.get(f, (3,)) is None and kept.get(f, (2,)) == 2
-    assert kept.get(g, (2,)) is None  # an equal frame that is another object (a grown set) misses
-    kept.put(g, (2,), "g")
-    assert kept.get(g, (2,)) == "g" and kept.get(f, (2,)) == 2  # both frames' reports, side by side
-    assert kept.get(f, (4,)) is None  # the least recently used entry made room for (g, 2)
-    # an entry whose frame has died is never returned, even to a new frame given the dead one's id
-    key = (id(g), (2,))
-    del g
-    assert kept._items[key][0]() is None
+    assert isinstance(report._REPORTS, KeptPerObject) and report._REPORTS.maxsize == report.REPORT_CACHE_SIZE
 
 
 def test_pages_and_files_leave_the_kept_report_unchanged_and_the_map_is_drawn_once():
@@ -137,7 +123,7 @@ def test_a_report_computed_while_the_set_grew_is_not_kept(monkeypatch):
     st = StoreSet(full[full["x"] <= x0], base.snapshot, extender=extender)
     monkeypatch.setattr(report, "get_stores", lambda stores, snapshot: st)
     monkeypatch.setattr(trade_area, "get_stores", lambda stores, snapshot=None: stores if stores is not None else st)
-    monkeypatch.setattr(report, "_REPORTS", report._ReportCache())
+    monkeypatch.setattr(report, "_REPORTS", KeptPerObject(report.REPORT_CACHE_SIZE))
     first_frame = st.frame
     a = report.build_commerce_report(37.5898, 127.0579, category="카페", radius_m=400)
     assert grown["n"] == 1 and st.frame is not first_frame and len(st.frame) == len(full)
@@ -150,6 +136,8 @@ def test_a_report_computed_while_the_set_grew_is_not_kept(monkeypatch):
     fresh = report._compute_report(37.5898, 127.0579, 400.0, resolve_category_param("카페"), None, st)
     assert _without_times(b) == _without_times(fresh)
     assert b.trade_area.store_count > 0
+
+
 def test_census_year_rows_pushed_into_the_reader_are_the_rows_filtered_after_a_full_read():
     """load_dong_demand reads only the census year's rows (filter pushed into the Parquet reader): the same
     rows, values and order as reading all 836k rows and filtering them in pandas, as it did before."""

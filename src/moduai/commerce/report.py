@@ -7,10 +7,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 import time
-import weakref
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,6 +29,7 @@ from moduai.commerce.trade_area import (
     store_columns,
     to_lonlat,
 )
+from moduai.data.kept_per_object import MISSING, KeptPerObject
 from moduai.errors import Ambiguous, InputError, NotFound
 from moduai.korean import josa
 from moduai.params import validate_params
@@ -239,7 +237,7 @@ def build_commerce_report(
         return _compute_report(lat, lon, radius_m, cat, place, st)
     frame = st.frame
     hit = _REPORTS.get(frame, key)
-    if hit is not None:
+    if hit is not MISSING:
         return hit
     report = _compute_report(lat, lon, radius_m, cat, place, st)
     # the default set grows around a query: a report computed while it grew is not kept (under the old frame it
@@ -255,42 +253,11 @@ def build_commerce_report(
 REPORT_CACHE_SIZE = 128
 
 
-class _ReportCache:
-    """Reports by (store frame, lat, lon, radius, 업종, place text): a bounded, thread-safe LRU.
-
-    The frame is held weakly and compared by identity (a grown default set or a re-imported snapshot is a new
-    frame, so it misses by itself).  The report is a pure function of the frame, the query and packaged data
-    (census, catalog, taxonomy), so a kept report is what a fresh computation returns — except
-    ``generated_at``/``timings_ms``, which then say when and how fast it was first computed.  Callers share the
-    kept object and must not change it (the page, API, PDF and XLSX only read it; tests check that)."""
-
-    def __init__(self) -> None:
-        self._items: OrderedDict[tuple, tuple[weakref.ref, CommerceReport]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, frame: Any, key: tuple) -> CommerceReport | None:
-        k = (id(frame), key)
-        with self._lock:
-            hit = self._items.get(k)
-            if hit is None or hit[0]() is not frame:
-                return None
-            self._items.move_to_end(k)
-            return hit[1]
-
-    def put(self, frame: Any, key: tuple, report: CommerceReport) -> None:
-        k = (id(frame), key)
-        with self._lock:
-            self._items[k] = (weakref.ref(frame), report)
-            self._items.move_to_end(k)
-            while len(self._items) > REPORT_CACHE_SIZE:
-                self._items.popitem(last=False)
-
-    def __len__(self) -> int:
-        with self._lock:
-            return len(self._items)
-
-
-_REPORTS = _ReportCache()
+#: The report is a pure function of the frame, the query and packaged data (census, catalog, taxonomy), so a kept
+#: report is what a fresh computation returns — except ``generated_at``/``timings_ms``, which then say when and
+#: how fast it was first computed.  Callers share the kept object and must not change it (the page, API, PDF and
+#: XLSX only read it; tests check that).
+_REPORTS: KeptPerObject[CommerceReport] = KeptPerObject(REPORT_CACHE_SIZE)
 
 
 def _compute_report(lat: float, lon: float, radius_m: float, cat: Any, place: str | None,

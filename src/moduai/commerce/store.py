@@ -39,7 +39,6 @@ import json
 import math
 import re
 import threading
-import weakref
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -51,6 +50,7 @@ import pandas as pd
 
 from moduai.commerce.grid_index import GridIndex, LevelCounts
 from moduai.config import get_settings
+from moduai.data.kept_per_object import KeptPerObject
 from moduai.errors import InputError
 from moduai.params import check
 
@@ -147,25 +147,13 @@ NEAREST_COVER_M = 1_500.0
 # profile): keyed by the frame object and a name, held while the frame lives, at most FRAME_CACHE_MAXSIZE
 # entries (least recently used evicted).  A grown default set is a new frame, so it misses by itself.
 FRAME_CACHE_MAXSIZE = 32
-_FRAME_CACHE: OrderedDict[tuple[int, str], tuple[weakref.ref, object]] = OrderedDict()
-_FRAME_CACHE_LOCK = threading.Lock()
+_FRAME_CACHE: KeptPerObject[object] = KeptPerObject(FRAME_CACHE_MAXSIZE)
+_FRAME_CACHE_LOCK = threading.Lock()  # guards _LABEL_INDEXES
 
 
 def frame_cache(frame: pd.DataFrame, name: str, build: Callable[[], T]) -> T:
     """``build()`` computed once per (frame, name) and kept while ``frame`` lives (bounded LRU)."""
-    key = (id(frame), name)
-    with _FRAME_CACHE_LOCK:
-        hit = _FRAME_CACHE.get(key)
-        if hit is not None and hit[0]() is frame:
-            _FRAME_CACHE.move_to_end(key)
-            return hit[1]  # type: ignore[return-value]
-    value = build()
-    with _FRAME_CACHE_LOCK:
-        _FRAME_CACHE[key] = (weakref.ref(frame), value)
-        _FRAME_CACHE.move_to_end(key)
-        while len(_FRAME_CACHE) > FRAME_CACHE_MAXSIZE:
-            _FRAME_CACHE.popitem(last=False)
-    return value
+    return _FRAME_CACHE.get_or_build(frame, name, build)  # type: ignore[return-value]
 
 
 _LABEL_INDEXES: OrderedDict[tuple[int, str], tuple[np.ndarray, pd.Index]] = OrderedDict()
@@ -188,8 +176,7 @@ def _label_index(labels: np.ndarray, name: str) -> pd.Index:
 
 
 def frame_cache_size() -> int:
-    with _FRAME_CACHE_LOCK:
-        return len(_FRAME_CACHE)
+    return len(_FRAME_CACHE)
 
 
 @dataclass

@@ -41,7 +41,7 @@ import pandas as pd
 
 from moduai.config import get_settings
 from moduai.data.cache_files import keep_quietly
-from moduai.data.frame_cache import shipped_file
+from moduai.data.frame_cache import shipped_file, stored_frame
 from moduai.errors import DataUnavailable, InputError
 from moduai.regions import list_regions
 
@@ -348,12 +348,9 @@ def _census_values_all(measure_id: str) -> pd.DataFrame:
     """Every computed value, copied years included (from the disk cache when there is one)."""
     path = _disk_cache_path(measure_id)
     if path is not None:
-        for candidate in (path, shipped_file("census", path.name)):
-            if candidate is not None and candidate.exists():
-                try:
-                    return pd.read_parquet(candidate)
-                except Exception:  # noqa: BLE001 - a damaged cache file is recomputed, never trusted
-                    pass
+        stored = stored_frame(path, shipped_file("census", path.name))
+        if stored is not None:
+            return stored
     out = _compute_census_values(measure_id)
     if path is not None:
         keep_quietly(path, lambda tmp: out.to_parquet(tmp, index=False))

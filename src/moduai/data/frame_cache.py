@@ -54,6 +54,18 @@ def shipped_file(kind: str, filename: str) -> Path | None:
     return path if path.is_file() else None
 
 
+def stored_frame(*paths: Path | None) -> pd.DataFrame | None:
+    """The first of ``paths`` (the home cache, then the package's shipped copy) that exists and reads as Parquet,
+    or ``None``: a damaged file is passed over (and so recomputed), never trusted."""
+    for candidate in paths:
+        if candidate is not None and candidate.exists():
+            try:
+                return pd.read_parquet(candidate)
+            except Exception:  # noqa: BLE001 - a damaged cache file is recomputed, never trusted
+                pass
+    return None
+
+
 def cached_frame(name: str, key: str, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
     """``compute()``'s frame, read from ``cache/frames/<name>-<key>.parquet`` when a previous process stored it.
 
@@ -61,12 +73,9 @@ def cached_frame(name: str, key: str, compute: Callable[[], pd.DataFrame]) -> pd
     ``RangeIndex`` (checked), so that the read frame equals the computed one.
     """
     path = cache_folder() / f"{name}-{key}.parquet"
-    for candidate in (path, shipped_file("frames", path.name)):
-        if candidate is not None and candidate.exists():
-            try:
-                return pd.read_parquet(candidate)
-            except Exception:  # noqa: BLE001 - a damaged cache file is recomputed, never trusted
-                pass
+    stored = stored_frame(path, shipped_file("frames", path.name))
+    if stored is not None:
+        return stored
     frame = compute()
     if not isinstance(frame.index, pd.RangeIndex) or frame.index.start != 0 or frame.index.step != 1:
         raise ValueError(f"cached_frame({name!r}): the frame must have a default RangeIndex")

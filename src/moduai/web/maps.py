@@ -8,14 +8,12 @@ functions that need them so that importing the web app stays fast.
 
 from __future__ import annotations
 
-import threading
-import weakref
-from collections import OrderedDict
 from functools import lru_cache
 from typing import Any
 
 from markupsafe import Markup
 
+from moduai.data.kept_per_object import KeptPerObject
 from moduai.web.svgmap import (
     PALETTE,
     Legend,
@@ -293,27 +291,14 @@ def _simplified_dong(i: int, tolerance: float):
 #: report maps kept per report object (the domain keeps its reports per store frame and query, so a warm
 #: report is the same object and its map is drawn once)
 REPORT_MAP_CACHE_SIZE = 64
-_REPORT_MAPS: OrderedDict[int, tuple[weakref.ref, Markup]] = OrderedDict()
-_REPORT_MAPS_LOCK = threading.Lock()
+_REPORT_MAPS: KeptPerObject[Markup] = KeptPerObject(REPORT_MAP_CACHE_SIZE)
 
 
 def commerce_report_map(report: Any) -> Markup:
     """Census 읍면동 around the point (named), the radius, the area's stores and the 업종's competitors.
 
     Drawn once per report object and kept while it lives (bounded LRU); :func:`draw_commerce_report_map` draws."""
-    key = id(report)
-    with _REPORT_MAPS_LOCK:
-        hit = _REPORT_MAPS.get(key)
-        if hit is not None and hit[0]() is report:
-            _REPORT_MAPS.move_to_end(key)
-            return hit[1]
-    svg = draw_commerce_report_map(report)
-    with _REPORT_MAPS_LOCK:
-        _REPORT_MAPS[key] = (weakref.ref(report), svg)
-        _REPORT_MAPS.move_to_end(key)
-        while len(_REPORT_MAPS) > REPORT_MAP_CACHE_SIZE:
-            _REPORT_MAPS.popitem(last=False)
-    return svg
+    return _REPORT_MAPS.get_or_build(report, None, lambda: draw_commerce_report_map(report))
 
 
 def draw_commerce_report_map(report: Any) -> Markup:
