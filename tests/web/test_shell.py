@@ -151,3 +151,30 @@ def test_server_warmup_ends_by_freezing_what_it_loaded(monkeypatch):
         gc.unfreeze()
     assert gc.get_freeze_count() == 0
 
+
+
+def test_a_page_names_a_parameter_in_korean_alone_and_the_json_keeps_its_code_name(client):
+    from moduai.web.errors import page_message
+
+    # the domain's one message for a bad 'days' (moduai.params), as the API and the command line show it
+    api = client.get("/api/v1/fieldai/example?days=5")
+    assert api.status_code == 422
+    page = client.get("/fieldai/example?days=5")
+    assert page.status_code == 422
+    text = page.text
+    assert "일수는 10 일 이상 365 일 이하여야 합니다. 받은 값: 5 일." in text
+    assert "days" not in text.split("<main", 1)[-1]  # no code name in the page's content
+    # the domain message itself (what the JSON of a domain call and the CLI carry) keeps the code name
+    from moduai.errors import InputError
+    from moduai.fieldai.generator import generate_greenhouse
+
+    with pytest.raises(InputError) as err:
+        generate_greenhouse(days=5)
+    assert err.value.message.startswith("'days'(일수)는 ")
+    assert page_message(err.value.message).startswith("일수는 10 일 이상")
+    # the particle was chosen for the Korean name: it stays right after the code name goes
+    assert page_message("'radius'(반경)은 0 m보다 커야 합니다.") == "반경은 0 m보다 커야 합니다."
+    assert page_message("'shop'(가게 이름)은 비어 있으면 안 됩니다.") == "가게 이름은 비어 있으면 안 됩니다."
+    # text that is not a parameter next to its Korean name is left alone
+    assert page_message("'회기동'(서울 동대문구)을 찾았습니다.") == "'회기동'(서울 동대문구)을 찾았습니다."
+    assert page_message("'a'(b) 그대로") == "'a'(b) 그대로"

@@ -7,6 +7,7 @@ messages; unexpected errors are answered by :class:`moduai.web.security.Security
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -31,7 +32,18 @@ def error_response(request: Request, exc: ModuaiError):
 
     ctx = exc.to_dict()
     ctx.pop("detail", None)  # English detail stays in the JSON shape and the log, never on the page
+    ctx["message"] = page_message(ctx["message"])
     return render_page(request, "error.html", ctx, title="오류", status_code=exc.http_status)
+
+
+# a parameter named as the API and the command line know it, next to its Korean name: "'days'(일수)"
+_CODE_AND_LABEL = re.compile(r"'[A-Za-z_][A-Za-z0-9_.\[\]]*'\(([^()]*[가-힣][^()]*)\)")
+
+
+def page_message(message: str) -> str:
+    """A domain message as a page shows it: a parameter by its Korean name alone (``'days'(일수)는`` → ``일수는``;
+    the particle was already chosen for the Korean name).  The JSON answer and the command line keep both."""
+    return _CODE_AND_LABEL.sub(r"\1", message)
 
 
 
