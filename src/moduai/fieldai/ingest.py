@@ -273,11 +273,21 @@ def _parse_ampm(s: pd.Series) -> pd.Series:
 def _parse_number(s: pd.Series, kind: str) -> pd.Series:
     m = s.str.match(_NUMBER)
     v = pd.to_numeric(s.where(m), errors="coerce")
+    out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
     if kind == "excel":
-        v = v.where((v > 20000) & (v < 80000))
-        return pd.to_datetime(v, unit="D", origin="1899-12-30", errors="coerce").dt.round("s")
-    v = v.where((v > 9e8) & (v < 4e9))
-    return (pd.to_datetime(v, unit="s", errors="coerce", utc=True).dt.tz_convert("Asia/Seoul").dt.tz_localize(None))
+        ok = (v > 20000) & (v < 80000)
+    else:
+        ok = (v > 9e8) & (v < 4e9)
+    if not ok.any():
+        return out
+    # only the numbers in range go to pandas: its float → datetime cast turns NaN into an undefined integer
+    # under np.errstate(over="raise"), which now and then raised FloatingPointError on rows that held no number
+    if kind == "excel":
+        out[ok] = pd.to_datetime(v[ok], unit="D", origin="1899-12-30", errors="coerce").dt.round("s")
+    else:
+        out[ok] = (pd.to_datetime(v[ok], unit="s", errors="coerce", utc=True).dt.tz_convert("Asia/Seoul")
+                   .dt.tz_localize(None))
+    return out
 
 
 def parse_times(values: pd.Series) -> tuple[pd.Series, dict[str, int]]:
