@@ -25,7 +25,6 @@ import http.client
 import os
 import random
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -34,7 +33,9 @@ from pathlib import Path
 from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
-TICK = os.sysconf("SC_CLK_TCK")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+# the one port picker and /proc CPU reader of the benchmarks (startup.py)
+from startup import _free_port, _proc_cpu  # noqa: E402
 
 # pages a visitor without an account opens (tests/e2e/test_every_page.py PAGES without ids or a login)
 PAGES = [
@@ -54,17 +55,6 @@ PAGES = [
 
 def _quoted(path: str) -> str:
     return quote(path, safe="/?=&:.")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _cpu(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICK
 
 
 def _rss_mb(pid: int) -> float:
@@ -105,10 +95,10 @@ def _start(home: Path, port: int) -> tuple[subprocess.Popen, float]:
 
 def _wait_idle(pid: int, limit: float = 300.0) -> float:
     t0 = time.perf_counter()
-    last = _cpu(pid)
+    last = _proc_cpu(pid)
     while time.perf_counter() - t0 < limit:
         time.sleep(1.5)
-        now = _cpu(pid)
+        now = _proc_cpu(pid)
         if now - last < 0.03:
             return time.perf_counter() - t0
         last = now
@@ -118,9 +108,9 @@ def _wait_idle(pid: int, limit: float = 300.0) -> float:
 def _sweep(pid: int, port: int, pages: list[str]) -> dict[str, tuple[int, float, float]]:
     out = {}
     for p in pages:
-        c0 = _cpu(pid)
+        c0 = _proc_cpu(pid)
         status, wall = _get(port, p)
-        out[p] = (status, wall, _cpu(pid) - c0)
+        out[p] = (status, wall, _proc_cpu(pid) - c0)
     return out
 
 
