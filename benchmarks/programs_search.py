@@ -78,8 +78,9 @@ def evaluate(method, programs, queries, cache_dir):
 
 def main() -> None:
     os.environ.setdefault("MODUAI_HOME", str(Path.home() / ".moduai"))
+    from moduai.ai.korean import get_kiwi
     from moduai.programs.catalog import load_starter_catalog
-    from moduai.programs.search import default_cache_dir, kiwi
+    from moduai.programs.search import default_cache_dir
 
     if not SHARED.exists():
         sys.exit(f"real data not found: {SHARED}")
@@ -90,7 +91,7 @@ def main() -> None:
     missing = [r for q in queries for r in q["relevant"] if r not in slugs]
     assert not missing, missing
     t = time.perf_counter()
-    kiwi()
+    get_kiwi().tokenize("청년")  # the language model loads on the first analysis
     print(f"corpus: {len(programs)} programs ({len(load_starter_catalog())} 표본 + {len(programs) - len(load_starter_catalog())} 기업마당), "
           f"{len(queries)} queries, {sum(len(q['relevant']) for q in queries)} relevant judgements; Kiwi load {time.perf_counter() - t:.2f} s")
     cache = default_cache_dir()

