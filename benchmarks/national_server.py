@@ -20,7 +20,7 @@ Then, per round, three servers in a random order, each a fresh process on that h
 * ``warm-up off`` — ``MODUAI_WARMUP=0``; the reports are asked right after the first answer;
 * ``2 workers`` — ``moduai serve --workers 2``, warm-up on; its reports go to whichever worker accepts.
 
-Each is asked three reports of the imported snapshot (three 읍면동 in three 시도, 카페).  Printed: the first
+Each is asked three reports of the imported snapshot (500 m around points in three 시도, 카페).  Printed: the first
 report's wall seconds, the slowest of the other two, and the memory of the whole process tree once the three
 are answered: RSS summed over processes (pages shared between workers counted in each), PSS (shared pages
 divided among the processes that map them) and the private pages (USS).  The load average is printed per run.
@@ -48,8 +48,9 @@ from commerce_report import _default_parquet  # noqa: E402
 from startup import _free_port, _get, _proc_cpu  # noqa: E402
 
 SNAPSHOT = "2026Q1"
-PLACES = ["회기동", "양덕동", "연동"]  # 서울 동대문구, 포항 북구, 제주시
-REPORT = "/commerce/report?place={place}&category=%EC%B9%B4%ED%8E%98&snapshot=" + SNAPSHOT
+# 서울 동대문구 회기동, 포항 북구 양덕동, 제주시 연동 (points, so no 읍면동 name is ambiguous)
+PLACES = ["37.5894:127.0557", "36.0853:129.3880", "33.4890:126.4900"]
+REPORT = "/commerce/report?lat={lat}&lon={lon}&radius=500&category=%EC%B9%B4%ED%8E%98&snapshot=" + SNAPSHOT
 
 
 def _env(home: Path, warmup: bool) -> dict[str, str]:
@@ -146,10 +147,9 @@ def _stop(proc: subprocess.Popen) -> None:
 
 
 def _report(port: int, place: str) -> float:
-    from urllib.parse import quote
-
+    lat, lon = place.split(":")
     t = time.perf_counter()
-    status, body, _ = _get(port, REPORT.format(place=quote(place)), timeout=600)
+    status, body, _ = _get(port, REPORT.format(lat=lat, lon=lon), timeout=600)
     wall = time.perf_counter() - t
     if status != 200:
         raise SystemExit(f"보고서 응답 {status}: {body[:300]!r}")
@@ -208,7 +208,7 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--home", type=Path, default=None, help="keep (and reuse) the imported home here")
     ap.add_argument("--seed", type=int, default=3)
-    ap.add_argument("--places", default=",".join(PLACES), help="three 읍면동 names (a small --n holds 서울 only)")
+    ap.add_argument("--places", default=",".join(PLACES), help="three lat:lon points (a small --n holds 서울 only)")
     args = ap.parse_args()
     print(f"load before {os.getloadavg()}; {os.cpu_count()} cores; python {sys.version.split()[0]}")
     home, _prime = prepare(args.parquet, args.n, args.home, args.places.split(",")[0])

@@ -114,3 +114,23 @@ def test_every_reply_template_sentence_is_terminated():
     for tone in ("정중", "친근", "간결"):
         for key, text in templates[tone].items():
             assert text.rstrip().endswith((".", "!", "?")), (tone, key, text)
+
+
+def test_conceded_complaints_are_counted_for_the_owner():
+    """A complaint let pass in a 5★ review ("배달이 좀 늦었지만") stays positive for the aspect's stars, but the
+    summary, the month's complaint list and the CSV name it, so the owner does not read 배달 as all praise."""
+    from moduai.marketing.exports import replies_csv
+
+    csv_text = ("날짜,평점,내용\n2025-03-01,5,배달이 좀 늦었지만 맛있어요\n2025-03-02,5,배달 빠르고 맛있어요\n"
+                "2025-03-03,1,배달이 너무 늦어요 다 식었어요\n")
+    _t, records = parse_reviews_csv(csv_text.encode())
+    a = analyze_reviews(records, tone="정중", shop="모두 식당")
+    by_review = [[(m.aspect, m.polarity, m.conceded) for m in r.aspects] for r in a.reviews]
+    assert by_review == [[("맛", "positive", False), ("배달", "positive", True)],
+                         [("맛", "positive", False), ("배달", "positive", False)], [("배달", "negative", False)]]
+    summary = {s.aspect: (s.mentions, s.positive, s.conceded, s.negative) for s in a.aspects}
+    assert summary == {"배달": (3, 2, 1, 1), "맛": (2, 2, 0, 0)}
+    assert a.months[0].aspect_negative == {"배달": 2}  # the 1★ complaint and the conceded one
+    assert "배달 문제로 불편을 드려" in a.reviews[0].reply and "빠른 배달을 좋게 봐 주셔서" in a.reviews[1].reply
+    rows = replies_csv(a).decode("utf-8-sig").splitlines()
+    assert "맛(+)·배달(아쉬움)" in rows[1] and "맛(+)·배달(+)" in rows[2] and "배달(-)" in rows[3]

@@ -109,9 +109,9 @@ def _render_reviews(ans: ReviewsAnswer) -> None:
     a = ans.analysis
     console.print(f"리뷰 {a.review_count}건 · 평균 평점 {a.avg_rating if a.avg_rating is not None else '—'} · "
                   + " · ".join(f"{k} {v}" for k, v in a.sentiment_counts.items()))
-    t = Table("측면", "언급", "긍정", "부정")
+    t = Table("측면", "언급", "긍정", "긍정 속 아쉬움", "부정")
     for s in a.aspects:
-        t.add_row(s.aspect, str(s.mentions), str(s.positive), str(s.negative))
+        t.add_row(s.aspect, str(s.mentions), str(s.positive), str(s.conceded), str(s.negative))
     console.print(t)
     for r in a.attention:
         console.print(f"[red]확인 필요[/] {r.line}행 ({', '.join(f.flag for f in r.flags)}): {r.text}", highlight=False)

@@ -64,10 +64,16 @@ def segments_xlsx(res: CustomerAnalysis) -> bytes:
     return buf.getvalue()
 
 
+def aspect_mark(a) -> str:
+    """+ praised, − complained about, 0 mentioned without an opinion, "아쉬움" a complaint let pass in a positive review."""
+    if a.conceded:
+        return "아쉬움"
+    return {"positive": "+", "negative": "-"}.get(a.polarity, "0")
+
+
 def replies_csv(res: ReviewAnalysis) -> bytes:
     rows = [[r.line, r.date.isoformat(), r.rating if r.rating is not None else "", r.author or "", r.sentiment_ko,
-             "·".join(f"{a.aspect}({'+' if a.polarity == 'positive' else '-' if a.polarity == 'negative' else '0'})"
-                      for a in r.aspects),
+             "·".join(f"{a.aspect}({aspect_mark(a)})" for a in r.aspects),
              "·".join(f.flag for f in r.flags), r.text, r.reply] for r in res.reviews]
     return _csv(REPLY_HEADER, rows)
 

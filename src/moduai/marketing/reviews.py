@@ -108,6 +108,9 @@ class AspectSummary:
     mentions: int
     positive: int
     negative: int
+    # of the positive mentions, complaints let pass in a review positive on the whole ("배달이 좀 늦었지만
+    # 맛있어요"): they agree with the aspect's stars, but the owner should still read them as something to fix
+    conceded: int = 0
 
 
 @dataclass
@@ -118,7 +121,7 @@ class MonthTrend:
     positive: int
     negative: int
     mixed: int
-    aspect_negative: dict[str, int]
+    aspect_negative: dict[str, int]  # negative mentions, and conceded complaints, per aspect
 
 
 @dataclass
@@ -297,12 +300,13 @@ def analyze_reviews(records: list[ReviewRecord], *, tone: str = "정중", shop: 
         ))
     counts = Counter(i.sentiment for i in insights)
     sentiment_counts = {LABELS_KO[k]: counts.get(k, 0) for k in ("positive", "negative", "mixed")}
-    agg: dict[str, list[int]] = {a: [0, 0, 0] for a in load_aspects()}
+    agg: dict[str, list[int]] = {a: [0, 0, 0, 0] for a in load_aspects()}
     for i in insights:
         for m in i.aspects:
             agg[m.aspect][0] += 1
             agg[m.aspect][1] += m.polarity == "positive"
             agg[m.aspect][2] += m.polarity == "negative"
+            agg[m.aspect][3] += m.conceded
     aspects = [AspectSummary(a, *v) for a, v in agg.items() if v[0] > 0]
     aspects.sort(key=lambda a: -a.mentions)
     by_month: dict[str, list[ReviewInsight]] = defaultdict(list)
@@ -313,7 +317,7 @@ def analyze_reviews(records: list[ReviewRecord], *, tone: str = "정중", shop: 
         items = by_month[key]
         ratings = [i.rating for i in items if i.rating is not None]
         c = Counter(i.sentiment for i in items)
-        neg_aspects = Counter(m.aspect for i in items for m in i.aspects if m.polarity == "negative")
+        neg_aspects = Counter(m.aspect for i in items for m in i.aspects if m.polarity == "negative" or m.conceded)
         months.append(MonthTrend(key, len(items), round(sum(ratings) / len(ratings), 2) if ratings else None,
                                  c.get("positive", 0), c.get("negative", 0), c.get("mixed", 0), dict(neg_aspects)))
     ratings = [i.rating for i in insights if i.rating is not None]

@@ -1,8 +1,8 @@
 """Load the slow caches once, in the background, when the server starts.
 
-The first visitor should not pay for reading the census table (seconds), Kiwi's model (≈1.3 s, 530 MB),
-the program search's Kiwi and E5 model (≈3 CPU s for a query no process asked before) or building the
-region name index.  Each step is optional: a failure is logged and the page that needs
+The first visitor should not pay for reading the census table (seconds), the platform's one Kiwi and the
+E5 model (≈ 3 CPU s and ≈ 480 MB for a search query no process asked before, or a first review analysis)
+or building the region name index.  Each step is optional: a failure is logged and the page that needs
 that cache loads it on demand as before.  Disabled with ``MODUAI_WARMUP=0`` (tests of single pages).
 
 The thread gives way to visitors: it starts after the first request has been answered (or after
