@@ -188,3 +188,35 @@ def test_build_snapshot_structures_is_idempotent(hoegidong):
     stamp = (first / "grid_keys.npy").stat().st_mtime_ns
     assert snapshot_files.build_snapshot_structures(path) == first
     assert (first / "grid_keys.npy").stat().st_mtime_ns == stamp
+
+
+def _without_snapshot_ids(doc):
+    if isinstance(doc, dict):
+        return {k: _without_snapshot_ids(v) for k, v in doc.items() if k not in ("snapshot", "sources")}
+    if isinstance(doc, list):
+        return [_without_snapshot_ids(v) for v in doc]
+    return doc
+
+
+def test_a_report_on_a_snapshot_keeps_its_columns_in_the_mapped_file(hoegidong):
+    """The frame's numeric columns are read-only views of the memory-mapped Arrow file (not a private copy per
+    process), a report materialises no few-valued text column whole, and it answers like the in-memory set."""
+    from moduai.commerce.report import build_commerce_report
+    from moduai.commerce.trade_area import _Factorized, store_columns
+    from moduai.results import to_jsonable
+
+    path = store.snapshot_path("2026Q3")
+    _write_snapshot(path, hoegidong.frame)
+    s = snapshots.get_store_set("2026Q3")
+    for c in ("x", "y", "lat", "lon"):
+        assert not s.frame[c].to_numpy().flags.writeable, c  # a copy would be writeable
+        assert s.frame[c].tolist() == hoegidong.frame[c].tolist()
+    mapped = build_commerce_report(37.5894, 127.0557, radius_m=500, category="카페", snapshot="2026Q3")
+    fresh = build_commerce_report(37.5894, 127.0557, radius_m=500, category="카페", stores=hoegidong)
+    factorized = [c for c in store_columns(s)._cols.values() if isinstance(c, _Factorized)]
+    assert factorized and all(c._full is None for c in factorized)
+    for part in ("trade_area", "saturation", "huff", "gaps"):
+        # every figure equal; only the snapshot's id and source differ (an import against the in-memory set)
+        assert _without_snapshot_ids(to_jsonable(getattr(mapped, part))) == \
+            _without_snapshot_ids(to_jsonable(getattr(fresh, part))), part
+    assert mapped.trade_area.store_count > 0 and mapped.trade_area.category_count > 0

@@ -144,7 +144,7 @@ def find_gaps(
     d = load_dong_demand()
     prof = dong_store_profile(stores)
     pos = area._positions if area._positions is not None else np.zeros(0, dtype=np.int64)
-    uniq, cnt = np.unique(store_columns(stores)["minor_code"][pos].astype(str), return_counts=True)
+    uniq, cnt = np.unique(store_columns(stores).at("minor_code", pos).astype(str), return_counts=True)
     scope = area_major_scope(area, stores, prof)
     # only the 대분류 present around the area are compared (a 숙소-only file must not make 여관 a gap elsewhere)
     local_counts = {str(c): int(n) for c, n in zip(uniq, cnt, strict=True) if str(c)[:2] in scope.majors}

@@ -218,7 +218,7 @@ def estimate_huff_capture(
     x, y = (float(v) for v in to_xy(float(lon), float(lat)))
     pos = np.asarray(st.within(x, y, min(2 * r, 10000.0)), dtype=np.int64)
     cols = store_columns(st)
-    comp = pos[category_mask({f"{cat.level}_code": cols[f"{cat.level}_code"][pos]}, cat)]
+    comp = pos[category_mask({f"{cat.level}_code": cols.at(f"{cat.level}_code", pos)}, cat)]
     fac_xy = np.r_[[[x, y]], np.c_[cols["x"][comp], cols["y"][comp]]]
     comp_a = np.ones(len(comp)) if competitor_attractiveness is None else np.asarray(competitor_attractiveness)
     attr = np.r_[float(new_store_attractiveness), comp_a]

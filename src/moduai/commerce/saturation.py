@@ -164,7 +164,7 @@ def area_major_scope(area: TradeArea, stores: StoreSetLike, prof: DongStoreProfi
         dongs = load_dong_demand().tree.query(area._shape_5179, predicate="intersects")
     else:
         dongs = np.unique(prof.dong_of_store[pos][prof.dong_of_store[pos] >= 0])
-    local = np.unique(store_columns(stores)["major_code"][pos].astype(str)) if len(pos) else np.zeros(0, dtype=str)
+    local = np.unique(store_columns(stores).at("major_code", pos).astype(str)) if len(pos) else np.zeros(0, dtype=str)
     return major_scope(prof, dongs, local)
 
 
@@ -388,9 +388,9 @@ def assess_saturation(
     prof = dong_store_profile(stores)
     cat_counts = prof.category_counts(cat)
     pos = area._positions if area._positions is not None else np.zeros(0, dtype=np.int64)
-    codes_here = store_columns(stores)[f"{mix_level}_code"][pos]
+    codes_here = store_columns(stores).at(f"{mix_level}_code", pos)
     scope = area_major_scope(area, stores, prof)
-    majors_here = store_columns(stores)["major_code"][pos].astype(str) if len(pos) else np.zeros(0, dtype=str)
+    majors_here = store_columns(stores).at("major_code", pos).astype(str) if len(pos) else np.zeros(0, dtype=str)
     n_scope = int(np.isin(majors_here, scope.majors).sum()) if scope.majors else area.store_count
     local = Baseline(
         level="area", code=None, name="분석 상권", category_count=area.category_count,
