@@ -18,12 +18,14 @@ Then, per round, three servers in a random order, each a fresh process on that h
 
 * ``warm-up on`` — ``moduai serve`` as shipped; the reports are asked once its warm-up thread is done;
 * ``warm-up off`` — ``MODUAI_WARMUP=0``; the reports are asked right after the first answer;
-* ``2 workers`` — ``moduai serve --workers 2``, warm-up on; its reports go to whichever worker accepts.
+* ``2 workers`` — ``moduai serve --workers 2``, warm-up on; its reports go to whichever worker accepts, and
+  twelve more are then asked four at a time (untimed) so that every worker has read the snapshot.
 
 Each is asked three reports of the imported snapshot (500 m around points in three 시도, 카페).  Printed: the first
 report's wall seconds, the slowest of the other two, and the memory of the whole process tree once the three
 are answered: RSS summed over processes (pages shared between workers counted in each), PSS (shared pages
-divided among the processes that map them) and the private pages (USS).  The load average is printed per run.
+divided among the processes that map them) and the private pages (USS); and the same two for the snapshot's
+memory-mapped structure files alone, which show whether workers share them (PSS ≈ RSS / workers) or copy them.  The load average is printed per run.
 Nothing is asserted: benchmarks are not tests.
 """
 
@@ -82,18 +84,31 @@ def _tree(pid: int) -> list[int]:
 
 
 def _memory_mb(pid: int) -> dict[str, float]:
-    """RSS, PSS and USS (private clean + dirty) of the process tree, in MB (10⁶ bytes)."""
-    total = {"rss": 0.0, "pss": 0.0, "uss": 0.0, "processes": 0}
+    """RSS, PSS and USS (private clean + dirty) of the process tree, in MB (10⁶ bytes); and RSS and PSS of the
+    snapshot's memory-mapped structure files alone (``snap_rss``, ``snap_pss``: shared pages counted once)."""
+    total = {"rss": 0.0, "pss": 0.0, "uss": 0.0, "snap_rss": 0.0, "snap_pss": 0.0, "processes": 0}
     for p in _tree(pid):
         try:
-            rollup = Path(f"/proc/{p}/smaps_rollup").read_text().splitlines()
+            smaps = Path(f"/proc/{p}/smaps").read_text().splitlines()
         except OSError:
             continue
-        fields = {line.split()[0].rstrip(":"): int(line.split()[1]) for line in rollup[1:] if line.split()}
-        total["rss"] += fields.get("Rss", 0) * 1024 / 1e6
-        total["pss"] += fields.get("Pss", 0) * 1024 / 1e6
-        total["uss"] += (fields.get("Private_Clean", 0) + fields.get("Private_Dirty", 0)) * 1024 / 1e6
         total["processes"] += 1
+        snapshot_file = False
+        for line in smaps:
+            head, _, rest = line.partition(" ")
+            if not head.endswith(":"):  # a mapping's first line: address range, permissions, …, path
+                snapshot_file = "/structures/" in line
+                continue
+            kb = int(rest.split()[0]) if rest.split() and rest.split()[0].isdigit() else 0
+            mb = kb * 1024 / 1e6
+            if head == "Rss:":
+                total["rss"] += mb
+                total["snap_rss"] += mb if snapshot_file else 0.0
+            elif head == "Pss:":
+                total["pss"] += mb
+                total["snap_pss"] += mb if snapshot_file else 0.0
+            elif head in ("Private_Clean:", "Private_Dirty:"):
+                total["uss"] += mb
     return total
 
 
@@ -161,11 +176,21 @@ def _run(home: Path, label: str, warmup: bool, workers: int, places: list[str]) 
     proc, port, first_answer = _serve(home, warmup, workers)
     try:
         idle = _wait_idle(proc.pid) if warmup else 0.0
-        walls = [_report(port, place) for place in places]
+        c0 = _tree_cpu(proc.pid)
+        walls = [_report(port, places[0])]
+        first_cpu = _tree_cpu(proc.pid) - c0
+        walls += [_report(port, place) for place in places[1:]]
+        if workers > 1:
+            # every worker answers some reports (the kernel picks the worker per connection): 4 at a time, untimed
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(4) as pool:
+                list(pool.map(lambda i: _report(port, places[i % len(places)]), range(12)))
         mem = _memory_mb(proc.pid)
     finally:
         _stop(proc)
-    return {"label": label, "load": load, "first_answer": first_answer, "idle": idle, "walls": walls, **mem}
+    return {"label": label, "load": load, "first_answer": first_answer, "idle": idle, "walls": walls,
+            "first_cpu": first_cpu, **mem}
 
 
 def prepare(parquet: Path, n: int | None, keep: Path | None, place: str) -> tuple[Path, float]:
@@ -224,24 +249,26 @@ def main() -> None:
                 row["round"] = r + 1
                 rows.append(row)
                 print(f"round {r + 1} {label:<12} load {row['load']:.1f}: first answer {row['first_answer']:.2f} s, "
-                      f"warm-up done {row['idle']:.1f} s later; reports {', '.join(f'{w:.2f}' for w in row['walls'])} s; "
-                      f"{row['processes']} processes RSS {row['rss']:.0f} MB, PSS {row['pss']:.0f} MB, "
-                      f"USS {row['uss']:.0f} MB", flush=True)
+                      f"warm-up done {row['idle']:.1f} s later; reports {', '.join(f'{w:.2f}' for w in row['walls'])} s "
+                      f"(first {row['first_cpu']:.2f} CPU s); {row['processes']} processes RSS {row['rss']:.0f} MB, "
+                      f"PSS {row['pss']:.0f} MB, USS {row['uss']:.0f} MB; snapshot files RSS {row['snap_rss']:.0f} MB, "
+                      f"PSS {row['snap_pss']:.0f} MB", flush=True)
     finally:
         if args.home is None:
             shutil.rmtree(home, ignore_errors=True)
-    print("\n| server | first report s (median of rounds) | RSS MB | PSS MB | USS MB | goal |")
-    print("|---|---|---|---|---|---|")
+    print("\n| server | first report s (median of rounds) | RSS MB | PSS MB | USS MB | snapshot files RSS / PSS MB | goal |")
+    print("|---|---|---|---|---|---|---|")
     for label, _w, _n in variants:
         mine = [x for x in rows if x["label"] == label]
         first = sorted(x["walls"][0] for x in mine)[len(mine) // 2]
         rss = max(x["rss"] for x in mine)
         pss = max(x["pss"] for x in mine)
         uss = max(x["uss"] for x in mine)
+        snap = f"{max(x['snap_rss'] for x in mine):.0f} / {max(x['snap_pss'] for x in mine):.0f}"
         # one process: its RSS, every page it maps counted; several: PSS, shared pages counted once in all
         held = rss if mine[0]["processes"] == 1 else pss
         met = "met" if first <= 2.0 and held <= 1500 else "not met"
-        print(f"| {label} | {first:.2f} | {rss:.0f} | {pss:.0f} | {uss:.0f} | ≤ 2 s and ≤ 1,500 MB "
+        print(f"| {label} | {first:.2f} | {rss:.0f} | {pss:.0f} | {uss:.0f} | {snap} | ≤ 2 s and ≤ 1,500 MB "
               f"({'RSS' if mine[0]['processes'] == 1 else 'PSS'}): {met} |")
     print(f"\nload after {os.getloadavg()}")
 

@@ -120,6 +120,29 @@ def test_ensure_units_adds_a_whole_sigungu_to_the_default():
     assert len(s.frame) == before
 
 
+def test_the_default_set_keeps_text_as_arrow_strings_with_the_units_values():
+    """A generated unit joins the default set with its text columns as Arrow strings (≈ 4× less memory than
+    Python strings), holding exactly the unit's values (missing → NA)."""
+    snapshots.clear_cache()
+    unit = generator.load_unit("39020")
+    n0 = len(snapshots.get_store_set().frame)
+    s = snapshots.ensure_units(["39020"])
+    part = s.frame.iloc[n0:].reset_index(drop=True)
+    text = [c for c in unit.columns if unit[c].dtype == object]
+    assert "name" in text and "minor_code" in text
+    assert set(part["snapshot"]) == {snapshots.DEFAULT_SNAPSHOT}  # the set's own id, not the unit's
+    for c in text:
+        assert s.frame[c].dtype == pd.StringDtype("pyarrow"), c
+        if c == "snapshot":
+            continue
+        got = [None if v is pd.NA else v for v in part[c].tolist()]
+        assert got == [None if v is None or v is pd.NA else v for v in unit[c].tolist()], c
+    assert part["x"].tolist() == unit["x"].tolist()
+    arrow_bytes = part[text].memory_usage(deep=True).sum()
+    python_bytes = unit[text].memory_usage(deep=True).sum()
+    assert arrow_bytes < python_bytes / 3
+
+
 def test_generated_csv_imported_back_stays_synthetic(tmp_path):
     from moduai.commerce.importer import import_sangga_files
 

@@ -121,6 +121,14 @@ def embedded_snapshot_info(sid: str) -> SnapshotInfo:
     )
 
 
+def _arrow_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with its text columns as Arrow strings (missing → ``pd.NA``), as an imported snapshot's frame
+    holds them: a generated unit of ≈ 25 k stores takes ≈ 20 MB instead of ≈ 80 MB of Python strings, and the
+    default set grows by one unit for every 시군구 a visitor asks about."""
+    text = pd.StringDtype("pyarrow")
+    return frame.astype({c: text for c in frame.columns if frame[c].dtype == object})
+
+
 class _LazyUnits:
     """Extender for the default set: generates the 시군구 units a query touches, once."""
 
@@ -142,7 +150,7 @@ class _LazyUnits:
             if frames:
                 new = pd.concat(frames, ignore_index=True)
                 new["snapshot"] = DEFAULT_SNAPSHOT
-                store_set.append(new)
+                store_set.append(_arrow_text(new))
             self.loaded.update(todo)
 
 
@@ -152,7 +160,7 @@ def build_embedded_store_set(sid: str, seed: int = DEFAULT_SEED) -> StoreSet:
     if sid == DEFAULT_SNAPSHOT:
         frame = real_extract("hoegidong")
         frame["snapshot"] = sid
-        return StoreSet(frame, info, extender=_LazyUnits(seed))
+        return StoreSet(_arrow_text(frame), info, extender=_LazyUnits(seed))
     frame = real_extract("hoegidong" if sid == HOEGIDONG_SNAPSHOT else "gangwon")
     return StoreSet(frame, info)
 
