@@ -22,6 +22,7 @@ from moduai.programs.places import SIDO
 from moduai.programs.rules import check_ruleset
 from moduai.programs.search import MAX_QUERY_CHARS, METHODS, SearchResult
 from moduai.web.api import api_response
+from moduai.web.errors import page_message
 from moduai.web.params import IsoDate, parse_iso_date
 from moduai.web.schemas import programs as S
 from moduai.web.templating import render_page
@@ -163,7 +164,7 @@ def programs_match(request: Request):
         programs = service.active_programs()
         counts = {"total": len(programs), "samples": sum(p.is_sample for p in programs),
                   "real": sum(not p.is_sample for p in programs)}
-        ctx = ProgramsHomeContext(ProfileFormSpec(), _form_values(params), _sido_options(), counts, error=exc.message,
+        ctx = ProgramsHomeContext(ProfileFormSpec(), _form_values(params), _sido_options(), counts, error=page_message(exc.message),
                                   candidates=exc.candidates)
         return render_page(request, "programs/index.html", ctx, title="지원사업 매칭", status_code=422)
     return render_page(request, "programs/match.html", MatchPageContext(result, place, str(params)),
@@ -281,7 +282,7 @@ def _save(request: Request, user: UserPublic, form: service.ProgramForm, create:
         program = service.save_program(form, author=user.email, create=create)
     except InputError as exc:
         return render_page(request, "programs/admin_form.html",
-                           _form_ctx(request, user, form, create, exc.message, exc.to_dict()),
+                           _form_ctx(request, user, form, create, page_message(exc.message), exc.to_dict()),
                            title="지원사업 편집", status_code=422)
     return RedirectResponse(f"/programs/admin?message=저장했습니다: {program.slug}", status_code=303)
 

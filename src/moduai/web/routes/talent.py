@@ -24,6 +24,7 @@ from moduai.talent.outcomes import GROUPINGS, OutcomesReport, outcomes_report
 from moduai.talent.preferences import MatchReport, match_report
 from moduai.talent.retention import retention
 from moduai.web import charts
+from moduai.web.errors import page_error
 from moduai.web.schemas import talent as TS
 from moduai.web.svgmap import PALETTE, MapFeature, legend_html, quantile_bins, svg_map
 from moduai.web.templating import render_page
@@ -128,8 +129,9 @@ def _run_page(request: Request, ctx: TalentMatchContext, trainees: bytes | None,
             ctx.report = rep
             ctx.rank_chart = charts.talent_rank_figure(rep)
     except ModuaiError as exc:
-        ctx.message = exc.message + ("" if not getattr(exc, "rows", None) else
-                                     " " + " / ".join(f"{r.line}행: {r.reason}" for r in exc.rows[:10]))
+        shown = page_error(exc)
+        rows = shown.get("rows", [])[:10]
+        ctx.message = shown["message"] + ("" if not rows else " " + " / ".join(f"{r['line']}행: {r['reason']}" for r in rows))
     return render_page(request, "talent/match.html", ctx, title="AI 인재: 매칭")
 
 
