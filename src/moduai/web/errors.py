@@ -33,10 +33,13 @@ def error_response(request: Request, exc: ModuaiError):
     return render_page(request, "error.html", page_error(exc), title="오류", status_code=exc.http_status)
 
 
-# a parameter named as the API and the command line know it, next to its Korean name: "'days'(일수)"
-_CODE_AND_LABEL = re.compile(r"'[A-Za-z_][A-Za-z0-9_.\[\]]*'\(([^()]*[가-힣][^()]*)\)")
-# …or after it: "역할(role)", "스냅샷('snapshot')", "'강점'(strengths)", "관리자(admin)" (a code is lower case; units stay)
-_LABEL_AND_CODE = re.compile(r"(?<=[가-힣0-9'])\(\s*'?([a-z][a-z0-9_.]*)'?\s*\)")
+# a parameter or a choice named as the API and the command line know it, before its Korean name: "'days'(일수)",
+# "population(인구)", "population_emd(총인구(읍면동 합계))" (one level of brackets inside the Korean name)
+_CODE_AND_LABEL = re.compile(r"(?:'[A-Za-z_][A-Za-z0-9_.\[\]]*'|\b[a-z][a-z0-9_]*)"
+                             r"\((?=[^)]*[가-힣])((?:[^()]|\([^()]*\))*)\)")
+# …or after it: "역할(role)", "스냅샷('snapshot')", "'강점'(strengths)", "관리자(admin)", "포괄보조 2026(pogwal-2026)"
+# (a code is lower case; units stay)
+_LABEL_AND_CODE = re.compile(r"(?:(?<=[가-힣0-9)])|(?<=[가-힣]'))\(\s*'?([a-z][a-z0-9_.-]*)'?\s*\)")
 _UNITS = frozenset({"m", "km", "kg", "ha", "ms", "ppm", "mm", "cm", "g"})
 
 
