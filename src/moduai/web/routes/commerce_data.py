@@ -29,6 +29,7 @@ from moduai.commerce.store import SnapshotInfo
 from moduai.errors import InputError, ModuaiError
 from moduai.results import to_jsonable
 from moduai.web.errors import page_error
+from moduai.web.fields import field_label
 from moduai.web.schemas import commerce as S
 from moduai.web.templating import render_page
 
@@ -132,7 +133,7 @@ def _float_or_none(v: str, field_name: str) -> float | None:
     try:
         return float(v)
     except ValueError:
-        raise InputError(f"'{field_name}'에는 숫자를 적어 주세요. 받은 값: {v!r}.", field=field_name) from None
+        raise InputError(f"{field_label(field_name)}에는 숫자를 적어 주세요. 받은 값: '{v}'.", field=field_name) from None
 
 
 def _fetch_job(args: dict, principal: Principal, *, progress) -> dict:

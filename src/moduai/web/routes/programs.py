@@ -198,7 +198,8 @@ def programs_calendar(request: Request, start: str | None = None, months: int = 
         first = dt.date.fromisoformat(start + "-01") if start and len(start) == 7 else (
             dt.date.fromisoformat(start) if start else None)
     except ValueError:
-        raise InputError(f"start는 YYYY-MM 형식이어야 합니다. 받은 값: {start!r}.", field="start") from None
+        raise InputError(f"시작 월(start)은 2026-03 같은 연-월 형식이어야 합니다. 받은 값: '{start}'.",
+                         field="start") from None
     cal = service.deadline_months(start=first, months=months, sido=sido or None, kind=kind or None)
     ctx = CalendarPageContext(cal, KINDS, _sido_options(), kind or "", sido or "")
     return render_page(request, "programs/calendar.html", ctx, title="지원사업 마감 달력")

@@ -71,7 +71,8 @@ class TalentDashboardContext:
 def talent_dashboard(request: Request, by: str = "sido", metric: str = "supply"):
     """K-디지털 트레이닝 성과 대시보드."""
     if metric not in MAP_METRICS:
-        raise InputError(f"지도 지표(metric)는 {', '.join(MAP_METRICS)} 중 하나입니다. 받은 값: '{metric}'.", field="metric")
+        choices = ", ".join(f"{label}({key})" for key, (label, _unit, _digits) in MAP_METRICS.items())
+        raise InputError(f"지도 지표(metric)는 {choices} 중 하나입니다. 받은 값: '{metric}'.", field="metric")
     report = outcomes_report(by)
     ctx = TalentDashboardContext(report.by, BY_LABELS, metric, {k: v[0] for k, v in MAP_METRICS.items()}, report,
                                  sources=report.sources)
