@@ -142,26 +142,31 @@ _WON_UNITS = {"조": 10**12, "억": 10**8, "천만": 10**7, "백만": 10**6, "�
 _WON_PART = re.compile(r"(\d+(?:\.\d+)?)\s*(조|억|천만|백만|만|천)?")
 
 
-def parse_won(text: str | int | float, *, field: str = "금액") -> int:
+def parse_won(text: str | int | float, *, field: str = "금액", label: str | None = None) -> int:
     """The inverse of :func:`won` for what people type: '10.6조' → 10,600,000,000,000, '120억' →
     12,000,000,000, '3억 5천만' → 350,000,000, '1,500,000원' → 1,500,000. Refuses anything else with a
-    Korean message naming ``field``."""
+    Korean message naming ``field`` — by ``label`` with the field after it (``예산(budget)``) when given."""
+
+    word = label or field
+
+    def subject(pair: str) -> str:  # "예산(budget)을": the particle follows the Korean name
+        return (f"{label}({field})" if label else field) + josa(word, pair)[len(word):]
 
     if isinstance(text, bool):
-        raise InputError(f"{field}은 금액이어야 합니다 (예: 120억, 10.6조, 1500000).", field=field)
+        raise InputError(f"{subject('은/는')} 금액이어야 합니다 (예: 120억, 10.6조, 1500000).", field=field)
     if isinstance(text, (int, float)):
         if text < 0 or text != text:
-            raise InputError(f"{field}은 0 이상의 금액이어야 합니다. 받은 값: {text}.", field=field)
+            raise InputError(f"{subject('은/는')} 0 이상의 금액이어야 합니다. 받은 값: {text}.", field=field)
         return int(round(text))
     s = str(text).replace(",", "").replace(" ", "").removesuffix("원")
     pos, total, seen = 0, 0.0, False
     while pos < len(s):
         m = _WON_PART.match(s, pos)
         if not m or m.end() == pos:
-            raise InputError(f"{field} '{text}'을 금액으로 읽을 수 없습니다. 예: 120억, 10.6조, 3억 5천만, 1500000.",
-                             field=field)
+            raise InputError(f"{subject('을/를')} 금액으로 읽을 수 없습니다. 받은 값: '{text}'. "
+                             "예: 120억, 10.6조, 3억 5천만, 1500000.", field=field)
         total += float(m.group(1)) * _WON_UNITS.get(m.group(2) or "", 1)
         seen, pos = True, m.end()
     if not seen:
-        raise InputError(f"{field}이 비어 있습니다. 예: 120억, 10.6조.", field=field)
+        raise InputError(f"{subject('이/가')} 비어 있습니다. 예: 120억, 10.6조.", field=field)
     return int(round(total))

@@ -22,7 +22,7 @@ import functools
 import inspect
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from moduai.errors import InputError
@@ -86,8 +86,12 @@ class Param:
             field=name, detail=f"{name}: expected {self.allowed(choices)}, got {value!r}",
         )
 
-    def check(self, value: Any, *, field: str | None = None, choices: tuple[str, ...] | None = None) -> Any:
-        """``value`` converted to the declared type, or the declared InputError."""
+    def check(self, value: Any, *, field: str | None = None, choices: tuple[str, ...] | None = None,
+              label: str | None = None) -> Any:
+        """``value`` converted to the declared type, or the declared InputError (``label``: a more precise Korean
+        name for this use, e.g. '인구 가중치')."""
+        if label:
+            return replace(self, label=label).check(value, field=field, choices=choices)
         if self.kind == "choice":
             allowed = choices or self.choices
             if not isinstance(value, str) or value not in allowed:
@@ -136,9 +140,9 @@ PARAMS: dict[str, Param] = {
     # store-set queries inside the analyses (competitors within 2 × radius …): any positive distance
     "search_radius": Param("radius", "반경", "real", 0.0, None, low_open=True, unit="m"),
     "lat": Param("lat", "위도", "real", KOREA_BBOX[1], KOREA_BBOX[3], unit="°", example="37.5898",
-                 out_of_range="대한민국 밖입니다", hint="WGS84 위도를 적어 주세요(예: 37.5898)."),
+                 out_of_range="대한민국 밖입니다", hint="위도를 도 단위 숫자로 적어 주세요(예: 37.5898)."),
     "lon": Param("lon", "경도", "real", KOREA_BBOX[0], KOREA_BBOX[2], unit="°", example="127.0579",
-                 out_of_range="대한민국 밖입니다", hint="WGS84 경도를 적어 주세요(예: 127.0579)."),
+                 out_of_range="대한민국 밖입니다", hint="경도를 도 단위 숫자로 적어 주세요(예: 127.0579)."),
     "category": Param("category", "업종", "text", example="카페, 편의점, I21201"),
     # a calendar year; which years have data is the dataset's answer (DataUnavailable lists them)
     "year": Param("year", "연도", "integer", 1900, 2100, example="2020"),

@@ -188,7 +188,8 @@ def test_empty_file_and_missing_snapshot(tmp_path, fixture_data):
         read_sangga_frame(tmp_path / "e.csv", snapshot="2024Q1")
     with pytest.raises(InputError) as e:
         import_sangga_files([fixture_data / GANGWON])
-    assert "--snapshot" in e.value.message
+    # the field by its name and Korean label; the command line's flag only in the detail (never on a page)
+    assert "기준 분기(snapshot)를 '2026Q1'처럼" in e.value.message and "--snapshot" in e.value.detail
     with pytest.raises(InputError):
         import_sangga_files([fixture_data / GANGWON], snapshot="2024-1")
 

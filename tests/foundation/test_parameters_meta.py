@@ -89,9 +89,9 @@ CASES = [(name, arg, pname, value) for name, (_, args) in ANALYSES.items() for a
          for value in bad_values(P.PARAMS[pname]) if not _means_default(name, pname, value)]
 
 
-def _expected(pname: str, value, field: str | None) -> InputError:
+def _expected(pname: str, value, field: str | None, label: str | None = None) -> InputError:
     with pytest.raises(InputError) as e:
-        P.PARAMS[pname].check(value, **({"field": field} if field else {}))
+        P.PARAMS[pname].check(value, **({"field": field} if field else {}), **({"label": label} if label else {}))
     return e.value
 
 
@@ -101,7 +101,8 @@ def test_out_of_range_values_raise_the_declared_error(analysis, arg, pname, valu
     with pytest.raises(InputError) as e:
         call(**{arg: value})
     field = "weights.tfr" if pname == "weight" else None
-    want = _expected(pname, value, field)
+    # a weight is named after its indicator ('합계출산율 가중치'): the declared error with that label
+    want = _expected(pname, value, field, "합계출산율 가중치" if pname == "weight" else None)
     assert e.value.field == want.field == (field or P.PARAMS[pname].field)
     if pname in ("level", "method"):  # narrowed choices: the same sentence, the function's own list
         assert e.value.message.startswith(f"'{want.field}'({P.PARAMS[pname].label})")

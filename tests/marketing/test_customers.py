@@ -123,7 +123,7 @@ def test_ab_input_validation():
     assert parse_arm(" 120 / 1000 ", "a") == (120, 1000)
     with pytest.raises(InputError, match="성공 수/전체 수"):
         parse_arm("12%", "a")
-    with pytest.raises(InputError, match="'b' 성공 수"):
+    with pytest.raises(InputError, match=r"B안\(b\)의 성공 수"):
         two_proportion_test(1, 10, 11, 10)
     with pytest.raises(InputError, match="전체 수는 1 이상"):
         two_proportion_test(0, 0, 1, 10)

@@ -286,7 +286,7 @@ def test_match_dates_are_parsed_strictly(client, today):
     h = csrf_headers(client)
     r = client.post("/api/v1/programs/match", params={"today": today}, json={"age": 30}, headers=h)
     assert r.status_code == 422 and r.json()["error"]["field"] == "today"
-    assert "YYYY-MM-DD" in r.json()["error"]["message"] and "Input should" not in r.text
+    assert "2026-03-01 같은 연-월-일 형식" in r.json()["error"]["message"] and "Input should" not in r.text
     page = client.get("/programs/match", params={"age": "30", "today": today})
     assert page.status_code == 422
     assert client.get(f"/programs/p/sample-smart-store?today={today}").status_code == 422

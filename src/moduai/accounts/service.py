@@ -29,7 +29,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from moduai.accounts.models import ROLES, AuditRow, InviteRow, LoginThrottleRow, UserRow
-from moduai.accounts.policy import SESSION_COOKIE, Principal  # noqa: F401 - SESSION_COOKIE re-exported (routes.accounts)
+from moduai.accounts.policy import ROLE_LABELS, SESSION_COOKIE, Principal  # noqa: F401 - SESSION_COOKIE re-exported (routes.accounts)
 from moduai.accounts.schemas import UserCreate, UserPublic
 from moduai.config import get_settings
 from moduai.db import session_scope
@@ -63,7 +63,8 @@ def verify_password(password: str, stored: str) -> bool:
 
 def check_role(role: str) -> str:
     if role not in ROLES:
-        raise InputError(f"역할(role)은 {', '.join(ROLES)} 중 하나여야 합니다. 받은 값: {role!r}.", field="role")
+        choices = ", ".join(f"{ROLE_LABELS[r]}({r})" for r in ROLES)
+        raise InputError(f"역할(role)은 {choices} 중 하나여야 합니다. 받은 값: '{role}'.", field="role")
     return role
 
 
@@ -297,7 +298,8 @@ INVITE_DAYS = 7
 def _row(session: Session, user_id: int) -> UserRow:
     row = session.get(UserRow, user_id)
     if row is None:
-        raise NotFound(f"사용자 {user_id}번이 없습니다. `moduai users list`로 번호를 확인하세요.", field="user")
+        raise NotFound(f"사용자 {user_id}번이 없습니다. 사용자 목록에서 번호를 확인하세요.", field="user",
+                       detail="moduai users list")
     return row
 
 
@@ -317,9 +319,9 @@ def list_users(session: Session) -> list[UserPublic]:
 
 def _check_scope(role: str, hub_id: int | None, region_code: str | None) -> None:
     if role in ("operator", "mentor") and hub_id is None:
-        raise InputError(f"{role} 역할에는 거점(hub_id)이 필요합니다.", field="hub_id")
+        raise InputError(f"{ROLE_LABELS[role]}({role}) 역할에는 거점 번호(hub_id)가 필요합니다.", field="hub_id")
     if role == "planner" and not region_code:
-        raise InputError("기획 담당자(planner)에는 지역 코드(region_code)가 필요합니다.", field="region_code")
+        raise InputError("지자체 기획 담당자(planner) 역할에는 지역 코드(region_code)가 필요합니다.", field="region_code")
 
 
 def set_role(session: Session, actor: Principal, user_id: int, role: str, *, hub_id: int | None = None,

@@ -25,6 +25,7 @@ import pandas as pd
 
 from moduai.balance.indicators import get_indicator, indicator_table, indicators
 from moduai.errors import DataUnavailable, InputError
+from moduai.korean import josa
 from moduai.params import check
 from moduai.regions import get_region, list_regions
 
@@ -63,24 +64,24 @@ def validate_spec(weights: dict | None, method: str = DEFAULT_METHOD, year=DEFAU
     weights = dict(default_weights(level) if weights is None else weights)
     clean: dict[str, float] = {}
     for iid, w in weights.items():
-        get_indicator(iid)
-        w = check("weight", w, field=f"weights.{iid}")
+        w = check("weight", w, field=f"weights.{iid}", label=f"{get_indicator(iid).label} 가중치")
         if w > 0:
             clean[iid] = w
     if not clean:
         raise InputError("가중치가 0보다 큰 지표가 하나 이상 있어야 합니다.", field="weights")
     dirs = {}
     for iid, d in (directions or {}).items():
-        get_indicator(iid)
+        label = get_indicator(iid).label
         if d not in ("higher_better", "lower_better"):
-            raise InputError(f"'{iid}'의 방향은 higher_better 또는 lower_better여야 합니다. 받은 값: '{d}'.",
-                             field=f"directions.{iid}")
+            raise InputError(f"'{label}'({iid})의 방향은 높을수록 좋음(higher_better) 또는 낮을수록 좋음(lower_better)"
+                             f"이어야 합니다. 받은 값: '{d}'.", field=f"directions.{iid}")
         dirs[iid] = d
     for iid in clean:
         ind = get_indicator(iid)
         if ind.direction == "neutral" and iid not in dirs:
             raise InputError(
-                f"'{ind.label}'({iid})은(는) 방향이 정해지지 않은 지표입니다. 종합지수에 넣으려면 방향을 "
+                f"'{ind.label}'({iid}){josa(ind.label, '은/는')[len(ind.label):]} 방향이 정해지지 않은 지표입니다. "
+                "종합지수에 넣으려면 방향을 "
                 "higher_better(높을수록 좋음) 또는 lower_better(낮을수록 좋음)로 정해 주세요.",
                 field=f"directions.{iid}",
             )
@@ -104,7 +105,9 @@ def _pairs(value, field: str) -> dict[str, str]:
         if "=" not in str(part):
             example = "grdp_per_capita=2,tfr=1" if field == "weights" else "tfr=lower_better"
             what = "지표=숫자" if field == "weights" else "지표=방향"
-            raise InputError(f"'{field}'는 '{what}'를 쉼표로 이어 씁니다(예: {example}). 받은 값: '{part}'.",
+            name = "가중치" if field == "weights" else "방향"
+            raise InputError(f"'{field}'({name}){josa(name, '은/는')[len(name):]} '{what}'를 쉼표로 이어 씁니다"
+                             f"(예: {example}). 받은 값: '{part}'.",
                              field=field)
         k, v = str(part).split("=", 1)
         out[k.strip()] = v.strip()

@@ -211,8 +211,8 @@ def import_sangga_files(paths: Iterable[str | Path] | str | Path, snapshot: str 
         sid = given or infer_snapshot(p.name)
         if sid is None:
             raise InputError(
-                f"'{p.name}' 파일 이름에서 기준 분기를 알 수 없습니다. '--snapshot 2026Q1'처럼 분기를 지정해 주세요.",
-                field="snapshot", detail="cannot infer the quarter from the file name",
+                f"'{p.name}' 파일 이름에서 기준 분기를 알 수 없습니다. 기준 분기(snapshot)를 '2026Q1'처럼 적어 주세요.",
+                field="snapshot", detail="cannot infer the quarter from the file name: give --snapshot 2026Q1",
             )
         plan.setdefault(check_snapshot_id(sid), []).append(p)
 

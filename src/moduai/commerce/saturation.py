@@ -45,6 +45,7 @@ from moduai.commerce.trade_area import (
 )
 from moduai.data.census import census_parquet_path
 from moduai.errors import InputError
+from moduai.korean import josa
 
 #: a census 읍면동 counts as covered by a snapshot when it holds at least this many stores
 COVERED_MIN_STORES = 5
@@ -469,7 +470,7 @@ def _verdict(cat, local: Baseline, bases: list[Baseline], lq, r1000) -> tuple[st
     ratio = r1000.get(ref.level)
     q = lq.get(ref.level)
     if ratio is None or q is None:
-        return "판단 보류", (f"{ref.name}과 견줄 배율이나 입지계수를 계산할 수 없어 과밀 여부를 판단하지 않았습니다 "
+        return "판단 보류", (f"{josa(ref.name, '과/와')} 견줄 배율이나 입지계수를 계산할 수 없어 과밀 여부를 판단하지 않았습니다 "
                              "(주변에 같은 업종이나 주민 자료가 없음).")
     name = cat.name
     where = ref.name

@@ -388,8 +388,8 @@ def fetch_stores(
     elif stdr and re.fullmatch(r"20\d{2}(0[1-9]|1[0-2])", stdr):
         sid = infer_snapshot(stdr)
     else:
-        raise InputError("API 답에 기준연월(stdrYm)이 없어 분기를 알 수 없습니다. '--snapshot 2024Q3'처럼 분기를 지정해 주세요.",
-                         field="snapshot")
+        raise InputError("API 답에 기준연월이 없어 분기를 알 수 없습니다. 기준 분기(snapshot)를 '2024Q3'처럼 적어 주세요.",
+                         field="snapshot", detail="no stdrYm in the answer: give --snapshot 2024Q3")
     if len(items) < total:
         notes.append(f"전체 {total:,}건 가운데 {len(items):,}건을 받았습니다.")
     imported = _store(items, operation, tag, stdr or sid, sid)

@@ -192,8 +192,9 @@ def _unknown_snapshot(snapshot_id: str) -> NotFound:
     shown = snapshot_id if len(snapshot_id) <= SNAPSHOT_ID_MAX else snapshot_id[:SNAPSHOT_ID_MAX] + "…"
     return NotFound(
         f"상가 스냅샷 {josa(repr(shown), '이/가')} 없습니다. 있는 스냅샷: {known}. "
-        "'moduai commerce snapshots'로 목록을 보거나 'moduai commerce import'로 가져오세요.",
-        field="snapshot", detail=f"unknown snapshot {shown!r}",
+        "상가 자료 화면에서 목록을 보거나 분기 자료를 가져오세요.",
+        field="snapshot", detail=f"unknown snapshot {shown!r}; list: moduai commerce snapshots, "
+                                 "import: moduai commerce import",
     )
 
 

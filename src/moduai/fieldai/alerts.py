@@ -134,7 +134,7 @@ def parse_rules(text: str, *, source: str = "규칙 파일") -> RuleSet:
         where = f"{source}의 {i}번째 규칙('{rid}')"
         for key in ("sensor", "condition"):
             if not r.get(key):
-                raise InputError(f"{where}에 '{key}'가 없습니다.", field=f"rules[{i}].{key}")
+                raise InputError(f"{where}에 '{key}' 항목이 없습니다.", field=f"rules[{i}].{key}")
         cond = str(r["condition"])
         if not (_COND.match(cond) or _OUTSIDE.match(cond)):
             raise InputError(f"{where}의 condition '{cond}'을 읽을 수 없습니다. '< 8', '>= 35', 'outside 20..30' 꼴로 "

@@ -368,7 +368,7 @@ def _find_time_column(df: pd.DataFrame) -> str:
             scored.append((c in by_name, share, -names.index(c), c))
     if not scored:
         raise InputError(
-            "시간 열을 찾지 못했습니다. 측정 시각이 든 열(예: '일시', 'timestamp')에 '2024-05-04 13:20' 같은 날짜·시각을 "
+            "시간 열을 찾지 못했습니다. 측정 시각이 든 열(예: '일시', '측정시간')에 '2024-05-04 13:20' 같은 날짜·시각을 "
             f"넣어 주세요. 읽은 열: {', '.join(names[:12])}.", field="time_column")
     scored.sort(reverse=True)
     return scored[0][3]

@@ -428,20 +428,27 @@ def brute_force(projects: list[Project], rules: PortfolioRules) -> tuple[float, 
     return best
 
 
+# the Korean names of the plan's limits (the portfolio page's labels); messages name a limit as '국비 한도(budget)'
+LIMIT_LABELS = {"budget": "국비 한도", "cash": "연도별 국비 한도", "local": "지방비 한도", "field_min": "분야 최소 국비",
+                "field_max": "분야 최대 국비"}
+
+
 def parse_limits(items: list[str] | None, *, field: str, key_is_year: bool = False) -> dict:
     """``["2026=45억", "청년정착=15억"]`` → {2026: 4500000000, …}; a bad item names ``field`` and the fix."""
     out: dict = {}
+    label = LIMIT_LABELS.get(field)
+    name = f"{label}({field})" if label else field
     for item in items or []:
         key, sep, value = str(item).partition("=")
         if not sep or not key.strip():
-            raise InputError(f"{field} 값 '{item}'은 '이름=금액' 꼴이어야 합니다 (예: 2026=45억, 청년정착=15억).",
-                             field=field)
+            raise InputError(f"{name}의 값은 '이름=금액' 꼴이어야 합니다 (예: 2026=45억, 청년정착=15억). "
+                             f"받은 값: '{item}'.", field=field)
         k: str | int = key.strip()
         if key_is_year:
             if not str(k).isdigit() or not 2000 <= int(k) <= 2100:
-                raise InputError(f"{field}의 연도 '{k}'가 올바르지 않습니다 (예: 2026=45억).", field=field)
+                raise InputError(f"{name}의 연도 '{k}'가 올바르지 않습니다 (예: 2026=45억).", field=field)
             k = int(k)
-        out[k] = parse_won(value, field=field)
+        out[k] = parse_won(value, field=field, label=label)
     return out
 
 
@@ -488,9 +495,9 @@ def _plan_portfolio(projects: str | Path | bytes | pd.DataFrame | list[dict] | N
     else:
         items = read_projects(projects)
     rules = PortfolioRules(
-        grant_krw=parse_won(budget, field="budget"),
+        grant_krw=parse_won(budget, field="budget", label=LIMIT_LABELS["budget"]),
         yearly_cash_krw=parse_limits(yearly_cash, field="cash", key_is_year=True),
-        local_funds_krw=None if local_funds in (None, "") else parse_won(local_funds, field="local"),
+        local_funds_krw=None if local_funds in (None, "") else parse_won(local_funds, field="local", label=LIMIT_LABELS["local"]),
         field_min_krw=parse_limits(field_min, field="field_min"),
         field_max_krw=parse_limits(field_max, field="field_max"),
         weights=dict(weights or {}),

@@ -33,7 +33,7 @@ from typing import Any
 import yaml
 
 from moduai.errors import InputError, NotFound
-from moduai.korean import parse_won
+from moduai.korean import josa, parse_won
 
 SCHEMES_DIR = Path(__file__).with_name("schemes")
 TERM_KINDS = {
@@ -208,6 +208,8 @@ def list_schemes() -> list[Scheme]:
 def get_scheme(scheme_id: str) -> Scheme:
     schemes = _shipped()
     if scheme_id not in schemes:
-        raise NotFound(f"지원 방식 '{scheme_id}'이 없습니다. 있는 방식: {', '.join(schemes)}.", field="scheme",
-                       candidates=list(schemes))
+        shown = ", ".join(f"{s.name}({sid})" for sid, s in schemes.items())
+        raise NotFound(f"지원 방식 {josa(repr(scheme_id), '이/가')} 없습니다. 있는 방식: {shown}.", field="scheme",
+                       candidates=[{"code": sid, "label": s.name, "href": f"/grants/simulate?scheme={sid}"}
+                                   for sid, s in schemes.items()])
     return schemes[scheme_id]

@@ -173,7 +173,7 @@ def allocate(scheme: Scheme | str, *, budget: int | str | None = None, grades: d
     must not change it.  Anything given by a user (a parsed scheme, grades, tiers, inputs) is computed fresh."""
     if isinstance(scheme, str) and grades is None and tiers is None and inputs is None:
         get_scheme(scheme)  # an unknown id: the Korean NotFound before any parsing
-        return _allocate_shipped(scheme, None if budget is None else parse_won(budget, field="budget"))
+        return _allocate_shipped(scheme, None if budget is None else parse_won(budget, field="budget", label="예산"))
     return _allocate(scheme, budget=budget, grades=grades, tiers=tiers, inputs=inputs)
 
 
@@ -190,7 +190,7 @@ def _allocate(scheme: Scheme | str, *, budget: int | str | None = None, grades: 
     table = region_inputs() if inputs is None else inputs
     frame = table.frame if isinstance(table, InputTable) else table.set_index("code", drop=False)
     notes = list(table.notes) if isinstance(table, InputTable) else []
-    budget_krw = scheme.budget_krw if budget is None else parse_won(budget, field="budget")
+    budget_krw = scheme.budget_krw if budget is None else parse_won(budget, field="budget", label="예산")
     if budget_krw % scheme.rounding_unit_krw:
         raise InputError(f"예산은 {scheme.rounding_unit_krw:,}원 단위여야 합니다. 받은 값: {budget_krw:,}원.",
                          field="budget")

@@ -54,7 +54,8 @@ def neutralise(value: Any) -> Any:
 
 def _entity(entity: str) -> dict:
     if entity not in TEMPLATES:
-        raise InputError(f"종류는 {', '.join(TEMPLATES)} 중 하나여야 합니다. 받은 값: '{entity}'.", field="entity")
+        choices = ", ".join(f"{t['label']}({key})" for key, t in TEMPLATES.items())
+        raise InputError(f"가져올 종류(entity)는 {choices} 중 하나여야 합니다. 받은 값: '{entity}'.", field="entity")
     return TEMPLATES[entity]
 
 

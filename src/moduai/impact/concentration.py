@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -101,7 +102,9 @@ def read_awards(source: str | Path | bytes | pd.DataFrame) -> pd.DataFrame:
     for canon, names in ALIASES.items():
         hit = [c for c in df.columns if str(c).strip() in names]
         if not hit and canon != "region_code":
-            raise InputError(f"지원 내역에 '{names[1]}' 열({', '.join(names)} 중 하나)이 없습니다.", field=canon)
+            korean = [n for n in names if not re.search("[a-z]", n)]  # the headers a Korean file uses
+            raise InputError(f"지원 내역에 '{names[1]}'({canon}) 열이 없습니다. 열 이름을 {', '.join(korean)} 가운데 "
+                             "하나로 적어 주세요.", field=canon)
         if hit:
             rename[hit[0]] = canon
     df = df.rename(columns=rename)

@@ -309,8 +309,20 @@ class PanelAnalysis:
     notes: list[str] = field(default_factory=list)
 
 
+# a panel file's columns: the API's names, and the Korean header a file may use instead
+PANEL_LABELS = {"unit": "단위", "time": "연도", "outcome": "결과", "treated": "처리", "cluster": "군집"}
+PANEL_ALIASES = {"단위": "unit", "연도": "time", "시점": "time", "결과": "outcome", "처리": "treated",
+                 "처리 여부": "treated", "처리여부": "treated", "군집": "cluster"}
+
+
+def _named(*columns: str) -> str:
+    """'연도(time)·결과(outcome)': a page shows the Korean header names, the API and the CLI both."""
+    return "·".join(f"{PANEL_LABELS[c]}({c})" for c in columns)
+
+
 def read_panel(source) -> pd.DataFrame:
-    """A user's panel CSV/XLSX with columns unit, time, outcome, treated (and optionally cluster)."""
+    """A user's panel CSV/XLSX with columns unit, time, outcome, treated (and optionally cluster), or their
+    Korean headers 단위, 연도, 결과, 처리 (군집)."""
 
     if isinstance(source, list):  # rows from the API; an all-empty cluster column means none was given
         df = pd.DataFrame(source)
@@ -323,21 +335,25 @@ def read_panel(source) -> pd.DataFrame:
     else:
         p = Path(source)
         df = pd.read_excel(p) if p.suffix.lower() in (".xlsx", ".xlsm") else pd.read_csv(p, encoding="utf-8-sig")
+    df = df.rename(columns={c: PANEL_ALIASES[str(c).strip()] for c in df.columns
+                            if str(c).strip() in PANEL_ALIASES and PANEL_ALIASES[str(c).strip()] not in df.columns})
     need = ["unit", "time", "outcome", "treated"]
     missing = [c for c in need if c not in df.columns]
     if missing:
-        raise InputError(f"패널 파일에 {', '.join(missing)} 열이 없습니다. 열: unit(단위), time(연도), outcome(결과), "
-                         "treated(그 해 처리 여부 0/1), 선택: cluster.", field=missing[0])
+        raise InputError(f"패널 파일에 {_named(*missing)} 열이 없습니다. 열: {_named(*need)} "
+                         f"(처리: 그 해 처리를 받았으면 1, 아니면 0), 선택: {_named('cluster')}.", field=missing[0])
     for c in ("time", "outcome", "treated"):
         df[c] = pd.to_numeric(df[c], errors="coerce")
     bad = df[df[["time", "outcome", "treated"]].isna().any(axis=1)]
     if len(bad):
         raise InputError(f"숫자가 아닌 값이 있는 행: {', '.join(str(i + 2) for i in bad.index[:10])}행"
-                         f"{' 등' if len(bad) > 10 else ''}. time·outcome·treated는 숫자여야 합니다.", field="outcome")
+                         f"{' 등' if len(bad) > 10 else ''}. {_named('time', 'outcome', 'treated')}는 숫자여야 합니다.",
+                         field="outcome")
     if not df["treated"].isin([0, 1]).all():
-        raise InputError("treated는 0 또는 1이어야 합니다.", field="treated")
+        raise InputError(f"{_named('treated')}는 0 또는 1이어야 합니다.", field="treated")
     if df.duplicated(["unit", "time"]).any():
-        raise InputError("같은 unit·time 행이 두 번 이상 있습니다. 단위마다 연도 하나에 한 행이어야 합니다.", field="unit")
+        raise InputError(f"같은 {_named('unit', 'time')} 행이 두 번 이상 있습니다. 단위마다 연도 하나에 한 행이어야 합니다.",
+                         field="unit")
     return df
 
 

@@ -86,10 +86,12 @@ def decline_study(outcome: str = "residents_20_39", control: str = "non_designat
                   bootstrap_reps: int = 499) -> DeclineStudy:
     """The study for one outcome and control group (cached: the data are fixed and the bootstrap seeded)."""
     if outcome not in OUTCOMES:
-        raise InputError(f"결과 변수(outcome)는 {', '.join(OUTCOMES)} 중 하나여야 합니다. 받은 값: '{outcome}'.",
+        choices = ", ".join(f"{label}({key})" for key, label in OUTCOMES.items())
+        raise InputError(f"결과 변수(outcome)는 {choices} 중 하나여야 합니다. 받은 값: '{outcome}'.",
                          field="outcome")
     if control not in CONTROLS:
-        raise InputError(f"비교 집단(control)은 {', '.join(CONTROLS)} 중 하나여야 합니다. 받은 값: '{control}'.",
+        choices = ", ".join(f"{label}({key})" for key, label in CONTROLS.items())
+        raise InputError(f"비교 집단(control)은 {choices} 중 하나여야 합니다. 받은 값: '{control}'.",
                          field="control")
     df = _panel(outcome, control)
     est = twfe(df, outcome="y", unit="code", time="year", treated="treated")

@@ -45,11 +45,16 @@ class ABTestResult:
     method: str = "두 비율 z-검정(합동 분산), 양측; 차이의 신뢰구간은 Wald(비합동)"
 
 
+def _arm(name: str) -> str:
+    """An arm as messages name it: 'A안(a)' (a page shows 'A안', the API and the command line both)."""
+    return f"{name.upper()}안({name})"
+
+
 def parse_arm(text: str, name: str) -> tuple[int, int]:
     """'120/1000' → (120, 1000)."""
     m = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", str(text))
     if not m:
-        raise InputError(f"'{name}' 값은 '성공 수/전체 수' 형식이어야 합니다 (예: 120/1000). 받은 값: '{text}'.",
+        raise InputError(f"{_arm(name)}은 '성공 수/전체 수' 형식이어야 합니다 (예: 120/1000). 받은 값: '{text}'.",
                          field=name)
     return int(m.group(1)), int(m.group(2))
 
@@ -57,11 +62,11 @@ def parse_arm(text: str, name: str) -> tuple[int, int]:
 def _validate(xa: int, na: int, xb: int, nb: int, alpha: float) -> None:
     for name, x, n in (("a", xa, na), ("b", xb, nb)):
         if n <= 0:
-            raise InputError(f"'{name}' 전체 수는 1 이상이어야 합니다. 받은 값: {n}.", field=name)
+            raise InputError(f"{_arm(name)}의 전체 수는 1 이상이어야 합니다. 받은 값: {n}.", field=name)
         if not 0 <= x <= n:
-            raise InputError(f"'{name}' 성공 수는 0 이상 전체 수({n}) 이하여야 합니다. 받은 값: {x}.", field=name)
+            raise InputError(f"{_arm(name)}의 성공 수는 0 이상 전체 수({n}) 이하여야 합니다. 받은 값: {x}.", field=name)
     if not 0 < alpha < 0.5:
-        raise InputError(f"'alpha' 값은 0 초과 0.5 미만이어야 합니다 (보통 0.05). 받은 값: {alpha}.", field="alpha")
+        raise InputError(f"유의수준(alpha)은 0 초과 0.5 미만이어야 합니다 (보통 0.05). 받은 값: {alpha}.", field="alpha")
 
 
 def required_sample_size(p1: float, p2: float, *, alpha: float = 0.05, power: float = 0.8) -> int | None:

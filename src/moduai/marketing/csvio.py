@@ -94,11 +94,12 @@ def read_csv_table(
             positions[name] = i
     missing = [n for n in required if n not in positions]
     if missing:
-        expect = "; ".join(f"{n}({'/'.join(required[n][:3])})" for n in missing)
+        # Korean header names to try (the Latin aliases are accepted too, but are not what a Korean file says)
+        expect = "; ".join(f"{n}({'/'.join([a for a in required[n] if not re.search('[a-z]', a)][:3])})" for n in missing)
         raise ImportRejected(
             f"{source_name}: {label} 파일에 필요한 열이 없습니다: {expect}. 받은 머리글: {', '.join(header) or '(없음)'}. "
             "첫 줄에 열 이름을 넣어 주세요.",
-            [RowError(1, f"필요한 열 없음: {', '.join(missing)}", ",".join(header)[:200])],
+            [RowError(1, f"필요한 열 없음: {', '.join(f'{n}({required[n][0]})' for n in missing)}", ",".join(header)[:200])],
         )
     rows: list[tuple[int, dict[str, str]]] = []
     errors: list[RowError] = []

@@ -178,7 +178,7 @@ def analyze_customers(sales: list[Sale], *, as_of: dt.date | None = None) -> Cus
     last = max(s.date for s in sales)
     as_of = as_of or last
     if as_of < last:
-        raise InputError(f"'as_of' 기준일({as_of})이 마지막 거래일({last})보다 빠릅니다. 그 이후 날짜를 주세요.",
+        raise InputError(f"기준일(as_of)이 마지막 거래일({last})보다 빠릅니다. 받은 값: {as_of}. 그 이후 날짜를 주세요.",
                          field="as_of")
     per: dict[str, dict] = {}
     for s in sales:

@@ -191,8 +191,8 @@ def _replies() -> dict:
 
 def validate_tone(tone: str) -> str:
     if tone not in TONES:
-        raise InputError(f"'tone' 값은 {', '.join(TONES)} 중 하나여야 합니다. 받은 값: '{tone}'. 예: --tone 친근",
-                         field="tone")
+        raise InputError(f"말투(tone)는 {', '.join(TONES)} 중 하나여야 합니다. 받은 값: '{tone}'.", field="tone",
+                         detail="e.g. --tone 친근")
     return tone
 
 

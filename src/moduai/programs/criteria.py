@@ -34,13 +34,15 @@ class RuleError(InputError):
 
     kind = "rule_error"
 
-    def __init__(self, reason: str, *, file: str, rule: str | None = None, program: str | None = None) -> None:
+    def __init__(self, reason: str, *, file: str, rule: str | None = None, program: str | None = None,
+                 detail: str | None = None) -> None:
         where = f"규칙 파일 '{file}'"
         if program:
             where += f", 사업 '{program}'"
         if rule:
             where += f", 규칙 '{rule}'"
-        super().__init__(f"{where}: {reason}", field=rule, detail=f"file={file} program={program} rule={rule}")
+        super().__init__(f"{where}: {reason}", field=rule,
+                         detail=f"file={file} program={program} rule={rule}" + (f": {detail}" if detail else ""))
         self.file = file
         self.rule = rule
         self.program = program

@@ -131,8 +131,8 @@ def load_rules_text(text: str, *, file: str, program: str | None = None) -> Any:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{mark.line + 1}번째 줄" if mark else "알 수 없는 위치"
-        raise RuleError(f"YAML 문법 오류({where}): {getattr(exc, 'problem', exc)}", file=file,
-                        program=program) from None
+        raise RuleError(f"YAML 문법 오류({where}): 들여쓰기, 콜론(:)과 괄호가 맞는지 확인해 주세요.", file=file,
+                        program=program, detail=str(getattr(exc, "problem", None) or exc)) from None
 
 
 def parse_ruleset(data: Any, *, file: str, program: str | None = None) -> RuleSet:
@@ -156,6 +156,11 @@ def _parse_text(text: str, file: str, program: str | None) -> RuleSet:
     return _parse_data(load_rules_text(text, file=file, program=program), file=file, program=program)
 
 
+def _got(value: Any) -> str:
+    """A received YAML value as a message shows it: '값', or 없음 for a missing one (never Python's None)."""
+    return "없음" if value is None else f"'{value}'"
+
+
 def _parse_data(data: Any, *, file: str, program: str | None) -> RuleSet:
     err_for = _error_factory(file, program)
     top = err_for(None)
@@ -166,12 +171,12 @@ def _parse_data(data: Any, *, file: str, program: str | None) -> RuleSet:
         raise top(f"모르는 최상위 항목: {', '.join(unknown)}. 쓸 수 있는 항목: {', '.join(sorted(TOP_KEYS))}.")
     version = data.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise top(f"version은 1 이상의 정수여야 합니다. 받은 값: {version!r}.")
+        raise top(f"version은 1 이상의 정수여야 합니다. 받은 값: {_got(version)}.")
     eff = data.get("effective_from")
     try:
         eff = eff if isinstance(eff, dt.date) else dt.date.fromisoformat(str(eff))
     except ValueError:
-        raise top(f"effective_from은 YYYY-MM-DD 날짜여야 합니다. 받은 값: {eff!r}.") from None
+        raise top(f"effective_from은 2026-03-01 같은 날짜(연-월-일)여야 합니다. 받은 값: {_got(eff)}.") from None
     raw_criteria = data.get("criteria")
     if not isinstance(raw_criteria, list) or not raw_criteria:
         raise top("criteria 목록이 비어 있거나 없습니다. 조건을 하나 이상 적어 주세요.")
@@ -200,7 +205,7 @@ def _parse_test(raw: Any, index: int, ids: set[str], err_for) -> RuleTest:
     try:
         today = raw["today"] if isinstance(raw["today"], dt.date) else dt.date.fromisoformat(str(raw["today"]))
     except ValueError:
-        raise err(f"today는 YYYY-MM-DD 날짜여야 합니다. 받은 값: {raw['today']!r}.") from None
+        raise err(f"today는 2026-03-01 같은 날짜(연-월-일)여야 합니다. 받은 값: {_got(raw['today'])}.") from None
     try:
         profile_from_dict(raw["profile"])
     except InputError as exc:
@@ -212,10 +217,10 @@ def _parse_test(raw: Any, index: int, ids: set[str], err_for) -> RuleTest:
         if cid not in ids:
             raise err(f"expect의 '{cid}'는 없는 조건 id입니다. 있는 id: {', '.join(sorted(ids))}.")
         if status not in STATUSES:
-            raise err(f"expect['{cid}'] 값은 pass, fail, unknown 중 하나여야 합니다. 받은 값: {status!r}.")
+            raise err(f"expect['{cid}'] 값은 pass, fail, unknown 중 하나여야 합니다. 받은 값: {_got(status)}.")
     overall = raw.get("overall")
     if overall is not None and overall not in STATUSES:
-        raise err(f"overall 값은 pass, fail, unknown 중 하나여야 합니다. 받은 값: {overall!r}.")
+        raise err(f"overall 값은 pass, fail, unknown 중 하나여야 합니다. 받은 값: {_got(overall)}.")
     return RuleTest(str(raw["name"]), today, dict(raw["profile"]), dict(expect), overall)
 
 

@@ -40,6 +40,7 @@ from moduai.programs.catalog import Program
 from moduai.programs.places import Place, find_places_in_text, normalise_code
 
 METHODS = ("hybrid", "bm25", "embedding", "substring")
+METHOD_LABELS = {"hybrid": "하이브리드", "bm25": "형태소 BM25", "embedding": "의미", "substring": "단순 포함"}
 K1, B = 1.2, 0.75
 CONTENT_TAGS = ("NNG", "NNP", "NR", "SL", "SH", "SN", "XR", "VV", "VA", "MAG")
 USER_WORDS = ("스마트팜", "스마트공장", "소상공인", "부트캠프", "바우처", "예비창업자", "귀농귀촌", "키오스크",
@@ -347,7 +348,8 @@ def validate_query(query: str, method: str, limit: int) -> str:
     if len(query) > MAX_QUERY_CHARS:
         raise InputError(f"검색어는 {MAX_QUERY_CHARS}자 이하여야 합니다 (받은 길이: {len(query)}자).", field="q")
     if method not in METHODS:
-        raise InputError(f"검색 방식(method)은 {', '.join(METHODS)} 중 하나여야 합니다. 받은 값: {method!r}.",
+        choices = ", ".join(f"{METHOD_LABELS[m]}({m})" for m in METHODS)
+        raise InputError(f"검색 방식(method)은 {choices} 중 하나여야 합니다. 받은 값: '{method}'.",
                          field="method")
     if not 1 <= limit <= 200:
         raise InputError(f"결과 수(limit)는 1 이상 200 이하여야 합니다. 받은 값: {limit}.", field="limit")

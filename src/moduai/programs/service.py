@@ -295,8 +295,8 @@ class ProgramForm:
 def program_from_form(form: ProgramForm, *, file: str = "운영자 입력") -> Program:
     slug = form.slug.strip()
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]{2,100}", slug):
-        raise InputError("id는 영문 소문자·숫자·하이픈 3~100자여야 합니다 (예: sample-gangneung-cafe). "
-                         f"받은 값: {slug!r}.", field="slug")
+        raise InputError("주소용 이름(slug)은 영문 소문자·숫자·하이픈 3~100자여야 합니다. "
+                         f"받은 값: '{slug}'.", field="slug")
     for key, label in (("name", "사업명"), ("agency", "기관")):
         if not getattr(form, key).strip():
             raise InputError(f"{josa(f'{label}({key})', '을/를')} 입력해 주세요.", field=key)

@@ -18,6 +18,7 @@ from moduai.regions.spine import get_region
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: the same documents, ~10× faster to parse
 
 VARIANTS = ("official", "seed-blog")
+VARIANT_LABELS = {"official": "정부안", "seed-blog": "공개 요약"}
 _YAML = Path(__file__).with_name("data") / "megaregions.yaml"
 
 
@@ -42,7 +43,8 @@ class MegaRegion:
 def check_variant(variant: str) -> str:
     if variant not in VARIANTS:
         raise InputError(
-            f"5극3특 구분(variant)은 {', '.join(VARIANTS)} 중 하나여야 합니다. 받은 값: '{variant}'.",
+            f"5극3특 구분(variant)은 {', '.join(f'{VARIANT_LABELS[v]}({v})' for v in VARIANTS)} 중 하나여야 합니다. "
+            f"받은 값: '{variant}'.",
             field="variant",
         )
     return variant
@@ -85,4 +87,5 @@ def find_megaregion(name: str, variant: str = "official") -> MegaRegion:
         if key in {g.id, g.name, *g.aliases}:
             return g
     names = ", ".join(g.name for g in megaregions(variant))
-    raise NotFound(f"'{name}' 권역이 없습니다 ({variant}). 있는 권역: {names}", field="megaregion")
+    raise NotFound(f"'{name}' 권역이 없습니다 (5극3특 {VARIANT_LABELS.get(variant, variant)}({variant})). "
+                   f"있는 권역: {names}", field="megaregion")

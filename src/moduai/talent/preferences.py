@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from moduai.errors import ImportRejected, RowError
+from moduai.korean import josa
 from moduai.talent.matching import (
     MatchingProblem,
     MatchResult,
@@ -67,7 +68,8 @@ def parse_slots(df: pd.DataFrame) -> pd.DataFrame:
     """Validate the slot table; every bad row is reported (nothing is half-read)."""
     missing = [c for c in ("자리ID", "지역", "정원") if c not in df.columns]
     if missing:
-        raise ImportRejected(f"자리 파일에 필수 열 {', '.join(missing)}이(가) 없습니다. 양식(moduai talent demo)을 보세요.")
+        raise ImportRejected(f"자리 파일에 필수 열 {josa(', '.join(missing), '이/가')} 없습니다. 열 이름을 양식과 같게 "
+                             "적어 주세요.", detail="template: moduai talent demo")
     if len(df) > MAX_ROWS:
         raise ImportRejected(f"자리는 {MAX_ROWS:,}행까지 받습니다. 받은 행: {len(df):,}.")
     errors: list[RowError] = []
@@ -116,7 +118,8 @@ def parse_trainees(df: pd.DataFrame, slot_ids: set[str]) -> pd.DataFrame:
     """Validate the trainee table against the slots; every bad row is reported."""
     missing = [c for c in ("훈련생ID", "거주지역") if c not in df.columns]
     if missing:
-        raise ImportRejected(f"훈련생 파일에 필수 열 {', '.join(missing)}이(가) 없습니다. 양식(moduai talent demo)을 보세요.")
+        raise ImportRejected(f"훈련생 파일에 필수 열 {josa(', '.join(missing), '이/가')} 없습니다. 열 이름을 양식과 "
+                             "같게 적어 주세요.", detail="template: moduai talent demo")
     if len(df) > MAX_ROWS:
         raise ImportRejected(f"훈련생은 {MAX_ROWS:,}행까지 받습니다. 받은 행: {len(df):,}.")
     errors: list[RowError] = []

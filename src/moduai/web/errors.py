@@ -30,30 +30,47 @@ def error_response(request: Request, exc: ModuaiError):
         return JSONResponse({"error": exc.to_dict()}, status_code=exc.http_status)
     from moduai.web.templating import render_page
 
-    ctx = exc.to_dict()
-    ctx.pop("detail", None)  # English detail stays in the JSON shape and the log, never on the page
-    ctx["message"] = page_message(ctx["message"])
-    return render_page(request, "error.html", ctx, title="오류", status_code=exc.http_status)
+    return render_page(request, "error.html", page_error(exc), title="오류", status_code=exc.http_status)
 
 
-# a parameter named as the API and the command line know it, next to its Korean name: "'days'(일수)"
-_CODE_AND_LABEL = re.compile(r"'[A-Za-z_][A-Za-z0-9_.\[\]]*'\(([^()]*[가-힣][^()]*)\)")
+# a parameter or a choice named as the API and the command line know it, before its Korean name: "'days'(일수)",
+# "population(인구)", "population_emd(총인구(읍면동 합계))" (one level of brackets inside the Korean name)
+_CODE_AND_LABEL = re.compile(r"(?:'[A-Za-z_][A-Za-z0-9_.\[\]]*'|\b[a-z][a-z0-9_]*)"
+                             r"\((?=[^)]*[가-힣])((?:[^()]|\([^()]*\))*)\)")
+# …or after it: "역할(role)", "스냅샷('snapshot')", "'강점'(strengths)", "관리자(admin)", "포괄보조 2026(pogwal-2026)"
+# (a code is lower case; units stay)
+_LABEL_AND_CODE = re.compile(r"(?:(?<=[가-힣0-9)])|(?<=[가-힣]'))\(\s*'?([a-z][a-z0-9_.-]*)'?\s*\)")
+_UNITS = frozenset({"m", "km", "kg", "ha", "ms", "ppm", "mm", "cm", "g"})
 
 
-def page_message(message: str) -> str:
-    """A domain message as a page shows it: a parameter by its Korean name alone (``'days'(일수)는`` → ``일수는``;
-    the particle was already chosen for the Korean name).  The JSON answer and the command line keep both."""
-    return _CODE_AND_LABEL.sub(r"\1", message)
+def page_message(message: str | None) -> str | None:
+    """A domain message as a page shows it: a parameter or a choice by its Korean name alone (``'days'(일수)는`` →
+    ``일수는``, ``역할(role)은`` → ``역할은``, ``관리자(admin)`` → ``관리자``; the particle was already chosen for the
+    Korean name).  The JSON answer and the command line keep both.  The one translation for every page: the
+    error page and the message box of a form page alike (:func:`page_error`)."""
+    if not message:
+        return message
+    message = _CODE_AND_LABEL.sub(r"\1", message)
+    return _LABEL_AND_CODE.sub(lambda m: m.group(0) if m.group(1) in _UNITS else "", message)
 
 
-
+def page_error(exc: ModuaiError) -> dict[str, Any]:
+    """A platform error as a page shows it — the error page, and the error box of a form page re-shown with its
+    form: the message and each rejected row's reason through :func:`page_message`; no English ``detail``
+    (it stays in the JSON shape and the log)."""
+    out = exc.to_dict()
+    out.pop("detail", None)
+    out["message"] = page_message(out["message"])
+    if "rows" in out:
+        out["rows"] = [{**r, "reason": page_message(str(r.get("reason", "")))} for r in out["rows"]]
+    return out
 
 
 def _received(value: Any) -> str:
     if value is None or isinstance(value, dict | list):
         return ""
     text = str(value)
-    return f" (받은 값: {text[:40]!r})" if text != "" else " (받은 값: 빈 값)"
+    return f" (받은 값: '{text[:40]}')" if text != "" else " (받은 값: 빈 값)"
 
 
 def _what(err: dict[str, Any]) -> str:

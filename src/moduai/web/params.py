@@ -35,15 +35,15 @@ def parse_iso_date(value: str | None, field: str) -> dt.date | None:
         return None
     day = _date_or_none(value)
     if day is None:
-        raise InputError(f"{field_label(field)}에는 YYYY-MM-DD 형식의 날짜를 넣어 주세요 (예: 2026-03-01). "
-                         f"받은 값: {str(value)[:40]!r}.", field=field)
+        raise InputError(f"{field_label(field)}에는 2026-03-01 같은 연-월-일 형식의 날짜를 넣어 주세요. "
+                         f"받은 값: '{str(value)[:40]}'.", field=field)
     return day
 
 
 def _strict_date(value: object) -> dt.date:
     day = _date_or_none(value)
     if day is None:
-        raise ValueError("YYYY-MM-DD 형식의 날짜를 넣어 주세요 (예: 2026-03-01)")
+        raise ValueError("2026-03-01 같은 연-월-일 형식의 날짜를 넣어 주세요")
     return day
 
 

@@ -26,6 +26,7 @@ from moduai.accounts.service import (
 from moduai.config import get_settings
 from moduai.db import session_scope
 from moduai.errors import Forbidden, ModuaiError
+from moduai.web.errors import page_message
 from moduai.web.templating import render_page
 
 router = APIRouter()
@@ -80,7 +81,7 @@ def login_submit(request: Request, email: str = Form(""), password: str = Form("
         with session_scope() as session:
             _user, token = login(session, email, password, request.client.host if request.client else None)
     except Forbidden as exc:
-        ctx = LoginContext(_safe_next(next), email=email, error=exc.message)
+        ctx = LoginContext(_safe_next(next), email=email, error=page_message(exc.message))
         return render_page(request, "accounts/login.html", ctx, title="로그인", status_code=exc.http_status)
     response = RedirectResponse(_safe_next(next), status_code=303)
     _set_session(response, token)
@@ -125,7 +126,7 @@ def signup_submit(request: Request, invite: str = Form(""), email: str = Form(""
 
             token = issue_session(user, session)
     except ModuaiError as exc:
-        ctx = SignupContext(invite[:100], email, display_name, exc.message)
+        ctx = SignupContext(invite[:100], email, display_name, page_message(exc.message))
         return render_page(request, "accounts/signup.html", ctx, title="가입", status_code=exc.http_status)
     response = RedirectResponse("/", status_code=303)
     _set_session(response, token)
@@ -156,7 +157,7 @@ def password_submit(request: Request, current_password: str = Form(""), new_pass
         with session_scope() as session:
             token = change_password(session, principal.user_id, current_password, new_password)
     except ModuaiError as exc:
-        ctx = PasswordContext(_me(principal), ROLE_LABELS.get(principal.role, principal.role), exc.message)
+        ctx = PasswordContext(_me(principal), ROLE_LABELS.get(principal.role, principal.role), page_message(exc.message))
         return render_page(request, "accounts/password.html", ctx, title="비밀번호 바꾸기", status_code=exc.http_status)
     response = RedirectResponse("/accounts/password?done=1", status_code=303)
     _set_session(response, token)
@@ -205,7 +206,7 @@ def _admin_action(request: Request, principal: Principal, action, ok_message: st
         with session_scope() as session:
             result = action(session)
     except ModuaiError as exc:
-        return _admin_page(request, principal, status=exc.http_status, error=exc.message)
+        return _admin_page(request, principal, status=exc.http_status, error=page_message(exc.message))
     if kw.get("show"):
         return _admin_page(request, principal, message=ok_message, **kw["show"](result))
     from urllib.parse import quote

@@ -12,6 +12,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
 from moduai.results import to_jsonable
+from moduai.web.errors import page_message
 from moduai.web.schemas import assistant as AS
 from moduai.web.templating import render_page
 
@@ -82,6 +83,8 @@ async def ask_post(request: Request, question: str = Form(..., max_length=500), 
 
     conv, items = _conversation(history)
     answer = await run_in_threadpool(ask, question, conv)
+    if answer.kind in ("error", "clarify"):  # a refused call's message, as every page shows one (no code names)
+        answer.text = page_message(answer.text)
     items.append({"q": question, "tool": conv.last_tool if answer.calls else None,
                   "arguments": conv.last_arguments if answer.calls else {},
                   "pending": conv.pending_tool if answer.kind == "clarify" else None})

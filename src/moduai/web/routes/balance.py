@@ -31,6 +31,7 @@ from moduai.errors import InputError, ModuaiError
 from moduai.regions import VARIANTS
 from moduai.web import charts, maps
 from moduai.web.api import api_response
+from moduai.web.errors import page_message
 from moduai.web.schemas import balance as S
 from moduai.web.templating import render_page
 
@@ -92,7 +93,7 @@ def balance_page(request: Request, indicator: str = DEFAULT_INDICATOR, year: str
         downloads = {"CSV": f"/balance/download/values.csv?{q}", "XLSX": f"/balance/download/values.xlsx?{q}"}
     ctx = BalanceDashboardContext(
         indicator=ind.to_dict(), indicators=B.indicator_options(), year=y, years=d.years, variant=variant,
-        message=d.message, map_svg=map_svg, legend=legend, disparity=d.disparity, top=d.top, bottom=d.bottom,
+        message=page_message(d.message), map_svg=map_svg, legend=legend, disparity=d.disparity, top=d.top, bottom=d.bottom,
         trend=d.trend_rows, trend_chart=charts.disparity_trend_figure(d.trend), national=d.national,
         downloads=downloads, sources=d.sources, year_options=d.year_options, decline=d.decline,
         trend_note=d.trend_note, level=level)
@@ -137,7 +138,7 @@ def balance_megaregions_page(request: Request, indicator: str = B.DEFAULT_MEGARE
     theil = d.disparity.theil if d.disparity else None
     ctx = MegaregionBalanceContext(
         indicator=ind.to_dict(), indicators=B.indicator_options(), year=d.year, years=d.years, variant=variant,
-        variants=("official", "seed-blog"), message=d.message, groups=groups, disparity=d.disparity,
+        variants=("official", "seed-blog"), message=page_message(d.message), groups=groups, disparity=d.disparity,
         bar_chart=bar_chart, theil_chart=charts.theil_figure(theil) if theil else None, map_svg=map_svg,
         legend=legend, national=d.national, sources=d.sources,
         trend_chart=(charts.megaregion_trend_figure(ind.label, ind.unit, d.trend_years, d.group_trend,
@@ -193,7 +194,7 @@ def balance_index_page(request: Request):
         downloads = {"CSV": f"/balance/download/index.csv?{d.query}", "XLSX": f"/balance/download/index.xlsx?{d.query}"}
     ctx = CompositeContext(
         method=spec.method, methods=C.METHODS, year=spec.year, items=d.items, scenario=scenario, scenarios=d.scenarios,
-        message=d.message, saved=request.query_params.get("saved"), result=r, top=r.ranking[:20] if r else [],
+        message=page_message(d.message), saved=request.query_params.get("saved"), result=r, top=r.ranking[:20] if r else [],
         bottom=r.ranking[-10:] if r else [], chart=charts.composite_figure(r) if r else None, map_svg=map_svg,
         legend=legend, downloads=downloads, query=d.query, db_message=d.db_message)
     return render_page(request, "balance/composite.html", ctx, title="종합 균형지수")

@@ -28,6 +28,8 @@ from moduai.commerce.sdsc_api import FetchReport, api_configured, fetch_stores
 from moduai.commerce.store import SnapshotInfo
 from moduai.errors import InputError, ModuaiError
 from moduai.results import to_jsonable
+from moduai.web.errors import page_error
+from moduai.web.fields import field_label
 from moduai.web.schemas import commerce as S
 from moduai.web.templating import render_page
 
@@ -117,8 +119,7 @@ def commerce_data_upload(request: Request, files: list[UploadFile] = File(defaul
     try:
         report = _import_uploads(files, snapshot, principal)
     except ModuaiError as exc:  # show the message and every rejected row on the same page
-        err = exc.to_dict()
-        return _page(request, error=err, snapshot_input=snapshot, status=exc.http_status)
+        return _page(request, error=page_error(exc), snapshot_input=snapshot, status=exc.http_status)
     return _page(request, report=report, snapshot_input=snapshot)
 
 
@@ -132,7 +133,7 @@ def _float_or_none(v: str, field_name: str) -> float | None:
     try:
         return float(v)
     except ValueError:
-        raise InputError(f"'{field_name}'에는 숫자를 적어 주세요. 받은 값: {v!r}.", field=field_name) from None
+        raise InputError(f"{field_label(field_name)}에는 숫자를 적어 주세요. 받은 값: '{v}'.", field=field_name) from None
 
 
 def _fetch_job(args: dict, principal: Principal, *, progress) -> dict:
@@ -161,7 +162,7 @@ def commerce_data_fetch(request: Request, dong: str = Form(default=""), lat: str
         if job.status == "failed" and job.exception is not None:
             raise job.exception
     except ModuaiError as exc:
-        return _page(request, error=exc.to_dict(), status=exc.http_status, fetch_input=entered)
+        return _page(request, error=page_error(exc), status=exc.http_status, fetch_input=entered)
     if job.status == "done":
         return _page(request, fetch=job.result["report"], fetch_input=entered)
     return RedirectResponse(f"/jobs/{job.id}", status_code=303)

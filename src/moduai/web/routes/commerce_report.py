@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse, Response
 from moduai.errors import Ambiguous, InputError, NotFound
 from moduai.results import to_jsonable
 from moduai.web import maps
+from moduai.web.errors import page_message
 from moduai.web.schemas import commerce as S
 from moduai.web.templating import render_page
 
@@ -189,7 +190,7 @@ def commerce_report_page(
         if request.query_params.get("format") == "json":
             raise
         ctx = CommerceIndexContext(q=place, category=category, radius=radius, lat=lat, lon=lon,
-                                   message=exc.message,
+                                   message=page_message(exc.message),
                                    suggestion_links=_candidate_links(exc.candidates, category, radius),
                                    map_svg=maps.national_pick_map())
         return render_page(request, "commerce/index.html", ctx, title="상권 분석 — 입력 확인",
@@ -281,7 +282,7 @@ def commerce_sites_page(
     except (InputError, NotFound) as exc:
         cands = [c.get("label", str(c)) if isinstance(c, dict) else str(c) for c in exc.candidates][:8]
         ctx = SitesPageContext(region, category, top, None,
-                               message=exc.message + (" 후보: " + ", ".join(cands) if cands else ""))
+                               message=page_message(exc.message) + (" 후보: " + ", ".join(cands) if cands else ""))
         return render_page(request, "commerce/sites.html", ctx, title="입지 추천 — 입력 확인",
                            status_code=exc.http_status)
     ctx = SitesPageContext(region, category, top, ranking, map_svg=maps.commerce_sites_map(ranking),

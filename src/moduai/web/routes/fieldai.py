@@ -18,6 +18,7 @@ from moduai.fieldai.analysis import FieldAnalysis, analyse_file, example_analysi
 from moduai.fieldai.anomalies import detect
 from moduai.fieldai.forecast import forecast
 from moduai.fieldai.ingest import profile, read_field_file
+from moduai.korean import josa
 from moduai.results import to_jsonable
 from moduai.web.charts import fieldai_forecast_figure, fieldai_timeline_figure
 from moduai.web.schemas import fieldai as FS
@@ -45,7 +46,8 @@ def _read_upload(request: Request, file: UploadFile | None) -> tuple[bytes, str]
 
 def _site(site: str | None) -> str | None:
     if site and site not in TEMPLATES and site not in TEMPLATES.values():
-        raise InputError(f"현장 종류(site) '{site}'는 쓸 수 없습니다. 온실, 축사, 사출, 프레스 중에서 고르세요.", field="site")
+        raise InputError(f"현장 종류(site) {josa(repr(site), '은/는')} 쓸 수 없습니다. 온실, 축사, 사출, 프레스 중에서 고르세요.",
+                         field="site")
     return site or None
 
 

@@ -14,6 +14,7 @@ from moduai.grants.portfolio import plan_portfolio
 from moduai.grants.simulate import Allocation, Comparison, compare_schemes
 from moduai.results import to_jsonable
 from moduai.web import charts, maps
+from moduai.web.errors import page_error, page_message
 from moduai.web.schemas import grants as S
 from moduai.web.templating import render_page
 
@@ -119,8 +120,8 @@ def _portfolio_context(form: dict, projects) -> PortfolioContext:
                                 field_max=[c for c in form["field_max"].split() if c],
                                 local_funds=form["local"] or None)
     except ModuaiError as exc:
-        rows = [r.to_dict() for r in getattr(exc, "rows", [])]
-        return PortfolioContext(None, form, None, exc.message, rows)
+        shown = page_error(exc)
+        return PortfolioContext(None, form, None, shown["message"], shown.get("rows", []))
     chosen = [d for d in result.decisions if d.selected]
     fig = charts.portfolio_frontier_figure(result.frontier, result.grant_used_krw, result.objective)
     return PortfolioContext(result, form, fig if chosen or result.frontier else None)
@@ -190,7 +191,7 @@ def _editor(yaml_text: str, scheme_id: str) -> EditorContext:
         mark = getattr(exc, "problem_mark", None)
         ctx.error = "YAML 문법 오류" + (f" ({mark.line + 1}번째 줄)" if mark else "") + ": 들여쓰기와 콜론(:)을 확인하세요."
     except ModuaiError as exc:
-        ctx.error = exc.message
+        ctx.error = page_message(exc.message)
     return ctx
 
 

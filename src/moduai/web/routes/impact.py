@@ -15,6 +15,7 @@ from moduai.impact.did import PanelAnalysis, analyse_panel
 from moduai.impact.study import CONTROLS, OUTCOMES, DeclineStudy, decline_study
 from moduai.results import to_jsonable
 from moduai.web import charts
+from moduai.web.errors import page_error, page_message
 from moduai.web.schemas import impact as IS
 from moduai.web.templating import render_page
 
@@ -71,7 +72,8 @@ def _concentration_ctx(content: bytes | None) -> ConcentrationContext:
     try:
         result = concentration_of_file(EXAMPLE_AWARDS if example else content)
     except ModuaiError as exc:
-        return ConcentrationContext(None, example, None, exc.message, [r.to_dict() for r in getattr(exc, "rows", [])])
+        shown = page_error(exc)
+        return ConcentrationContext(None, example, None, shown["message"], shown.get("rows", []))
     return ConcentrationContext(result, example, charts.lorenz_figure(result.lorenz))
 
 
@@ -108,7 +110,7 @@ def _panel_ctx(content: bytes) -> PanelContext:
     try:
         res = analyse_panel(content)
     except ModuaiError as exc:
-        return PanelContext(None, None, exc.message)
+        return PanelContext(None, None, page_message(exc.message))
     return PanelContext(res, charts.event_study_figure(res.event_study.terms, title="사건연구 (기준: 처리 직전)"))
 
 

@@ -302,7 +302,8 @@ def _customer_analysis(import_id: int, principal: Principal, as_of: str | None =
         try:
             day = dt.date.fromisoformat(as_of)
         except ValueError as exc:
-            raise InputError(f"'as_of'는 YYYY-MM-DD 날짜여야 합니다. 받은 값: '{as_of}'.", field="as_of") from exc
+            raise InputError(f"기준일(as_of)은 2026-03-01 같은 연-월-일 날짜여야 합니다. 받은 값: '{as_of}'.",
+                             field="as_of") from exc
     imp = get_import(import_id, "ledger", principal)  # another owner's ledger: NotFound (404)
     if audit:
         record_audit(principal, audit, "marketing_ledger", import_id)

@@ -22,6 +22,7 @@ from moduai.programs.places import SIDO
 from moduai.programs.rules import check_ruleset
 from moduai.programs.search import MAX_QUERY_CHARS, METHODS, SearchResult
 from moduai.web.api import api_response
+from moduai.web.errors import page_message
 from moduai.web.params import IsoDate, parse_iso_date
 from moduai.web.schemas import programs as S
 from moduai.web.templating import render_page
@@ -163,7 +164,7 @@ def programs_match(request: Request):
         programs = service.active_programs()
         counts = {"total": len(programs), "samples": sum(p.is_sample for p in programs),
                   "real": sum(not p.is_sample for p in programs)}
-        ctx = ProgramsHomeContext(ProfileFormSpec(), _form_values(params), _sido_options(), counts, error=exc.message,
+        ctx = ProgramsHomeContext(ProfileFormSpec(), _form_values(params), _sido_options(), counts, error=page_message(exc.message),
                                   candidates=exc.candidates)
         return render_page(request, "programs/index.html", ctx, title="지원사업 매칭", status_code=422)
     return render_page(request, "programs/match.html", MatchPageContext(result, place, str(params)),
@@ -197,7 +198,8 @@ def programs_calendar(request: Request, start: str | None = None, months: int = 
         first = dt.date.fromisoformat(start + "-01") if start and len(start) == 7 else (
             dt.date.fromisoformat(start) if start else None)
     except ValueError:
-        raise InputError(f"start는 YYYY-MM 형식이어야 합니다. 받은 값: {start!r}.", field="start") from None
+        raise InputError(f"시작 월(start)은 2026-03 같은 연-월 형식이어야 합니다. 받은 값: '{start}'.",
+                         field="start") from None
     cal = service.deadline_months(start=first, months=months, sido=sido or None, kind=kind or None)
     ctx = CalendarPageContext(cal, KINDS, _sido_options(), kind or "", sido or "")
     return render_page(request, "programs/calendar.html", ctx, title="지원사업 마감 달력")
@@ -281,7 +283,7 @@ def _save(request: Request, user: UserPublic, form: service.ProgramForm, create:
         program = service.save_program(form, author=user.email, create=create)
     except InputError as exc:
         return render_page(request, "programs/admin_form.html",
-                           _form_ctx(request, user, form, create, exc.message, exc.to_dict()),
+                           _form_ctx(request, user, form, create, page_message(exc.message), exc.to_dict()),
                            title="지원사업 편집", status_code=422)
     return RedirectResponse(f"/programs/admin?message=저장했습니다: {program.slug}", status_code=303)
 

@@ -11,6 +11,7 @@ from moduai.accounts.deps import require_operator
 from moduai.accounts.schemas import UserPublic
 from moduai.errors import InputError
 from moduai.programs import service
+from moduai.web.errors import page_message
 from moduai.web.templating import render_page
 
 router = APIRouter()
@@ -22,6 +23,7 @@ class DraftPageContext:
     review: service.DraftReview
     rules_yaml: str
     error: str | None = None
+    error_lead: str = "저장하지 않았습니다"  # what was not done: the rules were not saved, or the draft not rejected
 
 
 @router.get("/programs/admin/{slug}/drafts", include_in_schema=False)
@@ -40,7 +42,7 @@ def admin_confirm_drafts(request: Request, slug: str, rules_yaml: str = Form("")
         program = service.confirm_draft_rules(slug, rules_yaml, author=user.email)
     except InputError as exc:
         review = service.draft_review(slug, author=user.email)
-        return render_page(request, "programs/admin_drafts.html", DraftPageContext(user, review, rules_yaml, str(exc)),
+        return render_page(request, "programs/admin_drafts.html", DraftPageContext(user, review, rules_yaml, page_message(exc.message)),
                            title="초안 조건 확인", status_code=422)
     return RedirectResponse(f"/programs/admin?message=확정 규칙을 저장했습니다: {program.slug}", status_code=303)
 
@@ -54,6 +56,7 @@ def admin_reject_draft(request: Request, slug: str, criterion_id: str = Form("")
     except InputError as exc:
         review = service.draft_review(slug, author=user.email)
         return render_page(request, "programs/admin_drafts.html",
-                           DraftPageContext(user, review, review.proposed_yaml, f"거절하지 않았습니다: {exc}"),
+                           DraftPageContext(user, review, review.proposed_yaml, page_message(exc.message),
+                                            "거절하지 않았습니다"),
                            title="초안 조건 확인", status_code=422)
     return RedirectResponse(f"/programs/admin/{slug}/drafts#rejections", status_code=303)

@@ -14,6 +14,7 @@ from moduai.regions.lookup import lookup_region, megaregion_list
 from moduai.regions.point import KOREA_BBOX
 from moduai.web import maps
 from moduai.web.api import api_response
+from moduai.web.errors import page_message
 from moduai.web.schemas import regions as S
 from moduai.web.templating import render_page
 
@@ -58,7 +59,7 @@ def regions_page(request: Request, q: str | None = None):
         try:
             hits = R.search_regions(q)
         except Exception as exc:  # InputError for malformed text: show it on the page
-            message = getattr(exc, "message", str(exc))
+            message = page_message(getattr(exc, "message", str(exc)))
         if len(hits) == 1 and request.query_params.get("format") != "json":
             return RedirectResponse(f"/regions/{hits[0].code}", status_code=303)
         if not hits and not message:

@@ -24,6 +24,7 @@ from moduai.talent.outcomes import GROUPINGS, OutcomesReport, outcomes_report
 from moduai.talent.preferences import MatchReport, match_report
 from moduai.talent.retention import retention
 from moduai.web import charts
+from moduai.web.errors import page_error
 from moduai.web.schemas import talent as TS
 from moduai.web.svgmap import PALETTE, MapFeature, legend_html, quantile_bins, svg_map
 from moduai.web.templating import render_page
@@ -70,7 +71,8 @@ class TalentDashboardContext:
 def talent_dashboard(request: Request, by: str = "sido", metric: str = "supply"):
     """K-디지털 트레이닝 성과 대시보드."""
     if metric not in MAP_METRICS:
-        raise InputError(f"지도 지표(metric)는 {', '.join(MAP_METRICS)} 중 하나입니다. 받은 값: '{metric}'.", field="metric")
+        choices = ", ".join(f"{label}({key})" for key, (label, _unit, _digits) in MAP_METRICS.items())
+        raise InputError(f"지도 지표(metric)는 {choices} 중 하나입니다. 받은 값: '{metric}'.", field="metric")
     report = outcomes_report(by)
     ctx = TalentDashboardContext(report.by, BY_LABELS, metric, {k: v[0] for k, v in MAP_METRICS.items()}, report,
                                  sources=report.sources)
@@ -128,8 +130,9 @@ def _run_page(request: Request, ctx: TalentMatchContext, trainees: bytes | None,
             ctx.report = rep
             ctx.rank_chart = charts.talent_rank_figure(rep)
     except ModuaiError as exc:
-        ctx.message = exc.message + ("" if not getattr(exc, "rows", None) else
-                                     " " + " / ".join(f"{r.line}행: {r.reason}" for r in exc.rows[:10]))
+        shown = page_error(exc)
+        rows = shown.get("rows", [])[:10]
+        ctx.message = shown["message"] + ("" if not rows else " " + " / ".join(f"{r['line']}행: {r['reason']}" for r in rows))
     return render_page(request, "talent/match.html", ctx, title="AI 인재: 매칭")
 
 
