@@ -187,6 +187,7 @@ def write_structures_from_parquet(parquet_path: Path, folder: Path, *,
 
     folder.mkdir(parents=True, exist_ok=True)
     pool = pa.default_memory_pool()
+    pool.release_unused()  # what an import just before left cached in Arrow's allocator
     level_of = {col: level for level, col in LEVEL_COLUMNS.items()}
     xy: dict[str, np.ndarray] = {}
     level_codes: dict[str, tuple[np.ndarray, np.ndarray]] = {}
