@@ -244,3 +244,31 @@ def test_structures_ready_is_false_until_the_folder_is_complete(tmp_path, fixtur
     time.sleep(0.01)
     os.utime(path, ns=(time.time_ns(), time.time_ns()))  # a newer file: its folder is another one
     assert not snapshot_files.structures_ready(path) and folder.exists()
+
+
+def test_a_report_arriving_during_another_processs_build_waits_for_its_files(db_url, fixture_data, builds):
+    """Builders of one snapshot take turns on a file lock: the second finds the first one's folder and builds
+    nothing (on the national set, two builds at once would need twice the memory)."""
+    import fcntl
+
+    import_sangga_files([fixture_data / HOEGI], snapshot="2026Q1", structures=False)
+    path = store.snapshot_path("2026Q1")
+    root = snapshot_files.structures_root()
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / ".2026Q1.lock", "a+") as other:  # another process's build holds the lock
+        fcntl.flock(other, fcntl.LOCK_EX)
+        got: list = []
+        waiter = threading.Thread(target=lambda: got.append(snapshots.get_store_set("2026Q1")))
+        waiter.start()
+        time.sleep(0.3)
+        assert waiter.is_alive() and not got  # waiting for its turn, not building
+        target = snapshot_files.structures_dir(path)  # the other process writes its folder and lets go
+        tmp = root / ".other-build"
+        builds.clear()
+        snapshot_files.write_structures_from_parquet(path, tmp)
+        os.rename(tmp, target)
+        builds.clear()
+        fcntl.flock(other, fcntl.LOCK_UN)
+    waiter.join(30)
+    assert got and got[0].structures.folder == target and len(got[0]) == 963
+    assert builds == []  # the waiting one opened the other's files
