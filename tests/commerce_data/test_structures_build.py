@@ -104,3 +104,44 @@ def test_one_row_and_no_rows(tmp_path, hoegidong_table):
         pq.write_table(hoegidong_table.slice(0, rows), parquet)
         old, new, _ = _both_ways(parquet.parent, parquet)
         _assert_same_files(old, new)
+
+
+@pytest.mark.parametrize("where", ["template", "header"])
+def test_an_unexpected_ipc_layout_falls_back_to_the_whole_table(tmp_path, hoegidong_table, monkeypatch, where):
+    """Another pyarrow could lay the file out differently: a template it cannot parse, or a header patched wrong
+    (here: every buffer offset shifted, caught by Arrow's own validation), gives the whole-table build."""
+    parquet = tmp_path / "2026Q1.parquet"
+    pq.write_table(hoegidong_table, parquet, row_group_size=300)
+    if where == "template":
+        def no_template(self, *a, **k):
+            raise snapshot_files.FrameLayoutError("unknown layout")
+
+        monkeypatch.setattr(snapshot_files._FrameFile, "__init__", no_template)
+    else:
+        finish = snapshot_files._FrameFile._finish
+
+        def shifted(self):
+            self._buffers = [(off + 8, length) for off, length in self._buffers]
+            finish(self)
+
+        monkeypatch.setattr(snapshot_files._FrameFile, "_finish", shifted)
+    old, new, steps = _both_ways(tmp_path, parquet)
+    _assert_same_files(old, new)
+    total = snapshot_files.build_steps()
+    assert steps[-1] == (total, total) and len(steps) == total
+
+
+def test_the_frame_check_refuses_a_file_that_is_not_the_batch(tmp_path, hoegidong_table):
+    parquet = tmp_path / "2026Q1.parquet"
+    pq.write_table(hoegidong_table, parquet)
+    snapshot_files.write_structures_from_parquet(parquet, tmp_path / "s")
+    frame, schema, n = tmp_path / "s" / "frame.arrow", store.arrow_schema(), hoegidong_table.num_rows
+    snapshot_files._check_frame(frame, schema, n)
+    with pytest.raises(snapshot_files.FrameLayoutError):
+        snapshot_files._check_frame(frame, schema, n + 1)
+    with pytest.raises(snapshot_files.FrameLayoutError):
+        snapshot_files._check_frame(frame, pa.schema(list(schema)[:-1]), n)
+    data = frame.read_bytes()
+    frame.write_bytes(data[:len(data) // 2] + data[-10:])  # the body cut in half, the footer kept
+    with pytest.raises(snapshot_files.FrameLayoutError):
+        snapshot_files._check_frame(frame, schema, n)

@@ -27,6 +27,7 @@ from __future__ import annotations
 import ctypes
 import functools
 import hashlib
+import logging
 import os
 import shutil
 import struct
@@ -52,6 +53,8 @@ from moduai.commerce.store import (
     factorize_level,
 )
 from moduai.housekeeping import clean_orphans
+
+log = logging.getLogger("moduai.commerce.snapshot_files")
 
 #: bump when the layout of the files changes, so old folders miss instead of being misread
 STRUCTURES_VERSION = 2  # 2: 200 m cells
@@ -172,9 +175,10 @@ def write_structures_from_parquet(parquet_path: Path, folder: Path, *,
     Each column is read, appended to the frame file (:class:`_FrameFile`), turned into what the analyses keep
     (numbers, codes of few-valued text, the 업종 level codes: the same helpers on a one-column table) and let go;
     only x/y and the three levels' codes wait for the grid.  The files are byte-identical to
-    :func:`write_structures` of the whole table (tested), at the memory of one column instead of the table."""
+    :func:`write_structures` of the whole table (tested), at the memory of one column instead of the table.
+    Should the frame file's layout not be the one expected (:class:`FrameLayoutError`: another pyarrow), the
+    folder is written from the whole table instead, with a warning in the log."""
     # deferred: pyarrow (~0.4 s to import) is needed only for Parquet/Arrow I/O
-    import pyarrow as pa
     import pyarrow.parquet as pq
 
     schema = arrow_schema()
@@ -193,6 +197,21 @@ def write_structures_from_parquet(parquet_path: Path, folder: Path, *,
             progress(done, steps)
 
     folder.mkdir(parents=True, exist_ok=True)
+    try:
+        _write_by_column(parquet_file, schema, n, present, folder, step)
+    except FrameLayoutError:
+        log.warning("the frame file of %s could not be written column by column; building it from the whole "
+                    "table instead", parquet_path, exc_info=True)
+        shutil.rmtree(folder)
+        write_structures(_read_table(parquet_path), folder)
+        for _ in range(done, steps):
+            step()
+
+
+def _write_by_column(parquet_file, schema, n: int, present: set[str], folder: Path, step: Callable[[], None]) -> None:
+    # deferred: pyarrow (~0.4 s to import) is needed only for Parquet/Arrow I/O
+    import pyarrow as pa
+
     _give_back_memory()  # what an import just before left cached in the allocators (~0.3 GB nationally)
     level_of = {col: level for level, col in LEVEL_COLUMNS.items()}
     xy: dict[str, np.ndarray] = {}
@@ -216,6 +235,7 @@ def write_structures_from_parquet(parquet_path: Path, folder: Path, *,
             if big:  # the allocators keep freed pages for reuse: hand them back after the large columns
                 _give_back_memory()  # (after every column: a little lower peak, +25 % CPU in page faults)
             step()
+    _check_frame(folder / FRAME_FILE, schema, n)
     grid = GridIndex.build(xy.pop("x"), xy.pop("y"))
     grid.save(folder)
     step()
@@ -224,6 +244,26 @@ def write_structures_from_parquet(parquet_path: Path, folder: Path, *,
         LevelCounts.build(grid, codes, labels).save(folder, level)
         step()
     (folder / _DONE).write_text("ok", encoding="utf-8")
+
+
+def _check_frame(path: Path, schema, n: int) -> None:
+    """The written frame file opens as one record batch of ``n`` rows of ``schema`` whose buffers are where
+    its header says (Arrow's structural validation; the values themselves are not read)."""
+    # deferred: pyarrow (~0.4 s to import) is needed only for Parquet/Arrow I/O
+    import pyarrow as pa
+    import pyarrow.ipc as ipc
+
+    try:
+        with pa.memory_map(str(path), "r") as source:
+            reader = ipc.open_file(source)
+            if reader.num_record_batches != 1 or not reader.schema.equals(schema, check_metadata=True):
+                raise FrameLayoutError("the frame file does not hold one batch of the snapshot schema")
+            batch = reader.get_batch(0)
+            if batch.num_rows != n:
+                raise FrameLayoutError(f"the frame file holds {batch.num_rows} rows, not {n}")
+            batch.validate()
+    except (pa.ArrowInvalid, OSError) as exc:  # Arrow reports a buffer past the end of the file as OSError
+        raise FrameLayoutError(f"the frame file is not valid Arrow: {exc}") from exc
 
 
 def _give_back_memory() -> None:
@@ -266,6 +306,11 @@ def _save_column_parts(folder: Path, arrays: dict[str, np.ndarray],
 # and those numbers patched in place: the layout of the flatbuffers does not depend on the values (no field is
 # left out for being zero once the batch has rows; the per-column entries are fixed-size structs).
 
+class FrameLayoutError(ValueError):
+    """The Arrow IPC layout is not the one this writer patches (another pyarrow): the build falls back to the
+    whole-table writer, which is always right, only heavier."""
+
+
 def _u32(buf, pos: int) -> int:
     return struct.unpack_from("<I", buf, pos)[0]
 
@@ -291,14 +336,14 @@ def _record_batch_positions(meta, base: int = 0) -> dict:
     message = _u32(meta, 0)
     header_type = _field_pos(meta, message, 1)
     if header_type is None or meta[header_type] != 3:  # MessageHeader.RecordBatch
-        raise ValueError("not a record batch message")
+        raise FrameLayoutError("not a record batch message")
     body_length = _field_pos(meta, message, 3)
     batch = _deref(meta, _field_pos(meta, message, 2))
     length = _field_pos(meta, batch, 0)
     nodes = _deref(meta, _field_pos(meta, batch, 1))
     buffers = _deref(meta, _field_pos(meta, batch, 2))
     if body_length is None or length is None or _field_pos(meta, batch, 3) is not None:
-        raise ValueError("unexpected record batch header (absent length, or compression)")
+        raise FrameLayoutError("unexpected record batch header (absent length, or compression)")
     return {"body_length": base + body_length, "length": base + length,
             "nodes": base + nodes + 4, "n_nodes": _u32(meta, nodes),
             "buffers": base + buffers + 4, "n_buffers": _u32(meta, buffers)}
@@ -331,15 +376,15 @@ class _FrameFile:
         footer = template[footer_start:len(template) - 10]
         batches = _deref(footer, _field_pos(footer, _u32(footer, 0), 3))
         if _u32(footer, batches) != 1:
-            raise ValueError("the template holds more than one record batch")
+            raise FrameLayoutError("the template holds more than one record batch")
         block = batches + 4  # Block {offset: long, metaDataLength: int, (pad), bodyLength: long}
         offset, meta_len = struct.unpack_from("<qi", footer, block)
         body_len = struct.unpack_from("<q", footer, block + 16)[0]
         if _u32(template, offset) != 0xFFFFFFFF:
-            raise ValueError("unexpected message framing")
+            raise FrameLayoutError("unexpected message framing")
         self._at = _record_batch_positions(template[offset + 8:offset + meta_len], base=offset + 8)
         if self._at["n_nodes"] != len(schema):
-            raise ValueError("the template's nodes do not match the schema")
+            raise FrameLayoutError("the template's nodes do not match the schema")
         self._head = bytearray(template[:offset + meta_len])
         self._tail = bytearray(template[offset + meta_len + body_len:])
         self._tail_block_body = footer_start + block + 16 - (offset + meta_len + body_len)
@@ -358,7 +403,7 @@ class _FrameFile:
         import pyarrow.ipc as ipc
 
         if len(array) != self._n:
-            raise ValueError(f"column {field.name} has {len(array)} rows, not {self._n}")
+            raise FrameLayoutError(f"column {field.name} has {len(array)} rows, not {self._n}")
         message = ipc.read_message(pa.RecordBatch.from_arrays([array], schema=pa.schema([field])).serialize())
         nodes, buffers = _batch_entries(message.metadata.to_pybytes())
         self._nodes += nodes
@@ -381,7 +426,7 @@ class _FrameFile:
     def _finish(self) -> None:
         at, head, tail = self._at, self._head, self._tail
         if len(self._nodes) != at["n_nodes"] or len(self._buffers) != at["n_buffers"]:
-            raise ValueError("the columns written do not make up the schema")
+            raise FrameLayoutError("the columns written do not make up the schema")
         struct.pack_into("<q", head, at["length"], self._n)
         struct.pack_into("<q", head, at["body_length"], self._body)
         for i, node in enumerate(self._nodes):
