@@ -13,7 +13,8 @@ Design (kept small on purpose):
   a server restart forgets them (the imported data itself is in the database, so the owner finds it
   under "최근 가져오기").  The last :data:`KEEP` jobs are kept.
 - The function a job runs takes a ``progress(fraction, note)`` callback and returns the result page's
-  address (or a dict with ``result_url`` and, optionally, a Korean ``note`` shown when it is done).
+  address (or a dict with ``result_url`` and, optionally, a Korean ``note`` shown when it is done).  ``{job}``
+  in the address is replaced by the job's id (a page that shows the job's own result, e.g. an import report).
 - Work that is pure-Python CPU (parsing and storing a large ledger) can go one step further with
   :func:`run_in_process`: a single ``spawn``-ed worker process, so the server's own threads never wait for
   the interpreter lock while it runs.  Small files stay in the thread (starting a process costs seconds).
@@ -124,6 +125,8 @@ class JobRunner:
                 note = out.get("note") or note
             else:
                 job.result_url = out
+            if job.result_url:
+                job.result_url = job.result_url.replace("{job}", job.id)
             job.status, job.progress, job.note = "done", 1.0, note
         finally:
             job.finished_at = dt.datetime.now(dt.UTC)

@@ -54,6 +54,11 @@ def test_operator_fetches_a_dong(client, server):
     info = {s.id: s for s in snapshots.list_snapshots()}["2026Q1"]
     assert info.rows == 963 and not info.synthetic
     assert replay.GOOD_KEY not in r.text
+    # the fetch job also built the snapshot's analysis files (the first report opens them)
+    from moduai.commerce import snapshot_files, store
+
+    assert snapshot_files.structures_ready(store.snapshot_path("2026Q1"))
+    assert 'data-structures="built"' in r.text
 
 
 def test_expired_key_is_shown_in_korean(client, server, monkeypatch):

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from moduai.cli.output import JSON_OPTION, console, emit, progress_bar
+from moduai.cli.output import JSON_OPTION, console, emit, progress_bar, progress_stages
 
 
 def _render_import(report) -> None:
@@ -28,6 +28,8 @@ def _render_import(report) -> None:
         console.print(table)
         if len(report.rejected) > 200:
             console.print(f"  … 외 {len(report.rejected) - 200:,}행 (--json으로 전체를 볼 수 있습니다)")
+    for b in report.structures:  # the analysis files the first report opens (built right after the import)
+        console.print(f"  · [{'red' if b.status == 'failed' else 'default'}]{b.message}[/]", highlight=False)
 
 
 def _render_fetch(report) -> None:
@@ -59,13 +61,18 @@ def register(app: typer.Typer) -> None:
     def import_cmd(
         paths: list[Path] = typer.Argument(..., help="상가(상권)정보 CSV 파일 또는 폴더 (여러 개 가능)"),
         snapshot: str | None = typer.Option(None, "--snapshot", help="기준 분기, 예: 2026Q1 (없으면 파일 이름에서 추정)"),
+        structures: bool = typer.Option(True, "--structures/--no-structures",
+                                        help="가져온 뒤 상권 보고서용 분석 색인 파일을 바로 만듭니다 (기본). "
+                                             "--no-structures면 첫 보고서가 만듭니다"),
         as_json: bool = JSON_OPTION,
     ) -> None:
         """소상공인시장진흥공단 상가(상권)정보 CSV를 가져옵니다 (다시 가져와도 바뀌지 않음)."""
         from moduai.commerce.importer import import_sangga_files
 
-        with progress_bar("상가정보 가져오는 중", bytes_unit=True) as update:
-            report = import_sangga_files(paths, snapshot=snapshot, progress=update)
+        with progress_stages() as stage:
+            report = import_sangga_files(paths, snapshot=snapshot, progress=stage("상가정보 가져오는 중", bytes_unit=True),
+                                         structures=structures,
+                                         structures_progress=stage("분석용 색인 파일 만드는 중"))
         emit(report, as_json, _render_import)
 
     @app.command("fetch")

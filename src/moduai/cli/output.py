@@ -17,6 +17,7 @@ from rich.progress import (
     DownloadColumn,
     MofNCompleteColumn,
     Progress,
+    ProgressColumn,
     SpinnerColumn,
     TextColumn,
     TimeElapsedColumn,
@@ -144,6 +145,41 @@ def progress_bar(description: str, total: float | None = None, *, bytes_unit: bo
             prog.update(task, completed=done, **({"total": total} if total is not None else {}))
 
         yield update
+
+
+class _AmountColumn(ProgressColumn):
+    """Bytes for a line started with ``bytes_unit=True``, else 'done/total' steps."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._bytes, self._steps = DownloadColumn(binary_units=False), MofNCompleteColumn()
+
+    def render(self, task):
+        return (self._bytes if task.fields.get("bytes_unit") else self._steps).render(task)
+
+
+@contextmanager
+def progress_stages() -> Iterator[Callable[..., Callable]]:
+    """One Rich progress line per step of a command, on stderr; yields ``stage(description, *, bytes_unit=False)``,
+    which returns that step's ``update(done, total=None)``.  A step's line appears at its first update (a step
+    that never runs shows nothing).  Drawn only on a terminal, like :func:`progress_bar`."""
+    if not err_console.is_terminal:
+        yield lambda description, *, bytes_unit=False: (lambda done, total=None: None)
+        return
+    columns = [SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), _AmountColumn(), TimeElapsedColumn()]
+    with Progress(*columns, console=err_console, transient=True) as prog:
+
+        def stage(description: str, *, bytes_unit: bool = False) -> Callable:
+            task: list = []
+
+            def update(done: float, total: float | None = None) -> None:
+                if not task:
+                    task.append(prog.add_task(description, total=total, bytes_unit=bytes_unit))
+                prog.update(task[0], completed=done, **({"total": total} if total is not None else {}))
+
+            return update
+
+        yield stage
 
 
 @contextmanager

@@ -38,15 +38,23 @@ file list and content hashes in the Parquet metadata, plus one ``import_log`` ro
 Re-importing a file whose SHA-256 is already stored changes nothing (``already_imported=True``).
 Memory stays bounded: blocks stream from the CSV to the Parquet writer, and only the IDs are held for the
 duplicate check (:class:`~moduai.commerce.seen_ids.SeenIds`, ~36 bytes per ID).
+
+After the snapshot files are in place (and the import log committed), the import builds each snapshot's
+memory-mapped analysis files (:func:`moduai.commerce.snapshot_files.build_snapshot_structures`, one column at a
+time), so the first report opens them instead of building them (``structures=False`` skips this: the import
+benchmark times the import alone).  A failed build is reported in ``ImportReport.structures`` and changes
+nothing stored: the first report then builds the files itself.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import logging
 import os
 import sys
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -56,7 +64,7 @@ from pathlib import Path
 
 import numpy as np
 
-from moduai.commerce import snapshots
+from moduai.commerce import snapshot_files, snapshots
 from moduai.commerce import store as store_mod
 from moduai.commerce.sangga_csv import (
     IMPORTED_DATASET,
@@ -75,6 +83,7 @@ from moduai.errors import ImportRejected, InputError, RowError
 from moduai.housekeeping import clean_home
 
 DOMAIN = "commerce"
+log = logging.getLogger("moduai.commerce.importer")
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
 
@@ -97,6 +106,17 @@ class FileReport:
 
 
 @dataclass
+class StructuresBuild:
+    """What the import did about one snapshot's analysis files (memory-mapped by every report)."""
+
+    snapshot: str
+    status: str  # 'built' | 'ready' (already up to date) | 'failed' (the first report will build them)
+    seconds: float
+    message: str  # Korean, for the CLI, the job page and the data page
+    error_id: str | None = None
+
+
+@dataclass
 class ImportReport:
     """Result of :func:`import_sangga_files` (``snapshot`` is the one snapshot, or several joined by ', ')."""
 
@@ -108,6 +128,7 @@ class ImportReport:
     already_imported: bool
     sources: list[str]
     snapshot_paths: list[str] = field(default_factory=list)
+    structures: list[StructuresBuild] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {
@@ -129,6 +150,11 @@ class ImportReport:
             ],
             "sources": self.sources,
             "snapshot_paths": self.snapshot_paths,
+            "structures": [
+                {"snapshot": b.snapshot, "status": b.status, "seconds": round(b.seconds, 3), "message": b.message,
+                 "error_id": b.error_id}
+                for b in self.structures
+            ],
         }
 
 
@@ -175,7 +201,8 @@ def _snapshot_lock(snapshot_id: str):
 
 
 def import_sangga_files(paths: Iterable[str | Path] | str | Path, snapshot: str | None = None, *,
-                        progress: Callable[[int, int], None] | None = None) -> ImportReport:
+                        progress: Callable[[int, int], None] | None = None, structures: bool = True,
+                        structures_progress: Callable[[int, int], None] | None = None) -> ImportReport:
     """Import published 상가(상권)정보 CSV files (or folders of them) into per-quarter snapshots.
 
     Parameters
@@ -186,11 +213,17 @@ def import_sangga_files(paths: Iterable[str | Path] | str | Path, snapshot: str 
         ``"2026Q1"``; inferred from each file name (``…_202212.csv`` → ``2022Q4``) when not given.
     progress : callable, optional
         ``progress(bytes_done, bytes_total)`` after each block read (for a progress bar).
+    structures : bool
+        Build the analysis files of every snapshot the files went to, once they are stored (default). The
+        import itself is done and committed before; a failed build is reported, not raised.
+    structures_progress : callable, optional
+        ``progress(steps_done, steps_total)`` during that build.
 
     Returns
     -------
     ImportReport
-        Rows stored and every rejected row (line number and Korean reason) per file.
+        Rows stored and every rejected row (line number and Korean reason) per file; ``structures`` says
+        what happened to the analysis files.
 
     Raises
     ------
@@ -258,6 +291,8 @@ def import_sangga_files(paths: Iterable[str | Path] | str | Path, snapshot: str 
         for r in fr.rejected:
             rejected.append(RowError(r.line, f"[{fr.name}] {r.reason}" if multi else r.reason, r.value))
     sids = sorted({fr.snapshot for fr in reports})
+    built = _build_structures(sorted({fr.snapshot for fr in reports if not fr.refused}),
+                              structures_progress) if structures else []
     return ImportReport(
         snapshot=", ".join(sids),
         files=reports,
@@ -267,7 +302,48 @@ def import_sangga_files(paths: Iterable[str | Path] | str | Path, snapshot: str 
         already_imported=all(fr.already_imported for fr in reports),
         sources=[IMPORTED_DATASET],
         snapshot_paths=written,
+        structures=built,
     )
+
+
+def _build_structures(sids: list[str], progress: Callable[[int, int], None] | None) -> list[StructuresBuild]:
+    """Build the analysis files of each stored snapshot in ``sids`` (also one imported earlier whose files are
+    missing, e.g. by an older version).  Runs after the import is committed and outside its lock: a failure is
+    logged and reported, and the snapshot stays as stored (the first report builds the files instead)."""
+    paths = [(sid, store_mod.snapshot_path(sid)) for sid in sids]
+    paths = [(sid, p) for sid, p in paths if p.exists()]
+    steps = snapshot_files.build_steps()
+    total = steps * len(paths)
+    out: list[StructuresBuild] = []
+    for k, (sid, path) in enumerate(paths):
+        base = k * steps
+
+        def step(done: int, _total: int, base: int = base) -> None:
+            if progress is not None:
+                progress(base + done, total)
+
+        started = time.perf_counter()
+        try:
+            ready = snapshot_files.structures_ready(path)
+            snapshot_files.build_snapshot_structures(path, progress=step)
+        except Exception:  # noqa: BLE001 - the import is stored; a failed build only costs the first report time
+            error_id = uuid.uuid4().hex[:12]
+            log.exception("analysis files of snapshot %s failed to build, error id %s", sid, error_id)
+            out.append(StructuresBuild(
+                sid, "failed", time.perf_counter() - started,
+                f"스냅샷 {sid}의 분석용 색인 파일을 만들지 못했습니다 (오류 번호 {error_id}). 가져온 자료는 그대로 "
+                "저장되어 있으며, 이 스냅샷의 첫 상권 보고서를 열 때 다시 만듭니다 (그때는 시간이 더 걸립니다).",
+                error_id))
+            continue
+        step(steps, steps)
+        seconds = time.perf_counter() - started
+        if ready:
+            out.append(StructuresBuild(sid, "ready", seconds, f"스냅샷 {sid}의 분석용 색인 파일은 이미 있습니다."))
+        else:
+            out.append(StructuresBuild(sid, "built", seconds,
+                                       f"스냅샷 {sid}의 분석용 색인 파일을 만들었습니다 ({seconds:,.1f}초). "
+                                       "상권 보고서가 이 파일을 바로 엽니다."))
+    return out
 
 
 def _import_group(sid: str, group: list[Path], pool: ThreadPoolExecutor, known: dict[str, str],
@@ -311,9 +387,9 @@ def _import_group(sid: str, group: list[Path], pool: ThreadPoolExecutor, known: 
                     ))
                 session.flush()
                 os.replace(tmp, target)  # the snapshot changes only once the log rows are in the transaction
-                # The memory-mapped structures (commerce.snapshot_files) are built by the first get_store_set
-                # of this file, not here: on the national set that is ≈ 20 CPU s, which would more than double
-                # the import, and the folder is keyed by path/size/mtime, so this new file is never read stale.
+                # The memory-mapped structures (commerce.snapshot_files) are built by import_sangga_files once
+                # every snapshot is committed, outside this lock (see _build_structures); the folder is keyed by
+                # path/size/mtime, so this new file is never read with an older file's structures.
         except BaseException:
             if tmp.exists():
                 tmp.unlink()

@@ -276,6 +276,7 @@ def fetch_stores(
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
     progress: Callable[[int, int], None] | None = None,
+    structures_progress: Callable[[int, int], None] | None = None,
 ) -> FetchReport:
     """Fetch one 행정동 or one circle of stores from the API and store them as a snapshot.
 
@@ -292,6 +293,9 @@ def fetch_stores(
         ``2024Q3``; default: the quarter of the answer's ``stdrYm``.
     service_key : str, optional
         Default ``MODUAI_DATA_GO_KR_KEY``. Either of the portal's two forms (URL-encoded or not) works.
+    progress, structures_progress : callable, optional
+        ``progress(rows_received, rows_total)`` after each page; ``structures_progress(steps_done, steps_total)``
+        while the snapshot's analysis files are built after the rows are stored.
 
     Returns
     -------
@@ -392,13 +396,15 @@ def fetch_stores(
                          field="snapshot", detail="no stdrYm in the answer: give --snapshot 2024Q3")
     if len(items) < total:
         notes.append(f"전체 {total:,}건 가운데 {len(items):,}건을 받았습니다.")
-    imported = _store(items, operation, tag, stdr or sid, sid)
+    imported = _store(items, operation, tag, stdr or sid, sid, structures_progress)
     return FetchReport(operation, query, stdr, sid, total, len(items), pages, state["requests"], state["retries"],
                        imported, "이미 가져옴" if imported.already_imported else "가져오기 완료", notes)
 
 
-def _store(items: list[dict], operation: str, tag: str, when: str, snapshot: str) -> ImportReport:
-    """Write the items as a published-format CSV and hand it to the CSV importer (the one storage path)."""
+def _store(items: list[dict], operation: str, tag: str, when: str, snapshot: str,
+           structures_progress: Callable[[int, int], None] | None = None) -> ImportReport:
+    """Write the items as a published-format CSV and hand it to the CSV importer (the one storage path), which
+    also builds the snapshot's analysis files."""
     with spooled_upload_folder() as tmp:
         path = Path(tmp) / f"sdsc2_{operation}_{tag}_{when}.csv"
         with path.open("w", encoding="utf-8", newline="") as fh:
@@ -406,7 +412,7 @@ def _store(items: list[dict], operation: str, tag: str, when: str, snapshot: str
             w.writerow(OFFICIAL_COLUMNS)
             for it in items:
                 w.writerow(["" if it.get(f) is None else _cell(it.get(f)) for f in API_FIELDS])
-        report = import_sangga_files([path], snapshot=snapshot)
+        report = import_sangga_files([path], snapshot=snapshot, structures_progress=structures_progress)
     report.sources = [API_DATASET] + [s for s in report.sources if s != API_DATASET]
     return report
 

@@ -1,7 +1,9 @@
 """상가 data pages and API (thin: parse, call the domain, render).
 
 - ``GET /commerce/data``: snapshots (embedded real, synthetic default, imported quarters) and an upload form;
-- ``POST /commerce/data``: import uploaded CSV files and show the report with every rejected row;
+- ``POST /commerce/data``: import uploaded CSV files as a background job (the import, then the snapshot's
+  analysis files, each a step on the job page) and show the report with every rejected row — on this page when
+  the job ends within :data:`UPLOAD_INLINE_WAIT_S`, else after the job page (``/commerce/data?job=<id>``);
 - ``GET /api/v1/commerce/snapshots``: the snapshots as JSON;
 - ``POST /commerce/data/fetch``: fetch one 행정동 or one circle from the 상가(상권)정보 API with the server's
   key (``MODUAI_DATA_GO_KR_KEY``; the form shows only when it is set) as a background job;
@@ -26,7 +28,7 @@ from moduai.commerce import snapshots, taxonomy
 from moduai.commerce.importer import ImportReport, import_sangga_files
 from moduai.commerce.sdsc_api import FetchReport, api_configured, fetch_stores
 from moduai.commerce.store import SnapshotInfo
-from moduai.errors import InputError, ModuaiError
+from moduai.errors import InputError, ModuaiError, NotFound
 from moduai.results import to_jsonable
 from moduai.web.errors import page_error
 from moduai.web.fields import field_label
@@ -79,24 +81,95 @@ def _safe_name(name: str | None, i: int) -> str:
     return re.sub(r"[\x00-\x1f/\\]", "_", base)[:200]
 
 
-def _import_uploads(files: list[UploadFile], snapshot: str | None, principal: Principal) -> ImportReport:
+def _spool(files: list[UploadFile], folder: Path) -> list[Path]:
     if not files or all(not (f.filename or "").strip() for f in files):
         raise InputError("가져올 CSV 파일을 하나 이상 골라 주세요.", field="files")
+    paths = []
+    for i, f in enumerate(files):
+        target = folder / f"{i:03d}" / _safe_name(f.filename, i)
+        target.parent.mkdir()
+        with target.open("wb") as out:
+            shutil.copyfileobj(f.file, out, length=1 << 20)
+        paths.append(target)
+    return paths
+
+
+def _audit_import(principal: Principal, report: ImportReport, names: list[str | None]) -> None:
+    # Snapshots are shared public data (operators import them); who imported what goes to the audit log.
+    record_audit(principal, "import", "commerce_snapshot", report.snapshot, {"files": names})
+
+
+def _import_uploads(files: list[UploadFile], snapshot: str | None, principal: Principal) -> ImportReport:
+    """The API's import: in the request, analysis files included (the answer comes when both are done)."""
     from moduai.housekeeping import spooled_upload_folder
 
     with spooled_upload_folder() as tmp:  # MODUAI_HOME/tmp: a killed import's copy is cleaned at the next start
-        paths = []
-        for i, f in enumerate(files):
-            target = Path(tmp) / f"{i:03d}" / _safe_name(f.filename, i)
-            target.parent.mkdir()
-            with target.open("wb") as out:
-                shutil.copyfileobj(f.file, out, length=1 << 20)
-            paths.append(target)
+        paths = _spool(files, Path(tmp))
         report = import_sangga_files(paths, snapshot=(snapshot or "").strip() or None)
-    # Snapshots are shared public data (operators import them); who imported what goes to the audit log.
-    record_audit(principal, "import", "commerce_snapshot", report.snapshot,
-                 {"files": [f.filename for f in files]})
+    _audit_import(principal, report, [f.filename for f in files])
     return report
+
+
+UPLOAD_INLINE_WAIT_S = 5.0  # a file of a few thousand rows is imported well within this: its report shows at once
+IMPORT_SHARE = 0.6  # of the job's progress bar; the analysis files take the rest (≈ 8 s vs ≈ 6 s nationally)
+
+
+def _import_job(folder: Path, paths: list[Path], snapshot: str | None, names: list[str | None],
+                principal: Principal, *, progress) -> dict:
+    """Runs in the job pool: import the spooled files, then build the snapshots' analysis files."""
+    def on_bytes(done: int, total: int) -> None:
+        progress(IMPORT_SHARE * done / max(total, 1),
+                 f"1/2단계: 상가정보를 가져오는 중입니다 ({done / 1e6:,.0f}/{total / 1e6:,.0f} MB).")
+
+    def on_structures(done: int, total: int) -> None:
+        progress(IMPORT_SHARE + (1 - IMPORT_SHARE) * done / max(total, 1),
+                 f"2/2단계: 상권 보고서가 바로 열 분석용 색인 파일을 만드는 중입니다 ({done}/{total}).")
+
+    try:
+        progress(0.0, "1/2단계: 상가정보를 가져오는 중입니다.")
+        report = import_sangga_files(paths, snapshot=snapshot, progress=on_bytes, structures_progress=on_structures)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    _audit_import(principal, report, names)
+    state = "이미 가져온 파일입니다" if report.already_imported else \
+        f"가져오기 완료: {report.rows_ok:,}행 저장, {report.rows_rejected:,}행 거부"
+    note = " ".join([f"{state}.", *(b.message for b in report.structures)])
+    return {"result_url": "/commerce/data?job={job}", "report": report, "note": note}
+
+
+def _submit_import(files: list[UploadFile], snapshot: str, principal: Principal):
+    """Spool the uploads to a folder the job owns, start the import job and wait for it up to the inline time."""
+    from moduai.housekeeping import new_spool_folder
+    from moduai.jobs import get_runner
+
+    folder = new_spool_folder()  # named after this process: cleaned at the next start if the server dies
+    try:
+        paths = _spool(files, folder)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    names = [f.filename for f in files]
+    runner = get_runner()
+    job = runner.submit("commerce-import", f"상가정보 가져오기 · {', '.join(p.name for p in paths)[:80]}", _import_job,
+                        folder, paths, (snapshot or "").strip() or None, names, principal,
+                        owner_id=principal.user_id)
+    return runner.wait(job.id, UPLOAD_INLINE_WAIT_S)
+
+
+def _finished_job(job_id: str | None, principal: Principal):
+    """The finished import or fetch job ``job_id`` of this user (its report goes on the page), else None."""
+    if not job_id:
+        return None
+    from moduai.jobs import get_runner
+
+    try:
+        job = get_runner().get(job_id)
+    except NotFound:  # a server restart forgets jobs: the page shows the snapshots without the report
+        return None
+    if job.status != "done" or job.kind not in ("commerce-import", "commerce-fetch") or \
+            job.owner_id != principal.user_id or not isinstance(job.result, dict):
+        return None
+    return job
 
 
 def _page(request: Request, *, report=None, error=None, snapshot_input: str = "", status: int = 200,
@@ -107,20 +180,28 @@ def _page(request: Request, *, report=None, error=None, snapshot_input: str = ""
 
 
 @router.get("/commerce/data", include_in_schema=False)
-def commerce_data_page(request: Request):
-    """상가 자료: 스냅샷 목록과 가져오기 양식."""
-    return _page(request)
+def commerce_data_page(request: Request, job: str | None = Query(None, description="끝난 가져오기 작업 번호"),
+                       principal: Principal = Depends(current_principal)):
+    """상가 자료: 스냅샷 목록과 가져오기 양식 (가져오기 작업이 끝난 뒤에는 그 결과)."""
+    done = _finished_job(job, principal)
+    if done is not None and done.kind == "commerce-fetch":
+        return _page(request, fetch=done.result["report"])
+    return _page(request, report=done.result["report"] if done is not None else None)
 
 
 @router.post("/commerce/data", include_in_schema=False)
 def commerce_data_upload(request: Request, files: list[UploadFile] = File(default=[]), snapshot: str = Form(default=""),
                          principal: Principal = Depends(current_principal)):
-    """상가정보 CSV를 올려 가져오고 거부된 행을 보여 줍니다."""
+    """상가정보 CSV를 올려 가져오고(작업으로 실행) 거부된 행을 보여 줍니다."""
     try:
-        report = _import_uploads(files, snapshot, principal)
+        job = _submit_import(files, snapshot, principal)
+        if job.status == "failed" and job.exception is not None:
+            raise job.exception
     except ModuaiError as exc:  # show the message and every rejected row on the same page
         return _page(request, error=page_error(exc), snapshot_input=snapshot, status=exc.http_status)
-    return _page(request, report=report, snapshot_input=snapshot)
+    if job.status == "done":
+        return _page(request, report=job.result["report"], snapshot_input=snapshot)
+    return RedirectResponse(f"/jobs/{job.id}", status_code=303)  # running (or failed unexpectedly): its status page
 
 
 FETCH_INLINE_WAIT_S = 5.0  # a 행정동 of a few hundred stores is one or two pages: the operator sees the result here
@@ -137,10 +218,15 @@ def _float_or_none(v: str, field_name: str) -> float | None:
 
 
 def _fetch_job(args: dict, principal: Principal, *, progress) -> dict:
-    report = fetch_stores(**args, progress=lambda done, total: progress(done / max(total, 1), f"{done:,}/{total:,}건 받음"))
+    report = fetch_stores(
+        **args, progress=lambda done, total: progress(0.9 * done / max(total, 1), f"1/2단계: {done:,}/{total:,}건 받음"),
+        structures_progress=lambda done, total: progress(
+            0.9 + 0.1 * done / max(total, 1), f"2/2단계: 분석용 색인 파일을 만드는 중입니다 ({done}/{total})."))
     record_audit(principal, "fetch", "commerce_snapshot", report.snapshot or "-",
                  {"operation": report.operation, "query": report.query, "rows_ok": report.rows_ok})
-    return {"result_url": "/commerce/data", "report": report}
+    return {"result_url": "/commerce/data?job={job}", "report": report,
+            "note": " ".join([report.message + ".", *(b.message for b in report.imported.structures)])
+            if report.imported is not None else None}
 
 
 @router.post("/commerce/data/fetch", include_in_schema=False)
