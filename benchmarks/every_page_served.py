@@ -93,12 +93,13 @@ def _start(home: Path, port: int) -> tuple[subprocess.Popen, float]:
         time.sleep(0.05)
 
 
-def _wait_idle(pid: int, limit: float = 300.0) -> float:
+def _wait_idle(pid: int, limit: float = 300.0, cpu=_proc_cpu) -> float:
+    """Seconds until ``cpu(pid)`` grows by < 0.03 s over 1.5 s (the warm-up thread is done)."""
     t0 = time.perf_counter()
-    last = _proc_cpu(pid)
+    last = cpu(pid)
     while time.perf_counter() - t0 < limit:
         time.sleep(1.5)
-        now = _proc_cpu(pid)
+        now = cpu(pid)
         if now - last < 0.03:
             return time.perf_counter() - t0
         last = now

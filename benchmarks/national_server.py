@@ -44,9 +44,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-# the benchmarks' one port picker, /proc CPU reader, HTTP getter and national-file writer
+# the benchmarks' one port picker, /proc CPU reader, idle wait, HTTP getter and national-file writer
 from commerce_import import write_csvs  # noqa: E402
 from commerce_report import _default_parquet  # noqa: E402
+from every_page_served import _wait_idle  # noqa: E402
 from startup import _free_port, _get, _proc_cpu  # noqa: E402
 
 SNAPSHOT = "2026Q1"
@@ -122,19 +123,6 @@ def _tree_cpu(pid: int) -> float:
     return total
 
 
-def _wait_idle(pid: int, limit: float = 600.0) -> float:
-    """Seconds until the tree's CPU time grows by < 0.03 s over 1.5 s (the warm-up thread is done)."""
-    t0 = time.perf_counter()
-    last = _tree_cpu(pid)
-    while time.perf_counter() - t0 < limit:
-        time.sleep(1.5)
-        now = _tree_cpu(pid)
-        if now - last < 0.03:
-            return time.perf_counter() - t0
-        last = now
-    return float("nan")
-
-
 def _serve(home: Path, warmup: bool, workers: int) -> tuple[subprocess.Popen, int, float]:
     port = _free_port()
     args = ["serve", "--port", str(port)] + (["--workers", str(workers)] if workers > 1 else [])
@@ -175,7 +163,7 @@ def _run(home: Path, label: str, warmup: bool, workers: int, places: list[str]) 
     load = os.getloadavg()[0]
     proc, port, first_answer = _serve(home, warmup, workers)
     try:
-        idle = _wait_idle(proc.pid) if warmup else 0.0
+        idle = _wait_idle(proc.pid, 600.0, _tree_cpu) if warmup else 0.0
         c0 = _tree_cpu(proc.pid)
         walls = [_report(port, places[0])]
         first_cpu = _tree_cpu(proc.pid) - c0
