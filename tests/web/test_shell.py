@@ -76,7 +76,7 @@ def test_warmup_steps_call_real_entry_points(monkeypatch):
     from moduai.web import warmup
 
     report = warmup.run_warmup()
-    assert set(report) == {"assets", "regions", "census", "balance", "commerce", "search", "fieldai"}
+    assert set(report) == {"assets", "regions", "census", "balance", "commerce", "search", "sites", "fieldai"}
     assert all(isinstance(v, float) for v in report.values()), report
     from moduai.fieldai.analysis import example_analysis
 

@@ -116,6 +116,15 @@ def _commerce() -> None:
     ensure_units(shipped_units())  # the default report's (회기동) 시군구 units, shipped in the package
 
 
+def _sites() -> None:
+    """The site ranking the default report links to (its 시군구, 동대문구, for 카페): the generated units around the
+    시군구 are read (≈ 0.5 CPU s of that link's first hit) and the ranking's first-call work is done.  Nothing
+    is kept: a visitor's ranking is computed as a warm one is."""
+    from moduai.commerce.sites import rank_sites
+
+    rank_sites("11230", "카페")
+
+
 def _search() -> None:
     """The platform's one Kiwi (:func:`moduai.ai.korean.get_kiwi`, which search shares), the E5
     model and the index of the programs the page searches: a first search with a new query then costs what a
@@ -147,7 +156,7 @@ STEPS: list[tuple[str, Callable[[], None]]] = [
     # search first: a first search with a new query is the dearest cold page (Kiwi ≈ 3 CPU s); the census and
     # balance tables are shipped now (moduai/data/derived), so they cost little
     ("assets", _assets), ("search", _search), ("regions", _regions), ("census", _census), ("balance", _balance),
-    ("commerce", _commerce), ("fieldai", _fieldai),
+    ("commerce", _commerce), ("sites", _sites), ("fieldai", _fieldai),
 ]
 
 
