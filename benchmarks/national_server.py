@@ -64,10 +64,14 @@ def _env(home: Path, warmup: bool) -> dict[str, str]:
     return env
 
 
+def _command(args: list[str]) -> list[str]:
+    """The ``moduai …`` command line as this tree runs it (the package has no __main__; this is what the
+    console script runs)."""
+    return [sys.executable, "-c", f"import sys; from moduai.cli import main; sys.argv = ['moduai', *{args!r}]; main()"]
+
+
 def _moduai(home: Path, args: list[str]) -> subprocess.CompletedProcess:
-    # what the `moduai` console script runs (the package has no __main__)
-    launch = f"import sys; from moduai.cli import main; sys.argv = ['moduai', *{args!r}]; main()"
-    return subprocess.run([sys.executable, "-c", launch], env=_env(home, True), capture_output=True, text=True)
+    return subprocess.run(_command(args), env=_env(home, True), capture_output=True, text=True)
 
 
 def _tree(pid: int) -> list[int]:
@@ -126,9 +130,8 @@ def _tree_cpu(pid: int) -> float:
 def _serve(home: Path, warmup: bool, workers: int) -> tuple[subprocess.Popen, int, float]:
     port = _free_port()
     args = ["serve", "--port", str(port)] + (["--workers", str(workers)] if workers > 1 else [])
-    launch = f"import sys; from moduai.cli import main; sys.argv = ['moduai', *{args!r}]; main()"
     t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-c", launch], env=_env(home, warmup),
+    proc = subprocess.Popen(_command(args), env=_env(home, warmup),
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     while True:
         try:
@@ -185,9 +188,8 @@ def prepare(parquet: Path, n: int | None, keep: Path | None, place: str) -> tupl
     """A home with the national snapshot imported; returns it and the first (priming) report's seconds."""
     if not parquet.exists():
         parquet.parent.mkdir(parents=True, exist_ok=True)
-        out = subprocess.run([sys.executable, "-c", "import sys; from moduai.cli import main; "
-                              f"sys.argv = ['moduai', 'commerce', 'generate', '--national', '--out', {str(parquet)!r}]; "
-                              "main()"], env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+        out = subprocess.run(_command(["commerce", "generate", "--national", "--out", str(parquet)]),
+                             env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
         if out.returncode:
             raise SystemExit("전국 합성 상가 자료를 만들지 못했습니다")
     home = keep or Path(tempfile.mkdtemp(prefix="moduai-national-"))

@@ -129,3 +129,4 @@ def test_word_spans_mark_every_occurrence_longest_first():
     # 스마트팜과 스마트 공장: 스마트팜 at 0–4 (the longer word wins over 스마트), 스마트 at 6–9
     assert spans("스마트팜과 스마트 공장") == [(0, 4, "NNP"), (6, 9, "NNP")]
     assert spans("청년 창업") == []
+    assert WordSpans([])("스마트팜") == []  # not a zero-length span at every position

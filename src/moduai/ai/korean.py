@@ -68,9 +68,13 @@ class WordSpans:
     def __init__(self, words: Iterable[str], tag: str = "NNP") -> None:
         self.words = tuple(words)
         self.tag = tag
-        self._pattern = re.compile("|".join(sorted(map(re.escape, self.words), key=len, reverse=True)))
+        # no words, no pattern: an empty alternation would match the empty string at every position
+        self._pattern = re.compile("|".join(sorted(map(re.escape, self.words), key=len, reverse=True))) \
+            if self.words else None
 
     def __call__(self, text: str) -> list[tuple[int, int, str]]:
+        if self._pattern is None:
+            return []
         return [(m.start(), m.end(), self.tag) for m in self._pattern.finditer(text)]
 
 

@@ -43,6 +43,7 @@ from moduai.commerce.generator import (
 from moduai.commerce.sangga_csv import read_sangga_frame
 from moduai.commerce.snapshot_files import open_snapshot
 from moduai.commerce.store import (
+    ARROW_TEXT,
     DEFAULT_SNAPSHOT,
     EMBEDDED_IDS,
     GANGWON_SNAPSHOT,
@@ -54,6 +55,7 @@ from moduai.commerce.store import (
     imported_info,
     imported_snapshot_ids,
     snapshot_path,
+    table_to_frame,
 )
 from moduai.config import get_settings
 from moduai.errors import InputError, NotFound
@@ -127,8 +129,7 @@ def _arrow_text(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame with its text columns as Arrow strings (missing → ``pd.NA``), as an imported snapshot's frame
     holds them: a generated unit of ≈ 25 k stores takes ≈ 20 MB instead of ≈ 80 MB of Python strings, and the
     default set grows by one unit for every 시군구 a visitor asks about."""
-    text = pd.StringDtype("pyarrow")
-    return frame.astype({c: text for c in frame.columns if frame[c].dtype == object})
+    return frame.astype({c: ARROW_TEXT for c in frame.columns if frame[c].dtype == object})
 
 
 def _unit_frame(unit: str, seed: int) -> pd.DataFrame:
@@ -137,14 +138,12 @@ def _unit_frame(unit: str, seed: int) -> pd.DataFrame:
     site ranking's first hit ≈ 0.25 CPU s for six units); otherwise :func:`load_unit`, which generates and
     caches it, converted."""
     # deferred: pyarrow (~0.4 s to import) is needed only for Parquet/Arrow I/O
-    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    text = pd.StringDtype("pyarrow")
     for path in (unit_cache_path(unit, seed), shipped_unit_file(unit, seed)):
         if path is not None and path.exists():
             try:
-                return pq.read_table(path).to_pandas(types_mapper={pa.string(): text, pa.large_string(): text}.get)
+                return table_to_frame(pq.read_table(path))
             except Exception:  # noqa: BLE001 - a damaged copy: load_unit regenerates it, never trusts it
                 break
     return _arrow_text(load_unit(unit, seed))
@@ -170,7 +169,7 @@ class _LazyUnits:
             frames = [f for f in (_unit_frame(u, self.seed if seed is None else seed) for u in todo) if len(f)]
             if frames:
                 new = pd.concat(frames, ignore_index=True)
-                new["snapshot"] = pd.Series(DEFAULT_SNAPSHOT, index=new.index, dtype=pd.StringDtype("pyarrow"))
+                new["snapshot"] = pd.Series(DEFAULT_SNAPSHOT, index=new.index, dtype=ARROW_TEXT)
                 store_set.append(new)
             self.loaded.update(todo)
 

@@ -545,6 +545,19 @@ def arrow_schema():
     return pa.schema(fields)
 
 
+#: how a store frame holds text: Arrow strings (missing → ``pd.NA``), not Python strings (≈ 4× the memory)
+ARROW_TEXT = pd.StringDtype("pyarrow")
+
+
+def table_to_frame(table, **to_pandas_options) -> pd.DataFrame:
+    """An Arrow table of stores as a frame whose text columns stay Arrow strings (no Python string is made)."""
+    # deferred: pyarrow (~0.4 s to import) is needed only for Parquet/Arrow I/O
+    import pyarrow as pa
+
+    return table.to_pandas(types_mapper={pa.large_string(): ARROW_TEXT, pa.string(): ARROW_TEXT}.get,
+                           **to_pandas_options)
+
+
 def frame_to_table(frame: pd.DataFrame, schema):
     """A store frame as an Arrow table of ``schema`` (arrow-backed strings cross without copies to Python)."""
     # deferred: pyarrow (~0.4 s to import) is needed only for Parquet/Arrow I/O
