@@ -26,6 +26,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ("/balance", "/regions/47111", "/commerce/report?place=%ED%9A%8C%EA%B8%B0%EB%8F%99", "/talent",
          "/balance/region/47110")  # a region's page: the census 총부가가치 measures of every region (industry mix)
+# The generated 시군구 units shipped: the default report's (동대문구, 회기동) and its neighbour 성북구 (≈ 2 MB each).
+# The warm-up's sites example touches five more Seoul units; shipping them would add ≈ 7.6 MB for a step that
+# runs in the background anyway.
+SHIPPED_UNITS = ("11060", "11080")
 
 
 def main() -> None:
@@ -63,8 +67,8 @@ def main() -> None:
     units = generator.unit_cache_path("0", seed).parent
     out = target / "commerce" / f"synthetic-{generator.GENERATOR_VERSION}-s{seed}-{generator.shipped_units_key()}"
     out.mkdir(parents=True)
-    for f in sorted(units.glob("*.parquet")):
-        shutil.copy2(f, out / f.name)
+    for unit in SHIPPED_UNITS:  # the warm-up also generates the sites example's neighbours: not shipped (size)
+        shutil.copy2(units / f"{unit}.parquet", out / f"{unit}.parquet")
     (target / "README.md").write_text(
         "# Derived tables shipped with moduai\n\nBuilt by `scripts/build_derived.py` from files shipped in the "
         "package; each file name carries the key of its inputs and code (see `moduai/data/frame_cache.py`). "

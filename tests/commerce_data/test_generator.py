@@ -189,3 +189,27 @@ def test_the_cache_write_waits_for_the_gate(pohang, monkeypatch):
     opened.set()
     generator.flush_unit_writes()
     pd.testing.assert_frame_equal(pd.read_parquet(path), pohang)
+
+
+def test_arrow_text_loads_read_the_same_rows_from_every_copy(pohang, monkeypatch):
+    """``arrow_text=True`` (the default store set's way) gives the rows of the plain load with text as Arrow
+    strings, whether the unit is generated, read from the home's cache, or read from a damaged cache (which is
+    regenerated, never trusted)."""
+    from moduai.commerce.store import ARROW_TEXT, with_arrow_text
+
+    text = [c for c in pohang.columns if pohang[c].dtype == object]
+    assert "name" in text
+    expected = with_arrow_text(pohang)
+    generated = generator.load_unit(UNIT, arrow_text=True)
+    assert all(generated[c].dtype == ARROW_TEXT for c in text)
+    pd.testing.assert_frame_equal(generated, expected)
+    generator.flush_unit_writes()
+    path = generator.unit_cache_path(UNIT)
+    real_generate = generator.generate_unit
+    monkeypatch.setattr(generator, "generate_unit", lambda *_a, **_k: pytest.fail("generated again"))
+    pd.testing.assert_frame_equal(generator.load_unit(UNIT, arrow_text=True), expected)
+    path.write_bytes(b"not parquet")
+    calls = []
+    monkeypatch.setattr(generator, "generate_unit", lambda *a, **k: calls.append(a) or real_generate(*a, **k))
+    pd.testing.assert_frame_equal(generator.load_unit(UNIT, arrow_text=True), expected)
+    assert calls == [(UNIT, generator.DEFAULT_SEED)]

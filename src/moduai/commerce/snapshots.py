@@ -36,8 +36,6 @@ from moduai.commerce.generator import (
     HOEGIDONG_DATASET,
     SYNTHETIC_DATASET,
     load_unit,
-    shipped_unit_file,
-    unit_cache_path,
     units_in_bounds,
 )
 from moduai.commerce.sangga_csv import read_sangga_frame
@@ -55,7 +53,7 @@ from moduai.commerce.store import (
     imported_info,
     imported_snapshot_ids,
     snapshot_path,
-    table_to_frame,
+    with_arrow_text,
 )
 from moduai.config import get_settings
 from moduai.errors import InputError, NotFound
@@ -125,30 +123,6 @@ def embedded_snapshot_info(sid: str) -> SnapshotInfo:
     )
 
 
-def _arrow_text(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame with its text columns as Arrow strings (missing → ``pd.NA``), as an imported snapshot's frame
-    holds them: a generated unit of ≈ 25 k stores takes ≈ 20 MB instead of ≈ 80 MB of Python strings, and the
-    default set grows by one unit for every 시군구 a visitor asks about."""
-    return frame.astype({c: ARROW_TEXT for c in frame.columns if frame[c].dtype == object})
-
-
-def _unit_frame(unit: str, seed: int) -> pd.DataFrame:
-    """A generated unit with its text as Arrow strings: read straight from its Parquet copy (the home's cache,
-    then the package's), so no Python string is made (reading to Python strings and converting them cost a
-    site ranking's first hit ≈ 0.25 CPU s for six units); otherwise :func:`load_unit`, which generates and
-    caches it, converted."""
-    # deferred: pyarrow (~0.4 s to import) is needed only for Parquet/Arrow I/O
-    import pyarrow.parquet as pq
-
-    for path in (unit_cache_path(unit, seed), shipped_unit_file(unit, seed)):
-        if path is not None and path.exists():
-            try:
-                return table_to_frame(pq.read_table(path))
-            except Exception:  # noqa: BLE001 - a damaged copy: load_unit regenerates it, never trusts it
-                break
-    return _arrow_text(load_unit(unit, seed))
-
-
 class _LazyUnits:
     """Extender for the default set: generates the 시군구 units a query touches, once."""
 
@@ -166,7 +140,8 @@ class _LazyUnits:
             return
         with self.lock:
             todo = [u for u in units if u not in self.loaded]
-            frames = [f for f in (_unit_frame(u, self.seed if seed is None else seed) for u in todo) if len(f)]
+            frames = [f for f in (load_unit(u, self.seed if seed is None else seed, arrow_text=True) for u in todo)
+                      if len(f)]
             if frames:
                 new = pd.concat(frames, ignore_index=True)
                 new["snapshot"] = pd.Series(DEFAULT_SNAPSHOT, index=new.index, dtype=ARROW_TEXT)
@@ -180,7 +155,7 @@ def build_embedded_store_set(sid: str, seed: int = DEFAULT_SEED) -> StoreSet:
     if sid == DEFAULT_SNAPSHOT:
         frame = real_extract("hoegidong")
         frame["snapshot"] = sid
-        return StoreSet(_arrow_text(frame), info, extender=_LazyUnits(seed))
+        return StoreSet(with_arrow_text(frame), info, extender=_LazyUnits(seed))
     frame = real_extract("hoegidong" if sid == HOEGIDONG_SNAPSHOT else "gangwon")
     return StoreSet(frame, info)
 

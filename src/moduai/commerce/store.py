@@ -558,6 +558,13 @@ def table_to_frame(table, **to_pandas_options) -> pd.DataFrame:
                            **to_pandas_options)
 
 
+def with_arrow_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with its text (object) columns as Arrow strings (missing → ``pd.NA``), as an imported
+    snapshot's frame holds them: a generated unit of ≈ 25 k stores takes ≈ 20 MB instead of ≈ 80 MB of Python
+    strings.  Columns already Arrow strings are left as they are."""
+    return frame.astype({c: ARROW_TEXT for c in frame.columns if frame[c].dtype == object})
+
+
 def frame_to_table(frame: pd.DataFrame, schema):
     """A store frame as an Arrow table of ``schema`` (arrow-backed strings cross without copies to Python)."""
     # deferred: pyarrow (~0.4 s to import) is needed only for Parquet/Arrow I/O
