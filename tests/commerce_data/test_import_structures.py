@@ -206,7 +206,7 @@ def test_a_long_upload_shows_the_build_as_the_second_step_of_its_job(client, fix
         assert in_build.wait(30)
         state = client.get(f"/api/v1/jobs/{job_id}").json()
         assert state["status"] == "running"
-        total = snapshot_files.build_steps()
+        total = snapshot_files.build_steps() + 1  # + the 읍면동 profile
         assert state["note"] == f"2/2단계: 상권 보고서가 바로 열 분석용 색인 파일을 만드는 중입니다 (10/{total})."
         assert state["progress"] == pytest.approx(0.6 + 0.4 * 10 / total, abs=1e-4)
         page = client.get(f"/jobs/{job_id}").text
@@ -272,3 +272,35 @@ def test_a_report_arriving_during_another_processs_build_waits_for_its_files(db_
     waiter.join(30)
     assert got and got[0].structures.folder == target and len(got[0]) == 963
     assert builds == []  # the waiting one opened the other's files
+
+
+def test_the_import_stores_the_dong_profile_so_the_first_report_reads_it(db_url, fixture_data, monkeypatch):
+    """The store→읍면동 profile of the saturation analysis is written by the import, next to the structures, equal
+    to a fresh computation; a new process then reads it instead of computing it.  A failure to write it only
+    costs that first report the computation (the import is stored and reported built all the same), and the next
+    import of the snapshot writes it."""
+    from moduai.commerce import saturation
+    from moduai.commerce.demand import load_dong_demand
+
+    def profiles() -> list[str]:
+        return [p.name for p in snapshot_files.structures_dir(store.snapshot_path("2026Q1")).glob("dongprofile-*")]
+
+    monkeypatch.setattr(saturation, "stored_dong_store_profile", lambda *_a: (_ for _ in ()).throw(OSError("disk")))
+    report = import_sangga_files([fixture_data / HOEGI], snapshot="2026Q1")
+    assert [b.status for b in report.structures] == ["built"] and report.rows_ok == 963
+    assert profiles() == []
+    monkeypatch.undo()
+    again = import_sangga_files([fixture_data / HOEGI], snapshot="2026Q1")
+    assert again.already_imported and [b.status for b in again.structures] == ["ready"]
+    assert len([n for n in profiles() if n.endswith(".complete")]) == 1
+
+    fresh = saturation._dong_store_profile(snapshots.get_store_set("2026Q1"))
+    dongs, per_dong = np.unique(np.asarray(fresh.dong_of_store), return_counts=True)
+    assert per_dong.tolist() == [963]  # every row of the 회기동 file, in one census 읍면동: 동대문구 회기동
+    census = load_dong_demand()
+    assert (census.sigungu_code[dongs[0]], census.name[dongs[0]]) == ("11230", "서울특별시 동대문구 회기동")
+    snapshots.clear_cache()  # a new process
+    monkeypatch.setattr(saturation, "_dong_store_profile", lambda *_a: pytest.fail("computed again"))
+    stored = saturation.dong_store_profile(snapshots.get_store_set("2026Q1"))
+    for f in ("dong_of_store", "minor_codes", "counts", "totals", "covered"):
+        assert np.array_equal(np.asarray(getattr(stored, f)), np.asarray(getattr(fresh, f))), f

@@ -312,7 +312,7 @@ def _build_structures(sids: list[str], progress: Callable[[int, int], None] | No
     logged and reported, and the snapshot stays as stored (the first report builds the files instead)."""
     paths = [(sid, store_mod.snapshot_path(sid)) for sid in sids]
     paths = [(sid, p) for sid, p in paths if p.exists()]
-    steps = snapshot_files.build_steps()
+    steps = snapshot_files.build_steps() + 1  # + the store→읍면동 profile of the saturation analysis
     total = steps * len(paths)
     out: list[StructuresBuild] = []
     for k, (sid, path) in enumerate(paths):
@@ -335,6 +335,7 @@ def _build_structures(sids: list[str], progress: Callable[[int, int], None] | No
                 "저장되어 있으며, 이 스냅샷의 첫 상권 보고서를 열 때 다시 만듭니다 (그때는 시간이 더 걸립니다).",
                 error_id))
             continue
+        _store_dong_profile(sid, path)
         step(steps, steps)
         seconds = time.perf_counter() - started
         if ready:
@@ -344,6 +345,19 @@ def _build_structures(sids: list[str], progress: Callable[[int, int], None] | No
                                        f"스냅샷 {sid}의 분석용 색인 파일을 만들었습니다 ({seconds:,.1f}초). "
                                        "상권 보고서가 이 파일을 바로 엽니다."))
     return out
+
+
+def _store_dong_profile(sid: str, path: Path) -> None:
+    """Assign the snapshot's stores to census 읍면동 now (≈ 1 CPU s nationally), kept next to its structures, so
+    the first report after the import reads it.  A failure is only logged: that report computes it instead."""
+    # deferred: the saturation analysis (shapely, the census demand) is needed only here in an import
+    from moduai.commerce.saturation import stored_dong_store_profile
+
+    try:
+        frame, structures = snapshot_files.open_snapshot(path)
+        stored_dong_store_profile(store_mod.StoreSet(frame, store_mod.imported_info(path), structures=structures))
+    except Exception:  # noqa: BLE001 - the snapshot and its structures are stored; this only saves time later
+        log.exception("the 읍면동 profile of snapshot %s was not stored; its first report computes it", sid)
 
 
 def _import_group(sid: str, group: list[Path], pool: ThreadPoolExecutor, known: dict[str, str],

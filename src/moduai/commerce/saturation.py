@@ -180,13 +180,15 @@ def dong_store_profile(stores: StoreSetLike) -> DongStoreProfile:
     A snapshot opened from its files (:mod:`moduai.commerce.snapshot_files`) keeps the profile next to them,
     keyed by the census file it was computed from, so it is computed once per snapshot, not per process.
     """
-    return frame_cache(stores.frame, "dong-profile", lambda: _stored_dong_store_profile(stores))
+    return frame_cache(stores.frame, "dong-profile", lambda: stored_dong_store_profile(stores))
 
 
 _PROFILE_FIELDS = ("dong_of_store", "minor_codes", "counts", "totals", "covered")
 
 
-def _stored_dong_store_profile(stores: StoreSetLike) -> DongStoreProfile:
+def stored_dong_store_profile(stores: StoreSetLike) -> DongStoreProfile:
+    """The profile read from the files next to the snapshot's structures, or computed and written there (the
+    importer calls it right after building the structures, so the first report after an import reads it)."""
     folder = getattr(getattr(stores, "structures", None), "folder", None)
     if folder is None:
         return _dong_store_profile(stores)
