@@ -285,7 +285,9 @@ def test_the_import_stores_the_dong_profile_so_the_first_report_reads_it(db_url,
     def profiles() -> list[str]:
         return [p.name for p in snapshot_files.structures_dir(store.snapshot_path("2026Q1")).glob("dongprofile-*")]
 
-    monkeypatch.setattr(saturation, "stored_dong_store_profile", lambda *_a: (_ for _ in ()).throw(OSError("disk")))
+    from moduai.commerce import importer
+
+    monkeypatch.setattr(importer, "stored_dong_store_profile", lambda *_a: (_ for _ in ()).throw(OSError("disk")))
     report = import_sangga_files([fixture_data / HOEGI], snapshot="2026Q1")
     assert [b.status for b in report.structures] == ["built"] and report.rows_ok == 963
     assert profiles() == []

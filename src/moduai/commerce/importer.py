@@ -75,6 +75,7 @@ from moduai.commerce.sangga_csv import (
     infer_snapshot,
     iter_sangga_batches,
 )
+from moduai.commerce.saturation import stored_dong_store_profile
 from moduai.commerce.seen_ids import STORED, SeenIds
 from moduai.config import get_settings
 from moduai.db import ensure_migrated, session_scope
@@ -350,9 +351,6 @@ def _build_structures(sids: list[str], progress: Callable[[int, int], None] | No
 def _store_dong_profile(sid: str, path: Path) -> None:
     """Assign the snapshot's stores to census 읍면동 now (≈ 1 CPU s nationally), kept next to its structures, so
     the first report after the import reads it.  A failure is only logged: that report computes it instead."""
-    # deferred: the saturation analysis (shapely, the census demand) is needed only here in an import
-    from moduai.commerce.saturation import stored_dong_store_profile
-
     try:
         frame, structures = snapshot_files.open_snapshot(path)
         stored_dong_store_profile(store_mod.StoreSet(frame, store_mod.imported_info(path), structures=structures))
