@@ -108,8 +108,9 @@ class ImportRejected(ModuaiError):
     http_status = 422
     exit_code = 2
 
-    def __init__(self, message: str, rows: list[RowError] | None = None, *, detail: str | None = None) -> None:
-        super().__init__(message, detail=detail)
+    def __init__(self, message: str, rows: list[RowError] | None = None, *, detail: str | None = None,
+                 candidates: list[Any] | None = None) -> None:
+        super().__init__(message, detail=detail, candidates=candidates)
         self.rows = rows or []
 
     def to_dict(self) -> dict[str, Any]:

@@ -159,6 +159,8 @@ CASES = [
      [_csv("패널.csv", "unit,time,outcome,treated\n가,abc,1,0\n나,2020,z,0\n")], (), 422),
     ("hubs: import kind", "admin", "POST", "/hubs/demo/import", {"entity": "zzz"}, [_csv("기관.csv", "a,b\n1,2\n")],
      ("zzz",), 422),
+    ("hubs: import columns", "admin", "POST", "/hubs/demo/import", {"entity": "organisations"},
+     [_csv("기관.csv", "a,b\n1,2\n")], (), 422),
     ("hubs: year", "admin", "GET", "/hubs/planner?year=abc", None, None, ("abc",), 422),
     ("assistant", "anon", "POST", "/ask", {"question": "포괄보조 예산 999999조로 배분하면?", "history": "[]"}, None, (),
      200),
@@ -206,6 +208,8 @@ EXACT = {
     "DiD: numbers": "숫자가 아닌 값이 있는 행: 2, 3행. 연도·결과·처리는 숫자여야 합니다.",
     "talent: floor region": "'없는곳' 권역이 없습니다 (5극3특 정부안). 있는 권역: 수도권, 동남권, 대경권, 중부권, 호남권, "
                             "강원특별자치도, 전북특별자치도, 제주특별자치도",
+    "hubs: import columns": "기관 파일에 필요한 열이 없거나 행이 없습니다: 기관명, 사업자등록번호, 예비창업자, 본점 시군구, "
+                            "업종, 설립일. 기관 양식을 내려받아 그 열 이름을 쓰세요. 기관 양식 내려받기",
     "impact study: outcome": "결과 변수는 20–39세 인구 (로그), 총인구 (로그) 중 하나여야 합니다. 받은 값: 'zzz'.",
 }
 
