@@ -1,9 +1,11 @@
 """The one check for English words and code in interface text (``english_in``), shared by the browser walk of
-every page (tests/e2e/test_every_page.py) and the messages forms show (tests/web/test_form_messages.py)."""
+every page (tests/e2e/test_every_page.py) and the messages forms show (tests/web/test_form_messages.py), and the
+text of a page's message boxes (``shown``)."""
 
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 
 # Latin tokens a Korean reader meets in Korean public documents as they are. Kept short on purpose:
 ALLOWED_LATIN = {
@@ -38,3 +40,46 @@ def english_in(texts: list[str]) -> list[str]:
         if hits:
             bad.append(f"{hits[:4]} in {text[:80]!r}")
     return bad
+
+
+class _Boxes(HTMLParser):
+    """The text of every ``role="alert"``/``role="status"`` element, without textareas and ``translate="no"``."""
+
+    VOID = {"br", "input", "img", "meta", "link", "hr", "source", "wbr", "col", "area", "base", "embed", "track"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.boxes: list[str] = []
+        self._parts: list[str] | None = None
+        self._depth = 0
+        self._skipping: list[bool] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.VOID:
+            return
+        a = dict(attrs)
+        if self._parts is None and a.get("role") in ("alert", "status"):
+            self._parts, self._depth = [], 0
+        if self._parts is not None:
+            self._depth += 1
+            self._skipping.append(tag == "textarea" or a.get("translate") == "no")
+
+    def handle_endtag(self, tag):
+        if tag in self.VOID or self._parts is None:
+            return
+        self._skipping.pop()
+        self._depth -= 1
+        if self._depth == 0:
+            self.boxes.append(" ".join(" ".join(self._parts).split()))
+            self._parts = None
+
+    def handle_data(self, data):
+        if self._parts is not None and not any(self._skipping) and data.strip():
+            self._parts.append(data.strip())
+
+
+def shown(html: str) -> str:
+    """The text of a page's message boxes (``role="alert"``/``role="status"``), one box after another, " | "."""
+    p = _Boxes()
+    p.feed(html)
+    return " | ".join(p.boxes)

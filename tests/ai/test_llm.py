@@ -98,7 +98,7 @@ def test_http_backend_sends_a_chat_completion(fake_server):
 
 @pytest.mark.parametrize(
     ("mode", "reason_part"),
-    [("slow", "0.5초 안에 답하지"), ("error", "HTTP 503"), ("malformed", "형식이 올바르지"), ("notjson", "형식이 올바르지")],
+    [("slow", "0.5초 안에 답하지"), ("error", "서비스를 잠시 쓸 수 없음, 상태 코드 503"), ("malformed", "형식이 올바르지"), ("notjson", "형식이 올바르지")],
 )
 def test_failures_fall_back_and_say_so(fake_server, mode, reason_part):
     _server, url = fake_server

@@ -131,6 +131,58 @@ def test_llm_router_uses_recorded_function_calls_and_falls_back(replay_server):
     sent = _Replay.seen[0]
     assert {t["function"]["name"] for t in sent["tools"]} == {t.name for t in load_tools()}
     b = ask("해남 소멸위험 얼마나 돼", router=router)
-    assert b.router == "offline" and "오프라인" in b.note and b.calls[0].name == "decline_index"
+    assert b.router == "offline" and b.calls[0].name == "decline_index"
+    assert b.note == "언어 모델 호출이 실패해(모델이 고른 도구나 인자가 맞지 않음) 오프라인 방식으로 답했습니다."
     c = ask("해남 소멸위험 얼마나 돼", router=router)
     assert c.router == "offline" and c.kind == "answer"
+    assert c.note == "언어 모델 호출이 실패해(서버 내부 오류, 상태 코드 500) 오프라인 방식으로 답했습니다."
+
+
+@pytest.mark.parametrize("raised, words", [
+    ("ConnectTimeout", "연결 시간 초과: 서버에 제시간에 연결하지 못함"),
+    ("ReadTimeout", "응답 시간 초과: 서버가 제시간에 답하지 않음"),
+    ("ConnectError", "서버에 연결할 수 없음"),
+], ids=["connect-timeout", "read-timeout", "connect-error"])
+def test_a_failed_model_call_is_described_in_korean_and_logged_by_class_name(monkeypatch, caplog, raised, words):
+    import httpx
+
+    from tests.helpers_text import english_in
+
+    def post(url, **kw):
+        raise getattr(httpx, raised)("boom", request=httpx.Request("POST", url))
+
+    monkeypatch.setattr(httpx, "post", post)
+    with caplog.at_level("WARNING", logger="moduai.assistant"):
+        a = ask("해남 소멸위험 얼마나 돼", router=LLMRouter("http://127.0.0.1:9/v1", "m"))
+    assert a.router == "offline" and a.calls[0].name == "decline_index"
+    assert a.note == f"언어 모델 호출이 실패해({words}) 오프라인 방식으로 답했습니다."
+    assert raised not in a.note and english_in([a.note]) == []
+    assert raised in caplog.text
+
+
+def test_the_ask_page_says_why_the_model_was_not_used_in_korean(monkeypatch):
+    """A configured model server that refuses the connection: the page's note names the failure in Korean."""
+    import re
+    import socket
+
+    from fastapi.testclient import TestClient
+
+    from moduai.config import get_settings
+    from moduai.web.app import create_app
+    from tests.helpers_text import english_in
+    from tests.helpers_web import csrf_token
+
+    with socket.socket() as s:  # a local port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setenv("MODUAI_LLM_BASE_URL", f"http://127.0.0.1:{port}/v1")
+    monkeypatch.setenv("MODUAI_LLM_MODEL", "m")
+    get_settings.cache_clear()
+    client = TestClient(create_app())
+    r = client.post("/ask", data={"question": "해남 소멸위험 얼마나 돼", "history": "[]",
+                                  "csrf_token": csrf_token(client)})
+    get_settings.cache_clear()
+    assert r.status_code == 200
+    notes = re.findall(r'<p class="muted">([^<]*)</p>', r.text)
+    assert "언어 모델 호출이 실패해(연결 거부: 서버가 꺼져 있거나 주소·포트가 틀림) 오프라인 방식으로 답했습니다." in notes
+    assert "ConnectError" not in r.text and english_in(notes) == []

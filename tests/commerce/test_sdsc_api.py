@@ -237,3 +237,103 @@ def test_cli_fetch_expired_key_exit_code(api_env, monkeypatch):
     res = CliRunner().invoke(app, ["commerce", "fetch", "--dong", HOEGI])
     assert res.exit_code != 0
     assert "활용 기간이 끝났습니다" in " ".join(res.output.split())
+
+
+# --- a failed call is described in Korean; the exception's class name goes to the log only ------------------
+
+GAVE_UP = ("상가(상권)정보 API가 2번 시도에도 답하지 않았습니다 ({}). "
+           "호출 한도를 넘었다면 내일 다시, 아니면 잠시 뒤 다시 시도해 주세요.")
+
+
+def _raising(exc_type):
+    import httpx
+
+    def handler(request):
+        raise exc_type("boom", request=request)
+
+    return httpx.MockTransport(handler)
+
+
+def _refused_url() -> str:
+    """A local port nobody listens on: connecting is refused by the operating system."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+@pytest.mark.parametrize("how, words, logged", [
+    ("ConnectTimeout", "연결 시간 초과: 서버에 제시간에 연결하지 못함", "ConnectTimeout"),
+    ("ReadTimeout", "응답 시간 초과: 서버가 제시간에 답하지 않음", "ReadTimeout"),
+    ("RemoteProtocolError", "연결이 도중에 끊김", "RemoteProtocolError"),
+    ("refused", "연결 거부: 서버가 꺼져 있거나 주소·포트가 틀림", "ConnectError"),
+], ids=["connect-timeout", "read-timeout", "dropped", "refused"])
+def test_a_failed_connection_is_described_in_korean_not_by_class_name(api_env, caplog, how, words, logged):
+    import httpx
+
+    from tests.helpers_text import english_in
+
+    kw = {"base_url": _refused_url()} if how == "refused" else {"transport": _raising(getattr(httpx, how))}
+    with caplog.at_level("WARNING", logger="moduai.commerce.sdsc_api"), pytest.raises(DataUnavailable) as exc:
+        _fetch(dong=HOEGI, retries=1, backoff_s=0.0, **kw)
+    message = exc.value.message
+    assert message == GAVE_UP.format(words)
+    assert logged not in message and logged not in (exc.value.detail or "")
+    assert english_in([message]) == []
+    assert caplog.text.count(logged) == 2  # both attempts, by class name, in the log
+
+
+@pytest.mark.parametrize("fault, words", [("429", "요청이 너무 잦음, 상태 코드 429"),
+                                          ("500", "공공데이터포털 서버 내부 오류, 상태 코드 500")],
+                         ids=["429", "500"])
+def test_status_answers_are_named_in_korean(api_env, fault, words):
+    api_env.faults = [(1, fault)] * 2
+    with pytest.raises(DataUnavailable) as exc:
+        _fetch(dong=HOEGI, retries=1, backoff_s=0.0)
+    assert exc.value.message == GAVE_UP.format(words)
+
+
+def test_a_client_error_status_is_named_in_korean():
+    import httpx
+
+    from moduai.commerce.sdsc_api import _parse_page
+
+    resp = httpx.Response(404, text="Not Found", request=httpx.Request("GET", "http://x"))
+    with pytest.raises(DataUnavailable) as exc:
+        _parse_page(resp)
+    assert exc.value.message == ("상가(상권)정보 API가 오류로 답했습니다 (주소를 찾을 수 없음, 상태 코드 404). "
+                                 "조회 조건을 확인해 주세요.")
+
+
+def test_the_fetch_form_and_the_cli_show_the_failure_in_korean(api_env, monkeypatch):
+    """The page (form re-shown with its error box) and ``moduai commerce fetch``: a timeout, in Korean."""
+    import functools
+
+    import httpx
+    from fastapi.testclient import TestClient
+    from typer.testing import CliRunner
+
+    from moduai.cli import app as cli
+    from moduai.commerce import sdsc_api
+    from moduai.web.app import create_app
+    from moduai.web.routes import commerce_data
+    from tests.helpers_auth import login_as
+    from tests.helpers_text import english_in, shown
+    from tests.helpers_web import csrf_token
+
+    quick = functools.partial(sdsc_api.fetch_stores, transport=_raising(httpx.ConnectTimeout), retries=1,
+                              sleep=lambda s: None)
+    monkeypatch.setattr(commerce_data, "fetch_stores", quick)
+    monkeypatch.setattr(sdsc_api, "fetch_stores", quick)
+    expected = GAVE_UP.format("연결 시간 초과: 서버에 제시간에 연결하지 못함")
+    client = TestClient(create_app())
+    login_as(client, "admin")
+    r = client.post("/commerce/data/fetch", data={"dong": HOEGI, "csrf_token": csrf_token(client)})
+    assert r.status_code == 422
+    text = shown(r.text)
+    assert expected in text and "ConnectTimeout" not in r.text and english_in([text]) == []
+    res = CliRunner().invoke(cli, ["commerce", "fetch", "--dong", HOEGI])
+    assert res.exit_code == 4
+    assert expected in " ".join(res.stderr.split()) and "ConnectTimeout" not in res.stdout

@@ -88,3 +88,45 @@ def test_performance_report_neutralises_formulas(two_hubs):
     assert all(not (isinstance(v, str) and v.startswith(("=", "@"))) for ws in wb for row in ws.values for v in row)
     kpi_names = [r[0] for r in wb["KPI"].iter_rows(min_row=5, values_only=True)]
     assert "5년 생존율" in kpi_names
+
+
+def test_a_file_without_the_columns_links_the_template_by_a_korean_name(two_hubs, tmp_path):
+    """The page names no path: its message says which template, and a link '기관 양식 내려받기' downloads it; the
+    JSON answer carries the same link; the CLI gets the template command in ``detail``."""
+    import re
+
+    from fastapi.testclient import TestClient
+    from typer.testing import CliRunner
+
+    from moduai.cli import app as cli
+    from moduai.web.app import create_app
+    from tests.helpers_auth import login_as
+    from tests.helpers_text import english_in
+    from tests.helpers_web import csrf_token
+
+    client = TestClient(create_app())
+    login_as(client, "operator", "op@example.kr", hub_id=two_hubs["a"])
+    bad = [("file", ("기관.csv", b"a,b\n1,2\n", "text/csv"))]
+    r = client.post("/hubs/hub-a/import", data={"entity": "organisations", "csrf_token": csrf_token(client)},
+                    files=bad)
+    assert r.status_code == 422
+    message = re.search(r'<p class="message">([^<]*)</p>', r.text).group(1)
+    assert message == ("기관 파일에 필요한 열이 없거나 행이 없습니다: 기관명, 사업자등록번호, 예비창업자, 본점 시군구, 업종, "
+                       "설립일. 기관 양식을 내려받아 그 열 이름을 쓰세요.")
+    assert "/hubs/templates" not in message and english_in([message]) == []
+    link = re.search(r'<a href="([^"]+)">기관 양식 내려받기</a>', r.text)
+    assert link and link.group(1) == "/hubs/templates/organisations.csv"
+    assert "혹시 이것을 찾으셨나요?" not in r.text  # a download link is not a guess
+    template = client.get(link.group(1))
+    assert template.status_code == 200
+    assert template.content.decode("utf-8-sig").splitlines()[0] == ",".join(IO.TEMPLATES["organisations"]["columns"])
+    api = client.post("/api/v1/hubs/hub-a/import/people", files=bad)
+    err = api.json()["error"]
+    assert api.status_code == 422 and err["candidates"] == [{"label": "사람 양식 내려받기",
+                                                             "href": "/hubs/templates/people.csv"}]
+    bad_file = tmp_path / "기관.csv"
+    bad_file.write_bytes(b"a,b\n1,2\n")
+    res = CliRunner().invoke(cli, ["hubs", "import", str(bad_file), "--hub", "hub-a", "--entity", "organisations"])
+    assert res.exit_code == 2
+    out = " ".join(res.stderr.split())
+    assert "기관 양식을 내려받아" in out and "moduai hubs import --template organisations" in out

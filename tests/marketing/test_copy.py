@@ -45,9 +45,24 @@ def test_commerce_failure_does_not_break_copy(monkeypatch):
     monkeypatch.setattr("moduai.commerce.trade_area.build_trade_area", boom, raising=False)
     prof = parse_profile(dict(BASE, 위도=37.75, 경도=128.9))
     facts, note = taf.fetch_trade_area_facts(prof)
-    assert facts is None and "상권 정보 없이" in note
+    assert facts is None and note == "상권 정보를 가져오지 못해 상권 정보 없이 작성했습니다 (알 수 없는 오류)."
     res = generate_copy(prof, ["flyer"], month=1)
     assert res.channels[0].variants[0].text
+
+
+def test_a_commerce_failure_is_named_in_korean_not_by_class_name(monkeypatch, caplog):
+    import httpx
+
+    import moduai.marketing.trade_area_facts as taf
+
+    def slow(*a, **k):
+        raise httpx.ReadTimeout("boom")
+
+    monkeypatch.setattr("moduai.commerce.trade_area.build_trade_area", slow, raising=False)
+    with caplog.at_level("WARNING", logger="moduai.marketing"):
+        facts, note = taf.fetch_trade_area_facts(parse_profile(dict(BASE, 위도=37.75, 경도=128.9)))
+    assert note == "상권 정보를 가져오지 못해 상권 정보 없이 작성했습니다 (응답 시간 초과: 서버가 제시간에 답하지 않음)."
+    assert "ReadTimeout" in caplog.text
 
 
 def test_channel_limits_hashtags_and_variants():
@@ -167,7 +182,7 @@ def test_a_failing_llm_server_is_asked_once_per_request(monkeypatch):
         server.server_close()
     assert hits == ["/v1/chat/completions"]
     variants = [v for c in res.channels for v in c.variants]
-    assert len(variants) == 6 and all(v.fell_back and "HTTP 500" in v.reason for v in variants)
+    assert len(variants) == 6 and all(v.fell_back and "서버 내부 오류, 상태 코드 500" in v.reason for v in variants)
     assert "모두 빵집은" in variants[0].text  # the offline text, still grammatical
 
 

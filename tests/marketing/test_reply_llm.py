@@ -82,7 +82,7 @@ def test_failing_server_is_asked_once_and_every_reply_says_so(analysis, monkeypa
         srv.shutdown()
         srv.server_close()
     assert len(seen) == 1
-    assert all(r.reply_backend == "offline" and "HTTP 503" in r.reply_note for r in out.reviews)
+    assert all(r.reply_backend == "offline" and "상태 코드 503" in r.reply_note and "HTTP" not in r.reply_note for r in out.reviews)
     assert [r.reply for r in out.reviews] == [r.reply for r in analysis.reviews]
 
 

@@ -16,57 +16,14 @@ snapshots; and the API-only 'weights' text format.
 from __future__ import annotations
 
 import os
-from html.parser import HTMLParser
 from types import SimpleNamespace
 
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.helpers_text import english_in
+from tests.helpers_text import english_in, shown
 
 PASSWORD = "a-long-test-password"
-
-
-class _Boxes(HTMLParser):
-    """The text of every ``role="alert"``/``role="status"`` element, without textareas and ``translate="no"``."""
-
-    VOID = {"br", "input", "img", "meta", "link", "hr", "source", "wbr", "col", "area", "base", "embed", "track"}
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.boxes: list[str] = []
-        self._parts: list[str] | None = None
-        self._depth = 0
-        self._skipping: list[bool] = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag in self.VOID:
-            return
-        a = dict(attrs)
-        if self._parts is None and a.get("role") in ("alert", "status"):
-            self._parts, self._depth = [], 0
-        if self._parts is not None:
-            self._depth += 1
-            self._skipping.append(tag == "textarea" or a.get("translate") == "no")
-
-    def handle_endtag(self, tag):
-        if tag in self.VOID or self._parts is None:
-            return
-        self._skipping.pop()
-        self._depth -= 1
-        if self._depth == 0:
-            self.boxes.append(" ".join(" ".join(self._parts).split()))
-            self._parts = None
-
-    def handle_data(self, data):
-        if self._parts is not None and not any(self._skipping) and data.strip():
-            self._parts.append(data.strip())
-
-
-def shown(html: str) -> str:
-    p = _Boxes()
-    p.feed(html)
-    return " | ".join(p.boxes)
 
 
 @pytest.fixture(scope="module")
@@ -133,6 +90,10 @@ CASES = [
     ("user hub number", "admin", "POST", "/accounts/admin/users/{member}/role", {"role": "operator", "hub_id": "abc"},
      None, ("abc",), 422),
     ("invite role", "admin", "POST", "/accounts/admin/invites", {"role": "king"}, None, ("king",), 422),
+    ("user region", "admin", "POST", "/accounts/admin/users/{member}/role", {"role": "planner", "region_code": "zz"},
+     None, ("zz",), 422),
+    ("invite region", "admin", "POST", "/accounts/admin/invites", {"role": "planner", "region_code": "99999"},
+     None, ("99999",), 422),
     ("unknown user", "admin", "POST", "/accounts/admin/users/999/active", {"active": "0"}, None, (), 404),
     ("import: quarter unknown", "admin", "POST", "/commerce/data", {"snapshot": ""},
      [("files", ("상가.csv", b"a,b\n1,2\n", "text/csv"))], (), 422),
@@ -198,6 +159,8 @@ CASES = [
      [_csv("패널.csv", "unit,time,outcome,treated\n가,abc,1,0\n나,2020,z,0\n")], (), 422),
     ("hubs: import kind", "admin", "POST", "/hubs/demo/import", {"entity": "zzz"}, [_csv("기관.csv", "a,b\n1,2\n")],
      ("zzz",), 422),
+    ("hubs: import columns", "admin", "POST", "/hubs/demo/import", {"entity": "organisations"},
+     [_csv("기관.csv", "a,b\n1,2\n")], (), 422),
     ("hubs: year", "admin", "GET", "/hubs/planner?year=abc", None, None, ("abc",), 422),
     ("assistant", "anon", "POST", "/ask", {"question": "포괄보조 예산 999999조로 배분하면?", "history": "[]"}, None, (),
      200),
@@ -231,6 +194,8 @@ EXACT = {
     "user role": "역할은 관리자, 거점센터 운영자, 멘토, 회원(사장님·창업자), 지자체 기획 담당자 중 하나여야 합니다. "
                  "받은 값: 'king'.",
     "user role without hub": "거점센터 운영자 역할에는 거점 번호가 필요합니다.",
+    "user region": "지역 코드는 시도 2자리 또는 시군구 5자리 행안부 코드여야 합니다 (예: 서울특별시는 11, 강원 강릉시는 51150). "
+                   "받은 값: 'zz'. 코드를 모르면 '지역 찾기'에서 이름으로 찾아 보세요.",
     "import: quarter unknown": "'상가.csv' 파일 이름에서 기준 분기를 알 수 없습니다. 기준 분기를 '2026Q1'처럼 적어 주세요.",
     "fetch: latitude": "위도에는 숫자를 적어 주세요. 받은 값: 'abc'.",
     "fetch: nothing": "행정동 코드 또는 반경과 좌표 중 하나만 주세요.",
@@ -243,6 +208,8 @@ EXACT = {
     "DiD: numbers": "숫자가 아닌 값이 있는 행: 2, 3행. 연도·결과·처리는 숫자여야 합니다.",
     "talent: floor region": "'없는곳' 권역이 없습니다 (5극3특 정부안). 있는 권역: 수도권, 동남권, 대경권, 중부권, 호남권, "
                             "강원특별자치도, 전북특별자치도, 제주특별자치도",
+    "hubs: import columns": "기관 파일에 필요한 열이 없거나 행이 없습니다: 기관명, 사업자등록번호, 예비창업자, 본점 시군구, "
+                            "업종, 설립일. 기관 양식을 내려받아 그 열 이름을 쓰세요. 기관 양식 내려받기",
     "impact study: outcome": "결과 변수는 20–39세 인구 (로그), 총인구 (로그) 중 하나여야 합니다. 받은 값: 'zzz'.",
 }
 

@@ -34,6 +34,8 @@ from moduai.accounts.schemas import UserCreate, UserPublic
 from moduai.config import get_settings
 from moduai.db import session_scope
 from moduai.errors import Forbidden, InputError, NotFound
+from moduai.korean import josa
+from moduai.regions import get_region, successors
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 MIN_PASSWORD_LENGTH = 10
@@ -80,6 +82,7 @@ def create_user(session: Session, data: UserCreate, *, hub_id: int | None = None
     """Store a new user; the password is hashed here and never stored or returned in clear."""
     check_role(data.role)
     check_password(data.password)
+    region_code = check_region_code(region_code)
     if session.scalar(select(UserRow).where(UserRow.email == data.email)) is not None:
         raise InputError(f"'{data.email}' 계정이 이미 있습니다. 다른 이메일을 쓰거나 그 계정으로 로그인하세요.",
                          field="email")
@@ -317,18 +320,49 @@ def list_users(session: Session) -> list[UserPublic]:
     return [UserPublic.model_validate(r) for r in session.scalars(select(UserRow).order_by(UserRow.id))]
 
 
-def _check_scope(role: str, hub_id: int | None, region_code: str | None) -> None:
+REGION_CODE_HINT = "서울특별시는 11, 강원 강릉시는 51150"
+
+
+def check_region_code(value: str | None) -> str | None:
+    """The region a scoped account (a planner) covers: a 시도 (2 digits) or 시군구·일반구 (5 digits) code of the
+    region spine, as today's code (an old code such as 강원 42150 is followed to 51150).  A code the spine does
+    not know, a 읍면동 code or a retired unit is refused with a Korean message naming the field and an example;
+    ``None`` or blank is None."""
+    code = (value or "").strip()
+    if not code:
+        return None
+    wrong = (f"지역 코드(region_code)는 시도 2자리 또는 시군구 5자리 행안부 코드여야 합니다 "
+             f"(예: {REGION_CODE_HINT}). 받은 값: '{code[:20]}'.")
+    fix = "코드를 모르면 '지역 찾기'에서 이름으로 찾아 보세요."
+    try:
+        region = get_region(code)
+    except (InputError, NotFound):
+        region = None
+    if region is None or region.level == "emd":
+        raise InputError(f"{wrong} {fix}", field="region_code", detail='moduai region "강릉시" finds a code by name')
+    if not region.valid_on():
+        now = ", ".join(f"{r.full_name} {r.code}" for r in successors(region.code))
+        raise InputError(f"지역 코드 {josa(repr(code), '은/는')} {region.full_name}의 코드인데, 이 지역은 "
+                         f"{region.valid_to}까지만 있었습니다. " + (f"지금 코드: {now}." if now else fix),
+                         field="region_code")
+    return region.code
+
+
+def _check_scope(role: str, hub_id: int | None, region_code: str | None) -> str | None:
+    """Refuse a role without the scope it needs; returns the region code as stored (:func:`check_region_code`)."""
     if role in ("operator", "mentor") and hub_id is None:
         raise InputError(f"{ROLE_LABELS[role]}({role}) 역할에는 거점 번호(hub_id)가 필요합니다.", field="hub_id")
-    if role == "planner" and not region_code:
-        raise InputError("지자체 기획 담당자(planner) 역할에는 지역 코드(region_code)가 필요합니다.", field="region_code")
+    if role == "planner" and not (region_code or "").strip():
+        raise InputError("지자체 기획 담당자(planner) 역할에는 지역 코드(region_code)가 필요합니다 "
+                         f"(예: {REGION_CODE_HINT}).", field="region_code")
+    return check_region_code(region_code)
 
 
 def set_role(session: Session, actor: Principal, user_id: int, role: str, *, hub_id: int | None = None,
              region_code: str | None = None) -> UserPublic:
     """Change a user's role (and hub/region); their sessions are revoked; the change is audited."""
     check_role(role)
-    _check_scope(role, hub_id, region_code)
+    region_code = _check_scope(role, hub_id, region_code)
     row = _row(session, user_id)
     before = row.role
     row.role, row.hub_id, row.region_code = role, hub_id, region_code
@@ -377,7 +411,7 @@ def create_invite(session: Session, actor: Principal, role: str = "member", *, e
                   now: dt.datetime | None = None) -> str:
     """A one-time sign-up token for ``role`` (only its hash is stored); valid ``days`` days."""
     check_role(role)
-    _check_scope(role, hub_id, region_code)
+    region_code = _check_scope(role, hub_id, region_code)
     token = secrets.token_urlsafe(24)
     session.add(InviteRow(token_sha256=_token_hash(token), role=role, email=email.strip().lower() if email else None,
                           hub_id=hub_id, region_code=region_code, created_by=actor.user_id,

@@ -17,7 +17,7 @@ from typing import Any
 
 from moduai.ai.korean import fill_template
 from moduai.config import Settings, get_settings
-from moduai.errors import DataUnavailable
+from moduai.errors import DataUnavailable, failure_words, http_status_words
 
 Message = dict[str, str]
 
@@ -93,10 +93,10 @@ class OpenAICompatibleBackend:
         except httpx.TimeoutException as exc:
             raise LLMBackendError(f"언어 모델 서버가 {self.timeout_s:g}초 안에 답하지 않았습니다.", repr(exc)) from exc
         except httpx.HTTPError as exc:
-            raise LLMBackendError("언어 모델 서버에 연결할 수 없습니다.", repr(exc)) from exc
+            raise LLMBackendError(f"언어 모델 서버에 연결할 수 없습니다({failure_words(exc)}).", repr(exc)) from exc
         if resp.status_code >= 400:
             raise LLMBackendError(
-                f"언어 모델 서버가 오류(HTTP {resp.status_code})로 답했습니다.", resp.text[:200]
+                f"언어 모델 서버가 오류로 답했습니다({http_status_words(resp.status_code)}).", resp.text[:200]
             )
         try:
             body = resp.json()

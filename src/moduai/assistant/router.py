@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -19,7 +20,9 @@ import numpy as np
 from moduai.assistant.slots import Slots, extract
 from moduai.assistant.tools import Tool, load_tools, validate_arguments
 from moduai.config import get_settings
-from moduai.errors import InputError, ModuaiError
+from moduai.errors import InputError, ModuaiError, failure_words
+
+log = logging.getLogger("moduai.assistant")
 
 KEYWORD_BONUS = 0.03   # per keyword found, at most two (tuned on the dev questions only)
 SLOT_BONUS = 0.1       # a slot that only one tool uses (tuned on the dev questions only)
@@ -209,8 +212,10 @@ class LLMRouter:
             name, args = self._call(question)
             validate_arguments(name, args)
         except (ModuaiError, Exception) as exc:  # noqa: BLE001 - any failure of the server means: fall back
+            log.warning("language model call failed, answering offline: %s: %s", type(exc).__name__, exc)
             r = self.fallback.route(question, slots)
-            r.note = f"언어 모델 호출이 실패해({type(exc).__name__}) 오프라인 방식으로 답했습니다."
+            why = "모델이 고른 도구나 인자가 맞지 않음" if isinstance(exc, ModuaiError) else failure_words(exc)
+            r.note = f"언어 모델 호출이 실패해({why}) 오프라인 방식으로 답했습니다."
             return r
         return Route(name, args, 1.0, router="llm")
 

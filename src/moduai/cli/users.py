@@ -44,7 +44,7 @@ def add(
     email: str = typer.Argument(..., help="이메일"),
     role: str = typer.Option("member", "--role", help="admin | operator | mentor | member | planner"),
     hub_id: int = typer.Option(None, "--hub", help="운영자·멘토의 거점 번호"),
-    region_code: str = typer.Option(None, "--region", help="기획 담당자의 시도/시군구 코드"),
+    region_code: str = typer.Option(None, "--region", help="기획 담당자의 시도(2자리)·시군구(5자리) 코드, 예: 11, 51150"),
     name: str = typer.Option(None, "--name", help="표시 이름"),
     password_stdin: bool = typer.Option(False, "--password-stdin", help="비밀번호를 표준입력에서 읽기"),
     as_json: bool = JSON_OPTION,
@@ -52,8 +52,8 @@ def add(
     """계정을 만듭니다 (비밀번호는 묻거나 표준입력에서 읽음)."""
     from moduai.accounts.service import _check_scope, audit, create_user, user_create
 
+    region_code = _check_scope(role, hub_id, region_code)  # before the password prompt: nothing asked in vain
     data = user_create(email, _password(password_stdin), role=role, display_name=name)
-    _check_scope(role, hub_id, region_code)
     with _db() as s:
         user = create_user(s, data, hub_id=hub_id, region_code=region_code)
         audit(s, _admin(), "user_add", "user", user.id, {"role": role})
@@ -102,7 +102,7 @@ def set_role_cmd(
     who: str = typer.Argument(..., help="번호 또는 이메일"),
     role: str = typer.Argument(..., help="admin | operator | mentor | member | planner"),
     hub_id: int = typer.Option(None, "--hub", help="운영자·멘토의 거점 번호"),
-    region_code: str = typer.Option(None, "--region", help="기획 담당자의 시도/시군구 코드"),
+    region_code: str = typer.Option(None, "--region", help="기획 담당자의 시도(2자리)·시군구(5자리) 코드, 예: 11, 51150"),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """역할을 바꿉니다 (그 사용자의 로그인이 모두 끝나고 감사 기록에 남음)."""

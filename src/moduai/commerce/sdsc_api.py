@@ -37,6 +37,7 @@ query cannot spend the whole quota.
 from __future__ import annotations
 
 import csv
+import logging
 import math
 import re
 import time
@@ -51,7 +52,7 @@ from moduai.commerce.importer import ImportReport, import_sangga_files
 from moduai.commerce.sangga_csv import IMPORTED_DATASET, check_snapshot_id, infer_snapshot
 from moduai.commerce.store import OFFICIAL_COLUMNS
 from moduai.config import get_settings
-from moduai.errors import DataUnavailable, InputError
+from moduai.errors import DataUnavailable, InputError, failure_words, http_status_words
 from moduai.housekeeping import spooled_upload_folder
 from moduai.params import check
 
@@ -63,6 +64,7 @@ API_DATASET = "sangga-api"
 KEY_ENV = "MODUAI_DATA_GO_KR_KEY"
 MAX_RADIUS_M = 2000.0  # the API's own limit for storeListInRadius
 MAX_ROWS_PER_PAGE = 1000  # the API's own limit for numOfRows
+log = logging.getLogger("moduai.commerce.sdsc_api")
 
 # The API's 39 item fields, in the order of the published CSV's 39 columns (same data, English names).
 API_FIELDS: tuple[str, ...] = (
@@ -140,7 +142,7 @@ def api_configured() -> bool:
 
 
 def _key_error(code: str, what: str) -> DataUnavailable:
-    reason = _KEY_CODES.get(code, what)
+    reason = _KEY_CODES.get(code) or http_status_words(int(code))  # the portal's own text stays in detail
     return DataUnavailable(
         f"공공데이터포털이 서비스 키를 받아들이지 않았습니다: {reason}. {KEY_ENV}에 본인의 '일반 인증키'를 "
         "넣었는지, 상가(상권)정보 API 활용 신청이 승인되었는지 확인해 주세요 (새 키는 승인 뒤 한두 시간이 지나야 "
@@ -166,9 +168,9 @@ def _parse_page(resp: httpx.Response) -> tuple[dict, list[dict]]:
     """(header, items) of one answer; raises DataUnavailable / _Retryable for the failures above."""
     status = resp.status_code
     if status == 429:
-        raise _Retryable("HTTP 429 (요청이 너무 잦음)", _retry_after(resp))
+        raise _Retryable(http_status_words(429), _retry_after(resp))
     if status >= 500:
-        raise _Retryable(f"HTTP {status} (공공데이터포털 서버 오류)", _retry_after(resp))
+        raise _Retryable(f"공공데이터포털 {http_status_words(status)}", _retry_after(resp))
     text = resp.text.strip()
     if text.startswith("<"):
         err = _gateway_xml(text)
@@ -176,17 +178,18 @@ def _parse_page(resp: httpx.Response) -> tuple[dict, list[dict]]:
         if code in _RATE_CODES:
             raise _Retryable("호출 한도 초과", _retry_after(resp))
         if code in _KEY_CODES or status in (401, 403):
-            raise _key_error(code or str(status), msg)
+            raise _key_error(code if code in _KEY_CODES else str(status), msg)
         if code in _NODATA_CODES:
             return {"resultCode": "03"}, []
         raise DataUnavailable(
-            f"상가(상권)정보 API가 오류로 답했습니다 (코드 {code or status}: {msg}). 잠시 뒤 다시 시도해 주세요.",
+            f"상가(상권)정보 API가 오류로 답했습니다 ({f'오류 코드 {code}' if code else http_status_words(status)}). "
+            "잠시 뒤 다시 시도해 주세요.",
             detail=f"gateway error {code} {msg} HTTP {status}",
         )
     if status in (401, 403):
         raise _key_error(str(status), f"HTTP {status}")
     if status >= 400:
-        raise DataUnavailable(f"상가(상권)정보 API가 HTTP {status}로 답했습니다. 조회 조건을 확인해 주세요.",
+        raise DataUnavailable(f"상가(상권)정보 API가 오류로 답했습니다 ({http_status_words(status)}). 조회 조건을 확인해 주세요.",
                               detail=f"HTTP {status}: {text[:200]}")
     try:
         doc = resp.json()
@@ -203,8 +206,8 @@ def _parse_page(resp: httpx.Response) -> tuple[dict, list[dict]]:
         raise _key_error(code, str(header.get("resultMsg", "")))
     if code not in ("00", "0"):
         raise DataUnavailable(
-            f"상가(상권)정보 API가 오류로 답했습니다 (코드 {code}: {header.get('resultMsg', '')}). 조회 조건을 확인해 주세요.",
-            detail=f"resultCode {code}",
+            f"상가(상권)정보 API가 오류로 답했습니다 (오류 코드 {code}). 조회 조건을 확인해 주세요.",
+            detail=f"resultCode {code}: {header.get('resultMsg', '')}",
         )
     body = doc.get("body") or {}
     items = body.get("items") or []
@@ -344,12 +347,14 @@ def fetch_stores(
                 try:
                     return _parse_page(client.get(url, params=q))
                 except (_Retryable, httpx.TimeoutException, httpx.TransportError) as exc:
-                    reason = exc.reason if isinstance(exc, _Retryable) else f"연결 실패({type(exc).__name__})"
+                    reason = exc.reason if isinstance(exc, _Retryable) else failure_words(exc)
+                    log.warning("store API attempt %d/%d failed: %s: %s", attempt + 1, retries + 1,
+                                type(exc).__name__, exc)
                     if attempt == retries:
                         raise DataUnavailable(
                             f"상가(상권)정보 API가 {retries + 1}번 시도에도 답하지 않았습니다 ({reason}). "
                             "호출 한도를 넘었다면 내일 다시, 아니면 잠시 뒤 다시 시도해 주세요.",
-                            detail=f"gave up after {retries + 1} attempts: {reason}",
+                            detail=f"gave up after {retries + 1} attempts (each failure is in the log)",
                         ) from None
                     hinted = exc.wait_s if isinstance(exc, _Retryable) else None
                     state["retries"] += 1

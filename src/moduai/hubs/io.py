@@ -177,7 +177,10 @@ def import_file(session: Session, principal: Principal, hub_ref: str | int, enti
     missing = [c for c in t["columns"] if rows and c not in rows[0]]
     if missing or not rows:
         raise ImportRejected(f"{t['label']} 파일에 필요한 열이 없거나 행이 없습니다: {', '.join(missing) or '데이터 행 없음'}. "
-                             f"양식 CSV(/hubs/templates/{entity}.csv)를 내려받아 그 열 이름을 쓰세요.")
+                             f"{t['label']} 양식을 내려받아 그 열 이름을 쓰세요.",
+                             detail=f"template: /hubs/templates/{entity}.csv or moduai hubs import --template {entity} "
+                                    f"--out {entity}.csv",
+                             candidates=[{"label": f"{t['label']} 양식 내려받기", "href": f"/hubs/templates/{entity}.csv"}])
     handler = {"organisations": _prepare_orgs, "people": _prepare_people, "applications": _prepare_apps,
                "supports": _prepare_supports, "outcomes": _prepare_outcomes}[entity]
     errors: list[RowError] = []

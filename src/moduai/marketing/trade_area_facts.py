@@ -7,11 +7,14 @@ coordinates, :func:`moduai.commerce.trade_area.build_trade_area` is asked for th
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 from moduai.commerce import trade_area
-from moduai.errors import ModuaiError
+from moduai.errors import ModuaiError, failure_words
 from moduai.marketing.profile import ShopProfile
+
+log = logging.getLogger("moduai.marketing")
 
 DEFAULT_RADIUS_M = 500
 
@@ -57,7 +60,8 @@ def fetch_trade_area_facts(profile: ShopProfile, radius_m: int = DEFAULT_RADIUS_
     except ModuaiError as exc:
         return None, f"상권 정보를 가져오지 못해 상권 정보 없이 작성했습니다: {exc.message}"
     except Exception as exc:  # noqa: BLE001 - another module's failure must not break copy
-        return None, f"상권 정보를 가져오지 못해 상권 정보 없이 작성했습니다 ({type(exc).__name__})."
+        log.warning("trade-area facts failed: %s: %s", type(exc).__name__, exc)
+        return None, f"상권 정보를 가져오지 못해 상권 정보 없이 작성했습니다 ({failure_words(exc)})."
     note = f"상권 분석: 반경 {radius_m}m 안 같은 업종 {count}곳"
     if facts.synthetic_share:
         note += f" (생성 데이터 비중 {facts.synthetic_share:.0%} — 실제와 다를 수 있음)"

@@ -26,7 +26,7 @@ from moduai.accounts.service import (
 from moduai.config import get_settings
 from moduai.db import session_scope
 from moduai.errors import Forbidden, ModuaiError
-from moduai.web.errors import page_message
+from moduai.web.errors import page_error, page_message
 from moduai.web.templating import render_page
 
 router = APIRouter()
@@ -206,7 +206,7 @@ def _admin_action(request: Request, principal: Principal, action, ok_message: st
         with session_scope() as session:
             result = action(session)
     except ModuaiError as exc:
-        return _admin_page(request, principal, status=exc.http_status, error=page_message(exc.message))
+        return _admin_page(request, principal, status=exc.http_status, error=page_error(exc)["message"])
     if kw.get("show"):
         return _admin_page(request, principal, message=ok_message, **kw["show"](result))
     from urllib.parse import quote
