@@ -162,6 +162,7 @@ CASES = [
     ("hubs: import columns", "admin", "POST", "/hubs/demo/import", {"entity": "organisations"},
      [_csv("기관.csv", "a,b\n1,2\n")], (), 422),
     ("hubs: year", "admin", "GET", "/hubs/planner?year=abc", None, None, ("abc",), 422),
+    ("region: unknown code", "anon", "GET", "/regions/99999", None, None, ("99999",), 404),
     ("assistant", "anon", "POST", "/ask", {"question": "포괄보조 예산 999999조로 배분하면?", "history": "[]"}, None, (),
      200),
 ]
@@ -210,6 +211,8 @@ EXACT = {
                             "강원특별자치도, 전북특별자치도, 제주특별자치도",
     "hubs: import columns": "기관 파일에 필요한 열이 없거나 행이 없습니다: 기관명, 사업자등록번호, 예비창업자, 본점 시군구, "
                             "업종, 설립일. 기관 양식을 내려받아 그 열 이름을 쓰세요. 기관 양식 내려받기",
+    "region: unknown code": "지역 코드 '99999'를 찾을 수 없습니다. 2025년 행안부 코드로 입력하거나 '지역 찾기'에서 이름으로 "
+                            "찾아 보세요 (예: 포항시 북구).",
     "impact study: outcome": "결과 변수는 20–39세 인구 (로그), 총인구 (로그) 중 하나여야 합니다. 받은 값: 'zzz'.",
 }
 

@@ -238,8 +238,8 @@ def get_region(code: str, on: dt.date | None = None) -> Region:
     if current != code and current in table:
         return _as_of(table[current], on)
     raise NotFound(
-        f"지역 코드 {josa(repr(code), '을/를')} 찾을 수 없습니다. 2025년 행안부 코드로 입력하거나 이름으로 찾아 보세요 "
-        "(예: moduai region \"포항시 북구\").",
+        f"지역 코드 {josa(repr(code), '을/를')} 찾을 수 없습니다. 2025년 행안부 코드로 입력하거나 '지역 찾기'에서 "
+        "이름으로 찾아 보세요 (예: 포항시 북구).",
         field="code",
     )
 
