@@ -35,6 +35,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import shutil
 import subprocess
 import sys
@@ -201,8 +202,11 @@ def prepare(parquet: Path, n: int | None, keep: Path | None, place: str) -> tupl
             out = _moduai(home, ["commerce", "import", str(csv_dir), "--snapshot", SNAPSHOT, "--json"])
             if out.returncode:
                 raise SystemExit(f"가져오기 실패: {out.stderr[-2000:]}")
+            # the largest child so far: the import's own peak unless this run also generated the national file
+            peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
             print(f"imported {rows:,} rows in {time.perf_counter() - t:.1f} s "
-                  f"({json.loads(out.stdout).get('rows_ok', '?')} kept)")
+                  f"({json.loads(out.stdout).get('rows_ok', '?')} kept), peak RSS {peak:,.0f} MB; "
+                  f"load {os.getloadavg()[0]:.1f}")
         finally:
             shutil.rmtree(csv_dir, ignore_errors=True)
     proc, port, _ = _serve(home, False, 1)
