@@ -115,3 +115,23 @@ def test_bad_upload_shows_row_errors(page, live_server, tmp_path):
     assert "아무것도 저장하지 않았습니다" in page.locator(".message").inner_text()
     assert page.locator("table tbody tr").count() == 2
     screenshot(page, "marketing_reviews_rejected")
+
+
+def test_copy_channels_on_a_phone(page, live_server):
+    """At 390 px each channel's box and its words are drawn on one line: '인스타그램 | 게시물 ☐ 블로그 글' read as if
+    the box after '게시물' were the blog's, and the words before it the Instagram box's."""
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.goto(live_server + "/marketing/copy")
+    labels = page.locator("fieldset label")
+    assert labels.count() == 6
+    # per label: the line boxes of its words, and whether its box sits within that line (mid-height inside it)
+    lines = labels.evaluate_all("""els => els.map(el => {
+        const text = [...el.childNodes].filter(n => n.nodeType === 3 && n.textContent.trim())[0];
+        const r = document.createRange(); r.selectNodeContents(text);
+        const rects = [...r.getClientRects()].filter(x => x.width > 0);
+        const box = el.querySelector('input').getBoundingClientRect(), mid = box.top + box.height / 2;
+        return [el.innerText.trim(), new Set(rects.map(x => Math.round(x.top))).size,
+                rects.length > 0 && mid > rects[0].top && mid < rects[0].bottom]; })""")
+    lines = [(text, n if beside else "box on another line") for text, n, beside in lines]
+    assert [text for text, n in lines if n != 1] == [], lines
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
