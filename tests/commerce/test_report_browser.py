@@ -145,6 +145,11 @@ def test_report_tables_on_a_phone(page, live_server):
     assert floors and all(re.fullmatch(r"(\d+층|지하( \d+층)?|)", f) for f in floors), floors
     assert {"1층", "지하"} <= floors
     assert page.locator("table.sens thead th").first.inner_text() == "α ↓ · β →"
+    # each short 업종's reason is on screen under its counts (a fourth column was cut at the right edge)
+    gaps = page.locator("section:has(h2:has-text('부족 업종')) table")
+    assert gaps.locator("tr.why td").count() == gaps.locator("tbody tr:not(.why)").count() >= 3
+    edges = gaps.locator("tr.why td").evaluate_all("els => els.map(e => e.getBoundingClientRect().right)")
+    assert max(edges) <= 390, edges
     foot = page.locator("p.source", has_text="작성").inner_text()
     assert re.search(r"작성 20\d\d년 \d{1,2}월 \d{1,2}일 \d\d:\d\d \(한국 시간\)", foot), foot
     assert not re.search(r"\d{4}-\d\d-\d\dT\d\d", foot), foot
