@@ -96,3 +96,20 @@ def test_kpi_cards_show_a_fraction_only_when_the_value_is_it(page, live_server, 
     by_name = {name: meta for name, _, meta in cards}
     assert re.fullmatch(r"기관 [\d,]+곳 기준", by_name["투자 유치액"])
     assert by_name["신청 기업 수"].strip() == ""
+
+
+def test_consultation_checkbox_sits_beside_its_words(page, live_server, demo):
+    """At 390 px the '지원사업 매칭' box is beside its words: it was stretched to a full-width row of its own, a
+    lone centred tick above a bold line that read like the next field's label."""
+    browser_login(page, live_server, "operator", "/hubs", hub_id=demo["hub"])
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.goto(live_server + "/hubs/demo/consultations/new")
+    box = page.locator("input[name=run_match]").bounding_box()
+    words = page.locator("label", has=page.locator("input[name=run_match]")).evaluate("""el => {
+        const t = [...el.childNodes].find(n => n.nodeType === 3 && n.textContent.trim());
+        const r = document.createRange(); r.selectNodeContents(t); const rs = [...r.getClientRects()];
+        return {left: rs[0].left, top: rs[0].top, bottom: rs[rs.length - 1].bottom}; }""")
+    assert box["width"] < 44, box
+    assert box["x"] + box["width"] <= words["left"], (box, words)
+    mid = box["y"] + box["height"] / 2
+    assert words["top"] <= mid <= words["bottom"], (box, words)
