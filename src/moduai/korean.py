@@ -9,6 +9,7 @@ this for generated text; this module never loads Kiwi (≈1.3 s, 530 MB), so it 
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 import unicodedata
@@ -135,8 +136,6 @@ def won(amount: float | int) -> str:
 def written_at(stamp: str | None) -> str:
     """An ISO time stamp as a reader's date: ``2026-12-07T06:20:11+00:00`` → ``2026년 12월 7일 15:20 (한국 시간)``
     (a stamp without a zone is taken as written; text that is not a stamp comes back unchanged)."""
-    import datetime as dt
-
     try:
         t = dt.datetime.fromisoformat(str(stamp))
     except (TypeError, ValueError):
