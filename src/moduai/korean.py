@@ -9,6 +9,7 @@ this for generated text; this module never loads Kiwi (≈1.3 s, 530 MB), so it 
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 import unicodedata
@@ -130,6 +131,35 @@ def won(amount: float | int) -> str:
     if amount >= 10_000:
         return f"{amount // 10_000:,}만 원"
     return f"{amount:,}원"
+
+
+def written_at(stamp: str | None) -> str:
+    """An ISO time stamp as a reader's date: ``2026-12-07T06:20:11+00:00`` → ``2026년 12월 7일 15:20 (한국 시간)``
+    (a stamp without a zone is taken as written; text that is not a stamp comes back unchanged)."""
+    try:
+        t = dt.datetime.fromisoformat(str(stamp))
+    except (TypeError, ValueError):
+        return str(stamp or "")
+    if t.tzinfo is not None:
+        t = t.astimezone(dt.timezone(dt.timedelta(hours=9)))
+    return f"{t.year}년 {t.month}월 {t.day}일 {t:%H:%M}" + (" (한국 시간)" if t.tzinfo is not None else "")
+
+
+_FLOOR_NUMBER = re.compile(r"(?:(지하?|B)\s*)?(\d+)\s*층?", re.IGNORECASE)
+
+
+def floor_label(value: str | None) -> str:
+    """상가정보 층정보 as people say it: '1' → '1층', '지' → '지하', 'B1'·'지1' → '지하 1층'; empty stays empty and
+    anything else ('옥상', '1~2') is kept as written."""
+    text = str(value or "").strip()
+    if text in ("", "nan", "None"):
+        return ""
+    if text in ("지", "지하", "B"):
+        return "지하"
+    m = _FLOOR_NUMBER.fullmatch(text)
+    if not m:
+        return text
+    return f"지하 {int(m.group(2))}층" if m.group(1) else f"{int(m.group(2))}층"
 
 
 def to_jamo(text: str) -> str:

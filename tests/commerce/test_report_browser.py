@@ -97,3 +97,60 @@ def test_typed_dong_name_reaches_its_report(page, live_server):
     assert "포항시 북구 양덕동" in page.locator("h1").inner_text()
     assert page.locator(".summary").count() == 1
     assert page.external_requests == []
+
+
+# the lines a text node is drawn on (one rect per line box), for "does this cell wrap?"
+_LINES = """el => { const r = document.createRange(); r.selectNodeContents(el);
+  return new Set([...r.getClientRects()].filter(x => x.width > 0).map(x => Math.round(x.top))).size; }"""
+
+
+def test_search_and_sites_on_a_phone(page, live_server):
+    """At 390 px: the search result's report button and the site ranking's report links are on screen (they sat
+    past the right edge of a sideways-scrolling table); the site reasons are not squeezed into a one-word column."""
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.goto(f"{live_server}/commerce?q=회기동", timeout=120_000)
+    button = page.locator("tr", has_text="서울특별시 동대문구 회기동").get_by_role("link", name="카페 보고서")
+    box = button.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+
+    page.goto(f"{live_server}/commerce/sites?region=동대문구&category=카페&top=8", timeout=180_000)
+    ranks = page.locator("section:has(h2:has-text('순위')) tbody tr")
+    assert ranks.count() == 8
+    for i in range(8):
+        link = ranks.nth(i).get_by_role("link", name="보고서").bounding_box()
+        assert link["x"] + link["width"] <= 390, (i, link)
+    parts = page.locator("section:has(h2:has-text('점수 구성')) tbody tr")
+    assert parts.count() == 8
+    heights = [parts.nth(i).bounding_box()["height"] for i in range(8)]
+    assert max(heights) < 60, heights  # one line of numbers (a reason column made rows of 180–270 px)
+    assert page.locator("ol.site-reasons li").count() == 8
+    assert page.locator("ol.site-reasons li").first.inner_text().startswith(page.locator(
+        "section:has(h2:has-text('순위')) tbody tr td").nth(1).inner_text().split()[0] + " 일대")
+    assert page.external_requests == []
+
+
+def test_report_tables_on_a_phone(page, live_server):
+    """At 390 px the report's distances stay on one line, its competitor heading counts the rows it lists, its
+    floors read '2층'/'지하', its Huff table corner is not drawn as '₩' (a backslash in Korean fonts) and the time
+    it was written is a reader's time, not an ISO stamp."""
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.goto(f"{live_server}/commerce/report?place=회기동&category=카페&radius=500", timeout=120_000)
+    section = page.locator("section:has(h2:has-text('경쟁 점포'))")
+    rows = section.locator("tbody tr")
+    shown = int(re.search(r"가까운 (\d+)곳\)", section.locator("h2").inner_text()).group(1))
+    assert shown == rows.count() == 30  # 90 cafés in 500 m; the heading said 50 while 30 were listed
+    distances = section.locator("tbody tr td:first-child")
+    assert [d for d in distances.evaluate_all(f"els => els.map(e => ({_LINES})(e))") if d != 1] == []
+    floors = set(section.locator("tbody tr td:last-child").all_inner_texts())
+    assert floors and all(re.fullmatch(r"(\d+층|지하( \d+층)?|)", f) for f in floors), floors
+    assert {"1층", "지하"} <= floors
+    assert page.locator("table.sens thead th").first.inner_text() == "α ↓ · β →"
+    # each short 업종's reason is on screen under its counts (a fourth column was cut at the right edge)
+    gaps = page.locator("section:has(h2:has-text('부족 업종')) table")
+    assert gaps.locator("tr.why td").count() == gaps.locator("tbody tr:not(.why)").count() >= 3
+    edges = gaps.locator("tr.why td").evaluate_all("els => els.map(e => e.getBoundingClientRect().right)")
+    assert max(edges) <= 390, edges
+    foot = page.locator("p.source", has_text="작성").inner_text()
+    assert re.search(r"작성 20\d\d년 \d{1,2}월 \d{1,2}일 \d\d:\d\d \(한국 시간\)", foot), foot
+    assert not re.search(r"\d{4}-\d\d-\d\dT\d\d", foot), foot
+    assert page.external_requests == []

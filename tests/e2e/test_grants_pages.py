@@ -27,3 +27,18 @@ def test_grants_pages(page, live_server, width):
             page.wait_for_selector(".chart .main-svg", timeout=20_000)
         page.screenshot(path=str(SCREENSHOTS / f"grants_{name}_{width}.png"), full_page=False)
     assert page.external_requests == []
+
+
+def test_portfolio_reasons_on_a_phone(page, live_server):
+    """At 390 px every project's reason is on screen under its numbers (as a sixth column it sat past the
+    right edge, and squeezed every row to five lines)."""
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.goto(live_server + "/grants/portfolio")
+    table = page.locator("section:has(h2:has-text('사업별 결정과 이유')) table")
+    reasons = table.locator("tr.why td[colspan]")
+    projects = table.locator("tbody tr:not(.why)")
+    assert projects.count() == reasons.count() == 14  # the 14 projects of src/moduai/grants/data/haenam_projects_example.csv
+    edges = reasons.evaluate_all("els => els.map(e => e.getBoundingClientRect().right)")
+    assert max(edges) <= 390, edges
+    assert all(t.strip() for t in reasons.all_inner_texts())
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -68,3 +68,48 @@ def test_consultation_form_runs_analysis_in_browser(page, live_server, demo):
     assert "저장된 분석: 지원사업 매칭" in page.locator("main").inner_text()
     screenshot(page, "hubs_consultation_saved_1280")
     assert page.external_requests == []
+
+
+def test_kpi_cards_show_a_fraction_only_when_the_value_is_it(page, live_server, demo):
+    """A card that says '분자 a / 분모 b' shows a/b: the reader divides them.  The demo's 1년 생존율 85.1% sat over
+    '분자 104 / 분모 144' (72.2%; 카플란–마이어 is not a fraction), 투자 유치액 29.8억원 over '분모 10' and
+    일자리 19명 over '분모 141'; those now name the 기관 they count."""
+    import re
+
+    browser_login(page, live_server, "operator", "/hubs", hub_id=demo["hub"])
+    page.goto(live_server + "/hubs/demo?year=2025")
+    cards = page.locator(".kpi").evaluate_all(
+        "els => els.map(e => [e.querySelector('.label').innerText, e.querySelector('.value').innerText,"
+        " e.querySelector('.meta').innerText])")
+    assert len(cards) == 13
+    fractions, counted = 0, 0
+    for name, value, meta in cards:
+        m = re.fullmatch(r"분자 ([\d,]+) / 분모 ([\d,]+)", meta.strip())
+        if m:
+            a, b = (int(g.replace(",", "")) for g in m.groups())
+            assert value == f"{a / b * 100:.1f}%", (name, value, meta)
+            fractions += 1
+        elif meta.strip():
+            assert re.fullmatch(r"기관 [\d,]+곳 기준", meta.strip()), (name, meta)
+            counted += 1
+    assert fractions >= 3 and counted >= 3, cards  # 선정률·수료율·… / 생존율 3개·일자리·투자
+    by_name = {name: meta for name, _, meta in cards}
+    assert re.fullmatch(r"기관 [\d,]+곳 기준", by_name["투자 유치액"])
+    assert by_name["신청 기업 수"].strip() == ""
+
+
+def test_consultation_checkbox_sits_beside_its_words(page, live_server, demo):
+    """At 390 px the '지원사업 매칭' box is beside its words: it was stretched to a full-width row of its own, a
+    lone centred tick above a bold line that read like the next field's label."""
+    browser_login(page, live_server, "operator", "/hubs", hub_id=demo["hub"])
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.goto(live_server + "/hubs/demo/consultations/new")
+    box = page.locator("input[name=run_match]").bounding_box()
+    words = page.locator("label", has=page.locator("input[name=run_match]")).evaluate("""el => {
+        const t = [...el.childNodes].find(n => n.nodeType === 3 && n.textContent.trim());
+        const r = document.createRange(); r.selectNodeContents(t); const rs = [...r.getClientRects()];
+        return {left: rs[0].left, top: rs[0].top, bottom: rs[rs.length - 1].bottom}; }""")
+    assert box["width"] < 44, box
+    assert box["x"] + box["width"] <= words["left"], (box, words)
+    mid = box["y"] + box["height"] / 2
+    assert words["top"] <= mid <= words["bottom"], (box, words)

@@ -115,3 +115,48 @@ def test_bad_upload_shows_row_errors(page, live_server, tmp_path):
     assert "아무것도 저장하지 않았습니다" in page.locator(".message").inner_text()
     assert page.locator("table tbody tr").count() == 2
     screenshot(page, "marketing_reviews_rejected")
+
+
+def test_copy_channels_on_a_phone(page, live_server):
+    """At 390 px each channel's box and its words are drawn on one line: '인스타그램 | 게시물 ☐ 블로그 글' read as if
+    the box after '게시물' were the blog's, and the words before it the Instagram box's."""
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.goto(live_server + "/marketing/copy")
+    labels = page.locator("fieldset label")
+    assert labels.count() == 6
+    # per label: the line boxes of its words, and whether its box sits within that line (mid-height inside it)
+    lines = labels.evaluate_all("""els => els.map(el => {
+        const text = [...el.childNodes].filter(n => n.nodeType === 3 && n.textContent.trim())[0];
+        const r = document.createRange(); r.selectNodeContents(text);
+        const rects = [...r.getClientRects()].filter(x => x.width > 0);
+        const box = el.querySelector('input').getBoundingClientRect(), mid = box.top + box.height / 2;
+        return [el.innerText.trim(), new Set(rects.map(x => Math.round(x.top))).size,
+                rects.length > 0 && mid > rects[0].top && mid < rects[0].bottom]; })""")
+    lines = [(text, n if beside else "box on another line") for text, n, beside in lines]
+    assert [text for text, n in lines if n != 1] == [], lines
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_reviews_to_check_on_a_phone(page, live_server, tmp_path):
+    """At 390 px the reviews the owner must check show the review itself and every reason on screen: the review
+    was a fourth column past the right edge and each reason was cut mid-sentence; dates stay on one line."""
+    f = tmp_path / "리뷰.csv"
+    f.write_bytes(REVIEWS.encode("utf-8"))
+    page.set_viewport_size({"width": 390, "height": 900})
+    browser_login(page, live_server, "member", "/marketing/reviews")
+    page.get_by_label("리뷰 CSV 파일").set_input_files(str(f))
+    page.get_by_label("가게 이름").fill("모두 카페")
+    page.get_by_role("button", name="올리고 분석하기").click()
+    page.wait_for_selector("#att")
+    table = page.locator("section:has(#att) table")
+    hair = table.locator("td", has_text="머리카락")
+    assert hair.count() == 1
+    rights = table.locator("td").evaluate_all(
+        "els => els.filter(e => e.innerText.trim()).map(e => [e.innerText.slice(0, 12), e.getBoundingClientRect().right])")
+    assert [t for t, right in rights if right > 390] == [], rights
+    lines = table.locator("tbody tr:not(.why) td:nth-child(2)").evaluate_all("""els => els.map(e => {
+        const r = document.createRange(); r.selectNodeContents(e);
+        return new Set([...r.getClientRects()].filter(x => x.width > 0).map(x => Math.round(x.top))).size; })""")
+    assert lines and set(lines) == {1}, lines  # '2025-\n03-01' before
+    months = page.locator("section:has(#mon) tbody tr td:nth-child(3)").all_inner_texts()
+    assert months and all(len(m.split(".")[-1]) == 2 for m in months), months  # 3.40, not 3.4 next to 3.31

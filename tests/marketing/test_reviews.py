@@ -84,6 +84,21 @@ def test_malformed_reviews_are_refused_with_line_numbers():
         parse_reviews_csv(b"", "x.csv")
 
 
+def test_missing_column_message_fits_the_header():
+    """A file with a header but no date column (tests/marketing/data/shop_reviews_dev.csv's own header) is told
+    to add or rename that column — it was told to "put column names in the first line", which it has."""
+    header = "id,category,rating,label,text\n1,카페,5,positive,크림 라떼가 고소해요\n"
+    with pytest.raises(ImportRejected) as ei:
+        parse_reviews_csv(header.encode(), "shop_reviews_dev.csv")
+    assert ei.value.message == (
+        "shop_reviews_dev.csv: 리뷰 파일에 필요한 열이 없습니다: date(날짜/작성일/일자). "
+        "받은 머리글: id, category, rating, label, text. "
+        "빠진 열을 더하거나, 같은 내용이 든 열의 이름(첫 줄)을 위 이름 가운데 하나로 바꿔 주세요.")
+    with pytest.raises(ImportRejected) as ei:
+        parse_reviews_csv(",,\n2025-01-01,5,좋아요\n".encode(), "빈머리글.csv")
+    assert ei.value.message.endswith("첫 줄에 열 이름을 넣어 주세요.")
+
+
 def test_cp949_reviews_file():
     data = "작성일,별점,리뷰\n2025-01-02,5,빵이 맛있어요\n".encode("cp949")
     table, records = parse_reviews_csv(data)

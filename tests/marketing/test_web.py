@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 
 import pytest
@@ -43,6 +44,24 @@ def test_copy_page_and_api(client):
     assert len(api["channels"][0]["variants"]) == 2 and api["backend"]["backend"] == "offline"
     bad = client.post("/api/v1/marketing/copy", json={"profile": {"name": "x"}})
     assert bad.status_code == 422 and bad.json()["error"]["field"] in ("category", "strengths")
+
+
+def test_copy_page_keeps_the_form_after_bad_input(client):
+    """A month the copy cannot use re-shows the form with everything typed and a Korean message (it was an
+    error page with the code name 'month' and an empty form); '5월' is read as 5, not dropped."""
+    q = {"name": "모두 빵집", "category": "빵집", "location": "강릉시 교동", "strengths": "갓 구운 빵",
+         "price_range": "5천 원대", "target": "직장인", "month": "13"}
+    r = client.get("/marketing/copy", params=q)
+    assert r.status_code == 422
+    assert "계절 기준 달은 1~12 사이여야 합니다. 받은 값: 13." in r.text and "'month'" not in r.text
+    for value in ("모두 빵집", "강릉시 교동", "갓 구운 빵", "5천 원대", "직장인"):
+        assert f'value="{value}"' in r.text, value
+    bad = client.get("/marketing/copy", params={**q, "month": "봄"})
+    assert bad.status_code == 422 and "계절 기준 달은 1~12 사이의 숫자로 적어 주세요. 받은 값: '봄'." in html.unescape(bad.text)
+    may = client.get("/marketing/copy", params={**q, "month": "5월", "format": "json"}).json()
+    assert may["result"]["season"] == "봄"
+    dec = client.get("/marketing/copy", params={**q, "month": "12", "format": "json"}).json()
+    assert dec["result"]["season"] == "겨울"
 
 
 def test_calendar_page_json_and_ics(client):

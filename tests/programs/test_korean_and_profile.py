@@ -58,3 +58,24 @@ def test_bad_profile_values_name_the_field(data, field):
 
 def test_old_region_code_is_normalised():
     assert profile_from_dict({"region_code": "45210"}).region_code == "52210"
+
+
+@pytest.mark.parametrize("raw, shown", [
+    ("1", "1층"), ("2", "2층"), ("지", "지하"), ("지하", "지하"), ("B1", "지하 1층"), ("지1", "지하 1층"),
+    ("지하2층", "지하 2층"), ("3층", "3층"), ("", ""), (None, ""), ("nan", ""), ("옥상", "옥상"), ("1~2", "1~2"),
+])
+def test_floor_label(raw, shown):
+    """상가정보 층정보 (values of the shipped 회기동 file: 1, 2, 3, 4, 5, 6, 지, B1, empty) as people say them."""
+    from moduai.korean import floor_label
+
+    assert floor_label(raw) == shown
+
+
+def test_written_at():
+    """UTC 15:47 on 7 December is 00:47 on 8 December in Korea (UTC+9); a stamp without a zone stays as written."""
+    from moduai.korean import written_at
+
+    assert written_at("2026-12-07T15:47:51+00:00") == "2026년 12월 8일 00:47 (한국 시간)"
+    assert written_at("2026-03-01T09:05:00+09:00") == "2026년 3월 1일 09:05 (한국 시간)"
+    assert written_at("2026-12-07T15:47:51") == "2026년 12월 7일 15:47"
+    assert written_at("어제") == "어제"

@@ -124,6 +124,8 @@ CASES = [
     ("programs drafts: YAML", "admin", "POST", "/programs/admin/{program}/drafts", {"rules_yaml": "criteria: ["},
      None, ("{program}",), 422),
     ("copy: strengths", "anon", "GET", "/marketing/copy?name=모두카페", None, None, (), 422),
+    ("copy: month", "anon", "GET", "/marketing/copy?name=모두카페&category=카페&location=교동&strengths=빵&"
+     "price_range=1만 원대&target=학생&month=13", None, None, (), 422),
     ("A/B: arm", "anon", "GET", "/marketing/abtest?a=abc&b=1/2", None, None, ("abc",), 422),
     ("A/B: alpha", "anon", "GET", "/marketing/abtest?a=1/2&b=1/2&alpha=2", None, None, (), 422),
     ("reviews: columns", "admin", "POST", "/marketing/reviews", {"shop": "모두 카페"}, [_csv("리뷰.csv", "a,b\n1,2\n")],
@@ -203,6 +205,7 @@ EXACT = {
     "report: radius": "반경은 0 m 초과 5,000 m 이하여야 합니다. 받은 값: -5 m. 상권 분석에는 보통 300~1,000 m를 씁니다.",
     "balance index: weight": "인구 가중치는 숫자여야 합니다 (0 이상 100 이하). 받은 값: 'abc'.",
     "A/B: alpha": "유의수준은 0 초과 0.5 미만이어야 합니다 (보통 0.05). 받은 값: 2.0.",
+    "copy: month": "계절 기준 달은 1~12 사이여야 합니다. 받은 값: 13.",
     "reviews: tone": "말투는 정중, 친근, 간결 중 하나여야 합니다. 받은 값: 'zz'.",
     "portfolio: local funds": "지방비 한도를 금액으로 읽을 수 없습니다. 받은 값: 'abc'. 예: 120억, 10.6조, 3억 5천만, 1500000.",
     "portfolio: cash": "연도별 국비 한도의 값은 '이름=금액' 꼴이어야 합니다 (예: 2026=45억, 청년정착=15억). 받은 값: 'zzz'.",

@@ -36,7 +36,7 @@ class Category:
 def season_of(month: int) -> str:
     """봄 (3–5), 여름 (6–8), 가을 (9–11), 겨울 (12–2)."""
     if not 1 <= month <= 12:
-        raise InputError(f"'month' 값은 1~12여야 합니다. 받은 값: {month}.", field="month")
+        raise InputError(f"계절 기준 달(month)은 1~12 사이여야 합니다. 받은 값: {month}.", field="month")
     return SEASONS[((month - 3) % 12) // 3]
 
 

@@ -7,7 +7,6 @@ so an interrupted export never leaves a half-written file under the final name.
 
 from __future__ import annotations
 
-import datetime as dt
 import importlib.util
 import io
 import math
@@ -21,6 +20,7 @@ from moduai.commerce.report import CommerceReport
 from moduai.commerce.trade_area import store_columns, to_xy
 from moduai.data.catalog import load_catalog
 from moduai.errors import DataUnavailable
+from moduai.korean import floor_label, written_at
 from moduai.spreadsheet import force_text_cells, safe_row
 
 FONT = "NanumGothic"
@@ -45,6 +45,8 @@ def _register_fonts() -> None:
 
 
 # What a reader sees: method names the Korean way, each explained once (no English or code text in a report).
+#: the corner of the α × β table: rows are α, columns β.  Not "α \\ β": Korean fonts draw the backslash as ₩
+HUFF_CORNER = "α ↓ · β →"
 METHOD_NOTES = (
     "입지계수: 이 상권의 업종 비중 ÷ 기준 지역(시군구)의 업종 비중. 1보다 크면 그 업종이 상대적으로 많습니다.",
     "섀넌 다양성 지수: 업종(중분류) 비중 p로 −Σ p·ln p. 업종이 고르게 섞일수록 큽니다.",
@@ -66,13 +68,7 @@ def _source_titles(dataset_ids) -> list[str]:
 
 def _written_at(r: CommerceReport) -> str:
     """``2026-12-07T06:20:11+00:00`` → ``2026년 12월 7일 15:20 (한국 시간)``: a reader's date, not an ISO stamp."""
-    try:
-        t = dt.datetime.fromisoformat(r.generated_at)
-    except (TypeError, ValueError):
-        return str(r.generated_at)
-    if t.tzinfo is not None:
-        t = t.astimezone(dt.timezone(dt.timedelta(hours=9)))
-    return f"{t.year}년 {t.month}월 {t.day}일 {t:%H:%M} (한국 시간)"
+    return written_at(r.generated_at)
 
 
 def _snapshot_label(r: CommerceReport) -> str:
@@ -235,7 +231,7 @@ def report_pdf_bytes(r: CommerceReport, stores=None) -> bytes:
     rows = [["거리(m)", "상호", "업종", "주소", "층"]]
     for c in ta.competitors[:25]:
         rows.append([_fmt(c.distance_m), Paragraph(escape(c.name + (f" {c.branch}" if c.branch else "")), small), c.minor_name,
-                     Paragraph(escape(c.address or ""), small), c.floor or ""])
+                     Paragraph(escape(c.address or ""), small), floor_label(c.floor)])
     story.append(table(rows, [18 * mm, 45 * mm, 30 * mm, 75 * mm, 12 * mm]))
     if r.gaps.items:
         story.append(Paragraph("부족 업종 (비슷한 지역 대비)", h2))
@@ -250,7 +246,7 @@ def report_pdf_bytes(r: CommerceReport, stores=None) -> bytes:
     alphas = sorted({s.alpha for s in huff.sensitivity})
     betas = sorted({s.beta for s in huff.sensitivity})
     grid = {(s.alpha, s.beta): s.captured_residents for s in huff.sensitivity}
-    rows = [["α \\ β"] + [f"{b:g}" for b in betas]]
+    rows = [[HUFF_CORNER] + [f"{b:g}" for b in betas]]
     for a in alphas:
         rows.append([f"{a:g}"] + [_fmt(grid[(a, b)]) for b in betas])
     story.append(table(rows, [20 * mm] + [25 * mm] * len(betas)))

@@ -98,7 +98,8 @@ def read_csv_table(
         expect = "; ".join(f"{n}({'/'.join([a for a in required[n] if not re.search('[a-z]', a)][:3])})" for n in missing)
         raise ImportRejected(
             f"{source_name}: {label} 파일에 필요한 열이 없습니다: {expect}. 받은 머리글: {', '.join(header) or '(없음)'}. "
-            "첫 줄에 열 이름을 넣어 주세요.",
+            + ("빠진 열을 더하거나, 같은 내용이 든 열의 이름(첫 줄)을 위 이름 가운데 하나로 바꿔 주세요."
+               if any(h.strip() for h in header) else "첫 줄에 열 이름을 넣어 주세요."),
             [RowError(1, f"필요한 열 없음: {', '.join(f'{n}({required[n][0]})' for n in missing)}", ",".join(header)[:200])],
         )
     rows: list[tuple[int, dict[str, str]]] = []

@@ -17,7 +17,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 
-from moduai.korean import won
+from moduai.korean import floor_label, won, written_at
 from moduai.results import to_jsonable
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
@@ -65,6 +65,8 @@ templates.env.globals["csrf_field"] = _csrf_field
 templates.env.filters["num"] = _fmt_number
 templates.env.filters["smart"] = _fmt_smart
 templates.env.filters["won"] = won
+templates.env.filters["written_at"] = written_at
+templates.env.filters["floor_label"] = floor_label
 templates.env.filters["source_title"] = lambda value: source_title(str(value))
 
 # a run of Latin words as published: ``Park-Sung-Jun/kr-pop-atlas``, ``data/atlas.json``, ``DT_1B04005N``,

@@ -80,6 +80,17 @@ def _fmt_kpi(k) -> str:
     return f"{k.value:,}{k.unit}"
 
 
+def _kpi_parts(k) -> str:
+    """The line under a KPI card's value.  '분자 35 / 분모 80' only where the value is that fraction (선정률
+    43.8% = 35/80): a reader divides them.  A survival rate (카플란–마이어, not 관찰 중 ÷ 전체) or a sum (투자
+    29.8억원 over 10 기관) names the 기관 it counts instead; a plain count (신청 기업 68곳) needs no line."""
+    if not k.denominator:
+        return ""
+    if k.unit == "비율" and k.value is not None and abs(k.numerator / k.denominator - k.value) < 1e-9:
+        return f"분자 {k.numerator:,.0f} / 분모 {k.denominator:,}"
+    return f"기관 {k.denominator:,}곳 기준"
+
+
 # ------------------------------------------------------------------------------------------ pages
 @dataclass
 class HubListContext:
@@ -187,7 +198,7 @@ def dashboard_page(request: Request, hub: str, year: str | None = None, message:
     for i, k in enumerate(trend[y]):
         series = [trend[yy][i].value for yy in years]
         cards.append({"id": k.id, "name": k.name, "value": _fmt_kpi(k), "unit": k.unit, "numerator": k.numerator,
-                      "denominator": k.denominator, "trend": list(zip(years, series, strict=True)),
+                      "denominator": k.denominator, "parts": _kpi_parts(k), "trend": list(zip(years, series, strict=True)),
                       "spark": _spark(series)})
     alert = f"{len(stale)}곳은 12개월 동안 성과 기록이 없습니다." if stale else None
     ctx = DashboardContext(hub_pub, y, years, cards, len(stale), stale[:50], cohorts, counts, cons, dups, alert,

@@ -14,8 +14,9 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from moduai.accounts.policy import Principal, current_principal
-from moduai.errors import InputError
+from moduai.errors import InputError, ModuaiError
 from moduai.web.api import api_response
+from moduai.web.errors import page_message
 from moduai.web.schemas import marketing as S
 from moduai.web.templating import render_page
 
@@ -121,9 +122,22 @@ def copy_page(request: Request):
     channels = [{"key": c.key, "label": c.label, "checked": c.key in picked} for c in load_channels().values()]
     ctx = CopyPageContext(form=q, channels=channels)
     if q.get("name"):
-        month = int(q["month"]) if q.get("month", "").isdigit() else None
-        ctx.result = generate_copy(_profile_from_query(q), picked, variants=3, month=month)
+        try:
+            ctx.result = generate_copy(_profile_from_query(q), picked, variants=3, month=_month(q.get("month")))
+        except ModuaiError as exc:  # the form again, with what was typed and the message next to it
+            ctx.error = page_message(exc.message)
+            return render_page(request, "marketing/copy.html", ctx, title="홍보 문구", status_code=422)
     return render_page(request, "marketing/copy.html", ctx, title="홍보 문구")
+
+
+def _month(text: str | None) -> int | None:
+    """'계절 기준 달' as typed: empty → none, '5' or '5월' → 5; anything else is refused by name (not dropped)."""
+    text = (text or "").strip().removesuffix("월").strip()
+    if not text:
+        return None
+    if not text.isdigit():
+        raise InputError(f"계절 기준 달(month)은 1~12 사이의 숫자로 적어 주세요. 받은 값: '{text}'.", field="month")
+    return int(text)
 
 
 @router.post("/api/v1/marketing/copy", tags=["marketing"], response_model=S.CopyResultPublic)
