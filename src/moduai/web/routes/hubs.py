@@ -86,7 +86,8 @@ def _kpi_parts(k) -> str:
     29.8억원 over 10 기관) names the 기관 it counts instead; a plain count (신청 기업 68곳) needs no line."""
     if not k.denominator:
         return ""
-    if k.unit == "비율" and k.value is not None and abs(k.numerator / k.denominator - k.value) < 1e-9:
+    # the domain stores a rate rounded to 6 decimals (hubs.kpis), so 35/59 = 0.593220… is kept as 0.59322
+    if k.unit == "비율" and k.value is not None and round(k.numerator / k.denominator, 6) == round(k.value, 6):
         return f"분자 {k.numerator:,.0f} / 분모 {k.denominator:,}"
     return f"기관 {k.denominator:,}곳 기준"
 
