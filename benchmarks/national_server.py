@@ -35,7 +35,6 @@ import argparse
 import json
 import os
 import random
-import resource
 import shutil
 import subprocess
 import sys
@@ -46,7 +45,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 # the benchmarks' one port picker, /proc CPU reader, idle wait, HTTP getter and national-file writer
-from commerce_import import write_csvs  # noqa: E402
+from commerce_import import CPU_SECONDS, timed, write_csvs  # noqa: E402
 from commerce_report import _default_parquet  # noqa: E402
 from every_page_served import _wait_idle  # noqa: E402
 from startup import _free_port, _get, _proc_cpu  # noqa: E402
@@ -69,10 +68,6 @@ def _command(args: list[str]) -> list[str]:
     """The ``moduai …`` command line as this tree runs it (the package has no __main__; this is what the
     console script runs)."""
     return [sys.executable, "-c", f"import sys; from moduai.cli import main; sys.argv = ['moduai', *{args!r}]; main()"]
-
-
-def _moduai(home: Path, args: list[str]) -> subprocess.CompletedProcess:
-    return subprocess.run(_command(args), env=_env(home, True), capture_output=True, text=True)
 
 
 def _tree(pid: int) -> list[int]:
@@ -198,15 +193,13 @@ def prepare(parquet: Path, n: int | None, keep: Path | None, place: str) -> tupl
         csv_dir = Path(tempfile.mkdtemp(prefix="moduai-national-csv-"))
         try:
             rows = write_csvs(parquet, csv_dir, n, "utf-8")
-            t = time.perf_counter()
-            out = _moduai(home, ["commerce", "import", str(csv_dir), "--snapshot", SNAPSHOT, "--json"])
-            if out.returncode:
-                raise SystemExit(f"가져오기 실패: {out.stderr[-2000:]}")
-            # the largest child so far: the import's own peak unless this run also generated the national file
-            peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-            print(f"imported {rows:,} rows in {time.perf_counter() - t:.1f} s "
-                  f"({json.loads(out.stdout).get('rows_ok', '?')} kept), peak RSS {peak:,.0f} MB; "
-                  f"load {os.getloadavg()[0]:.1f}")
+            try:  # /usr/bin/time: this process's own size must not count (a forked child starts with it)
+                wall, peak, stdout = timed(_command(["commerce", "import", str(csv_dir), "--snapshot", SNAPSHOT,
+                                                     "--json"]), env=_env(home, True))
+            except RuntimeError as exc:
+                raise SystemExit(f"가져오기 실패: {exc}") from exc
+            print(f"imported {rows:,} rows in {wall:.1f} s ({json.loads(stdout).get('rows_ok', '?')} kept), "
+                  f"{CPU_SECONDS['last']:.1f} CPU s, peak RSS {peak:,.0f} MB; load {os.getloadavg()[0]:.1f}")
         finally:
             shutil.rmtree(csv_dir, ignore_errors=True)
     proc, port, _ = _serve(home, False, 1)
