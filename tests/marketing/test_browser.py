@@ -106,15 +106,28 @@ def test_customers_upload_and_abtest(page, live_server, tmp_path):
     assert page.external_requests == []
 
 
-def test_bad_upload_shows_row_errors(page, live_server, tmp_path):
+@pytest.mark.parametrize("width", [390, 1280])
+def test_bad_upload_shows_row_errors(page, live_server, tmp_path, width):
+    """A refused file comes back on the same form: the message and each rejected row above it, the shop name and
+    tone as typed (the error page before lost them), nothing wider than the screen."""
     f = tmp_path / "bad.csv"
     f.write_text("날짜,평점,내용\n2025-01-01,9,좋아요\n2025-13-02,5,\n", encoding="utf-8")
+    page.set_viewport_size({"width": width, "height": 900})
     browser_login(page, live_server, "member", "/marketing/reviews")
     page.get_by_label("리뷰 CSV 파일").set_input_files(str(f))
+    page.get_by_label("가게 이름").fill("모두의 브런치")
+    page.get_by_label("답글 말투").select_option("간결")
     page.get_by_role("button", name="올리고 분석하기").click()
-    assert "아무것도 저장하지 않았습니다" in page.locator(".message").inner_text()
-    assert page.locator("table tbody tr").count() == 2
-    screenshot(page, "marketing_reviews_rejected")
+    box = page.locator("#import-error")
+    assert "아무것도 저장하지 않았습니다" in box.locator(".message").inner_text()
+    assert box.locator("tbody tr td.num").all_inner_texts() == ["2", "3"]
+    assert page.get_by_label("가게 이름").input_value() == "모두의 브런치"
+    assert page.get_by_label("답글 말투").input_value() == "간결"
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    rights = box.locator("td").evaluate_all("els => els.map(e => e.getBoundingClientRect().right)")
+    assert max(rights) <= width, rights  # each reason wraps on screen (it was cut at the right edge at 390 px)
+    screenshot(page, f"marketing_reviews_rejected_{width}")
+    assert page.external_requests == []
 
 
 def test_copy_channels_on_a_phone(page, live_server):

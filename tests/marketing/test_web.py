@@ -122,10 +122,26 @@ def test_api_review_import_learns_in_the_background(client):
 def test_bad_upload_shows_rows_and_stores_nothing(client):
     bad = "날짜,평점,내용\n2025-01-01,9,좋아요\n2025-01-02,5,\n"
     files = {"file": ("bad.csv", io.BytesIO(bad.encode()), "text/csv")}
-    r = client.post("/marketing/reviews", files=files, data={"shop": "x"})
-    assert r.status_code == 422 and "아무것도 저장하지 않았습니다" in r.text and "<td>2</td>" in r.text
+    r = client.post("/marketing/reviews", files=files, data={"shop": "모두 빵집", "tone": "친근"})
+    assert r.status_code == 422 and "아무것도 저장하지 않았습니다" in r.text
+    # the form again, above it the message and each rejected row; the shop name and tone as they were given
+    box = r.text.split('id="import-error"', 1)[1].split("</section>", 1)[0]
+    assert '<td class="num">2</td>' in box and '<td class="num">3</td>' in box
+    assert 'action="/marketing/reviews"' in r.text and 'value="모두 빵집"' in r.text
+    assert "<option selected>친근</option>" in r.text
     api = client.post("/api/v1/marketing/reviews", files={"file": ("bad.csv", io.BytesIO(bad.encode()), "text/csv")})
     assert [row["line"] for row in api.json()["error"]["rows"]] == [2, 3]
+    assert client.get("/marketing?format=json").json()["recent_imports"] == []
+
+
+def test_a_refused_ledger_shows_the_form_again_with_its_rows(client):
+    bad = "고객,날짜,금액\n010-1234-5678,2025-03-02,abc\nC-1,2025-13-01,5000\n"
+    r = client.post("/marketing/customers", files={"file": ("bad.csv", io.BytesIO(bad.encode()), "text/csv")},
+                    data={"shop": "모두 빵집"})
+    assert r.status_code == 422
+    box = r.text.split('id="import-error"', 1)[1].split("</section>", 1)[0]
+    assert '<td class="num">2</td>' in box and '<td class="num">3</td>' in box
+    assert 'action="/marketing/customers"' in r.text and 'value="모두 빵집"' in r.text
     assert client.get("/marketing?format=json").json()["recent_imports"] == []
 
 

@@ -18,9 +18,10 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from moduai.accounts.policy import Principal, current_principal
 from moduai.accounts.service import record_audit
-from moduai.errors import InputError
+from moduai.errors import InputError, ModuaiError
 from moduai.marketing.reviews import TONES
 from moduai.results import to_jsonable
+from moduai.web.errors import page_error
 from moduai.web.routes import marketing_content
 from moduai.web.routes.marketing_content import _quoted, _recent
 from moduai.web.schemas import marketing as S
@@ -95,13 +96,15 @@ def _submit_upload(kind: str, file: UploadFile | None, shop: str, principal: Pri
     return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
 
-
 # -------------------------------------------------------------------------------------------- reviews
 @dataclass
 class ReviewsUploadContext:
     recent: list[Any]
     tones: tuple[str, ...]
     db_note: str | None = None
+    error: dict | None = None  # a refused file: its message and rows (web.errors.page_error)
+    shop: str = ""
+    tone: str = "정중"
 
 
 @dataclass
@@ -133,13 +136,18 @@ def reviews_page(request: Request, principal: Principal = Depends(current_princi
 
 
 @router.post("/marketing/reviews", include_in_schema=False)
-def reviews_upload(file: UploadFile = File(None), shop: str = Form("내 가게"), tone: str = Form("정중"),
-                   principal: Principal = Depends(current_principal)):
-    """리뷰 CSV 가져오기(백그라운드 작업) → 결과 화면 또는 작업 진행 화면으로."""
+def reviews_upload(request: Request, file: UploadFile = File(None), shop: str = Form("내 가게"),
+                   tone: str = Form("정중"), principal: Principal = Depends(current_principal)):
+    """리뷰 CSV 가져오기(백그라운드 작업) → 결과 화면 또는 작업 진행 화면으로; 거절되면 같은 양식에 사유."""
     from moduai.marketing.reviews import validate_tone
 
-    validate_tone(tone)
-    return _submit_upload("reviews", file, shop, principal, tone)
+    try:
+        validate_tone(tone)
+        return _submit_upload("reviews", file, shop, principal, tone)
+    except ModuaiError as exc:  # the form again: shop name and tone kept, the message and every rejected row
+        recent, note = _recent("reviews", principal)
+        ctx = ReviewsUploadContext(recent, TONES, note, page_error(exc), shop, tone if tone in TONES else "정중")
+        return render_page(request, "marketing/reviews.html", ctx, title="리뷰 분석", status_code=exc.http_status)
 
 
 def _review_analysis(import_id: int, tone: str, principal: Principal, llm: bool = False, *, audit: str | None = "view"):
@@ -269,6 +277,8 @@ def api_reviews_get(import_id: int, tone: Literal[TONES] = Query("정중", descr
 class CustomersUploadContext:
     recent: list[Any]
     db_note: str | None = None
+    error: dict | None = None
+    shop: str = "내 가게"
 
 
 @dataclass
@@ -287,10 +297,15 @@ def customers_page(request: Request, principal: Principal = Depends(current_prin
 
 
 @router.post("/marketing/customers", include_in_schema=False)
-def customers_upload(file: UploadFile = File(None), shop: str = Form("내 가게"),
+def customers_upload(request: Request, file: UploadFile = File(None), shop: str = Form("내 가게"),
                      principal: Principal = Depends(current_principal)):
-    """매출 장부 가져오기(백그라운드 작업) → 결과 화면 또는 작업 진행 화면으로."""
-    return _submit_upload("ledger", file, shop, principal)
+    """매출 장부 가져오기(백그라운드 작업) → 결과 화면 또는 작업 진행 화면으로; 거절되면 같은 양식에 사유."""
+    try:
+        return _submit_upload("ledger", file, shop, principal)
+    except ModuaiError as exc:  # the form again with the shop name, the message and every rejected row
+        recent, note = _recent("ledger", principal)
+        ctx = CustomersUploadContext(recent, note, page_error(exc), shop)
+        return render_page(request, "marketing/customers.html", ctx, title="고객 분석", status_code=exc.http_status)
 
 
 def _customer_analysis(import_id: int, principal: Principal, as_of: str | None = None, *, audit: str | None = "view"):
