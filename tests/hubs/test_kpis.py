@@ -101,6 +101,16 @@ def test_kpis_on_hand_fixture_in_database(db_url):
         r = got[kid]
         assert r.value == pytest.approx(value, abs=1e-6), kid
         assert (r.numerator, r.denominator) == (num, den), kid
+    # a fraction is exactly what its value is (the card shows '분자 / 분모' for these alone); 생존율 (카플란–마이어),
+    # sums and counts are not
+    fractions = {kid for kid, r in got.items() if r.fraction}
+    ratio_kinds = {"selection_rate", "completion_rate", "repeat_share", "first_timer_share", "decline_share",
+                   "retention"}
+    assert fractions == {d.id for d in K.kpi_definitions() if d.kind in ratio_kinds}
+    assert {"selection_rate", "completion_rate", "retention_1y"} <= fractions
+    assert not fractions & {"survival_1y", "survival_5y", "applicants"}
+    for kid in fractions:
+        assert got[kid].value == pytest.approx(got[kid].numerator / got[kid].denominator, abs=5e-7), kid
     org = ids["org"]
     assert got["survival_5y"].rows["numerator"] == [org[2]]
     assert got["repeat_recipient_share"].rows["numerator"] == sorted([org[2], org[6], org[7]])

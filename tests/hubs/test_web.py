@@ -277,15 +277,16 @@ def test_merge_and_undo_forms_work_for_hub_b_operator(web):
 
 
 def test_a_kpi_card_shows_the_fraction_its_rounded_rate_is():
-    """'분자 / 분모' stands under a rate that is that division, also when the stored rate is rounded (35/59 =
-    0.593220… kept as 0.59322, the domain's 6 decimals); a survival rate that is not at_risk/n, or a sum, names the
-    기관 it counts; a plain count has no line."""
+    """'분자 / 분모' stands under a value the domain marks as that division, also when the stored rate is rounded
+    (35/59 = 0.593220… kept as 0.59322; the card compared floats before and showed '기관 59곳 기준'); a survival rate
+    that is not at_risk/n, or a sum, names the 기관 it counts; a plain count has no line."""
     from types import SimpleNamespace as K
 
     from moduai.web.routes.hubs import _kpi_parts
 
-    assert _kpi_parts(K(unit="비율", value=round(35 / 59, 6), numerator=35, denominator=59)) == "분자 35 / 분모 59"
-    assert _kpi_parts(K(unit="비율", value=0.4375, numerator=35, denominator=80)) == "분자 35 / 분모 80"
-    assert _kpi_parts(K(unit="비율", value=0.851, numerator=104, denominator=144)) == "기관 144곳 기준"
-    assert _kpi_parts(K(unit="억원", value=29.8, numerator=29.8, denominator=10)) == "기관 10곳 기준"
-    assert _kpi_parts(K(unit="곳", value=68, numerator=68, denominator=None)) == ""
+    rate = K(unit="비율", value=round(35 / 59, 6), numerator=35, denominator=59, fraction=True)
+    assert _kpi_parts(rate) == "분자 35 / 분모 59"
+    assert _kpi_parts(K(unit="비율", value=0.4375, numerator=35, denominator=80, fraction=True)) == "분자 35 / 분모 80"
+    assert _kpi_parts(K(unit="비율", value=0.851, numerator=104, denominator=144, fraction=False)) == "기관 144곳 기준"
+    assert _kpi_parts(K(unit="억원", value=29.8, numerator=29.8, denominator=10, fraction=False)) == "기관 10곳 기준"
+    assert _kpi_parts(K(unit="곳", value=68, numerator=68, denominator=None, fraction=False)) == ""

@@ -68,6 +68,7 @@ class KpiResult:
     entity: str
     rows: dict[str, list[int]] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    fraction: bool = False  # value = numerator ÷ denominator (a reader may divide them); not so for 생존율 or sums
 
 
 @dataclass
@@ -225,8 +226,10 @@ def _ids(values) -> list[int]:
 
 def _ratio(kpi: KpiDef, num_ids, den_ids, entity: str) -> KpiResult:
     num, den = len(num_ids), len(den_ids)
-    return _result(kpi, round(num / den, 6) if den else None, num, den, entity,
-                   {"numerator": _ids(num_ids), "denominator": _ids(den_ids)})
+    out = _result(kpi, round(num / den, 6) if den else None, num, den, entity,
+                  {"numerator": _ids(num_ids), "denominator": _ids(den_ids)})
+    out.fraction = True
+    return out
 
 
 def _result(kpi: KpiDef, value, num, den, entity, rows, **extra) -> KpiResult:

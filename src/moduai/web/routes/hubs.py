@@ -81,12 +81,12 @@ def _fmt_kpi(k) -> str:
 
 
 def _kpi_parts(k) -> str:
-    """The line under a KPI card's value: '분자 35 / 분모 80' only where the value is that fraction (at the 6 decimals
-    hubs.kpis rounds rates to), as a reader divides them; a survival rate (카플란–마이어) or a sum (투자 29.8억원 over
-    10 기관) names the 기관 it counts instead; a plain count (신청 기업 68곳) needs no line."""
+    """The line under a KPI card's value: '분자 35 / 분모 80' only where the value is that fraction (the domain says
+    so: ``KpiResult.fraction``), as a reader divides them; a survival rate (카플란–마이어) or a sum (투자 29.8억원
+    over 10 기관) names the 기관 it counts instead; a plain count (신청 기업 68곳) needs no line."""
     if not k.denominator:
         return ""
-    if k.unit == "비율" and k.value is not None and round(k.numerator / k.denominator, 6) == round(k.value, 6):
+    if k.fraction:
         return f"분자 {k.numerator:,.0f} / 분모 {k.denominator:,}"
     return f"기관 {k.denominator:,}곳 기준"
 

@@ -47,6 +47,7 @@ class KpiModel(BaseModel):
     entity: str
     rows: dict[str, list[int]] | None = None
     extra: dict[str, Any] = {}
+    fraction: bool = False  # value = numerator ÷ denominator (not so for 생존율, sums, counts)
 
 
 class KpiReportModel(BaseModel):
