@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from moduai.commerce.huff import SENSITIVITY_CORNER
 from moduai.commerce.report import CommerceReport
 from moduai.commerce.trade_area import store_columns, to_xy
 from moduai.data.catalog import load_catalog
@@ -45,8 +46,6 @@ def _register_fonts() -> None:
 
 
 # What a reader sees: method names the Korean way, each explained once (no English or code text in a report).
-#: the corner of the α × β table: rows are α, columns β.  Not "α \\ β": Korean fonts draw the backslash as ₩
-HUFF_CORNER = "α ↓ · β →"
 METHOD_NOTES = (
     "입지계수: 이 상권의 업종 비중 ÷ 기준 지역(시군구)의 업종 비중. 1보다 크면 그 업종이 상대적으로 많습니다.",
     "섀넌 다양성 지수: 업종(중분류) 비중 p로 −Σ p·ln p. 업종이 고르게 섞일수록 큽니다.",
@@ -64,11 +63,6 @@ def _source_titles(dataset_ids) -> list[str]:
     """Korean catalog titles of the report's sources (the id only when a source is not in the catalog)."""
     titles = {d.id: d.title for d in load_catalog()}
     return [titles.get(s, s) for s in dataset_ids]
-
-
-def _written_at(r: CommerceReport) -> str:
-    """``2026-12-07T06:20:11+00:00`` → ``2026년 12월 7일 15:20 (한국 시간)``: a reader's date, not an ISO stamp."""
-    return written_at(r.generated_at)
 
 
 def _snapshot_label(r: CommerceReport) -> str:
@@ -195,7 +189,7 @@ def report_pdf_bytes(r: CommerceReport, stores=None) -> bytes:
         Paragraph(f"상권 분석 보고서 — {place}", h1),
         Paragraph(
             f"반경 {r.radius_m:,.0f} m · 업종 {r.category['name']} · 점포 자료 {_snapshot_label(r)} · "
-            f"작성 {_written_at(r)}", small),
+            f"작성 {written_at(r.generated_at)}", small),
     ]
     if r.synthetic:
         story.append(Paragraph(f"합성 자료 포함: 이 상권 점포의 {r.synthetic_share:.0%}는 생성된 자료입니다.", warn))
@@ -246,7 +240,7 @@ def report_pdf_bytes(r: CommerceReport, stores=None) -> bytes:
     alphas = sorted({s.alpha for s in huff.sensitivity})
     betas = sorted({s.beta for s in huff.sensitivity})
     grid = {(s.alpha, s.beta): s.captured_residents for s in huff.sensitivity}
-    rows = [[HUFF_CORNER] + [f"{b:g}" for b in betas]]
+    rows = [[SENSITIVITY_CORNER] + [f"{b:g}" for b in betas]]
     for a in alphas:
         rows.append([f"{a:g}"] + [_fmt(grid[(a, b)]) for b in betas])
     story.append(table(rows, [20 * mm] + [25 * mm] * len(betas)))
@@ -280,7 +274,7 @@ def report_xlsx_bytes(r: CommerceReport) -> bytes:
         ("업종 점포 수", ta.category_count), ("거주 인구(추정)", round(ta.residents)),
         ("가구(추정)", round(ta.households)), ("사업체(추정)", round(ta.businesses)),
         ("과밀 판단", r.saturation.verdict), ("허프 모형 예상 고객(명)", round(r.huff.captured_residents)),
-        ("작성", _written_at(r)),
+        ("작성", written_at(r.generated_at)),
     ]:
         ws.append(safe_row([k, v]))
     ws.append([])

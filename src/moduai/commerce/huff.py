@@ -54,6 +54,9 @@ SENSITIVITY_BETAS = (1.0, 1.5, 2.0, 2.5, 3.0)
 #: the new store's attractiveness relative to an existing one (A_new), at the chosen α and β.  With equal
 #: attractiveness α changes nothing (1^α = 1), so this is the grid that shows what a better shop buys.
 SENSITIVITY_NEW_ATTRACTIVENESS = (0.5, 1.0, 2.0, 3.0)
+#: the corner of the α × β sensitivity table (rows α, columns β), on the page and in the PDF.  Not "α \\ β":
+#: Korean fonts draw the backslash as ₩
+SENSITIVITY_CORNER = "α ↓ · β →"
 
 def huff_probabilities(
     origin_xy: np.ndarray,

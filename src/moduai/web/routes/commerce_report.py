@@ -109,6 +109,8 @@ def _build(lat, lon, radius, category, place, snapshot):
 
 
 def _sensitivity(report) -> dict[str, Any]:
+    from moduai.commerce.huff import SENSITIVITY_CORNER
+
     sens = report.huff.sensitivity
     alphas = sorted({s.alpha for s in sens})
     betas = sorted({s.beta for s in sens})
@@ -121,7 +123,7 @@ def _sensitivity(report) -> dict[str, Any]:
                                  "current": a == report.huff.alpha and b == report.huff.beta} for b in betas]}
         for a in alphas
     ]
-    return {"alphas": alphas, "betas": betas, "rows": rows}
+    return {"alphas": alphas, "betas": betas, "rows": rows, "corner": SENSITIVITY_CORNER}
 
 
 # --------------------------------------------------------------------------------------------- pages
