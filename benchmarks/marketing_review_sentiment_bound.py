@@ -124,7 +124,7 @@ def main() -> None:
             counts[i, 0] = np.bincount(fc[e & long_rows], minlength=rl.FOLDS)
             counts[i, 1] = np.bincount(fc[e & ~long_rows], minlength=rl.FOLDS)
         per_fold = counts.sum(axis=1)
-        errors = long_err = short_err = 0
+        long_err = short_err = 0
         for k in range(rl.FOLDS):
             on_train = per_fold.sum(axis=1) - per_fold[:, k]
             best = min(range(len(family)), key=lambda i: (int(on_train[i]), abs(family[i][1])))

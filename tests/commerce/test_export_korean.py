@@ -49,6 +49,8 @@ def test_pdf_text_is_korean(client):
     assert "허프 모형" in text and "섀넌 다양성 지수" in text and "허핀달·허시먼 집중도 지수" in text
     assert "인구총조사" in text  # sources by their catalog title, not by id
     assert latin_words(text) == set()
+    # the sensitivity table's corner as the page shows it; "α \\ β" drew the backslash as ₩ in the Korean font
+    assert "α ↓ · β →" in text and "\\" not in text and "₩" not in text
 
 
 def test_xlsx_cells_are_korean(client):
